@@ -1,0 +1,62 @@
+import type { OrderStatus } from '../../typings/domain';
+
+/** Everything that can happen to an order. */
+export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire';
+
+/**
+ * The whole order lifecycle in one table:
+ * pending_payment → paid → shipped → completed, and pending_payment → cancelled | expired.
+ */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderEvent, { from: OrderStatus; to: OrderStatus }>> = {
+  pay: { from: 'pending_payment', to: 'paid' },
+  ship: { from: 'paid', to: 'shipped' },
+  confirmReceipt: { from: 'shipped', to: 'completed' },
+  cancel: { from: 'pending_payment', to: 'cancelled' },
+  expire: { from: 'pending_payment', to: 'expired' },
+};
+
+export const ORDER_STATUSES: readonly OrderStatus[] = [
+  'pending_payment',
+  'paid',
+  'shipped',
+  'completed',
+  'cancelled',
+  'expired',
+];
+
+/** Statuses after which the reserved stock has gone back to the shelf. */
+export const STOCK_RELEASED_STATUSES: readonly OrderStatus[] = ['cancelled', 'expired'];
+
+export const ORDER_STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
+  pending_payment: '待付款',
+  paid: '待发货',
+  shipped: '待收货',
+  completed: '已完成',
+  cancelled: '已取消',
+  expired: '已过期',
+};
+
+export function isOrderStatus(value: unknown): value is OrderStatus {
+  return typeof value === 'string' && (ORDER_STATUSES as readonly string[]).includes(value);
+}
+
+export function isOrderEvent(value: unknown): value is OrderEvent {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ORDER_TRANSITIONS, value);
+}
+
+/** The status an event leads to from `status`, or null when the event is not allowed there. */
+export function nextStatus(status: OrderStatus, event: OrderEvent): OrderStatus | null {
+  const rule = ORDER_TRANSITIONS[event];
+  return rule.from === status ? rule.to : null;
+}
+
+/** Events allowed from a status (drives which buttons a page or the console shows). */
+export function allowedEvents(status: OrderStatus): OrderEvent[] {
+  return (Object.keys(ORDER_TRANSITIONS) as OrderEvent[]).filter((event) => ORDER_TRANSITIONS[event].from === status);
+}
+
+/** Milliseconds until an unpaid order expires (0 when due or not pending). */
+export function msUntilExpiry(order: { status: OrderStatus; expireAt: number }, now: number): number {
+  if (order.status !== 'pending_payment') return 0;
+  return Math.max(0, order.expireAt - now);
+}

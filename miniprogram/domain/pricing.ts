@@ -1,0 +1,79 @@
+import type { CheckLineResult, LineFailure, OrderLineRequest, PriceChange } from '../../typings/api';
+import type { Fen, OrderLine } from '../../typings/domain';
+import { checkLine, MAX_LINES } from './cart';
+import { multiplyFen, sumFen } from './money';
+import type { NormalizeResult } from './normalize';
+
+/** Free shipping from ¥99; otherwise a flat ¥8. The one place the rule lives. */
+export const SHIPPING = { freeFrom: 99_00, fee: 8_00 } as const;
+
+export function shippingFee(itemsTotal: Fen): Fen {
+  return itemsTotal === 0 || itemsTotal >= SHIPPING.freeFrom ? 0 : SHIPPING.fee;
+}
+
+export interface PricedOrder {
+  lines: OrderLine[];
+  itemsTotal: Fen;
+  shippingFee: Fen;
+  total: Fen;
+}
+
+export type PricingResult =
+  | ({ ok: true } & PricedOrder)
+  | { ok: false; reason: 'EMPTY' | 'TOO_MANY_LINES' | 'DUPLICATE_LINE' }
+  | { ok: false; reason: 'LINE_PROBLEMS'; failures: LineFailure[]; outOfStock: boolean }
+  | { ok: false; reason: 'PRICE_CHANGED'; changes: PriceChange[] };
+
+/**
+ * Prices an order from the server's current product documents. Client-sent prices are never used to
+ * charge: `expectedPrice` only makes a changed price an error instead of a surprise.
+ */
+export function priceOrder(requests: readonly OrderLineRequest[], lookup: (productId: string) => NormalizeResult | undefined): PricingResult {
+  if (requests.length === 0) return { ok: false, reason: 'EMPTY' };
+  if (requests.length > MAX_LINES) return { ok: false, reason: 'TOO_MANY_LINES' };
+  const keys = new Set(requests.map((r) => `${r.productId}\u0000${r.skuId}`));
+  if (keys.size !== requests.length) return { ok: false, reason: 'DUPLICATE_LINE' };
+
+  const checks = requests.map((request) => checkLine({ productId: request.productId, skuId: request.skuId, qty: request.qty }, lookup(request.productId)));
+  const failures: LineFailure[] = [];
+  checks.forEach((check, index) => {
+    if (check.problems.length > 0) failures.push({ index, productId: check.productId, skuId: check.skuId, problems: check.problems });
+  });
+  if (failures.length > 0) {
+    const stockOnly = failures.every((f) => f.problems.every((p) => p.code === 'SOLD_OUT' || p.code === 'INSUFFICIENT_STOCK'));
+    return { ok: false, reason: 'LINE_PROBLEMS', failures, outOfStock: stockOnly };
+  }
+
+  const changes: PriceChange[] = [];
+  requests.forEach((request, i) => {
+    const current = checks[i].currentPrice as Fen;
+    if (request.expectedPrice !== undefined && request.expectedPrice !== current) {
+      changes.push({ productId: request.productId, skuId: request.skuId, expectedPrice: request.expectedPrice, currentPrice: current });
+    }
+  });
+  if (changes.length > 0) return { ok: false, reason: 'PRICE_CHANGED', changes };
+
+  const lines = checks.map((check) => toOrderLine(check));
+  const itemsTotal = sumFen(lines.map((line) => line.lineTotal));
+  const fee = shippingFee(itemsTotal);
+  return { ok: true, lines, itemsTotal, shippingFee: fee, total: itemsTotal + fee };
+}
+
+function toOrderLine(check: CheckLineResult): OrderLine {
+  const unitPrice = check.currentPrice as Fen;
+  return {
+    productId: check.productId,
+    skuId: check.skuId,
+    title: check.title,
+    specText: check.specText,
+    image: check.image,
+    unitPrice,
+    qty: check.qty,
+    lineTotal: multiplyFen(unitPrice, check.qty),
+  };
+}
+
+/** Totals of the selected cart lines as the cart page shows them (display only; the server prices orders). */
+export function cartTotal(lines: readonly { unitPrice: Fen; qty: number }[]): Fen {
+  return sumFen(lines.map((line) => multiplyFen(line.unitPrice, line.qty)));
+}

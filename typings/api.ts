@@ -1,0 +1,253 @@
+/**
+ * The API contract between the pages and the cloud functions: every function's actions with their
+ * request and response types. Both sides import this file (type-only), so a change breaks the build on
+ * both sides at once.
+ *
+ * Every function takes `{ action, ...request }` as its event and returns an Envelope.
+ */
+import type {
+  Address,
+  Attribution,
+  Category,
+  Fen,
+  FieldProblem,
+  LineProblem,
+  OrderStatus,
+  OrderView,
+  SceneTarget,
+  ShelfStatus,
+  SpecDimension,
+} from './domain';
+
+export type ErrorCode =
+  | 'INVALID_ARGUMENT'
+  | 'NOT_FOUND'
+  | 'OUT_OF_STOCK'
+  | 'PRICE_CHANGED'
+  | 'INVALID_STATE'
+  | 'CONFLICT'
+  | 'PAYMENT_MISMATCH'
+  | 'UNAUTHENTICATED'
+  | 'UNAVAILABLE'
+  | 'INTERNAL';
+
+export interface ApiError {
+  code: ErrorCode;
+  message: string;
+  /** Machine-readable detail, e.g. per-line problems for OUT_OF_STOCK / PRICE_CHANGED. */
+  details?: unknown;
+}
+
+export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ApiError };
+
+/* ------------------------------------------------------------------ catalog */
+
+export type CatalogSort = 'newest' | 'sales' | 'price_asc' | 'price_desc';
+
+/** One product card in a listing: only what the card renders. */
+export interface ProductSummary {
+  _id: string;
+  title: string;
+  cover: string;
+  /** Lowest price over SKUs. */
+  price: Fen;
+  originalPrice?: Fen;
+  sales: number;
+  /** True when no SKU has stock. */
+  soldOut: boolean;
+}
+
+export interface SkuView {
+  skuId: string;
+  specValues: string[];
+  price: Fen;
+  originalPrice?: Fen;
+  /** Units that can be bought now. */
+  available: number;
+}
+
+export interface ProductDetail {
+  _id: string;
+  title: string;
+  description: string;
+  categoryId: string;
+  images: string[];
+  specs: SpecDimension[];
+  skus: SkuView[];
+  status: ShelfStatus;
+  price: Fen;
+  sales: number;
+}
+
+export interface CatalogApi {
+  list: {
+    req: { categoryId?: string; keyword?: string; sort?: CatalogSort; cursor?: string; pageSize?: number };
+    /** `nextCursor` is null on the last page. */
+    res: { items: ProductSummary[]; nextCursor: string | null };
+  };
+  get: {
+    req: { productId: string };
+    res: { product: ProductDetail };
+  };
+  categories: {
+    req: Record<string, never>;
+    res: { categories: Category[] };
+  };
+}
+
+/* ---------------------------------------------------------------- inventory */
+
+export interface CheckLineRequest {
+  productId: string;
+  skuId: string;
+  qty: number;
+  /** The unit price the shopper last saw, to detect price changes. */
+  seenPrice?: Fen;
+}
+
+export interface CheckLineResult {
+  productId: string;
+  skuId: string;
+  qty: number;
+  /** Units available now (0 when not purchasable). */
+  available: number;
+  /** Current unit price, or null when the product cannot be priced (deleted, broken). */
+  currentPrice: Fen | null;
+  seenPrice?: Fen;
+  title: string;
+  image: string;
+  specText: string;
+  /** Empty when the line can be bought as it is. */
+  problems: LineProblem[];
+}
+
+export interface InventoryApi {
+  check: {
+    req: { lines: CheckLineRequest[] };
+    res: { lines: CheckLineResult[] };
+  };
+}
+
+/* ------------------------------------------------------------------- orders */
+
+export interface OrderLineRequest {
+  productId: string;
+  skuId: string;
+  qty: number;
+  /**
+   * The unit price the shopper saw at checkout. When given and different from the current price,
+   * `create` refuses with PRICE_CHANGED (details: PriceChange[]) and writes nothing, so the shopper is
+   * never charged a price they have not seen.
+   */
+  expectedPrice?: Fen;
+}
+
+export interface PriceChange {
+  productId: string;
+  skuId: string;
+  expectedPrice: Fen;
+  currentPrice: Fen;
+}
+
+/** Per-line reasons why an order could not be created (details of OUT_OF_STOCK / INVALID_ARGUMENT). */
+export interface LineFailure {
+  index: number;
+  productId: string;
+  skuId: string;
+  problems: LineProblem[];
+}
+
+/** Parameters for `wx.requestPayment`. */
+export interface PaymentParams {
+  timeStamp: string;
+  nonceStr: string;
+  package: string;
+  signType: 'MD5' | 'HMAC-SHA256' | 'RSA';
+  paySign: string;
+}
+
+export interface OrdersApi {
+  create: {
+    req: {
+      /** Idempotency key, generated once per checkout and reused on every retry (≤ 64 chars). */
+      requestId: string;
+      lines: OrderLineRequest[];
+      address: Address;
+      remark?: string;
+      attribution?: Attribution;
+    };
+    res: { order: OrderView };
+  };
+  /** Prices the lines as `create` would, without reserving anything (the checkout summary). */
+  quote: {
+    req: { lines: OrderLineRequest[] };
+    res: { lines: CheckLineResult[]; itemsTotal: Fen; shippingFee: Fen; total: Fen };
+  };
+  list: {
+    req: { status?: OrderStatus; cursor?: string; pageSize?: number };
+    res: { orders: OrderView[]; nextCursor: string | null };
+  };
+  get: {
+    req: { orderId: string };
+    res: { order: OrderView };
+  };
+  cancel: {
+    req: { orderId: string };
+    res: { order: OrderView };
+  };
+  pay: {
+    req: { orderId: string };
+    res: { orderId: string; payment: PaymentParams };
+  };
+  confirmReceipt: {
+    req: { orderId: string };
+    res: { order: OrderView };
+  };
+}
+
+/* ------------------------------------------------------------------- scenes */
+
+export interface ScenesApi {
+  create: {
+    req: { target: SceneTarget; campaign?: string; channel?: string; store?: string };
+    /** `scene` fits WeChat's 32-character rule; the PNG is stored in cloud storage. */
+    res: { scene: string; fileID: string; created: boolean };
+  };
+  resolve: {
+    req: { scene: string };
+    res: { target: SceneTarget; attribution: Attribution };
+  };
+  /** The caller's own opaque referral code for share cards (created on first use). */
+  referralCode: {
+    req: Record<string, never>;
+    res: { referralCode: string };
+  };
+}
+
+/* ---------------------------------------------------------------- the map */
+
+export interface CloudApi {
+  catalog: CatalogApi;
+  inventory: InventoryApi;
+  orders: OrdersApi;
+  scenes: ScenesApi;
+}
+
+export type FunctionName = keyof CloudApi;
+export type ActionName<F extends FunctionName> = keyof CloudApi[F] & string;
+
+type Spec<F extends FunctionName, A extends ActionName<F>> = CloudApi[F][A] extends { req: infer Q; res: infer R }
+  ? { req: Q; res: R }
+  : never;
+
+export type ActionRequest<F extends FunctionName, A extends ActionName<F>> = Spec<F, A>['req'];
+export type ActionResponse<F extends FunctionName, A extends ActionName<F>> = Spec<F, A>['res'];
+
+/** The event a page sends to a function. */
+export type ActionEvent<F extends FunctionName, A extends ActionName<F>> = { action: A } & ActionRequest<F, A>;
+
+/** Problems of one product document, as reported by listings and the console. */
+export interface ProductProblemReport {
+  productId: string;
+  problems: FieldProblem[];
+}
