@@ -1,0 +1,95 @@
+// The mini-program module system: per-file compilation (TS and ESM JS -> CommonJS with esbuild,
+// like DevTools' per-file TypeScript plugin), mini-program `require` resolution (relative,
+// root-absolute "/x", and `miniprogram_npm` lookup) and execution with the framework globals
+// injected as wrapper parameters.
+import fs from 'fs';
+import path from 'path';
+import vm from 'vm';
+import { transformSync } from 'esbuild';
+
+export type FrameworkGlobals = Record<string, unknown>;
+
+interface ModuleRecord { exports: unknown; loaded: boolean }
+
+const EXTS = ['', '.ts', '.js', '.json', '/index.ts', '/index.js'];
+const compiledCache = new Map<string, { mtime: number; code: string }>();
+
+function compile(file: string): string {
+  const stat = fs.statSync(file);
+  const hit = compiledCache.get(file);
+  if (hit && hit.mtime === stat.mtimeMs) return hit.code;
+  const source = fs.readFileSync(file, 'utf8');
+  const { code } = transformSync(source, {
+    loader: file.endsWith('.ts') ? 'ts' : 'js',
+    format: 'cjs',
+    target: 'es2020',
+    sourcefile: file,
+    sourcemap: 'inline',
+  });
+  compiledCache.set(file, { mtime: stat.mtimeMs, code });
+  return code;
+}
+
+export class ModuleSystem {
+  private cache = new Map<string, ModuleRecord>();
+
+  constructor(
+    private readonly root: string,
+    private readonly globals: () => FrameworkGlobals,
+  ) {}
+
+  /** Resolves a mini-program module specifier relative to `fromDir`; undefined if absent. */
+  resolve(spec: string, fromDir: string): string | undefined {
+    const candidates: string[] = [];
+    if (spec.startsWith('/')) candidates.push(path.join(this.root, spec));
+    else if (spec.startsWith('.')) candidates.push(path.resolve(fromDir, spec));
+    else {
+      // Bare specifier: miniprogram_npm directories from the requiring file up to the root,
+      // then a root-relative path (the base library accepts "utils/x" from app.js).
+      for (let dir = fromDir; dir.startsWith(this.root); dir = path.dirname(dir)) {
+        candidates.push(path.join(dir, 'miniprogram_npm', spec));
+        if (dir === this.root) break;
+      }
+      candidates.push(path.resolve(fromDir, spec));
+    }
+    for (const base of candidates) {
+      for (const ext of EXTS) {
+        const file = base + ext;
+        if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
+      }
+    }
+    return undefined;
+  }
+
+  require(spec: string, fromDir: string): unknown {
+    const file = this.resolve(spec, fromDir);
+    if (!file) throw new Error(`module "${spec}" is not defined (required from ${path.relative(this.root, fromDir) || '/'})`);
+    return this.load(file);
+  }
+
+  load(file: string): unknown {
+    const cached = this.cache.get(file);
+    if (cached) return cached.exports;
+    if (file.endsWith('.json')) {
+      const rec = { exports: JSON.parse(fs.readFileSync(file, 'utf8')), loaded: true };
+      this.cache.set(file, rec);
+      return rec.exports;
+    }
+    const module = { exports: {} as unknown, loaded: false };
+    this.cache.set(file, module);
+    const g = this.globals();
+    const names = Object.keys(g);
+    const wrapper = `(function (require, module, exports, __filename, __dirname, ${names.join(', ')}) {${compile(file)}\n})`;
+    const fn = vm.runInThisContext(wrapper, { filename: file }) as (...args: unknown[]) => void;
+    const dir = path.dirname(file);
+    const localRequire = (spec: string) => this.require(spec, dir);
+    try {
+      fn(localRequire, module, module.exports, file, dir, ...names.map((n) => g[n]));
+    } catch (err) {
+      this.cache.delete(file);
+      throw err;
+    }
+    module.loaded = true;
+    return module.exports;
+  }
+}

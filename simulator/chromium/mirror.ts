@@ -1,0 +1,97 @@
+// A static HTML mirror of one page's composed DOM: every node stamped with a stable data-sid,
+// component state that lives only in exparser data reflected as attributes (checked, disabled,
+// input text, swiper position, local images inlined), plus the wcsc style programs that paint it.
+// Used by the Chromium layout mode and by the browser preview.
+import fs from 'fs';
+import path from 'path';
+import type { Simulator } from '../simulator';
+import type { PageInstance } from '../runtime/page';
+import { methodCaller, type ExNode } from '../render/framework';
+import { builtinName } from '../render/builtins';
+import { assetFile } from '../render/assets';
+import { styleScripts, UA_CSS } from './styles';
+
+let sidSeq = 0;
+const sidOf = new WeakMap<Element, string>();
+const nodeOfSid = new Map<string, WeakRef<ExNode>>();
+
+export function sid(node: ExNode): string {
+  const el = node.$$ as Element;
+  let s = sidOf.get(el);
+  if (!s) {
+    s = String(++sidSeq);
+    sidOf.set(el, s);
+    nodeOfSid.set(s, new WeakRef(node));
+  }
+  el.setAttribute('data-sid', s);
+  return s;
+}
+
+export function nodeBySid(s: string): ExNode | undefined {
+  return nodeOfSid.get(s)?.deref();
+}
+
+function walk(node: ExNode, fn: (n: ExNode) => void): void {
+  fn(node);
+  for (const c of node.__wxSlotChildren ?? node.childNodes ?? []) if (c.childNodes || c.__wxSlotChildren) walk(c, fn);
+}
+
+export interface Mirror { html: string; styles: string[]; uaCss: string }
+
+export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInputs?: boolean } = {}): Mirror {
+  walk(page.node, (n) => n.$$ && sid(n));
+  const clone = page.container.cloneNode(true) as HTMLElement;
+  clone.style.display = '';
+  walk(page.node, (n) => {
+    const name = builtinName(n);
+    if (!name || !n.$$) return;
+    const el = clone.querySelector(`[data-sid="${sidOf.get(n.$$)}"]`) as HTMLElement | null;
+    if (!el) return;
+    const d = methodCaller(n).data as Record<string, unknown>;
+    for (const k of ['checked', 'disabled']) if (d[k] === true) el.setAttribute(k, '');
+    if (typeof d.type === 'string' && d.type) el.setAttribute('type', d.type);
+    if (name === 'input' || name === 'textarea') {
+      if (opts.liveInputs) {
+        const field = el.ownerDocument.createElement(name === 'input' ? 'input' : 'textarea') as HTMLInputElement;
+        field.setAttribute('value', String(d.value ?? ''));
+        if (name === 'textarea') field.textContent = String(d.value ?? '');
+        field.setAttribute('placeholder', String(d.placeholder ?? ''));
+        field.setAttribute('data-input-sid', sidOf.get(n.$$) as string);
+        field.setAttribute('style', 'width:100%;height:100%;border:0;font:inherit;background:transparent;outline:none');
+        el.textContent = '';
+        el.appendChild(field);
+      } else if (!el.textContent) el.textContent = String(d.value || d.placeholder || '');
+    }
+    if (name === 'image' && typeof d.src === 'string') {
+      const file = assetFile(d.src);
+      if (file) el.style.backgroundImage = `url(data:image/${path.extname(file).slice(1) || 'png'};base64,${fs.readFileSync(file).toString('base64')})`;
+      else if (/^https?:/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;
+    }
+    if (name === 'swiper') {
+      const current = Number(d.current) || 0;
+      const items = Array.from(el.querySelectorAll('wx-swiper-item')) as HTMLElement[];
+      items.forEach((it, i) => (it.style.transform = `translate(${(i - current) * 100}%, 0)`));
+    }
+    if (name === 'scroll-view') {
+      el.style.overflowY = d.scrollY ? 'auto' : 'hidden';
+      el.style.overflowX = d.scrollX ? 'auto' : 'hidden';
+    }
+  });
+  return { html: clone.outerHTML, styles: styleScripts(sim.project.root, styleFiles(sim, page)), uaCss: UA_CSS };
+}
+
+function styleFiles(sim: Simulator, page: PageInstance): { file: string; prefix: string }[] {
+  const root = sim.project.root;
+  const files = [{ file: 'app.wxss', prefix: '' }];
+  for (const [abs, prefix] of sim.app.registry.prefixes) {
+    if (prefix === '' && abs !== path.join(root, page.route)) continue; // other pages' styles
+    files.push({ file: path.relative(root, abs).split(path.sep).join('/') + '.wxss', prefix });
+  }
+  return files;
+}
+
+/** A complete standalone document (wcsc programs inlined as scripts). */
+export function mirrorDocument(m: Mirror, extraHead = ''): string {
+  const scripts = m.styles.map((s) => `<script>${s.replace(/<\/script/gi, '<\\/script')}</script>`).join('');
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><style>${m.uaCss}</style><script>window.__checkDeviceWidth__=function(){};</script>${scripts}${extraHead}</head><body>${m.html}</body></html>`;
+}

@@ -1,0 +1,179 @@
+// One run of the mini program (cold start to exit): module system, component registry, App
+// instance, router and wx. A cold start (relaunch) builds a new AppRuntime; the SimState
+// (storage per user, native chrome) carries over like on a phone.
+import { EventEmitter } from 'events';
+import { ModuleSystem, type FrameworkGlobals } from '../build/modules';
+import type { Gwx } from '../build/wxml';
+import type { Project } from '../build/project';
+import { framework } from '../render/framework';
+import { registerBuiltins } from '../render/builtins';
+import { createWx, type Wx } from '../wx';
+import { Registry } from './registry';
+import { PageInstance } from './page';
+import { Router } from './router';
+import { track, settle } from './settle';
+import { makeConsole, reportException } from './events';
+import { AppTimers } from './timers';
+import type { EnterOptions, SimState } from './state';
+
+type AppDef = Record<string, unknown> & { globalData?: Record<string, unknown> };
+
+let generationSeq = 0;
+let errorListenerInstalled = false;
+let currentApp: AppRuntime | undefined;
+
+export function activeApp(): AppRuntime | undefined {
+  return currentApp;
+}
+
+export class AppRuntime {
+  readonly generation = ++generationSeq;
+  readonly modules: ModuleSystem;
+  readonly registry: Registry;
+  readonly router: Router;
+  readonly wx: Wx;
+  readonly console = makeConsole();
+  readonly appEvents = new EventEmitter();
+  readonly timers = new AppTimers((err) => {
+    reportException(err);
+    this.reportError(err);
+  });
+  appInstance: AppDef | undefined;
+  exited = false;
+  private globals: FrameworkGlobals;
+
+  constructor(
+    readonly project: Project,
+    readonly state: SimState,
+    gwx: Gwx,
+    extraGlobals: FrameworkGlobals = {},
+  ) {
+    registerBuiltins();
+    installErrorListener();
+    this.router = new Router({
+      pages: project.pages,
+      tabPages: project.tabPages,
+      createPage: (route, query) => {
+        try {
+          return new PageInstance(route, query, this.registry.loadPage(route));
+        } catch (err) {
+          // a page whose script throws while loading: surface it like DevTools' console does
+          reportException(err);
+          throw err;
+        }
+      },
+      afterRender: () => new Promise((r) => setImmediate(r)),
+    });
+    this.wx = createWx({ state, router: this.router, track, appJson: project.appJson, root: project.root, appEvents: this.appEvents });
+    this.modules = new ModuleSystem(project.root, () => this.globals);
+    this.registry = new Registry(project.root, gwx, this.modules, project.appJson.usingComponents ?? {}, this.generation);
+    const ctors = this.registry.constructors();
+    this.globals = {
+      App: (def: AppDef) => {
+        this.appInstance = def;
+      },
+      Page: ctors.Page,
+      Component: ctors.Component,
+      Behavior: ctors.Behavior,
+      wx: this.wx,
+      getApp: () => this.appInstance,
+      getCurrentPages: () => this.router.stack.map((p) => p.caller),
+      requirePlugin: (name: string) => {
+        throw new Error(`plugin "${name}" is not supported by the simulator`);
+      },
+      console: this.console,
+      ...this.timers.globals(),
+      __wxConfig: { envVersion: 'develop', platform: 'devtools', pages: project.pages },
+      ...extraGlobals,
+    };
+  }
+
+  /** Globals visible to App.callFunction (evaluate) as well. */
+  frameworkGlobals(): FrameworkGlobals {
+    return this.globals;
+  }
+
+  callApp(hook: string, ...args: unknown[]): unknown {
+    const fn = this.appInstance?.[hook];
+    if (typeof fn !== 'function') return undefined;
+    try {
+      return (fn as (...a: unknown[]) => unknown).apply(this.appInstance, args);
+    } catch (err) {
+      reportException(err);
+      this.reportError(err);
+      return undefined;
+    }
+  }
+
+  reportError(err: unknown): void {
+    const msg = err instanceof Error ? err.stack ?? err.message : String(err);
+    if (typeof this.appInstance?.onError === 'function') (this.appInstance.onError as (m: string) => void).call(this.appInstance, msg);
+    this.appEvents.emit('Error', msg);
+  }
+
+  /** Cold start: App.onLaunch -> App.onShow -> first page onLoad -> onShow -> onReady. */
+  async launch(opts: EnterOptions): Promise<void> {
+    currentApp = this;
+    this.state.launchOptions = { ...opts, query: { ...opts.query } };
+    this.state.enterOptions = { ...opts, query: { ...opts.query } };
+    const appScript = this.modules.resolve('./app', this.project.root);
+    if (appScript) this.modules.load(appScript);
+    this.callApp('onLaunch', clone(opts));
+    this.callApp('onShow', clone(opts));
+    let route = opts.path.replace(/^\//, '');
+    if (!this.project.pages.includes(route)) {
+      if (route) this.callApp('onPageNotFound', { path: route, query: opts.query, isEntryPage: true });
+      route = this.project.appJson.entryPagePath?.replace(/^\//, '') ?? this.project.pages[0];
+    }
+    await this.router.launch(route, opts.query);
+    await settle();
+  }
+
+  /** Hot start: App.onShow(new options) -> current page onShow; optionally lands on a page. */
+  async enterForeground(opts: EnterOptions): Promise<void> {
+    this.state.enterOptions = { ...opts, query: { ...opts.query } };
+    this.callApp('onShow', clone(opts));
+    this.appEvents.emit('AppShow', clone(opts));
+    const target = opts.path.replace(/^\//, '');
+    const cur = this.router.current();
+    if (target && cur && cur.route !== target && this.project.pages.includes(target)) {
+      const qs = Object.entries(opts.query).map(([k, v]) => `${k}=${v}`).join('&');
+      const url = '/' + target + (qs ? '?' + qs : '');
+      // Like the client: a tab target is switched to, other targets relaunch the page stack.
+      if (this.project.tabPages.includes(target)) await this.router.switchTab(url);
+      else await this.router.reLaunch(url);
+    } else cur?.show();
+    await settle();
+  }
+
+  background(): void {
+    this.router.current()?.hide();
+    this.callApp('onHide');
+    this.appEvents.emit('AppHide');
+  }
+
+  exit(): void {
+    if (this.exited) return;
+    this.exited = true;
+    this.router.unloadAll();
+    this.timers.clearAll();
+    if (currentApp === this) currentApp = undefined;
+  }
+}
+
+function clone<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v)) as T;
+}
+
+function installErrorListener(): void {
+  if (errorListenerInstalled) return;
+  errorListenerInstalled = true;
+  // exparser catches exceptions in handlers/lifetimes/observers and reports them here; real
+  // DevTools surfaces them as App.exceptionThrown and App.onError.
+  framework().exparser.addGlobalErrorListener((err: unknown) => {
+    reportException(err);
+    currentApp?.reportError(err);
+    return false;
+  });
+}
+

@@ -1,0 +1,86 @@
+// One live page: an exparser root component rendered into its own container, plus the
+// base-library page fields (route, options, __wxWebviewId__) on the method caller (`this`).
+import { framework, methodCaller, isComponent, type Caller, type ExNode } from '../render/framework';
+import { deepClone, type Registered } from './registry';
+
+let webviewSeq = 0;
+
+export class PageInstance {
+  readonly webviewId = ++webviewSeq;
+  readonly root: ExNode;
+  readonly node: ExNode;
+  readonly caller: Caller;
+  readonly container: HTMLElement;
+  alive = true;
+
+  constructor(
+    readonly route: string,
+    readonly query: Record<string, string>,
+    readonly reg: Registered,
+  ) {
+    const { jComponent, exparser } = framework();
+    this.root = jComponent.create(reg.id, {});
+    this.node = this.root._exparserNode;
+    this.caller = methodCaller(this.node);
+    const c = this.caller as Record<string, unknown>;
+    for (const [k, v] of Object.entries(reg.extras)) c[k] = deepClone(v);
+    c.route = route;
+    c.__route__ = route;
+    c.options = query;
+    c.__wxWebviewId__ = this.webviewId;
+    c.__wxExparserNodeId__ = `page-${this.webviewId}`;
+    c.is = route;
+    this.container = document.createElement('wx-page-wrapper');
+    this.container.setAttribute('data-route', route);
+    document.body.appendChild(this.container);
+    this.container.appendChild(this.root.dom);
+    exparser.Element.pretendAttached(this.node);
+  }
+
+  /** onLoad -> onShow; the caller then settles and calls ready(). */
+  load(): void {
+    this.call('onLoad', this.query);
+    this.show();
+  }
+
+  ready(): void {
+    const visit = (node: ExNode): void => {
+      if (isComponent(node) && node.shadowRoot) visit(node.shadowRoot);
+      for (const child of node.childNodes ?? []) if (child.childNodes) visit(child);
+      if (isComponent(node)) node.triggerLifeTime('ready', []);
+    };
+    visit(this.node);
+    this.call('onReady');
+  }
+
+  show(): void {
+    this.container.style.display = '';
+    this.call('onShow');
+    this.pageLifetime('show');
+  }
+
+  hide(): void {
+    this.call('onHide');
+    this.pageLifetime('hide');
+    this.container.style.display = 'none';
+  }
+
+  unload(): void {
+    if (!this.alive) return;
+    this.alive = false;
+    this.call('onUnload');
+    framework().exparser.Element.pretendDetached(this.node);
+    this.container.remove();
+  }
+
+  call(method: string, ...args: unknown[]): unknown {
+    const fn = this.caller[method];
+    if (typeof fn === 'function') return (fn as (...a: unknown[]) => unknown).apply(this.caller, args);
+    return undefined;
+  }
+
+  /** pageLifetimes: exparser propagates a page lifetime from the page root to every component. */
+  private pageLifetime(name: string): void {
+    this.node.triggerPageLifeTime(name, []);
+  }
+}

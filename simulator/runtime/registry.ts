@@ -1,0 +1,188 @@
+// Turns the project's Page()/Component()/Behavior() definitions into j-component registrations
+// backed by the official exparser, wiring each one to its wcc-compiled template and to the ids of
+// the custom components it uses.
+import fs from 'fs';
+import path from 'path';
+import { framework } from '../render/framework';
+import type { Gwx, TemplateGenerator } from '../build/wxml';
+import type { ModuleSystem } from '../build/modules';
+
+type Def = Record<string, unknown>;
+
+export interface Registered {
+  id: string;
+  /** absolute path without extension */
+  file: string;
+  kind: 'page' | 'component';
+  /** Page() fields that are neither data nor functions: copied onto each instance */
+  extras: Def;
+}
+
+interface Pending { file: string; tagName: string; using: Record<string, string>; template: TemplateGenerator; result?: Registered }
+
+const EMPTY_TEMPLATE: TemplateGenerator = () => ({ tag: 'wx-page', attr: {}, children: [] });
+const PAGE_HOOKS = new Set(['data', 'behaviors', 'options', 'lifetimes', 'pageLifetimes', 'observers', 'relations', 'externalClasses', 'properties', 'methods']);
+
+let idSeq = 0;
+
+function deepClone<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(deepClone) as unknown as T;
+  if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: Def = {};
+    for (const [k, val] of Object.entries(v as Def)) out[k] = deepClone(val);
+    return out as T;
+  }
+  return v;
+}
+export { deepClone };
+
+export class Registry {
+  private byFile = new Map<string, Registered>();
+  /** class prefix of each loaded file ("" for pages): wcsc's suffix slot for screenshots */
+  readonly prefixes = new Map<string, string>();
+  private pending: Pending | undefined;
+  private ids = new Map<string, string>();
+  private jsons = new Map<string, Record<string, unknown>>();
+
+  constructor(
+    private readonly root: string,
+    private readonly gwx: Gwx,
+    private readonly modules: ModuleSystem,
+    private readonly globalUsing: Record<string, string>,
+    private readonly generation: number,
+  ) {}
+
+  /** The framework constructors the project's code calls. */
+  constructors(): { Page: (d: Def) => void; Component: (d: Def) => void; Behavior: (d: Def) => unknown } {
+    return {
+      Page: (def) => this.define(def, 'page'),
+      Component: (def) => this.define(def, 'component'),
+      Behavior: (def) => framework().jComponent.behavior(def),
+    };
+  }
+
+  /** Ids are fixed per file before its script runs, so relations can name not-yet-loaded components. */
+  private idFor(file: string): string {
+    let id = this.ids.get(file);
+    if (!id) {
+      id = `g${this.generation}c${++idSeq}`;
+      this.ids.set(file, id);
+    }
+    return id;
+  }
+
+  /** The page's own .json (window overrides such as navigationBarTitleText). */
+  pageConfig(route: string): Record<string, unknown> {
+    return this.jsons.get(path.join(this.root, route)) ?? {};
+  }
+
+  loadPage(route: string): Registered {
+    return this.load(path.join(this.root, route), 'page');
+  }
+
+  private resolveUsing(from: string, spec: string): string | undefined {
+    const candidates: string[] = [];
+    if (spec.startsWith('/')) candidates.push(path.join(this.root, spec));
+    else if (spec.startsWith('.')) candidates.push(path.resolve(path.dirname(from), spec));
+    else {
+      for (let dir = path.dirname(from); dir.startsWith(this.root); dir = path.dirname(dir)) {
+        candidates.push(path.join(dir, 'miniprogram_npm', spec));
+        if (dir === this.root) break;
+      }
+      candidates.push(path.join(this.root, spec));
+    }
+    for (const c of candidates) {
+      if (fs.existsSync(c + '.json')) return c;
+      if (fs.existsSync(path.join(c, 'index.json'))) return path.join(c, 'index');
+    }
+    return undefined;
+  }
+
+  private load(file: string, kind: 'page' | 'component', tagName = 'page'): Registered {
+    const hit = this.byFile.get(file);
+    if (hit) return hit;
+    const jsonFile = file + '.json';
+    const json = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { usingComponents?: Record<string, string> }) : {};
+    this.jsons.set(file, json as Record<string, unknown>);
+    const usingSpecs = { ...this.globalUsing, ...(json.usingComponents ?? {}) };
+    const using: Record<string, string> = {};
+    for (const [tag, spec] of Object.entries(usingSpecs)) {
+      if (spec.startsWith('plugin://')) continue;
+      const target = this.resolveUsing(file, spec);
+      if (!target) throw new Error(`Component is not found in path "${spec}" (using by "${path.relative(this.root, file)}")`);
+      if (target === file) continue;
+      using[tag] = this.load(target, 'component', tag).id;
+    }
+    const rel = path.relative(this.root, file).split(path.sep).join('/');
+    const template = this.gwx(rel + '.wxml') ?? EMPTY_TEMPLATE;
+    const script = this.modules.resolve('./' + path.basename(file), path.dirname(file));
+    if (!script) throw new Error(`${rel}.js (or .ts) not found`);
+    const prev = this.pending;
+    this.pending = { file, tagName, using, template };
+    try {
+      this.modules.load(script);
+      const result = this.pending.result;
+      if (!result) throw new Error(`${kind === 'page' ? 'Page' : 'Component'} is not constructed in ${rel}`);
+      this.byFile.set(file, result);
+      return result;
+    } finally {
+      this.pending = prev;
+    }
+  }
+
+  private define(def: Def, ctor: 'page' | 'component'): void {
+    const p = this.pending;
+    if (!p) throw new Error(`${ctor === 'page' ? 'Page' : 'Component'}() called outside of a page/component module`);
+    const id = this.idFor(p.file);
+    let definition: Def;
+    const extras: Def = {};
+    if (ctor === 'page') {
+      // Page() -> exparser component: every function becomes a method (so lifecycle hooks and
+      // handlers are reachable on the instance), other non-data fields are per-instance copies.
+      const methods: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(def)) {
+        if (typeof v === 'function') methods[k] = v;
+        else if (!PAGE_HOOKS.has(k)) extras[k] = v;
+      }
+      definition = { data: def.data ?? {}, methods, behaviors: def.behaviors, options: def.options };
+    } else {
+      definition = { ...def };
+    }
+    // `hidden` works on custom component hosts too (display:none on the host), unless the
+    // component declares its own `hidden` property.
+    const props = { ...((definition.properties as Def) ?? {}) };
+    if (!('hidden' in props) && ctor === 'component') {
+      props.hidden = { type: Boolean, value: false, observer: '__hostHiddenChanged' };
+      definition.properties = props;
+      definition.methods = {
+        ...((definition.methods as Def) ?? {}),
+        __hostHiddenChanged(this: { $$?: Element }, v: boolean) {
+          if (v) this.$$?.setAttribute('hidden', '');
+          else this.$$?.removeAttribute('hidden');
+        },
+      };
+    }
+    if (definition.relations && typeof definition.relations === 'object') {
+      // relations are keyed by component path (relative to this file); exparser wants ids.
+      const mapped: Record<string, unknown> = {};
+      for (const [key, rel] of Object.entries(definition.relations as Record<string, Def>)) {
+        const target = key.startsWith('/') ? path.join(this.root, key) : path.resolve(path.dirname(p.file), key);
+        const targetId = this.idFor(target);
+        mapped[targetId] = { ...rel, target: targetId };
+      }
+      definition.relations = mapped;
+    }
+    const options = { ...((definition.options as Def) ?? {}), classPrefix: p.tagName === 'page' ? '' : p.tagName };
+    framework().jComponent.register({
+      ...definition,
+      id,
+      path: p.file,
+      tagName: p.tagName,
+      template: p.template,
+      usingComponents: p.using,
+      options,
+    });
+    this.prefixes.set(p.file, options.classPrefix);
+    p.result = { id, file: p.file, kind: ctor, extras };
+  }
+}

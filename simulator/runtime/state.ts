@@ -1,0 +1,68 @@
+// Process-wide simulator state that outlives one app run (cold start): per-user storage, the
+// simulated user, the native-chrome state that tests inspect, and the launch/enter options.
+export interface EnterOptions {
+  path: string;
+  query: Record<string, string>;
+  scene: number;
+  shareTicket?: string;
+  referrerInfo?: { appId?: string; extraData?: unknown };
+  apiCategory?: string;
+}
+
+export interface PendingDialog<T> { kind: string; options: Record<string, unknown>; resolve: (v: T) => void; reject: (reason: string) => void }
+
+export interface NativeState {
+  toast?: { title: string; icon?: string; visible: boolean };
+  loading?: { title: string; visible: boolean };
+  modal?: PendingDialog<{ confirm: boolean; cancel: boolean; content?: string }>;
+  actionSheet?: PendingDialog<{ tapIndex: number }>;
+  payment?: PendingDialog<void>;
+  navigationBar: { title?: string; frontColor?: string; backgroundColor?: string; loading: boolean };
+  tabBar: { badges: Record<number, string>; redDots: Record<number, boolean>; hidden: boolean };
+  shareMenu: { shown: boolean; withShareTicket?: boolean; menus?: string[] };
+  lastShare?: { from: string; result: unknown };
+  /** pull-down-refresh indicator: set by a pull (or wx.startPullDownRefresh), cleared by wx.stopPullDownRefresh */
+  pullDownRefreshing: boolean;
+  history: { api: string; options: unknown }[];
+}
+
+export const DEFAULT_OPENID = 'o_sim_user_1';
+
+export class SimState {
+  openid: string;
+  /** storage per openid: a different simulated user sees a different wx storage */
+  private storages = new Map<string, Map<string, { data: unknown; type: string }>>();
+  launchOptions: EnterOptions = { path: '', query: {}, scene: 1001 };
+  enterOptions: EnterOptions = { path: '', query: {}, scene: 1001 };
+  native: NativeState = SimState.freshNative();
+  cloudUrl: string | undefined;
+  cloudEnv: string | undefined;
+  appid = 'touristappid';
+  /** auto-answer policy for modals: undefined = stay pending until Tool.native */
+  autoModal: 'confirm' | 'cancel' | undefined;
+
+  constructor(opts: { openid?: string; cloudUrl?: string; autoModal?: 'confirm' | 'cancel' }) {
+    this.openid = opts.openid ?? DEFAULT_OPENID;
+    this.cloudUrl = opts.cloudUrl;
+    this.autoModal = opts.autoModal;
+  }
+
+  static freshNative(): NativeState {
+    return {
+      navigationBar: { loading: false },
+      tabBar: { badges: {}, redDots: {}, hidden: false },
+      shareMenu: { shown: false },
+      pullDownRefreshing: false,
+      history: [],
+    };
+  }
+
+  storage(): Map<string, { data: unknown; type: string }> {
+    let s = this.storages.get(this.openid);
+    if (!s) {
+      s = new Map();
+      this.storages.set(this.openid, s);
+    }
+    return s;
+  }
+}

@@ -1,0 +1,16 @@
+import type { EventEmitter } from 'events';
+import type { Router } from '../runtime/router';
+import type { SimState } from '../runtime/state';
+
+/** What the wx implementation needs from the running app. */
+export interface WxContext {
+  state: SimState;
+  router: Router;
+  track: (p: Promise<unknown>) => void;
+  /** the app.json `window`/`tabBar` config */
+  appJson: { tabBar?: { list: { pagePath: string; text?: string }[] }; window?: Record<string, unknown> };
+  /** app-level events (AppShow, AppHide, Error, ...) for wx.onAppShow & co. */
+  appEvents: EventEmitter;
+  /** the project's miniprogramRoot (for image/file paths) */
+  root: string;
+}

@@ -1,0 +1,141 @@
+// Network-backed APIs. wx.cloud.callFunction and wx.requestPayment talk to the local cloud
+// (emulator/) over its /_emulator/v1 endpoints as the simulated user (ARCHITECTURE.md contract).
+import { asyncApi, hasCallbacks, WxFail, type Opts } from './convention';
+import type { WxContext } from './context';
+
+let codeSeq = 0;
+let reqSeq = 0;
+
+export const TEST_ADDRESS = {
+  userName: '张三',
+  postalCode: '510000',
+  provinceName: '广东省',
+  cityName: '广州市',
+  countyName: '海珠区',
+  streetName: '',
+  detailInfo: '新港中路397号',
+  detailInfoNew: '新港中路397号',
+  nationalCode: '510000',
+  telNumber: '020-81167888',
+};
+
+async function postJson(url: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const text = await res.text();
+  let json: Record<string, unknown> = {};
+  try {
+    json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    json = { raw: text };
+  }
+  return { status: res.status, json };
+}
+
+export function networkApis(ctx: WxContext): Record<string, unknown> {
+  const cloudUrl = () => {
+    const url = ctx.state.cloudUrl;
+    if (!url) throw new WxFail('no local cloud configured: set SIMULATOR_CLOUD_URL or pass --cloud-url');
+    return url.replace(/\/$/, '');
+  };
+  const callFunction = asyncApi('cloud.callFunction', async (o) => {
+    if (typeof o.name !== 'string' || !o.name) throw new WxFail('parameter error: name should be a non-empty string');
+    const { status, json } = await postJson(`${cloudUrl()}/_emulator/v1/functions/${encodeURIComponent(o.name)}:invoke`, {
+      event: o.data ?? {},
+      openid: ctx.state.openid,
+      appid: ctx.state.appid,
+      source: 'wx_devtools',
+    });
+    const error = json.error as { code?: unknown; message?: unknown } | undefined;
+    if (error) throw new WxFail(`${error.code ?? status} ${error.message ?? ''}`.trim(), { errCode: error.code });
+    if (status >= 400) throw new WxFail(`HTTP ${status}`);
+    return { result: json.result, requestID: `sim-${++reqSeq}` };
+  }, ctx.track);
+
+  const request = (raw?: Opts) => {
+    const controller = new AbortController();
+    const api = asyncApi('request', async (o) => {
+      const method = String(o.method ?? 'GET').toUpperCase();
+      let url = String(o.url ?? '');
+      const headers = { ...((o.header as Record<string, string>) ?? {}) };
+      let body: string | undefined;
+      if (o.data !== undefined) {
+        if (method === 'GET') {
+          const q = typeof o.data === 'string' ? o.data : new URLSearchParams(o.data as Record<string, string>).toString();
+          url += (url.includes('?') ? '&' : '?') + q;
+        } else if (typeof o.data === 'string') body = o.data;
+        else {
+          body = JSON.stringify(o.data);
+          if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+        }
+      }
+      const res = await fetch(url, { method, headers, body, signal: controller.signal });
+      const text = await res.text();
+      let data: unknown = text;
+      if (o.dataType !== '其他' && o.responseType !== 'text') {
+        try {
+          data = JSON.parse(text);
+        } catch {
+          data = text;
+        }
+      }
+      const header: Record<string, string> = {};
+      res.headers.forEach((v, k) => (header[k] = v));
+      return { data, statusCode: res.status, header, cookies: [] };
+    }, ctx.track);
+    const out = api(raw);
+    if (hasCallbacks(raw)) return { abort: () => controller.abort(), onHeadersReceived: () => undefined, offHeadersReceived: () => undefined };
+    return out;
+  };
+
+  const payPolicy = () => (ctx.state as unknown as { paymentPolicy?: string }).paymentPolicy ?? 'confirm';
+  const requestPayment = asyncApi('requestPayment', async (o) => {
+    for (const k of ['timeStamp', 'nonceStr', 'package', 'paySign']) {
+      if (typeof o[k] !== 'string' || !o[k]) throw new WxFail(`parameter error: parameter.${k} should be String`);
+    }
+    ctx.state.native.history.push({ api: 'requestPayment', options: o });
+    const policy = payPolicy();
+    if (policy === 'cancel') throw new WxFail('cancel');
+    if (policy === 'pending') {
+      // Waits for Tool.native closePaymentDialog (fail cancel) like the DevTools payment sheet.
+      await new Promise<void>((resolve, reject) => {
+        ctx.state.native.payment = {
+          kind: 'payment',
+          options: o,
+          resolve: () => {
+            ctx.state.native.payment = undefined;
+            resolve();
+          },
+          reject: (reason) => {
+            ctx.state.native.payment = undefined;
+            reject(new WxFail(reason));
+          },
+        };
+      });
+      return {};
+    }
+    const confirm = postJson(`${cloudUrl()}/_emulator/v1/pay/confirm`, { package: o.package });
+    ctx.track(confirm);
+    const { status, json } = await confirm;
+    const error = json.error as { code?: unknown; message?: unknown } | undefined;
+    if (error || status >= 400) throw new WxFail(`${error?.code ?? status} ${error?.message ?? ''}`.trim());
+    return {};
+    // Not tracked as a whole: a pending payment sheet waits for Tool.native, only the HTTP part is.
+  });
+
+  return {
+    request,
+    requestPayment,
+    login: asyncApi('login', () => ({ code: `sim_code_${ctx.state.openid}_${++codeSeq}` })),
+    checkSession: asyncApi('checkSession', () => ({})),
+    chooseAddress: asyncApi('chooseAddress', () => ({ ...TEST_ADDRESS })),
+    getUserProfile: asyncApi('getUserProfile', () => ({ userInfo: { nickName: '微信用户', avatarUrl: '', gender: 0, country: '', province: '', city: '', language: 'zh_CN' }, rawData: '', signature: '' })),
+    authorize: asyncApi('authorize', () => ({})),
+    getSetting: asyncApi('getSetting', () => ({ authSetting: { 'scope.address': true } })),
+    cloud: {
+      init: (o?: { env?: string }) => {
+        ctx.state.cloudEnv = typeof o?.env === 'string' ? o.env : undefined;
+      },
+      callFunction,
+    },
+  };
+}
