@@ -1,0 +1,299 @@
+/**
+ * Document storage on SQLite. All methods are synchronous (better-sqlite3), which is what makes
+ * single-statement writes atomic for free: Node runs one request's read-modify-write to the end
+ * before it looks at the next request.
+ */
+import { Query } from 'mingo';
+import type { Sqlite } from './sqlite';
+import type { DatabaseConfig, IndexSpec } from './config';
+import { decode, encode, type Doc } from '../util/ejson';
+import { plan } from './planner';
+import { extractGeo, distanceMetres } from './geo';
+import { Errors } from '../util/errors';
+
+/** Maps an `_id` to the text key of the docs table. String ids are stored verbatim. */
+export function idKey(id: unknown): string {
+  if (typeof id === 'string') return id;
+  if (typeof id === 'number') return `\u0001n:${id}`;
+  return `\u0001j:${encode({ v: id })}`;
+}
+
+/** JSON for the idx column: dates become epoch ms so SQLite can range-compare them. */
+function indexJson(doc: Doc): string {
+  return JSON.stringify(doc, function (this: any, key: string, value: unknown) {
+    const orig = this[key];
+    if (orig instanceof Date) return orig.getTime();
+    if (orig instanceof RegExp) return String(orig);
+    if (Buffer.isBuffer(orig)) return null;
+    return value;
+  });
+}
+
+/** Value walk that reports whether a path ever crosses an array or ends on an object. */
+export function pathIsScalar(doc: Doc, path: string): boolean {
+  let cur: any = doc;
+  for (const part of path.split('.')) {
+    if (cur === null || cur === undefined) return true;
+    if (Array.isArray(cur) || typeof cur !== 'object' || cur instanceof Date) return !Array.isArray(cur);
+    cur = cur[part];
+  }
+  if (Array.isArray(cur)) return false;
+  if (cur && typeof cur === 'object' && !(cur instanceof Date)) return false;
+  return typeof cur !== 'boolean';
+}
+
+export interface FindOptions {
+  sort?: Record<string, number>;
+  skip?: number;
+  limit?: number;
+  projection?: Doc;
+}
+
+const MAX_DOC_BYTES = 16 * 1024 * 1024;
+
+export class DocumentStore {
+  private indexedFields = new Map<string, Set<string>>();
+  /** indexed fields that some document holds as an array/object: never pushed down to SQL */
+  private unsafeFields = new Map<string, Set<string>>();
+  private stmts: ReturnType<DocumentStore['prepare']>;
+
+  constructor(private readonly db: Sqlite, config: DatabaseConfig, private readonly useIndexes: boolean) {
+    this.stmts = this.prepare();
+    for (const c of config.collections) {
+      this.ensureCollection(c.name);
+      for (const ix of c.indexes ?? []) this.createIndex(c.name, ix);
+    }
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      hasColl: db.prepare('SELECT 1 FROM collections WHERE name = ?'),
+      addColl: db.prepare('INSERT OR IGNORE INTO collections (name, created_at) VALUES (?, ?)'),
+      listColl: db.prepare('SELECT name FROM collections ORDER BY name'),
+      getDoc: db.prepare('SELECT body FROM docs WHERE coll = ? AND id = ?'),
+      insert: db.prepare('INSERT INTO docs (coll, id, body, idx) VALUES (?, ?, ?, ?)'),
+      update: db.prepare('UPDATE docs SET body = ?, idx = ? WHERE coll = ? AND id = ?'),
+      del: db.prepare('DELETE FROM docs WHERE coll = ? AND id = ?'),
+    };
+  }
+
+  /** Runs fn inside one SQLite transaction (all-or-nothing on disk). */
+  atomic<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  hasCollection(name: string): boolean {
+    return !!this.stmts.hasColl.get(name);
+  }
+  ensureCollection(name: string): boolean {
+    return this.stmts.addColl.run(name, Date.now()).changes > 0;
+  }
+  listCollections(): string[] {
+    return (this.stmts.listColl.all() as Array<{ name: string }>).map((r) => r.name);
+  }
+  assertCollection(name: string): void {
+    if (typeof name !== 'string' || !name) throw Errors.invalidParam('collectionName is required');
+    if (!this.hasCollection(name)) throw Errors.collectionNotExist(name);
+  }
+
+  createIndex(coll: string, ix: IndexSpec): void {
+    const fields = Object.keys(ix.fields ?? {});
+    if (fields.length === 0 || !fields.every((f) => /^[A-Za-z_][A-Za-z0-9_.]*$/.test(f))) return;
+    const set = this.indexedFields.get(coll) ?? new Set<string>();
+    fields.forEach((f) => set.add(f));
+    this.indexedFields.set(coll, set);
+    const name = `ix_${coll}_${fields.join('_')}`.replace(/[^A-Za-z0-9_]/g, '_');
+    const exprs = fields.map((f) => (f === '_id' ? 'id' : `json_extract(idx, '$.${f}')`));
+    // coll leads every index: one docs table serves all collections.
+    this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON docs (coll, ${exprs.join(', ')})`);
+    // A field that already holds arrays/objects/booleans somewhere — or whose path crosses an
+    // array (json_extract does not traverse arrays) — cannot be compared in SQL.
+    for (const f of fields) {
+      if (f === '_id') continue;
+      const parts = f.split('.');
+      const prefixes = parts.slice(0, -1).map((_, i) => `json_type(idx, '$.${parts.slice(0, i + 1).join('.')}') = 'array'`);
+      const bad = this.db
+        .prepare(`SELECT 1 FROM docs WHERE coll = ? AND (json_type(idx, '$.${f}') IN ('array','object','true','false')${prefixes.map((p) => ' OR ' + p).join('')}) LIMIT 1`)
+        .get(coll);
+      if (bad) this.markUnsafe(coll, f);
+    }
+  }
+
+  private markUnsafe(coll: string, field: string) {
+    const s = this.unsafeFields.get(coll) ?? new Set<string>();
+    s.add(field);
+    this.unsafeFields.set(coll, s);
+  }
+
+  private noteIndexedValues(coll: string, doc: Doc) {
+    const fields = this.indexedFields.get(coll);
+    if (!fields) return;
+    for (const f of fields) if (f !== '_id' && !pathIsScalar(doc, f)) this.markUnsafe(coll, f);
+  }
+
+  private pushable(coll: string) {
+    const fields = this.indexedFields.get(coll);
+    const unsafe = this.unsafeFields.get(coll);
+    return (f: string) => !!fields?.has(f) && !unsafe?.has(f);
+  }
+
+  getById(coll: string, id: unknown): Doc | undefined {
+    const row = this.stmts.getDoc.get(coll, idKey(id)) as { body: string } | undefined;
+    return row ? decode(row.body, new Date()) : undefined;
+  }
+
+  private serialise(doc: Doc): { body: string; idx: string } {
+    const body = encode(doc);
+    if (body.length > MAX_DOC_BYTES) throw Errors.exceedLimit('document exceeds the 16 MB size limit');
+    return { body, idx: indexJson(doc) };
+  }
+
+  insert(coll: string, doc: Doc): void {
+    const { body, idx } = this.serialise(doc);
+    try {
+      this.stmts.insert.run(coll, idKey(doc._id), body, idx);
+    } catch (e) {
+      if (String((e as Error).message).includes('UNIQUE')) {
+        throw Errors.requestFailed(`E11000 duplicate key error collection: ${coll} index: _id_ dup key: { _id: ${JSON.stringify(doc._id)} }`);
+      }
+      throw e;
+    }
+    this.noteIndexedValues(coll, doc);
+  }
+
+  replace(coll: string, doc: Doc): void {
+    const { body, idx } = this.serialise(doc);
+    this.stmts.update.run(body, idx, coll, idKey(doc._id));
+    this.noteIndexedValues(coll, doc);
+  }
+
+  upsertRaw(coll: string, doc: Doc): void {
+    if (this.stmts.getDoc.get(coll, idKey(doc._id))) this.replace(coll, doc);
+    else this.insert(coll, doc);
+  }
+
+  remove(coll: string, id: unknown): boolean {
+    return this.stmts.del.run(coll, idKey(id)).changes > 0;
+  }
+
+  /** Every document of a collection in natural order (export, $lookup, transactions). */
+  all(coll: string): Doc[] {
+    const now = new Date();
+    return (this.db.prepare('SELECT body FROM docs WHERE coll = ? ORDER BY rid').all(coll) as Array<{ body: string }>).map((r) =>
+      decode(r.body, now),
+    );
+  }
+
+  /**
+   * filter → sort → skip → limit, with SQL narrowing the candidates first.
+   * When SQL already delivers rows in sort order we stop reading as soon as skip+limit documents
+   * matched, so "first page of a 10,000-product catalogue" parses only a page worth of documents.
+   */
+  find(coll: string, filter: Doc, opts: FindOptions = {}): Doc[] {
+    const geo = extractGeo(filter);
+    if (geo) return inMemoryQuery(this.find(coll, geo.rest), filter, opts);
+    const query = compileQuery(filter);
+    const p = plan({ filter, sort: opts.sort, pushable: this.pushable(coll), useIndexes: this.useIndexes });
+    const skip = opts.skip ?? 0;
+    const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
+    const sortFields = Object.keys(opts.sort ?? {});
+    const now = new Date();
+    let out: Doc[] = [];
+    if (p.orderBy && p.sortedBySql) {
+      const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY ${p.orderBy.join(', ')}`;
+      let fallback = false;
+      let seen = 0;
+      for (const row of this.db.prepare(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
+        const doc = decode(row.body, now);
+        // SQLite orders arrays/objects/booleans differently from MongoDB: hand those to mingo.
+        if (sortFields.some((f) => (f === '_id' ? typeof doc._id !== 'string' : !pathIsScalar(doc, f)))) {
+          fallback = true;
+          break;
+        }
+        if (!query.test(doc)) continue;
+        if (seen++ < skip) continue;
+        out.push(doc);
+        if (out.length >= limit) break;
+      }
+      if (!fallback) return project(out, opts.projection);
+      out = [];
+    }
+    const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY rid`;
+    for (const row of this.db.prepare(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
+      const doc = decode(row.body, now);
+      if (query.test(doc)) out.push(doc);
+    }
+    let cursor = new Query({}).find(out);
+    if (opts.sort && sortFields.length) cursor = cursor.sort(opts.sort as any);
+    if (skip) cursor = cursor.skip(skip);
+    if (opts.limit !== undefined) cursor = cursor.limit(limit);
+    return project(cursor.all() as Doc[], opts.projection);
+  }
+
+  count(coll: string, filter: Doc): number {
+    if (extractGeo(filter)) return this.find(coll, filter).length;
+    const query = compileQuery(filter);
+    const p = plan({ filter, pushable: this.pushable(coll), useIndexes: this.useIndexes });
+    const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')}`;
+    let n = 0;
+    const now = new Date();
+    for (const row of this.db.prepare(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
+      if (query.test(decode(row.body, now))) n++;
+    }
+    return n;
+  }
+
+  /** Explains which SQL the planner would run (used by the benchmark and tests via /_emulator). */
+  explain(coll: string, filter: Doc, sort?: Record<string, number>): { sql: string; plan: string[] } {
+    const p = plan({ filter, sort, pushable: this.pushable(coll), useIndexes: this.useIndexes });
+    const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY ${(p.orderBy ?? ['rid']).join(', ')}`;
+    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(coll, ...p.params) as Array<{ detail: string }>;
+    return { sql, plan: rows.map((r) => r.detail) };
+  }
+
+  clearCollection(coll: string): number {
+    return this.db.prepare('DELETE FROM docs WHERE coll = ?').run(coll).changes;
+  }
+}
+
+/**
+ * filter → sort → skip → limit → projection over documents already in memory (transactions,
+ * geo queries). $nearSphere without an explicit sort orders by distance, like MongoDB.
+ */
+export function inMemoryQuery(docs: Doc[], filter: Doc, opts: FindOptions = {}): Doc[] {
+  const geo = extractGeo(filter);
+  const query = compileQuery(geo ? geo.rest : filter);
+  let out = docs.filter((d) => query.test(d) && (!geo || geo.predicates.every((p) => p(d))));
+  const hasSort = !!opts.sort && Object.keys(opts.sort).length > 0;
+  if (hasSort) out = new Query({}).find(out).sort(opts.sort as any).all() as Doc[];
+  else if (geo?.near) {
+    const { field, point } = geo.near;
+    const dist = (d: Doc) => {
+      const g = field.split('.').reduce<any>((c, k) => (c == null ? undefined : c[k]), d);
+      return distanceMetres(point, [Number(g.coordinates[0]), Number(g.coordinates[1])]);
+    };
+    out = out.map((d) => ({ d, k: dist(d) })).sort((a, b) => a.k - b.k).map((x) => x.d);
+  }
+  const skip = opts.skip ?? 0;
+  out = out.slice(skip, opts.limit !== undefined ? skip + opts.limit : undefined);
+  return project(out, opts.projection);
+}
+
+/** mingo throws on unknown operators; report that as CloudBase's invalid-operator error. */
+export function compileQuery(filter: Doc): Query {
+  try {
+    return new Query(filter ?? {});
+  } catch (e) {
+    throw Errors.invalidOperator((e as Error).message);
+  }
+}
+
+export function project(docs: Doc[], projection?: Doc): Doc[] {
+  if (!projection || Object.keys(projection).length === 0) return docs;
+  try {
+    return new Query({}).find(docs, projection as any).all() as Doc[];
+  } catch (e) {
+    throw Errors.invalidOperator((e as Error).message);
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * Local CloudBase emulator: a wire-compatible server that the real, unmodified `wx-server-sdk`
+ * and `@cloudbase/node-sdk` talk to over HTTP. See docs/ARCHITECTURE.md ("Emulator") for the
+ * contract and ../shared/reference/cloudbase-wire-protocol.md for the protocol.
+ *
+ *   const emu = await startEmulator({ port: 0 });
+ *   cloud.init({ env: emu.envId, serviceUrl: emu.adminUrl, secretId: 'x', secretKey: 'y' })
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { openSqlite } from './database/sqlite';
+import { loadDatabaseConfig } from './database/config';
+import { DatabaseService } from './database/service';
+import { FunctionsService, type InvokeResult } from './functions/service';
+import { StorageService } from './storage/service';
+import { OpenApiService } from './openapi/service';
+import { PayService } from './pay/service';
+import { Hub } from './server';
+
+export { QR_PAYLOAD_BASE, qrPayload } from './openapi/wxacode';
+
+const REPO_ROOT = path.resolve(__dirname, '..');
+
+export interface EmulatorOptions {
+  /** 0 = a free port */
+  port?: number;
+  host?: string;
+  /** omit = a fresh temp dir, deleted on stop() */
+  dataDir?: string;
+  /** default <repo>/cloudfunctions */
+  functionsDir?: string;
+  envId?: string;
+  appid?: string;
+  quiet?: boolean;
+  /** default <repo>/database.config.json */
+  databaseConfig?: string;
+  /** false = never use SQL/index planning (benchmark baseline); default true */
+  useIndexes?: boolean;
+  /** run timer triggers on their cron schedule; default true (tests: pass false and use fireTimer) */
+  timers?: boolean;
+  /** add() to a missing collection creates it; default false (the real service errors) */
+  autoCreateCollections?: boolean;
+  /** how long a transaction (or ordinary write) waits for a document lock; default 10 s */
+  lockWaitMs?: number;
+  /** SQLite synchronous mode; default 'full' */
+  durability?: 'full' | 'normal';
+  maxWorkersPerFunction?: number;
+  /** default timeout when config.json has none (CloudBase: 3 s) */
+  defaultTimeoutMs?: number;
+  /** app.json used for getUnlimited's check_path; default <repo>/miniprogram/app.json if present */
+  appJson?: string;
+  /** enforce config.json permissions.openapi for calls from functions; default true */
+  openapiPermissions?: boolean;
+  /** function → function calls run as the calling user (unverified on the real platform); default true */
+  propagateIdentity?: boolean;
+  /** `stats.updated` counts modified (default) or matched documents */
+  updatedCounts?: 'modified' | 'matched';
+}
+
+export interface Emulator {
+  port: number;
+  /** http://127.0.0.1:PORT */
+  url: string;
+  /** url + '/admin': the serviceUrl for the SDKs */
+  adminUrl: string;
+  envId: string;
+  appid: string;
+  dataDir: string;
+  /** fire a timer trigger now and wait for the invocation */
+  fireTimer(functionName: string, triggerName: string): Promise<InvokeResult>;
+  stop(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<Emulator> {
+  const envId = options.envId ?? 'local-env';
+  const appid = options.appid ?? 'wxlocalappid000001';
+  const quiet = options.quiet ?? false;
+  const tempDir = options.dataDir ? undefined : fs.mkdtempSync(path.join(os.tmpdir(), 'cloudbase-emu-'));
+  const dataDir = path.resolve(options.dataDir ?? tempDir!);
+  const db = openSqlite(dataDir, options.durability ?? 'full');
+  const host = options.host ?? '127.0.0.1';
+  let port = options.port ?? 0;
+
+  const database = new DatabaseService(db, loadDatabaseConfig(options.databaseConfig ?? path.join(REPO_ROOT, 'database.config.json')), {
+    useIndexes: options.useIndexes ?? true,
+    autoCreateCollections: options.autoCreateCollections ?? false,
+    updatedCounts: options.updatedCounts ?? 'modified',
+    lockWaitMs: options.lockWaitMs ?? 10_000,
+    transactionLifetimeMs: 30_000,
+    clock: () => new Date(),
+  });
+  const functions = new FunctionsService(db, {
+    functionsDir: path.resolve(options.functionsDir ?? path.join(REPO_ROOT, 'cloudfunctions')),
+    envId,
+    appid,
+    adminUrl: () => `http://${host}:${port}/admin`,
+    maxWorkersPerFunction: options.maxWorkersPerFunction ?? 8,
+    defaultTimeoutMs: options.defaultTimeoutMs ?? 3000,
+    timers: options.timers ?? true,
+    propagateIdentity: options.propagateIdentity ?? true,
+    maxDepth: 8,
+    quiet,
+  });
+  const storage = new StorageService(db, envId);
+  const defaultAppJson = path.join(REPO_ROOT, 'miniprogram', 'app.json');
+  const openapi = new OpenApiService(functions, {
+    appJsonPath: options.appJson ?? (fs.existsSync(defaultAppJson) ? defaultAppJson : undefined),
+    checkPermissions: options.openapiPermissions ?? true,
+    rateLimitPerMinute: 5000,
+  });
+  const pay = new PayService(db, functions, appid);
+  const hub = new Hub({ envId, database, functions, storage, openapi, pay, quiet });
+  try {
+    port = await hub.listen(port, host);
+  } catch (e) {
+    functions.close();
+    db.close();
+    throw e;
+  }
+  const url = `http://${host}:${port}`;
+  let stopped = false;
+  return {
+    port,
+    url,
+    adminUrl: `${url}/admin`,
+    envId,
+    appid,
+    dataDir,
+    fireTimer: (fn, trigger) => functions.fireTimer(fn, trigger),
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      functions.close();
+      database.close();
+      await hub.close();
+      db.close();
+      if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });
+    },
+  };
+}
