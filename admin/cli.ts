@@ -1,0 +1,280 @@
+/**
+ * The merchant's admin CLI, on @cloudbase/node-sdk: `npm run admin -- <command> [options]`.
+ * Points at the local cloud by default (--cloud http://127.0.0.1:9777) and at a real environment with
+ * --env <envId> (credentials from TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY / TENCENTCLOUD_SESSIONTOKEN).
+ *
+ * Exit codes: 0 done, 1 the work failed (invalid rows, a failed write, a cloud error), 2 bad usage.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { connect, DEFAULT_CLOUD_URL, localTarget, readAll, UsageError, type Cloud } from './cloud';
+import { seedDemoCatalog } from './demo-catalog';
+import { dbInit, DEFAULT_DATABASE_CONFIG, loadDatabaseConfig } from './db-init';
+import { progressBar } from './progress';
+import { existingIds, ImportFailed, ordersToCsv, productsToCsv, readProductFile, toJsonLines, validateRecords, writeProducts, type RowProblem } from './products-io';
+import { campaignTarget, createSceneQr, printableSheet, productTarget, safeName, type QrRequest } from './qr';
+
+const COMMON_HELP = `Target (every command):
+  --cloud <url>     the local cloud (default ${DEFAULT_CLOUD_URL}, or $CLOUD_URL)
+  --env <envId>     a real CloudBase environment; credentials from TENCENTCLOUD_SECRETID,
+                    TENCENTCLOUD_SECRETKEY (and TENCENTCLOUD_SESSIONTOKEN). With --cloud too: that env id locally.`;
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: NonNullable<ParseArgsConfig['options']>;
+  run(cloud: () => Promise<Cloud>, values: Record<string, string | boolean | undefined>, positionals: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  seed: {
+    summary: 'write the demo catalog (6 categories, 41 products, images in storage)',
+    usage: `seed [--no-images] [--if-empty]
+  Idempotent: documents are set by id (demo-p01 … demo-p41, c-apparel …).
+  --no-images   placeholder image URLs instead of PNGs uploaded to storage
+  --if-empty    do nothing when the products collection already has documents`,
+    options: { 'no-images': { type: 'boolean' }, 'if-empty': { type: 'boolean' } },
+    async run(cloud, values) {
+      const c = await cloud();
+      const bar = progressBar('seed', 41);
+      const started = Date.now();
+      const result = await seedDemoCatalog(c.app, { images: values['no-images'] ? 'none' : 'upload', ifEmpty: Boolean(values['if-empty']), onProgress: (done) => bar.update(done) });
+      if (result.skipped) {
+        bar.stop();
+        console.log('products already exist: nothing seeded (--if-empty)');
+        return 0;
+      }
+      bar.finish();
+      console.log(`seeded ${result.categories} categories and ${result.products} products in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return 0;
+    },
+  },
+  import: {
+    summary: 'import products from .csv, .json or .jsonl: all valid rows or nothing',
+    usage: `import <file.csv|file.json|file.jsonl> [--upsert] [--dry-run]
+  Every record is validated first (report: line, field, problem); if any is invalid nothing is written.
+  --upsert    replace products whose _id already exists (default: an existing _id is an error)
+  --dry-run   validate only
+  CSV: one row per SKU; columns _id, title, description, categoryId, images (a|b), status, sales,
+  skuId, spec:<name> (e.g. spec:颜色, spec:尺码), price and originalPrice in yuan (59.00), stock.
+  JSON: an array of product documents (prices in fen). JSON Lines: one document per line.`,
+    options: { upsert: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    async run(cloud, values, positionals) {
+      const file = positionals[0];
+      if (!file) throw new UsageError('import needs a file: import <file.csv|file.json|file.jsonl>');
+      const started = Date.now();
+      let parsed;
+      try {
+        parsed = readProductFile(resolve(file));
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+      const checked = validateRecords(parsed.records, Date.now());
+      const problems: RowProblem[] = [...parsed.problems, ...checked.problems];
+      const c = await cloud();
+      if (problems.length === 0 && !values.upsert && checked.products.length > 0) {
+        const existing = await existingIds(c, 'products', checked.products.map((p) => p._id));
+        const lineOf = new Map(parsed.records.map((r) => [String(r.doc._id), r.line]));
+        for (const id of existing) problems.push({ line: lineOf.get(id) ?? 0, field: '_id', problem: `"${id}" already exists in the database (use --upsert to replace it)`, productId: id });
+      }
+      if (checked.warnings.length > 0) {
+        console.error(`${checked.warnings.length} warning(s) (not blocking):`);
+        for (const w of checked.warnings.slice(0, 20)) console.error(`  line ${w.line}  ${w.field}  ${w.problem}`);
+      }
+      if (problems.length > 0) {
+        problems.sort((a, b) => a.line - b.line);
+        console.log(`validation failed: ${problems.length} problem(s) in ${file}; nothing was imported`);
+        console.log('line\tfield\tproblem');
+        for (const p of problems) console.log(`${p.line}\t${p.field || '(record)'}\t${p.problem}`);
+        return 1;
+      }
+      console.error(`validated ${checked.products.length} products in ${Date.now() - started} ms`);
+      if (values['dry-run']) {
+        console.log(`dry run: ${checked.products.length} products are valid; nothing was written`);
+        return 0;
+      }
+      const existing = values.upsert ? await existingIds(c, 'products', checked.products.map((p) => p._id)) : new Set<string>();
+      const bar = progressBar('import', checked.products.length);
+      const failAfter = process.env.ADMIN_IMPORT_FAIL_AFTER ? Number(process.env.ADMIN_IMPORT_FAIL_AFTER) : undefined;
+      try {
+        const result = await writeProducts(c, checked.products, existing, { onProgress: (done) => bar.update(done), failAfter });
+        bar.finish();
+        const seconds = ((Date.now() - started) / 1000).toFixed(2);
+        console.log(`imported ${checked.products.length} products (${result.inserted} new, ${result.replaced} replaced) in ${seconds} s`);
+        return 0;
+      } catch (error) {
+        bar.stop();
+        if (error instanceof ImportFailed) {
+          console.error(error.message);
+          console.error(`rolled back ${error.rolledBack} write(s)`);
+          if (error.leftBehind.length > 0) console.error(`COULD NOT ROLL BACK ${error.leftBehind.length} product(s): ${error.leftBehind.join(', ')}`);
+          return 1;
+        }
+        throw error;
+      }
+    },
+  },
+  export: {
+    summary: 'export products or orders as CSV or JSON Lines',
+    usage: `export products|orders [--format csv|jsonl] [--out <file>]
+  CSV: products one row per SKU (the import layout, prices in yuan); orders one row per order.
+  JSON Lines: the documents as stored, dates as {"$date": ...} (the cloud console's import format).`,
+    options: { format: { type: 'string' }, out: { type: 'string' } },
+    async run(cloud, values, positionals) {
+      const what = positionals[0];
+      if (what !== 'products' && what !== 'orders') throw new UsageError('export needs what to export: products or orders');
+      const format = (values.format as string | undefined) ?? 'csv';
+      if (format !== 'csv' && format !== 'jsonl') throw new UsageError(`--format must be csv or jsonl, not ${format}`);
+      const c = await cloud();
+      const docs = await readAll(c.db, what, undefined, what === 'orders' ? ['createdAt', 'desc'] : undefined);
+      if (what === 'orders') for (const d of docs) delete d._openid;
+      const text = format === 'jsonl' ? toJsonLines(docs) : what === 'products' ? productsToCsv(docs) : ordersToCsv(docs);
+      if (values.out) {
+        writeFileSync(resolve(String(values.out)), text);
+        console.error(`exported ${docs.length} ${what} to ${values.out}`);
+      } else {
+        process.stdout.write(text);
+      }
+      return 0;
+    },
+  },
+  qrcodes: {
+    summary: 'create QR codes for products or a campaign: PNG files and one printable HTML sheet',
+    usage: `qrcodes (--products <id,id,...|all> | --campaign <name> --channel <c> [--store <s>]) --out <dir>
+  Each code is made by the scenes cloud function (scenes.create) and saved as <dir>/<name>.png;
+  <dir>/index.html is a printable sheet of all of them.`,
+    options: { products: { type: 'string' }, campaign: { type: 'string' }, channel: { type: 'string' }, store: { type: 'string' }, out: { type: 'string' } },
+    async run(cloud, values) {
+      const out = values.out as string | undefined;
+      if (!out) throw new UsageError('qrcodes needs --out <dir>');
+      if (!values.products && !values.campaign) throw new UsageError('qrcodes needs --products <ids|all> or --campaign <name> --channel <c>');
+      if (values.products && values.campaign) throw new UsageError('use either --products or --campaign, not both');
+      if (values.campaign && !values.channel) throw new UsageError('--campaign needs --channel <c>');
+      const c = await cloud();
+      const jobs: { name: string; title: string; req: QrRequest }[] = [];
+      if (values.products) {
+        let ids = String(values.products).split(',').map((s) => s.trim()).filter(Boolean);
+        const docs = await readAll(c.db, 'products', undefined);
+        const titles = new Map(docs.map((d) => [String(d._id), typeof d.title === 'string' ? d.title : String(d._id)]));
+        if (ids.length === 1 && ids[0] === 'all') ids = docs.map((d) => String(d._id));
+        const missing = ids.filter((id) => !titles.has(id));
+        if (missing.length > 0) throw new UsageError(`no such product(s): ${missing.join(', ')}`);
+        for (const id of ids) jobs.push({ name: `product-${safeName(id)}`, title: titles.get(id) ?? id, req: { target: productTarget(id) } });
+      } else {
+        const campaign = String(values.campaign);
+        const channel = String(values.channel);
+        const store = values.store ? String(values.store) : undefined;
+        jobs.push({
+          name: `campaign-${safeName([campaign, channel, store].filter(Boolean).join('-'))}`,
+          title: `${campaign} · ${channel}${store ? ` · ${store}` : ''}`,
+          req: { target: campaignTarget(), campaign, channel, ...(store ? { store } : {}) },
+        });
+      }
+      const dir = resolve(out);
+      mkdirSync(dir, { recursive: true });
+      const bar = progressBar('qrcodes', jobs.length);
+      const items: { title: string; subtitle: string; src: string }[] = [];
+      let done = 0;
+      // Sequential on purpose: getUnlimited is rate-limited (5000/min) and slow on the real platform.
+      for (const job of jobs) {
+        const code = await createSceneQr(c, job.req);
+        writeFileSync(join(dir, `${job.name}.png`), code.png);
+        items.push({ title: job.title, subtitle: `scene ${code.scene}`, src: `${job.name}.png` });
+        bar.update((done += 1));
+      }
+      bar.finish();
+      writeFileSync(join(dir, 'index.html'), printableSheet(`QR codes (${items.length})`, items));
+      console.log(`wrote ${items.length} QR code(s) and index.html to ${dir}`);
+      return 0;
+    },
+  },
+  'db:init': {
+    summary: 'create the collections from database.config.json and list the indexes',
+    usage: `db:init [--config <database.config.json>]
+  Creates missing collections. Indexes: the local cloud builds them from the config itself; for a
+  real environment the list is printed to create by hand (the SDK cannot create indexes).`,
+    options: { config: { type: 'string' } },
+    async run(cloud, values) {
+      const specs = loadDatabaseConfig(values.config ? resolve(String(values.config)) : DEFAULT_DATABASE_CONFIG);
+      const c = await cloud();
+      const result = await dbInit(c, specs);
+      for (const name of result.created) console.log(`created collection ${name}`);
+      for (const name of result.existing) console.log(`collection ${name} exists`);
+      if (c.target.kind === 'local') {
+        console.log(`indexes: the local cloud builds them from database.config.json (${result.indexLines.length} index(es))`);
+      } else {
+        console.log(`\nCreate these indexes by hand (console → 数据库 → <collection> → 索引管理):`);
+        for (const line of result.indexLines) console.log(`  ${line}`);
+        console.log(`\nSet every collection's permission to 自定义安全规则 {"read": false, "write": false} (仅管理端可读写): clients go through cloud functions only.`);
+      }
+      return 0;
+    },
+  },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return `Usage: npm run admin -- <command> [options]
+
+Commands:
+${Object.entries(COMMANDS)
+  .map(([name, cmd]) => `  ${name.padEnd(width)}  ${cmd.summary}`)
+  .join('\n')}
+
+${COMMON_HELP}
+
+npm run admin -- <command> --help   details of one command
+`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(help());
+    return 0;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`unknown command "${name}"\n\n${help()}`);
+    return 2;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { ...command.options, cloud: { type: 'string' }, env: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\nUsage: npm run admin -- ${command.usage}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`Usage: npm run admin -- ${command.usage}\n\n${COMMON_HELP}\n`);
+    return 0;
+  }
+  const cloud = async (): Promise<Cloud> => {
+    const env = values.env as string | undefined;
+    const cloudUrl = (values.cloud as string | undefined) ?? (env ? undefined : (process.env.CLOUD_URL ?? DEFAULT_CLOUD_URL));
+    if (cloudUrl) return connect(await localTarget(cloudUrl, env));
+    return connect({ kind: 'remote', envId: env! });
+  };
+  return command.run(cloud, values as Record<string, string | boolean | undefined>, positionals);
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      if (error instanceof UsageError) {
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exit(2);
+      }
+      const e = error as { code?: unknown; message?: unknown };
+      process.stderr.write(`error: ${e.code ? `${String(e.code)}: ` : ''}${String(e.message ?? error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,136 @@
+/**
+ * QR codes for products and campaigns. There is ONE code path for making the code of a scene: the
+ * `scenes` cloud function's `create` action (it encodes the ≤ 32-character scene, stores the scene →
+ * target/attribution row that `scenes.resolve` reads, calls `wxacode.getUnlimited` and keeps the PNG in
+ * cloud storage). The CLI and the console both call it with `createSceneQr` and download the PNG with
+ * `@cloudbase/node-sdk`.
+ */
+import type { ApiError, Envelope } from '../typings/api';
+import type { SceneTarget } from '../typings/domain';
+import { throwIfCode, type Cloud } from './cloud';
+
+export const PRODUCT_PAGE = 'pages/product/index';
+export const HOME_PAGE = 'pages/catalog/index';
+
+export interface QrRequest {
+  target: SceneTarget;
+  campaign?: string;
+  channel?: string;
+  store?: string;
+}
+
+export interface QrCode {
+  scene: string;
+  fileID: string;
+  created: boolean;
+  png: Buffer;
+}
+
+export function productTarget(productId: string): SceneTarget {
+  return { page: PRODUCT_PAGE, query: { id: productId } };
+}
+
+export function campaignTarget(): SceneTarget {
+  return { page: HOME_PAGE, query: {} };
+}
+
+export class QrError extends Error {
+  constructor(readonly error: ApiError) {
+    super(`${error.code}: ${error.message}`);
+  }
+}
+
+/** The OPENID the merchant tools use when they call a function "as a user" on the local cloud. */
+export const MERCHANT_OPENID = 'o-merchant-console';
+
+/**
+ * Creates (or finds) the code of a scene through `scenes.create`, and returns its PNG.
+ * Local cloud: the emulator's invoke endpoint, as the merchant's OPENID (the function requires one).
+ * Real environment: node-sdk `callFunction` (a server-side call, without an OPENID).
+ */
+export async function createSceneQr(cloud: Cloud, req: QrRequest): Promise<QrCode> {
+  const data: Record<string, unknown> = { action: 'create', target: req.target };
+  if (req.campaign) data.campaign = req.campaign;
+  if (req.channel) data.channel = req.channel;
+  if (req.store) data.store = req.store;
+  let result: unknown;
+  if (cloud.target.kind === 'local') {
+    const res = await fetch(`${cloud.target.cloudUrl}/_emulator/v1/functions/scenes:invoke`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event: data, openid: MERCHANT_OPENID }),
+    });
+    const body = (await res.json()) as { result?: unknown; error?: { code: string; message: string } };
+    if (body.error) throw new Error(`scenes.create failed: ${body.error.code}: ${body.error.message}`);
+    result = body.result;
+  } else {
+    const res = (await cloud.app.callFunction({ name: 'scenes', data })) as { result?: unknown; code?: string; message?: string };
+    throwIfCode(res);
+    result = res.result;
+  }
+  const envelope = result as Envelope<{ scene: string; fileID: string; created: boolean }> | undefined;
+  if (!envelope || typeof envelope !== 'object' || !('ok' in envelope)) throw new Error(`scenes.create returned ${JSON.stringify(result)}`);
+  if (!envelope.ok) throw new QrError(envelope.error);
+  const { scene, fileID, created } = envelope.data;
+  const png = await downloadPng(cloud, fileID);
+  return { scene, fileID, created, png };
+}
+
+export async function downloadPng(cloud: Cloud, fileID: string): Promise<Buffer> {
+  const file = (await cloud.app.downloadFile({ fileID })) as { fileContent?: Buffer; code?: string; message?: string };
+  throwIfCode(file);
+  if (!file.fileContent) throw new Error(`no content for ${fileID}`);
+  return Buffer.from(file.fileContent);
+}
+
+export interface SheetItem {
+  title: string;
+  subtitle: string;
+  /** Image src: a relative file name (CLI) or a URL (console). */
+  src: string;
+}
+
+/** One printable page of codes (A4, 3 per row), with each code's title and scene under it. */
+export function printableSheet(title: string, items: SheetItem[]): string {
+  const cards = items
+    .map(
+      (item) => `    <figure class="qr-card">
+      <img src="${escapeHtml(item.src)}" alt="QR code: ${escapeHtml(item.title)}">
+      <figcaption><strong>${escapeHtml(item.title)}</strong><br><code>${escapeHtml(item.subtitle)}</code></figcaption>
+    </figure>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="zh-CN">
+<head>
+<meta charset="utf-8">
+<title>${escapeHtml(title)}</title>
+<style>
+  @page { size: A4; margin: 12mm; }
+  body { font-family: system-ui, "Noto Sans CJK SC", sans-serif; margin: 0; }
+  h1 { font-size: 16px; margin: 0 0 8mm; }
+  .sheet { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6mm; }
+  .qr-card { margin: 0; padding: 4mm; border: 1px dashed #999; text-align: center; break-inside: avoid; }
+  .qr-card img { width: 45mm; height: 45mm; image-rendering: pixelated; }
+  figcaption { font-size: 11px; margin-top: 2mm; word-break: break-all; }
+  @media print { .no-print { display: none; } }
+</style>
+</head>
+<body>
+<h1>${escapeHtml(title)}</h1>
+<div class="sheet">
+${cards}
+</div>
+</body>
+</html>
+`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+}
+
+/** A file-name-safe version of a label. */
+export function safeName(text: string): string {
+  return text.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 80) || 'code';
+}

@@ -1,0 +1,518 @@
+/**
+ * The console's JSON API. Every cloud call goes through @cloudbase/node-sdk; logs and the collection
+ * list come from the emulator's local endpoints. Documents travel as relaxed EJSON (dates as
+ * {"$date": "..."}), so a raw edit round-trips exactly.
+ */
+import type { IncomingMessage } from 'node:http';
+import { EJSON } from 'bson';
+import type { OrderStatus, Product } from '../typings/domain';
+import { normalizeProduct } from '../miniprogram/domain/normalize';
+import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, type OrderEvent } from '../miniprogram/domain/order-state';
+import { throwIfCode, type Cloud } from '../admin/cloud';
+import { existsSync } from 'node:fs';
+import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
+import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export type ApiOut =
+  | { kind: 'json'; body: unknown; status?: number }
+  | { kind: 'raw'; body: string | Buffer; contentType: string; headers?: Record<string, string> };
+
+/** The events a merchant may apply from the console. Cancel/expire release stock: the orders function owns them. */
+export const MERCHANT_EVENTS: readonly OrderEvent[] = ['ship', 'confirmReceipt'];
+
+const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+const TRACKING_NO = /^[A-Za-z0-9-]{4,40}$/;
+const MAX_BODY = 12 * 1024 * 1024;
+
+type Doc = Record<string, unknown>;
+
+export class ConsoleApi {
+  constructor(
+    private readonly cloud: () => Cloud,
+    private readonly cloudUrl: string,
+    private readonly envId: string,
+  ) {}
+
+  async handle(req: IncomingMessage, path: string, query: URLSearchParams): Promise<ApiOut> {
+    const method = req.method ?? 'GET';
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const route = `${method} /${parts.map((p, i) => (i % 2 === 1 && parts[0] !== 'qrcodes' && parts[0] !== 'files' ? ':' : p)).join('/')}`;
+    const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
+
+    switch (route) {
+      case 'GET /info':
+        return json({ envId: this.envId, cloudUrl: this.cloudUrl });
+      case 'GET /collections':
+        return json({ collections: await this.collections() });
+      case 'POST /collections':
+        return json(await this.addCollection(body), 201);
+      case 'GET /collections/:/docs':
+        return json(await this.listDocs(parts[1], query));
+      case 'POST /collections/:/docs':
+        return json(await this.addDoc(parts[1], body), 201);
+      case 'PUT /collections/:/docs/:':
+        return json(await this.replaceDoc(parts[1], parts[3], body));
+      case 'DELETE /collections/:/docs/:':
+        return json(await this.removeDoc(parts[1], parts[3]));
+      case 'GET /products':
+        return json(await this.products());
+      case 'GET /products/:':
+        return json(await this.product(parts[1]));
+      case 'POST /products':
+        return json(await this.saveProduct(null, body), 201);
+      case 'PUT /products/:':
+        return json(await this.saveProduct(parts[1], body));
+      case 'POST /products/:/stock':
+        return json(await this.adjustStock(parts[1], body));
+      case 'GET /categories':
+        return json({ categories: await this.categories() });
+      case 'POST /upload':
+        return json(await this.upload(body), 201);
+      case 'GET /files':
+        return this.file(query);
+      case 'GET /orders':
+        return json(await this.orders(query));
+      case 'POST /orders/:/events':
+        return json(await this.orderEvent(parts[1], body));
+      case 'POST /qrcodes':
+        return json(await this.createQr(body), 201);
+      case 'GET /qrcodes/png':
+        return this.qrPng(query);
+      case 'GET /qrcodes/sheet':
+        return this.qrSheet(query);
+      case 'GET /logs':
+        return json(await this.logs(query));
+      default:
+        throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
+    }
+  }
+
+  /* ------------------------------------------------------------ database panel */
+
+  private async collections(): Promise<string[]> {
+    try {
+      const res = await fetch(`${this.cloudUrl}/_emulator/v1/health`);
+      const body = (await res.json()) as { collections?: unknown };
+      if (Array.isArray(body.collections)) return body.collections.map(String).sort();
+    } catch {
+      // fall through: the config's list
+    }
+    return existsSync(DEFAULT_DATABASE_CONFIG) ? loadDatabaseConfig().map((c) => c.name).sort() : [];
+  }
+
+  private async addCollection(body: unknown): Promise<{ name: string }> {
+    const name = isRecord(body) ? body.name : undefined;
+    if (typeof name !== 'string' || !COLLECTION_NAME.test(name)) {
+      throw new HttpError(400, 'INVALID_ARGUMENT', 'a collection name is 1-64 letters, digits, _ or -, starting with a letter or _');
+    }
+    const res = await this.cloud().db.createCollection(name);
+    throwIfCode(res);
+    return { name };
+  }
+
+  private async listDocs(coll: string, query: URLSearchParams): Promise<{ docs: Doc[]; total: number; skip: number; limit: number }> {
+    const filter = parseFilter(query.get('filter'));
+    const skip = clampInt(query.get('skip'), 0, 1_000_000, 0);
+    const limit = clampInt(query.get('limit'), 1, 100, 20);
+    const sort = parseFilter(query.get('sort'));
+    const order: Record<string, 1 | -1> = {};
+    for (const [k, v] of Object.entries(sort)) order[k] = v === -1 || v === 'desc' ? -1 : 1;
+    const base = this.cloud().db.collection(coll);
+    let q = base.options({ raw: true }).where(filter);
+    for (const [field, dir] of Object.entries(order)) q = q.orderBy(field, dir === -1 ? 'desc' : 'asc');
+    const [page, count] = await Promise.all([
+      wrap(q.skip(skip).limit(limit).get() as Promise<{ data?: Doc[] }>),
+      wrap(base.options({ raw: true }).where(filter).count() as Promise<{ total?: number }>),
+    ]);
+    return { docs: (page.data ?? []).map(toWire), total: count.total ?? 0, skip, limit };
+  }
+
+  private async addDoc(coll: string, body: unknown): Promise<{ id: string }> {
+    const doc = fromWire(isRecord(body) ? body.doc : undefined);
+    const res = (await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>)) as { id?: string };
+    return { id: String(res.id) };
+  }
+
+  private async replaceDoc(coll: string, id: string, body: unknown): Promise<{ id: string }> {
+    const doc = fromWire(isRecord(body) ? body.doc : undefined);
+    if (doc._id !== undefined && doc._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the document is ${id})`);
+    delete doc._id;
+    await wrap(this.cloud().db.collection(coll).doc(id).set(doc));
+    return { id };
+  }
+
+  private async removeDoc(coll: string, id: string): Promise<{ deleted: number }> {
+    const res = (await wrap(this.cloud().db.collection(coll).doc(id).remove() as Promise<{ deleted?: number }>)) as { deleted?: number };
+    if (!res.deleted) throw new HttpError(404, 'NOT_FOUND', `no document ${id} in ${coll}`);
+    return { deleted: res.deleted };
+  }
+
+  /* ------------------------------------------------------------------ products */
+
+  private async products(): Promise<{ products: unknown[] }> {
+    const docs = await this.readAllDocs('products', { createdAt: -1 });
+    return {
+      products: docs.map((doc) => {
+        const result = normalizeProduct(doc);
+        return {
+          _id: doc._id,
+          title: typeof doc.title === 'string' ? doc.title : '',
+          status: doc.status,
+          categoryId: doc.categoryId,
+          ok: result.ok,
+          problems: result.ok ? [] : result.problems,
+          warnings: result.ok ? result.warnings : [],
+          price: result.ok ? result.product.price : null,
+          stock: result.ok ? result.product.skus.reduce((n, s) => n + s.stock, 0) : null,
+          skus: result.ok ? result.product.skus.map((s) => ({ skuId: s.skuId, specValues: s.specValues, stock: s.stock, price: s.price })) : [],
+        };
+      }),
+    };
+  }
+
+  private async product(id: string): Promise<{ doc: Doc; problems: unknown[] }> {
+    const res = (await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+    const doc = res.data?.[0];
+    if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
+    const result = normalizeProduct(doc);
+    return { doc: toWire(doc), problems: result.ok ? [] : result.problems };
+  }
+
+  /**
+   * Saves a product from the editor. The normalizer is the judge: an invalid product is refused with
+   * its exact problems and nothing is written; a valid one is stored normalized (price = lowest SKU).
+   */
+  private async saveProduct(id: string | null, body: unknown): Promise<{ product: Product; warnings: unknown[] }> {
+    const input = isRecord(body) && isRecord(body.product) ? { ...body.product } : null;
+    if (!input) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected {"product": {...}}');
+    const coll = this.cloud().db.collection('products');
+    const now = Date.now();
+    let createdAt: unknown = now;
+    if (id !== null) {
+      if (input._id !== undefined && input._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the product is ${id})`);
+      input._id = id;
+      const existing = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+      const old = existing.data?.[0];
+      if (!old) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
+      createdAt = old.createdAt ?? now;
+    }
+    const result = normalizeProduct({ ...input, createdAt: input.createdAt ?? createdAt, updatedAt: now });
+    if (!result.ok) {
+      throw new HttpError(422, 'INVALID_PRODUCT', result.problems.map((p) => `${p.field}: ${p.problem}`).join('; '), { problems: result.problems });
+    }
+    const { _id, ...data } = result.product;
+    if (id === null) {
+      const exists = (await wrap(coll.doc(_id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+      if (exists.data && exists.data.length > 0) throw new HttpError(409, 'CONFLICT', `a product with _id ${_id} already exists`);
+    }
+    await wrap(coll.doc(_id).set(data));
+    return { product: result.product, warnings: result.warnings };
+  }
+
+  /** Atomic stock change of one SKU: `_.inc`, guarded in the filter so stock never goes below 0. */
+  private async adjustStock(id: string, body: unknown): Promise<{ skuId: string; stock: number }> {
+    const skuId = isRecord(body) ? body.skuId : undefined;
+    const delta = isRecord(body) ? body.delta : undefined;
+    if (typeof skuId !== 'string' || !skuId) throw new HttpError(400, 'INVALID_ARGUMENT', 'skuId is required');
+    if (typeof delta !== 'number' || !Number.isSafeInteger(delta) || delta === 0) throw new HttpError(400, 'INVALID_ARGUMENT', 'delta must be a whole number other than 0');
+    const { db } = this.cloud();
+    const _ = db.command;
+    const coll = db.collection('products');
+    const res = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+    const doc = res.data?.[0];
+    if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
+    const skus = Array.isArray(doc.skus) ? doc.skus : [];
+    const index = skus.findIndex((s) => isRecord(s) && s.skuId === skuId);
+    if (index < 0) throw new HttpError(404, 'NOT_FOUND', `product ${id} has no SKU ${skuId}`);
+    const current = (skus[index] as Doc).stock;
+    if (typeof current !== 'number' || !Number.isSafeInteger(current)) {
+      throw new HttpError(409, 'INVALID_PRODUCT', `skus[${index}].stock is not a whole number; fix the document first`);
+    }
+    const at = `skus.${index}`;
+    const where: Doc = { _id: id, [`${at}.skuId`]: skuId };
+    if (delta < 0) where[`${at}.stock`] = _.gte(-delta);
+    const updated = (await wrap(coll.where(where).update({ [`${at}.stock`]: _.inc(delta), updatedAt: Date.now() }) as Promise<{ updated?: number }>)) as { updated?: number };
+    if (updated.updated !== 1) {
+      throw new HttpError(409, 'OUT_OF_STOCK', delta < 0 ? `cannot take ${-delta}: stock would go below 0` : 'the product changed meanwhile; reload and try again');
+    }
+    const after = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+    const sku = ((after.data?.[0]?.skus as Doc[] | undefined) ?? [])[index];
+    return { skuId, stock: Number(sku?.stock) };
+  }
+
+  private async categories(): Promise<Doc[]> {
+    try {
+      return await this.readAllDocs('categories', { sort: 1 });
+    } catch {
+      return [];
+    }
+  }
+
+  private async upload(body: unknown): Promise<{ fileID: string }> {
+    if (!isRecord(body) || typeof body.name !== 'string' || typeof body.base64 !== 'string') {
+      throw new HttpError(400, 'INVALID_ARGUMENT', 'expected {"name", "base64"}');
+    }
+    const ext = (/\.([A-Za-z0-9]{1,5})$/.exec(body.name)?.[1] ?? 'png').toLowerCase();
+    if (!['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg'].includes(ext)) throw new HttpError(400, 'INVALID_ARGUMENT', `images only (png, jpg, gif, webp, svg), not .${ext}`);
+    const folder = typeof body.productId === 'string' && body.productId ? safeName(body.productId) : 'uploads';
+    const cloudPath = `products/${folder}/${Date.now().toString(36)}-${safeName(body.name.replace(/\.[^.]*$/, ''))}.${ext}`;
+    const res = await this.cloud().app.uploadFile({ cloudPath, fileContent: Buffer.from(body.base64, 'base64') });
+    throwIfCode(res);
+    return { fileID: res.fileID };
+  }
+
+  private async file(query: URLSearchParams): Promise<ApiOut> {
+    const fileID = query.get('fileID');
+    if (!fileID || !fileID.startsWith('cloud://')) throw new HttpError(400, 'INVALID_ARGUMENT', 'fileID must be a cloud:// file id');
+    const png = await downloadPng(this.cloud(), fileID);
+    return { kind: 'raw', body: png, contentType: contentTypeOf(fileID) };
+  }
+
+  /* -------------------------------------------------------------------- orders */
+
+  private async orders(query: URLSearchParams): Promise<{ orders: unknown[]; total: number }> {
+    const where: Doc = {};
+    const status = query.get('status');
+    if (status) {
+      if (!isOrderStatus(status)) throw new HttpError(400, 'INVALID_ARGUMENT', `unknown status ${status}`);
+      where.status = status;
+    }
+    const id = query.get('id');
+    if (id) where._id = id;
+    const { db } = this.cloud();
+    const _ = db.command;
+    const from = query.get('from');
+    const to = query.get('to');
+    if (from || to) {
+      const range = [];
+      if (from) range.push(_.gte(Date.parse(from)));
+      if (to) range.push(_.lt(Date.parse(to) + 86_400_000));
+      where.createdAt = range.length === 2 ? range[0].and(range[1]) : range[0];
+    }
+    const limit = clampInt(query.get('limit'), 1, 100, 50);
+    const skip = clampInt(query.get('skip'), 0, 1_000_000, 0);
+    const coll = db.collection('orders');
+    const [page, count] = await Promise.all([
+      wrap(coll.where(where).orderBy('createdAt', 'desc').skip(skip).limit(limit).get() as Promise<{ data?: Doc[] }>),
+      wrap(coll.where(where).count() as Promise<{ total?: number }>),
+    ]);
+    return {
+      orders: ((page as { data?: Doc[] }).data ?? []).map((o) => {
+        const { _openid, ...rest } = o;
+        void _openid;
+        const events = isOrderStatus(o.status) ? MERCHANT_EVENTS.filter((e) => nextStatus(o.status as OrderStatus, e) !== null) : [];
+        return { ...toWire(rest), events };
+      }),
+      total: (count as { total?: number }).total ?? 0,
+    };
+  }
+
+  /** A state change as a conditional update on the current status: two clicks can never ship twice. */
+  private async orderEvent(id: string, body: unknown): Promise<{ order: Doc }> {
+    const event = isRecord(body) ? body.event : undefined;
+    if (typeof event !== 'string' || !(MERCHANT_EVENTS as readonly string[]).includes(event)) {
+      throw new HttpError(400, 'INVALID_ARGUMENT', `event must be one of ${MERCHANT_EVENTS.join(', ')}`);
+    }
+    const rule = ORDER_TRANSITIONS[event as OrderEvent];
+    const now = Date.now();
+    const patch: Doc = { status: rule.to, updatedAt: now };
+    if (event === 'ship') {
+      const trackingNo = isRecord(body) && typeof body.trackingNo === 'string' ? body.trackingNo.trim() : '';
+      if (!TRACKING_NO.test(trackingNo)) throw new HttpError(400, 'INVALID_ARGUMENT', 'a tracking number is 4-40 letters, digits or -');
+      patch.trackingNo = trackingNo;
+      patch.shippedAt = now;
+    }
+    if (event === 'confirmReceipt') patch.completedAt = now;
+    const coll = this.cloud().db.collection('orders');
+    const res = (await wrap(coll.where({ _id: id, status: rule.from }).update(patch) as Promise<{ updated?: number }>)) as { updated?: number };
+    if (res.updated !== 1) {
+      const current = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+      const order = current.data?.[0];
+      if (!order) throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
+      throw new HttpError(409, 'INVALID_STATE', `order ${id} is ${String(order.status)}; "${event}" needs ${rule.from}`);
+    }
+    const after = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+    const { _openid, ...order } = after.data?.[0] ?? {};
+    void _openid;
+    return { order: toWire(order) };
+  }
+
+  /* ------------------------------------------------------------------- QR codes */
+
+  private async createQr(body: unknown): Promise<{ scene: string; fileID: string; created: boolean; title: string; fileName: string }> {
+    if (!isRecord(body)) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected a JSON object');
+    try {
+      if (typeof body.productId === 'string' && body.productId) {
+        const id = body.productId;
+        const res = (await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+        const doc = res.data?.[0];
+        if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
+        const code = await createSceneQr(this.cloud(), { target: productTarget(id) });
+        return { scene: code.scene, fileID: code.fileID, created: code.created, title: typeof doc.title === 'string' ? doc.title : id, fileName: `product-${safeName(id)}.png` };
+      }
+      const campaign = typeof body.campaign === 'string' ? body.campaign.trim() : '';
+      const channel = typeof body.channel === 'string' ? body.channel.trim() : '';
+      const store = typeof body.store === 'string' ? body.store.trim() : '';
+      if (!campaign || !channel) throw new HttpError(400, 'INVALID_ARGUMENT', 'a campaign code needs a campaign and a channel');
+      const code = await createSceneQr(this.cloud(), { target: campaignTarget(), campaign, channel, ...(store ? { store } : {}) });
+      const label = [campaign, channel, store].filter(Boolean).join(' · ');
+      return { scene: code.scene, fileID: code.fileID, created: code.created, title: label, fileName: `campaign-${safeName([campaign, channel, store].filter(Boolean).join('-'))}.png` };
+    } catch (error) {
+      if (error instanceof QrError) throw new HttpError(error.error.code === 'INVALID_ARGUMENT' ? 400 : 502, error.error.code, error.error.message);
+      throw error;
+    }
+  }
+
+  private async qrPng(query: URLSearchParams): Promise<ApiOut> {
+    const fileID = query.get('fileID');
+    if (!fileID || !fileID.startsWith('cloud://')) throw new HttpError(400, 'INVALID_ARGUMENT', 'fileID must be a cloud:// file id');
+    const png = await downloadPng(this.cloud(), fileID);
+    const name = query.get('name');
+    const headers: Record<string, string> = name ? { 'content-disposition': `attachment; filename="${safeName(name.replace(/\.png$/, ''))}.png"` } : {};
+    return { kind: 'raw', body: png, contentType: 'image/png', headers };
+  }
+
+  /** A printable sheet of the given codes: ?items=[{fileID, title, scene}] (JSON). */
+  private qrSheet(query: URLSearchParams): ApiOut {
+    let items: unknown;
+    try {
+      items = JSON.parse(query.get('items') ?? '[]');
+    } catch {
+      throw new HttpError(400, 'INVALID_ARGUMENT', 'items must be JSON');
+    }
+    if (!Array.isArray(items)) throw new HttpError(400, 'INVALID_ARGUMENT', 'items must be a list');
+    const cards = items.filter(isRecord).map((item) => ({
+      title: String(item.title ?? ''),
+      subtitle: `scene ${String(item.scene ?? '')}`,
+      src: `png?fileID=${encodeURIComponent(String(item.fileID ?? ''))}`,
+    }));
+    return { kind: 'raw', body: printableSheet(`QR codes (${cards.length})`, cards), contentType: 'text/html; charset=utf-8' };
+  }
+
+  /* ---------------------------------------------------------------------- logs */
+
+  private async logs(query: URLSearchParams): Promise<{ logs: unknown[] }> {
+    const params = new URLSearchParams();
+    for (const key of ['function', 'openid', 'limit']) {
+      const v = query.get(key);
+      if (v) params.set(key, v);
+    }
+    const res = await fetch(`${this.cloudUrl}/_emulator/v1/logs?${params}`);
+    if (!res.ok) throw new HttpError(502, 'UNAVAILABLE', `the local cloud answered ${res.status} for its logs`);
+    const body = (await res.json()) as { logs?: unknown[] };
+    return { logs: body.logs ?? [] };
+  }
+
+  /* ------------------------------------------------------------------- helpers */
+
+  private async readAllDocs(coll: string, order: Record<string, 1 | -1>): Promise<Doc[]> {
+    const out: Doc[] = [];
+    for (let skip = 0; skip < 20_000; skip += 1000) {
+      let q = this.cloud().db.collection(coll).where({});
+      for (const [field, dir] of Object.entries(order)) q = q.orderBy(field, dir === -1 ? 'desc' : 'asc');
+      const res = (await wrap(q.orderBy('_id', 'asc').skip(skip).limit(1000).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+      const data = res.data ?? [];
+      out.push(...data);
+      if (data.length < 1000) break;
+    }
+    return out;
+  }
+}
+
+function json(body: unknown, status = 200): ApiOut {
+  return { kind: 'json', body, status };
+}
+
+/** Awaits an SDK call and turns `{code, message}` results and SDK errors into HttpErrors. */
+async function wrap<T>(promise: Promise<T>): Promise<T> {
+  let res: T;
+  try {
+    res = await promise;
+  } catch (error) {
+    throw sdkError(error);
+  }
+  const r = res as { code?: unknown; message?: unknown };
+  if (r && typeof r === 'object' && r.code) throw sdkError(r);
+  return res;
+}
+
+function sdkError(error: unknown): HttpError {
+  if (error instanceof HttpError) return error;
+  const e = error as { code?: unknown; message?: unknown };
+  const code = typeof e.code === 'string' ? e.code : 'INTERNAL';
+  const status = code.includes('NOT_EXIST') ? 404 : code.includes('INVALID') ? 400 : 502;
+  return new HttpError(status, code, String(e.message ?? error));
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new HttpError(413, 'INVALID_ARGUMENT', `request body is larger than ${MAX_BODY} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, 'INVALID_ARGUMENT', `not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/** A filter typed in the console: JSON (MongoDB-style operators allowed; dates as {"$date": ...}). */
+function parseFilter(text: string | null): Doc {
+  if (!text || !text.trim()) return {};
+  let value: unknown;
+  try {
+    value = EJSON.parse(text, { relaxed: true });
+  } catch (error) {
+    throw new HttpError(400, 'INVALID_ARGUMENT', `the filter is not valid JSON: ${(error as Error).message}`);
+  }
+  if (!isRecord(value)) throw new HttpError(400, 'INVALID_ARGUMENT', 'the filter must be a JSON object, e.g. {"status": "on_shelf"}');
+  return value;
+}
+
+/** Document → relaxed EJSON value (dates become {"$date": ISO}). */
+function toWire(doc: Doc): Doc {
+  return EJSON.serialize(doc, { relaxed: true }) as Doc;
+}
+
+/** Relaxed EJSON value from the editor → document (with Dates). */
+function fromWire(value: unknown): Doc {
+  if (!isRecord(value)) throw new HttpError(400, 'INVALID_ARGUMENT', 'the document must be a JSON object');
+  let doc: unknown;
+  try {
+    doc = EJSON.deserialize(value, { relaxed: true });
+  } catch (error) {
+    throw new HttpError(400, 'INVALID_ARGUMENT', `not a valid document: ${(error as Error).message}`);
+  }
+  return doc as Doc;
+}
+
+function clampInt(text: string | null, min: number, max: number, fallback: number): number {
+  const n = Number(text);
+  if (text === null || text === '' || !Number.isFinite(n)) return fallback;
+  return Math.min(max, Math.max(min, Math.trunc(n)));
+}
+
+function contentTypeOf(fileID: string): string {
+  const ext = (/\.([A-Za-z0-9]+)$/.exec(fileID)?.[1] ?? '').toLowerCase();
+  return ({ png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml' } as Record<string, string>)[ext] ?? 'application/octet-stream';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,95 @@
+/**
+ * One local cloud (with the real cloud functions and the demo catalog), the console mounted at
+ * /console on a small HTTP server, and a real headless Chromium (Debian's, through playwright-core).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createConsole } from '../../console';
+import { seedDemoCatalog } from '../../admin/demo-catalog';
+import { startCloud, type CloudHandle } from '../helpers/cloud';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+
+export interface ConsoleHarness {
+  cloud: CloudHandle;
+  /** http://127.0.0.1:P/console/ */
+  url: string;
+  page: Page;
+  context: BrowserContext;
+  /** A fresh node-sdk database handle on the same cloud. */
+  db(): any;
+  /** Loads a console route (e.g. '#/products') and waits for it to render. */
+  open(hash: string): Promise<void>;
+}
+
+export function useConsole(): ConsoleHarness {
+  let cloud: CloudHandle | undefined;
+  let server: Server | undefined;
+  let browser: Browser | undefined;
+  let context: BrowserContext | undefined;
+  let page: Page | undefined;
+  let url = '';
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    cloud = await startCloud({ functionsDir: 'cloudfunctions' });
+    await seedDemoCatalog(cloud.node());
+    const handler = createConsole({ cloudUrl: cloud.url, envId: cloud.envId });
+    server = createServer((req, res) => {
+      if (req.url?.startsWith('/console')) handler(req, res);
+      else {
+        res.writeHead(404);
+        res.end();
+      }
+    });
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/console/`;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    page = await context.newPage();
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('dialog', (dialog) => void dialog.accept());
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await cloud?.stop();
+    if (pageErrors.length > 0) throw new Error(`errors in the page: ${pageErrors.join('; ')}`);
+  });
+
+  return {
+    get cloud() {
+      return cloud!;
+    },
+    get url() {
+      return url;
+    },
+    get page() {
+      return page!;
+    },
+    get context() {
+      return context!;
+    },
+    db() {
+      return cloud!.node().database();
+    },
+    async open(hash: string) {
+      const p = page!;
+      if (p.url().split('#')[0] === url) {
+        // (A string: this file is type-checked without DOM types.)
+        await p.evaluate(`(() => {
+          const h = ${JSON.stringify(hash)};
+          delete document.getElementById('view').dataset.loaded;
+          if (location.hash === h) window.dispatchEvent(new HashChangeEvent('hashchange'));
+          else location.hash = h;
+        })()`);
+      } else {
+        await p.goto(`${url}${hash}`);
+      }
+      await p.waitForSelector(`#view[data-loaded="${hash}"]`);
+    },
+  };
+}
