@@ -1,20 +1,45 @@
 /**
- * `npm start`: the local store. Starts the local cloud (emulator/) on a data folder in .data/, and, once
- * the simulator's browser preview is available, the store in a phone frame. Prints every URL.
+ * `npm start`: the store, locally.
+ * 1. the local cloud (emulator/) on .data/cloud, running the built cloud functions;
+ * 2. the demo catalog, seeded once (a merchant's later edits are kept across restarts);
+ * 3. the merchant console, served by the local cloud at /console;
+ * 4. the store in a phone frame in the browser (the simulator's preview), pointed at that cloud.
+ *
+ * Ports: CLOUD_PORT (default 9777), PREVIEW_PORT (default 9780); data folder: DATA_DIR (default .data/cloud).
  */
 import { resolve } from 'node:path';
+import { connect } from '../admin/cloud';
+import { seedDemoCatalog } from '../admin/demo-catalog';
+import { createConsole } from '../console';
+import { startEmulator } from '../emulator';
+import { startPreview } from '../simulator/preview';
 
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..');
-  const { startEmulator } = (await import('../emulator')) as typeof import('../emulator');
-  const cloud = await startEmulator({ port: Number(process.env.CLOUD_PORT ?? 9777), dataDir: resolve(root, '.data') });
-  console.log(`local cloud:  ${cloud.url}  (SDK serviceUrl ${cloud.adminUrl}, env ${cloud.envId})`);
+  const cloud = await startEmulator({ port: Number(process.env.CLOUD_PORT ?? 9777), dataDir: resolve(process.env.DATA_DIR ?? resolve(root, '.data', 'cloud')), quiet: true });
+  cloud.mount('/console', createConsole({ cloudUrl: cloud.url, envId: cloud.envId }));
+  console.log(`local cloud   ${cloud.url}   (SDK serviceUrl ${cloud.adminUrl}, env ${cloud.envId}, data ${cloud.dataDir})`);
+
+  process.stdout.write('demo catalog  seeding… ');
+  const { app } = connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url });
+  const seeded = await seedDemoCatalog(app, { ifEmpty: true });
+  console.log(seeded.skipped ? 'kept the existing catalog' : `${seeded.products} products in ${seeded.categories} categories`);
+  console.log(`console       ${cloud.url}/console/`);
+
+  const preview = await startPreview({ projectPath: root, cloudUrl: cloud.url, port: Number(process.env.PREVIEW_PORT ?? 9780) });
+  console.log(`store         ${preview.url}   (phone frame: scan a QR code, open a share card, switch users)`);
+  console.log('Ctrl+C stops everything; data stays in .data/cloud (delete it to start over).');
+
+  let stopping = false;
   const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    await preview.close();
     await cloud.stop();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
 }
 
 main().catch((error: unknown) => {

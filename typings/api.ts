@@ -119,6 +119,8 @@ export interface CheckLineResult {
   specText: string;
   /** Empty when the line can be bought as it is. */
   problems: LineProblem[];
+  /** With an INVALID_PRODUCT problem: what is wrong with the product document (for the merchant). */
+  productProblems?: FieldProblem[];
 }
 
 export interface InventoryApi {
@@ -155,6 +157,8 @@ export interface LineFailure {
   productId: string;
   skuId: string;
   problems: LineProblem[];
+  /** With an INVALID_PRODUCT problem: what is wrong with the product document (for the merchant). */
+  productProblems?: FieldProblem[];
 }
 
 /** Parameters for `wx.requestPayment`. */

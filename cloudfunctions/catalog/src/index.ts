@@ -1,0 +1,13 @@
+import { categories, get, list } from '../../../server/catalog';
+import { actionHandler } from '../../../server/handler';
+
+export const main = actionHandler(
+  'catalog',
+  {
+    list: (request) => list(request),
+    get: (request) => get(request),
+    categories: () => categories(),
+  },
+  // Browsing needs no identity (share-card previews, crawlers).
+  { anonymous: ['list', 'get', 'categories'] },
+);

@@ -1,0 +1,13 @@
+import { actionHandler } from '../../../server/handler';
+import { create, referralCode, resolve } from '../../../server/scenes';
+
+export const main = actionHandler(
+  'scenes',
+  {
+    create: (request) => create(request),
+    resolve: (request) => resolve(request),
+    referralCode: (_request, caller) => referralCode(caller.openid),
+  },
+  // A scan resolves before the shopper has done anything; no identity needed to read a target.
+  { anonymous: ['resolve'] },
+);

@@ -1,0 +1,257 @@
+import type { ActionRequest, CheckLineResult, LineFailure, OrderLineRequest, PriceChange } from '../../../typings/api';
+import type { Address, OrderView } from '../../../typings/domain';
+import { call, errorText } from '../../services/api';
+import { lineKey, removeLines } from '../../services/cart';
+import { clearCheckoutDraft, getCheckoutDraft } from '../../services/checkout';
+import { getAttribution } from '../../services/entry';
+import { addressProblem, cleanAddress, fromWechatAddress } from '../../utils/address';
+import { newRequestId } from '../../utils/id';
+
+type Status = 'loading' | 'ok' | 'empty' | 'error';
+
+interface SummaryLine {
+  key: string;
+  title: string;
+  image: string;
+  specText: string;
+  qty: number;
+  unitPrice: number;
+  /** The price the shopper saw before, when it differs from the current one (0 = unchanged). */
+  oldPrice: number;
+  problem: string;
+}
+
+const ADDRESS_KEY = 'storefront.address.v1';
+const EMPTY_FORM: Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' };
+
+Page({
+  data: {
+    status: 'loading' as Status,
+    message: '',
+    address: null as Address | null,
+    manual: false,
+    form: { ...EMPTY_FORM } as Address,
+    lines: [] as SummaryLine[],
+    itemsTotal: 0,
+    shippingFee: 0,
+    total: 0,
+    priceChanged: false,
+    blocked: false,
+    remark: '',
+    submitting: false,
+  },
+
+  source: 'cart' as 'cart' | 'buy_now',
+  requestLines: [] as OrderLineRequest[],
+  /**
+   * Idempotency key of this checkout. Made once and reused for every retry of the same order, so a
+   * double tap or a timed-out call that did reach the server cannot make two orders. Replaced only
+   * after the server refused the order outright (nothing was written).
+   */
+  requestId: '',
+  submitLock: false,
+
+  onLoad() {
+    const draft = getCheckoutDraft();
+    if (!draft || draft.lines.length === 0) {
+      this.setData({ status: 'empty', message: '没有要结算的商品' });
+      return;
+    }
+    this.source = draft.source;
+    this.requestLines = draft.lines.map((l) => ({ ...l }));
+    this.requestId = newRequestId();
+    let saved: unknown;
+    try {
+      saved = wx.getStorageSync(ADDRESS_KEY);
+    } catch {
+      saved = undefined;
+    }
+    if (saved && typeof saved === 'object' && !addressProblem(saved as Address)) this.setData({ address: cleanAddress(saved as Address) });
+    this.quote();
+  },
+
+  /** Server-priced summary (orders.quote): the page never computes what the shopper pays. */
+  async quote() {
+    if (this.data.status !== 'ok') this.setData({ status: 'loading' });
+    const res = await call('orders', 'quote', { lines: this.requestLines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) });
+    if (!res.ok) {
+      this.setData({ status: 'error', message: errorText(res.error) });
+      return;
+    }
+    this.showQuote(res.data.lines, res.data.itemsTotal, res.data.shippingFee, res.data.total);
+  },
+
+  showQuote(checks: CheckLineResult[], itemsTotal: number, shippingFee: number, total: number) {
+    let priceChanged = false;
+    let blocked = false;
+    const lines: SummaryLine[] = this.requestLines.map((req, i) => {
+      const check = checks.find((c) => c.productId === req.productId && c.skuId === req.skuId) || checks[i];
+      const unitPrice = check && check.currentPrice !== null ? check.currentPrice : 0;
+      const changed = req.expectedPrice !== undefined && check && check.currentPrice !== null && req.expectedPrice !== check.currentPrice;
+      if (changed) priceChanged = true;
+      const problems = check ? check.problems.filter((p) => p.code !== 'PRICE_CHANGED') : [];
+      if (!check || problems.length > 0 || check.currentPrice === null) blocked = true;
+      return {
+        key: lineKey(req),
+        title: (check && check.title) || '商品',
+        image: (check && check.image) || '',
+        specText: (check && check.specText) || '',
+        qty: req.qty,
+        unitPrice,
+        oldPrice: changed && req.expectedPrice !== undefined ? req.expectedPrice : 0,
+        problem: check ? problems.map((p) => p.message).join('；') : '商品信息获取失败',
+      };
+    });
+    this.setData({ status: 'ok', message: '', lines, itemsTotal, shippingFee, total, priceChanged, blocked });
+  },
+
+  /** The shopper has seen the new prices and agrees to pay them. */
+  onAcceptPrices() {
+    this.data.lines.forEach((line, i) => {
+      if (line.oldPrice) this.requestLines[i].expectedPrice = line.unitPrice;
+    });
+    this.setData({ priceChanged: false, lines: this.data.lines.map((l) => ({ ...l, oldPrice: 0 })) });
+  },
+
+  async onChooseAddress() {
+    try {
+      const r = await wx.chooseAddress();
+      const address = fromWechatAddress(r);
+      this.setAddress(address);
+    } catch (err) {
+      const msg = err && typeof err === 'object' && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : '';
+      if (msg.indexOf('cancel') >= 0) return;
+      // Not authorised, not supported (PC, some simulators) or failed: let the shopper type it.
+      this.onManualAddress();
+    }
+  },
+
+  onManualAddress() {
+    this.setData({ manual: true, form: this.data.address ? { ...this.data.address } : { ...EMPTY_FORM } });
+  },
+
+  onFormInput(e: WechatMiniprogram.Input) {
+    const field = String(e.currentTarget.dataset.field);
+    this.setData({ [`form.${field}`]: e.detail.value });
+  },
+
+  onSaveManual() {
+    const problem = addressProblem(this.data.form);
+    if (problem) {
+      wx.showToast({ title: problem, icon: 'none' });
+      return;
+    }
+    this.setAddress(cleanAddress(this.data.form));
+    this.setData({ manual: false });
+  },
+
+  onCancelManual() {
+    this.setData({ manual: false });
+  },
+
+  setAddress(address: Address) {
+    this.setData({ address });
+    wx.setStorage({ key: ADDRESS_KEY, data: address, fail: () => undefined });
+  },
+
+  onRemarkInput(e: WechatMiniprogram.Input) {
+    this.setData({ remark: e.detail.value.slice(0, 200) });
+  },
+
+  async onSubmit() {
+    // The lock is plain instance state so a second tap in the same tick is already refused.
+    if (this.submitLock || this.data.status !== 'ok') return;
+    const address = this.data.address;
+    const problem = addressProblem(address);
+    if (problem || !address) {
+      wx.showToast({ title: problem || '请填写收货地址', icon: 'none' });
+      return;
+    }
+    if (this.data.blocked) {
+      wx.showToast({ title: '部分商品无法购买，请返回修改', icon: 'none' });
+      return;
+    }
+    if (this.data.priceChanged) {
+      wx.showModal({ title: '价格有变动', content: '部分商品价格已变化，请确认新价格后再提交', showCancel: false });
+      return;
+    }
+    this.submitLock = true;
+    this.setData({ submitting: true });
+    const req: ActionRequest<'orders', 'create'> = {
+      requestId: this.requestId,
+      lines: this.requestLines.map((l) => ({ ...l })),
+      address,
+    };
+    const remark = this.data.remark.trim();
+    if (remark) req.remark = remark;
+    const attribution = getAttribution();
+    if (attribution) req.attribution = attribution;
+    const res = await call('orders', 'create', req);
+    if (!res.ok) {
+      this.submitLock = false;
+      this.setData({ submitting: false });
+      this.onCreateFailed(res.error.code, res.error.message, res.error.details);
+      return;
+    }
+    this.afterCreated(res.data.order);
+  },
+
+  onCreateFailed(code: string, message: string, details: unknown) {
+    if (code === 'UNAVAILABLE' || code === 'INTERNAL') {
+      // Maybe the order was written: keep the same requestId so a retry returns that order.
+      wx.showToast({ title: `${message}，请重试`, icon: 'none' });
+      return;
+    }
+    this.requestId = newRequestId();
+    if (code === 'PRICE_CHANGED' && Array.isArray(details)) {
+      const changes = details as PriceChange[];
+      const lines = this.data.lines.map((line, i) => {
+        const req = this.requestLines[i];
+        const change = changes.find((c) => c.productId === req.productId && c.skuId === req.skuId);
+        if (!change) return line;
+        return { ...line, oldPrice: change.expectedPrice, unitPrice: change.currentPrice };
+      });
+      this.setData({ lines, priceChanged: true });
+      wx.showModal({ title: '价格有变动', content: '部分商品价格刚刚发生变化，请确认新价格后再提交', showCancel: false });
+      this.quote();
+      return;
+    }
+    if ((code === 'OUT_OF_STOCK' || code === 'INVALID_ARGUMENT') && Array.isArray(details) && details.length && (details[0] as LineFailure).problems) {
+      const failures = details as LineFailure[];
+      const lines = this.data.lines.map((line, i) => {
+        const failure = failures.find((f) => f.index === i);
+        return failure ? { ...line, problem: failure.problems.map((p) => p.message).join('；') } : line;
+      });
+      this.setData({ lines, blocked: true });
+      wx.showToast({ title: '部分商品库存不足', icon: 'none' });
+      return;
+    }
+    wx.showModal({ title: '下单失败', content: message || '请稍后重试', showCancel: false });
+  },
+
+  async afterCreated(order: OrderView) {
+    if (this.source === 'cart') removeLines(this.requestLines.map((l) => lineKey(l)));
+    clearCheckoutDraft();
+    const pay = await call('orders', 'pay', { orderId: order._id });
+    if (!pay.ok) {
+      wx.redirectTo({ url: `/pages/pay-result/index?orderId=${encodeURIComponent(order._id)}&status=unpaid` });
+      return;
+    }
+    let status = 'paid';
+    try {
+      await wx.requestPayment({ ...pay.data.payment });
+    } catch (err) {
+      const msg = err && typeof err === 'object' && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : '';
+      status = msg.indexOf('cancel') >= 0 ? 'unpaid' : 'failed';
+    }
+    wx.redirectTo({ url: `/pages/pay-result/index?orderId=${encodeURIComponent(order._id)}&status=${status}` });
+  },
+
+  onBack() {
+    wx.navigateBack({ fail: () => wx.switchTab({ url: '/pages/cart/index' }) });
+  },
+
+  onRetry() {
+    this.quote();
+  },
+});

@@ -1,0 +1,139 @@
+import type { Address, OrderLine, OrderView } from '../../../typings/domain';
+import { msUntilExpiry } from '../../domain/order-state';
+import { call, errorText } from '../../services/api';
+import { forwardCodeToLanding } from '../../services/entry';
+import { cancelOrder, confirmReceipt, payOrder, toOrderCard } from '../../services/orders';
+import type { OrderCard } from '../../services/orders';
+import { formatDateTime } from '../../utils/time';
+
+type Status = 'loading' | 'ok' | 'empty' | 'error';
+
+/** Only what the detail template renders. */
+interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm'> {
+  lines: Pick<OrderLine, 'productId' | 'skuId' | 'title' | 'specText' | 'image' | 'unitPrice' | 'qty'>[];
+  itemsTotal: number;
+  shippingFee: number;
+  address: Address;
+  remark: string;
+  trackingNo: string;
+  times: { label: string; text: string }[];
+  counting: boolean;
+}
+
+function toDetail(order: OrderView, now: number): DetailView {
+  const times: { label: string; text: string }[] = [{ label: '下单时间', text: formatDateTime(order.createdAt) }];
+  if (order.paidAt) times.push({ label: '支付时间', text: formatDateTime(order.paidAt) });
+  if (order.shippedAt) times.push({ label: '发货时间', text: formatDateTime(order.shippedAt) });
+  if (order.completedAt) times.push({ label: '完成时间', text: formatDateTime(order.completedAt) });
+  if (order.cancelledAt) times.push({ label: '取消时间', text: formatDateTime(order.cancelledAt) });
+  if (order.expiredAt) times.push({ label: '关闭时间', text: formatDateTime(order.expiredAt) });
+  const card = toOrderCard(order, now);
+  return {
+    _id: card._id,
+    status: card.status,
+    statusText: card.statusText,
+    total: card.total,
+    expireAt: card.expireAt,
+    canPay: card.canPay,
+    canCancel: card.canCancel,
+    canConfirm: card.canConfirm,
+    lines: order.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, title: l.title, specText: l.specText, image: l.image, unitPrice: l.unitPrice, qty: l.qty })),
+    itemsTotal: order.itemsTotal,
+    shippingFee: order.shippingFee,
+    address: order.address,
+    remark: order.remark || '',
+    trackingNo: order.trackingNo || '',
+    times,
+    counting: msUntilExpiry(order, now) > 0,
+  };
+}
+
+Page({
+  data: {
+    status: 'loading' as Status,
+    message: '',
+    order: null as DetailView | null,
+    busy: false,
+    deepLanding: false,
+  },
+
+  orderId: '',
+
+  onLoad(query: Record<string, string | undefined>) {
+    if (!(query && query.id) && forwardCodeToLanding(query)) return;
+    this.orderId = query && query.id ? decodeURIComponent(query.id) : '';
+    // Opened from a code or a service message with nothing below it: offer a way home.
+    this.setData({ deepLanding: getCurrentPages().length <= 1 });
+  },
+
+  onShow() {
+    this.load();
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  async load() {
+    if (!this.orderId) {
+      this.setData({ status: 'empty', message: '没有找到这个订单' });
+      return;
+    }
+    if (!this.data.order) this.setData({ status: 'loading' });
+    const res = await call('orders', 'get', { orderId: this.orderId });
+    if (!res.ok) {
+      if (res.error.code === 'NOT_FOUND') this.setData({ status: 'empty', message: '订单不存在' });
+      else if (!this.data.order) this.setData({ status: 'error', message: errorText(res.error) });
+      else wx.showToast({ title: errorText(res.error), icon: 'none' });
+      return;
+    }
+    this.show(res.data.order);
+  },
+
+  show(order: OrderView) {
+    this.setData({ status: 'ok', order: toDetail(order, Date.now()) });
+  },
+
+  /** The countdown reached zero: the server expires the order on its own timer; show it as closed now. */
+  onExpire() {
+    const order = this.data.order;
+    if (!order) return;
+    this.setData({ 'order.canPay': false, 'order.canCancel': false, 'order.counting': false, 'order.statusText': '已过期' });
+    setTimeout(() => this.load(), 1500);
+  },
+
+  async onPay() {
+    if (this.data.busy) return;
+    this.setData({ busy: true });
+    const result = await payOrder(this.orderId);
+    this.setData({ busy: false });
+    wx.showToast({ title: result.message, icon: result.outcome === 'paid' ? 'success' : 'none' });
+    if (result.outcome === 'paid') this.load();
+  },
+
+  async onCancel() {
+    const order = await cancelOrder(this.orderId);
+    if (order) this.show(order);
+  },
+
+  async onConfirm() {
+    const order = await confirmReceipt(this.orderId);
+    if (order) this.show(order);
+  },
+
+  onOpenProduct(e: WechatMiniprogram.TouchEvent) {
+    wx.navigateTo({ url: `/pages/product/index?id=${encodeURIComponent(String(e.currentTarget.dataset.id))}` });
+  },
+
+  onGoHome() {
+    wx.switchTab({ url: '/pages/catalog/index' });
+  },
+
+  onBackToList() {
+    wx.switchTab({ url: '/pages/orders/index' });
+  },
+
+  onRetry() {
+    this.load();
+  },
+});

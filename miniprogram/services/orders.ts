@@ -1,0 +1,84 @@
+import type { OrderView } from '../../typings/domain';
+import { allowedEvents, ORDER_STATUS_LABELS } from '../domain/order-state';
+import { call, errorText } from './api';
+
+/** An order as the list and detail pages render it (money stays in fen; components format it). */
+export interface OrderCard {
+  _id: string;
+  status: OrderView['status'];
+  statusText: string;
+  title: string;
+  image: string;
+  count: number;
+  total: number;
+  createdAt: number;
+  expireAt: number;
+  canPay: boolean;
+  canCancel: boolean;
+  canConfirm: boolean;
+}
+
+export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCard {
+  const events = allowedEvents(order.status);
+  const first = order.lines[0];
+  const count = order.lines.reduce((n, l) => n + l.qty, 0);
+  // A pending order past its expiry is as good as expired even before the server's timer runs.
+  const overdue = order.status === 'pending_payment' && order.expireAt <= now;
+  return {
+    _id: order._id,
+    status: order.status,
+    statusText: overdue ? '已过期' : ORDER_STATUS_LABELS[order.status],
+    title: first ? (order.lines.length > 1 ? `${first.title} 等 ${order.lines.length} 种商品` : first.title) : '订单',
+    image: first ? first.image : '',
+    count,
+    total: order.total,
+    createdAt: order.createdAt,
+    expireAt: order.expireAt,
+    canPay: events.indexOf('pay') >= 0 && !overdue,
+    canCancel: events.indexOf('cancel') >= 0 && !overdue,
+    canConfirm: events.indexOf('confirmReceipt') >= 0,
+  };
+}
+
+export type PayOutcome = 'paid' | 'cancelled' | 'failed';
+
+/** orders.pay then wx.requestPayment; never throws. */
+export async function payOrder(orderId: string): Promise<{ outcome: PayOutcome; message: string }> {
+  const res = await call('orders', 'pay', { orderId });
+  if (!res.ok) return { outcome: 'failed', message: errorText(res.error) };
+  try {
+    await wx.requestPayment({ ...res.data.payment });
+    return { outcome: 'paid', message: '支付成功' };
+  } catch (err) {
+    const msg = err && typeof err === 'object' && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : '';
+    return msg.indexOf('cancel') >= 0 ? { outcome: 'cancelled', message: '已取消支付' } : { outcome: 'failed', message: '支付失败，请重试' };
+  }
+}
+
+function confirmModal(title: string, content: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    wx.showModal({ title, content, success: (r) => resolve(!!r.confirm), fail: () => resolve(false) });
+  });
+}
+
+export async function cancelOrder(orderId: string): Promise<OrderView | null> {
+  if (!(await confirmModal('取消订单', '确定取消这个订单吗？'))) return null;
+  const res = await call('orders', 'cancel', { orderId });
+  if (!res.ok) {
+    wx.showToast({ title: errorText(res.error), icon: 'none' });
+    return null;
+  }
+  wx.showToast({ title: '订单已取消', icon: 'none' });
+  return res.data.order;
+}
+
+export async function confirmReceipt(orderId: string): Promise<OrderView | null> {
+  if (!(await confirmModal('确认收货', '确认已经收到商品了吗？'))) return null;
+  const res = await call('orders', 'confirmReceipt', { orderId });
+  if (!res.ok) {
+    wx.showToast({ title: errorText(res.error), icon: 'none' });
+    return null;
+  }
+  wx.showToast({ title: '已确认收货', icon: 'success' });
+  return res.data.order;
+}

@@ -1,0 +1,39 @@
+import { call } from './api';
+
+/**
+ * The shopper's own referral code for share cards, fetched once and cached. Share handlers are
+ * synchronous, so pages warm this up in onLoad and fall back to the share `promise` if it is late.
+ */
+const STORAGE_KEY = 'storefront.referral.v1';
+let code: string | null = null;
+let pending: Promise<string | null> | null = null;
+
+export function cachedReferralCode(): string | null {
+  if (code) return code;
+  try {
+    const stored: unknown = wx.getStorageSync(STORAGE_KEY);
+    if (typeof stored === 'string' && stored) code = stored;
+  } catch {
+    // no cache: fetched below
+  }
+  return code;
+}
+
+export function fetchReferralCode(): Promise<string | null> {
+  const cached = cachedReferralCode();
+  if (cached) return Promise.resolve(cached);
+  if (pending) return pending;
+  pending = call('scenes', 'referralCode', {}).then((res) => {
+    pending = null;
+    if (!res.ok) return null;
+    code = res.data.referralCode;
+    wx.setStorage({ key: STORAGE_KEY, data: code, fail: () => undefined });
+    return code;
+  });
+  return pending;
+}
+
+export function resetReferralCache(): void {
+  code = null;
+  pending = null;
+}

@@ -1,0 +1,239 @@
+// Storefront budgets, measured rather than estimated:
+//   1. main package size: what DevTools would upload, i.e. miniprogram-ci's compiled project
+//      (minified JS incl. Babel helpers, WXML, WXSS, JSON, images), offline with a placeholder key;
+//   2. the largest single page setData payload (JSON bytes) while the catalog scrolls to 500 products,
+//      plus the product page with the largest product a document may hold and a full cart. The pages
+//      run from that compiled package (official wcc templates, exparser via miniprogram-simulate).
+// Prints a table and exits 1 when a budget is exceeded.  Run: npx tsx scripts/budgets.ts [--json]
+import fs from 'fs';
+import path from 'path';
+import { fakeCatalog, freshBuild, installWx, MP_ROOT, renderPage, REPO, settle, tempDir } from './mp-harness';
+import type { FakeWx } from './mp-harness';
+
+export const BUDGETS = { mainPackageBytes: 200 * 1024, setDataBytes: 16 * 1024 };
+const CATALOG_TARGET = 500;
+
+export interface BudgetReport {
+  mainPackageBytes: number;
+  packageSource: 'miniprogram-ci' | 'estimate';
+  /** Which JS the pages ran from while measuring setData. */
+  pagesRunFrom: 'miniprogram-ci output' | 'esbuild transpile';
+  files: number;
+  catalogProducts: number;
+  catalogSetDataCalls: number;
+  largestSetData: { page: string; bytes: number; keys: string[] };
+  perPage: Record<string, number>;
+  ok: boolean;
+  failures: string[];
+}
+
+/** The upload content as miniprogram-ci compiles it (the same compiler DevTools uses). */
+export async function compiledPackage(): Promise<{ bytes: number; files: number; source: 'miniprogram-ci' | 'estimate'; result?: Record<string, string | Buffer> }> {
+  try {
+    const result = await compileWithCi();
+    let bytes = 0;
+    for (const value of Object.values(result)) bytes += typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+    return { bytes, files: Object.keys(result).length, source: 'miniprogram-ci', result };
+  } catch (err) {
+    // No usable miniprogram-ci: count sources as-is (an over-estimate: nothing minified).
+    let bytes = 0;
+    let files = 0;
+    const walk = (dir: string) => {
+      for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (!/\.md$/.test(e.name)) {
+          bytes += fs.statSync(p).size;
+          files += 1;
+        }
+      }
+    };
+    walk(MP_ROOT);
+    process.stderr.write(`miniprogram-ci unavailable (${String(err)}); package size estimated from sources\n`);
+    return { bytes, files, source: 'estimate' };
+  }
+}
+
+let ciResult: Promise<Record<string, string | Buffer>> | undefined;
+
+/** getCompiledResult offline: any non-empty private key works for compiling (nothing is uploaded). */
+export function compileWithCi(): Promise<Record<string, string | Buffer>> {
+  if (ciResult) return ciResult;
+  ciResult = (async () => {
+    // miniprogram-ci logs progress and a failed network lookup on stdout; keep the report clean.
+    const log = console.log;
+    const err = console.error;
+    const write = process.stdout.write;
+    console.log = () => undefined;
+    console.error = () => undefined;
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      const ci = require('miniprogram-ci');
+      const project = new ci.Project({
+        appid: 'touristappid',
+        type: 'miniProgram',
+        projectPath: REPO,
+        privateKey: 'placeholder-key-for-offline-compile',
+        ignores: ['node_modules/**/*'],
+      });
+      project.attr = async () => ci.DefaultProjectAttr || {};
+      return (await ci.getCompiledResult({ project, setting: { useProjectConfig: true } })) as Record<string, string | Buffer>;
+    } finally {
+      console.log = log;
+      console.error = err;
+      process.stdout.write = write;
+    }
+  })();
+  return ciResult;
+}
+
+function largest(log: FakeWx['setDataLog'], page?: string) {
+  let best = { page: '', bytes: 0, keys: [] as string[] };
+  for (const entry of log) if ((!page || entry.page === page) && entry.bytes > best.bytes) best = entry;
+  return best;
+}
+
+/** Scrolls the catalog (page logic + official templates) to `target` products, logging every setData. */
+export async function measureCatalog(root: string = freshBuild(), target = CATALOG_TARGET) {
+  const fake = installWx(fakeCatalog(target));
+  const page = renderPage('catalog', fake, {}, root);
+  await settle(5);
+  for (let guard = 0; guard < 200 && !page.instance.data.noMore; guard += 1) {
+    page.instance.onReachBottom();
+    await settle(3);
+  }
+  return { fake, count: (page.instance.data.items as unknown[]).length };
+}
+
+/** The heaviest product a document may hold (20 images, 3 specs, 200 SKUs) on the product page. */
+export async function measureProduct(root: string = freshBuild()) {
+  const colors = Array.from({ length: 10 }, (_, i) => `颜色${i}`);
+  const sizes = ['XS', 'S', 'M', 'L', 'XL'];
+  const fits = ['常规', '宽松', '修身', '加长'];
+  const skus = [];
+  for (const c of colors) for (const s of sizes) for (const f of fits) skus.push({ skuId: `sku_${c}_${s}_${f}`, specValues: [c, s, f], price: 9900, originalPrice: 12900, available: skus.length % 9 });
+  const product = {
+    _id: 'prod_big',
+    title: '纯棉加厚连帽卫衣 秋冬新款宽松百搭 男女同款 多色可选'.repeat(2),
+    description: '面料：100% 棉。\n'.repeat(200),
+    categoryId: 'c1',
+    images: Array.from({ length: 20 }, (_, i) => `cloud://storefront-prod-7gq2x3.7374-storefront-prod-7gq2x3-1320000000/products/big/${i}.jpg`),
+    specs: [{ name: '颜色', values: colors }, { name: '尺码', values: sizes }, { name: '版型', values: fits }],
+    skus,
+    status: 'on_shelf',
+    price: 9900,
+    sales: 1234,
+  };
+  const fake = installWx(fakeCatalog(0, { 'catalog.get': () => ({ ok: true, data: { product } }) }));
+  renderPage('product', fake, { id: 'prod_big' }, root);
+  await settle(5);
+  return fake;
+}
+
+/** A full cart (50 lines, the domain limit) revalidated through inventory.check. */
+export async function measureCart(root: string = freshBuild()) {
+  const lines = Array.from({ length: 50 }, (_, i) => ({
+    productId: `prod_${i}`,
+    skuId: `sku_${i}`,
+    qty: 2,
+    seenPrice: 5990,
+    selected: true,
+    addedAt: 1,
+    title: `第${i}号 纯棉加厚连帽卫衣 秋冬新款宽松百搭 男女同款`,
+    image: `cloud://storefront-prod-7gq2x3.7374-storefront-prod-7gq2x3-1320000000/products/${i}/cover.jpg`,
+    specText: '藏青 / XL',
+  }));
+  const fake = installWx(
+    fakeCatalog(0, {
+      'inventory.check': (data) => ({
+        ok: true,
+        data: {
+          lines: (data.lines as { productId: string; skuId: string; qty: number; seenPrice: number }[]).map((l, i) => ({
+            ...l,
+            available: 10,
+            currentPrice: i % 5 === 0 ? 6990 : 5990,
+            title: lines[i].title,
+            image: lines[i].image,
+            specText: lines[i].specText,
+            problems: i % 5 === 0 ? [{ code: 'PRICE_CHANGED', message: '价格有变动' }] : [],
+          })),
+        },
+      }),
+    }),
+  );
+  fake.storage.set('storefront.cart.v1', lines);
+  renderPage('cart', fake, {}, root);
+  await settle(5);
+  return fake;
+}
+
+/** Writes miniprogram-ci's output to a fresh directory, so pages run exactly the JS DevTools would ship. */
+export function writeCompiled(result: Record<string, string | Buffer>): string {
+  const dir = tempDir('mp-ci-');
+  for (const [file, content] of Object.entries(result)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+  return dir;
+}
+
+export async function runBudgets(): Promise<BudgetReport> {
+  const pkg = await compiledPackage();
+  // Measure on the compiled package when there is one (one copy per page: module state starts clean).
+  const build = () => (pkg.result ? writeCompiled(pkg.result) : freshBuild());
+  const catalog = await measureCatalog(build());
+  const product = await measureProduct(build());
+  const cart = await measureCart(build());
+  const log = [...catalog.fake.setDataLog, ...product.setDataLog, ...cart.setDataLog];
+  const top = largest(log);
+  const failures: string[] = [];
+  if (pkg.bytes > BUDGETS.mainPackageBytes) failures.push(`main package ${kb(pkg.bytes)} > ${kb(BUDGETS.mainPackageBytes)}`);
+  if (top.bytes > BUDGETS.setDataBytes) failures.push(`setData on ${top.page} ${kb(top.bytes)} > ${kb(BUDGETS.setDataBytes)} (keys ${top.keys.slice(0, 5).join(', ')}…)`);
+  if (catalog.count < CATALOG_TARGET) failures.push(`catalog scrolled to ${catalog.count} products, expected ${CATALOG_TARGET}`);
+  return {
+    mainPackageBytes: pkg.bytes,
+    packageSource: pkg.source,
+    pagesRunFrom: pkg.result ? 'miniprogram-ci output' : 'esbuild transpile',
+    files: pkg.files,
+    catalogProducts: catalog.count,
+    catalogSetDataCalls: catalog.fake.setDataLog.length,
+    largestSetData: top,
+    perPage: {
+      catalog: largest(catalog.fake.setDataLog).bytes,
+      product: largest(product.setDataLog).bytes,
+      cart: largest(cart.setDataLog).bytes,
+    },
+    ok: failures.length === 0,
+    failures,
+  };
+}
+
+export function kb(bytes: number): string {
+  return `${(bytes / 1024).toFixed(1)} KB`;
+}
+
+export function formatReport(r: BudgetReport): string {
+  const mark = (ok: boolean) => (ok ? 'ok  ' : 'OVER');
+  return [
+    'Storefront budgets',
+    `  ${mark(r.mainPackageBytes <= BUDGETS.mainPackageBytes)} main package        ${kb(r.mainPackageBytes)} / ${kb(BUDGETS.mainPackageBytes)}  (${r.files} files, ${r.packageSource})`,
+    `  ${mark(r.largestSetData.bytes <= BUDGETS.setDataBytes)} largest setData     ${kb(r.largestSetData.bytes)} / ${kb(BUDGETS.setDataBytes)}  (page ${r.largestSetData.page})`,
+    `       catalog scroll      ${r.catalogProducts} products in ${r.catalogSetDataCalls} setData calls, largest ${kb(r.perPage.catalog)}  (pages run from ${r.pagesRunFrom})`,
+    `       product (200 SKUs)  largest ${kb(r.perPage.product)}`,
+    `       cart (50 lines)     largest ${kb(r.perPage.cart)}`,
+    r.ok ? 'All budgets met.' : `Over budget:\n  - ${r.failures.join('\n  - ')}`,
+  ].join('\n');
+}
+
+if (require.main === module) {
+  runBudgets()
+    .then((report) => {
+      process.stdout.write(`${process.argv.includes('--json') ? JSON.stringify(report, null, 2) : formatReport(report)}\n`);
+      // miniprogram-ci leaves a worker process behind; exit explicitly.
+      process.exit(report.ok ? 0 : 1);
+    })
+    .catch((err) => {
+      process.stderr.write(`${err && err.stack ? err.stack : String(err)}\n`);
+      process.exit(2);
+    });
+}

@@ -1,0 +1,85 @@
+import type { ActionRequest, ActionResponse, ProductSummary } from '../typings/api';
+import type { Category } from '../typings/domain';
+import { normalizeProduct } from '../miniprogram/domain/normalize';
+import { toDetail, toSummary } from '../miniprogram/domain/product';
+import { db, type AnyDoc } from './cloud';
+import { COLLECTIONS } from './db';
+import { AppError, invalid, notFound } from './errors';
+import { decodeCursor, encodeCursor, escapeRegExp } from './ids';
+import { loadProduct, reportBroken } from './products';
+
+const DEFAULT_PAGE_SIZE = 20;
+/** Raw documents fetched per round while filling a page (broken ones are dropped after fetching). */
+const BATCH = 50;
+/** Bounds the work one call does when many documents in a row are broken. */
+const MAX_ROUNDS = 4;
+
+const SORTS = {
+  newest: [['createdAt', 'desc'], ['_id', 'desc']],
+  sales: [['sales', 'desc'], ['_id', 'asc']],
+  price_asc: [['price', 'asc'], ['_id', 'asc']],
+  price_desc: [['price', 'desc'], ['_id', 'asc']],
+} as const;
+
+export async function list(req: ActionRequest<'catalog', 'list'>): Promise<ActionResponse<'catalog', 'list'>> {
+  const pageSize = req.pageSize ?? DEFAULT_PAGE_SIZE;
+  let offset = 0;
+  if (req.cursor !== undefined) {
+    const decoded = decodeCursor(req.cursor);
+    if (decoded === null) throw invalid('cursor is not one this listing returned', { issues: [{ path: 'cursor', problem: 'is not valid' }] });
+    offset = decoded;
+  }
+  const where: AnyDoc = { status: 'on_shelf' };
+  if (req.categoryId !== undefined) where.categoryId = req.categoryId;
+  const keyword = req.keyword?.trim();
+  if (keyword) {
+    // Escaped: the shopper's text is matched literally, never interpreted as a pattern.
+    where.title = db().RegExp({ regexp: escapeRegExp(keyword), options: 'i' });
+  }
+
+  const items: ProductSummary[] = [];
+  let exhausted = false;
+  for (let round = 0; round < MAX_ROUNDS && items.length < pageSize && !exhausted; round += 1) {
+    let query = db().collection(COLLECTIONS.products).where(where);
+    for (const [field, direction] of SORTS[req.sort ?? 'newest']) query = query.orderBy(field, direction);
+    const { data } = await query.skip(offset).limit(BATCH).get();
+    let consumed = 0;
+    for (const doc of data) {
+      consumed += 1;
+      const result = normalizeProduct(doc);
+      if (!result.ok) {
+        reportBroken(result, 'catalog.list');
+        continue;
+      }
+      if (result.product.status !== 'on_shelf') continue;
+      items.push(toSummary(result.product));
+      if (items.length === pageSize) break;
+    }
+    offset += consumed;
+    exhausted = data.length < BATCH && consumed === data.length;
+  }
+  return { items, nextCursor: exhausted ? null : encodeCursor(offset) };
+}
+
+export async function get(req: ActionRequest<'catalog', 'get'>): Promise<ActionResponse<'catalog', 'get'>> {
+  const result = await loadProduct(req.productId);
+  if (!result) throw notFound('商品不存在');
+  if (!result.ok) {
+    reportBroken(result, 'catalog.get');
+    throw new AppError('UNAVAILABLE', '商品信息有误，暂不可购买', { productId: result.productId ?? req.productId, problems: result.problems });
+  }
+  return { product: toDetail(result.product) };
+}
+
+export async function categories(): Promise<ActionResponse<'catalog', 'categories'>> {
+  const { data } = await db().collection(COLLECTIONS.categories).orderBy('sort', 'asc').limit(100).get();
+  const out: Category[] = [];
+  for (const doc of data) {
+    if (typeof doc._id !== 'string' || typeof doc.name !== 'string' || doc.name.trim() === '') {
+      console.warn(`[catalog.categories] category ${String(doc._id)} left out: needs _id and name`);
+      continue;
+    }
+    out.push({ _id: doc._id, name: doc.name, sort: typeof doc.sort === 'number' && Number.isFinite(doc.sort) ? doc.sort : 0 });
+  }
+  return { categories: out };
+}

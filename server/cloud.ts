@@ -1,0 +1,126 @@
+/**
+ * The one place that touches `wx-server-sdk` directly. Its published typings return
+ * `Promise | void | string` from most calls, so this file narrows them to the small surface the
+ * functions use; everything else in server/ codes against these interfaces.
+ */
+// A plain require: the SDK's exports are a live CommonJS object (services register onto it).
+import cloud = require('wx-server-sdk');
+
+export type AnyDoc = Record<string, unknown>;
+
+export interface UpdateResult {
+  stats: { updated: number };
+}
+
+export interface DocRef {
+  get(): Promise<{ data: AnyDoc | null }>;
+  set(options: { data: AnyDoc }): Promise<unknown>;
+  update(options: { data: AnyDoc }): Promise<UpdateResult>;
+  remove(): Promise<unknown>;
+}
+
+export interface Query {
+  where(condition: AnyDoc): Query;
+  orderBy(field: string, direction: 'asc' | 'desc'): Query;
+  skip(offset: number): Query;
+  limit(max: number): Query;
+  field(projection: Record<string, boolean>): Query;
+  get(): Promise<{ data: AnyDoc[] }>;
+  update(options: { data: AnyDoc }): Promise<UpdateResult>;
+  count(): Promise<{ total: number }>;
+}
+
+export interface Collection extends Query {
+  doc(id: string): DocRef;
+  add(options: { data: AnyDoc }): Promise<{ _id: string }>;
+}
+
+/** What a transaction offers: single-document operations only (platform-limits §8). */
+export interface TxCollections {
+  collection(name: string): { doc(id: string): DocRef };
+}
+
+export interface Command {
+  inc(n: number): unknown;
+  in(values: unknown[]): unknown;
+  lt(value: unknown): unknown;
+  lte(value: unknown): unknown;
+  gte(value: unknown): unknown;
+  remove(): unknown;
+}
+
+export interface Db {
+  collection(name: string): Collection;
+  command: Command;
+  RegExp(options: { regexp: string; options?: string }): unknown;
+  runTransaction<T>(callback: (tx: TxCollections) => Promise<T>, times?: number): Promise<T>;
+}
+
+export interface WxContext {
+  OPENID?: string;
+  APPID?: string;
+  UNIONID?: string;
+  ENV?: string;
+  SOURCE?: string;
+  CLIENTIP?: string;
+}
+
+/** `cloud.cloudPay` is not in wx-server-sdk's typings; this is the part we call. */
+export interface CloudPay {
+  unifiedOrder(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  refund(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  queryOrder(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  closeOrder?(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+export interface WxacodeResult {
+  buffer?: Buffer;
+  contentType?: string;
+  errCode?: number;
+  errMsg?: string;
+}
+
+let initialised = false;
+let database: Db | null = null;
+
+function ensureInit(): void {
+  if (initialised) return;
+  // DYNAMIC_CURRENT_ENV: the environment the function is deployed in (or the emulator's, locally).
+  cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV as unknown as string });
+  initialised = true;
+}
+
+export function db(): Db {
+  ensureInit();
+  if (!database) {
+    // A missing document is a normal answer for us (idempotency keys, lookups), not an exception.
+    database = cloud.database({ throwOnNotFound: false } as never) as unknown as Db;
+  }
+  return database;
+}
+
+export function wxContext(): WxContext {
+  ensureInit();
+  return cloud.getWXContext() as WxContext;
+}
+
+export function cloudPay(): CloudPay {
+  ensureInit();
+  return (cloud as unknown as { cloudPay: CloudPay }).cloudPay;
+}
+
+export async function getUnlimitedQrCode(params: { scene: string; page: string; checkPath: boolean; width?: number }): Promise<WxacodeResult> {
+  ensureInit();
+  return (await cloud.openapi.wxacode.getUnlimited(params)) as WxacodeResult;
+}
+
+export async function uploadFile(cloudPath: string, fileContent: Buffer): Promise<string> {
+  ensureInit();
+  const result = await cloud.uploadFile({ cloudPath, fileContent });
+  return result.fileID;
+}
+
+/** The current environment id, for cloudPay's callback routing. */
+export function currentEnv(): string {
+  return wxContext().ENV ?? process.env.TCB_ENV ?? process.env.SCF_NAMESPACE ?? '';
+}

@@ -1,0 +1,47 @@
+/**
+ * Runtime settings. Each can be set per deployment by an environment variable (function configuration
+ * in the console) or, without redeploying, in the `config` collection's `orders` document.
+ */
+import { COLLECTIONS, getDoc } from './db';
+
+export const DEFAULT_PAYMENT_WINDOW_MINUTES = 15;
+const MAX_PAYMENT_WINDOW_MINUTES = 24 * 60;
+
+function validMinutes(value: unknown): number | null {
+  const minutes = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof minutes === 'number' && Number.isFinite(minutes) && minutes > 0 && minutes <= MAX_PAYMENT_WINDOW_MINUTES ? minutes : null;
+}
+
+async function ordersConfig(): Promise<Record<string, unknown> | null> {
+  try {
+    return await getDoc(COLLECTIONS.config, 'orders');
+  } catch (error) {
+    // No config collection yet: the defaults apply.
+    console.warn('[config] orders config unreadable, using defaults', (error as Error)?.message ?? error);
+    return null;
+  }
+}
+
+/**
+ * How long an unpaid order holds its stock. Precedence: env PAYMENT_WINDOW_MINUTES, then
+ * config/orders.paymentWindowMinutes, then 15 minutes. Invalid values are ignored (logged).
+ */
+export async function paymentWindowMs(): Promise<number> {
+  const fromEnv = validMinutes(process.env.PAYMENT_WINDOW_MINUTES);
+  if (fromEnv !== null) return Math.round(fromEnv * 60_000);
+  if (process.env.PAYMENT_WINDOW_MINUTES) console.warn('[config] PAYMENT_WINDOW_MINUTES is not a number of minutes; ignored');
+  const doc = await ordersConfig();
+  if (doc && doc.paymentWindowMinutes !== undefined) {
+    const fromDoc = validMinutes(doc.paymentWindowMinutes);
+    if (fromDoc !== null) return Math.round(fromDoc * 60_000);
+    console.warn('[config] config/orders.paymentWindowMinutes is not a number of minutes; ignored');
+  }
+  return DEFAULT_PAYMENT_WINDOW_MINUTES * 60_000;
+}
+
+/** The sub-merchant id cloudPay needs (WX_PAY_SUB_MCH_ID, or config/orders.subMchId). */
+export async function subMchId(): Promise<string> {
+  if (process.env.WX_PAY_SUB_MCH_ID) return process.env.WX_PAY_SUB_MCH_ID;
+  const doc = await ordersConfig();
+  return typeof doc?.subMchId === 'string' ? doc.subMchId : '';
+}

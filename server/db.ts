@@ -1,0 +1,100 @@
+import { db, type TxCollections } from './cloud';
+import { AppError } from './errors';
+
+/** Every collection the functions use (declared in database.config.json). */
+export const COLLECTIONS = {
+  products: 'products',
+  categories: 'categories',
+  orders: 'orders',
+  idempotency: 'idempotency',
+  payments: 'payments',
+  scenes: 'scenes',
+  referrals: 'referrals',
+  config: 'config',
+} as const;
+
+/**
+ * True for the errors a transaction reports when another one holds the same documents. They arrive in
+ * different shapes: the raw `{code}` from commit, or wrapped by wx-server-sdk (numeric errCode, the
+ * original text in the message) when the conflict is reported on a read or write inside the callback.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return typeof error === 'string' && /TransactionConflict|DATABASE_TRANSACTION_CONFLICT/.test(error);
+  const e = error as { code?: unknown; message?: unknown; errMsg?: unknown };
+  if (e.code === 'DATABASE_TRANSACTION_CONFLICT') return true;
+  const text = `${typeof e.message === 'string' ? e.message : ''} ${typeof e.errMsg === 'string' ? e.errMsg : ''}`;
+  return /TransactionConflict|DATABASE_TRANSACTION_CONFLICT/.test(text);
+}
+
+/** A transaction that outlived the platform's 30 s limit; safe to retry from scratch. */
+function isTransactionGone(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { code?: unknown; message?: unknown; errMsg?: unknown };
+  if (e.code === 'DATABASE_TRANSACTION_FAIL') return true;
+  const text = `${typeof e.message === 'string' ? e.message : ''} ${typeof e.errMsg === 'string' ? e.errMsg : ''}`;
+  return /TransactionNotExist|DATABASE_TRANSACTION_FAIL/.test(text);
+}
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Full-jitter exponential backoff: spreads contending retries apart instead of retrying in lockstep. */
+export function backoffMs(attempt: number, baseMs = 20, capMs = 1000): number {
+  const ceiling = Math.min(capMs, baseMs * 2 ** Math.min(attempt, 16));
+  return Math.floor(Math.random() * ceiling) + 1;
+}
+
+export interface RetryOptions {
+  /** Give up (UNAVAILABLE) when the next attempt would start after this many ms from now. */
+  budgetMs: number;
+}
+
+/**
+ * Runs `work` in a transaction, retrying on conflict with jittered backoff until the budget is spent.
+ *
+ * We pass `times = 0` to the SDK on purpose: its own retry re-runs the callback immediately, with no
+ * backoff and without aborting the conflicting attempt. Here every failed attempt is rolled back by the
+ * SDK before we wait and start a new one. `work` must only use `tx` and have no other side effects,
+ * because it can run several times. An AppError thrown by `work` aborts and reaches the caller as is.
+ */
+export async function withTransaction<T>(work: (tx: TxCollections) => Promise<T>, options: RetryOptions = { budgetMs: 8000 }): Promise<T> {
+  const started = Date.now();
+  const deadline = started + options.budgetMs;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      const result = await db().runTransaction(work, 0);
+      // Contention is worth seeing in the logs (hot SKUs); quiet otherwise.
+      if (attempt > 0) console.log(`[tx] committed after ${attempt + 1} attempts (${Date.now() - started} ms)`);
+      return result;
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (!isTransactionConflict(error) && !isTransactionGone(error)) throw error;
+      const wait = backoffMs(attempt);
+      if (Date.now() + wait >= deadline) {
+        console.warn(`[tx] gave up after ${attempt + 1} conflicting attempts (${Date.now() - started} ms)`);
+        throw new AppError('UNAVAILABLE', '当前购买人数较多，请稍后重试', { reason: 'TRANSACTION_CONTENTION', attempts: attempt + 1 });
+      }
+      await sleep(wait);
+    }
+  }
+}
+
+/** Reads one document inside a transaction; null when it does not exist. */
+export async function txGet(tx: TxCollections, collection: string, id: string): Promise<Record<string, unknown> | null> {
+  const result = await tx.collection(collection).doc(id).get();
+  const data = result?.data;
+  return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+}
+
+/** Reads one document outside a transaction; null when it does not exist. */
+export async function getDoc(collection: string, id: string): Promise<Record<string, unknown> | null> {
+  const result = await db().collection(collection).doc(id).get();
+  const data = result?.data;
+  return data && typeof data === 'object' && !Array.isArray(data) ? (data as Record<string, unknown>) : null;
+}
+
+/** `set` refuses `_id` in the data (it is the document key); strip it from a whole-document write. */
+export function withoutId<T extends { _id?: unknown }>(doc: T): Omit<T, '_id'> {
+  const { _id: _ignored, ...rest } = doc;
+  void _ignored;
+  return rest;
+}

@@ -1,0 +1,315 @@
+import type { ActionRequest, ActionResponse, CheckLineResult, LineFailure, PaymentParams } from '../typings/api';
+import type { OrderLine, OrderView } from '../typings/domain';
+import { checkLine } from '../miniprogram/domain/cart';
+import { normalizeProduct, type NormalizeResult } from '../miniprogram/domain/normalize';
+import { nextStatus } from '../miniprogram/domain/order-state';
+import { priceOrder, shippingFee, type PricingResult } from '../miniprogram/domain/pricing';
+import { sumFen, multiplyFen } from '../miniprogram/domain/money';
+import { cloudPay, currentEnv, db, wxContext, type AnyDoc, type TxCollections } from './cloud';
+import { now } from './clock';
+import { paymentWindowMs, subMchId } from './config';
+import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
+import { AppError, invalid, invalidState } from './errors';
+import { canonicalJson, decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
+import { asOrder, loadOwnOrder, releaseOrder, requireTransition, toView, type StoredOrder } from './order-store';
+import { closePrepay } from './payments';
+import { loadProducts } from './products';
+
+type CreateRequest = ActionRequest<'orders', 'create'>;
+
+/** Budget for stock-reservation retries under contention: well inside the function's 30 s timeout (one attempt can itself wait on a lock). */
+const CREATE_RETRY_BUDGET_MS = 12_000;
+
+/** Adds the product document's own problems to INVALID_PRODUCT lines, so the refusal says what is wrong. */
+function withProductProblems<T extends { productId: string; problems: { code: string }[]; productProblems?: unknown }>(
+  item: T,
+  lookup: (productId: string) => NormalizeResult | undefined,
+): T {
+  const product = lookup(item.productId);
+  if (product && !product.ok && item.problems.some((p) => p.code === 'INVALID_PRODUCT')) {
+    return { ...item, productProblems: product.problems };
+  }
+  return item;
+}
+
+/** Maps a refused pricing to the API error the contract names. Throws. */
+function refuse(result: Exclude<PricingResult, { ok: true }>, lookup: (productId: string) => NormalizeResult | undefined): never {
+  switch (result.reason) {
+    case 'EMPTY':
+      throw invalid('订单中没有商品');
+    case 'TOO_MANY_LINES':
+      throw invalid('订单中商品种类过多');
+    case 'DUPLICATE_LINE':
+      throw invalid('同一商品规格重复出现', { issues: [{ path: 'lines', problem: 'has the same productId/skuId twice' }] });
+    case 'PRICE_CHANGED':
+      throw new AppError('PRICE_CHANGED', '商品价格有变动，请确认后重新提交', result.changes);
+    case 'LINE_PROBLEMS': {
+      const failures: LineFailure[] = result.failures.map((f) => withProductProblems(f, lookup));
+      if (result.outOfStock) throw new AppError('OUT_OF_STOCK', '库存不足', failures);
+      throw invalid('部分商品无法购买', failures);
+    }
+  }
+}
+
+function orderFingerprint(req: CreateRequest): string {
+  return fingerprint({
+    lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty, expectedPrice: l.expectedPrice ?? null })),
+    address: req.address,
+    remark: req.remark ?? '',
+    attribution: req.attribution ?? {},
+  });
+}
+
+interface IdempotencyRecord {
+  _openid: string;
+  requestId: string;
+  fingerprint: string;
+  orderId: string;
+  response: { order: OrderView };
+  createdAt: number;
+}
+
+function replay(record: AnyDoc, expectedFingerprint: string): { order: OrderView } {
+  if (record.fingerprint !== expectedFingerprint) {
+    throw new AppError('CONFLICT', '该请求编号已用于另一笔不同的订单', { requestId: record.requestId });
+  }
+  return record.response as { order: OrderView };
+}
+
+/**
+ * Creates an order: prices it from the current product documents, reserves every line's stock and
+ * writes the order plus its idempotency record, all in one transaction (all or nothing).
+ */
+export async function create(openid: string, req: CreateRequest): Promise<ActionResponse<'orders', 'create'>> {
+  const orderId = orderIdFor(openid, req.requestId);
+  const print = orderFingerprint(req);
+
+  // A retry of a checkout that already went through: answer from the record, touch nothing.
+  const stored = await getDoc(COLLECTIONS.idempotency, orderId);
+  if (stored) return replay(stored, print);
+
+  // Cheap refusal without locking anything (most callers of a sold-out SKU stop here). Not trusted:
+  // the transaction below checks again against the documents it locks.
+  const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
+  const snapshot = await loadProducts(productIds);
+  const early = priceOrder(req.lines, (id) => snapshot.get(id));
+  if (!early.ok) {
+    // A concurrent retry of this very checkout may have taken the last units: its reservation and its
+    // record commit together, so if we saw the stock gone we now see the record and answer as it did.
+    const raced = await getDoc(COLLECTIONS.idempotency, orderId);
+    if (raced) return replay(raced, print);
+    refuse(early, (id) => snapshot.get(id));
+  }
+
+  const windowMs = await paymentWindowMs();
+
+  type Priced = Extract<PricingResult, { ok: true }>;
+  const write = async (tx: TxCollections, priced: Priced, at: number) => {
+    const order: StoredOrder = {
+      _id: orderId,
+      _openid: openid,
+      requestId: req.requestId,
+      lines: priced.lines,
+      itemsTotal: priced.itemsTotal,
+      shippingFee: priced.shippingFee,
+      total: priced.total,
+      status: 'pending_payment',
+      address: req.address,
+      remark: req.remark ?? '',
+      attribution: req.attribution ?? {},
+      createdAt: at,
+      expireAt: at + windowMs,
+      updatedAt: at,
+    };
+    await tx.collection(COLLECTIONS.orders).doc(orderId).set({ data: withoutId(order) });
+    const response = { order: toView(order as unknown as AnyDoc) };
+    const record: IdempotencyRecord = { _openid: openid, requestId: req.requestId, fingerprint: print, orderId, response, createdAt: at };
+    await tx.collection(COLLECTIONS.idempotency).doc(orderId).set({ data: record as unknown as AnyDoc });
+    return response;
+  };
+
+  return withTransaction(
+    async (tx) => {
+      const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
+      if (existing) return replay(existing, print);
+
+      // The order and its record are written first, priced from the pre-check: those documents are this
+      // checkout's own, so nobody waits on them. The shared product documents are locked last and held
+      // only for read, check, decrement and commit, which is what limits a hot SKU's throughput.
+      const at = now();
+      let response = await write(tx, early, at);
+
+      const raw = new Map<string, AnyDoc>();
+      const normalized = new Map<string, NormalizeResult>();
+      for (const productId of productIds) {
+        const doc = await txGet(tx, COLLECTIONS.products, productId);
+        if (doc) {
+          raw.set(productId, doc);
+          normalized.set(productId, normalizeProduct(doc));
+        }
+      }
+      const priced = priceOrder(req.lines, (id) => normalized.get(id));
+      if (!priced.ok) refuse(priced, (id) => normalized.get(id));
+      // A price edited between the pre-check and the lock: the order is rewritten at the locked price.
+      if (canonicalJson(pricing(priced)) !== canonicalJson(pricing(early))) response = await write(tx, priced, at);
+
+      const _ = db().command;
+      for (const productId of productIds) {
+        const skus = (raw.get(productId) as AnyDoc).skus as AnyDoc[];
+        const data: AnyDoc = {};
+        let units = 0;
+        for (const line of req.lines) {
+          if (line.productId !== productId) continue;
+          // Normalization succeeded, so every raw SKU is valid and indexes match.
+          const index = skus.findIndex((sku) => sku.skuId === line.skuId);
+          data[`skus.${index}.stock`] = _.inc(-line.qty);
+          units += line.qty;
+        }
+        data.sales = _.inc(units);
+        await tx.collection(COLLECTIONS.products).doc(productId).update({ data });
+      }
+      return response;
+    },
+    { budgetMs: CREATE_RETRY_BUDGET_MS },
+  );
+}
+
+function pricing(priced: Extract<PricingResult, { ok: true }>) {
+  return { lines: priced.lines, itemsTotal: priced.itemsTotal, shippingFee: priced.shippingFee, total: priced.total };
+}
+
+/** Prices lines as `create` would, reserving nothing. Lines with problems carry them and are not totalled. */
+export async function quote(req: ActionRequest<'orders', 'quote'>): Promise<ActionResponse<'orders', 'quote'>> {
+  const products = await loadProducts(req.lines.map((l) => l.productId));
+  const lookup = (id: string) => products.get(id);
+  const shape = priceOrder(req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })), lookup);
+  if (!shape.ok && shape.reason !== 'LINE_PROBLEMS') refuse(shape, lookup);
+  const lines: CheckLineResult[] = req.lines.map((line) =>
+    withProductProblems(checkLine({ productId: line.productId, skuId: line.skuId, qty: line.qty, seenPrice: line.expectedPrice }, lookup(line.productId)), lookup),
+  );
+  const billable = lines.filter((l) => l.currentPrice !== null && l.problems.every((p) => p.code === 'PRICE_CHANGED'));
+  const itemsTotal = sumFen(billable.map((l) => multiplyFen(l.currentPrice as number, l.qty)));
+  const fee = shippingFee(itemsTotal);
+  return { lines: lines.map(stripUndefined), itemsTotal, shippingFee: fee, total: itemsTotal + fee };
+}
+
+function stripUndefined<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export async function list(openid: string, req: ActionRequest<'orders', 'list'>): Promise<ActionResponse<'orders', 'list'>> {
+  const pageSize = req.pageSize ?? 20;
+  let offset = 0;
+  if (req.cursor !== undefined) {
+    const decoded = decodeCursor(req.cursor);
+    if (decoded === null) throw invalid('cursor is not one this listing returned', { issues: [{ path: 'cursor', problem: 'is not valid' }] });
+    offset = decoded;
+  }
+  const where: AnyDoc = { _openid: openid };
+  if (req.status !== undefined) where.status = req.status;
+  const { data } = await db()
+    .collection(COLLECTIONS.orders)
+    .where(where)
+    .orderBy('createdAt', 'desc')
+    .orderBy('_id', 'desc')
+    .skip(offset)
+    .limit(pageSize + 1)
+    .get();
+  const page = data.slice(0, pageSize).filter((doc) => asOrder(doc) && doc._openid === openid);
+  return { orders: page.map(toView), nextCursor: data.length > pageSize ? encodeCursor(offset + pageSize) : null };
+}
+
+export async function get(openid: string, req: ActionRequest<'orders', 'get'>): Promise<ActionResponse<'orders', 'get'>> {
+  return { order: toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc) };
+}
+
+export async function cancel(openid: string, req: ActionRequest<'orders', 'cancel'>): Promise<ActionResponse<'orders', 'cancel'>> {
+  const result = await releaseOrder(req.orderId, 'cancel', { owner: openid, now: now() });
+  const order = requireTransition(result, '取消');
+  if (order.payRequestedAt !== undefined) await closePrepay(order._id);
+  return { order: toView(order as unknown as AnyDoc) };
+}
+
+export async function confirmReceipt(openid: string, req: ActionRequest<'orders', 'confirmReceipt'>): Promise<ActionResponse<'orders', 'confirmReceipt'>> {
+  const order = await loadOwnOrder(openid, req.orderId);
+  const next = nextStatus(order.status, 'confirmReceipt');
+  if (next === null) throw invalidState('订单当前状态不能确认收货', { status: order.status });
+  const at = now();
+  // Compare-and-set: only moves the order if it is still shipped and still this user's.
+  const result = await db()
+    .collection(COLLECTIONS.orders)
+    .where({ _id: order._id, _openid: openid, status: order.status })
+    .update({ data: { status: next, completedAt: at, updatedAt: at } });
+  if (result.stats.updated !== 1) {
+    const latest = await loadOwnOrder(openid, req.orderId);
+    throw invalidState('订单当前状态不能确认收货', { status: latest.status });
+  }
+  return { order: toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc) };
+}
+
+function payBody(lines: OrderLine[]): string {
+  const first = lines[0]?.title ?? '商品';
+  const text = lines.length > 1 ? `${first} 等${lines.length}件商品` : first;
+  // WeChat Pay's body is at most 128 bytes.
+  let out = '';
+  for (const ch of text) {
+    if (Buffer.byteLength(out + ch, 'utf8') > 120) break;
+    out += ch;
+  }
+  return out;
+}
+
+/** WeChat Pay wants time_expire as yyyyMMddHHmmss in China time. */
+function chinaTime(ms: number): string {
+  const d = new Date(ms + 8 * 3_600_000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}${pad(d.getUTCMonth() + 1)}${pad(d.getUTCDate())}${pad(d.getUTCHours())}${pad(d.getUTCMinutes())}${pad(d.getUTCSeconds())}`;
+}
+
+export async function pay(openid: string, req: ActionRequest<'orders', 'pay'>): Promise<ActionResponse<'orders', 'pay'>> {
+  const order = await loadOwnOrder(openid, req.orderId);
+  if (nextStatus(order.status, 'pay') === null) throw invalidState('订单当前状态不能支付', { status: order.status });
+  const at = now();
+  if (at >= order.expireAt) {
+    // The timer may not have run yet; expire it now so the stock goes back at once.
+    await releaseOrder(order._id, 'expire', { owner: null, now: at, dueBy: at });
+    throw invalidState('订单已超时关闭', { status: 'expired' });
+  }
+  let result: Record<string, unknown>;
+  try {
+    result = await cloudPay().unifiedOrder({
+      body: payBody(order.lines),
+      outTradeNo: order._id,
+      spbillCreateIp: wxContext().CLIENTIP || '127.0.0.1',
+      subMchId: await subMchId(),
+      totalFee: order.total,
+      envId: currentEnv(),
+      functionName: 'orders',
+      tradeType: 'JSAPI',
+      timeExpire: chinaTime(Math.max(order.expireAt, at + 60_000)),
+    });
+  } catch (error) {
+    console.error(`[orders.pay] unifiedOrder failed for ${order._id}`, error);
+    throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试');
+  }
+  const payment = result.payment as Partial<PaymentParams> | undefined;
+  if (result.returnCode === 'FAIL' || result.resultCode === 'FAIL' || !payment || typeof payment.package !== 'string') {
+    console.error(`[orders.pay] unifiedOrder refused ${order._id}`, JSON.stringify(result));
+    throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试', { errCode: result.errCode ?? result.errCodeDes ?? null });
+  }
+  await db()
+    .collection(COLLECTIONS.orders)
+    .where({ _id: order._id, status: 'pending_payment' })
+    .update({ data: { payRequestedAt: at } });
+  return {
+    orderId: order._id,
+    payment: {
+      timeStamp: String(payment.timeStamp ?? ''),
+      nonceStr: String(payment.nonceStr ?? ''),
+      package: payment.package,
+      signType: (payment.signType as PaymentParams['signType']) ?? 'MD5',
+      paySign: String(payment.paySign ?? ''),
+    },
+  };
+}
+

@@ -1,0 +1,211 @@
+/**
+ * The WeChat Pay notification (cloudPay.unifiedOrder's `functionName` = 'orders'). WeChat delivers it
+ * at least once, possibly many times and concurrently; it must be answered `{errcode: 0}` or it is
+ * delivered again for up to 24 h.
+ *
+ * Rule (see cloudfunctions/README.md): the notification and the expiry timer both move the order by a
+ * compare-and-set on its status inside a transaction. A pending order is marked paid (whatever the
+ * clock says: its stock is still reserved). A notification for an order that is already cancelled or
+ * expired (its stock released) is never marked paid: it is recorded in `payments` as refund_required
+ * and refunded. So there is never a paid order without stock.
+ */
+import { isPlainObject } from './validate';
+import { cloudPay, db, type AnyDoc } from './cloud';
+import { now } from './clock';
+import { subMchId } from './config';
+import { COLLECTIONS, txGet, withTransaction } from './db';
+import { digestId } from './ids';
+import { asOrder } from './order-store';
+
+export interface PayNotification {
+  outTradeNo: string;
+  totalFee: number;
+  transactionId: string;
+  returnCode: string;
+  resultCode: string;
+  timeEnd?: string;
+}
+
+export type PayAnswer = { errcode: number; errmsg: string };
+
+export type PaymentStatus = 'paid' | 'amount_mismatch' | 'refund_required' | 'refunded' | 'unknown_order' | 'failed';
+
+/** A notification is an event without `action` that carries WeChat Pay's fields. */
+export function isPayNotification(event: unknown): boolean {
+  return isPlainObject(event) && event.action === undefined && 'outTradeNo' in event && ('returnCode' in event || 'resultCode' in event);
+}
+
+/**
+ * Only the payment platform may deliver a notification: anyone can call `orders` with an event that
+ * looks like one, and without this check a shopper could mark their own order paid. The platform sets
+ * the invocation source (`getWXContext().SOURCE`, first element of the call chain) to wx_paycallback.
+ */
+export function isFromPayPlatform(source: string | undefined): boolean {
+  return typeof source === 'string' && source.split(',')[0].trim() === 'wx_paycallback';
+}
+
+export function parsePayNotification(event: unknown): PayNotification | null {
+  if (!isPlainObject(event)) return null;
+  const { outTradeNo, totalFee, transactionId, returnCode, resultCode, timeEnd } = event;
+  if (typeof outTradeNo !== 'string' || !/^[0-9A-Za-z_-]{1,32}$/.test(outTradeNo)) return null;
+  if (typeof returnCode !== 'string' || returnCode.length > 16) return null;
+  const result = typeof resultCode === 'string' && resultCode.length <= 16 ? resultCode : '';
+  const fee = typeof totalFee === 'string' && /^[0-9]{1,12}$/.test(totalFee) ? Number(totalFee) : totalFee;
+  if (typeof fee !== 'number' || !Number.isSafeInteger(fee) || fee < 0) return null;
+  const tid = typeof transactionId === 'string' && /^[0-9A-Za-z_-]{1,64}$/.test(transactionId) ? transactionId : '';
+  return { outTradeNo, totalFee: fee, transactionId: tid, returnCode, resultCode: result, timeEnd: typeof timeEnd === 'string' ? timeEnd.slice(0, 32) : undefined };
+}
+
+/** One `payments` document per WeChat transaction, so every redelivery finds the first one's outcome. */
+function paymentId(n: PayNotification): string {
+  return `P${digestId(`${n.transactionId || 'none'}\u0000${n.outTradeNo}\u0000${n.totalFee}`, 24)}`;
+}
+
+const ACK: PayAnswer = { errcode: 0, errmsg: 'OK' };
+
+export async function handlePayNotification(event: unknown): Promise<PayAnswer> {
+  const n = parsePayNotification(event);
+  if (!n) {
+    // Not something WeChat sends; nothing to record against. Acknowledge so it is not redelivered.
+    console.error('[pay-callback] malformed notification ignored', JSON.stringify(event)?.slice(0, 500));
+    return ACK;
+  }
+  try {
+    await settle(n);
+    return ACK;
+  } catch (error) {
+    // Not recorded: ask WeChat to deliver again.
+    console.error(`[pay-callback] failed for ${n.outTradeNo}`, error);
+    return { errcode: 1, errmsg: 'retry later' };
+  }
+}
+
+/** Records what a payment means for its order (once per transaction) and refunds it if it must be. */
+async function settle(n: PayNotification): Promise<PaymentStatus> {
+  const outcome = await record(n);
+  if (outcome.status === 'amount_mismatch') {
+    console.error(`[pay-callback] AMOUNT MISMATCH order ${n.outTradeNo}: notified ${n.totalFee} fen, order total ${String(outcome.expected)} fen; not marked paid`);
+  }
+  if (outcome.status === 'refund_required') await refund(outcome.id, n, outcome.reason);
+  return outcome.status;
+}
+
+/**
+ * Before the timer expires an order that has a prepay, it asks WeChat Pay whether the shopper paid:
+ * a payment made just before the deadline whose notification is still on its way is then honoured
+ * instead of refunded. A paid answer is settled exactly as its notification would be (same record, so
+ * the notification arriving later is a redelivery). Null when unpaid or unknown (then expiry proceeds;
+ * a payment after that is refunded by the rule).
+ */
+export async function settleFromQuery(orderId: string): Promise<PaymentStatus | null> {
+  let answer: Record<string, unknown>;
+  try {
+    answer = await cloudPay().queryOrder({ outTradeNo: orderId, subMchId: await subMchId() });
+  } catch (error) {
+    console.warn(`[pay] queryOrder ${orderId} failed; expiring without it`, (error as Error)?.message ?? error);
+    return null;
+  }
+  if (answer.returnCode !== 'SUCCESS' || answer.resultCode !== 'SUCCESS' || answer.tradeState !== 'SUCCESS') return null;
+  const n = parsePayNotification({
+    outTradeNo: orderId,
+    totalFee: answer.totalFee,
+    transactionId: answer.transactionId,
+    returnCode: 'SUCCESS',
+    resultCode: 'SUCCESS',
+    timeEnd: answer.timeEnd,
+  });
+  return n ? settle(n) : null;
+}
+
+interface Outcome {
+  id: string;
+  status: PaymentStatus;
+  expected?: number;
+  reason?: string;
+}
+
+async function record(n: PayNotification): Promise<Outcome> {
+  const id = paymentId(n);
+  const at = now();
+  return withTransaction(async (tx) => {
+    const order = asOrder(await txGet(tx, COLLECTIONS.orders, n.outTradeNo));
+    const existing = await txGet(tx, COLLECTIONS.payments, id);
+    if (existing) {
+      // A redelivery: the first delivery decided. Only an unfinished refund is worth another try.
+      return { id, status: existing.status as PaymentStatus, reason: existing.reason as string | undefined };
+    }
+    const base: AnyDoc = {
+      orderId: n.outTradeNo,
+      outTradeNo: n.outTradeNo,
+      transactionId: n.transactionId,
+      totalFee: n.totalFee,
+      returnCode: n.returnCode,
+      resultCode: n.resultCode,
+      timeEnd: n.timeEnd ?? null,
+      createdAt: at,
+      updatedAt: at,
+    };
+    const write = async (status: PaymentStatus, extra: AnyDoc = {}): Promise<Outcome> => {
+      await tx.collection(COLLECTIONS.payments).doc(id).set({ data: { ...base, status, ...extra } });
+      return { id, status, expected: extra.expectedFee as number | undefined, reason: extra.reason as string | undefined };
+    };
+    if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return write('failed');
+    if (!order) return write('unknown_order');
+    if (n.totalFee !== order.total) return write('amount_mismatch', { expectedFee: order.total, _openid: order._openid });
+    if (order.status === 'pending_payment') {
+      await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data: { status: 'paid', paidAt: at, transactionId: n.transactionId, updatedAt: at } });
+      return write('paid', { _openid: order._openid });
+    }
+    if (order.transactionId && order.transactionId === n.transactionId) {
+      // Paid by this very transaction before the payments record existed; nothing more to do.
+      return write('paid', { _openid: order._openid });
+    }
+    const reason = order.status === 'cancelled' || order.status === 'expired' ? `ORDER_${order.status.toUpperCase()}` : 'DUPLICATE_PAYMENT';
+    return write('refund_required', { _openid: order._openid, reason, orderStatus: order.status });
+  });
+}
+
+/**
+ * Refunds a payment we will not honour. `outRefundNo` is derived from the payment, so repeating the
+ * call (redeliveries, retries) can never refund twice on WeChat's side.
+ */
+async function refund(id: string, n: PayNotification, reason: string | undefined): Promise<void> {
+  const outRefundNo = `R${id.slice(1, 31)}`;
+  let answer: Record<string, unknown> | null = null;
+  let failure: string | null = null;
+  try {
+    answer = await cloudPay().refund({
+      outTradeNo: n.outTradeNo,
+      outRefundNo,
+      totalFee: n.totalFee,
+      refundFee: n.totalFee,
+      subMchId: await subMchId(),
+      refundDesc: reason === 'DUPLICATE_PAYMENT' ? '重复支付退款' : '订单已关闭，自动退款',
+    });
+    if (answer.returnCode !== 'SUCCESS' || answer.resultCode !== 'SUCCESS') failure = String(answer.errCodeDes ?? answer.returnMsg ?? 'refund refused');
+  } catch (error) {
+    failure = String((error as { errMsg?: string; message?: string })?.errMsg ?? (error as Error)?.message ?? error);
+  }
+  const at = now();
+  const data: AnyDoc = failure
+    ? { refundError: failure.slice(0, 500), refundAttemptedAt: at, outRefundNo, updatedAt: at }
+    : { status: 'refunded', refundId: answer?.refundId ?? null, refundedAt: at, outRefundNo, updatedAt: at };
+  if (failure) console.error(`[pay-callback] refund of ${n.outTradeNo} (${reason}) not done yet: ${failure}; kept as refund_required`);
+  // Only a record still waiting for its refund is touched.
+  await db().collection(COLLECTIONS.payments).where({ _id: id, status: 'refund_required' }).update({ data });
+}
+
+/**
+ * Best effort, after an order stopped accepting payment (cancelled, expired): a closed prepay cannot be
+ * paid any more, so fewer late payments need refunds. Failure is fine: a late payment is refunded.
+ */
+export async function closePrepay(orderId: string): Promise<void> {
+  try {
+    const pay = cloudPay();
+    if (!pay.closeOrder) return;
+    const answer = await pay.closeOrder({ outTradeNo: orderId, subMchId: await subMchId() });
+    if (answer.resultCode !== 'SUCCESS') console.warn(`[pay] closeOrder ${orderId}: ${String(answer.errCodeDes ?? answer.returnMsg ?? answer.resultCode)}`);
+  } catch (error) {
+    console.warn(`[pay] closeOrder ${orderId} failed (a late payment will be refunded)`, (error as Error)?.message ?? error);
+  }
+}

@@ -1,0 +1,147 @@
+/** Pure unit tests of the shared server code (no emulator). */
+import fc from 'fast-check';
+import { isTransactionConflict, backoffMs } from '../../server/db';
+import { parseEvent } from '../../server/events';
+import { canonicalJson, decodeCursor, encodeCursor, escapeRegExp, orderIdFor } from '../../server/ids';
+import { toView } from '../../server/order-store';
+import { isFromPayPlatform, isPayNotification, parsePayNotification } from '../../server/payments';
+import { candidateCode, canonicalTarget } from '../../server/scenes';
+import { arrayOf, id, int, obj, optional, parse, str } from '../../server/validate';
+import { ADDRESS } from './support';
+
+describe('validate', () => {
+  const schema = obj({ name: str({ max: 5 }), n: optional(int(1, 3)), tags: optional(arrayOf(id(), 0, 2)) });
+
+  test('copies only the named fields; unknown and operator-shaped keys never come through', () => {
+    const r = parse(schema, { name: ' ab ', $set: { stock: 0 }, extra: 1, n: 2 });
+    expect(r).toEqual({ ok: true, value: { name: 'ab', n: 2 } });
+  });
+
+  test('reports each problem with its path', () => {
+    const r = parse(schema, { name: 'toolong', n: 1.5, tags: ['ok', { $gt: '' }] });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.issues.map((i) => i.path)).toEqual(['name', 'n', 'tags[1]']);
+  });
+
+  test('null counts as "not given" for optional fields and as missing for required ones', () => {
+    expect(parse(schema, { name: 'a', n: null })).toEqual({ ok: true, value: { name: 'a' } });
+    expect(parse(schema, { name: null }).ok).toBe(false);
+  });
+
+  test('sparse arrays and non-plain objects are refused', () => {
+    // eslint-disable-next-line no-sparse-arrays
+    expect(parse(schema, { name: 'a', tags: [, 'x'] }).ok).toBe(false);
+    expect(parse(schema, new Date()).ok).toBe(false);
+    expect(parse(schema, Object.assign(Object.create({ name: 'inherited' }), {})).ok).toBe(false);
+  });
+});
+
+describe('events', () => {
+  test('a valid create is accepted and cleaned (trimmed, unknown fields dropped, nested too)', () => {
+    const parsed = parseEvent('orders', {
+      action: 'create',
+      requestId: 'r-1',
+      lines: [{ productId: 'p', skuId: 's', qty: 2, price: 1 }],
+      address: { ...ADDRESS, name: ' 张三 ', $where: 'x' },
+      userInfo: { openId: 'oSPOOF' },
+      _openid: 'oSPOOF',
+    });
+    expect(parsed).toEqual({
+      ok: true,
+      action: 'create',
+      request: { requestId: 'r-1', lines: [{ productId: 'p', skuId: 's', qty: 2 }], address: { ...ADDRESS, name: '张三' } },
+    });
+  });
+
+  test('unknown actions, including inherited property names, are refused', () => {
+    for (const action of ['toString', '__proto__', 'constructor', 'hasOwnProperty', 'create ', undefined]) {
+      expect(parseEvent('orders', { action })).toMatchObject({ ok: false, envelope: { ok: false, error: { code: 'INVALID_ARGUMENT' } } });
+    }
+  });
+});
+
+describe('ids', () => {
+  test('canonicalJson ignores key order and undefined fields', () => {
+    expect(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: 1 }], c: undefined } })).toBe(canonicalJson({ a: { d: [1, { x: 1, y: 2 }] }, b: 1 }));
+    expect(canonicalJson({ a: 1 })).not.toBe(canonicalJson({ a: '1' }));
+  });
+
+  test('cursor round-trips; anything else is refused', () => {
+    fc.assert(fc.property(fc.integer({ min: 0, max: 100_000 }), (n) => decodeCursor(encodeCursor(n)) === n));
+    for (const bad of ['', '!!', 'e30', Buffer.from('{"o":-5}').toString('base64url'), Buffer.from('{"o":1.5}').toString('base64url'), Buffer.from('{"o":100001}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+      expect(decodeCursor(bad)).toBeNull();
+    }
+  });
+
+  test('escapeRegExp: any text matches itself literally and nothing else at that position', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), fc.string({ maxLength: 5 }), (text, other) => {
+        const re = new RegExp(`^${escapeRegExp(text)}$`, 'i');
+        expect(re.test(text)).toBe(true);
+        if (other.toLowerCase() !== text.toLowerCase()) expect(re.test(other)).toBe(false);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  test('orderIdFor: deterministic per user and requestId, a valid WeChat Pay outTradeNo', () => {
+    const a = orderIdFor('oA', 'r1');
+    expect(a).toBe(orderIdFor('oA', 'r1'));
+    expect(a).not.toBe(orderIdFor('oB', 'r1'));
+    expect(a).not.toBe(orderIdFor('oA', 'r2'));
+    expect(a).toMatch(/^[0-9A-Za-z_-]{1,32}$/);
+  });
+});
+
+describe('transactions', () => {
+  test('conflicts are recognised in every shape the SDK reports them', () => {
+    expect(isTransactionConflict({ code: 'DATABASE_TRANSACTION_CONFLICT', message: 'x' })).toBe(true);
+    expect(isTransactionConflict({ errCode: -501001, errMsg: 'document.update:fail -501001 . [ResourceUnavailable.TransactionConflict] Transaction is conflict' })).toBe(true);
+    expect(isTransactionConflict(new Error('document.get:fail [ResourceUnavailable.TransactionConflict] x'))).toBe(true);
+    expect(isTransactionConflict({ code: 'DATABASE_COLLECTION_NOT_EXIST' })).toBe(false);
+    expect(isTransactionConflict(null)).toBe(false);
+  });
+
+  test('backoff is jittered and bounded', () => {
+    for (let attempt = 0; attempt < 30; attempt += 1) {
+      const ms = backoffMs(attempt);
+      expect(ms).toBeGreaterThanOrEqual(1);
+      expect(ms).toBeLessThanOrEqual(1000);
+    }
+    const spread = new Set(Array.from({ length: 50 }, () => backoffMs(5)));
+    expect(spread.size).toBeGreaterThan(5);
+  });
+});
+
+describe('orders and payments', () => {
+  test('toView never exposes the owner or bookkeeping fields', () => {
+    const view = toView({ _id: 'O1', _openid: 'oA', payRequestedAt: 1, status: 'paid', total: 100, lines: [] });
+    expect(view).toEqual({ _id: 'O1', status: 'paid', total: 100, lines: [] });
+  });
+
+  test('pay notifications are recognised by their fields, never when an action is present', () => {
+    expect(isPayNotification({ outTradeNo: 'O1', returnCode: 'SUCCESS' })).toBe(true);
+    expect(isPayNotification({ action: 'get', outTradeNo: 'O1', returnCode: 'SUCCESS' })).toBe(false);
+    expect(isPayNotification({ action: 'create' })).toBe(false);
+    expect(parsePayNotification({ outTradeNo: 'O1', returnCode: 'SUCCESS', resultCode: 'SUCCESS', totalFee: '4800', transactionId: 't1' })).toMatchObject({ totalFee: 4800 });
+    expect(parsePayNotification({ outTradeNo: { $gt: '' }, returnCode: 'SUCCESS', totalFee: 1 })).toBeNull();
+    expect(parsePayNotification({ outTradeNo: 'O1', returnCode: 'SUCCESS', totalFee: 1.5 })).toBeNull();
+  });
+
+  test('only the pay platform may deliver a notification', () => {
+    expect(isFromPayPlatform('wx_paycallback')).toBe(true);
+    for (const source of [undefined, '', 'wx_client', 'wx_devtools', 'wx_client,scf', 'wx_client,wx_paycallback']) expect(isFromPayPlatform(source)).toBe(false);
+  });
+});
+
+describe('scenes', () => {
+  test('same target → same code; query order does not matter; attribution does', () => {
+    const a = canonicalTarget({ target: { page: 'pages/p/index', query: { a: '1', b: '2' } }, campaign: 'x' });
+    const b = canonicalTarget({ target: { page: 'pages/p/index', query: { b: '2', a: '1' } }, campaign: 'x' });
+    const c = canonicalTarget({ target: { page: 'pages/p/index', query: { a: '1', b: '2' } }, campaign: 'y' });
+    expect(candidateCode(a, 0)).toBe(candidateCode(b, 0));
+    expect(candidateCode(a, 0)).not.toBe(candidateCode(c, 0));
+    expect(candidateCode(a, 0)).not.toBe(candidateCode(a, 1));
+    expect(candidateCode(a, 0)).toMatch(/^[0-9A-Za-z]{8}$/);
+  });
+});
