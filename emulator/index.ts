@@ -16,7 +16,7 @@ import { FunctionsService, type InvokeResult } from './functions/service';
 import { StorageService } from './storage/service';
 import { OpenApiService } from './openapi/service';
 import { PayService } from './pay/service';
-import { Hub } from './server';
+import { Hub, type MountedHandler } from './server';
 
 export { QR_PAYLOAD_BASE, qrPayload } from './openapi/wxacode';
 
@@ -67,6 +67,8 @@ export interface Emulator {
   envId: string;
   appid: string;
   dataDir: string;
+  /** serve an extra UI/API under a path prefix on the emulator's port (the merchant console) */
+  mount(prefix: string, handler: MountedHandler): void;
   /** fire a timer trigger now and wait for the invocation */
   fireTimer(functionName: string, triggerName: string): Promise<InvokeResult>;
   stop(): Promise<void>;
@@ -127,6 +129,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     envId,
     appid,
     dataDir,
+    mount: (prefix, handler) => hub.mount(prefix, handler),
     fireTimer: (fn, trigger) => functions.fireTimer(fn, trigger),
     async stop() {
       if (stopped) return;

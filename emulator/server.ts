@@ -35,8 +35,12 @@ export interface Services {
 const MAX_BODY = 48 * 1024 * 1024;
 const MAX_UPLOAD = 100 * 1024 * 1024;
 
+/** A handler for an extra UI or API mounted beside the emulator (e.g. the merchant console). */
+export type MountedHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
 export class Hub {
   readonly server: http.Server;
+  private readonly mounts: { prefix: string; handler: MountedHandler }[] = [];
   constructor(private readonly s: Services) {
     this.server = http.createServer((req, res) => {
       this.route(req, res).catch((e) => {
@@ -64,6 +68,11 @@ export class Hub {
     });
   }
 
+  /** Serves `prefix` and everything below it with `handler` (checked before the emulator's own routes). */
+  mount(prefix: string, handler: MountedHandler): void {
+    this.mounts.push({ prefix: prefix.replace(/\/+$/, ''), handler });
+  }
+
   private baseUrl(req: http.IncomingMessage): string {
     return `http://${req.headers.host ?? '127.0.0.1'}`;
   }
@@ -71,6 +80,8 @@ export class Hub {
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://x');
     const p = url.pathname;
+    const mounted = this.mounts.find((m) => p === m.prefix || p.startsWith(`${m.prefix}/`));
+    if (mounted) return mounted.handler(req, res);
     if (p.startsWith('/_emulator/v1/')) return this.local(req, res, url);
     if (p.startsWith(UPLOAD_PREFIX) && (req.method === 'PUT' || req.method === 'POST')) {
       const body = await readBody(req, MAX_UPLOAD);
@@ -199,6 +210,12 @@ export class Hub {
           functions: this.s.functions.listFunctions(),
           collections: this.s.database.store.listCollections(),
         });
+      }
+      if (req.method === 'GET' && p === '/storage/file') {
+        // Lets local viewers (the simulator's <image src="cloud://...">, the console) show a stored file by fileID.
+        const stored = this.s.storage.read(this.s.storage.pathOf(url.searchParams.get('fileID')) ?? '');
+        if (!stored) return sendJson(res, 404, { error: { code: 'STORAGE_FILE_NONEXIST', message: 'storage file not exist' } });
+        return sendBytes(res, 200, stored.content, stored.contentType || 'application/octet-stream');
       }
       let m = /^\/functions\/([^/:]+):invoke$/.exec(p);
       if (m && req.method === 'POST') {

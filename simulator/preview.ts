@@ -35,6 +35,12 @@ class Rpc {
       if (msg.error) p.reject(new Error(msg.error.message));
       else p.resolve(msg.result);
     });
+    // The simulator process may die first (Ctrl+C reaches the whole process group): fail what is pending
+    // instead of waiting forever, so shutting down the preview never hangs.
+    ws.on('close', () => {
+      for (const p of this.pending.values()) p.reject(new Error('simulator connection closed'));
+      this.pending.clear();
+    });
   }
   static async connect(url: string, deadline: number): Promise<Rpc> {
     for (;;) {
@@ -52,6 +58,7 @@ class Rpc {
     }
   }
   call<T = Record<string, unknown>>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    if (this.ws.readyState !== WebSocket.OPEN) return Promise.reject(new Error('simulator connection closed'));
     const id = `p${++this.seq}`;
     this.ws.send(JSON.stringify({ id, method, params }));
     return new Promise<T>((resolve, reject) => this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject }));

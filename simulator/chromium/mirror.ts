@@ -66,6 +66,10 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
       const file = assetFile(d.src);
       if (file) el.style.backgroundImage = `url(data:image/${path.extname(file).slice(1) || 'png'};base64,${fs.readFileSync(file).toString('base64')})`;
       else if (/^https?:/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;
+      // A cloud fileID renders on a phone as the stored file: the local cloud serves it by fileID.
+      else if (d.src.startsWith('cloud://') && sim.state.cloudUrl) {
+        el.style.backgroundImage = `url(${JSON.stringify(`${sim.state.cloudUrl}/_emulator/v1/storage/file?fileID=${encodeURIComponent(d.src)}`)})`;
+      }
     }
     if (name === 'swiper') {
       const current = Number(d.current) || 0;

@@ -56,3 +56,13 @@ test('@cloudbase/node-sdk upload + download + overwrite', async () => {
   const down = await app.downloadFile({ fileID: up.fileID });
   expect(Buffer.from(down.fileContent).toString()).toBe('v2');
 });
+
+test('local viewers get a stored file by its fileID (what <image src="cloud://..."> shows)', async () => {
+  const up = await cloud.wx().uploadFile({ cloudPath: 'demo/cover.png', fileContent: Buffer.from('png-bytes') });
+  const ok = await fetch(`${cloud.url}/_emulator/v1/storage/file?fileID=${encodeURIComponent(up.fileID)}`);
+  expect(ok.status).toBe(200);
+  expect(Buffer.from(await ok.arrayBuffer()).toString()).toBe('png-bytes');
+  const missing = await fetch(`${cloud.url}/_emulator/v1/storage/file?fileID=${encodeURIComponent(up.fileID.replace('cover', 'nope'))}`);
+  expect(missing.status).toBe(404);
+  expect((await fetch(`${cloud.url}/_emulator/v1/storage/file?fileID=not-a-file-id`)).status).toBe(404);
+});
