@@ -1,0 +1,235 @@
+/**
+ * `npm run bench`: builds the functions, runs every benchmark and fault test, prints one table and
+ * writes bench/out/results.json. Exits 1 if any run oversold, lost an acknowledged order or payment,
+ * or broke the stock invariant.
+ *
+ *   npm run bench [-- --only hot,catalog,mp,kill9,timeout,model] [-- --model-steps 2000]
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { OUT_DIR, REPO } from './lib/cloud';
+import { formatHotSku, runHotSku, type HotSkuResult } from './hot-sku';
+import { formatCatalog, runCatalog, type CatalogResult } from './catalog';
+import { formatMiniprogram, type MiniprogramResult } from './miniprogram';
+import { runKill9, type Kill9Result } from './faults/kill9';
+import { runTimeout, type TimeoutResult } from './faults/timeout';
+import { runModel, type ModelResult } from './faults/model';
+import { Client, startChild } from './lib/cloud';
+
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+};
+const only = arg('only')?.split(',');
+const want = (k: string) => !only || only.includes(k);
+const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+interface Results {
+  machine: { date: string; nproc: number; memGiB: string; node: string; loadavgAtStart: number[]; loadavgAtEnd?: number[]; cpu: string };
+  totalMs?: number;
+  hotSku?: HotSkuResult | { error: string };
+  catalog?: CatalogResult | { error: string };
+  miniprogram?: MiniprogramResult | { error: string };
+  kill9?: Kill9Result | { error: string };
+  timeout?: TimeoutResult | { error: string };
+  model?: ModelResult | { error: string };
+  failures: string[];
+}
+
+function machine(): Results['machine'] {
+  let memGiB = `${Math.round(os.totalmem() / 2 ** 30)} GiB total`;
+  try {
+    memGiB = execFileSync('free', ['-g'], { encoding: 'utf8' }).trim().split('\n')[1].replace(/\s+/g, ' ');
+  } catch {
+    /* no free(1) */
+  }
+  return {
+    date: new Date().toISOString(),
+    nproc: os.cpus().length,
+    memGiB,
+    node: process.version,
+    loadavgAtStart: os.loadavg().map((x) => Math.round(x * 100) / 100),
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+  };
+}
+
+async function section<T>(name: string, f: () => Promise<T>): Promise<T | { error: string }> {
+  const t = Date.now();
+  log(`${name}…`);
+  try {
+    const r = await f();
+    log(`${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+    return r;
+  } catch (e) {
+    log(`${name} FAILED: ${(e as Error)?.stack ?? String(e)}`);
+    return { error: String((e as Error)?.message ?? e).slice(0, 300) };
+  }
+}
+
+function miniprogramChild(): Promise<MiniprogramResult> {
+  // A child process: the page harness installs jsdom globals and miniprogram-ci leaves a worker behind.
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'miniprogram.ts'), '--json'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    const t = setTimeout(() => child.kill('SIGKILL'), 6 * 60_000);
+    child.on('exit', (code) => {
+      clearTimeout(t);
+      const line = out.split('\n').find((l) => l.startsWith('MINIPROGRAM '));
+      if (line) resolve(JSON.parse(line.slice('MINIPROGRAM '.length)) as MiniprogramResult);
+      else reject(new Error(`bench/miniprogram.ts exited ${code}: ${out.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`));
+    });
+  });
+}
+
+const isErr = (x: unknown): x is { error: string } => typeof x === 'object' && x !== null && 'error' in x;
+const na = (reason: string) => `n/a (${reason})`;
+
+function table(r: Results): string {
+  const rows: [string, string][] = [];
+  const add = (k: string, v: string) => rows.push([k, v]);
+  if (r.hotSku) {
+    if (isErr(r.hotSku)) add('hot SKU', na(r.hotSku.error));
+    else
+      for (const x of r.hotSku.rounds) {
+        const c = x.checkout;
+        add(`hot SKU ${x.buyers} buyers: checkout`, `${c.ordersPerSec} orders/s (${c.rps} req/s), p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms; ok ${c.ok}/${x.initialStock} stock, errors ${JSON.stringify(c.otherErrors)}`);
+        add(`hot SKU ${x.buyers} buyers: OVERSOLD`, `${c.oversold} (stock drift ${c.stockDrift})`);
+        add(`  ceiling no-op invoke`, `${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`);
+        add(`  ceiling doc().get()`, `${x.docGet.rps} req/s, p50 ${x.docGet.latency.p50} ms, p99 ${x.docGet.latency.p99} ms`);
+        add(`  ceiling conditional update`, `${x.conditionalUpdate.rps} req/s, p50 ${x.conditionalUpdate.latency.p50} ms, p99 ${x.conditionalUpdate.latency.p99} ms (oversold ${x.conditionalUpdate.oversold})`);
+        add(`  ratio checkout / ceiling`, `${x.ratios.vsNoopInvoke} of no-op invoke, ${x.ratios.vsDocGet} of doc get, ${x.ratios.vsConditionalUpdate} of cond. update (req/s); p50 ${x.ratios.p50VsNoopInvoke}× no-op`);
+        add(`  naive read-then-write`, `OVERSOLD ${x.naive.oversold} units ("sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock}), ${x.naive.rps} req/s`);
+      }
+  }
+  if (r.catalog) {
+    if (isErr(r.catalog)) add('catalog.list', na(r.catalog.error));
+    else
+      for (const m of r.catalog.mixes)
+        add(`catalog.list ${r.catalog.products}: ${m.mix}`, `indexed p50 ${m.indexed.p50} / p99 ${m.indexed.p99} ms; no indexes p50 ${m.scan.p50} / p99 ${m.scan.p99} ms (${m.speedupP50}×); mismatches ${m.mismatches}`);
+  }
+  if (r.miniprogram) {
+    if (isErr(r.miniprogram)) add('mini program', na(r.miniprogram.error));
+    else {
+      const mp = r.miniprogram;
+      add('main package', mp.mainPackage.ok ? `${(mp.mainPackage.value.bytes / 1024).toFixed(1)} KB (${mp.mainPackage.value.files} files, ${mp.mainPackage.value.source})` : na(mp.mainPackage.reason));
+      if (mp.setData.ok)
+        for (const [page, p] of Object.entries(mp.setData.value.pages))
+          add(`setData ${page}${page === 'catalog' ? ` (scroll to ${mp.setData.value.catalogProducts})` : ''}`, `largest ${(p.largestBytes / 1024).toFixed(1)} KB, mean ${(p.meanBytes / 1024).toFixed(2)} KB (${p.calls} calls)`);
+      else add('setData', na(mp.setData.reason));
+      add('simulator tap', mp.tap.ok ? `median ${mp.tap.value.tapMedianMs} ms per tap (${mp.tap.value.runs} runs, fixture app)` : na(mp.tap.reason));
+      add(
+        'QR-to-order journey',
+        mp.journey.ok
+          ? `${mp.journey.value.totalMs} ms scan → paid (${mp.journey.value.taps} taps), order ${mp.journey.value.orderStatus}`
+          : na(mp.journey.reason),
+      );
+    }
+  }
+  if (r.kill9) {
+    if (isErr(r.kill9)) add('kill -9', na(r.kill9.error));
+    else {
+      const k = r.kill9;
+      add('kill -9 mid-checkout', `${k.acknowledgedOrders} acked orders, ${k.acknowledgedPayments} acked payments, ${k.inFlightAtKill} in flight; restart ${k.restartMs} ms`);
+      add('  LOST acknowledged orders', `${k.lostAcknowledgedOrders} (payments lost ${k.lostAcknowledgedPayments}, idempotency records missing ${k.missingIdempotencyRecords})`);
+      add('  stock + sold = initial', k.stockViolations.length ? `VIOLATED: ${k.stockViolations.join('; ')}` : 'holds for every SKU');
+      add('  retry in-flight (same requestId)', `${JSON.stringify(k.retryOutcomes)}, duplicates ${k.duplicateOrdersAfterRetry}, invariant ${k.stockViolationsAfterRetry.length ? 'VIOLATED' : 'holds'}`);
+    }
+  }
+  if (r.timeout) {
+    if (isErr(r.timeout)) add('function timeout', na(r.timeout.error));
+    else {
+      const t = r.timeout;
+      add('function timeout mid-order', `${t.attempts} checkouts killed at ${t.timeoutsMs[0]}…${t.timeoutsMs[t.timeoutsMs.length - 1]} ms (a checkout ~${t.checkoutMs} ms): ${JSON.stringify(t.outcomes)}`);
+      add('  half orders', t.halfOrders.length ? `FOUND: ${t.halfOrders.join('; ')}` : `0 (duplicates ${t.duplicateOrders})`);
+      if (t.firstRetry) add('  immediate retry', `${JSON.stringify(t.firstRetry.outcomes)}, p50 ${t.firstRetry.latency.p50} ms, max ${t.firstRetry.latency.max} ms (locks of killed transactions)`);
+      if (t.finalRetry) add('  retry after 30 s lifetime', `${JSON.stringify(t.finalRetry.outcomes)}; violations ${t.violationsAfterRetry?.length ?? 0}`);
+    }
+  }
+  if (r.model) {
+    if (isErr(r.model)) add('model-based test', na(r.model.error));
+    else {
+      const m = r.model;
+      add('model-based random walk', `${m.steps} steps (seed ${m.seed}) in ${(m.ms / 1000).toFixed(1)} s, ${m.invariantChecks} invariant checks, ${m.orders} orders ${JSON.stringify(m.byStatus)}`);
+      add('  ops', JSON.stringify(m.ops));
+      add('  violations', m.violations.length ? m.violations.join('; ') : '0');
+      add('  payments taken after expiry', `${m.lateAccepted.length} (sandbox accepted a confirm for an already expired/cancelled order: its prepay was not closed; the callback refunded, order unchanged)`);
+    }
+  }
+  const w = Math.max(...rows.map(([k]) => k.length));
+  return [`| ${'figure'.padEnd(w)} | value`, `|${'-'.repeat(w + 2)}|------`, ...rows.map(([k, v]) => `| ${k.padEnd(w)} | ${v}`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const t0 = Date.now();
+  const results: Results = { machine: machine(), failures: [] };
+  log(`machine: ${JSON.stringify(results.machine)}`);
+  log('npm run build (functions)');
+  execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-functions.ts'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
+
+  if (want('hot')) results.hotSku = await section('hot SKU', () => runHotSku({ buyers: [100, 500], log }));
+  if (want('catalog')) results.catalog = await section('catalog', () => runCatalog({ products: 10_000, calls: 30, log }));
+  if (want('mp')) results.miniprogram = await section('mini program', miniprogramChild);
+  if (want('kill9')) results.kill9 = await section('kill -9', () => runKill9({ lanes: 50, killAfter: 150, seed: 11, log }));
+  if (want('timeout')) results.timeout = await section('function timeout', () => runTimeout({ attempts: 40, workers: 4, retry: true, log }));
+  if (want('model')) {
+    const steps = Number(arg('model-steps') ?? 2000);
+    results.model = await section('model-based walk', async () => {
+      const emu = await startChild({});
+      try {
+        return await runModel(Client.of(emu), { steps, seed: 20261125, fullEvery: 250, log });
+      } finally {
+        await emu.stop();
+      }
+    });
+  }
+
+  const f = results.failures;
+  if (results.hotSku && !isErr(results.hotSku))
+    for (const x of results.hotSku.rounds) {
+      if (x.checkout.oversold || x.checkout.stockDrift) f.push(`hot SKU ${x.buyers}: oversold ${x.checkout.oversold}, drift ${x.checkout.stockDrift}`);
+      if (x.conditionalUpdate.oversold) f.push(`conditional update ${x.buyers}: oversold ${x.conditionalUpdate.oversold}`);
+    }
+  if (results.catalog && !isErr(results.catalog) && results.catalog.mixes.some((m) => m.mismatches)) f.push('catalog: indexed and unindexed results differ');
+  if (results.kill9 && !isErr(results.kill9)) {
+    const k = results.kill9;
+    if (k.lostAcknowledgedOrders || k.lostAcknowledgedPayments || k.missingIdempotencyRecords || k.stockViolations.length || k.duplicateOrdersAfterRetry || k.stockViolationsAfterRetry.length)
+      f.push(`kill -9: lost ${k.lostAcknowledgedOrders} orders / ${k.lostAcknowledgedPayments} payments, ${k.stockViolations.length + k.stockViolationsAfterRetry.length} stock violations`);
+  }
+  if (results.timeout && !isErr(results.timeout) && (results.timeout.halfOrders.length || results.timeout.duplicateOrders || results.timeout.violationsAfterRetry?.length))
+    f.push(`timeout: ${results.timeout.halfOrders.length} half orders, ${results.timeout.violationsAfterRetry?.length ?? 0} violations after retry`);
+  if (results.model && !isErr(results.model) && results.model.violations.length) f.push(`model: ${results.model.violations[0]}`);
+  for (const [k, v] of Object.entries(results)) if (isErr(v)) f.push(`${k} did not complete: ${v.error}`);
+
+  results.totalMs = Date.now() - t0;
+  results.machine.loadavgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  fs.mkdirSync(OUT_DIR, { recursive: true });
+  fs.writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+
+  const m = results.machine;
+  process.stdout.write(
+    [
+      `Benchmarks ${m.date} — ${m.nproc} CPUs (${m.cpu}), mem ${m.memGiB}, node ${m.node}, load avg at start ${m.loadavgAtStart.join(' ')}, at end ${(m.loadavgAtEnd ?? []).join(' ')}`,
+      'Shared, loaded machine: compare the ratios within one run, not absolute times across runs.',
+      '',
+      table(results),
+      '',
+      results.hotSku && !isErr(results.hotSku) ? formatHotSku(results.hotSku) : '',
+      results.catalog && !isErr(results.catalog) ? formatCatalog(results.catalog) : '',
+      results.miniprogram && !isErr(results.miniprogram) ? formatMiniprogram(results.miniprogram) : '',
+      '',
+      `total ${(results.totalMs / 1000).toFixed(1)} s; JSON: bench/out/results.json`,
+      f.length ? `FAILURES:\n  - ${f.join('\n  - ')}` : 'Oversold 0, lost acknowledged orders 0, stock invariant held in every run.',
+      '',
+    ].join('\n'),
+  );
+  process.exit(f.length ? 1 : 0);
+}
+
+main().catch((e) => {
+  process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
+  process.exit(2);
+});
