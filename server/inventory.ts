@@ -3,8 +3,7 @@ import { checkLine } from '../miniprogram/domain/cart';
 import { db } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS } from './db';
-import { releaseOrder } from './order-store';
-import { closePrepay, settleFromQuery } from './payments';
+import { releaseUnpaidOrder, settleFromQuery } from './payments';
 import { loadProducts } from './products';
 
 export async function check(req: ActionRequest<'inventory', 'check'>): Promise<ActionResponse<'inventory', 'check'>> {
@@ -60,11 +59,9 @@ export async function expireDueOrders(): Promise<ExpirySummary> {
           summary.paid += 1;
           continue;
         }
-        const result = await releaseOrder(orderId, 'expire', { owner: null, now: now(), dueBy: cutoff });
-        if (result.changed) {
-          summary.expired += 1;
-          if (result.order.payRequestedAt !== undefined) await closePrepay(orderId);
-        } else summary.skipped += 1;
+        const result = await releaseUnpaidOrder(orderId, 'expire', { owner: null, now: now(), dueBy: cutoff });
+        if (result.changed) summary.expired += 1;
+        else summary.skipped += 1;
       } catch (error) {
         // Left for the next run; never retried in this one, so one bad order cannot stall the sweep.
         failedIds.add(orderId);

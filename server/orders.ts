@@ -11,8 +11,8 @@ import { paymentWindowMs, subMchId } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalid, invalidState } from './errors';
 import { canonicalJson, decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
-import { asOrder, loadOwnOrder, releaseOrder, requireTransition, toView, type StoredOrder } from './order-store';
-import { closePrepay } from './payments';
+import { asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
+import { releaseUnpaidOrder } from './payments';
 import { loadProducts } from './products';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
@@ -224,9 +224,8 @@ export async function get(openid: string, req: ActionRequest<'orders', 'get'>): 
 }
 
 export async function cancel(openid: string, req: ActionRequest<'orders', 'cancel'>): Promise<ActionResponse<'orders', 'cancel'>> {
-  const result = await releaseOrder(req.orderId, 'cancel', { owner: openid, now: now() });
+  const result = await releaseUnpaidOrder(req.orderId, 'cancel', { owner: openid, now: now() });
   const order = requireTransition(result, '取消');
-  if (order.payRequestedAt !== undefined) await closePrepay(order._id);
   return { order: toView(order as unknown as AnyDoc) };
 }
 
@@ -272,7 +271,7 @@ export async function pay(openid: string, req: ActionRequest<'orders', 'pay'>): 
   const at = now();
   if (at >= order.expireAt) {
     // The timer may not have run yet; expire it now so the stock goes back at once.
-    await releaseOrder(order._id, 'expire', { owner: null, now: at, dueBy: at });
+    await releaseUnpaidOrder(order._id, 'expire', { owner: null, now: at, dueBy: at });
     throw invalidState('订单已超时关闭', { status: 'expired' });
   }
   let result: Record<string, unknown>;

@@ -15,7 +15,7 @@ import { now } from './clock';
 import { subMchId } from './config';
 import { COLLECTIONS, txGet, withTransaction } from './db';
 import { digestId } from './ids';
-import { asOrder } from './order-store';
+import { asOrder, releaseOrder, type TransitionResult } from './order-store';
 
 export interface PayNotification {
   outTradeNo: string;
@@ -196,10 +196,25 @@ async function refund(id: string, n: PayNotification, reason: string | undefined
 }
 
 /**
+ * Cancels or expires an unpaid order (its stock goes back exactly once) and closes its WeChat Pay order.
+ * Every path that stops an order accepting payment goes through here: shopper cancel, the expiry sweep,
+ * and `pay` finding the order overdue.
+ */
+export async function releaseUnpaidOrder(
+  orderId: string,
+  event: 'cancel' | 'expire',
+  options: Parameters<typeof releaseOrder>[2],
+): Promise<TransitionResult> {
+  const result = await releaseOrder(orderId, event, options);
+  if (result.changed && result.order.payRequestedAt !== undefined) await closePrepay(orderId);
+  return result;
+}
+
+/**
  * Best effort, after an order stopped accepting payment (cancelled, expired): a closed prepay cannot be
  * paid any more, so fewer late payments need refunds. Failure is fine: a late payment is refunded.
  */
-export async function closePrepay(orderId: string): Promise<void> {
+async function closePrepay(orderId: string): Promise<void> {
   try {
     const pay = cloudPay();
     if (!pay.closeOrder) return;

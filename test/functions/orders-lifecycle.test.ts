@@ -162,6 +162,18 @@ describe('expiry, cancel and the late-payment rule', () => {
     expect(stockOf(await getDoc(cloud, 'products', 'exp-2'), 's')).toBe(5);
   });
 
+  test('pay finding an order overdue also closes the payment already started, so WeChat Pay refuses it', async () => {
+    await seed(cloud, 'products', [productDoc('exp-3', {}, [{ skuId: 's', price: 1000, stock: 5 }])]);
+    const order = await createOrder('oEXP3', 'exp-3', 's', 1);
+    const payment = await payParams('oEXP3', order._id);
+    await makeOverdue(order._id);
+    expect(await call(cloud, 'orders', { action: 'pay', orderId: order._id }, 'oEXP3')).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
+    const confirm = await cloud.confirmPay(payment.package, 1);
+    expect(confirm.error).toMatchObject({ code: 'ORDERCLOSED' });
+    expect((await getDoc(cloud, 'orders', order._id)).status).toBe('expired');
+    expect(await all(cloud, 'payments', { outTradeNo: order._id })).toHaveLength(0);
+  });
+
   test('late payment after expiry: order stays expired (never paid without stock), recorded refund_required, stock released once', async () => {
     await seed(cloud, 'products', [productDoc('late-1', {}, [{ skuId: 's', price: 3000, stock: 5 }])]);
     const order = await createOrder('oLATE', 'late-1', 's', 1);
