@@ -7,7 +7,7 @@ import { compileWxml, type Gwx } from './build/wxml';
 import { AppRuntime } from './runtime/app';
 import { SimState, type EnterOptions } from './runtime/state';
 import { parseQuery } from './runtime/url';
-import { settle } from './runtime/settle';
+import { settle, track } from './runtime/settle';
 import { setAssetRoot } from './render/assets';
 import { installDom } from './env/dom';
 
@@ -103,6 +103,28 @@ export class Simulator {
     return mode === 'hot' ? this.hotStart(req) : this.relaunch(req);
   }
 
+  /**
+   * A share as WeChat makes it, from a `<button open-type="share">` or the ⋯ menu: the page's
+   * onShareAppMessage, with a returned `promise` awaited for up to 3 s (then the plain fields are used).
+   * The card's content is recorded as `native().lastShare`.
+   */
+  share(from: 'button' | 'menu', target?: { id?: string; dataset?: Record<string, unknown> }): Promise<Record<string, unknown> | null> {
+    const work = (async () => {
+      const raw = this.app.router.current()?.call('onShareAppMessage', target ? { from, target, webViewUrl: '' } : { from, webViewUrl: '' });
+      let content: Record<string, unknown> | null = raw && typeof raw === 'object' ? { ...(raw as Record<string, unknown>) } : null;
+      const promise = content?.promise as PromiseLike<unknown> | undefined;
+      if (content) delete content.promise;
+      if (promise && typeof promise.then === 'function') {
+        const late = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 3000).unref());
+        const resolved = await Promise.race([Promise.resolve(promise).catch(() => undefined), late]);
+        if (resolved && typeof resolved === 'object') content = { ...content, ...(resolved as Record<string, unknown>) };
+      }
+      this.state.native.lastShare = { from, result: content };
+      return content;
+    })();
+    return track(work);
+  }
+
   async switchUser(openid: string, opts: { relaunch?: boolean } = {}): Promise<void> {
     this.state.openid = openid;
     if (opts.relaunch) await this.relaunch();
@@ -117,6 +139,7 @@ export class Simulator {
       relaunchApp: (req?: Partial<LaunchRequest>) => this.relaunch(req ?? {}).then(() => undefined),
       scanQr: (payload: QrPayload, mode?: 'cold' | 'hot') => this.scanQr(payload, mode).then(() => undefined),
       switchUser: (openid: string, opts?: { relaunch?: boolean }) => this.switchUser(openid, opts),
+      shareFromMenu: () => this.share('menu'),
       getUser: () => this.state.openid,
       setCloudUrl: (url: string) => void (this.state.cloudUrl = url),
       setAutoModal: (policy?: 'confirm' | 'cancel') => void (this.state.autoModal = policy),

@@ -34,11 +34,7 @@ export function actionHost(ctx: ProtocolContext): actions.ActionHost {
       if (!api) return;
       wx[api]({ url, delta, fail: (e: { errMsg: string }) => ctx.sim.app.console.error(e.errMsg) });
     },
-    share: (from, node) => {
-      const page = ctx.sim.app.router.current();
-      const result = page?.call('onShareAppMessage', { from, target: { id: node.id, dataset: { ...(node.dataset ?? {}) } }, webViewUrl: '' });
-      ctx.sim.state.native.lastShare = { from, result: result === undefined ? null : result };
-    },
+    share: (_from, node) => void ctx.sim.share('button', { id: node.id, dataset: { ...(node.dataset ?? {}) } }),
     openPicker: (node) => {
       ctx.sim.openPicker = node;
       ctx.sim.state.native.history.push({ api: 'picker.open', options: { mode: methodCaller(node).data.mode } });

@@ -1,9 +1,16 @@
 // App-scoped timers. The mini program's setTimeout/setInterval run on real time by default, but a
 // test can fast-forward them (`__headless__.advanceTime(ms)`): due timers fire at once, in order,
 // with everything they start settled in between, so polling/backoff flows need no sleeps.
-import { settle } from './settle';
+import { settle, track } from './settle';
 
-interface Timer { id: number; due: number; interval?: number; fn: (...a: unknown[]) => void; args: unknown[]; real: NodeJS.Timeout }
+interface Timer { id: number; due: number; interval?: number; fn: (...a: unknown[]) => void; args: unknown[]; real: NodeJS.Timeout; done?: () => void }
+
+/**
+ * One-shot timers this short are the app deferring the rest of its reaction (e.g. `setTimeout(() =>
+ * wx.reLaunch(...), 0)` in App.onShow), not waiting for time to pass: settle() waits for them, so a
+ * protocol reply never comes before they ran.
+ */
+const SETTLED_TIMER_MS = 50;
 
 export class AppTimers {
   private seq = 0;
@@ -31,6 +38,8 @@ export class AppTimers {
       t.fn(...t.args);
     } catch (err) {
       this.onError(err);
+    } finally {
+      t.done?.();
     }
   }
 
@@ -38,6 +47,7 @@ export class AppTimers {
     const delay = Math.max(0, Number(ms) || 0);
     const callable = typeof fn === 'function' ? (fn as (...a: unknown[]) => void) : () => undefined;
     const t: Timer = { id: ++this.seq, due: this.now() + delay, interval: repeat ? Math.max(1, delay) : undefined, fn: callable, args, real: undefined as unknown as NodeJS.Timeout };
+    if (!repeat && delay <= SETTLED_TIMER_MS) track(new Promise<void>((resolve) => (t.done = resolve)));
     this.timers.set(t.id, t);
     this.arm(t, delay);
     return t.id;
@@ -48,6 +58,7 @@ export class AppTimers {
     if (!t) return;
     clearTimeout(t.real);
     this.timers.delete(t.id);
+    t.done?.();
   }
 
   /** A Date whose clock includes the fast-forwarded time, so Date.now()-based countdowns agree
@@ -97,7 +108,10 @@ export class AppTimers {
   }
 
   clearAll(): void {
-    for (const t of this.timers.values()) clearTimeout(t.real);
+    for (const t of this.timers.values()) {
+      clearTimeout(t.real);
+      t.done?.();
+    }
     this.timers.clear();
   }
 }

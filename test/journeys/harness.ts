@@ -201,6 +201,8 @@ export interface Shop {
   /** toast / modal / tab bar as the shopper sees them */
   native(): Promise<NativeView>;
   confirmModal(): Promise<void>;
+  /** the shopper shares the current page from the ⋯ menu: the card WeChat would send */
+  shareFromMenu(): Promise<{ title: string; path: string }>;
   /** what wx.requestPayment does: pay in the sandbox (default) or cancel the payment sheet */
   setPayment(policy: 'confirm' | 'cancel'): Promise<void>;
   enterOptions(): Promise<{ scene: number; path: string; query: Record<string, string> }>;
@@ -323,16 +325,6 @@ async function startSimulatorShop(shared?: CloudHandle): Promise<Shop> {
     if (!p) throw new Error('no current page');
     return p;
   };
-  /**
-   * App.onShow defers hot-start routing with setTimeout(…, 0), and the simulator's settle does not wait
-   * for app timers (BLOCKERS.md #7). So fire any zero-delay timer still due (advanceTime(0) settles after
-   * each one) and settle once more for work one that already fired has started. No time passes.
-   */
-  const settleDeferred = () =>
-    mp.evaluate(async () => {
-      await __headless__.advanceTime(0);
-      await __headless__.settle();
-    });
   const shop: Shop = {
     mode: 'simulator',
     mp,
@@ -352,12 +344,10 @@ async function startSimulatorShop(shared?: CloudHandle): Promise<Shop> {
     },
     async hotStart(opts) {
       await mp.evaluate((o: LaunchOptions) => __headless__.hotStart(o), { scene: 1001, query: {}, ...opts });
-      await settleDeferred();
       return current();
     },
     async scanQr(payload, mode = 'cold') {
       await mp.evaluate((p: unknown, m: string) => __headless__.scanQr(p, m), payload, mode);
-      if (mode === 'hot') await settleDeferred();
       return current();
     },
     page: current,
@@ -377,6 +367,7 @@ async function startSimulatorShop(shared?: CloudHandle): Promise<Shop> {
       return current();
     },
     native: () => mp.evaluate(() => __headless__.native()),
+    shareFromMenu: () => mp.evaluate(() => __headless__.shareFromMenu()),
     async confirmModal() {
       await mp.native().confirmModal();
     },
@@ -566,6 +557,8 @@ async function startDevtoolsShop(): Promise<Shop> {
       return current();
     },
     native: async () => (await mp.evaluate(() => getApp().__journeyNative)) ?? { history: [] },
+    // DevTools has no automation control for the ⋯ menu: call the handler as WeChat does.
+    shareFromMenu: async () => (await current()).callMethod('onShareAppMessage', { from: 'menu' }),
     async confirmModal() {
       await mp.native().confirmModal();
       await mp.evaluate(() => {

@@ -136,9 +136,8 @@ test("2. Share card: A shares a product with A's opaque referral code; B opens t
   expect(await textOf(page, '#product-title')).toBe('陶瓷马克杯');
   await shop.shot(J, 'sharer-product');
 
-  // A shares from the ⋯ menu: WeChat calls onShareAppMessage({from: 'menu'}) and sends a card with the returned
-  // path. The page has no share button, so the test calls the handler as WeChat would (BLOCKERS.md #3).
-  const card = (await page.callMethod('onShareAppMessage', { from: 'menu' })) as { title: string; path: string };
+  // A shares from the ⋯ menu: WeChat calls onShareAppMessage({from: 'menu'}) and sends a card with the returned path.
+  const card = await shop.shareFromMenu();
   expect(card.title).toBe('陶瓷马克杯');
   const url = new URL(card.path, 'https://card.invalid');
   expect(url.pathname).toBe('/pages/product/index');
@@ -256,17 +255,19 @@ test('3. Last unit: two shoppers buy the last unit at the same moment → one or
   expect(await stockOf(lamp, `${lamp}-black`)).toBe(3);
   expect(shop.exceptions).toEqual([]);
 
-  /** Opening the product page again: 白 is greyed out as sold out and cannot be picked; 黑 still can. */
+  /** Back on the product page: it reloads on return, 白 is greyed out as sold out and cannot be bought; 黑 still can. */
   async function checkGreyedOut(s: Shop) {
-    // (Opened afresh rather than navigateBack: the page does not refresh stock on return, see BLOCKERS.md #1.)
-    const page = await s.relaunch({ path: 'pages/product/index', query: { id: lamp } });
+    const page = await s.navigateBack();
+    expect(page.path).toBe('pages/product/index');
+    expect(await textOf(page, '#stock')).toBe('已售罄');
     const whiteState = await skuState(page, '白');
     expect(whiteState.cls).toContain('sku-value-sold_out');
     expect(whiteState.label).toBe('颜色 白 已售罄');
     expect(whiteState.text).toBe('白售罄');
     expect((await skuState(page, '黑')).cls).toContain('sku-value-available');
-    await pickSku(page, '白');
-    expect(await page.data('skuId')).toBe('');
+    await tap(page, '#buy-now');
+    expect((await s.native()).toast).toMatchObject({ title: '该规格已售罄' });
+    expect((await s.page()).path).toBe('pages/product/index');
     await s.shot(J, 'sku-greyed-out');
     expect(s.exceptions).toEqual([]);
   }

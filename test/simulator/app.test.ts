@@ -119,6 +119,12 @@ describe('callWxMethod and mocks', () => {
 });
 
 describe('timers', () => {
+  test('a call replies only after the short timers it started (the app deferring its reaction) have run', async () => {
+    const page = await open('/pages/detail/detail?id=1');
+    await page.callMethod('deferred');
+    expect(await page.data('deferred')).toBe('done');
+  });
+
   test('advanceTime fast-forwards the app timers in order, settling between them', async () => {
     const page = await open('/pages/detail/detail?id=1');
     await page.callMethod('delayed');

@@ -66,6 +66,14 @@ describe('buttons', () => {
     expect(await page.callMethod('onShareAppMessage')).toEqual({ title: 'Product 9', path: '/pages/detail/detail?id=9' });
   });
 
+  test('sharing from the ⋯ menu calls onShareAppMessage({from: "menu"}) and uses what its promise resolves to', async () => {
+    await open('/pages/detail/detail?id=4');
+    const card = await s.mp.evaluate(() => __headless__.shareFromMenu());
+    expect(card).toEqual({ title: 'Product 4', path: '/pages/detail/detail?id=4&ref=abc' });
+    const native = await s.mp.evaluate(() => __headless__.native());
+    expect(native.lastShare).toEqual({ from: 'menu', result: card });
+  });
+
   test('a disabled button still delivers tap to its handler but performs no built-in action', async () => {
     const page = await open('/pages/index/index');
     await (await page.$('.dis'))!.tap();

@@ -48,6 +48,7 @@ Page({
 
   productId: '',
   skus: [] as SkuView[],
+  shownBefore: false,
 
   onLoad(query: Record<string, string | undefined>) {
     const q = query || {};
@@ -65,6 +66,9 @@ Page({
 
   onShow() {
     this.setData({ cartCount: cartCount() });
+    // Coming back (e.g. from a checkout refused as sold out): stock and prices may have changed meanwhile.
+    if (this.shownBefore) this.load();
+    this.shownBefore = true;
   },
 
   onPullDownRefresh() {
@@ -126,19 +130,20 @@ Page({
     });
     this.setData({ combos: toCombos(p.specs, p.skus.map((s) => ({ specValues: s.specValues, available: onShelf ? s.available : 0 }))) });
     this.setData({ description: p.description });
+    // On a reload the picker keeps the shopper's pick (and sends no change for it): show that SKU's fresh state.
+    const kept = this.pickedBefore ? p.skus.find((s) => s.skuId === this.pickedBefore) : undefined;
+    if (kept) this.selectSku(kept);
   },
 
-  onSkuChange(e: WechatMiniprogram.CustomEvent<{ picked: (string | null)[]; index: number }>) {
-    const { index, picked } = e.detail;
-    const sku: SkuView | undefined = index >= 0 ? this.skus[index] : undefined;
+  /** The SKU id picked before the last reload. */
+  pickedBefore: '',
+
+  selectSku(sku: SkuView) {
     const product = this.data.product;
-    if (!sku || !product) {
-      const missing = product ? product.specs.filter((_, d) => !picked[d]).map((s) => s.name) : [];
-      this.setData({ skuId: '', fromPrice: true, originalPrice: 0, pickText: missing.length ? `请选择 ${missing.join(' ')}` : '' });
-      return;
-    }
+    if (!product) return;
     const available = product.onShelf ? sku.available : 0;
     const maxQty = Math.max(1, Math.min(available, MAX_QTY_PER_LINE));
+    this.pickedBefore = sku.skuId;
     this.setData({
       skuId: sku.skuId,
       price: sku.price,
@@ -149,6 +154,19 @@ Page({
       maxQty,
       qty: Math.min(this.data.qty, maxQty),
     });
+  },
+
+  onSkuChange(e: WechatMiniprogram.CustomEvent<{ picked: (string | null)[]; index: number }>) {
+    const { index, picked } = e.detail;
+    const sku: SkuView | undefined = index >= 0 ? this.skus[index] : undefined;
+    const product = this.data.product;
+    if (!sku || !product) {
+      const missing = product ? product.specs.filter((_, d) => !picked[d]).map((s) => s.name) : [];
+      this.pickedBefore = '';
+      this.setData({ skuId: '', fromPrice: true, originalPrice: 0, pickText: missing.length ? `请选择 ${missing.join(' ')}` : '' });
+      return;
+    }
+    this.selectSku(sku);
   },
 
   onQtyChange(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
