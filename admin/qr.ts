@@ -40,34 +40,19 @@ export class QrError extends Error {
   }
 }
 
-/** The OPENID the merchant tools use when they call a function "as a user" on the local cloud. */
-export const MERCHANT_OPENID = 'o-merchant-console';
-
 /**
- * Creates (or finds) the code of a scene through `scenes.create`, and returns its PNG.
- * Local cloud: the emulator's invoke endpoint, as the merchant's OPENID (the function requires one).
- * Real environment: node-sdk `callFunction` (a server-side call, without an OPENID).
+ * Creates (or finds) the code of a scene through `scenes.create`, and returns its PNG. The call is a
+ * server-side `callFunction` with the environment's credentials (no OPENID), which `scenes.create`
+ * accepts as the merchant, on the local cloud and on a real environment alike.
  */
 export async function createSceneQr(cloud: Cloud, req: QrRequest): Promise<QrCode> {
   const data: Record<string, unknown> = { action: 'create', target: req.target };
   if (req.campaign) data.campaign = req.campaign;
   if (req.channel) data.channel = req.channel;
   if (req.store) data.store = req.store;
-  let result: unknown;
-  if (cloud.target.kind === 'local') {
-    const res = await fetch(`${cloud.target.cloudUrl}/_emulator/v1/functions/scenes:invoke`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ event: data, openid: MERCHANT_OPENID }),
-    });
-    const body = (await res.json()) as { result?: unknown; error?: { code: string; message: string } };
-    if (body.error) throw new Error(`scenes.create failed: ${body.error.code}: ${body.error.message}`);
-    result = body.result;
-  } else {
-    const res = (await cloud.app.callFunction({ name: 'scenes', data })) as { result?: unknown; code?: string; message?: string };
-    throwIfCode(res);
-    result = res.result;
-  }
+  const res = (await cloud.app.callFunction({ name: 'scenes', data })) as { result?: unknown; code?: string; message?: string };
+  throwIfCode(res);
+  const result = res.result;
   const envelope = result as Envelope<{ scene: string; fileID: string; created: boolean }> | undefined;
   if (!envelope || typeof envelope !== 'object' || !('ok' in envelope)) throw new Error(`scenes.create returned ${JSON.stringify(result)}`);
   if (!envelope.ok) throw new QrError(envelope.error);

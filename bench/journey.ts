@@ -68,7 +68,7 @@ export async function runJourney(): Promise<JourneyFigures> {
 
     // The merchant prints a QR code for the product.
     const qr = await timed('scenes.create + PNG', async () => {
-      const r = await client.invoke('scenes', { action: 'create', target: { page: 'pages/product/index', query: { id: 'journey-1' } }, campaign: 'bench' }, 'oMERCHANT');
+      const r = await client.invoke('scenes', { action: 'create', target: { page: 'pages/product/index', query: { id: 'journey-1' } }, campaign: 'bench' }); // server-side, as the merchant's tools call it
       if (!r.result?.ok) throw new Error(`scenes.create: ${JSON.stringify(r).slice(0, 200)}`);
       const file = await client.wx().downloadFile({ fileID: r.result.data.fileID });
       return decodeQrPng(file.fileContent as Buffer);

@@ -45,3 +45,12 @@ export async function subMchId(): Promise<string> {
   const doc = await ordersConfig();
   return typeof doc?.subMchId === 'string' ? doc.subMchId : '';
 }
+
+/**
+ * Whether a shopper's OPENID belongs to a merchant: listed in the `config` collection's `merchants`
+ * document (`{ openids: [...] }`), edited in the console. Server-side calls need no entry (see handler).
+ */
+export async function isMerchantOpenid(openid: string): Promise<boolean> {
+  const doc = await getDoc(COLLECTIONS.config, 'merchants').catch(() => null);
+  return Array.isArray(doc?.openids) && doc.openids.includes(openid);
+}

@@ -1,5 +1,6 @@
 import type { ActionName, ActionRequest, ActionResponse, Envelope, FunctionName } from '../typings/api';
 import { wxContext } from './cloud';
+import { isMerchantOpenid } from './config';
 import { fail, ok, toErrorEnvelope } from './errors';
 import { parseEvent } from './events';
 
@@ -15,6 +16,12 @@ export type ActionHandlers<F extends FunctionName> = {
 export interface HandlerOptions<F extends FunctionName> {
   /** Actions anyone may call without an OPENID (e.g. browsing the catalog). */
   anonymous?: readonly ActionName<F>[];
+  /**
+   * Actions for merchants only: calls without an OPENID (server side, made with the environment's own
+   * credentials: the admin CLI, the console, other functions) or from an OPENID listed in config/merchants.
+   * A shopper's mini program always calls with its OPENID, so it cannot pass as a server.
+   */
+  merchantOnly?: readonly ActionName<F>[];
 }
 
 /**
@@ -28,7 +35,9 @@ export function actionHandler<F extends FunctionName>(fn: F, handlers: ActionHan
     try {
       const openid = wxContext().OPENID;
       const caller: Caller = { openid: typeof openid === 'string' ? openid : '' };
-      if (!caller.openid && !(options.anonymous ?? []).includes(parsed.action)) {
+      if ((options.merchantOnly ?? []).includes(parsed.action)) {
+        if (caller.openid && !(await isMerchantOpenid(caller.openid))) return fail('PERMISSION_DENIED', '仅商家可以使用');
+      } else if (!caller.openid && !(options.anonymous ?? []).includes(parsed.action)) {
         return fail('UNAUTHENTICATED', '请在微信中打开');
       }
       const run = handlers[parsed.action] as (request: unknown, caller: Caller) => Promise<unknown>;

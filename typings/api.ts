@@ -28,6 +28,7 @@ export type ErrorCode =
   | 'CONFLICT'
   | 'PAYMENT_MISMATCH'
   | 'UNAUTHENTICATED'
+  | 'PERMISSION_DENIED'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
@@ -212,6 +213,7 @@ export interface OrdersApi {
 /* ------------------------------------------------------------------- scenes */
 
 export interface ScenesApi {
+  /** Merchants only: server-side calls with the environment's credentials, or OPENIDs in config/merchants. */
   create: {
     req: { target: SceneTarget; campaign?: string; channel?: string; store?: string };
     /** `scene` fits WeChat's 32-character rule; the PNG is stored in cloud storage. */

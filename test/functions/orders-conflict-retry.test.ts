@@ -15,12 +15,20 @@ beforeAll(async () => {
 
 test('hot SKU with forced transaction conflicts (lock wait 200 ms): 200 creates → 50 orders, 150 OUT_OF_STOCK, no CONFLICT', async () => {
   await seed(cloud, 'products', [productDoc('hot-conflict', {}, [{ skuId: 'h', price: 990, stock: 50 }])]);
+  // Make sure conflicts happen whatever the machine's speed: a test transaction holds the product's lock
+  // for 1.5 s (far past the 200 ms lock wait, well inside create's 12 s retry budget), so every create
+  // that reaches it meanwhile fails its commit with a conflict and must retry.
+  const blocker = await cloud.wx().database().startTransaction();
+  await blocker.collection('products').doc('hot-conflict').get();
   const started = Date.now();
-  const results = await Promise.all(
+  const creates = Promise.all(
     Array.from({ length: 200 }, (_, i) =>
       call(cloud, 'orders', { action: 'create', requestId: requestId(), lines: [{ productId: 'hot-conflict', skuId: 'h', qty: 1 }], address: ADDRESS }, `oCONF_${i}`),
     ),
   );
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  await blocker.rollback();
+  const results = await creates;
   console.log(`hot SKU with forced conflicts: 200 creates in ${Date.now() - started} ms`);
   const codes = results.map((r) => (r.ok ? 'OK' : r.error.code));
   const tally: Record<string, number> = {};

@@ -13,10 +13,25 @@ const cloud = useCloud({ functionsDir: 'cloudfunctions' });
 
 beforeAll(async () => {
   await ensureCollections(cloud);
+  await cloud.wx().database().collection('config').doc('merchants').set({ data: { openids: ['oMERCHANT'] } });
 });
 
 const outbox = async (): Promise<any[]> => (await cloud.local('GET', '/openapi/outbox')).json.outbox;
 const create = (req: Record<string, unknown>) => call(cloud, 'scenes', { action: 'create', ...req }, 'oMERCHANT');
+
+test('create is for merchants: a shopper is refused and nothing is made; server-side calls and listed merchants may', async () => {
+  const target = { page: 'pages/product/index', query: { id: 'perm-1' } };
+  const before = (await all(cloud, 'scenes', {})).length;
+  const shopper = await call(cloud, 'scenes', { action: 'create', target }, 'oSHOPPER');
+  expect(shopper).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+  expect(await all(cloud, 'scenes', {})).toHaveLength(before);
+  const server = await call(cloud, 'scenes', { action: 'create', target });
+  expect(server.ok).toBe(true);
+  const merchant = await create({ target });
+  expect(merchant.data.scene).toBe(server.data.scene);
+  const node = await cloud.node().callFunction({ name: 'scenes', data: { action: 'create', target } });
+  expect(node.result.data.scene).toBe(server.data.scene);
+});
 
 test('create: short scene within WeChat rules, QR PNG in storage that encodes it; the same target gives the same code without regenerating', async () => {
   const target = { page: 'pages/product/index', query: { id: 'p1', sku: 'red' } };

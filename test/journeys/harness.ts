@@ -237,6 +237,8 @@ export async function seedCatalog(app: any): Promise<ReturnType<typeof fixtureCa
     const { _id, ...rest } = c;
     await db.collection('categories').doc(_id).set(rest);
   }
+  // The merchant who makes QR codes from the mini program side (scenes.create is merchants only).
+  await db.collection('config').doc('merchants').set({ openids: ['o_merchant'] });
   for (const p of catalog.products) {
     const color = p.images[0];
     const upload = await app.uploadFile({ cloudPath: `journeys/${p._id}.png`, fileContent: swatchPng(color) });

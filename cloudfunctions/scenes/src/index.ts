@@ -9,5 +9,6 @@ export const main = actionHandler(
     referralCode: (_request, caller) => referralCode(caller.openid),
   },
   // A scan resolves before the shopper has done anything; no identity needed to read a target.
-  { anonymous: ['resolve'] },
+  // Making codes (and spending the getUnlimited quota) is the merchant's.
+  { anonymous: ['resolve'], merchantOnly: ['create'] },
 );
