@@ -9,15 +9,9 @@ import type { Cloud } from './cloud';
 import { UsageError } from './cloud';
 import { ensureCollections } from './demo-catalog';
 
-export interface IndexSpec {
-  name?: string;
-  fields: Record<string, 1 | -1>;
-  unique?: boolean;
-}
-export interface CollectionSpec {
-  name: string;
-  indexes?: IndexSpec[];
-}
+import type { CollectionSpec, IndexSpec } from '../emulator/database/config';
+
+export type { CollectionSpec, IndexSpec };
 
 export const DEFAULT_DATABASE_CONFIG = resolve(__dirname, '..', 'database.config.json');
 

@@ -6,7 +6,7 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { transformSync } from 'esbuild';
-import { JSDOM } from 'jsdom';
+import { installDom as installSimulatorDom } from '../simulator/env/dom';
 
 export const REPO = path.resolve(__dirname, '..');
 export const MP_ROOT = path.join(REPO, 'miniprogram');
@@ -74,31 +74,9 @@ export function renderComponent(name: string, props: Record<string, unknown> = {
 
 /* ------------------------------------------------------------------- DOM */
 
-let dom: JSDOM | undefined;
-
-/** miniprogram-simulate renders into a DOM: install jsdom's window (and its Event classes) globally. */
+/** miniprogram-simulate renders into a DOM: the simulator's jsdom globals (one setup for both). */
 export function installDom(): void {
-  if (dom) return;
-  dom = new JSDOM('<!doctype html><html><head></head><body></body></html>', { url: 'https://servicewechat.com/' });
-  const g = globalThis as Record<string, unknown>;
-  const win = dom.window as unknown as Record<string, unknown>;
-  g.window = dom.window;
-  g.document = dom.window.document;
-  for (const name of ['Event', 'CustomEvent', 'Node', 'Element', 'HTMLElement', 'DocumentFragment', 'MutationObserver', 'getComputedStyle', 'navigator']) {
-    try {
-      Object.defineProperty(g, name, { value: win[name], configurable: true, writable: true });
-    } catch {
-      /* read-only global on this Node: the window copy is enough */
-    }
-  }
-  class Touch {
-    constructor(init: Record<string, unknown>) {
-      Object.assign(this, init);
-    }
-  }
-  g.Touch = Touch;
-  win.Touch = Touch;
-  win.__webview_engine_version__ = 0.02;
+  installSimulatorDom();
   // The official wcc binaries ship without the executable bit on Linux.
   const bin = path.join(path.dirname(require.resolve('miniprogram-compiler/package.json')), 'bin', 'linux');
   for (const f of ['wcc', 'wcsc']) {
