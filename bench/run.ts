@@ -156,7 +156,12 @@ function table(r: Results): string {
       add('model-based random walk', `${m.steps} steps (seed ${m.seed}) in ${(m.ms / 1000).toFixed(1)} s, ${m.invariantChecks} invariant checks, ${m.orders} orders ${JSON.stringify(m.byStatus)}`);
       add('  ops', JSON.stringify(m.ops));
       add('  violations', m.violations.length ? m.violations.join('; ') : '0');
-      add('  payments taken after expiry', `${m.lateAccepted.length} (sandbox accepted a confirm for an already expired/cancelled order: its prepay was not closed; the callback refunded, order unchanged)`);
+      add(
+        '  payments taken after expiry',
+        m.lateAccepted.length === 0
+          ? '0 (every expired/cancelled order had its prepay closed)'
+          : `${m.lateAccepted.length} (sandbox accepted a confirm for an already expired/cancelled order: its prepay was not closed; the callback refunded, order unchanged)`,
+      );
     }
   }
   const w = Math.max(...rows.map(([k]) => k.length));

@@ -103,6 +103,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     propagateIdentity: options.propagateIdentity ?? true,
     maxDepth: 8,
     quiet,
+    // A killed function can never commit: free the documents its transactions locked right away.
+    onWorkerKilled: (token) => database.txns.abortOwnedBy(token),
   });
   const storage = new StorageService(db, envId);
   const defaultAppJson = path.join(REPO_ROOT, 'miniprogram', 'app.json');

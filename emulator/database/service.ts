@@ -62,7 +62,7 @@ export class DatabaseService {
       case 'database.aggregateDocuments':
         return this.aggregate(body, now);
       case 'database.startTransaction':
-        return { top: { transactionId: this.txns.start().id } };
+        return { top: { transactionId: this.txns.start(typeof body.wxCloudApiToken === 'string' ? body.wxCloudApiToken : undefined).id } };
       case 'database.commitTransaction':
         this.txns.commit(body.transactionId);
         return {};

@@ -41,6 +41,8 @@ export class Transaction {
   /** set when a lock wait timed out or would deadlock: the commit will report a conflict */
   doomed?: string;
   timer?: NodeJS.Timeout;
+  /** the function invocation (its wxCloudApiToken) that opened it, if any */
+  owner?: string;
   constructor(readonly id: string) {}
 }
 
@@ -58,9 +60,10 @@ export class TransactionManager {
     private readonly maxLifetimeMs = 30_000,
   ) {}
 
-  start(): Transaction {
+  start(owner?: string): Transaction {
     const id = `${++this.seq}_${randomBytes(8).toString('hex')}`;
     const t = new Transaction(id);
+    t.owner = owner;
     t.timer = setTimeout(() => this.abort(t.id, true), this.maxLifetimeMs);
     t.timer.unref?.();
     this.open.set(id, t);
@@ -140,6 +143,16 @@ export class TransactionManager {
     this.finished.add(t.id);
     if (this.finished.size > 10_000) this.finished.delete(this.finished.values().next().value as string);
     this.locks.releaseAll(t.id);
+  }
+
+  /**
+   * Aborts what an invocation left open when its worker was killed (timeout, crash): that process is
+   * gone, so nobody can commit, and its locks would otherwise block the documents until the lifetime ends.
+   */
+  abortOwnedBy(owner: string): number {
+    const owned = [...this.open.values()].filter((t) => t.owner === owner);
+    for (const t of owned) this.finish(t, 'aborted');
+    return owned.length;
   }
 
   closeAll(): void {

@@ -48,6 +48,8 @@ export interface FunctionsOptions {
   propagateIdentity: boolean;
   maxDepth: number;
   quiet: boolean;
+  /** called with the invocation's token when its worker was killed (timeout, crash) */
+  onWorkerKilled?: (token: string) => void;
 }
 
 export type InvokeResult = { ok: true; result: unknown; requestId: string } | { ok: false; error: CloudBaseError; requestId: string };
@@ -204,6 +206,7 @@ export class FunctionsService {
     } finally {
       this.tokens.delete(token);
     }
+    if (!outcome.ok && (outcome.timedOut || outcome.crashed)) this.opts.onWorkerKilled?.(token);
     if (outcome.ok && outcome.result.length > SYNC_LIMIT) {
       outcome = { ok: false, error: `response size ${outcome.result.length} bytes exceeds the 6 MB limit`, logs: outcome.logs };
     }

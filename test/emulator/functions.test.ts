@@ -60,6 +60,18 @@ test('config.json timeout (1 s) is enforced and the next call still works', asyn
   expect(ok.result).toEqual({ slept: 100 });
 });
 
+test('a function killed at its timeout inside a transaction frees the documents it locked at once', async () => {
+  const db = cloud.wx().database();
+  await db.collection('counters').doc('held-by-killed').set({ data: { n: 1 } });
+  const r = await cloud.invoke('txhang', { id: 'held-by-killed' }, { openid: 'o1' });
+  expect(r.error.message).toContain('timed out after 1 seconds');
+  // Without the abort, the killed transaction would hold its lock for its whole 30 s lifetime and this
+  // write would give up after the 10 s lock wait.
+  const updated = await db.collection('counters').doc('held-by-killed').update({ data: { n: 2 } });
+  expect(updated.stats.updated).toBe(1);
+  expect((await db.collection('counters').doc('held-by-killed').get()).data.n).toBe(2);
+});
+
 test('the default timeout is 3 s when config.json sets none', async () => {
   const ok = await cloud.invoke('sleepy', { ms: 2000 }, { openid: 'o1' });
   expect(ok.result).toEqual({ slept: 2000 });
