@@ -109,7 +109,11 @@ test('a raw edit (price as the text "12.50") is flagged by the products view and
   await ui.open('#/logs');
   await ui.page.fill('#log-function', 'catalog');
   await ui.page.click('#refresh-logs');
-  await ui.page.waitForFunction(`document.querySelectorAll('#logs-table .log-row').length >= 2`);
+  // The page first shows every function's logs; wait for the filtered list to replace them.
+  await ui.page.waitForFunction(`(() => {
+    const names = [...document.querySelectorAll('#logs-table .log-function')].map((el) => el.textContent);
+    return names.length >= 2 && names.every((name) => name === 'catalog');
+  })()`);
   const functions = await ui.page.locator('#logs-table .log-function').allTextContents();
   expect(new Set(functions)).toEqual(new Set(['catalog']));
   const details = (await ui.page.locator('#logs-table .log-detail').allTextContents()).join('\n');
