@@ -1,21 +1,12 @@
 // Measures tap and input round trips through the unmodified miniprogram-automator (median over N
 // runs, printed, not asserted). Usage: npx tsx simulator/bench-tap.ts [runs=200] [projectPath]
 import { spawn } from 'child_process';
-import net from 'net';
 import path from 'path';
 import automator from 'miniprogram-automator';
+import { freePort } from './free-port';
 
 const runs = Number(process.argv[2] ?? 200);
 const projectPath = path.resolve(process.argv[3] ?? path.join(__dirname, '../test/fixtures/simulator-app'));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);

@@ -7,20 +7,11 @@ import http from 'http';
 import net from 'net';
 import path from 'path';
 import WebSocket from 'ws';
+import { freePort } from './free-port';
 
 export interface PreviewOptions { projectPath: string; cloudUrl?: string; port?: number; openid?: string; host?: string }
 export interface Preview { url: string; port: number; close(): Promise<void> }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /** Minimal client of the automator protocol (JSON frames with ids). */
 class Rpc {

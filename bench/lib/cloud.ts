@@ -8,9 +8,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import type { EmulatorOptions } from '../../emulator';
+import { freePort } from '../../simulator/free-port';
 
 // Must be set before the SDKs make their first request (wire protocol §12.1, §3).
 process.env.TENCENTCLOUD = 'true';
@@ -21,16 +21,7 @@ EventEmitter.defaultMaxListeners = Math.max(EventEmitter.defaultMaxListeners, 10
 export const REPO = path.resolve(__dirname, '..', '..');
 export const OUT_DIR = path.join(REPO, 'bench', 'out');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -20,7 +20,6 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
-import net from 'net';
 import path from 'path';
 import automator from 'miniprogram-automator';
 import type MiniProgram from 'miniprogram-automator/out/MiniProgram';
@@ -28,6 +27,7 @@ import type Page from 'miniprogram-automator/out/Page';
 import type Element from 'miniprogram-automator/out/Element';
 import { PNG } from 'pngjs';
 import { startCloud, type CloudHandle } from '../helpers/cloud';
+import { freePort } from '../../simulator/free-port';
 
 export type { MiniProgram, Page, Element };
 
@@ -71,16 +71,6 @@ export interface NativeView {
   tabBar?: { badges: Record<string, string> };
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 /* ------------------------------------------------------------------ fixture */
 

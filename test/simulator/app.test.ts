@@ -1,7 +1,7 @@
 // App domain and wx conventions: page data/methods, evaluate, console/exception events,
 // exposeFunction, callWxMethod (sync list, errors), mockWxMethod/restoreWxMethod, storage,
 // native dialogs answered through Tool.native, chrome state, selector queries.
-import { current, startFixture, type Started } from './helpers';
+import { openPage, type Started, startFixture } from './helpers';
 
 let s: Started;
 beforeAll(async () => {
@@ -11,10 +11,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function open(url: string) {
-  await s.mp.callWxMethod('reLaunch', { url });
-  return current(s.mp);
-}
+const open = (url: string) => openPage(s.mp, url);
 
 describe('page data and methods', () => {
   test('data(path), setData re-renders, callMethod returns (awaiting promises)', async () => {

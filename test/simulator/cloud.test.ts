@@ -1,6 +1,6 @@
 // wx.cloud / payment / network against a stub of the local cloud's /_emulator/v1 endpoints, and
 // the simulated user: openid per call, switching users, storage kept per user across relaunches.
-import { current, startCloudStub, startFixture, type Started } from './helpers';
+import { current, openPage, startCloudStub, type Started, startFixture } from './helpers';
 
 let stub: Awaited<ReturnType<typeof startCloudStub>>;
 let s: Started;
@@ -17,10 +17,7 @@ beforeEach(() => {
   stub.calls.length = 0;
 });
 
-async function open(url: string) {
-  await s.mp.callWxMethod('reLaunch', { url });
-  return current(s.mp);
-}
+const open = (url: string) => openPage(s.mp, url);
 
 test('wx.cloud.callFunction posts {event, openid} to the invoke endpoint and returns {result}', async () => {
   const mine = await open('/pages/mine/mine');

@@ -1,6 +1,6 @@
 // Built-in component behaviour: form submit/reset with every field kind, switch, checkbox and
 // radio groups, picker, textarea, share button, swiper, scroll-view, image, rich-text.
-import { current, field, startFixture, type Started } from './helpers';
+import { field, openPage, type Started, startFixture } from './helpers';
 
 let s: Started;
 beforeAll(async () => {
@@ -10,10 +10,7 @@ afterAll(async () => {
   await s?.close();
 });
 
-async function open(url: string) {
-  await s.mp.callWxMethod('reLaunch', { url });
-  return current(s.mp);
-}
+const open = (url: string) => openPage(s.mp, url);
 
 describe('form page', () => {
   test('switch, checkbox, radio, textarea and picker update state and fire change', async () => {

@@ -11,21 +11,13 @@ import automator from 'miniprogram-automator';
 import type MiniProgram from 'miniprogram-automator/out/MiniProgram';
 import type Element from 'miniprogram-automator/out/Element';
 import type { CustomElement, InputElement } from 'miniprogram-automator/out/Element';
+import { freePort } from '../../simulator/free-port';
+export { freePort };
 
 export type { MiniProgram };
 export const CLI = path.resolve(__dirname, '../../simulator/cli.js');
 export const FIXTURE = path.resolve(__dirname, '../fixtures/simulator-app');
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
 
 export async function launchFixture(opts: { args?: string[]; projectPath?: string; projectConfig?: Record<string, unknown> } = {}): Promise<MiniProgram> {
   return automator.launch({ cliPath: CLI, projectPath: opts.projectPath ?? FIXTURE, port: await freePort(), args: opts.args ?? [], projectConfig: opts.projectConfig });
@@ -107,6 +99,12 @@ export async function current(mp: MiniProgram) {
   const page = await mp.currentPage();
   if (!page) throw new Error('no current page');
   return page;
+}
+
+/** Opens a page as a fresh stack (callWxMethod avoids the client's own sleep after navigation). */
+export async function openPage(mp: MiniProgram, url: string) {
+  await mp.callWxMethod('reLaunch', { url });
+  return current(mp);
 }
 
 /** Narrowing helpers: the client picks the element class at runtime from tagName / nodeId. */
