@@ -1,5 +1,6 @@
 import type { ActionName, ActionRequest, ActionResponse, ApiError, Envelope, FunctionName } from '../../typings/api';
 import { CALL_TIMEOUT_MS } from '../config';
+import { wxErrMsg } from '../utils/wx-error';
 
 /**
  * Every page talks to the cloud functions through this one typed function. Transport failures
@@ -22,7 +23,7 @@ export async function call<F extends FunctionName, A extends ActionName<F>>(
     if (isEnvelope(result)) return result as Envelope<ActionResponse<F, A>>;
     return failure('INTERNAL', '服务返回了无法识别的结果');
   } catch (err) {
-    const detail = err && typeof err === 'object' && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : String(err);
+    const detail = wxErrMsg(err) || String(err);
     return failure('UNAVAILABLE', '网络不太稳定，请稍后重试', detail);
   } finally {
     if (timer !== undefined) clearTimeout(timer);

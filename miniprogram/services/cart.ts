@@ -1,44 +1,30 @@
-import type { CartItem } from '../../typings/domain';
 import { addToCart, MAX_QTY_PER_LINE } from '../domain/cart';
+import { lineKey } from '../utils/cart-line';
+import type { StoredCartItem } from '../utils/cart-line';
+import { readStorage, writeStorage } from '../utils/storage';
+
+export { lineKey };
+export type { StoredCartItem };
 
 /**
  * The cart lives on the device (storage key below), so it survives restarts without a login.
- * Each line keeps what it last displayed (title, image, spec) so the cart renders before the
- * revalidation through inventory.check returns, or when it cannot.
+ * Lines are StoredCartItem (utils/cart-line): the line plus what it last displayed.
  */
-export interface StoredCartItem extends CartItem {
-  title?: string;
-  image?: string;
-  specText?: string;
-}
-
 export const CART_STORAGE_KEY = 'storefront.cart.v1';
 
 let cache: StoredCartItem[] | null = null;
 
-export function lineKey(item: { productId: string; skuId: string }): string {
-  return `${item.productId}|${item.skuId}`;
-}
-
 export function loadCart(): StoredCartItem[] {
   if (cache) return cache;
-  let stored: unknown;
-  try {
-    stored = wx.getStorageSync(CART_STORAGE_KEY);
-  } catch {
-    stored = undefined;
-  }
+  const stored = readStorage(CART_STORAGE_KEY);
   cache = Array.isArray(stored) ? stored.filter(isStoredItem) : [];
   return cache;
 }
 
 export function saveCart(items: StoredCartItem[]): void {
   cache = items;
-  try {
-    wx.setStorageSync(CART_STORAGE_KEY, items);
-  } catch {
-    // Storage full or unavailable: the in-memory cart still works for this session.
-  }
+  // Storage full or unavailable: the in-memory cart still works for this session.
+  writeStorage(CART_STORAGE_KEY, items);
   refreshBadge();
 }
 
@@ -67,13 +53,6 @@ export function updateLine(key: string, patch: Partial<Pick<StoredCartItem, 'qty
 export function removeLines(keys: string[]): StoredCartItem[] {
   const drop = new Set(keys);
   const next = loadCart().filter((line) => !drop.has(lineKey(line)));
-  saveCart(next);
-  return next;
-}
-
-export function setAllSelected(selected: boolean, onlyKeys?: string[]): StoredCartItem[] {
-  const allowed = onlyKeys ? new Set(onlyKeys) : null;
-  const next = loadCart().map((line) => (allowed && !allowed.has(lineKey(line)) ? { ...line, selected: false } : { ...line, selected }));
   saveCart(next);
   return next;
 }

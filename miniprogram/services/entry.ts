@@ -1,6 +1,8 @@
 import type { Attribution } from '../../typings/domain';
 import { decodeScene, sceneFromQrUrl } from '../domain/scene-codec';
 import { pagePath } from '../utils/query';
+import { PAGES } from '../utils/routes';
+import { readStorage, removeStorageLater, writeStorageLater } from '../utils/storage';
 
 /**
  * How the shopper got here (QR scene, campaign/channel/store, sharer's referral code), kept for the
@@ -17,11 +19,6 @@ export interface EnterOptionsLike {
 export const QR_CODE_SCENES = [1047, 1048, 1049];
 export const PLAIN_QR_SCENES = [1011, 1012, 1013];
 export const SHARE_CARD_SCENES = [1007, 1008, 1044];
-export const LANDING_PAGE = 'pages/landing/index';
-export const HOME_PAGE = 'pages/catalog/index';
-export const TAB_PAGES = ['pages/catalog/index', 'pages/cart/index', 'pages/orders/index'];
-/** Pages a QR code may open (a resolved target outside this list is treated as an invalid code). */
-export const LINKABLE_PAGES = TAB_PAGES.concat(['pages/product/index', 'pages/order-detail/index']);
 
 const STORAGE_KEY = 'storefront.entry.v1';
 const KEEP_MS = 7 * 24 * 3600 * 1000;
@@ -31,13 +28,7 @@ let state: { attribution: Attribution; at: number } | null = null;
 
 function load(): { attribution: Attribution; at: number } {
   if (state) return state;
-  let stored: unknown;
-  try {
-    stored = wx.getStorageSync(STORAGE_KEY);
-  } catch {
-    stored = undefined;
-  }
-  const s = stored as { attribution?: Attribution; at?: number } | undefined;
+  const s = readStorage(STORAGE_KEY) as { attribution?: Attribution; at?: number } | undefined;
   state = s && s.attribution && typeof s.at === 'number' && Date.now() - s.at < KEEP_MS ? { attribution: s.attribution, at: s.at } : { attribution: {}, at: 0 };
   return state;
 }
@@ -45,7 +36,7 @@ function load(): { attribution: Attribution; at: number } {
 function save(attribution: Attribution): void {
   state = { attribution, at: Date.now() };
   // Async on purpose: this runs during launch, where synchronous storage slows the first screen.
-  wx.setStorage({ key: STORAGE_KEY, data: state, fail: () => undefined });
+  writeStorageLater(STORAGE_KEY, state);
 }
 
 /** The attribution to send with orders.create (undefined when the shopper came on their own). */
@@ -85,7 +76,7 @@ export function recordScene(resolved: Attribution, sceneCode: string, launchScen
 /** For tests and for "log out": forget everything. */
 export function clearAttribution(): void {
   state = { attribution: {}, at: 0 };
-  wx.removeStorage({ key: STORAGE_KEY, fail: () => undefined });
+  removeStorageLater(STORAGE_KEY);
 }
 
 /**
@@ -154,7 +145,7 @@ export function landingUrl(scene?: string, q?: string): string {
   const parts: string[] = [];
   if (scene) parts.push(`scene=${keep(scene)}`);
   if (q) parts.push(`q=${keep(q)}`);
-  return `/${LANDING_PAGE}${parts.length ? `?${parts.join('&')}` : ''}`;
+  return `/${PAGES.landing}${parts.length ? `?${parts.join('&')}` : ''}`;
 }
 
 /**

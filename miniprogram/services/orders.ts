@@ -40,21 +40,6 @@ export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCa
   };
 }
 
-export type PayOutcome = 'paid' | 'cancelled' | 'failed';
-
-/** orders.pay then wx.requestPayment; never throws. */
-export async function payOrder(orderId: string): Promise<{ outcome: PayOutcome; message: string }> {
-  const res = await call('orders', 'pay', { orderId });
-  if (!res.ok) return { outcome: 'failed', message: errorText(res.error) };
-  try {
-    await wx.requestPayment({ ...res.data.payment });
-    return { outcome: 'paid', message: '支付成功' };
-  } catch (err) {
-    const msg = err && typeof err === 'object' && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : '';
-    return msg.indexOf('cancel') >= 0 ? { outcome: 'cancelled', message: '已取消支付' } : { outcome: 'failed', message: '支付失败，请重试' };
-  }
-}
-
 function confirmModal(title: string, content: string): Promise<boolean> {
   return new Promise((resolve) => {
     wx.showModal({ title, content, success: (r) => resolve(!!r.confirm), fail: () => resolve(false) });

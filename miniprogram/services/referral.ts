@@ -1,3 +1,4 @@
+import { readStorage, writeStorageLater } from '../utils/storage';
 import { call } from './api';
 
 /**
@@ -10,12 +11,8 @@ let pending: Promise<string | null> | null = null;
 
 export function cachedReferralCode(): string | null {
   if (code) return code;
-  try {
-    const stored: unknown = wx.getStorageSync(STORAGE_KEY);
-    if (typeof stored === 'string' && stored) code = stored;
-  } catch {
-    // no cache: fetched below
-  }
+  const stored = readStorage(STORAGE_KEY);
+  if (typeof stored === 'string' && stored) code = stored;
   return code;
 }
 
@@ -27,7 +24,7 @@ export function fetchReferralCode(): Promise<string | null> {
     pending = null;
     if (!res.ok) return null;
     code = res.data.referralCode;
-    wx.setStorage({ key: STORAGE_KEY, data: code, fail: () => undefined });
+    writeStorageLater(STORAGE_KEY, code);
     return code;
   });
   return pending;

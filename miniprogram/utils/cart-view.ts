@@ -2,8 +2,8 @@ import type { CheckLineResult } from '../../typings/api';
 import type { LineProblemCode } from '../../typings/domain';
 import { MAX_QTY_PER_LINE } from '../domain/cart';
 import { cartTotal } from '../domain/pricing';
-import { lineKey } from '../services/cart';
-import type { StoredCartItem } from '../services/cart';
+import { lineKey } from './cart-line';
+import type { StoredCartItem } from './cart-line';
 
 /** Pure view-model of the cart page: which lines can be bought and which need the shopper first. */
 export interface LineView {

@@ -22,6 +22,12 @@ import {
   type Shop,
 } from './harness';
 
+/** The order detail page's pay button: inside its order-actions bar (a custom component), if shown at all. */
+async function payButton(page: Page) {
+  const bar = await page.$('#order-actions');
+  return bar ? bar.$('#order-pay') : null;
+}
+
 declare function getApp(): any; // inside the mini program (miniProgram.evaluate)
 
 journeyClock();
@@ -413,7 +419,7 @@ test('6. Unpaid order expires: stock returns, the order shows expired, paying it
   page = await shop.page();
   expect(page.path).toBe('pages/order-detail/index');
   expect(await textOf(page, '#order-status')).toBe('待付款');
-  expect(await page.$('#order-pay')).not.toBeNull();
+  expect(await payButton(page)).not.toBeNull();
   await shop.shot(J, 'pending-order');
 
   // The payment window passes: make the order due and run the expiry timer.
@@ -427,7 +433,7 @@ test('6. Unpaid order expires: stock returns, the order shows expired, paying it
 
   // The shopper, still looking at the old page, taps pay: refused with a clear message, no payment sheet.
   const paymentsBefore = (await shop.native()).history.filter((h) => h.api === 'requestPayment').length;
-  await tap(page, '#order-pay');
+  await tapIn(page, '#order-actions', '#order-pay');
   expect((await shop.native()).toast?.title).toMatch(/订单当前状态不能支付|订单已超时关闭/);
   expect((await shop.native()).history.filter((h) => h.api === 'requestPayment').length).toBe(paymentsBefore);
   expect((await shop.doc('orders', orderId)).status).toBe('expired');
@@ -435,7 +441,7 @@ test('6. Unpaid order expires: stock returns, the order shows expired, paying it
   // Coming back to the order shows it expired, with no pay button.
   page = await shop.relaunch({ path: 'pages/order-detail/index', query: { id: orderId } });
   expect(await textOf(page, '#order-status')).toBe('已过期');
-  expect(await page.$('#order-pay')).toBeNull();
+  expect(await payButton(page)).toBeNull();
   await shop.shot(J, 'expired-order');
   page = await shop.switchTab('/pages/orders/index');
   expect(await textsOf(page, '#order-list .order-status')).toEqual(['已过期']);

@@ -1,4 +1,4 @@
-// Runs the budgets script as the lead's npm script will (a child process: miniprogram-ci leaves
+// Runs the budgets script as `npm run budgets` does (a child process: miniprogram-ci leaves
 // handles open that would keep Jest alive) and checks it passes.
 import { spawnSync } from 'child_process';
 import path from 'path';

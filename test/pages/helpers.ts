@@ -1,20 +1,44 @@
 import path from 'path';
+import type { ActionEvent, ActionName, ActionResponse, ApiError, Envelope, ErrorCode, FunctionName, PaymentParams, ProductDetail, ProductSummary } from '../../typings/api';
+import type { Attribution, CartItem, OrderView } from '../../typings/domain';
 import { freshBuild } from '../../scripts/mp-harness';
-import type { CloudHandler, RenderedComponent } from '../../scripts/mp-harness';
+import type { CloudHandler, FakeWx, RenderedComponent } from '../../scripts/mp-harness';
 
-type Reply = (data: Record<string, any>) => unknown;
+/** `'orders.create'`, `'catalog.list'`, …: every action of the typed contract (typings/api.ts). */
+export type RouteKey = { [F in FunctionName]: `${F}.${ActionName<F>}` }[FunctionName];
 
-/** A fake cloud: `{ 'orders.create': (req) => envelope }`; anything else answers NOT_FOUND. */
-export function cloudOf(routes: Record<string, Reply>): CloudHandler {
+type Reply<T> = Envelope<T> | Promise<Envelope<T>>;
+type RouteOf<K> = K extends `${infer F}.${infer A}`
+  ? F extends FunctionName
+    ? A extends ActionName<F>
+      ? (req: ActionEvent<F, A>) => Reply<ActionResponse<F, A>>
+      : never
+    : never
+  : never;
+
+/** A fake cloud's answers, typed by the contract: each route gets its action's request, returns its envelope. */
+export type Routes = { [K in RouteKey]?: RouteOf<K> };
+
+/**
+ * A fake cloud: `{ 'orders.create': (req) => ok({ order }) }`. A route may throw to act as a transport
+ * failure (the page sees UNAVAILABLE); an action without a route answers NOT_FOUND.
+ */
+export function cloudOf(routes: Routes): CloudHandler {
   return (name, data) => {
-    const route = routes[`${name}.${String(data.action)}`];
-    if (!route) return { ok: false, error: { code: 'NOT_FOUND', message: `no route ${name}.${String(data.action)}` } };
+    const key = `${name}.${String(data.action)}` as RouteKey;
+    const route = routes[key] as ((req: unknown) => unknown) | undefined;
+    if (!route) return fail('NOT_FOUND', `no route ${key}`);
     return route(data);
   };
 }
 
-export const ok = (data: unknown) => ({ ok: true, data });
-export const fail = (code: string, message = code, details?: unknown) => ({ ok: false, error: { code, message, details } });
+export const ok = <T>(data: T): Envelope<T> => ({ ok: true, data });
+
+export function fail(code: ErrorCode, message: string = code, details?: unknown): { ok: false; error: ApiError } {
+  const error: ApiError = { code, message };
+  if (details !== undefined) error.details = details;
+  return { ok: false, error };
+}
 
 export const text = (c: RenderedComponent | undefined) => ((c && c.dom.textContent) || '').replace(/\s+/g, ' ').trim();
 
@@ -25,7 +49,19 @@ export function buildWithModules() {
   return { root, mod };
 }
 
-export function productDetail(overrides: Record<string, unknown> = {}) {
+export const CART_KEY = 'storefront.cart.v1';
+export const ENTRY_KEY = 'storefront.entry.v1';
+
+/** The cart lines the page left in device storage. */
+export const storedCart = (fake: FakeWx) => fake.storage.get(CART_KEY) as CartItem[];
+/** The attribution the entry service left in device storage. */
+export const storedAttribution = (fake: FakeWx) => (fake.storage.get(ENTRY_KEY) as { attribution: Attribution }).attribution;
+
+export function summaries(n: number, from = 0): ProductSummary[] {
+  return Array.from({ length: n }, (_, i) => ({ _id: `p${from + i}`, title: `商品${from + i}`, cover: 'https://img/c.jpg', price: 100 + i, sales: i, soldOut: false }));
+}
+
+export function productDetail(overrides: Partial<ProductDetail> = {}): ProductDetail {
   return {
     _id: 'p1',
     title: '纯棉卫衣',
@@ -48,7 +84,7 @@ export function productDetail(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export function order(overrides: Record<string, unknown> = {}) {
+export function order(overrides: Partial<OrderView> = {}): OrderView {
   const now = Date.now();
   return {
     _id: 'o1',
@@ -68,4 +104,10 @@ export function order(overrides: Record<string, unknown> = {}) {
   };
 }
 
-export const payment = { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'RSA', paySign: 's' };
+export const payment: PaymentParams = { timeStamp: '1', nonceStr: 'n', package: 'prepay_id=wx1', signType: 'RSA', paySign: 's' };
+
+/** The buttons inside an order-actions bar (a custom component: its own shadow tree). */
+export function actionButtons(bar: RenderedComponent | undefined): string[] {
+  if (!bar) return [];
+  return ['order-cancel', 'order-pay', 'order-confirm'].filter((id) => bar.querySelector(`#${id}`));
+}

@@ -1,3 +1,5 @@
+import { productUrl } from '../../utils/routes';
+
 /** One product in a listing. Receives only what it renders (a ProductSummary subset). */
 Component({
   properties: {
@@ -8,7 +10,7 @@ Component({
       const item = this.data.item as { _id?: string };
       if (!item._id) return;
       this.triggerEvent('open', { id: item._id });
-      wx.navigateTo({ url: `/pages/product/index?id=${encodeURIComponent(item._id)}` });
+      wx.navigateTo({ url: productUrl(item._id) });
     },
   },
 });

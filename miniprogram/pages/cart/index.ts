@@ -1,17 +1,17 @@
 import type { CheckLineResult } from '../../../typings/api';
+import type { LoadStatus } from '../../behaviors/load-state';
 import { call, errorText } from '../../services/api';
 import { lineKey, loadCart, removeLines, saveCart, updateLine } from '../../services/cart';
 import { setCheckoutDraft } from '../../services/checkout';
-import { forwardCodeToLanding, HOME_PAGE } from '../../services/entry';
+import { forwardCodeToLanding } from '../../services/entry';
 import { buildCartView } from '../../utils/cart-view';
 import { listPatches } from '../../utils/list-patch';
 import type { LineView, ProblemView } from '../../utils/cart-view';
-
-type Status = 'loading' | 'ok' | 'empty' | 'error';
+import { HOME_PAGE, pageUrl, PAGES, productUrl, switchToTab } from '../../utils/routes';
 
 Page({
   data: {
-    status: 'loading' as Status,
+    status: 'loading' as LoadStatus,
     message: '',
     lines: [] as LineView[],
     problems: [] as ProblemView[],
@@ -149,7 +149,7 @@ Page({
 
   onOpenProduct(e: WechatMiniprogram.TouchEvent) {
     const id = String(e.currentTarget.dataset.id);
-    wx.navigateTo({ url: `/pages/product/index?id=${encodeURIComponent(id)}` });
+    wx.navigateTo({ url: productUrl(id) });
   },
 
   onCheckout() {
@@ -163,11 +163,11 @@ Page({
       source: 'cart',
       lines: items.map((i) => ({ productId: i.productId, skuId: i.skuId, qty: i.qty, expectedPrice: i.seenPrice })),
     });
-    wx.navigateTo({ url: '/pages/checkout/index' });
+    wx.navigateTo({ url: pageUrl(PAGES.checkout) });
   },
 
   onGoShopping() {
-    wx.switchTab({ url: `/${HOME_PAGE}` });
+    switchToTab(HOME_PAGE);
   },
 
   onRetry() {

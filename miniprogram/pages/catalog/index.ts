@@ -1,8 +1,8 @@
 import type { CatalogSort, ProductSummary } from '../../../typings/api';
-import { call, errorText } from '../../services/api';
+import { PagedList, pagedListData } from '../../behaviors/paged-list';
+import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
-
-type Status = 'loading' | 'ok' | 'empty' | 'error';
+import { pageUrl, PAGES } from '../../utils/routes';
 
 /** What a card renders; anything else the server sends stays out of page data. */
 function toCard(p: ProductSummary): ProductSummary {
@@ -15,26 +15,27 @@ export const PAGE_SIZE = 20;
 
 Page({
   data: {
+    ...pagedListData<ProductSummary>(),
     categories: [{ _id: '', name: '全部' }] as { _id: string; name: string }[],
     categoryId: '',
     keyword: '',
     sort: 'newest' as CatalogSort,
-    items: [] as ProductSummary[],
-    status: 'loading' as Status,
-    message: '',
-    loadingMore: false,
-    noMore: false,
-    moreError: '',
   },
 
-  // Logic state, never rendered, so kept off `data`.
-  cursor: null as string | null,
-  /** Bumped on every new query so a late page of an old query is dropped. */
-  generation: 0,
-  fetching: false,
-  count: 0,
+  list: null as PagedList<ProductSummary> | null,
 
   onLoad(query: Record<string, string | undefined>) {
+    this.list = new PagedList<ProductSummary>(this, {
+      fetch: async (cursor) => {
+        const req: { categoryId?: string; keyword?: string; sort: CatalogSort; cursor?: string; pageSize: number } = { sort: this.data.sort, pageSize: PAGE_SIZE };
+        if (this.data.categoryId) req.categoryId = this.data.categoryId;
+        if (this.data.keyword) req.keyword = this.data.keyword;
+        if (cursor) req.cursor = cursor;
+        const res = await call('catalog', 'list', req);
+        return res.ok ? { ok: true, data: { rows: res.data.items.map(toCard), nextCursor: res.data.nextCursor } } : res;
+      },
+      emptyText: () => (this.data.keyword ? `没有找到“${this.data.keyword}”相关的商品` : '暂无商品'),
+    });
     if (forwardCodeToLanding(query)) return;
     this.loadCategories();
     this.reload();
@@ -46,11 +47,11 @@ Page({
   },
 
   onReachBottom() {
-    this.loadMore();
+    if (this.list) this.list.loadMore();
   },
 
   onShareAppMessage() {
-    return { title: '发现好物', path: '/pages/catalog/index' };
+    return { title: '发现好物', path: pageUrl(PAGES.catalog) };
   },
 
   onShareTimeline() {
@@ -65,50 +66,7 @@ Page({
   },
 
   async reload() {
-    this.generation += 1;
-    this.cursor = null;
-    this.count = 0;
-    this.fetching = false;
-    this.setData({ items: [], status: 'loading', message: '', noMore: false, moreError: '', loadingMore: false });
-    await this.fetchPage();
-  },
-
-  async loadMore() {
-    if (this.data.status !== 'ok' || this.data.noMore || this.fetching) return;
-    this.setData({ loadingMore: true, moreError: '' });
-    await this.fetchPage();
-  },
-
-  async fetchPage() {
-    if (this.fetching) return;
-    this.fetching = true;
-    const generation = this.generation;
-    const req: { categoryId?: string; keyword?: string; sort: CatalogSort; cursor?: string; pageSize: number } = {
-      sort: this.data.sort,
-      pageSize: PAGE_SIZE,
-    };
-    if (this.data.categoryId) req.categoryId = this.data.categoryId;
-    if (this.data.keyword) req.keyword = this.data.keyword;
-    if (this.cursor) req.cursor = this.cursor;
-    const res = await call('catalog', 'list', req);
-    if (generation !== this.generation) return;
-    this.fetching = false;
-    if (!res.ok) {
-      if (this.count === 0) this.setData({ status: 'error', message: errorText(res.error) });
-      else this.setData({ loadingMore: false, moreError: errorText(res.error) });
-      return;
-    }
-    const { items, nextCursor } = res.data;
-    this.cursor = nextCursor;
-    // Append with path keys: each setData carries only the new page, however long the list gets.
-    const patch: Record<string, unknown> = { loadingMore: false, noMore: nextCursor === null };
-    items.forEach((item, i) => {
-      patch[`items[${this.count + i}]`] = toCard(item);
-    });
-    this.count += items.length;
-    patch.status = this.count === 0 ? 'empty' : 'ok';
-    if (this.count === 0) patch.message = this.data.keyword ? `没有找到“${this.data.keyword}”相关的商品` : '暂无商品';
-    this.setData(patch);
+    if (this.list) await this.list.reload();
   },
 
   onCategoryTap(e: WechatMiniprogram.TouchEvent) {
@@ -144,6 +102,6 @@ Page({
   },
 
   onRetryMore() {
-    this.loadMore();
+    this.onReachBottom();
   },
 });

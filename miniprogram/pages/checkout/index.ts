@@ -1,13 +1,16 @@
 import type { ActionRequest, CheckLineResult, LineFailure, OrderLineRequest, PriceChange } from '../../../typings/api';
 import type { Address, OrderView } from '../../../typings/domain';
+import type { LoadStatus } from '../../behaviors/load-state';
 import { call, errorText } from '../../services/api';
 import { lineKey, removeLines } from '../../services/cart';
 import { clearCheckoutDraft, getCheckoutDraft } from '../../services/checkout';
 import { getAttribution } from '../../services/entry';
+import { payOrder, payResultUrl } from '../../services/pay';
 import { addressProblem, cleanAddress, fromWechatAddress } from '../../utils/address';
 import { newRequestId } from '../../utils/id';
-
-type Status = 'loading' | 'ok' | 'empty' | 'error';
+import { PAGES, switchToTab } from '../../utils/routes';
+import { readStorage, writeStorageLater } from '../../utils/storage';
+import { isUserCancel } from '../../utils/wx-error';
 
 interface SummaryLine {
   key: string;
@@ -26,7 +29,7 @@ const EMPTY_FORM: Address = { name: '', phone: '', province: '', city: '', distr
 
 Page({
   data: {
-    status: 'loading' as Status,
+    status: 'loading' as LoadStatus,
     message: '',
     address: null as Address | null,
     manual: false,
@@ -60,12 +63,7 @@ Page({
     this.source = draft.source;
     this.requestLines = draft.lines.map((l) => ({ ...l }));
     this.requestId = newRequestId();
-    let saved: unknown;
-    try {
-      saved = wx.getStorageSync(ADDRESS_KEY);
-    } catch {
-      saved = undefined;
-    }
+    const saved = readStorage(ADDRESS_KEY);
     if (saved && typeof saved === 'object' && !addressProblem(saved as Address)) this.setData({ address: cleanAddress(saved as Address) });
     this.quote();
   },
@@ -119,8 +117,7 @@ Page({
       const address = fromWechatAddress(r);
       this.setAddress(address);
     } catch (err) {
-      const msg = err && typeof err === 'object' && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : '';
-      if (msg.indexOf('cancel') >= 0) return;
+      if (isUserCancel(err)) return;
       // Not authorised, not supported (PC, some simulators) or failed: let the shopper type it.
       this.onManualAddress();
     }
@@ -151,7 +148,7 @@ Page({
 
   setAddress(address: Address) {
     this.setData({ address });
-    wx.setStorage({ key: ADDRESS_KEY, data: address, fail: () => undefined });
+    writeStorageLater(ADDRESS_KEY, address);
   },
 
   onRemarkInput(e: WechatMiniprogram.Input) {
@@ -232,23 +229,12 @@ Page({
   async afterCreated(order: OrderView) {
     if (this.source === 'cart') removeLines(this.requestLines.map((l) => lineKey(l)));
     clearCheckoutDraft();
-    const pay = await call('orders', 'pay', { orderId: order._id });
-    if (!pay.ok) {
-      wx.redirectTo({ url: `/pages/pay-result/index?orderId=${encodeURIComponent(order._id)}&status=unpaid` });
-      return;
-    }
-    let status = 'paid';
-    try {
-      await wx.requestPayment({ ...pay.data.payment });
-    } catch (err) {
-      const msg = err && typeof err === 'object' && 'errMsg' in err ? String((err as { errMsg: unknown }).errMsg) : '';
-      status = msg.indexOf('cancel') >= 0 ? 'unpaid' : 'failed';
-    }
-    wx.redirectTo({ url: `/pages/pay-result/index?orderId=${encodeURIComponent(order._id)}&status=${status}` });
+    const result = await payOrder(order._id);
+    wx.redirectTo({ url: payResultUrl(order._id, result.outcome) });
   },
 
   onBack() {
-    wx.navigateBack({ fail: () => wx.switchTab({ url: '/pages/cart/index' }) });
+    wx.navigateBack({ fail: () => switchToTab(PAGES.cart) });
   },
 
   onRetry() {

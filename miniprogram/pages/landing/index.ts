@@ -1,9 +1,12 @@
 import type { SceneTarget } from '../../../typings/domain';
 import { call, errorText } from '../../services/api';
-import { HOME_PAGE, LINKABLE_PAGES, recordScene, sceneCodeFromQuery, TAB_PAGES } from '../../services/entry';
-import { pagePath } from '../../utils/query';
+import type { LoadStatus } from '../../behaviors/load-state';
+import { recordScene, sceneCodeFromQuery } from '../../services/entry';
+import { HOME_PAGE, LINKABLE_PAGES, pageUrl, switchToTab, TAB_PAGES } from '../../utils/routes';
+import type { PageRoute, TabPage } from '../../utils/routes';
 
-type Status = 'loading' | 'invalid' | 'error';
+/** A code that cannot be used is its own state (with a way home), not an error to retry. */
+type Status = Exclude<LoadStatus, 'ok' | 'empty'> | 'invalid';
 
 /**
  * Where QR codes land: decodes the code (mini program code `scene`, or plain QR `q`), resolves it with
@@ -43,23 +46,23 @@ Page({
   },
 
   go(target: SceneTarget) {
-    const page = (target.page || '').replace(/^\//, '');
+    const page = (target.page || '').replace(/^\//, '') as PageRoute;
     if (LINKABLE_PAGES.indexOf(page) < 0) {
       this.setData({ status: 'invalid', message: '二维码指向的页面不存在' });
       return;
     }
     if (TAB_PAGES.indexOf(page) >= 0) {
-      wx.switchTab({ url: `/${page}` });
+      switchToTab(page as TabPage);
       return;
     }
     wx.redirectTo({
-      url: pagePath(page, target.query || {}),
+      url: pageUrl(page, target.query || {}),
       fail: () => this.setData({ status: 'invalid', message: '页面打开失败' }),
     });
   },
 
   onGoHome() {
-    wx.switchTab({ url: `/${HOME_PAGE}` });
+    switchToTab(HOME_PAGE);
   },
 
   onRetry() {

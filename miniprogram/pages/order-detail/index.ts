@@ -1,12 +1,13 @@
 import type { Address, OrderLine, OrderView } from '../../../typings/domain';
+import { loadWithState } from '../../behaviors/load-state';
+import type { LoadStatus } from '../../behaviors/load-state';
 import { msUntilExpiry } from '../../domain/order-state';
-import { call, errorText } from '../../services/api';
+import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
-import { cancelOrder, confirmReceipt, payOrder, toOrderCard } from '../../services/orders';
+import { toOrderCard } from '../../services/orders';
 import type { OrderCard } from '../../services/orders';
+import { PAGES, productUrl, switchToTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
-
-type Status = 'loading' | 'ok' | 'empty' | 'error';
 
 /** Only what the detail template renders. */
 interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm'> {
@@ -50,10 +51,9 @@ function toDetail(order: OrderView, now: number): DetailView {
 
 Page({
   data: {
-    status: 'loading' as Status,
+    status: 'loading' as LoadStatus,
     message: '',
     order: null as DetailView | null,
-    busy: false,
     deepLanding: false,
   },
 
@@ -79,15 +79,9 @@ Page({
       this.setData({ status: 'empty', message: '没有找到这个订单' });
       return;
     }
-    if (!this.data.order) this.setData({ status: 'loading' });
-    const res = await call('orders', 'get', { orderId: this.orderId });
-    if (!res.ok) {
-      if (res.error.code === 'NOT_FOUND') this.setData({ status: 'empty', message: '订单不存在' });
-      else if (!this.data.order) this.setData({ status: 'error', message: errorText(res.error) });
-      else wx.showToast({ title: errorText(res.error), icon: 'none' });
-      return;
-    }
-    this.show(res.data.order);
+    const orderId = this.orderId;
+    const data = await loadWithState(this, { shown: !!this.data.order, notFound: '订单不存在', request: () => call('orders', 'get', { orderId }) });
+    if (data) this.show(data.order);
   },
 
   show(order: OrderView) {
@@ -102,35 +96,22 @@ Page({
     setTimeout(() => this.load(), 1500);
   },
 
-  async onPay() {
-    if (this.data.busy) return;
-    this.setData({ busy: true });
-    const result = await payOrder(this.orderId);
-    this.setData({ busy: false });
-    wx.showToast({ title: result.message, icon: result.outcome === 'paid' ? 'success' : 'none' });
-    if (result.outcome === 'paid') this.load();
-  },
-
-  async onCancel() {
-    const order = await cancelOrder(this.orderId);
-    if (order) this.show(order);
-  },
-
-  async onConfirm() {
-    const order = await confirmReceipt(this.orderId);
-    if (order) this.show(order);
+  /** The order-actions bar changed the order: show the server's copy, or reload when it sent none. */
+  onOrderChanged(e: WechatMiniprogram.CustomEvent<{ order: OrderView | null }>) {
+    if (e.detail.order) this.show(e.detail.order);
+    else this.load();
   },
 
   onOpenProduct(e: WechatMiniprogram.TouchEvent) {
-    wx.navigateTo({ url: `/pages/product/index?id=${encodeURIComponent(String(e.currentTarget.dataset.id))}` });
+    wx.navigateTo({ url: productUrl(String(e.currentTarget.dataset.id)) });
   },
 
   onGoHome() {
-    wx.switchTab({ url: '/pages/catalog/index' });
+    switchToTab(PAGES.catalog);
   },
 
   onBackToList() {
-    wx.switchTab({ url: '/pages/orders/index' });
+    switchToTab(PAGES.orders);
   },
 
   onRetry() {

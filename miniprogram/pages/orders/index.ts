@@ -1,12 +1,13 @@
 import type { OrderStatus } from '../../../typings/domain';
+import { PagedList, pagedListData } from '../../behaviors/paged-list';
 import { isOrderStatus } from '../../domain/order-state';
-import { call, errorText } from '../../services/api';
+import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
-import { cancelOrder, confirmReceipt, payOrder, toOrderCard } from '../../services/orders';
+import { toOrderCard } from '../../services/orders';
 import type { OrderCard } from '../../services/orders';
+import { orderDetailUrl, PAGES, switchToTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 
-type Status = 'loading' | 'ok' | 'empty' | 'error';
 /** What a list row renders: times are preformatted, raw timestamps stay off the view. */
 type ListItem = Omit<OrderCard, 'createdAt' | 'expireAt'> & { createdText: string };
 
@@ -19,25 +20,34 @@ const TABS: { status: OrderStatus | ''; label: string }[] = [
 ];
 const PAGE_SIZE = 10;
 
+function toListItem(card: OrderCard): ListItem {
+  const { createdAt, expireAt, ...rest } = card;
+  void expireAt;
+  return { ...rest, createdText: formatDateTime(createdAt) };
+}
+
 Page({
   data: {
+    ...pagedListData<ListItem>(),
     tabs: TABS,
     tab: '' as OrderStatus | '',
-    orders: [] as ListItem[],
-    status: 'loading' as Status,
-    message: '',
-    loadingMore: false,
-    noMore: false,
-    moreError: '',
   },
 
-  cursor: null as string | null,
-  generation: 0,
-  fetching: false,
-  count: 0,
-  loaded: false,
+  list: null as PagedList<ListItem> | null,
 
   onLoad(query: Record<string, string | undefined>) {
+    this.list = new PagedList<ListItem>(this, {
+      fetch: async (cursor) => {
+        const req: { status?: OrderStatus; cursor?: string; pageSize: number } = { pageSize: PAGE_SIZE };
+        if (this.data.tab) req.status = this.data.tab;
+        if (cursor) req.cursor = cursor;
+        const res = await call('orders', 'list', req);
+        if (!res.ok) return res;
+        const now = Date.now();
+        return { ok: true, data: { rows: res.data.orders.map((order) => toListItem(toOrderCard(order, now))), nextCursor: res.data.nextCursor } };
+      },
+      emptyText: () => '还没有相关订单',
+    });
     if (forwardCodeToLanding(query)) return;
     if (query && isOrderStatus(query.status)) this.setData({ tab: query.status });
   },
@@ -52,48 +62,11 @@ Page({
   },
 
   onReachBottom() {
-    if (this.data.status !== 'ok' || this.data.noMore || this.fetching) return;
-    this.setData({ loadingMore: true, moreError: '' });
-    this.fetchPage();
+    if (this.list) this.list.loadMore();
   },
 
   async reload() {
-    this.generation += 1;
-    this.cursor = null;
-    this.count = 0;
-    this.fetching = false;
-    this.setData({ orders: [], status: 'loading', noMore: false, moreError: '', loadingMore: false });
-    await this.fetchPage();
-  },
-
-  async fetchPage() {
-    if (this.fetching) return;
-    this.fetching = true;
-    const generation = this.generation;
-    const req: { status?: OrderStatus; cursor?: string; pageSize: number } = { pageSize: PAGE_SIZE };
-    if (this.data.tab) req.status = this.data.tab;
-    if (this.cursor) req.cursor = this.cursor;
-    const res = await call('orders', 'list', req);
-    if (generation !== this.generation) return;
-    this.fetching = false;
-    if (!res.ok) {
-      if (this.count === 0) this.setData({ status: 'error', message: errorText(res.error) });
-      else this.setData({ loadingMore: false, moreError: errorText(res.error) });
-      return;
-    }
-    this.cursor = res.data.nextCursor;
-    const now = Date.now();
-    const patch: Record<string, unknown> = { loadingMore: false, noMore: res.data.nextCursor === null };
-    res.data.orders.forEach((order, i) => {
-      const { createdAt, expireAt, ...card } = toOrderCard(order, now);
-      void expireAt;
-      const item: ListItem = { ...card, createdText: formatDateTime(createdAt) };
-      patch[`orders[${this.count + i}]`] = item;
-    });
-    this.count += res.data.orders.length;
-    patch.status = this.count === 0 ? 'empty' : 'ok';
-    patch.message = this.count === 0 ? '还没有相关订单' : '';
-    this.setData(patch);
+    if (this.list) await this.list.reload();
   },
 
   onTabTap(e: WechatMiniprogram.TouchEvent) {
@@ -104,22 +77,12 @@ Page({
   },
 
   onOpen(e: WechatMiniprogram.TouchEvent) {
-    wx.navigateTo({ url: `/pages/order-detail/index?id=${encodeURIComponent(String(e.currentTarget.dataset.id))}` });
+    wx.navigateTo({ url: orderDetailUrl(String(e.currentTarget.dataset.id)) });
   },
 
-  async onPay(e: WechatMiniprogram.TouchEvent) {
-    const id = String(e.currentTarget.dataset.id);
-    const result = await payOrder(id);
-    wx.showToast({ title: result.message, icon: result.outcome === 'paid' ? 'success' : 'none' });
-    if (result.outcome === 'paid') this.reload();
-  },
-
-  async onCancel(e: WechatMiniprogram.TouchEvent) {
-    if (await cancelOrder(String(e.currentTarget.dataset.id))) this.reload();
-  },
-
-  async onConfirm(e: WechatMiniprogram.TouchEvent) {
-    if (await confirmReceipt(String(e.currentTarget.dataset.id))) this.reload();
+  /** An order-actions bar paid, cancelled or confirmed an order: its tab may no longer hold it. */
+  onOrderChanged() {
+    this.reload();
   },
 
   onRetry() {
@@ -131,6 +94,6 @@ Page({
   },
 
   onGoShopping() {
-    wx.switchTab({ url: '/pages/catalog/index' });
+    switchToTab(PAGES.catalog);
   },
 });

@@ -1,18 +1,23 @@
 import { call } from '../../services/api';
-import { HOME_PAGE } from '../../services/entry';
+import { isPayOutcome } from '../../services/pay';
+import type { PayOutcome } from '../../services/pay';
+import { HOME_PAGE, orderDetailUrl, switchToTab } from '../../utils/routes';
 
-type Outcome = 'paid' | 'unpaid' | 'failed' | 'checking';
+/** What the page shows: the outcome of the payment attempt, or "checking" while the server catches up. */
+type View = PayOutcome | 'checking';
 
-const TEXT: Record<Outcome, { title: string; hint: string }> = {
+const UNPAID = { title: '订单已提交，尚未支付', hint: '请在订单关闭前完成支付' };
+const TEXT: Record<View, { title: string; hint: string }> = {
   checking: { title: '正在确认支付结果…', hint: '' },
   paid: { title: '支付成功', hint: '我们会尽快为你发货' },
-  unpaid: { title: '订单已提交，尚未支付', hint: '请在订单关闭前完成支付' },
+  cancelled: UNPAID,
+  refused: UNPAID,
   failed: { title: '支付未完成', hint: '可以在订单详情中重新支付' },
 };
 
 Page({
   data: {
-    outcome: 'checking' as Outcome,
+    outcome: 'checking' as View,
     title: TEXT.checking.title,
     hint: '',
     orderId: '',
@@ -20,7 +25,8 @@ Page({
 
   onLoad(query: Record<string, string | undefined>) {
     const orderId = query.orderId ? decodeURIComponent(query.orderId) : '';
-    const status = query.status === 'paid' ? 'paid' : query.status === 'failed' ? 'failed' : 'unpaid';
+    // An unknown status is shown as "not paid yet": the order page offers to pay it.
+    const status: PayOutcome = isPayOutcome(query.status) ? query.status : 'refused';
     this.setData({ orderId });
     if (status !== 'paid' || !orderId) {
       this.show(status);
@@ -51,16 +57,16 @@ Page({
     setTimeout(() => this.confirm(orderId, attempt + 1), 800);
   },
 
-  show(outcome: Outcome) {
+  show(outcome: View) {
     this.setData({ outcome, title: TEXT[outcome].title, hint: TEXT[outcome].hint });
   },
 
   onViewOrder() {
     if (!this.data.orderId) return;
-    wx.redirectTo({ url: `/pages/order-detail/index?id=${encodeURIComponent(this.data.orderId)}` });
+    wx.redirectTo({ url: orderDetailUrl(this.data.orderId) });
   },
 
   onGoHome() {
-    wx.switchTab({ url: `/${HOME_PAGE}` });
+    switchToTab(HOME_PAGE);
   },
 });

@@ -2,15 +2,15 @@ import type { ProductDetail, SkuView } from '../../../typings/api';
 import type { SpecDimension } from '../../../typings/domain';
 import { MAX_QTY_PER_LINE } from '../../domain/cart';
 import { specText } from '../../domain/product';
-import { call, errorText } from '../../services/api';
+import { loadWithState } from '../../behaviors/load-state';
+import type { LoadStatus } from '../../behaviors/load-state';
+import { call } from '../../services/api';
 import { addItem, cartCount, lineKey, loadCart } from '../../services/cart';
 import { setCheckoutDraft } from '../../services/checkout';
-import { forwardCodeToLanding, HOME_PAGE, recordReferral } from '../../services/entry';
+import { forwardCodeToLanding, recordReferral } from '../../services/entry';
 import { cachedReferralCode, fetchReferralCode } from '../../services/referral';
-import { pagePath } from '../../utils/query';
+import { HOME_PAGE, pageUrl, PAGES, productUrl, switchToTab } from '../../utils/routes';
 import { toCombos } from '../../utils/sku';
-
-type Status = 'loading' | 'ok' | 'empty' | 'error';
 
 interface ProductView {
   title: string;
@@ -20,14 +20,9 @@ interface ProductView {
   onShelf: boolean;
 }
 
-/** Share path for a product: only the id and the sharer's opaque referral code, never an OPENID. */
-export function productSharePath(id: string, ref: string | null): string {
-  return pagePath('pages/product/index', { id, ref: ref || undefined });
-}
-
 Page({
   data: {
-    status: 'loading' as Status,
+    status: 'loading' as LoadStatus,
     message: '',
     product: null as ProductView | null,
     /** The SKU picker's compact view of the SKUs (see toCombos); prices stay off the view. */
@@ -79,12 +74,12 @@ Page({
     const product = this.data.product;
     const base = { title: product ? product.title : '好物推荐', imageUrl: product && product.images[0] ? product.images[0] : undefined };
     const code = cachedReferralCode();
-    if (code || !this.productId) return { ...base, path: productSharePath(this.productId, code) };
+    if (code || !this.productId) return { ...base, path: productUrl(this.productId, code) };
     // The code is still loading: WeChat waits up to 3 s for this promise, then uses the plain path.
     return {
       ...base,
-      path: productSharePath(this.productId, null),
-      promise: fetchReferralCode().then((ref) => ({ ...base, path: productSharePath(this.productId, ref) })),
+      path: productUrl(this.productId, null),
+      promise: fetchReferralCode().then((ref) => ({ ...base, path: productUrl(this.productId, ref) })),
     };
   },
 
@@ -100,15 +95,9 @@ Page({
       this.setData({ status: 'empty', message: '没有找到这个商品' });
       return;
     }
-    if (!this.data.product) this.setData({ status: 'loading', message: '' });
-    const res = await call('catalog', 'get', { productId: this.productId });
-    if (!res.ok) {
-      if (res.error.code === 'NOT_FOUND') this.setData({ status: 'empty', message: '商品不存在或已删除' });
-      else if (!this.data.product) this.setData({ status: 'error', message: errorText(res.error) });
-      else wx.showToast({ title: errorText(res.error), icon: 'none' });
-      return;
-    }
-    this.show(res.data.product);
+    const productId = this.productId;
+    const data = await loadWithState(this, { shown: !!this.data.product, notFound: '商品不存在或已删除', request: () => call('catalog', 'get', { productId }) });
+    if (data) this.show(data.product);
   },
 
   show(p: ProductDetail) {
@@ -226,7 +215,7 @@ Page({
     const product = this.data.product;
     if (!sku || !product) return;
     setCheckoutDraft({ source: 'buy_now', lines: [{ productId: this.productId, skuId: sku.skuId, qty: this.data.qty, expectedPrice: sku.price }] });
-    wx.navigateTo({ url: '/pages/checkout/index' });
+    wx.navigateTo({ url: pageUrl(PAGES.checkout) });
   },
 
   onPreview(e: WechatMiniprogram.TouchEvent) {
@@ -236,11 +225,11 @@ Page({
   },
 
   onGoCart() {
-    wx.switchTab({ url: '/pages/cart/index' });
+    switchToTab(PAGES.cart);
   },
 
   onGoHome() {
-    wx.switchTab({ url: `/${HOME_PAGE}` });
+    switchToTab(HOME_PAGE);
   },
 
   onRetry() {

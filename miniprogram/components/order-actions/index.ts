@@ -1,0 +1,45 @@
+import type { OrderView } from '../../../typings/domain';
+import { cancelOrder, confirmReceipt } from '../../services/orders';
+import { payOrder } from '../../services/pay';
+
+/**
+ * The buttons of one order (cancel, pay, confirm receipt) and what they do, shared by the order list
+ * and the order detail page. Which buttons show is the page's to say (from the order state machine,
+ * see services/orders toOrderCard); this component runs the action, tells the shopper how it went and
+ * emits `change` (`detail.order` = the updated order when the server returned it) so the page refreshes.
+ */
+Component({
+  options: { styleIsolation: 'apply-shared' },
+  properties: {
+    orderId: { type: String, value: '' },
+    canPay: { type: Boolean, value: false },
+    canCancel: { type: Boolean, value: false },
+    canConfirm: { type: Boolean, value: false },
+    payText: { type: String, value: '立即支付' },
+  },
+  data: { busy: false },
+  methods: {
+    async onPay() {
+      if (this.data.busy || !this.data.orderId) return;
+      this.setData({ busy: true });
+      const result = await payOrder(this.data.orderId);
+      this.setData({ busy: false });
+      wx.showToast({ title: result.message, icon: result.outcome === 'paid' ? 'success' : 'none' });
+      if (result.outcome === 'paid') this.changed(null);
+    },
+
+    async onCancel() {
+      const order = await cancelOrder(this.data.orderId);
+      if (order) this.changed(order);
+    },
+
+    async onConfirm() {
+      const order = await confirmReceipt(this.data.orderId);
+      if (order) this.changed(order);
+    },
+
+    changed(order: OrderView | null) {
+      this.triggerEvent('change', { orderId: this.data.orderId, order });
+    },
+  },
+});

@@ -1,0 +1,40 @@
+import { pagePath } from './query';
+
+/** Every page of app.json, by name: navigation, share paths and QR targets use these, never literals. */
+export const PAGES = {
+  catalog: 'pages/catalog/index',
+  cart: 'pages/cart/index',
+  orders: 'pages/orders/index',
+  product: 'pages/product/index',
+  checkout: 'pages/checkout/index',
+  payResult: 'pages/pay-result/index',
+  orderDetail: 'pages/order-detail/index',
+  landing: 'pages/landing/index',
+} as const;
+
+export type PageRoute = (typeof PAGES)[keyof typeof PAGES];
+export type TabPage = typeof PAGES.catalog | typeof PAGES.cart | typeof PAGES.orders;
+
+export const HOME_PAGE: TabPage = PAGES.catalog;
+/** The tab bar's pages (app.json `tabBar.list`): opened with switchTab, which takes no query. */
+export const TAB_PAGES: PageRoute[] = [PAGES.catalog, PAGES.cart, PAGES.orders];
+/** Pages a QR code may open (a resolved target outside this list is treated as an invalid code). */
+export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGES.orderDetail]);
+
+/** The absolute URL wx.navigateTo / redirectTo / switchTab take. */
+export function pageUrl(page: PageRoute, query: Record<string, string | number | undefined> = {}): string {
+  return pagePath(page, query);
+}
+
+/** Share path for a product: only the id and the sharer's opaque referral code, never an OPENID. */
+export function productUrl(id: string, ref?: string | null): string {
+  return pageUrl(PAGES.product, { id, ref: ref || undefined });
+}
+
+export function orderDetailUrl(orderId: string): string {
+  return pageUrl(PAGES.orderDetail, { id: orderId });
+}
+
+export function switchToTab(page: TabPage): void {
+  wx.switchTab({ url: pageUrl(page) });
+}

@@ -1,0 +1,78 @@
+// The catalog (home tab): infinite scroll, search, filters and its states.
+// Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
+import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { cloudOf, ok, summaries, text } from './helpers';
+
+jest.setTimeout(60_000);
+afterAll(cleanupTemp);
+
+describe('catalog', () => {
+  test('first page, then infinite scroll appends by path key until the last cursor', async () => {
+    const fake = installWx(
+      cloudOf({
+        'catalog.categories': () => ok({ categories: [{ _id: 'c2', name: '裤装', sort: 2 }, { _id: 'c1', name: '上衣', sort: 1 }] }),
+        'catalog.list': (req) => {
+          const start = req.cursor ? Number(req.cursor) : 0;
+          return ok({ items: summaries(start === 40 ? 5 : 20, start), nextCursor: start === 40 ? null : String(start + 20) });
+        },
+      }),
+    );
+    const page = renderPage('catalog', fake);
+    await settle(5);
+    expect(page.querySelectorAll('.product-card').length).toBe(20);
+    expect(page.querySelectorAll('.category').map(text)).toEqual(['全部', '上衣', '裤装']);
+    page.instance.onReachBottom();
+    await settle(5);
+    page.instance.onReachBottom();
+    await settle(5);
+    expect(page.querySelectorAll('.product-card').length).toBe(45);
+    expect(page.querySelector('#no-more')).toBeTruthy();
+    const appends = fake.setDataLog.filter((e) => e.keys.some((k) => k.startsWith('items[')));
+    expect(appends.map((e) => e.keys.filter((k) => k.startsWith('items['))[0])).toEqual(['items[0]', 'items[20]', 'items[40]']);
+    // The list itself is only ever sent empty (a reset); items travel by path key.
+    expect(fake.setDataLog.filter((e) => e.keys.includes('items')).every((e) => e.bytes < 200)).toBe(true);
+    page.instance.onReachBottom(); // past the end: no call
+    await settle();
+    expect(fake.calls.filter((c) => c.data.action === 'list').length).toBe(3);
+  });
+
+  test('keyword search, category and sort restart the listing; no results shows the empty state', async () => {
+    const fake = installWx(cloudOf({ 'catalog.categories': () => ok({ categories: [] }), 'catalog.list': (req) => ok({ items: req.keyword ? [] : summaries(3), nextCursor: null }) }));
+    const page = renderPage('catalog', fake);
+    await settle(5);
+    page.instance.onSearch({ detail: { value: ' 卫衣 ' } });
+    await settle(5);
+    const last = fake.calls[fake.calls.length - 1].data;
+    expect(last).toMatchObject({ action: 'list', keyword: '卫衣', sort: 'newest' });
+    expect(page.instance.data.status).toBe('empty');
+    expect(page.instance.data.message).toContain('卫衣');
+    page.instance.onSortTap({ currentTarget: { dataset: { sort: 'price_asc' } } });
+    await settle(5);
+    page.instance.onSortTap({ currentTarget: { dataset: { sort: 'price_asc' } } });
+    await settle(5);
+    expect(fake.calls[fake.calls.length - 1].data).toMatchObject({ sort: 'price_desc', keyword: '卫衣' });
+  });
+
+  test('a transport failure shows error-with-retry, and retry recovers', async () => {
+    let down = true;
+    const fake = installWx((name, data) => {
+      if (down && data.action === 'list') throw new Error('network down');
+      return data.action === 'list' ? ok({ items: summaries(2), nextCursor: null }) : ok({ categories: [] });
+    });
+    const page = renderPage('catalog', fake);
+    await settle(5);
+    expect(page.instance.data.status).toBe('error');
+    expect(page.instance.data.message).toBe('网络不太稳定，请稍后重试');
+    down = false;
+    page.instance.onRetry();
+    await settle(5);
+    expect(page.querySelectorAll('.product-card').length).toBe(2);
+  });
+
+  test('a QR code pointing at the home page is forwarded to the landing page', async () => {
+    const fake = installWx(cloudOf({}));
+    renderPage('catalog', fake, { scene: 's%3Dabc' });
+    await settle();
+    expect(fake.navigations).toEqual([{ api: 'reLaunch', url: '/pages/landing/index?scene=s%3Dabc' }]);
+  });
+});

@@ -1,0 +1,77 @@
+// The order detail page: countdown to expiry, and its order-actions bar paying, cancelling, confirming.
+// Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
+import type { OrderView } from '../../typings/domain';
+import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { actionButtons, cloudOf, fail, ok, order, payment, text } from './helpers';
+
+jest.setTimeout(60_000);
+afterAll(cleanupTemp);
+
+test('countdown to expiry, pay and cancel buttons; cancel shows the cancelled order', async () => {
+  let current: OrderView = order();
+  const fake = installWx(
+    cloudOf({
+      'orders.get': () => ok({ order: current }),
+      'orders.pay': () => ok({ orderId: 'o1', payment }),
+      'orders.cancel': (req) => ((current = order({ _id: req.orderId, status: 'cancelled', cancelledAt: Date.now() })), ok({ order: current })),
+    }),
+  );
+  const page = renderPage('order-detail', fake, { id: 'o1' });
+  await settle(5);
+  expect(text(page.querySelector('#order-status'))).toBe('待付款');
+  expect(text(page.querySelector('#order-countdown'))).toMatch(/^剩余支付时间 1[45]:\d\d$/);
+  const bar = page.querySelector('#order-actions')!;
+  expect(actionButtons(bar)).toEqual(['order-cancel', 'order-pay']);
+  expect(text(bar.querySelector('#order-pay'))).toBe('立即支付');
+  bar.querySelector('#order-cancel')!.dispatchEvent('tap');
+  await settle(5);
+  expect(fake.modals.pop()!.title).toBe('取消订单');
+  expect(fake.calls[fake.calls.length - 1].data).toEqual({ action: 'cancel', orderId: 'o1' });
+  expect(text(page.querySelector('#order-status'))).toBe('已取消');
+  expect(page.querySelector('#order-actions')).toBeFalsy();
+  page.detach();
+});
+
+test('pay: one orders.pay however often the button is tapped, then the order is reloaded', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const fake = installWx(
+    cloudOf({
+      'orders.get': () => ok({ order: order() }),
+      'orders.pay': async (req) => (await gate, ok({ orderId: req.orderId, payment })),
+    }),
+  );
+  const page = renderPage('order-detail', fake, { id: 'o1' });
+  await settle(5);
+  const pay = page.querySelector('#order-actions')!.querySelector('#order-pay')!;
+  pay.dispatchEvent('tap');
+  pay.dispatchEvent('tap');
+  await settle(3);
+  release();
+  await settle(8);
+  expect(fake.calls.map((c) => c.data.action)).toEqual(['get', 'pay', 'get']);
+  expect(fake.toasts.pop()).toBe('支付成功');
+  page.detach();
+});
+
+test('confirm receipt of a shipped order', async () => {
+  let current: OrderView = order({ status: 'shipped', trackingNo: 'SF123' });
+  const fake = installWx(
+    cloudOf({ 'orders.get': () => ok({ order: current }), 'orders.confirmReceipt': () => ((current = order({ status: 'completed' })), ok({ order: current })) }),
+  );
+  const page = renderPage('order-detail', fake, { id: 'o1' });
+  await settle(5);
+  page.querySelector('#order-actions')!.querySelector('#order-confirm')!.dispatchEvent('tap');
+  await settle(5);
+  expect(fake.calls.map((c) => c.data.action)).toEqual(['get', 'confirmReceipt']);
+  expect(text(page.querySelector('#order-status'))).toBe('已完成');
+  page.detach();
+});
+
+test('an order that does not exist (or is not the shopper’s) gets the empty state', async () => {
+  const fake = installWx(cloudOf({ 'orders.get': () => fail('NOT_FOUND', '订单不存在') }));
+  const page = renderPage('order-detail', fake, { id: 'nope' });
+  await settle(5);
+  expect(page.instance.data).toMatchObject({ status: 'empty', message: '订单不存在' });
+  page.detach();
+});

@@ -1,0 +1,60 @@
+// The order list tab: status tabs, rows and the order-actions bar on each row.
+// Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
+import type { OrderView } from '../../typings/domain';
+import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { actionButtons, cloudOf, ok, order, payment, text } from './helpers';
+
+jest.setTimeout(60_000);
+afterAll(cleanupTemp);
+
+test('list by status with labels and actions; tabs reload with the status filter', async () => {
+  const fake = installWx(
+    cloudOf({
+      'orders.list': (req) => ok({ orders: req.status === 'shipped' ? [order({ _id: 'o3', status: 'shipped' })] : [order(), order({ _id: 'o2', status: 'paid' })], nextCursor: null }),
+    }),
+  );
+  const page = renderPage('orders', fake);
+  await settle(5);
+  expect(page.querySelectorAll('.order-status').map(text)).toEqual(['待付款', '待发货']);
+  // A paid order has no action of the shopper's: no bar at all.
+  expect(page.querySelectorAll('.order-actions').map(actionButtons)).toEqual([['order-cancel', 'order-pay']]);
+  expect(text(page.querySelector('.order-actions')!.querySelector('#order-pay'))).toBe('去支付');
+  page.instance.onTabTap({ currentTarget: { dataset: { status: 'shipped' } } });
+  await settle(5);
+  expect(fake.calls[fake.calls.length - 1].data).toMatchObject({ action: 'list', status: 'shipped' });
+  expect(page.querySelectorAll('.order-actions').map(actionButtons)).toEqual([['order-confirm']]);
+});
+
+test('paying from a row calls orders.pay for that order, then reloads the list', async () => {
+  let current: OrderView = order();
+  const fake = installWx(
+    cloudOf({
+      'orders.list': () => ok({ orders: [current], nextCursor: null }),
+      'orders.pay': (req) => ((current = order({ _id: req.orderId, status: 'paid', paidAt: Date.now() })), ok({ orderId: req.orderId, payment })),
+    }),
+  );
+  const page = renderPage('orders', fake);
+  await settle(5);
+  page.querySelector('.order-actions')!.querySelector('#order-pay')!.dispatchEvent('tap');
+  await settle(8);
+  expect(fake.calls.map((c) => `${c.name}.${c.data.action}`)).toEqual(['orders.list', 'orders.pay', 'orders.list']);
+  expect(fake.calls[1].data).toEqual({ action: 'pay', orderId: 'o1' });
+  expect(fake.toasts.pop()).toBe('支付成功');
+  expect(page.querySelectorAll('.order-status').map(text)).toEqual(['待发货']);
+  expect(page.querySelector('.order-actions')).toBeFalsy();
+});
+
+test('a refused payment tells the shopper why and leaves the list as it was', async () => {
+  const fake = installWx(
+    cloudOf({
+      'orders.list': () => ok({ orders: [order()], nextCursor: null }),
+      'orders.pay': () => ({ ok: false, error: { code: 'INVALID_STATE', message: '订单已超时关闭' } }),
+    }),
+  );
+  const page = renderPage('orders', fake);
+  await settle(5);
+  page.querySelector('.order-actions')!.querySelector('#order-pay')!.dispatchEvent('tap');
+  await settle(8);
+  expect(fake.toasts.pop()).toBe('订单已超时关闭');
+  expect(fake.calls.map((c) => c.data.action)).toEqual(['list', 'pay']);
+});
