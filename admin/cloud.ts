@@ -29,7 +29,7 @@ export interface Cloud {
 export function connect(target: CloudTarget): Cloud {
   if (target.kind === 'local') {
     if (!target.cloudUrl) throw new Error('local target needs cloudUrl');
-    // Without this the SDK probes Tencent's metadata server before every request (wire protocol §12.1).
+    // Without this the SDK probes Tencent's metadata server before every request (docs/reference/cloudbase-wire-protocol.md §12.1).
     if (!process.env.TENCENTCLOUD && !process.env.TENCENTCLOUD_RUNENV) process.env.TENCENTCLOUD = 'true';
     const app = tcb.init({
       env: target.envId,

@@ -1,7 +1,7 @@
 /**
  * Local CloudBase emulator: a wire-compatible server that the real, unmodified `wx-server-sdk`
  * and `@cloudbase/node-sdk` talk to over HTTP. See docs/ARCHITECTURE.md ("Emulator") for the
- * contract and ../shared/reference/cloudbase-wire-protocol.md for the protocol.
+ * contract and docs/reference/cloudbase-wire-protocol.md for the protocol.
  *
  *   const emu = await startEmulator({ port: 0 });
  *   cloud.init({ env: emu.envId, serviceUrl: emu.adminUrl, secretId: 'x', secretKey: 'y' })

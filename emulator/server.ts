@@ -31,7 +31,7 @@ export interface Services {
   quiet: boolean;
 }
 
-/** Control-plane request cap. Documents are separately capped at 16 MB (platform-limits §9.3). */
+/** Control-plane request cap. Documents are separately capped at 16 MB (docs/reference/platform-limits.md §9.3). */
 const MAX_BODY = 48 * 1024 * 1024;
 const MAX_UPLOAD = 100 * 1024 * 1024;
 
@@ -48,7 +48,7 @@ export class Hub {
         sendJson(res, 200, errorEnvelope(newRequestId(), toCloudBaseError(e)));
       });
     });
-    // The SDK's keep-alive agent reuses sockets for 4.8 s; stay open well beyond that (§2.3).
+    // The SDK's keep-alive agent reuses sockets for 4.8 s; stay open well beyond that (docs/reference/cloudbase-wire-protocol.md §2.3).
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 66_000;
     this.server.requestTimeout = 0;
@@ -87,7 +87,7 @@ export class Hub {
       const body = await readBody(req, MAX_UPLOAD);
       this.s.storage.write(StorageService.decodePath(p, UPLOAD_PREFIX), body, req.headers['content-type']);
       res.writeHead(200, { 'content-length': 0 });
-      return void res.end(); // empty body = success for the SDK's COS client (§9.1)
+      return void res.end(); // empty body = success for the SDK's COS client (docs/reference/cloudbase-wire-protocol.md §9.1)
     }
     if (p.startsWith(DOWNLOAD_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
       const f = this.s.storage.read(StorageService.decodePath(p, DOWNLOAD_PREFIX));
@@ -182,7 +182,7 @@ export class Hub {
       }
       throw Errors.invalidParam(`unsupported action ${action ?? '(none)'}`);
     } catch (e) {
-      // TCB-level errors for multipart actions: the exact JSON content type makes the SDK parse them (§10.4).
+      // TCB-level errors for multipart actions: the exact JSON content type makes the SDK parse them (docs/reference/cloudbase-wire-protocol.md §10.4).
       const err = e instanceof CloudBaseError ? e : toCloudBaseError(e);
       if (action === 'wx.openApi' && !(e instanceof CloudBaseError)) {
         return sendBytes(res, 200, encodeResp({ errorCode: -1 }), 'application/octet-stream');

@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import type { EmulatorOptions } from '../../emulator';
 import { freePort } from '../../simulator/free-port';
 
-// Must be set before the SDKs make their first request (wire protocol §12.1, §3).
+// Must be set before the SDKs make their first request (docs/reference/cloudbase-wire-protocol.md §12.1, §3).
 process.env.TENCENTCLOUD = 'true';
 process.env.SILENCE = 'true';
 // Hundreds of concurrent SDK requests share keep-alive sockets; Node's listener-leak warning is noise here.

@@ -1,5 +1,5 @@
 /**
- * DatabaseService: implements every `database.*` action the SDKs send (wire protocol §5, §7).
+ * DatabaseService: implements every `database.*` action the SDKs send (docs/reference/cloudbase-wire-protocol.md §5, §7).
  * Handlers receive the parsed JSON body and return the success payload; errors are thrown as
  * CloudBaseError and turned into `{code, message}` envelopes by the hub.
  */

@@ -1,5 +1,5 @@
 /**
- * Transactions (wire protocol §7).
+ * Transactions (docs/reference/cloudbase-wire-protocol.md §7).
  *
  * Isolation model (documented for other engineers):
  * - A transaction takes an exclusive lock on a document the first time it reads OR writes it

@@ -2,7 +2,7 @@
  * A pool of warm worker processes per function. Each worker runs at most one invocation at a
  * time (SCF's per-instance concurrency of 1). The per-function cap bounds memory; nested calls
  * (function → function) may exceed it, because the caller holds its worker while it waits and a
- * strict cap could deadlock (wire protocol §11.5).
+ * strict cap could deadlock (docs/reference/cloudbase-wire-protocol.md §11.5).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';

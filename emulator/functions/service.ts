@@ -1,6 +1,6 @@
 /**
  * FunctionsService: runs `<functionsDir>/<name>/index.js` handlers in the worker pool with the
- * per-invocation environment of wire protocol §11.2, so unmodified functions
+ * per-invocation environment of docs/reference/cloudbase-wire-protocol.md §11.2, so unmodified functions
  * (`cloud.init({env: cloud.DYNAMIC_CURRENT_ENV})`) reach this emulator and see their caller's
  * OPENID through getWXContext(). Also: timer triggers, nested calls, invocation log.
  */
@@ -150,7 +150,7 @@ export class FunctionsService {
     if (depth > this.opts.maxDepth) {
       return { ok: false, requestId, error: new CloudBaseError('FUNCTIONS_EXECUTE_FAIL', `[LimitExceeded] function call depth exceeds ${this.opts.maxDepth}`) };
     }
-    // SCF caps synchronous requests and responses at 6 MB (platform-limits §9.4).
+    // SCF caps synchronous requests and responses at 6 MB (docs/reference/platform-limits.md §9.4).
     const eventSize = Buffer.byteLength(JSON.stringify(event ?? {}) ?? '');
     if (eventSize > SYNC_LIMIT) {
       return { ok: false, requestId, error: new CloudBaseError('EXCEED_REQUEST_LIMIT', `[LimitExceeded] request data of ${eventSize} bytes exceeds 6 MB`) };

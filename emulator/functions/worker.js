@@ -2,7 +2,7 @@
  * Cloud-function worker process (plain JS so it starts in ~50 ms without a TS loader).
  *
  * One invocation at a time per process: getWXContext() and the SDK read the GLOBAL process.env
- * at call time (wire protocol §11.4), so two concurrent invocations in one process would see
+ * at call time (docs/reference/cloudbase-wire-protocol.md §11.4), so two concurrent invocations in one process would see
  * each other's OPENID. The parent pool guarantees exclusivity; we swap the per-invocation
  * variables in before calling the handler, and keep the module cache warm like an SCF instance.
  */

@@ -1,5 +1,5 @@
 /**
- * The open-API protobuf schema (reconstructed from wx-server-sdk@4.0.2, wire protocol §10.2),
+ * The open-API protobuf schema (reconstructed from wx-server-sdk@4.0.2, docs/reference/cloudbase-wire-protocol.md §10.2),
  * compiled once with protobufjs from inline text so no .proto file has to be located at runtime.
  */
 import * as protobuf from 'protobufjs';

@@ -1,5 +1,5 @@
 /**
- * OpenApiService: `wx.openApi` (multipart + protobuf, wire protocol §10). Replies are raw
+ * OpenApiService: `wx.openApi` (multipart + protobuf, docs/reference/cloudbase-wire-protocol.md §10). Replies are raw
  * CommOpenApiResp bytes with content-type application/octet-stream (the exact JSON content
  * type would switch the SDK into TCB-error parsing). Every call is recorded in an outbox that
  * tests read at GET /_emulator/v1/openapi/outbox.

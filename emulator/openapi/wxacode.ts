@@ -1,5 +1,5 @@
 /**
- * wxacode.getUnlimited: validates like WeChat (platform-limits §5) and renders a real, scannable
+ * wxacode.getUnlimited: validates like WeChat (docs/reference/platform-limits.md §5) and renders a real, scannable
  * QR PNG whose text is
  *     https://local.wxacode/?page=<page>&scene=<encodeURIComponent(scene)>
  * (page omitted → the app's home page). A test or the simulator decodes it with

@@ -1,5 +1,5 @@
 /**
- * StorageService: cloud storage on disk (SQLite blobs), wire protocol §9.
+ * StorageService: cloud storage on disk (SQLite blobs), docs/reference/cloudbase-wire-protocol.md §9.
  * Upload = getUploadMetadata + PUT to our data-plane URL; download = a temp URL that this
  * emulator serves. The temp URL path is deliberately NOT percent-escaped: the SDK runs
  * encodeURI() on it before the GET (the "%2F → %252F" trap, §9.3), and we decodeURIComponent

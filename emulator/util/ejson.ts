@@ -1,5 +1,5 @@
 /**
- * EJSON in and out (wire protocol §6). The SDK sends canonical EJSON strings built with bson 4.x;
+ * EJSON in and out (docs/reference/cloudbase-wire-protocol.md §6). The SDK sends canonical EJSON strings built with bson 4.x;
  * we decode them in relaxed mode and then normalise the few types mingo cannot handle.
  */
 import { EJSON, BSONRegExp, ObjectId, Long, Double, Int32, Decimal128 } from 'bson';

@@ -1,6 +1,6 @@
 /**
  * CloudBase-shaped errors. Every failure the emulator reports travels as
- * HTTP 200 + `{requestId, code, message}` (wire protocol §4.1), because the SDK parses the
+ * HTTP 200 + `{requestId, code, message}` (docs/reference/cloudbase-wire-protocol.md §4.1), because the SDK parses the
  * body before it looks at the status; a non-JSON or non-200 reply produces confusing errors.
  */
 export class CloudBaseError extends Error {

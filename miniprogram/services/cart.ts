@@ -23,7 +23,7 @@ export function loadCart(): StoredCartItem[] {
 
 export function saveCart(items: StoredCartItem[]): void {
   cache = items;
-  // Storage full or unavailable: the in-memory cart still works for this session.
+  // Storage full or unavailable: the in-memory cart still works until the app is closed.
   writeStorage(CART_STORAGE_KEY, items);
   refreshBadge();
 }

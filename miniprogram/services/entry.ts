@@ -5,8 +5,8 @@ import { PAGES } from '../utils/routes';
 import { readStorage, removeStorageLater, writeStorageLater } from '../utils/storage';
 
 /**
- * How the shopper got here (QR scene, campaign/channel/store, sharer's referral code), kept for the
- * session and for a few days in storage so an order placed later is still attributed. Sent with
+ * How the shopper got here (QR scene, campaign/channel/store, sharer's referral code), kept while the
+ * app runs and for a few days in storage so an order placed later is still attributed. Sent with
  * orders.create. Never holds an OPENID: referral codes are the opaque ones from scenes.referralCode.
  */
 export interface EnterOptionsLike {

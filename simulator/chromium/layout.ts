@@ -1,4 +1,4 @@
-// Lazily started layout/paint mode (§8.5): the current page's composed DOM is mirrored into
+// Lazily started layout/paint mode (docs/reference/automator-protocol.md §8.5): the current page's composed DOM is mirrored into
 // headless Chromium with the official wcsc CSS, then measured or screenshotted there. The mirror is
 // rebuilt only when the jsdom tree changed (MutationObserver), so repeated queries are cheap.
 import type { Browser, Page } from 'playwright-core';

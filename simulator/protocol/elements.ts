@@ -1,4 +1,4 @@
-// Element identity for the automator (§4): one stable id per exparser node, never reused; custom
+// Element identity for the automator (docs/reference/automator-protocol.md §4): one stable id per exparser node, never reused; custom
 // components also get a nodeId (the client picks CustomElement from its presence).
 import { builtinName } from '../render/builtins';
 import type { ExNode } from '../render/framework';

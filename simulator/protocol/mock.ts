@@ -1,4 +1,4 @@
-// App.callWxMethod / App.mockWxMethod semantics of the injected DevTools runtime (§12.3, §12.4):
+// App.callWxMethod / App.mockWxMethod semantics of the injected DevTools runtime (docs/reference/automator-protocol.md §12.3, §12.4):
 // existence check, sync list, success/fail wrapping, value and function mocks with `this.origin`,
 // restore of the saved original. Dotted names ("cloud.callFunction") are a stand-in extension.
 import vm from 'vm';

@@ -1,4 +1,4 @@
-// Selector engine over the exparser tree (§7): exparser's own querySelector lacks tag and
+// Selector engine over the exparser tree (docs/reference/automator-protocol.md §7): exparser's own querySelector lacks tag and
 // attribute selectors. Supports tag, .class (original names), #id, [attr], [attr=v], descendant,
 // child (`>`, skipping virtual wx:if/wx:for/block nodes) and `,` lists. It never enters a custom
 // component's shadow root: Page.$ and Element.$ on a built-in search the light tree only.

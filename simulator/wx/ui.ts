@@ -1,4 +1,4 @@
-// Native chrome modelled as state (§9.2): toasts, loading, navigation bar, tab bar and share menu
+// Native chrome modelled as state (docs/reference/automator-protocol.md §9.2): toasts, loading, navigation bar, tab bar and share menu
 // update SimState.native; modal / action sheet stay pending until Tool.native answers them (or the
 // configured auto-answer policy / a mock applies).
 import { asyncApi, WxFail, type Res } from './convention';

@@ -282,7 +282,7 @@ describe('database via wx-server-sdk', () => {
 
   test('collections from database.config.json exist at startup', async () => {
     const db = cloud.wx().database();
-    for (const name of ['products', 'orders', 'idempotency', 'scenes', 'referrals', 'payments', 'counters']) {
+    for (const name of ['products', 'categories', 'orders', 'idempotency', 'scenes', 'referrals', 'payments', 'config']) {
       await expect(db.collection(name).count()).resolves.toMatchObject({ total: expect.any(Number) });
     }
   });

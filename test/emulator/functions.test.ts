@@ -2,9 +2,22 @@
  * Functions runner: identity injection, isolation between concurrent users, errors, timeouts,
  * nested calls, logs, timer triggers — driven through the invoke endpoint and the real SDKs.
  */
+import fs from 'fs';
+import os from 'os';
+import path from 'path';
 import { useCloud, startCloud } from '../helpers/cloud';
 
-const cloud = useCloud();
+/** The storefront's collections plus `counters`, where the test functions (tick, txhang) keep state. */
+function withCounters(): string {
+  const config = JSON.parse(fs.readFileSync(path.join(__dirname, '../../database.config.json'), 'utf8')) as { collections: { name: string; indexes: unknown[] }[] };
+  config.collections.push({ name: 'counters', indexes: [] });
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dbconfig-')), 'database.config.json');
+  fs.writeFileSync(file, JSON.stringify(config));
+  return file;
+}
+const databaseConfig = withCounters();
+
+const cloud = useCloud({ databaseConfig });
 
 test('invoke as a user: getWXContext has OPENID/APPID/UNIONID/ENV/SOURCE and event.userInfo is injected', async () => {
   const r = await cloud.invoke('echo', { hello: 'world' }, { openid: 'oUSER_A', unionid: 'oUNION_A' });
@@ -143,7 +156,7 @@ test('200 concurrent checkout invocations on one hot SKU: exactly the stock is s
 describe('scheduled timers', () => {
   test('a "* * * * * * *" trigger fires on schedule when timers are on', async () => {
     // nothing fires the trigger except the scheduler: no fireTimer, no invoke
-    const h = await startCloud({ timers: true });
+    const h = await startCloud({ timers: true, databaseConfig });
     try {
       let logs: any[] = [];
       for (let i = 0; i < 40 && logs.length === 0; i++) {

@@ -24,7 +24,7 @@
 import * as path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
 
-// Must be set before the SDKs make their first request (wire protocol §12.1, §3).
+// Must be set before the SDKs make their first request (docs/reference/cloudbase-wire-protocol.md §12.1, §3).
 process.env.TENCENTCLOUD = 'true';
 process.env.SILENCE = 'true';
 
