@@ -1,7 +1,7 @@
 // Entry and attribution: App.onLaunch/onShow (cold and hot starts), the entry service's routing,
 // the typed API client's envelope mapping and the list patcher, run from a transpiled build.
 import { cleanupTemp, installWx, settle } from '../../scripts/mp-harness';
-import { buildWithModules, cloudOf, ok } from './helpers';
+import { buildWithModules, cloudOf, ok, storedAttribution } from './helpers';
 
 function loadApp(root: string) {
   let app: any;
@@ -25,7 +25,7 @@ describe('App entry handling', () => {
     app.onShow(options);
     await settle();
     expect(inits).toEqual([{ env: 'storefront-dev', traceUser: true }]);
-    expect((fake.storage.get('storefront.entry.v1') as any).attribution).toEqual({ referralCode: 'Friend9', launchScene: 1008 });
+    expect(storedAttribution(fake)).toEqual({ referralCode: 'Friend9', launchScene: 1008 });
     expect(fake.navigations).toEqual([]);
   });
 
@@ -55,7 +55,7 @@ describe('App entry handling', () => {
     app.onShow(fake.enterOptions);
     await settle();
     expect(fake.navigations).toEqual([{ api: 'reLaunch', url: '/pages/product/index?id=p%202&ref=Ref77' }]);
-    expect((fake.storage.get('storefront.entry.v1') as any).attribution.referralCode).toBe('Ref77');
+    expect(storedAttribution(fake).referralCode).toBe('Ref77');
   });
 });
 

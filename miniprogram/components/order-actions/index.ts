@@ -9,7 +9,6 @@ import { payOrder } from '../../services/pay';
  * emits `change` (`detail.order` = the updated order when the server returned it) so the page refreshes.
  */
 Component({
-  options: { styleIsolation: 'apply-shared' },
   properties: {
     orderId: { type: String, value: '' },
     canPay: { type: Boolean, value: false },
