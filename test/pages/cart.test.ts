@@ -2,7 +2,7 @@
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
 import type { ActionEvent, CheckLineResult } from '../../typings/api';
 import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
-import { buildWithModules, CART_KEY, cloudOf, ok, storedCart, text } from './helpers';
+import { buildWithModules, CART_KEY, cloudOf, ok, storedCart, text } from './fake-cloud';
 
 jest.setTimeout(60_000);
 afterAll(cleanupTemp);

@@ -3,8 +3,8 @@
 import type { ActionEvent, OrderLineRequest } from '../../typings/api';
 import type { RenderedComponent } from '../../scripts/mp-harness';
 import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
-import { buildWithModules, CART_KEY, cloudOf, ENTRY_KEY, fail, ok, order, payment, storedCart, text } from './helpers';
-import type { Routes } from './helpers';
+import { buildWithModules, CART_KEY, cloudOf, ENTRY_KEY, fail, ok, order, payment, storedCart, text } from './fake-cloud';
+import type { Routes } from './fake-cloud';
 
 jest.setTimeout(60_000);
 afterAll(cleanupTemp);

@@ -2,7 +2,7 @@
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
 import type { OrderView } from '../../typings/domain';
 import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
-import { actionButtons, cloudOf, fail, ok, order, payment, text } from './helpers';
+import { actionButtons, cloudOf, fail, ok, order, payment, text } from './fake-cloud';
 
 jest.setTimeout(60_000);
 afterAll(cleanupTemp);

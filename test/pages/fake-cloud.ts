@@ -1,3 +1,4 @@
+// The page tests' fake cloud, typed by the contract in typings/api.ts, with the fixtures the page tests share.
 import path from 'path';
 import type { ActionEvent, ActionName, ActionResponse, ApiError, Envelope, ErrorCode, FunctionName, PaymentParams, ProductDetail, ProductSummary } from '../../typings/api';
 import type { Attribution, CartItem, OrderView } from '../../typings/domain';
