@@ -8,9 +8,19 @@ import net from 'net';
 import path from 'path';
 import WebSocket from 'ws';
 import { freePort } from './free-port';
+import { guardRequest, newSecret } from '../security/guard';
 
-export interface PreviewOptions { projectPath: string; cloudUrl?: string; port?: number; openid?: string; host?: string }
-export interface Preview { url: string; port: number; close(): Promise<void> }
+export interface PreviewOptions {
+  projectPath: string;
+  cloudUrl?: string;
+  port?: number;
+  openid?: string;
+  host?: string;
+  /** The secret every request must carry (see security/guard.ts); default: a new one. */
+  secret?: string;
+}
+/** `url` is the bare base URL; a browser opens `withToken(url, secret)`, a script sends `tokenHeader(secret)`. */
+export interface Preview { url: string; port: number; secret: string; close(): Promise<void> }
 
 
 /** Minimal client of the automator protocol (JSON frames with ids). */
@@ -84,7 +94,9 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     '/api/user': (b) => rpc.call('Tool.switchUser', { openid: b.openid, relaunch: true }),
   };
 
+  const secret = opts.secret ?? newSecret();
   const server = http.createServer(async (req, res) => {
+    if (!guardRequest(req, res, { secret })) return;
     try {
       const url = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && (url === '/' || url === '/index.html')) {
@@ -112,6 +124,7 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}/`,
     port,
+    secret,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await rpc.call('Tool.close').catch(() => undefined);
