@@ -77,7 +77,7 @@ async function readBody(req: http.IncomingMessage): Promise<Record<string, unkno
 
 export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   const simPort = await freePort();
-  const args = [path.join(__dirname, 'cli.js'), 'auto', '--project', path.resolve(opts.projectPath), '--auto-port', String(simPort), '--idle-exit', '0'];
+  const args = [path.join(__dirname, 'cli.js'), 'auto', '--project', path.resolve(opts.projectPath), '--auto-port', String(simPort), '--idle-exit', '5'];
   if (opts.cloudUrl) args.push('--cloud-url', opts.cloudUrl);
   if (opts.openid) args.push('--openid', opts.openid);
   const child: ChildProcess = spawn(process.execPath, args, { stdio: 'ignore' });
@@ -119,7 +119,16 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
       res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject); // EADDRINUSE: the caller says which port and how to pick another
+      server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    rpc.close();
+    child.kill();
+    throw err;
+  }
   const port = (server.address() as net.AddressInfo).port;
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}/`,
