@@ -85,17 +85,18 @@ function hostOrOriginRefusal(req: IncomingMessage): Refusal | null {
 
 function browserRefusal(req: IncomingMessage, res: ServerResponse, secret: string): Refusal | typeof ANSWERED | null {
   const cookieName = `store_token_${req.socket.localPort ?? ''}`;
-  const url = new URL(req.url ?? '/', 'http://local');
+  // A host framework that strips its mount prefix keeps the full URL in originalUrl (express).
+  const url = new URL((req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '/', 'http://local');
   const fromQuery = url.searchParams.get('token');
-  const presented = fromQuery ?? bearer(req) ?? cookie(req, cookieName);
-  if (presented === undefined || !sameSecret(presented, secret)) {
+  const queryOk = fromQuery !== null && sameSecret(fromQuery, secret);
+  if (!queryOk && ![bearer(req), cookie(req, cookieName)].some((s) => s !== undefined && sameSecret(s, secret))) {
     return { status: 401, code: 'UNAUTHORIZED', message: 'open the link with ?token=… that `npm start` printed (a new secret on every start)' };
   }
   // Answers may not be framed by, or leak their URL to, another page.
   res.setHeader('referrer-policy', 'no-referrer');
   res.setHeader('x-frame-options', 'SAMEORIGIN');
   res.setHeader('content-security-policy', "frame-ancestors 'self'");
-  if (fromQuery !== null) {
+  if (queryOk) {
     res.setHeader('set-cookie', `${cookieName}=${secret}; Path=/; HttpOnly; SameSite=Strict`);
     if (req.method === 'GET' && req.headers['sec-fetch-mode'] === 'navigate') {
       // Jupyter-style: the token leaves the address bar and history; the cookie carries it from now on.

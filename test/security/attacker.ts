@@ -6,7 +6,7 @@
  * - `http://127.0.0.1:<other port>` is another local server (say another project's dev server) showing
  *   hostile content: the same site as ours for cookies, a different origin.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../simulator/chromium/browser';
@@ -58,4 +58,17 @@ export async function startAttacker(): Promise<Attacker> {
       await new Promise<void>((done) => server.close(() => done()));
     },
   };
+}
+
+/** A request with exactly these headers (fetch may not set Host): what a browser sent, replayed. */
+export function rawRequest(url: string, method: string, headers: Record<string, string>, body = ''): Promise<{ status: number; json: any }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+      let text = '';
+      res.on('data', (d) => (text += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text.startsWith('{') ? JSON.parse(text) : text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
 }

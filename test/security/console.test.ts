@@ -2,11 +2,10 @@
  * The merchant console, mounted on the local cloud as `npm start` does, against a hostile page in the
  * developer's own browser (the one that opened the console link and holds its cookie).
  */
-import { request } from 'node:http';
 import { createConsole, type ConsoleHandler } from '../../console';
 import { tokenHeader, withToken } from '../../security/guard';
 import { useCloud } from '../helpers/cloud';
-import { EVIL_HOST, startAttacker, type Attacker } from './attacker';
+import { EVIL_HOST, rawRequest as raw, startAttacker, type Attacker } from './attacker';
 
 jest.setTimeout(60_000);
 
@@ -25,17 +24,6 @@ afterAll(async () => {
   await attacker?.close();
 });
 
-function raw(url: string, method: string, headers: Record<string, string>, body = ''): Promise<{ status: number; json: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text.startsWith('{') ? JSON.parse(text) : text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const collections = async (): Promise<string[]> => (await cloud.local('GET', '/health')).json.collections;
 

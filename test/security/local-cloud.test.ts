@@ -3,9 +3,8 @@
  * text/plain POSTs (the kind a page may send without asking) and DNS rebinding (a foreign name in
  * `Host`) are refused, while the unmodified SDKs, which send neither Origin nor token, keep working.
  */
-import { request } from 'node:http';
 import { useCloud } from '../helpers/cloud';
-import { EVIL_HOST, startAttacker, type Attacker } from './attacker';
+import { EVIL_HOST, rawRequest as raw, startAttacker, type Attacker } from './attacker';
 
 jest.setTimeout(60_000);
 
@@ -18,18 +17,6 @@ afterAll(async () => {
   await attacker?.close();
 });
 
-/** A raw HTTP request with exactly the headers given (fetch may not set Host). */
-function raw(url: string, method: string, headers: Record<string, string>, body = ''): Promise<{ status: number; json: any }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : null }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const productCount = async (id: string): Promise<number> =>
   (await cloud.node().database().collection('products').where({ _id: id }).count()).total;
