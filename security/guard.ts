@@ -153,7 +153,11 @@ function refuse(req: IncomingMessage, res: ServerResponse, r: Refusal): void {
   if (navigation) {
     const text = r.status === 401 ? '需要 npm start 打印的带 ?token= 的链接才能打开此页面。' : '此请求来自其他网站或主机名，已拒绝。';
     res.writeHead(r.status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(`<!doctype html><meta charset="utf-8"><title>${r.status}</title><p>${text}</p><p>${escapeHtml(r.message)}</p>`);
+    res.end(
+      `<!doctype html><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>${r.status}</title>` +
+        `<style>body{font:15px/1.6 -apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;max-width:32em;margin:15vh auto;padding:0 20px;color:#333}small{color:#888}</style>` +
+        `<h3>${text}</h3><p><small>${escapeHtml(r.message)}</small></p>`,
+    );
     return;
   }
   res.writeHead(r.status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
