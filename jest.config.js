@@ -8,6 +8,9 @@ module.exports = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.node.json' }],
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Logs to a temp folder during the suite, and a check that the repository root is left as it was.
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 30000,
   collectCoverageFrom: ['miniprogram/domain/**/*.ts'],
   coverageReporters: ['text-summary', 'text'],

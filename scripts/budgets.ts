@@ -67,6 +67,10 @@ export function compileWithCi(): Promise<Record<string, string | Buffer>> {
     console.log = () => undefined;
     console.error = () => undefined;
     process.stdout.write = (() => true) as typeof process.stdout.write;
+    // Its compiler makes its cache folder, md5(projectPath + '|summer'), relative to the working
+    // directory, with no option to move it: work from a temp folder, not the repository root.
+    const cwd = process.cwd();
+    process.chdir(tempDir('miniprogram-ci-'));
     try {
       const ci = require('miniprogram-ci');
       const project = new ci.Project({
@@ -79,6 +83,7 @@ export function compileWithCi(): Promise<Record<string, string | Buffer>> {
       project.attr = async () => ci.DefaultProjectAttr || {};
       return (await ci.getCompiledResult({ project, setting: { useProjectConfig: true } })) as Record<string, string | Buffer>;
     } finally {
+      process.chdir(cwd);
       console.log = log;
       console.error = err;
       process.stdout.write = write;

@@ -4,15 +4,17 @@
 'use strict';
 const path = require('path');
 const fs = require('fs');
-const os = require('os');
 
 process.on('uncaughtException', (err) => report(err));
 process.on('unhandledRejection', (err) => report(err));
 
 function report(err) {
-  // stdio is ignored by the automator; keep a trace in the log and surface it as an app exception.
+  // stdio is ignored by the automator; keep a trace in the log (see log-file.ts, which may not be
+  // loaded yet) and surface it as an app exception.
   try {
-    fs.appendFileSync(path.join(os.tmpdir(), 'mp-simulator-crash.log'), `[${new Date().toISOString()}] ${err && err.stack || err}\n`);
+    const dir = process.env.LOG_DIR || path.join(__dirname, '..', '.data', 'logs');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.appendFileSync(path.join(dir, 'simulator-crash.log'), `[${new Date().toISOString()}] [${process.pid}] ${err && err.stack || err}\n`);
   } catch (_) { /* ignore */ }
   try {
     require('./runtime/events').reportException(err);

@@ -2,9 +2,9 @@
 //        [--launch-scene N --launch-path P --launch-query Q] [--auto-modal confirm|cancel] [--log FILE]
 //        [--idle-exit SECONDS]`
 // Accepts and ignores DevTools' --auto-account / --ticket / --trust-project. Serves until Tool.close.
-import os from 'os';
-import path from 'path';
 import { startSimulator } from './index';
+import { withToken } from '../security/guard';
+import { defaultLogFile } from './log-file';
 import { activeApp } from './runtime/app';
 import { reportException } from './runtime/events';
 import type { LaunchRequest } from './simulator';
@@ -58,11 +58,11 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'preview') {
     const { startPreview } = require('./preview') as typeof import('./preview');
     const p = await startPreview({ projectPath, cloudUrl, openid, port: Number(str('port') ?? 0) });
-    process.stdout.write(`preview: ${p.url}\n`);
+    process.stdout.write(`preview: ${withToken(p.url, p.secret)}\n`);
     return;
   }
   const port = Number(str('auto-port') ?? 9420);
-  const logFile = str('log') ?? process.env.SIMULATOR_LOG ?? path.join(os.tmpdir(), `mp-simulator-${port}.log`);
+  const logFile = str('log') ?? process.env.SIMULATOR_LOG ?? defaultLogFile();
   // Without a client for --idle-exit seconds (default 120) the process ends: a crashed test
   // runner must not leave simulators behind (the automator spawns us with stdio ignored).
   const idleExitMs = Number(str('idle-exit') ?? process.env.SIMULATOR_IDLE_EXIT ?? 120) * 1000;

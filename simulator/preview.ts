@@ -8,9 +8,19 @@ import net from 'net';
 import path from 'path';
 import WebSocket from 'ws';
 import { freePort } from './free-port';
+import { guardRequest, newSecret } from '../security/guard';
 
-export interface PreviewOptions { projectPath: string; cloudUrl?: string; port?: number; openid?: string; host?: string }
-export interface Preview { url: string; port: number; close(): Promise<void> }
+export interface PreviewOptions {
+  projectPath: string;
+  cloudUrl?: string;
+  port?: number;
+  openid?: string;
+  host?: string;
+  /** The secret every request must carry (see security/guard.ts); default: a new one. */
+  secret?: string;
+}
+/** `url` is the bare base URL; a browser opens `withToken(url, secret)`, a script sends `tokenHeader(secret)`. */
+export interface Preview { url: string; port: number; secret: string; close(): Promise<void> }
 
 
 /** Minimal client of the automator protocol (JSON frames with ids). */
@@ -67,7 +77,7 @@ async function readBody(req: http.IncomingMessage): Promise<Record<string, unkno
 
 export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   const simPort = await freePort();
-  const args = [path.join(__dirname, 'cli.js'), 'auto', '--project', path.resolve(opts.projectPath), '--auto-port', String(simPort), '--idle-exit', '0'];
+  const args = [path.join(__dirname, 'cli.js'), 'auto', '--project', path.resolve(opts.projectPath), '--auto-port', String(simPort), '--idle-exit', '5'];
   if (opts.cloudUrl) args.push('--cloud-url', opts.cloudUrl);
   if (opts.openid) args.push('--openid', opts.openid);
   const child: ChildProcess = spawn(process.execPath, args, { stdio: 'ignore' });
@@ -84,7 +94,9 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     '/api/user': (b) => rpc.call('Tool.switchUser', { openid: b.openid, relaunch: true }),
   };
 
+  const secret = opts.secret ?? newSecret();
   const server = http.createServer(async (req, res) => {
+    if (!guardRequest(req, res, { secret })) return;
     try {
       const url = (req.url ?? '/').split('?')[0];
       if (req.method === 'GET' && (url === '/' || url === '/index.html')) {
@@ -107,11 +119,21 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
       res.end(JSON.stringify({ error: err instanceof Error ? err.message : String(err) }));
     }
   });
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve()));
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject); // EADDRINUSE: the caller says which port and how to pick another
+      server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+    });
+  } catch (err) {
+    rpc.close();
+    child.kill();
+    throw err;
+  }
   const port = (server.address() as net.AddressInfo).port;
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}/`,
     port,
+    secret,
     async close() {
       await new Promise<void>((r) => server.close(() => r()));
       await rpc.call('Tool.close').catch(() => undefined);

@@ -4,16 +4,17 @@ import type { Browser } from 'playwright-core';
 
 export const CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
+/** The one place that finds Chromium, for the simulator, the preview and the browser tests: CHROMIUM_PATH, else the system's. */
 export function chromiumPath(): string {
-  const candidates = [process.env.SIMULATOR_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(Boolean) as string[];
   const hit = candidates.find((c) => fs.existsSync(c));
   if (!hit) {
-    throw new Error('Chromium not found (looked at ' + candidates.join(', ') + '). Screenshots and layout need it: install with `apt-get install -y chromium` or set SIMULATOR_CHROMIUM.');
+    throw new Error('Chromium not found (looked at ' + candidates.join(', ') + '). Screenshots and layout need it: install with `apt-get install -y chromium` or set CHROMIUM_PATH.');
   }
   return hit;
 }
 
-export async function launchChromium(): Promise<Browser> {
+export async function launchChromium(extraFlags: string[] = []): Promise<Browser> {
   const { chromium } = require('playwright-core') as typeof import('playwright-core');
-  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: CHROMIUM_FLAGS });
+  return chromium.launch({ executablePath: chromiumPath(), headless: true, args: [...CHROMIUM_FLAGS, ...extraFlags] });
 }

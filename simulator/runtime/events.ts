@@ -1,7 +1,7 @@
 // Observable app-service events the protocol layer forwards (App.logAdded, App.exceptionThrown,
 // App.bindingCalled) and a log file, since the automator spawns the CLI with stdio ignored.
 import { EventEmitter } from 'events';
-import fs from 'fs';
+import { appendLogLine } from '../log-file';
 
 export const simEvents = new EventEmitter();
 
@@ -12,7 +12,7 @@ export function setLogFile(file: string | undefined): void {
 export function log(...parts: unknown[]): void {
   if (!logFile) return;
   const line = parts.map((p) => (typeof p === 'string' ? p : safeJson(p))).join(' ');
-  fs.appendFileSync(logFile, `[${new Date().toISOString()}] ${line}\n`);
+  appendLogLine(logFile, `[${new Date().toISOString()}] [${process.pid}] ${line}`);
 }
 
 export function safeJson(v: unknown): string {

@@ -4,13 +4,13 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createConsole } from '../../console';
 import { seedDemoCatalog } from '../../admin/demo-catalog';
 import { startCloud, type CloudHandle } from '../helpers/cloud';
+import { withToken } from '../../security/guard';
+import { launchChromium } from '../../simulator/chromium/browser';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 
 export interface ConsoleHarness {
   cloud: CloudHandle;
@@ -46,11 +46,13 @@ export function useConsole(): ConsoleHarness {
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/console/`;
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
+    // As a merchant does: the link with the secret once; the cookie it sets carries every later request.
+    await page.goto(withToken(url, handler.secret));
   }, 120_000);
 
   afterAll(async () => {

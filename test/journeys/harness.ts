@@ -20,6 +20,7 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
+import os from 'os';
 import path from 'path';
 import automator from 'miniprogram-automator';
 import type MiniProgram from 'miniprogram-automator/out/MiniProgram';
@@ -39,7 +40,8 @@ declare function getApp(): any;
 declare function getCurrentPages(): any[];
 
 export const REPO = path.resolve(__dirname, '..', '..');
-export const ARTIFACTS = path.join(REPO, 'artifacts', 'journeys');
+/** Screenshots: under ARTIFACTS_DIR (CI keeps it), else the temp folder; the test run leaves the repository as it was. */
+export const ARTIFACTS = path.join(process.env.ARTIFACTS_DIR || path.join(os.tmpdir(), 'wx-cloud-storefront-artifacts'), 'journeys');
 export const DEVTOOLS_CLI = process.env.WECHAT_DEVTOOLS_CLI || '';
 export const MODE: 'simulator' | 'devtools' = DEVTOOLS_CLI ? 'devtools' : 'simulator';
 export const REAL = MODE === 'devtools';
@@ -684,6 +686,6 @@ export function journeyClock() {
   afterAll(() => {
     const secs = ((Date.now() - timing.start) / 1000).toFixed(1);
     // eslint-disable-next-line no-console
-    console.log(`journeys: ${timing.count} in ${secs} s (${MODE})`);
+    console.log(`journeys: ${timing.count} in ${secs} s (${MODE}); screenshots in ${ARTIFACTS}`);
   });
 }

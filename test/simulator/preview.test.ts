@@ -2,6 +2,7 @@
 // the simulator, native modal answered from the frame.
 import { startPreview, type Preview } from '../../simulator/preview';
 import { FIXTURE } from './helpers';
+import { tokenHeader } from '../../security/guard';
 
 let preview: Preview;
 beforeAll(async () => {
@@ -12,8 +13,8 @@ afterAll(async () => {
 });
 
 type Snapshot = { route: string; title: string; html: string; isTab: boolean; stackDepth: number; native: { modal?: unknown } };
-const snapshot = async (): Promise<Snapshot> => (await fetch(preview.url + 'api/snapshot')).json() as Promise<Snapshot>;
-const post = (p: string, body: unknown) => fetch(preview.url + p, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const snapshot = async (): Promise<Snapshot> => (await fetch(preview.url + 'api/snapshot', { headers: tokenHeader(preview.secret) })).json() as Promise<Snapshot>;
+const post = (p: string, body: unknown) => fetch(preview.url + p, { method: 'POST', headers: { 'content-type': 'application/json', ...tokenHeader(preview.secret) }, body: JSON.stringify(body) });
 
 function sidOf(html: string, cls: string): string {
   const m = new RegExp(`class="${cls}"[^>]*data-sid="(\\d+)"|data-sid="(\\d+)"[^>]*class="${cls}"`).exec(html);
@@ -22,7 +23,7 @@ function sidOf(html: string, cls: string): string {
 }
 
 test('serves the phone frame and a snapshot of the current page with its styles', async () => {
-  const page = await (await fetch(preview.url)).text();
+  const page = await (await fetch(preview.url, { headers: tokenHeader(preview.secret) })).text();
   expect(page).toContain('class="phone"');
   const snap = await snapshot();
   expect(snap.route).toBe('pages/index/index');
