@@ -13,7 +13,7 @@ beforeAll(async () => {
   // Start the worker processes up front, so races below race the code, not process start-up.
   await Promise.all([
     ...Array.from({ length: 8 }, () => call(cloud, 'orders', { action: 'list' }, 'oWARMUP')),
-    ...Array.from({ length: 8 }, () => cloud.fireTimer('inventory', 'expireOrders')),
+    ...Array.from({ length: 8 }, () => cloud.fireTimer('orders', 'expireOrders')),
   ]);
 }, 60_000);
 
@@ -103,10 +103,13 @@ describe('payment', () => {
     await seed(cloud, 'products', [productDoc('pay-forged', {}, [{ skuId: 's', price: 2000, stock: 10 }])]);
     const order = await createOrder('oFORGER', 'pay-forged', 's', 1);
     const before = await snapshot(cloud);
-    for (const source of ['wx_client', 'wx_devtools', 'wx_client,wx_paycallback']) {
+    for (const source of ['wx_client', 'wx_devtools', 'wx_client,wx_paycallback', 'wx_paycallback,scf']) {
       const r = await cloud.invoke('orders', notification(order), { openid: 'oFORGER', source });
-      expect(r.result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      expect(r.result).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED', message: '无权执行此操作' } });
     }
+    // Nor can a shopper run the expiry timer by sending its event.
+    const timer = await cloud.invoke('orders', { Type: 'Timer', TriggerName: 'expireOrders' }, { openid: 'oFORGER', source: 'wx_client' });
+    expect(timer.result).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
     expect(await snapshot(cloud)).toEqual(before);
     expect((await getDoc(cloud, 'orders', order._id)).status).toBe('pending_payment');
   });
@@ -128,10 +131,10 @@ describe('expiry, cancel and the late-payment rule', () => {
     expect(stockOf(await getDoc(cloud, 'products', 'exp-1'), 's')).toBe(11);
     for (const o of due) await makeOverdue(o._id);
 
-    const runs = await Promise.all([1, 2, 3].map(() => cloud.fireTimer('inventory', 'expireOrders')));
+    const runs = await Promise.all([1, 2, 3].map(() => cloud.fireTimer('orders', 'expireOrders')));
     const expiredTotal = runs.reduce((n, r) => n + r.result.data.expired, 0);
     expect(expiredTotal).toBe(2);
-    await cloud.fireTimer('inventory', 'expireOrders');
+    await cloud.fireTimer('orders', 'expireOrders');
 
     expect(stockOf(await getDoc(cloud, 'products', 'exp-1'), 's')).toBe(16);
     expect((await getDoc(cloud, 'products', 'exp-1')).sales).toBe(4);
@@ -179,7 +182,7 @@ describe('expiry, cancel and the late-payment rule', () => {
     const order = await createOrder('oLATE', 'late-1', 's', 1);
     await payParams('oLATE', order._id);
     await makeOverdue(order._id);
-    await cloud.fireTimer('inventory', 'expireOrders');
+    await cloud.fireTimer('orders', 'expireOrders');
     expect((await getDoc(cloud, 'orders', order._id)).status).toBe('expired');
     expect(stockOf(await getDoc(cloud, 'products', 'late-1'), 's')).toBe(5);
 
@@ -217,7 +220,7 @@ describe('expiry, cancel and the late-payment rule', () => {
     expect((await getDoc(cloud, 'orders', order._id)).status).toBe('pending_payment');
 
     await makeOverdue(order._id);
-    const sweep = await cloud.fireTimer('inventory', 'expireOrders');
+    const sweep = await cloud.fireTimer('orders', 'expireOrders');
     expect(sweep.result.data).toMatchObject({ paid: 1, expired: 0 });
     expect(await getDoc(cloud, 'orders', order._id)).toMatchObject({ status: 'paid', transactionId: confirm.transactionId });
     expect(stockOf(await getDoc(cloud, 'products', 'lost-1'), 's')).toBe(4);
@@ -253,10 +256,10 @@ describe('expiry, cancel and the late-payment rule', () => {
               deliver(notification(order, { transactionId: `race${i}` })),
             ]).then(() => ({ deliveries: [1, 2] })),
       ),
-      cloud.fireTimer('inventory', 'expireOrders'),
-      cloud.fireTimer('inventory', 'expireOrders'),
+      cloud.fireTimer('orders', 'expireOrders'),
+      cloud.fireTimer('orders', 'expireOrders'),
     ]);
-    await cloud.fireTimer('inventory', 'expireOrders');
+    await cloud.fireTimer('orders', 'expireOrders');
 
     let paidUnits = 0;
     const outcome: Record<string, number> = {};
@@ -290,7 +293,7 @@ describe('expiry, cancel and the late-payment rule', () => {
     expect(stockOf(await getDoc(cloud, 'products', 'cancel-1'), 's')).toBe(10);
     const again = await call(cloud, 'orders', { action: 'cancel', orderId: order._id }, 'oCANCEL');
     expect(again).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
-    await cloud.fireTimer('inventory', 'expireOrders');
+    await cloud.fireTimer('orders', 'expireOrders');
     expect(stockOf(await getDoc(cloud, 'products', 'cancel-1'), 's')).toBe(10);
     expect((await getDoc(cloud, 'products', 'cancel-1')).sales).toBe(0);
   });
