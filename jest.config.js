@@ -9,6 +9,10 @@ module.exports = {
   },
   moduleFileExtensions: ['ts', 'js', 'json'],
   testTimeout: 30000,
+  // Rebuilds stale function bundles before any test runs them.
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  // One pinned fast-check seed for every property test.
+  setupFiles: ['<rootDir>/test/support/fast-check.ts'],
   collectCoverageFrom: ['miniprogram/domain/**/*.ts'],
   coverageReporters: ['text-summary', 'text'],
   // The domain core is the shared rulebook of money, stock and orders: keep it well covered.

@@ -116,7 +116,7 @@ export function describeIssues(issues: Issue[]): string {
  * Pages send well-formed requests, so most of these show only after an update or a tampered call; the
  * address and remark are typed by the shopper and have their own words.
  */
-const FIELD_MESSAGES: Record<string, string> = {
+export const FIELD_MESSAGES: Record<string, string> = {
   action: '请求内容有误，请更新小程序后重试',
   lines: '商品信息有误，请返回购物车重新选择',
   requestId: '下单请求有误，请重新提交',
