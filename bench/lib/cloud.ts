@@ -303,17 +303,8 @@ export function stockOf(product: any, skuId: string): number {
   return (product.skus as { skuId: string; stock: number }[]).find((s) => s.skuId === skuId)!.stock;
 }
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32), the one the demo catalog uses. */
+export { rng } from '../../admin/seeded-random';
 
 // ---------------------------------------------------------------------------------------------
 // Statistics
