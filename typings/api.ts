@@ -279,7 +279,7 @@ export type ActionRequest<F extends FunctionName, A extends ActionName<F>> = Spe
 export type ActionResponse<F extends FunctionName, A extends ActionName<F>> = Spec<F, A>['res'];
 
 /** The event a page sends to a function. */
-export type ActionEvent<F extends FunctionName, A extends ActionName<F>> = { action: A } & ActionRequest<F, A>;
+export type ActionEvent<F extends FunctionName, A extends ActionName<F>> = { action: A } & (ActionRequest<F, A> extends Record<string, never> ? unknown : ActionRequest<F, A>);
 
 /** What a call of an action answers. */
 export type ActionReply<F extends FunctionName, A extends ActionName<F>> = Envelope<ActionResponse<F, A>>;

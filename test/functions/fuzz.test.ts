@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { ADDRESS_MESSAGES } from '../../miniprogram/domain/address';
 import { FIELD_MESSAGES, parseEvent } from '../../server/events';
 import { platformEvent } from '../../server/handler';
-import type { ErrorCode, FunctionName } from '../../typings/api';
+import type { ErrorCode, FunctionName, OrderLineRequest } from '../../typings/api';
 import { useCloud } from '../helpers/cloud';
-import { ADDRESS, call, ensureCollections, productDoc, requestId, seed, snapshot } from './support';
+import { ADDRESS, call, ensureCollections, productDoc, requestId, seed, snapshot, dataOf } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
 
@@ -207,7 +207,7 @@ describe('[validation layer] 1,000 malformed events per action → INVALID_ARGUM
 describe('[real function] malformed events through the emulator → error envelopes, database unchanged', () => {
   beforeAll(async () => {
     await ensureCollections(cloud);
-    await seed(cloud, 'products', [productDoc('fz-p', {}, [{ skuId: 's', price: 1000, stock: 5 }])]);
+    await seed(cloud, 'products', [productDoc('fz-p', [{ skuId: 's', price: 1000, stock: 5 }])]);
     const created = await call(cloud, 'orders', { action: 'create', requestId: 'fz-seed', lines: [{ productId: 'fz-p', skuId: 's', qty: 1 }], address: ADDRESS }, 'oFUZZ');
     expect(created.ok).toBe(true);
   });
@@ -251,15 +251,15 @@ describe('[real function] malformed events through the emulator → error envelo
   }, 60_000);
 
   test('keywords full of regex metacharacters: ok envelope, only literal (case-insensitive) title matches, never a crash', async () => {
-    await seed(cloud, 'products', [productDoc('fz-meta', { title: 'Meta (x+y)*[z]|^$ \\d.{2}?' }, [{ skuId: 's', price: 100, stock: 1 }])]);
+    await seed(cloud, 'products', [productDoc('fz-meta', [{ skuId: 's', price: 100, stock: 1 }], { title: 'Meta (x+y)*[z]|^$ \\d.{2}?' })]);
     const keywords = fc.sample(fc.string({ unit: fc.constantFrom(...'.*+?^${}()|[]\\/-xyzMETA d2 '.split('')), minLength: 1, maxLength: 12 }), { numRuns: 60, seed: 3 });
     for (const keyword of [...keywords, '(x+y)*', '[z]|^$', '\\d.{2}?']) {
       const r = await call(cloud, 'catalog', { action: 'list', keyword, pageSize: 50 });
       expect(r.ok).toBe(true);
       const needle = keyword.trim().toLowerCase();
-      for (const item of r.data.items) expect(item.title.toLowerCase()).toContain(needle);
+      for (const item of dataOf(r).items) expect(item.title.toLowerCase()).toContain(needle);
       const meta = 'Meta (x+y)*[z]|^$ \\d.{2}?'.toLowerCase();
-      expect(r.data.items.some((p: { _id: string }) => p._id === 'fz-meta')).toBe(needle === '' || meta.includes(needle));
+      expect(dataOf(r).items.some((p: { _id: string }) => p._id === 'fz-meta')).toBe(needle === '' || meta.includes(needle));
     }
   }, 60_000);
 });
@@ -301,15 +301,15 @@ describe('every error a shopper can receive has a Chinese message', () => {
 
   test('each error code the functions throw, reached through the real functions, says so in Chinese', async () => {
     await seed(cloud, 'products', [
-      productDoc('cn-p', {}, [{ skuId: 's', price: 1000, stock: 2 }]),
-      productDoc('cn-off', { status: 'off_shelf' }, [{ skuId: 's', price: 1000, stock: 2 }]),
-      productDoc('cn-broken', {}, [{ skuId: 's', price: '12.50', stock: 2 }]),
+      productDoc('cn-p', [{ skuId: 's', price: 1000, stock: 2 }]),
+      productDoc('cn-off', [{ skuId: 's', price: 1000, stock: 2 }], { status: 'off_shelf' }),
+      productDoc('cn-broken', [{ skuId: 's', price: '12.50', stock: 2 }]),
     ]);
     const line = { productId: 'cn-p', skuId: 's', qty: 1 };
-    const create = (requestId: string, lines: unknown[]) => ({ action: 'create', requestId, lines, address: ADDRESS });
+    const create = (requestId: string, lines: OrderLineRequest[]) => ({ action: 'create' as const, requestId, lines, address: ADDRESS });
     const placed = await call(cloud, 'orders', create('cn-placed', [line]), 'oCN');
     expect(placed.ok).toBe(true);
-    const orderId = placed.data.order._id as string;
+    const orderId = dataOf(placed).order._id as string;
     await call(cloud, 'orders', { action: 'cancel', orderId }, 'oCN');
 
     const shopper = { openid: 'oCN', source: 'wx_client' };

@@ -8,7 +8,7 @@ import { parsePayNotification } from '../../server/payments';
 import { platformEvent, resolveCaller } from '../../server/handler';
 import { candidateCode, canonicalTarget } from '../../server/scenes';
 import { arrayOf, id, int, obj, optional, parse, str } from '../../server/validate';
-import { ADDRESS } from './support';
+import { ADDRESS } from '../support';
 
 describe('validate', () => {
   const schema = obj({ name: str({ max: 5 }), n: optional(int(1, 3)), tags: optional(arrayOf(id(), 0, 2)) });
