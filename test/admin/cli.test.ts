@@ -250,11 +250,14 @@ describe('export', () => {
   });
 
   test('the exported CSV imports back unchanged (--upsert): every product reads the same afterwards', async () => {
-    const csvFile = join(dir, 'products.csv');
+    expect((await runCli(['seed', '--if-empty', '--no-images', ...at()])).code).toBe(0);
+    const csvFile = join(dir, 'round-trip.csv');
+    expect((await runCli(['export', 'products', '--format', 'csv', '--out', csvFile, ...at()])).code).toBe(0);
     const dry = await runCli(['import', csvFile, '--upsert', '--dry-run', ...at()]);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toMatch(/dry run: \d+ products are valid/);
     const before = await allProducts();
+    expect(before.length).toBeGreaterThan(10);
     const r = await runCli(['import', csvFile, '--upsert', ...at()]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`(0 new, ${before.length} replaced)`);
