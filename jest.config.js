@@ -25,14 +25,15 @@ module.exports = {
     '!**/*.d.ts',
   ],
   coverageReporters: ['text-summary', 'text'],
-  // Floors a little below the measured figures (see each line): a drop means tests were lost.
+  // Floors a little below what the suite measured (partial runs: domain 98, server 52, emulator 72,
+  // simulator 90, console 55, admin 66 % of lines): a drop means tests were lost.
   coverageThreshold: {
     // The domain core is the shared rulebook of money, stock and orders: keep it well covered.
     './miniprogram/domain/': { lines: 90 },
-    './server/': { lines: 0 },
-    './emulator/': { lines: 0 },
-    './simulator/': { lines: 0 },
-    './console/': { lines: 0 },
-    './admin/': { lines: 0 },
+    './server/': { lines: 45 },
+    './emulator/': { lines: 62 },
+    './simulator/': { lines: 50 },
+    './console/': { lines: 45 },
+    './admin/': { lines: 55 },
   },
 };
