@@ -7,7 +7,8 @@
  *   _id, title, description, categoryId, images (separated by `|`), status (on_shelf | off_shelf,
  *   default on_shelf), sales, skuId (default `<_id>-s<n>`), spec:<name> (one column per spec dimension,
  *   e.g. `spec:颜色`, `spec:尺码`), price and originalPrice in yuan ("59.00", parsed exactly to fen),
- *   stock.
+ *   stock, specOrder (optional: the product's dimension names in their order, separated by `|`, when it
+ *   differs from the columns' order; export writes it so a file imports back unchanged).
  * JSON: an array of product documents (prices in fen, as stored). JSON Lines: one document per line
  * (dates may be `{"$date": ...}`, as the cloud console exports them).
  */
@@ -148,6 +149,7 @@ function parseCsvProducts(text: string): { records: ParsedRecord[]; problems: Ro
   const specColumns = header.filter((h) => h.startsWith('spec:'));
   const byId = new Map<string, ParsedRecord>();
   const records: ParsedRecord[] = [];
+  const specOrders = new Map<string, { line: number; names: string[] }>();
   for (const { record, info } of rows) {
     const line = info.lines;
     const id = (record._id ?? '').trim();
@@ -158,6 +160,8 @@ function parseCsvProducts(text: string): { records: ParsedRecord[]; problems: Ro
     let rec = byId.get(id);
     if (!rec) {
       const doc: Record<string, unknown> = { _id: id };
+      const order = (record.specOrder ?? '').trim();
+      if (order) specOrders.set(id, { line, names: order.split('|').map((n) => n.trim()) });
       for (const col of CSV_PRODUCT_COLUMNS) {
         const cell = record[col]?.trim();
         if (cell === undefined || cell === '') continue;
@@ -198,6 +202,17 @@ function parseCsvProducts(text: string): { records: ParsedRecord[]; problems: Ro
     doc.specs = doc.specs.filter((_, d) => used[d]);
     for (const sku of doc.skus) sku.specValues = sku.specValues.filter((_, d) => used[d]);
     rec.specColumns = specColumns.filter((_, d) => used[d]);
+    const order = specOrders.get(String(rec.doc._id));
+    if (!order) continue;
+    const names = doc.specs.map((dim) => dim.name);
+    if (order.names.length !== names.length || !order.names.every((n) => names.includes(n))) {
+      problems.push({ line: order.line, field: 'specOrder', problem: `must name the product's spec columns (${names.join('|')}) once each`, productId: String(rec.doc._id) });
+      continue;
+    }
+    const from = order.names.map((n) => names.indexOf(n));
+    doc.specs = from.map((d) => doc.specs[d]);
+    for (const sku of doc.skus) sku.specValues = from.map((d) => sku.specValues[d]);
+    rec.specColumns = from.map((d) => (rec.specColumns as string[])[d]);
   }
   return { records, problems };
 }
@@ -294,6 +309,8 @@ export interface WriteOptions {
   concurrency?: number;
   /** Test hook: fail the write after this many products were sent, to exercise the rollback. */
   failAfter?: number;
+  /** Test hook: where the failing batch fails: before it writes (default) or between removing the documents it replaces and adding the new ones. */
+  failAt?: 'batch-start' | 'after-remove';
 }
 
 export class ImportFailed extends Error {
@@ -343,9 +360,12 @@ export async function writeProducts(cloud: Cloud, products: Product[], existing:
     await pool(chunk(products, options.batchSize ?? 250), options.concurrency ?? 4, async (batch) => {
       sent += batch.length;
       touched.push(...batch.map((p) => p._id));
-      if (options.failAfter !== undefined && sent > options.failAfter) throw new Error(`simulated write failure after ${options.failAfter} products`);
+      const failing = options.failAfter !== undefined && sent > options.failAfter;
+      const fail = () => new Error(`simulated write failure (${options.failAt ?? 'batch-start'}) after ${options.failAfter} products`);
+      if (failing && options.failAt !== 'after-remove') throw fail();
       const old = batch.filter((p) => originals.has(p._id)).map((p) => p._id);
       if (old.length > 0) throwIfCode(await coll().where({ _id: _.in(old) }).remove());
+      if (failing) throw fail();
       throwIfCode(await coll().add(batch));
       done += batch.length;
       options.onProgress?.(done, total);
@@ -371,7 +391,7 @@ export async function writeProducts(cloud: Cloud, products: Product[], existing:
 
 /* ------------------------------------------------------------------ export */
 
-export const PRODUCT_CSV_COLUMNS = ['_id', 'title', 'description', 'categoryId', 'images', 'status', 'sales', 'skuId', 'price', 'originalPrice', 'stock'];
+export const PRODUCT_CSV_COLUMNS = ['_id', 'title', 'description', 'categoryId', 'images', 'status', 'sales', 'skuId', 'price', 'originalPrice', 'stock', 'specOrder'];
 
 /** Products as CSV, one row per SKU (the import layout). Broken documents are exported as far as they can be read. */
 export function productsToCsv(docs: Record<string, unknown>[]): string {
@@ -385,6 +405,9 @@ export function productsToCsv(docs: Record<string, unknown>[]): string {
   for (const d of docs) {
     const specs = (Array.isArray(d.specs) ? d.specs : []).filter(isRecord);
     const skus = (Array.isArray(d.skus) && d.skus.length > 0 ? d.skus : [{}]).map((s) => (isRecord(s) ? s : {}));
+    const names = specs.map((s) => s.name).filter((n): n is string => typeof n === 'string');
+    // Only when the columns' order would reorder this product's dimensions.
+    const specOrder = names.join('|') === dims.filter((n) => names.includes(n)).join('|') ? '' : names.join('|');
     skus.forEach((sku) => {
       const specValues = Array.isArray(sku.specValues) ? sku.specValues : [];
       const spec = dims.map((name) => {
@@ -404,6 +427,7 @@ export function productsToCsv(docs: Record<string, unknown>[]): string {
         yuan(sku.price),
         yuan(sku.originalPrice),
         cell(sku.stock),
+        specOrder,
       ]);
     });
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { MAX_LINES } from '../../miniprogram/domain/cart';
 import { normalizeProduct, type NormalizeResult } from '../../miniprogram/domain/normalize';
-import { cartTotal, priceOrder, SHIPPING, shippingFee } from '../../miniprogram/domain/pricing';
+import { cartTotal, priceOrder, quoteOrder, SHIPPING, shippingFee } from '../../miniprogram/domain/pricing';
 import { productDoc } from './fixtures';
 
 const catalog = new Map<string, NormalizeResult>([['p1', normalizeProduct(productDoc())]]);
@@ -55,6 +55,28 @@ describe('pricing from the current product documents', () => {
     expect(priceOrder([line, line], lookup)).toEqual({ ok: false, reason: 'DUPLICATE_LINE' });
     const many = Array.from({ length: MAX_LINES + 1 }, (_, i) => ({ ...line, skuId: `s${i}` }));
     expect(priceOrder(many, lookup)).toEqual({ ok: false, reason: 'TOO_MANY_LINES' });
+  });
+
+  test('quote: totals over the lines that can be bought (a changed price at the current one), the others carry their problems', () => {
+    const quoted = quoteOrder(
+      [
+        { productId: 'p1', skuId: 'p1-red-M', qty: 1, expectedPrice: 100 }, // price changed: billed at 129.00
+        { productId: 'p1', skuId: 'p1-red-L', qty: 1 }, // sold out: left out
+        { productId: 'p1', skuId: 'p1-blue-M', qty: 3 }, // only 2 left: left out
+        { productId: 'gone', skuId: 's', qty: 1 }, // deleted: left out
+      ],
+      lookup,
+    );
+    expect(quoted.ok).toBe(true);
+    if (!quoted.ok) return;
+    expect(quoted.lines.map((l) => l.problems.map((p) => p.code))).toEqual([['PRICE_CHANGED'], ['SOLD_OUT'], ['INSUFFICIENT_STOCK'], ['NOT_FOUND']]);
+    expect({ itemsTotal: quoted.itemsTotal, shippingFee: quoted.shippingFee, total: quoted.total }).toEqual({ itemsTotal: 12900, shippingFee: 0, total: 12900 });
+    // The same lines, all buyable, total exactly as the order would.
+    const buyable = [{ productId: 'p1', skuId: 'p1-red-M', qty: 2 }];
+    const order = priceOrder(buyable, lookup);
+    const quote = quoteOrder(buyable, lookup);
+    expect(order.ok && quote.ok && [quote.itemsTotal, quote.shippingFee, quote.total]).toEqual(order.ok && [order.itemsTotal, order.shippingFee, order.total]);
+    expect(quoteOrder([buyable[0], buyable[0]], lookup)).toEqual({ ok: false, reason: 'DUPLICATE_LINE' });
   });
 
   test('shipping rule', () => {
