@@ -55,7 +55,8 @@ export class AppRuntime {
       tabPages: project.tabPages,
       createPage: (route, query) => {
         try {
-          return new PageInstance(route, query, this.registry.loadPage(route));
+          const tabBar = project.appJson.tabBar?.custom && project.tabPages.includes(route) ? this.registry.loadTabBar() : undefined;
+          return new PageInstance(route, query, this.registry.loadPage(route), tabBar, (err) => this.reportError(err));
         } catch (err) {
           // a page whose script throws while loading: surface it like DevTools' console does
           reportException(err);
