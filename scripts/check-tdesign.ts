@@ -170,6 +170,7 @@ async function main(): Promise<void> {
       takeExceptions();
       if (tabs.includes(route)) await mp.callWxMethod('switchTab', { url: `/${route}` });
       else await mp.callWxMethod('reLaunch', { url });
+      await idle();
       const cur = await mp.currentPage();
       row.loaded = cur?.path === route;
       if (!row.loaded) row.notes.push(`current page is ${cur?.path}`);
@@ -208,6 +209,21 @@ async function main(): Promise<void> {
   process.exitCode = failed ? 1 : 0;
 }
 
+/** The starter's mock services answer after a 200 ms timer, like a network would: give the page a
+ *  moment, as a user looking at it would. */
+const idle = (ms = 800) => new Promise((r) => setTimeout(r, ms));
+
+/** Polls for an element (lists render once the mock services answered). */
+async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined>, ms = 5000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const hit = await probe();
+    if (hit) return hit;
+    if (Date.now() > deadline) throw new Error(`${what} not found`);
+    await idle(100);
+  }
+}
+
 type Shot = (name: string) => Promise<{ ok: boolean; note: string }>;
 
 async function step(steps: StepRow[], name: string, fn: () => Promise<string | void>): Promise<boolean> {
@@ -240,17 +256,15 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
   if (!(await ok('home: tap the first goods card → goods details', async () => {
     await mp.callWxMethod('reLaunch', { url: '/pages/home/home' });
     const home = await expectPage(mp, 'pages/home/home');
-    const list = await home.$('goods-list');
-    if (!list) throw new Error('goods-list not found');
-    const card = await list.$('goods-card');
-    if (!card) throw new Error('goods-card not found');
+    const list = await waitFor('goods-list', () => home.$('goods-list'));
+    const card = await waitFor('goods-card', () => list.$('goods-card'));
     await tapFirst(card, '.goods-card');
     await expectPage(mp, 'pages/goods/details/index');
   }))) return;
   await ok('details: tap 加入购物车 → specs popup opens', async () => {
     const page = await expectPage(mp, 'pages/goods/details/index');
-    const bar = await page.$('buy-bar');
-    if (!bar) throw new Error('buy-bar not found');
+    const bar = await waitFor('buy-bar', () => page.$('buy-bar'));
+    await idle();
     await tapFirst(bar, '.bar-separately');
     const popup = await page.$('specs-popup');
     if (!popup) throw new Error('specs popup not found');
@@ -300,10 +314,11 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
   });
   await ok('cart: tap 去结算 → order confirm', async () => {
     const page = await expectPage(mp, 'pages/cart/index');
-    const bar = await page.$('cart-bar');
-    if (!bar) throw new Error('cart-bar not found');
+    await idle();
+    const bar = await waitFor('cart-bar', () => page.$('cart-bar'));
     await tapFirst(bar, '.account-btn');
     await expectPage(mp, 'pages/order/order-confirm/index');
+    await idle();
     await shot('purchase-2-order-confirm');
   });
   await ok('order confirm: tap the address card → address list', async () => {
@@ -315,8 +330,7 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
   });
   await ok('address list: tap an address → back on order confirm with it', async () => {
     const page = await expectPage(mp, 'pages/user/address/list/index');
-    const item = await page.$('t-address-item');
-    if (!item) throw new Error('no address item');
+    const item = await waitFor('an address item', () => page.$('t-address-item'));
     await tapFirst(item, '.address');
     const confirm = await expectPage(mp, 'pages/order/order-confirm/index');
     const data = (await confirm.data()) as { userAddress?: { name?: string } };
@@ -328,8 +342,7 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
     const bar = await page.$('.wx-pay-cover');
     if (!bar) throw new Error('submit bar not found');
     await tapFirst(bar, '.btn');
-    await mp.evaluate(() => undefined);
-    await expectPage(mp, 'pages/order/pay-result/index');
+    await waitFor('pay result page', async () => ((await mp.currentPage())?.path === 'pages/order/pay-result/index' ? true : null));
     const s = await shot('purchase-3-pay-result');
     return s.note;
   });
@@ -349,7 +362,7 @@ async function tabSwitches(mp: MiniProgram, steps: StepRow[], list: { pagePath: 
       const items = await bar.$$('t-tab-bar-item');
       if (items.length !== list.length) throw new Error(`${items.length} tab items`);
       await tapFirst(items[i], '.t-tab-bar-item__content');
-      await expectPage(mp, tab.pagePath);
+      await idle(300);
       const now = await expectPage(mp, tab.pagePath);
       const nowBar = (await now.$('custom-tab-bar')) as unknown as { data(): Promise<{ active?: number }> } | null;
       const active = await nowBar?.data();
