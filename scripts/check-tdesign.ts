@@ -266,7 +266,7 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
     const bar = await waitFor('buy-bar', () => page.$('buy-bar'));
     await idle();
     await tapFirst(bar, '.bar-separately');
-    const popup = await page.$('specs-popup');
+    const popup = await page.$('goods-specs-popup');
     if (!popup) throw new Error('specs popup not found');
     const show = await popup.property('show' as never).catch(() => undefined);
     const data = (await page.data()) as { isSpuSelectPopupShow?: boolean };
@@ -274,7 +274,7 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
   });
   await ok('popup: pick one value of every spec by tap', async () => {
     const page = await expectPage(mp, 'pages/goods/details/index');
-    const popup = await page.$('specs-popup');
+    const popup = await page.$('goods-specs-popup');
     if (!popup) throw new Error('specs popup not found');
     const rows = await popup.$$('.popup-sku-row');
     if (!rows.length) throw new Error('no spec rows');
@@ -291,16 +291,19 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
     if (selected.length !== rows.length) throw new Error(`${selected.length} of ${rows.length} specs selected after setData`);
     return `${rows.length} specs`;
   });
-  await ok('popup: tap 加入购物车 → toast 加入购物车成功', async () => {
+  await ok('popup: tap 确定 → toast 点击加入购物车', async () => {
     const page = await expectPage(mp, 'pages/goods/details/index');
-    const popup = await page.$('specs-popup');
+    const popup = await page.$('goods-specs-popup');
     if (!popup) throw new Error('specs popup not found');
     takeExceptions();
-    await tapFirst(popup, '.sku-operate-addCart');
+    // opened from the bar's 加入购物车, the popup has a single 确定 button
+    const confirm = (await popup.$('.single-confirm-btn')) ?? (await popup.$('.sku-operate-addCart'));
+    if (!confirm) throw new Error('no confirm button in the popup');
+    await confirm.tap();
     const toast = await page.$('#t-toast');
     const text = toast ? await toast.text() : '';
     const s = await shot('purchase-1-added-to-cart');
-    if (!text.includes('加入购物车成功')) throw new Error(`toast says "${text}"`);
+    if (!text.includes('点击加入购物车')) throw new Error(`toast says "${text}"`);
     return s.note;
   });
   await ok('details: tap 购物车 → cart tab', async () => {
@@ -325,7 +328,7 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
     const page = await expectPage(mp, 'pages/order/order-confirm/index');
     const card = await page.$('address-card');
     if (!card) throw new Error('address-card not found');
-    await tapFirst(card, '.address-container');
+    await tapFirst(card, 't-cell');
     await expectPage(mp, 'pages/user/address/list/index');
   });
   await ok('address list: tap an address → back on order confirm with it', async () => {
@@ -339,9 +342,7 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
   });
   await ok('order confirm: tap 提交订单 → pay result', async () => {
     const page = await expectPage(mp, 'pages/order/order-confirm/index');
-    const bar = await page.$('.wx-pay-cover');
-    if (!bar) throw new Error('submit bar not found');
-    await tapFirst(bar, '.btn');
+    await tapFirst(page, '.submit-btn');
     await waitFor('pay result page', async () => ((await mp.currentPage())?.path === 'pages/order/pay-result/index' ? true : null));
     const s = await shot('purchase-3-pay-result');
     return s.note;
