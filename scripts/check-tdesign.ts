@@ -336,9 +336,8 @@ async function purchasePath(mp: MiniProgram, steps: StepRow[], shot: Shot, takeE
     const item = await waitFor('an address item', () => page.$('t-address-item'));
     await tapFirst(item, '.address');
     const confirm = await expectPage(mp, 'pages/order/order-confirm/index');
-    const data = (await confirm.data()) as { userAddress?: { name?: string } };
-    if (!data.userAddress?.name) throw new Error('no address chosen');
-    return data.userAddress.name;
+    const address = await waitFor('the chosen address on the order', async () => ((await confirm.data()) as { settleDetailData?: { userAddress?: { name?: string } } }).settleDetailData?.userAddress);
+    return address.name;
   });
   await ok('order confirm: tap 提交订单 → pay result', async () => {
     const page = await expectPage(mp, 'pages/order/order-confirm/index');

@@ -84,3 +84,18 @@ export function isTextNode(node: ExNode): boolean {
 export function isVirtual(node: ExNode): boolean {
   return !!node.__virtual && !(node instanceof framework().exparser.Component);
 }
+
+/** The DOM an element renders as: its own element, or for a virtualHost component (which has
+ *  none) the top-level DOM nodes of its shadow tree. */
+export function renderedDom(node: ExNode): Node[] {
+  if (node.$$) return [node.$$ as Node];
+  const out: Node[] = [];
+  const visit = (n: ExNode) => {
+    for (const c of n.childNodes ?? []) {
+      if (c.$$) out.push(c.$$ as Node);
+      else visit(c.shadowRoot ?? c);
+    }
+  };
+  visit(node.shadowRoot ?? node);
+  return out;
+}
