@@ -43,7 +43,8 @@ const LINK_QUERIES: Record<string, string> = {
   'pages/coupon/coupon-activity-goods/index': 'id=1',
   'pages/promotion/promotion-detail/index': 'promotion_id=1',
   'pages/user/name-edit/index': 'name=TDesign',
-  'pages/order/order-confirm/index': 'type=cart',
+  // the goods details page's 立即购买 link (its JSON is not URL-encoded there either)
+  'pages/order/order-confirm/index': `goodsRequestList=${JSON.stringify([{ quantity: 1, storeId: '1', spuId: '0', skuId: '135676631', goodsName: '白色短袖连衣裙', available: 1, price: 29800 }])}`,
 };
 
 interface PageRow { page: string; loaded: boolean; screenshot: boolean; notes: string[] }
@@ -191,7 +192,7 @@ async function main(): Promise<void> {
   await mp.close().catch(() => undefined);
   child.kill();
 
-  const simErrors = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => / simulator-error /.test(l)) : [];
+  const simErrors = fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter((l) => / simulator-error/.test(l)) : [];
   const pageOk = rows.filter((r) => r.loaded).length;
   const shotOk = rows.filter((r) => r.screenshot).length;
   const stepOk = steps.filter((s) => s.ok).length;
