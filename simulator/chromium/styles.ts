@@ -82,4 +82,8 @@ wx-checkbox::before, wx-radio::before { content: ""; display: inline-block; widt
 wx-radio::before { border-radius: 50%; }
 wx-checkbox[checked]::before, wx-radio[checked]::before { background: #09BB07; border-color: #09BB07; }
 wx-navigator { cursor: pointer; }
+.wx-input-placeholder { color: #808080; pointer-events: none; }
 `;
+
+/** Screenshots show the state a page settles in: no transition or animation caught mid-way. */
+export const SETTLED_CSS = `*, *::before, *::after { transition: none !important; animation-duration: 0s !important; animation-delay: 0s !important; animation-iteration-count: 1 !important; animation-fill-mode: both !important; }`;

@@ -3,7 +3,8 @@
 // behave like the base library's. Their user-visible default actions (toggle, submit, navigate)
 // live in ./actions.ts; this file only declares state.
 import { framework, type Caller } from './framework';
-import { loadImage } from './assets';
+import { loadImage, loadRemoteImage } from './assets';
+import { track } from '../runtime/settle';
 import { renderRichText } from './rich-text';
 
 type PropDef = { type: unknown; value?: unknown; observer?: string };
@@ -94,6 +95,15 @@ const OBSERVERS: Record<string, Record<string, (this: Caller, v: never) => void>
   image: {
     src(this: Caller, src: string) {
       // Fire load/error after the current render like the WebView's image decoder would.
+      if (typeof src === 'string' && /^https?:/.test(src)) {
+        const caller = this;
+        void track(loadRemoteImage(src).then((r) => {
+          if (caller.data.src !== src) return; // replaced meanwhile
+          if ('error' in r) caller.triggerEvent('error', { errMsg: r.error });
+          else caller.triggerEvent('load', { width: r.width, height: r.height });
+        }));
+        return;
+      }
       const res = loadImage(src, ownerRoute(this));
       if (!res) return;
       setImmediate(() => {
