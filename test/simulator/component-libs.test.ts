@@ -44,7 +44,7 @@ function diffRatio(a: PNG, b: PNG): number {
 }
 
 async function matchesReference(name: string): Promise<void> {
-  const shot = Buffer.from(await s.mp.screenshot(), 'base64');
+  const shot = Buffer.from((await s.mp.screenshot()) as string, 'base64');
   const file = path.join(REFERENCE, `${name}.png`);
   if (process.env.UPDATE_REFERENCE) {
     fs.mkdirSync(REFERENCE, { recursive: true });
