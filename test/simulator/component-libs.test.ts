@@ -12,7 +12,7 @@
 import fs from 'fs';
 import path from 'path';
 import { PNG } from 'pngjs';
-import { current, startFixture, type Started } from './helpers';
+import { current, custom, startFixture, type Started } from './helpers';
 import { buildComponentLibsFixture, COMPONENT_LIBS } from './component-libs';
 
 declare const __headless__: any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -102,17 +102,16 @@ test('the custom tab bar switches tabs by tap and follows the current tab', asyn
   await (await items[1].$('.t-tab-bar-item__content'))!.tap();
   const feed = await current(s.mp);
   expect(feed.path).toBe('pages/feed/index');
-  expect(await (await feed.$('custom-tab-bar'))!.data('active')).toBe(1);
+  expect(await custom(await feed.$('custom-tab-bar')).data('active')).toBe(1);
   await matchesReference('feed');
 });
 
 test('pull-down-refresh refreshes; the Vant popup opens by tap', async () => {
   const feed = await current(s.mp);
-  const refresh = await feed.$('t-pull-down-refresh');
-  expect(refresh).not.toBeNull();
-  await refresh!.callMethod('onTouchStart', { touches: [{ pageX: 0, pageY: 0 }] });
-  await refresh!.callMethod('onTouchMove', { touches: [{ pageX: 0, pageY: 200 }] });
-  await refresh!.callMethod('onTouchEnd', { changedTouches: [{ pageX: 0, pageY: 200 }] });
+  const refresh = custom(await feed.$('t-pull-down-refresh'));
+  await refresh.callMethod('onTouchStart', { touches: [{ pageX: 0, pageY: 0 }] });
+  await refresh.callMethod('onTouchMove', { touches: [{ pageX: 0, pageY: 200 }] });
+  await refresh.callMethod('onTouchEnd', { changedTouches: [{ pageX: 0, pageY: 200 }] });
   await s.mp.evaluate(() => __headless__.advanceTime(50));
   expect(await feed.data('rounds')).toBe(1);
   expect(await feed.data('refreshing')).toBe(false);
