@@ -108,10 +108,13 @@ test('the custom tab bar switches tabs by tap and follows the current tab', asyn
 
 test('pull-down-refresh refreshes; the Vant popup opens by tap', async () => {
   const feed = await current(s.mp);
+  // the user's pull: touches on the component's scroll-view, 200 px down
   const refresh = custom(await feed.$('t-pull-down-refresh'));
-  await refresh.callMethod('onTouchStart', { touches: [{ pageX: 0, pageY: 0 }] });
-  await refresh.callMethod('onTouchMove', { touches: [{ pageX: 0, pageY: 200 }] });
-  await refresh.callMethod('onTouchEnd', { changedTouches: [{ pageX: 0, pageY: 200 }] });
+  const track = await refresh.$('scroll-view');
+  const at = (pageY: number) => [{ identifier: 0, pageX: 100, pageY, clientX: 100, clientY: pageY }];
+  await track!.touchstart({ touches: at(100), changeTouches: at(100) });
+  await track!.touchmove({ touches: at(300), changeTouches: at(300) });
+  await track!.touchend({ touches: [], changeTouches: at(300) });
   await s.mp.evaluate(() => __headless__.advanceTime(50));
   expect(await feed.data('rounds')).toBe(1);
   expect(await feed.data('refreshing')).toBe(false);
