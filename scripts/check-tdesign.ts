@@ -44,7 +44,7 @@ const LINK_QUERIES: Record<string, string> = {
   'pages/promotion/promotion-detail/index': 'promotion_id=1',
   'pages/user/name-edit/index': 'name=TDesign',
   // the goods details page's 立即购买 link (its JSON is not URL-encoded there either)
-  'pages/order/order-confirm/index': `goodsRequestList=${JSON.stringify([{ quantity: 1, storeId: '1', spuId: '0', skuId: '135676631', goodsName: '白色短袖连衣裙', available: 1, price: 29800 }])}`,
+  'pages/order/order-confirm/index': `goodsRequestList=${JSON.stringify([{ quantity: 1, storeId: '1', spuId: '0', skuId: '135676631', goodsName: '白色短袖连衣裙荷叶边裙摆宽松韩版休闲纯白清爽优雅连衣裙', available: 1, price: '29800', specInfo: [{ specTitle: '颜色', specValue: '米色荷叶边' }, { specTitle: '尺码', specValue: 'S' }], primaryImage: 'https://tdesign.gtimg.com/miniprogram/template/retail/goods/nz-09a.png', thumb: 'https://tdesign.gtimg.com/miniprogram/template/retail/goods/nz-09a.png', title: '白色短袖连衣裙荷叶边裙摆宽松韩版休闲纯白清爽优雅连衣裙' }])}`,
 };
 
 interface PageRow { page: string; loaded: boolean; screenshot: boolean; notes: string[] }

@@ -112,6 +112,16 @@ const OBSERVERS: Record<string, Record<string, (this: Caller, v: never) => void>
       });
     },
   },
+  text: {
+    decode(this: Caller, on: boolean) {
+      const dom = (this as Record<string, unknown>).$$ as (HTMLElement & { __decoding?: MutationObserver }) | undefined;
+      if (!on || !dom || dom.__decoding) return;
+      decodeEntities(dom);
+      // text re-rendered later (setData) is decoded too
+      dom.__decoding = new window.MutationObserver(() => decodeEntities(dom));
+      dom.__decoding.observe(dom, { subtree: true, childList: true, characterData: true });
+    },
+  },
   'rich-text': {
     nodes(this: Caller, nodes: unknown) {
       const dom = (this as Record<string, unknown>).$$ as HTMLElement | undefined;
@@ -119,6 +129,18 @@ const OBSERVERS: Record<string, Record<string, (this: Caller, v: never) => void>
     },
   },
 };
+
+/** `<text decode>`: the entities the base library decodes (and only those). */
+const ENTITIES: Record<string, string> = { '&nbsp;': '\u00a0', '&lt;': '<', '&gt;': '>', '&amp;': '&', '&apos;': "'", '&ensp;': '\u2002', '&emsp;': '\u2003' };
+function decodeEntities(root: Node): void {
+  const walker = root.ownerDocument!.createTreeWalker(root, 4 /* SHOW_TEXT */);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const v = n.nodeValue ?? '';
+    if (!v.includes('&')) continue;
+    const decoded = v.replace(/&(nbsp|lt|gt|amp|apos|ensp|emsp);/g, (m) => ENTITIES[m]);
+    if (decoded !== v) n.nodeValue = decoded;
+  }
+}
 
 export const BUILTIN_NAMES = Object.keys(BUILTINS);
 

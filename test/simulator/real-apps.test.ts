@@ -1,7 +1,8 @@
 // What real-world mini programs need from the simulator: the honest API surface (canIUse from the
 // generated table, stubs, SDKVersion = libVersion, privacy declarations), a custom tab bar with
 // getTabBar(), virtualHost components as elements, child properties left alone by unrelated parent
-// updates, page hook exceptions that are reported but not fatal, and no Node globals in AppService.
+// updates, page hook exceptions that are reported but not fatal, no Node globals in AppService, and
+// `<text decode>`.
 import fs from 'fs';
 import path from 'path';
 import { copyFixture, current, openPage, startFixture, type Started } from './helpers';
@@ -48,7 +49,7 @@ function project(opts: { privacy: boolean }): string {
       data: { label: 'size', picked: { a: 1 }, other: 0 },
       onShow() { this.setData({ nodeProcess: typeof process }); throw new Error('boom in onShow'); },
     });`,
-    'miniprogram/pages/boom/boom.wxml': `<vh label="{{label}}" picked="{{picked}}" />`,
+    'miniprogram/pages/boom/boom.wxml': `<vh label="{{label}}" picked="{{picked}}" /><text decode class="dec">No.&nbsp;{{other}}&lt;b&gt;</text><text class="raw">a&nbsp;b</text>`,
   });
   return dir;
 }
@@ -117,6 +118,8 @@ describe('with the declarations a real app makes', () => {
     await page.setData({ label: 'color' });
     expect(((await (vh as unknown as { data(): Promise<{ applied: number }> }).data())).applied).toBe(applied + 1);
     expect(await vh!.text()).toBe('color L');
+    expect(await (await page.$('.dec'))!.text()).toBe('No.\u00a01<b>');
+    expect(await (await page.$('.raw'))!.text()).toBe('a&nbsp;b');
   });
 });
 
