@@ -44,12 +44,16 @@ function project(opts: { privacy: boolean }): string {
       methods: { choose() { this.setData({ choice: 'L' }); } },
     });`,
     'miniprogram/components/vh/vh.wxml': `<view class="vh-inner" bindtap="choose">{{label}} {{choice}}</view>`,
-    'miniprogram/pages/boom/boom.json': '{"usingComponents": {"vh": "/components/vh/vh"}}',
+    'miniprogram/pages/boom/boom.json': '{"usingComponents": {"vh": "/components/vh/vh", "tag": "parts/tag"}}',
+    'miniprogram/pages/boom/parts/tag.json': '{"component": true}',
+    'miniprogram/pages/boom/parts/tag.js': 'Component({});',
+    'miniprogram/pages/boom/parts/tag.wxml': '<view class="tag">bare path</view>',
     'miniprogram/pages/boom/boom.js': `Page({
       data: { label: 'size', picked: { a: 1 }, other: 0 },
+      onLoad() { wx.pageScrollTo({ scrollTop: 120, duration: 0, success: () => this.setData({ scrolled: true }) }); },
       onShow() { this.setData({ nodeProcess: typeof process }); throw new Error('boom in onShow'); },
     });`,
-    'miniprogram/pages/boom/boom.wxml': `<vh label="{{label}}" picked="{{picked}}" /><text decode class="dec">No.&nbsp;{{other}}&lt;b&gt;</text><text class="raw">a&nbsp;b</text>`,
+    'miniprogram/pages/boom/boom.wxml': `<tag /><vh label="{{label}}" picked="{{picked}}" /><text decode class="dec">No.&nbsp;{{other}}&lt;b&gt;</text><text class="raw">a&nbsp;b</text>`,
   });
   return dir;
 }
@@ -106,6 +110,8 @@ describe('with the declarations a real app makes', () => {
     expect(errors.map((e) => e.message)).toContain('boom in onShow');
     expect(errors.find((e) => e.message === 'boom in onShow')?.source).toBeUndefined(); // the app's, not ours
     expect(await page.data('nodeProcess')).toBe('undefined');
+    expect(await page.data('scrolled')).toBe(true); // pageScrollTo while the page is being opened
+    expect(await (await page.$('tag'))!.text()).toBe('bare path'); // "parts/tag": relative to the page
 
     const vh = await page.$('vh');
     expect(vh).not.toBeNull();
