@@ -7,6 +7,7 @@ import fs from 'fs';
 import path from 'path';
 import { copyFixture, current, openPage, startFixture, type Started } from './helpers';
 import { renderApiTable } from '../../simulator/wx/api-table';
+import { exceptionKind, setAppRoot } from '../../simulator/runtime/events';
 
 declare const wx: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 declare function getCurrentPages(): any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -50,10 +51,11 @@ function project(opts: { privacy: boolean }): string {
     'miniprogram/pages/boom/parts/tag.wxml': '<view class="tag">bare path</view>',
     'miniprogram/pages/boom/boom.js': `Page({
       data: { label: 'size', picked: { a: 1 }, other: 0 },
+      onImgError(e) { this.setData({ imgError: e.detail.errMsg }); },
       onLoad() { wx.pageScrollTo({ scrollTop: 120, duration: 0, success: () => this.setData({ scrolled: true }) }); },
       onShow() { this.setData({ nodeProcess: typeof process }); throw new Error('boom in onShow'); },
     });`,
-    'miniprogram/pages/boom/boom.wxml': `<tag /><vh label="{{label}}" picked="{{picked}}" /><text decode class="dec">No.&nbsp;{{other}}&lt;b&gt;</text><text class="raw">a&nbsp;b</text>`,
+    'miniprogram/pages/boom/boom.wxml': `<tag /><vh label="{{label}}" picked="{{picked}}" /><text decode class="dec">No.&nbsp;{{other}}&lt;b&gt;</text><text class="raw">a&nbsp;b</text><image src="" /><input placeholder="搜索商品" /><image class="remote" src="https://picture.invalid/a.png" binderror="onImgError" />`,
   });
   return dir;
 }
@@ -126,6 +128,10 @@ describe('with the declarations a real app makes', () => {
     expect(await vh!.text()).toBe('color L');
     expect(await (await page.$('.dec'))!.text()).toBe('No.\u00a01<b>');
     expect(await (await page.$('.raw'))!.text()).toBe('a&nbsp;b');
+    // a network picture that cannot load fires `error`; an empty src and a placeholder screenshot fine
+    expect(await page.data('imgError')).toMatch(/^GET https:\/\/picture\.invalid\/a\.png net::ERR_/);
+    const shot = await s.mp.screenshot();
+    expect(typeof shot === 'string' && shot.length > 1000).toBe(true);
   });
 });
 
@@ -143,4 +149,14 @@ test('an undeclared private-info API fails as in production', async () => {
 test('the wx API table in simulator/README.md is generated from the code and up to date', () => {
   const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'simulator', 'README.md'), 'utf8');
   expect(readme).toContain(renderApiTable());
+});
+
+test('exceptions are told apart by who threw: the app (its code and miniprogram_npm) or the simulator', () => {
+  setAppRoot('/p');
+  const at = (...frames: string[]) => Object.assign(new Error('x'), { stack: ['Error: x', ...frames.map((f) => `    at fn (${f}:1:2)`)].join('\n') });
+  expect(exceptionKind(at('/p/pages/a.js', '/repo/simulator/runtime/page.ts'))).toBe('app');
+  expect(exceptionKind(at('/p/miniprogram_npm/tdesign-miniprogram/tabs/tabs.js'))).toBe('app');
+  expect(exceptionKind(at('/repo/node_modules/miniprogram-exparser/exparser.min.js', '/p/pages/a.js'))).toBe('simulator');
+  expect(exceptionKind(at('/repo/simulator/render/selector.ts'))).toBe('simulator');
+  setAppRoot('');
 });
