@@ -10,6 +10,7 @@ import { parseQuery } from './runtime/url';
 import { settle, track } from './runtime/settle';
 import { setAssetRoot } from './render/assets';
 import { installDom } from './env/dom';
+import { setAppRoot } from './runtime/events';
 
 export interface SimulatorOptions {
   projectPath: string;
@@ -45,6 +46,7 @@ export class Simulator {
     installDom();
     this.project = readProject(options.projectPath);
     setAssetRoot(this.project.root);
+    setAppRoot(this.project.root);
     this.gwx = compileWxml(this.project.root, this.project.appJson.usingComponents ?? {});
     this.state = new SimState({ openid: options.openid, cloudUrl: options.cloudUrl, autoModal: options.autoModal });
   }

@@ -28,6 +28,7 @@ export interface AppJson {
   window?: Record<string, unknown>;
   tabBar?: { list: TabBarItem[]; custom?: boolean } & Record<string, unknown>;
   usingComponents?: Record<string, string>;
+  requiredPrivateInfos?: string[];
   subpackages?: { root: string; pages: string[] }[];
   subPackages?: { root: string; pages: string[] }[];
 }

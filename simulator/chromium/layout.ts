@@ -10,6 +10,7 @@ import { SCREEN } from '../wx/system';
 import { setLayoutProvider } from '../wx/query';
 import { launchChromium } from './browser';
 import { buildMirror, mirrorDocument, sid } from './mirror';
+import { SETTLED_CSS } from './styles';
 
 export class ChromiumLayout implements LayoutService {
   private shown: { page: PageInstance; version: number } | undefined;
@@ -39,7 +40,7 @@ export class ChromiumLayout implements LayoutService {
     if (this.shown && this.shown.page === page && this.shown.version === this.version) return;
     const mirror = buildMirror(this.sim, page);
     this.version++; // stamping data-sid attributes is itself a mutation
-    await this.tab.setContent(mirrorDocument({ ...mirror, styles: [] }));
+    await this.tab.setContent(mirrorDocument({ ...mirror, styles: [] }, `<style>${SETTLED_CSS}</style>`));
     for (const script of mirror.styles) await this.tab.addScriptTag({ content: script });
     this.shown = { page, version: this.version };
   }

@@ -60,7 +60,18 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
         field.setAttribute('style', 'width:100%;height:100%;border:0;font:inherit;background:transparent;outline:none');
         el.textContent = '';
         el.appendChild(field);
-      } else if (!el.textContent) el.textContent = String(d.value || d.placeholder || '');
+      } else if (!el.textContent) {
+        if (d.value !== undefined && d.value !== null && String(d.value) !== '') el.textContent = String(d.value);
+        else if (d.placeholder) {
+          // the placeholder is drawn in the placeholder style (grey unless placeholder-style /
+          // placeholder-class say otherwise), never as if it were typed text
+          const ph = el.ownerDocument.createElement('span');
+          ph.className = ['wx-input-placeholder', String(d.placeholderClass ?? '')].join(' ').trim();
+          ph.setAttribute('style', String(d.placeholderStyle ?? ''));
+          ph.textContent = String(d.placeholder);
+          el.appendChild(ph);
+        }
+      }
     }
     if (name === 'image' && typeof d.src === 'string') {
       const file = assetFile(d.src);

@@ -8,13 +8,37 @@ import { compilerBinary } from '../build/wxml';
 
 const wcscCache = new Map<string, { mtime: number; js: string }>();
 
+const IMPORT = /@import\s+(?:url\(\s*)?(['"])([^'"]+)\1/g;
+
+/**
+ * `file` and every WXSS file it @imports, transitively, root-relative: wcsc inlines imports but
+ * only finds those it is given on its command line (DevTools passes the whole project).
+ */
+export function importClosure(root: string, file: string): string[] {
+  const out: string[] = [];
+  const visit = (rel: string) => {
+    if (out.includes(rel)) return;
+    const abs = path.join(root, rel);
+    if (!fs.existsSync(abs)) return;
+    out.push(rel);
+    for (const m of fs.readFileSync(abs, 'utf8').matchAll(IMPORT)) {
+      const spec = m[2].endsWith('.wxss') ? m[2] : `${m[2]}.wxss`;
+      const target = spec.startsWith('/') ? spec.slice(1) : path.posix.normalize(path.posix.join(path.posix.dirname(rel), spec));
+      visit(target);
+    }
+  };
+  visit(file);
+  return out;
+}
+
 function wcsc(root: string, file: string): string | undefined {
   const abs = path.join(root, file);
   if (!fs.existsSync(abs)) return undefined;
-  const mtime = fs.statSync(abs).mtimeMs;
+  const files = importClosure(root, file);
+  const mtime = Math.max(...files.map((f) => fs.statSync(path.join(root, f)).mtimeMs));
   const hit = wcscCache.get(abs);
   if (hit && hit.mtime === mtime) return hit.js;
-  const res = spawnSync(compilerBinary('wcsc'), ['-js', file], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
+  const res = spawnSync(compilerBinary('wcsc'), ['-js', ...files], { cwd: root, maxBuffer: 16 * 1024 * 1024 });
   if (res.status !== 0) throw new Error(`wcsc failed for ${file}: ${res.stderr.toString()}`);
   // The 2019 wcsc build leaves a literal "%s" line (its common-stylesheet slot) in -js output.
   const js = res.stdout.toString().replace(/^%s$/m, '');
@@ -58,4 +82,8 @@ wx-checkbox::before, wx-radio::before { content: ""; display: inline-block; widt
 wx-radio::before { border-radius: 50%; }
 wx-checkbox[checked]::before, wx-radio[checked]::before { background: #09BB07; border-color: #09BB07; }
 wx-navigator { cursor: pointer; }
+.wx-input-placeholder { color: #808080; pointer-events: none; }
 `;
+
+/** Screenshots show the state a page settles in: no transition or animation caught mid-way. */
+export const SETTLED_CSS = `*, *::before, *::after { transition: none !important; animation-duration: 0s !important; animation-delay: 0s !important; animation-iteration-count: 1 !important; animation-fill-mode: both !important; }`;

@@ -1,7 +1,7 @@
 // Element.* domain: queries inside an element, text/attributes/properties/styles/WXML, taps and
 // touches with real exparser dispatch plus built-in default actions, component data and methods.
 import { settle } from '../runtime/settle';
-import { methodCaller, type ExNode } from '../render/framework';
+import { methodCaller, renderedDom, type ExNode } from '../render/framework';
 import { builtinName } from '../render/builtins';
 import { querySelectorAll, attributeOf } from '../render/selector';
 import { dispatch, type TouchPoint } from '../render/events';
@@ -77,10 +77,10 @@ export const elementHandlers: Record<string, Handler> = {
     const { page, node } = target(p, ctx);
     const names = (p.names as string[]) ?? [];
     const local: Record<string, () => unknown> = {
-      innerText: () => innerText(node.$$),
-      textContent: () => node.$$.textContent,
+      innerText: () => innerText(renderedDom(node)),
+      textContent: () => renderedDom(node).map((n) => n.textContent ?? '').join(''),
       value: () => methodCaller(node).data.value,
-      tagName: () => node.$$.tagName,
+      tagName: () => node.$$?.tagName ?? String(node._vt?.tagName ?? '').toUpperCase(),
     };
     if (names.every((n) => n in local)) return { properties: names.map((n) => local[n]()) };
     const layout = await ctx.layout();

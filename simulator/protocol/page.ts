@@ -1,6 +1,7 @@
 // Page.* domain: selectors, page data, page methods, window properties.
 import { settle } from '../runtime/settle';
-import { querySelectorAll } from '../render/selector';
+import { querySelectorAll, matchesSelf } from '../render/selector';
+import type { PageInstance } from '../runtime/page';
 import { xpathAll } from '../render/xpath';
 import { describe } from './elements';
 import { safeGet } from './path';
@@ -22,16 +23,23 @@ function select(scope: unknown, selector: unknown) {
   }
 }
 
+/** The page's tree, then its custom tab bar (drawn over the page, selectable as `custom-tab-bar`). */
+function selectInPage(page: PageInstance, selector: unknown) {
+  const hits = select(page.node.shadowRoot, selector);
+  if (page.tabBar && matchesSelf(page.tabBar, String(selector))) hits.push(page.tabBar);
+  return hits;
+}
+
 export const pageHandlers: Record<string, Handler> = {
   'Page.getElement': (p, ctx) => {
     const page = findPage(ctx, p.pageId);
-    const hit = select(page.node.shadowRoot, p.selector)[0];
+    const hit = selectInPage(page, p.selector)[0];
     if (!hit) throw new ProtocolError(`element not found: ${String(p.selector)}`);
     return describe(hit);
   },
   'Page.getElements': (p, ctx) => {
     const page = findPage(ctx, p.pageId);
-    return { elements: select(page.node.shadowRoot, p.selector).map(describe) };
+    return { elements: selectInPage(page, p.selector).map(describe) };
   },
   'Page.getData': (p, ctx) => {
     const page = findPage(ctx, p.pageId);

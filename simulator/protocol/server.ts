@@ -2,7 +2,8 @@
 // events {method, params} without id. Requests are handled concurrently on purpose: a call that
 // waits for a native dialog (showModal) must not block the Tool.native call that answers it.
 import { WebSocketServer, WebSocket } from 'ws';
-import { simEvents, log } from '../runtime/events';
+import { simEvents, log, exceptionKind } from '../runtime/events';
+import { WxFail } from '../wx/convention';
 import type { Simulator } from '../simulator';
 import { toolHandlers } from './tool';
 import { appHandlers } from './app';
@@ -98,7 +99,10 @@ export async function startProtocolServer(sim: Simulator, opts: ServerOptions): 
         ws.send(toWire({ id, result }));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
-        log('call', method, 'error', message, err instanceof ProtocolError ? '' : (err as Error)?.stack);
+        // A ProtocolError is an answer (DevTools' own message); anything else thrown by a handler
+        // is the simulator failing, unless it came out of the app's code.
+        const ours = !(err instanceof ProtocolError) && err instanceof Error && exceptionKind(err) === 'simulator' && !(err instanceof WxFail);
+        log('call', method, ours ? 'simulator-error' : 'error', message, err instanceof ProtocolError ? '' : (err as Error)?.stack);
         ws.send(JSON.stringify({ id, error: { message } }));
       }
     });

@@ -5,10 +5,10 @@ import { settle } from '../runtime/settle';
 import { ProtocolError, type Handler } from './context';
 import type { LaunchRequest, QrPayload } from '../simulator';
 
-export const SDK_VERSION = '3.5.8';
+import { DEFAULT_SDK_VERSION } from '../wx/system';
 
 export const toolHandlers: Record<string, Handler> = {
-  'Tool.getInfo': () => ({ SDKVersion: SDK_VERSION, version: 'headless-simulator' }),
+  'Tool.getInfo': (_p, ctx) => ({ SDKVersion: ctx.sim.project.config.libVersion ?? DEFAULT_SDK_VERSION, version: 'headless-simulator' }),
   'Tool.close': (_p, ctx) => {
     // Reply first, then exit: the client awaits this reply.
     setTimeout(() => ctx.shutdown(), 20);

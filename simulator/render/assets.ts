@@ -26,16 +26,42 @@ export function imageSize(buf: Buffer): { width: number; height: number } | unde
   return undefined;
 }
 
+export type ImageResult = { width: number; height: number } | { error: string };
+
+const remote = new Map<string, Promise<ImageResult>>();
+
+/** A network image as the WebView loads it: `load` with its intrinsic size, or `error` (no
+ *  network, HTTP error, not an image) within a few seconds. One request per URL per process. */
+export function loadRemoteImage(url: string): Promise<ImageResult> {
+  let hit = remote.get(url);
+  if (!hit) {
+    hit = (async (): Promise<ImageResult> => {
+      try {
+        const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+        if (!res.ok) return { error: `GET ${url} ${res.status}` };
+        const size = imageSize(Buffer.from(await res.arrayBuffer()));
+        return size ?? { error: `GET ${url} net::ERR_INVALID_IMAGE` };
+      } catch (err) {
+        const code = (err as { cause?: { code?: string } }).cause?.code;
+        return { error: `GET ${url} net::${code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? 'ERR_NAME_NOT_RESOLVED' : 'ERR_FAILED'}` };
+      }
+    })();
+    remote.set(url, hit);
+  }
+  return hit;
+}
+
 /** `fromRoute` is the page route the image is used in (relative src resolve against it). */
-export function loadImage(src: string, fromRoute: string): { width: number; height: number } | { error: string } | undefined {
+export function loadImage(src: string, fromRoute: string): ImageResult | undefined {
   if (!src) return undefined;
-  if (/^(https?:|cloud:|data:|wxfile:)/.test(src)) return undefined; // remote: no network in tests
+  if (/^(https?:|cloud:|data:|wxfile:)/.test(src)) return undefined; // remote: see loadRemoteImage
   const file = src.startsWith('/') ? path.join(root, src) : path.join(root, path.posix.dirname(fromRoute), src);
   if (!fs.existsSync(file)) return { error: `GET ${src} 404 (Not Found)` };
   return imageSize(fs.readFileSync(file)) ?? { width: 0, height: 0 };
 }
 
 export function assetFile(src: string): string | undefined {
+  if (!src || /^[a-z]+:/i.test(src)) return undefined;
   const file = path.join(root, src.startsWith('/') ? src : '/' + src);
-  return fs.existsSync(file) ? file : undefined;
+  return fs.existsSync(file) && fs.statSync(file).isFile() ? file : undefined;
 }

@@ -3,7 +3,8 @@
 // behave like the base library's. Their user-visible default actions (toggle, submit, navigate)
 // live in ./actions.ts; this file only declares state.
 import { framework, type Caller } from './framework';
-import { loadImage } from './assets';
+import { loadImage, loadRemoteImage } from './assets';
+import { track } from '../runtime/settle';
 import { renderRichText } from './rich-text';
 
 type PropDef = { type: unknown; value?: unknown; observer?: string };
@@ -94,12 +95,31 @@ const OBSERVERS: Record<string, Record<string, (this: Caller, v: never) => void>
   image: {
     src(this: Caller, src: string) {
       // Fire load/error after the current render like the WebView's image decoder would.
+      if (typeof src === 'string' && /^https?:/.test(src)) {
+        const caller = this;
+        void track(loadRemoteImage(src).then((r) => {
+          if (caller.data.src !== src) return; // replaced meanwhile
+          if ('error' in r) caller.triggerEvent('error', { errMsg: r.error });
+          else caller.triggerEvent('load', { width: r.width, height: r.height });
+        }));
+        return;
+      }
       const res = loadImage(src, ownerRoute(this));
       if (!res) return;
       setImmediate(() => {
         if ('error' in res) this.triggerEvent('error', { errMsg: res.error });
         else this.triggerEvent('load', { width: res.width, height: res.height });
       });
+    },
+  },
+  text: {
+    decode(this: Caller, on: boolean) {
+      const dom = (this as Record<string, unknown>).$$ as (HTMLElement & { __decoding?: MutationObserver }) | undefined;
+      if (!on || !dom || dom.__decoding) return;
+      decodeEntities(dom);
+      // text re-rendered later (setData) is decoded too
+      dom.__decoding = new window.MutationObserver(() => decodeEntities(dom));
+      dom.__decoding.observe(dom, { subtree: true, childList: true, characterData: true });
     },
   },
   'rich-text': {
@@ -109,6 +129,18 @@ const OBSERVERS: Record<string, Record<string, (this: Caller, v: never) => void>
     },
   },
 };
+
+/** `<text decode>`: the entities the base library decodes (and only those). */
+const ENTITIES: Record<string, string> = { '&nbsp;': '\u00a0', '&lt;': '<', '&gt;': '>', '&amp;': '&', '&apos;': "'", '&ensp;': '\u2002', '&emsp;': '\u2003' };
+function decodeEntities(root: Node): void {
+  const walker = root.ownerDocument!.createTreeWalker(root, 4 /* SHOW_TEXT */);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const v = n.nodeValue ?? '';
+    if (!v.includes('&')) continue;
+    const decoded = v.replace(/&(nbsp|lt|gt|amp|apos|ensp|emsp);/g, (m) => ENTITIES[m]);
+    if (decoded !== v) n.nodeValue = decoded;
+  }
+}
 
 export const BUILTIN_NAMES = Object.keys(BUILTINS);
 

@@ -62,7 +62,8 @@ export function parseSelector(selector: string): Chain[] {
 
 /** Lower-case tag without the wx- prefix; custom components use their usingComponents key. */
 export function tagOf(node: ExNode): string {
-  const tag = (node.$$?.tagName as string | undefined)?.toLowerCase() ?? String(node.is ?? '');
+  // a virtualHost component has no DOM element: its tag is the one it was written with
+  const tag = ((node.$$?.tagName ?? node._vt?.tagName) as string | undefined)?.toLowerCase() ?? String(node.is ?? '');
   return tag.startsWith('wx-') ? tag.slice(3) : tag;
 }
 
@@ -149,4 +150,9 @@ export function descendants(scope: ExNode): ExNode[] {
 export function querySelectorAll(scope: ExNode, selector: string): ExNode[] {
   const chains = parseSelector(selector);
   return descendants(scope).filter((n) => chains.some((ch) => matchChain(n, ch, ch.length - 1, scope)));
+}
+
+/** Whether `node` itself matches a one-step selector (e.g. a root that has no light-tree parent). */
+export function matchesSelf(node: ExNode, selector: string): boolean {
+  return parseSelector(selector).some((ch) => ch.length === 1 && matches(node, ch[0].compound));
 }

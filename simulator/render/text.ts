@@ -8,7 +8,7 @@ const BLOCK = new Set([
 
 const BREAK = Symbol('break');
 
-export function innerText(el: Element): string {
+export function innerText(el: Element | Node[]): string {
   const parts: (string | typeof BREAK)[] = [];
   const walk = (node: Node, inText: boolean): void => {
     if (node.nodeType === 3) {
@@ -36,7 +36,9 @@ export function innerText(el: Element): string {
     for (const c of Array.from(e.childNodes)) walk(c, inText || tag === 'wx-text');
     if (block) parts.push(BREAK);
   };
-  walk(el, el.tagName.toLowerCase() === 'wx-text');
+  if (Array.isArray(el)) {
+    for (const n of el) walk(n, false);
+  } else walk(el, el.tagName.toLowerCase() === 'wx-text');
   // Join: consecutive breaks collapse; spaces around breaks and at the ends are dropped.
   const lines: string[] = [];
   let cur = '';

@@ -55,7 +55,8 @@ export class AppRuntime {
       tabPages: project.tabPages,
       createPage: (route, query) => {
         try {
-          return new PageInstance(route, query, this.registry.loadPage(route));
+          const tabBar = project.appJson.tabBar?.custom && project.tabPages.includes(route) ? this.registry.loadTabBar() : undefined;
+          return new PageInstance(route, query, this.registry.loadPage(route), tabBar, (err) => this.reportError(err));
         } catch (err) {
           // a page whose script throws while loading: surface it like DevTools' console does
           reportException(err);
@@ -64,7 +65,7 @@ export class AppRuntime {
       },
       afterRender: () => new Promise((r) => setImmediate(r)),
     });
-    this.wx = createWx({ state, router: this.router, track, appJson: project.appJson, root: project.root, appEvents: this.appEvents });
+    this.wx = createWx({ state, router: this.router, track, appJson: project.appJson, root: project.root, appEvents: this.appEvents, libVersion: project.config.libVersion });
     this.modules = new ModuleSystem(project.root, () => this.globals);
     this.registry = new Registry(project.root, gwx, this.modules, project.appJson.usingComponents ?? {}, this.generation);
     const ctors = this.registry.constructors();
@@ -84,6 +85,10 @@ export class AppRuntime {
       console: this.console,
       ...this.timers.globals(),
       __wxConfig: { envVersion: 'develop', platform: 'devtools', pages: project.pages },
+      // AppService is no Node process: libraries that sniff for Node (`typeof process`) must take
+      // their mini-program path, as on a phone.
+      process: undefined,
+      Buffer: undefined,
       ...extraGlobals,
     };
   }

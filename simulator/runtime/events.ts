@@ -37,10 +37,29 @@ export function serializeArg(v: unknown): unknown {
   return v;
 }
 
+let appRoot = '';
+/** The mini program's root: exceptions thrown from files below it are the app's own. */
+export function setAppRoot(root: string): void {
+  appRoot = root;
+}
+
+/**
+ * Who threw: the app (its code, its npm packages) or the simulator (our runtime, exparser,
+ * j-component). Decided by the innermost stack frame with a file; a stackless throw is the app's.
+ */
+export function exceptionKind(e: Error): 'app' | 'simulator' {
+  const frame = (e.stack ?? '').split('\n').slice(1).map((l) => /\(?((?:\/|[A-Za-z]:\\)[^():]+):\d+:\d+\)?\s*$/.exec(l)?.[1]).find(Boolean);
+  if (!frame || !appRoot) return 'app';
+  return frame.startsWith(appRoot + '/') && !frame.includes('/node_modules/') ? 'app' : 'simulator';
+}
+
+/** An exception reached a boundary (page hook, handler, timer, observer): logged as
+ *  `app-exception` or `simulator-error` and sent to the automator as App.exceptionThrown. */
 export function reportException(err: unknown): void {
   const e = err instanceof Error ? err : new Error(typeof err === 'string' ? err : safeJson(err));
-  log('exception', e.stack ?? e.message);
-  simEvents.emit('exception', { message: e.message, stack: e.stack ?? e.message });
+  const kind = exceptionKind(e);
+  log(kind === 'app' ? 'app-exception' : 'simulator-error', e.stack ?? e.message);
+  simEvents.emit('exception', { message: e.message, stack: e.stack ?? e.message, ...(kind === 'simulator' ? { source: 'simulator' } : {}) });
 }
 
 export function makeConsole(): Console {

@@ -2,6 +2,7 @@
 // base-library page fields (route, options, __wxWebviewId__) on the method caller (`this`).
 import { framework, methodCaller, isComponent, type Caller, type ExNode } from '../render/framework';
 import { deepClone, type Registered } from './registry';
+import { reportException } from './events';
 
 let webviewSeq = 0;
 
@@ -11,12 +12,16 @@ export class PageInstance {
   readonly node: ExNode;
   readonly caller: Caller;
   readonly container: HTMLElement;
+  /** this tab page's own instance of the custom tab bar (app.json `tabBar.custom`) */
+  readonly tabBar: ExNode | undefined;
   alive = true;
 
   constructor(
     readonly route: string,
     readonly query: Record<string, string>,
     readonly reg: Registered,
+    tabBarReg?: Registered,
+    private readonly onError: (err: unknown) => void = () => undefined,
   ) {
     const { jComponent, exparser } = framework();
     this.root = jComponent.create(reg.id, {});
@@ -34,7 +39,16 @@ export class PageInstance {
     this.container.setAttribute('data-route', route);
     document.body.appendChild(this.container);
     this.container.appendChild(this.root.dom);
+    // The base library gives every tab page its own custom tab bar, rendered over the page's
+    // bottom edge and reachable with this.getTabBar().
+    if (tabBarReg) {
+      const bar = jComponent.create(tabBarReg.id, {});
+      this.tabBar = bar._exparserNode;
+      this.container.appendChild(bar.dom);
+    }
+    c.getTabBar = () => (this.tabBar ? methodCaller(this.tabBar) : null);
     exparser.Element.pretendAttached(this.node);
+    if (this.tabBar) exparser.Element.pretendAttached(this.tabBar);
   }
 
   /** onLoad -> onShow; the caller then settles and calls ready(). */
@@ -50,6 +64,7 @@ export class PageInstance {
       if (isComponent(node)) node.triggerLifeTime('ready', []);
     };
     visit(this.node);
+    if (this.tabBar) visit(this.tabBar);
     this.call('onReady');
   }
 
@@ -70,17 +85,27 @@ export class PageInstance {
     this.alive = false;
     this.call('onUnload');
     framework().exparser.Element.pretendDetached(this.node);
+    if (this.tabBar) framework().exparser.Element.pretendDetached(this.tabBar);
     this.container.remove();
   }
 
+  /** Calls a page hook. Like the base library, an exception in app code is reported (console,
+   *  App.onError, the automator's exceptionThrown) and the page carries on. */
   call(method: string, ...args: unknown[]): unknown {
     const fn = this.caller[method];
-    if (typeof fn === 'function') return (fn as (...a: unknown[]) => unknown).apply(this.caller, args);
-    return undefined;
+    if (typeof fn !== 'function') return undefined;
+    try {
+      return (fn as (...a: unknown[]) => unknown).apply(this.caller, args);
+    } catch (err) {
+      reportException(err);
+      this.onError(err);
+      return undefined;
+    }
   }
 
   /** pageLifetimes: exparser propagates a page lifetime from the page root to every component. */
   private pageLifetime(name: string): void {
     this.node.triggerPageLifeTime(name, []);
+    this.tabBar?.triggerPageLifeTime(name, []);
   }
 }

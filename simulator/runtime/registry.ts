@@ -25,6 +25,23 @@ const PAGE_HOOKS = new Set(['data', 'behaviors', 'options', 'lifetimes', 'pageLi
 
 let idSeq = 0;
 
+/**
+ * Built-in behaviours j-component lacks. `wx://proxy-scroll-view` lets a component stand in for the
+ * scroll-view inside it (Skyline's scroll proxying); on the WebView renderer it adds nothing, so an
+ * empty behaviour is the faithful stand-in (t-pull-down-refresh declares it).
+ */
+const BUILTIN_BEHAVIORS: Record<string, Def> = { 'wx://proxy-scroll-view': {} };
+const builtinIds = new Map<string, string>();
+function builtinBehavior(b: unknown): unknown {
+  if (typeof b !== 'string' || !(b in BUILTIN_BEHAVIORS)) return b;
+  let id = builtinIds.get(b);
+  if (!id) {
+    id = framework().jComponent.behavior({ ...BUILTIN_BEHAVIORS[b] }) as string;
+    builtinIds.set(b, id);
+  }
+  return id;
+}
+
 function deepClone<T>(v: T): T {
   if (Array.isArray(v)) return v.map(deepClone) as unknown as T;
   if (v && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
@@ -57,7 +74,7 @@ export class Registry {
     return {
       Page: (def) => this.define(def, 'page'),
       Component: (def) => this.define(def, 'component'),
-      Behavior: (def) => framework().jComponent.behavior(def),
+      Behavior: (def) => framework().jComponent.behavior(Array.isArray(def.behaviors) ? { ...def, behaviors: def.behaviors.map(builtinBehavior) } : def),
     };
   }
 
@@ -80,6 +97,12 @@ export class Registry {
     return this.load(path.join(this.root, route), 'page');
   }
 
+  /** The app's custom tab bar component (custom-tab-bar/index), for app.json `tabBar.custom`. */
+  loadTabBar(): Registered | undefined {
+    const file = path.join(this.root, 'custom-tab-bar', 'index');
+    return fs.existsSync(file + '.json') ? this.load(file, 'component', 'custom-tab-bar') : undefined;
+  }
+
   private resolveUsing(from: string, spec: string): string | undefined {
     const candidates: string[] = [];
     if (spec.startsWith('/')) candidates.push(path.join(this.root, spec));
@@ -89,7 +112,8 @@ export class Registry {
         candidates.push(path.join(dir, 'miniprogram_npm', spec));
         if (dir === this.root) break;
       }
-      candidates.push(path.join(this.root, spec));
+      // a bare path that is no npm package: relative to the using file, then to the root
+      candidates.push(path.resolve(path.dirname(from), spec), path.join(this.root, spec));
     }
     for (const c of candidates) {
       if (fs.existsSync(c + '.json')) return c;
@@ -148,6 +172,7 @@ export class Registry {
     } else {
       definition = { ...def };
     }
+    if (Array.isArray(definition.behaviors)) definition.behaviors = definition.behaviors.map(builtinBehavior);
     // `hidden` works on custom component hosts too (display:none on the host), unless the
     // component declares its own `hidden` property.
     const props = { ...((definition.properties as Def) ?? {}) };

@@ -8,7 +8,9 @@ export interface WxContext {
   router: Router;
   track: (p: Promise<unknown>) => void;
   /** the app.json `window`/`tabBar` config */
-  appJson: { tabBar?: { list: { pagePath: string; text?: string }[] }; window?: Record<string, unknown> };
+  appJson: { tabBar?: { list: { pagePath: string; text?: string }[] }; window?: Record<string, unknown>; requiredPrivateInfos?: string[] };
+  /** project.config.json `libVersion`: the base library the project targets (wx's SDKVersion) */
+  libVersion?: string;
   /** app-level events (AppShow, AppHide, Error, ...) for wx.onAppShow & co. */
   appEvents: EventEmitter;
   /** the project's miniprogramRoot (for image/file paths) */

@@ -7,11 +7,12 @@ import { uiApis } from './ui';
 import { networkApis } from './network';
 import { queryApis } from './query';
 import { appEventApis } from './app-events';
+import { completeSurface } from './surface';
 
 export type Wx = Record<string, unknown>;
 
 export function createWx(ctx: WxContext): Wx {
-  return {
+  return completeSurface(ctx, {
     ...navigationApis(ctx),
     ...storageApis(ctx),
     ...systemApis(ctx),
@@ -19,5 +20,5 @@ export function createWx(ctx: WxContext): Wx {
     ...networkApis(ctx),
     ...queryApis(ctx),
     ...appEventApis(ctx),
-  };
+  });
 }

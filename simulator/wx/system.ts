@@ -3,6 +3,9 @@
 import { asyncApi } from './convention';
 import type { WxContext } from './context';
 
+/** The base library version reported when the project names none. */
+export const DEFAULT_SDK_VERSION = '3.5.8';
+
 export const SCREEN = { width: 375, height: 667, pixelRatio: 2, statusBarHeight: 20, navHeight: 44, tabBarHeight: 50 };
 
 export function systemApis(ctx: WxContext): Record<string, unknown> {
@@ -21,7 +24,7 @@ export function systemApis(ctx: WxContext): Record<string, unknown> {
     };
   };
   const deviceInfo = () => ({ brand: 'devtools', model: 'iPhone 6/7/8', system: 'iOS 10.0.1', platform: 'devtools', benchmarkLevel: 1 });
-  const appBase = () => ({ SDKVersion: '3.5.8', version: '8.0.5', language: 'zh_CN', theme: 'light', enableDebug: false, host: { env: 'WeChat' } });
+  const appBase = () => ({ SDKVersion: ctx.libVersion ?? DEFAULT_SDK_VERSION, version: '8.0.5', language: 'zh_CN', theme: 'light', enableDebug: false, host: { env: 'WeChat' } });
   const systemInfo = () => ({ ...deviceInfo(), ...windowInfo(), ...appBase(), fontSizeSetting: 16 });
   return {
     getSystemInfoSync: systemInfo,
@@ -31,7 +34,6 @@ export function systemApis(ctx: WxContext): Record<string, unknown> {
     getDeviceInfo: deviceInfo,
     getAppBaseInfo: appBase,
     getAccountInfoSync: () => ({ miniProgram: { appId: ctx.state.appid, envVersion: 'develop', version: '' } }),
-    canIUse: () => true,
     getNetworkType: asyncApi('getNetworkType', () => ({ networkType: 'wifi' })),
   };
 }
