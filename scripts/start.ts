@@ -10,6 +10,7 @@
 import { resolve } from 'node:path';
 import { connect } from '../admin/cloud';
 import { seedDemoCatalog } from '../admin/demo-catalog';
+import { storeCodes } from '../admin/store-codes';
 import { createConsole } from '../console';
 import { startEmulator } from '../emulator';
 import { startPreview } from '../simulator/preview';
@@ -21,13 +22,14 @@ async function main(): Promise<void> {
   console.log(`local cloud   ${cloud.url}   (SDK serviceUrl ${cloud.adminUrl}, env ${cloud.envId}, data ${cloud.dataDir})`);
 
   process.stdout.write('demo catalog  seeding… ');
-  const { app } = connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url });
+  const store = connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url });
+  const { app } = store;
   const seeded = await seedDemoCatalog(app, { ifEmpty: true });
   console.log(seeded.skipped ? 'kept the existing catalog' : `${seeded.products} products in ${seeded.categories} categories`);
   console.log(`console       ${cloud.url}/console/`);
 
-  const preview = await startPreview({ projectPath: root, cloudUrl: cloud.url, port: Number(process.env.PREVIEW_PORT ?? 9780) });
-  console.log(`store         ${preview.url}   (phone frame: scan a QR code, open a share card, switch users)`);
+  const preview = await startPreview({ projectPath: root, cloudUrl: cloud.url, port: Number(process.env.PREVIEW_PORT ?? 9780), codes: storeCodes(store) });
+  console.log(`store         ${preview.url}   (phone frame: scan a QR code, open a share card, switch users, go offline, pay)`);
   console.log('Ctrl+C stops everything; data stays in .data/cloud (delete it to start over).');
 
   let stopping = false;

@@ -10,6 +10,7 @@ import { methodCaller, type ExNode } from '../render/framework';
 import { builtinName } from '../render/builtins';
 import { assetFile } from '../render/assets';
 import { styleScripts, UA_CSS } from './styles';
+import { SCREEN } from '../wx/system';
 
 let sidSeq = 0;
 const sidOf = new WeakMap<Element, string>();
@@ -23,7 +24,9 @@ export function sid(node: ExNode): string {
     sidOf.set(el, s);
     nodeOfSid.set(s, new WeakRef(node));
   }
-  el.setAttribute('data-sid', s);
+  // Only when missing: a redundant setAttribute is still a DOM mutation, and the preview and the
+  // layout mode both treat mutations as "the page changed".
+  if (el.getAttribute('data-sid') !== s) el.setAttribute('data-sid', s);
   return s;
 }
 
@@ -94,8 +97,15 @@ function styleFiles(sim: Simulator, page: PageInstance): { file: string; prefix:
   return files;
 }
 
+/**
+ * Sizes come from the phone, not from the monitor: wcsc's default converts rpx with
+ * `window.screen.width`, which in a desktop browser is the monitor (1920 px makes 1 rpx 2.56 px).
+ * Its `__transformRpx__` hook gets the base library's rule at the simulated device width instead.
+ */
+export const DEVICE_RPX_SCRIPT = `window.__checkDeviceWidth__=function(){};window.__transformRpx__=function(n){if(n===0)return 0;n=Math.floor(n/750*${SCREEN.width}+1e-4);return n===0?1:n;};`;
+
 /** A complete standalone document (wcsc programs inlined as scripts). */
 export function mirrorDocument(m: Mirror, extraHead = ''): string {
   const scripts = m.styles.map((s) => `<script>${s.replace(/<\/script/gi, '<\\/script')}</script>`).join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><style>${m.uaCss}</style><script>window.__checkDeviceWidth__=function(){};</script>${scripts}${extraHead}</head><body>${m.html}</body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><style>${m.uaCss}</style><script>${DEVICE_RPX_SCRIPT}</script>${scripts}${extraHead}</head><body>${m.html}</body></html>`;
 }

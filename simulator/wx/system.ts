@@ -32,6 +32,5 @@ export function systemApis(ctx: WxContext): Record<string, unknown> {
     getAppBaseInfo: appBase,
     getAccountInfoSync: () => ({ miniProgram: { appId: ctx.state.appid, envVersion: 'develop', version: '' } }),
     canIUse: () => true,
-    getNetworkType: asyncApi('getNetworkType', () => ({ networkType: 'wifi' })),
   };
 }

@@ -20,7 +20,13 @@ export function uiApis(ctx: WxContext): Record<string, unknown> {
       return {};
     });
   return {
-    showToast: simple('showToast', (o) => (n().toast = { title: String(o.title ?? ''), icon: o.icon as string | undefined, visible: true })),
+    showToast: simple('showToast', (o) => {
+      const toast = { title: String(o.title ?? ''), icon: o.icon as string | undefined, visible: true };
+      n().toast = toast;
+      // WeChat hides a toast after `duration` ms (default 1500); a later toast replaces it.
+      const duration = Number(o.duration ?? 1500);
+      setTimeout(() => (toast.visible = false), Number.isFinite(duration) && duration >= 0 ? duration : 1500).unref();
+    }),
     hideToast: simple('hideToast', () => n().toast && (n().toast!.visible = false)),
     showLoading: simple('showLoading', (o) => (n().loading = { title: String(o.title ?? ''), visible: true })),
     hideLoading: simple('hideLoading', () => n().loading && (n().loading!.visible = false)),
@@ -59,7 +65,12 @@ export function uiApis(ctx: WxContext): Record<string, unknown> {
         };
       });
     }),
-    setNavigationBarTitle: simple('setNavigationBarTitle', (o) => (n().navigationBar.title = String(o.title ?? ''))),
+    setNavigationBarTitle: simple('setNavigationBarTitle', (o) => {
+      const title = String(o.title ?? '');
+      n().navigationBar.title = title;
+      const page = ctx.router.current();
+      if (page) n().pageTitles[page.webviewId] = title;
+    }),
     setNavigationBarColor: simple('setNavigationBarColor', (o) => {
       n().navigationBar.frontColor = o.frontColor as string;
       n().navigationBar.backgroundColor = o.backgroundColor as string;
