@@ -1,6 +1,6 @@
 /**
  * The merchant's admin CLI, on @cloudbase/node-sdk: `npm run admin -- <command> [options]`.
- * Points at the local cloud by default (--cloud http://127.0.0.1:9777) and at a real environment with
+ * Points at the local cloud by default (the one `npm start` runs: CLOUD_URL, else 127.0.0.1 on CLOUD_PORT) and at a real environment with
  * --env <envId> (credentials from TENCENTCLOUD_SECRETID / TENCENTCLOUD_SECRETKEY / TENCENTCLOUD_SESSIONTOKEN).
  *
  * Exit codes: 0 done, 1 the work failed (invalid rows, a failed write, a cloud error), 2 bad usage.
@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { connect, DEFAULT_CLOUD_URL, localTarget, readAll, UsageError, type Cloud } from './cloud';
+import { connect, defaultCloudUrl, localTarget, readAll, UsageError, type Cloud } from './cloud';
 import { seedDemoCatalog } from './demo-catalog';
 import { dbInit, DEFAULT_DATABASE_CONFIG, loadDatabaseConfig } from './db-init';
 import { progressBar } from './progress';
@@ -16,7 +16,7 @@ import { existingIds, ImportFailed, ordersToCsv, productsToCsv, readProductFile,
 import { campaignTarget, createSceneQr, printableSheet, productTarget, safeName, type QrRequest } from './qr';
 
 const COMMON_HELP = `Target (every command):
-  --cloud <url>     the local cloud (default ${DEFAULT_CLOUD_URL}, or $CLOUD_URL)
+  --cloud <url>     the local cloud (default $CLOUD_URL, else http://127.0.0.1:$CLOUD_PORT, port 9777 unless set)
   --env <envId>     a real CloudBase environment; credentials from TENCENTCLOUD_SECRETID,
                     TENCENTCLOUD_SECRETKEY (and TENCENTCLOUD_SESSIONTOKEN). With --cloud too: that env id locally.`;
 
@@ -257,7 +257,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cloud = async (): Promise<Cloud> => {
     const env = values.env as string | undefined;
-    const cloudUrl = (values.cloud as string | undefined) ?? (env ? undefined : (process.env.CLOUD_URL ?? DEFAULT_CLOUD_URL));
+    const cloudUrl = (values.cloud as string | undefined) ?? (env ? undefined : defaultCloudUrl());
     if (cloudUrl) return connect(await localTarget(cloudUrl, env));
     return connect({ kind: 'remote', envId: env! });
   };

@@ -9,7 +9,15 @@ import tcb from '@cloudbase/node-sdk';
 export type CloudApp = ReturnType<typeof tcb.init>;
 export type Database = ReturnType<CloudApp['database']>;
 
-export const DEFAULT_CLOUD_URL = 'http://127.0.0.1:9777';
+/** The local cloud's port: `CLOUD_PORT`, as `npm start` reads it, else 9777. */
+export function localCloudPort(): number {
+  return Number(process.env.CLOUD_PORT || 9777);
+}
+
+/** Where the merchant tools find the local cloud: `CLOUD_URL`, else 127.0.0.1 on `CLOUD_PORT`. */
+export function defaultCloudUrl(): string {
+  return process.env.CLOUD_URL || `http://127.0.0.1:${localCloudPort()}`;
+}
 
 export interface CloudTarget {
   /** `local`: the emulator at `cloudUrl`; `remote`: the real environment `envId`. */

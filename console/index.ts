@@ -20,6 +20,7 @@ import { join } from 'node:path';
 import { connect, stripSlash, type Cloud } from '../admin/cloud';
 import { ConsoleApi, HttpError } from './api';
 import { bundleUi } from './bundle';
+import { guardRequest, newSecret } from '../security/guard';
 
 export interface ConsoleOptions {
   /** Base URL of the local cloud, e.g. http://127.0.0.1:9777 */
@@ -27,9 +28,14 @@ export interface ConsoleOptions {
   envId: string;
   /** Where the console is mounted; default `/console`. */
   basePath?: string;
+  /** The secret every request must carry (see security/guard.ts); default: a new one. */
+  secret?: string;
 }
 
-export type ConsoleHandler = (req: IncomingMessage, res: ServerResponse, next?: () => void) => void;
+export type ConsoleHandler = ((req: IncomingMessage, res: ServerResponse, next?: () => void) => void) & {
+  /** Print the console's URL with it: `withToken(url, handler.secret)`. */
+  readonly secret: string;
+};
 
 export function createConsole(options: ConsoleOptions): ConsoleHandler {
   const basePath = stripSlash(options.basePath ?? '/console');
@@ -38,8 +44,9 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
   const getCloud = () => (cloud ??= connect({ kind: 'local', envId: options.envId, cloudUrl }));
   const api = new ConsoleApi(getCloud, cloudUrl, options.envId);
   const html = readFileSync(join(__dirname, 'ui', 'index.html'), 'utf8');
+  const secret = options.secret ?? newSecret();
 
-  return (req, res, next) => {
+  const handler = (req: IncomingMessage, res: ServerResponse, next?: () => void): void => {
     const url = new URL(req.url ?? '/', 'http://console.local');
     let path = url.pathname;
     if (path === basePath || path.startsWith(`${basePath}/`)) path = path.slice(basePath.length);
@@ -47,6 +54,7 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
       next();
       return;
     }
+    if (!guardRequest(req, res, { secret })) return;
     const handle = async () => {
       if (path === '' ) {
         const original = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? basePath;
@@ -84,6 +92,7 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
       send(res, 500, JSON.stringify({ error: { code: typeof e.code === 'string' ? e.code : 'INTERNAL', message: String(e.message ?? error) } }), 'application/json; charset=utf-8');
     });
   };
+  return Object.assign(handler, { secret });
 }
 
 function send(res: ServerResponse, status: number, body: string | Buffer, contentType: string, headers: Record<string, string> = {}): void {

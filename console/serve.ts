@@ -5,12 +5,13 @@
  */
 import { createServer } from 'node:http';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CLOUD_URL, localTarget } from '../admin/cloud';
+import { defaultCloudUrl, localTarget } from '../admin/cloud';
 import { createConsole } from './index';
+import { withToken } from '../security/guard';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { cloud: { type: 'string' }, port: { type: 'string' }, env: { type: 'string' }, host: { type: 'string' } } });
-  const target = await localTarget(values.cloud ?? process.env.CLOUD_URL ?? DEFAULT_CLOUD_URL, values.env);
+  const target = await localTarget(values.cloud ?? defaultCloudUrl(), values.env);
   const handler = createConsole({ cloudUrl: target.cloudUrl!, envId: target.envId });
   const server = createServer((req, res) => {
     if (req.url === '/' || req.url === '') {
@@ -28,7 +29,7 @@ async function main(): Promise<void> {
   server.listen(port, host, () => {
     const address = server.address();
     const actual = typeof address === 'object' && address ? address.port : port;
-    console.log(`console: http://${host}:${actual}/console/  (cloud ${target.cloudUrl}, env ${target.envId})`);
+    console.log(`console: ${withToken(`http://${host}:${actual}/console/`, handler.secret)}  (cloud ${target.cloudUrl}, env ${target.envId})`);
   });
 }
 

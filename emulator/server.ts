@@ -20,6 +20,7 @@ import type { PayService } from './pay/service';
 import { encodeResp } from './openapi/proto';
 import { exportCollection, importCollection } from './database/importexport';
 import type { Doc } from './util/ejson';
+import { guardRequest } from '../security/guard';
 
 export interface Services {
   envId: string;
@@ -78,6 +79,7 @@ export class Hub {
   }
 
   private async route(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!guardRequest(req, res)) return;
     const url = new URL(req.url ?? '/', 'http://x');
     const p = url.pathname;
     const mounted = this.mounts.find((m) => p === m.prefix || p.startsWith(`${m.prefix}/`));

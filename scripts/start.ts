@@ -14,11 +14,14 @@ import { storeCodes } from '../admin/store-codes';
 import { createConsole } from '../console';
 import { startEmulator } from '../emulator';
 import { startPreview } from '../simulator/preview';
+import { newSecret, withToken } from '../security/guard';
 
 async function main(): Promise<void> {
   const root = resolve(__dirname, '..');
+  // One secret per start for the browser UIs; only these printed links carry it (see README, "Security").
+  const secret = newSecret();
   const cloud = await startEmulator({ port: Number(process.env.CLOUD_PORT ?? 9777), dataDir: resolve(process.env.DATA_DIR ?? resolve(root, '.data', 'cloud')), quiet: true });
-  cloud.mount('/console', createConsole({ cloudUrl: cloud.url, envId: cloud.envId }));
+  cloud.mount('/console', createConsole({ cloudUrl: cloud.url, envId: cloud.envId, secret }));
   console.log(`local cloud   ${cloud.url}   (SDK serviceUrl ${cloud.adminUrl}, env ${cloud.envId}, data ${cloud.dataDir})`);
 
   process.stdout.write('demo catalog  seeding… ');
@@ -26,10 +29,10 @@ async function main(): Promise<void> {
   const { app } = store;
   const seeded = await seedDemoCatalog(app, { ifEmpty: true });
   console.log(seeded.skipped ? 'kept the existing catalog' : `${seeded.products} products in ${seeded.categories} categories`);
-  console.log(`console       ${cloud.url}/console/`);
+  console.log(`console       ${withToken(`${cloud.url}/console/`, secret)}`);
 
-  const preview = await startPreview({ projectPath: root, cloudUrl: cloud.url, port: Number(process.env.PREVIEW_PORT ?? 9780), codes: storeCodes(store) });
-  console.log(`store         ${preview.url}   (phone frame: scan a QR code, open a share card, switch users, go offline, pay)`);
+  const preview = await startPreview({ projectPath: root, cloudUrl: cloud.url, port: Number(process.env.PREVIEW_PORT ?? 9780), secret, codes: storeCodes(store) });
+  console.log(`store         ${withToken(preview.url, secret)}   (phone frame: scan a QR code, open a share card, switch users, go offline, pay)`);
   console.log('Ctrl+C stops everything; data stays in .data/cloud (delete it to start over).');
 
   let stopping = false;

@@ -5,6 +5,7 @@
 import os from 'os';
 import path from 'path';
 import { startSimulator } from './index';
+import { withToken } from '../security/guard';
 import { activeApp } from './runtime/app';
 import { reportException } from './runtime/events';
 import type { LaunchRequest } from './simulator';
@@ -58,7 +59,7 @@ export async function main(argv: string[]): Promise<void> {
   if (command === 'preview') {
     const { startPreview } = require('./preview') as typeof import('./preview');
     const p = await startPreview({ projectPath, cloudUrl, openid, port: Number(str('port') ?? 0) });
-    process.stdout.write(`preview: ${p.url}\n`);
+    process.stdout.write(`preview: ${withToken(p.url, p.secret)}\n`);
     return;
   }
   const port = Number(str('auto-port') ?? 9420);

@@ -11,6 +11,7 @@ import path from 'path';
 import { freePort } from '../free-port';
 import { parseQrText } from '../qr';
 import { readProject } from '../build/project';
+import { guardRequest, newSecret } from '../../security/guard';
 import { Rpc } from './rpc';
 import { bundlePreviewUi } from './bundle';
 
@@ -21,8 +22,18 @@ export interface CodeSource {
   png(id: string): Promise<Buffer>;
 }
 
-export interface PreviewOptions { projectPath: string; cloudUrl?: string; port?: number; openid?: string; host?: string; codes?: CodeSource }
-export interface Preview { url: string; port: number; close(): Promise<void> }
+export interface PreviewOptions {
+  projectPath: string;
+  cloudUrl?: string;
+  port?: number;
+  openid?: string;
+  host?: string;
+  codes?: CodeSource;
+  /** The secret every request must carry (see security/guard.ts); default: a new one. */
+  secret?: string;
+}
+/** `url` is the bare base URL; a browser opens `withToken(url, secret)`, a script sends `tokenHeader(secret)`. */
+export interface Preview { url: string; port: number; secret: string; close(): Promise<void> }
 
 /** A request the page got wrong: answered 400 with the message, nothing changes. */
 class BadRequest extends Error {}
@@ -139,6 +150,7 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
       if (!type || !file.startsWith(project.root + path.sep) || !fs.existsSync(file)) return send(res, 404, 'text/plain', 'not found');
       return sendFile(res, file, type);
     },
+    '/api/snapshot': async (_q, res) => send(res, 200, 'application/json', JSON.stringify(await rpc.call('Tool.previewSnapshot'))),
     '/api/codes': async (_q, res) => send(res, 200, 'application/json', JSON.stringify({ codes: opts.codes ? await opts.codes.list() : [] })),
     '/api/codes/png': async (q, res) => {
       if (!opts.codes) return send(res, 404, 'text/plain', 'no codes');
@@ -152,7 +164,10 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     },
   };
 
+  const secret = opts.secret ?? newSecret();
+  // Every route, and above all the state-changing POSTs, only for the page opened with the secret.
   const server = http.createServer(async (req, res) => {
+    if (!guardRequest(req, res, { secret })) return;
     try {
       const url = new URL(req.url ?? '/', 'http://preview.local');
       if (req.method === 'GET' && get[url.pathname]) return await get[url.pathname](url.searchParams, res);
@@ -172,6 +187,7 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
   return {
     url: `http://${opts.host ?? '127.0.0.1'}:${port}/`,
     port,
+    secret,
     async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));

@@ -8,6 +8,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createConsole } from '../../console';
 import { seedDemoCatalog } from '../../admin/demo-catalog';
 import { startCloud, type CloudHandle } from '../helpers/cloud';
+import { withToken } from '../../security/guard';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
@@ -51,6 +52,8 @@ export function useConsole(): ConsoleHarness {
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
+    // As a merchant does: the link with the secret once; the cookie it sets carries every later request.
+    await page.goto(withToken(url, handler.secret));
   }, 120_000);
 
   afterAll(async () => {

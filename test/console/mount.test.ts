@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createConsole } from '../../console';
 import { useCloud } from '../helpers/cloud';
+import { tokenHeader } from '../../security/guard';
 
 jest.setTimeout(60_000);
 
@@ -21,6 +22,7 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ bas
 
 test('mounted at /console: page, script, API, redirect; other paths go to next()', async () => {
   const handler = createConsole({ cloudUrl: cloud.url, envId: cloud.envId });
+  const headers = tokenHeader(handler.secret);
   const { base, server } = await serve((req, res) =>
     handler(req, res, () => {
       res.writeHead(418);
@@ -28,19 +30,19 @@ test('mounted at /console: page, script, API, redirect; other paths go to next()
     }),
   );
   try {
-    const redirect = await fetch(`${base}/console`, { redirect: 'manual' });
+    const redirect = await fetch(`${base}/console`, { redirect: 'manual', headers });
     expect(redirect.status).toBe(302);
     expect(redirect.headers.get('location')).toBe('/console/');
-    const page = await fetch(`${base}/console/`);
+    const page = await fetch(`${base}/console/`, { headers });
     expect(page.headers.get('content-type')).toContain('text/html');
     const html = await page.text();
     expect(html).toContain('<script src="app.js"></script>');
-    const script = await fetch(`${base}/console/app.js`);
+    const script = await fetch(`${base}/console/app.js`, { headers });
     expect(script.headers.get('content-type')).toContain('javascript');
     expect((await script.text()).length).toBeGreaterThan(1000);
-    const info = await (await fetch(`${base}/console/api/info`)).json();
+    const info = await (await fetch(`${base}/console/api/info`, { headers })).json();
     expect(info).toEqual({ envId: cloud.envId, cloudUrl: cloud.url });
-    const missing = await fetch(`${base}/console/api/nope`);
+    const missing = await fetch(`${base}/console/api/nope`, { headers });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.code).toBe('NOT_FOUND');
     const other = await fetch(`${base}/somewhere-else`);
@@ -52,13 +54,14 @@ test('mounted at /console: page, script, API, redirect; other paths go to next()
 
 test('mounted with the prefix already stripped (express-style)', async () => {
   const handler = createConsole({ cloudUrl: cloud.url, envId: cloud.envId });
+  const headers = tokenHeader(handler.secret);
   const { base, server } = await serve((req, res) => {
     req.url = (req.url ?? '/').replace(/^\/admin-ui/, '') || '/';
     handler(req, res);
   });
   try {
-    expect((await fetch(`${base}/admin-ui/`)).status).toBe(200);
-    const collections = await (await fetch(`${base}/admin-ui/api/collections`)).json();
+    expect((await fetch(`${base}/admin-ui/`, { headers })).status).toBe(200);
+    const collections = await (await fetch(`${base}/admin-ui/api/collections`, { headers })).json();
     expect(collections.collections).toContain('products');
   } finally {
     server.close();
@@ -73,14 +76,15 @@ test('npx tsx console/serve.ts --cloud <url> serves it standalone', async () => 
       let out = '';
       child.stdout.on('data', (d: Buffer) => {
         out += d.toString();
-        const m = /console: (http:\/\/\S+\/console\/)/.exec(out);
+        const m = /console: (http:\/\/\S+\/console\/\?token=\w+)/.exec(out);
         if (m) resolveUrl(m[1]);
       });
       child.on('exit', (code) => reject(new Error(`serve.ts exited with ${code}: ${out}`)));
     });
-    const root = await fetch(url.replace(/console\/$/, ''), { redirect: 'manual' });
+    const link = new URL(url);
+    const root = await fetch(link.origin, { redirect: 'manual' });
     expect(root.headers.get('location')).toBe('/console/');
-    const info = await (await fetch(`${url}api/info`)).json();
+    const info = await (await fetch(`${link.origin}/console/api/info`, { headers: tokenHeader(link.searchParams.get('token')!) })).json();
     expect(info.envId).toBe(cloud.envId);
   } finally {
     process.kill(-child.pid!, 'SIGTERM');

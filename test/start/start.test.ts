@@ -57,6 +57,8 @@ test('npm start serves the cloud with the demo catalog, the console and the stor
   expect(listed.result.ok).toBe(true);
   expect(listed.result.data.items).toHaveLength(5);
 
+  // The printed links carry the per-start secret; the same URLs without it are refused.
   expect(await (await fetch(urls.console)).text()).toContain('<html');
+  expect((await fetch(urls.console.replace(/\?token=.*$/, ''))).status).toBe(401);
   expect(await (await fetch(urls.store)).text()).toContain('Mini Program preview');
 }, 120_000);
