@@ -47,9 +47,12 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
   clone.style.display = '';
   walk(page.node, (n) => {
     const name = builtinName(n);
-    if (!name || !n.$$) return;
+    if (!n.$$ || (!name && !n.id)) return;
     const el = clone.querySelector(`[data-sid="${sidOf.get(n.$$)}"]`) as HTMLElement | null;
     if (!el) return;
+    // The wxml id, so the mirrored page can be inspected (and tested) by the ids the app uses.
+    if (n.id) el.id = String(n.id);
+    if (!name) return;
     const d = methodCaller(n).data as Record<string, unknown>;
     for (const k of ['checked', 'disabled']) if (d[k] === true) el.setAttribute(k, '');
     if (typeof d.type === 'string' && d.type) el.setAttribute('type', d.type);

@@ -1,0 +1,88 @@
+/**
+ * The store preview as a developer meets it: the local cloud with the demo catalog and the real
+ * functions, the preview server with the store's codes, and a real Chromium opening the printed link.
+ */
+import path from 'node:path';
+import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import { connect } from '../../admin/cloud';
+import { seedDemoCatalog } from '../../admin/demo-catalog';
+import { storeCodes } from '../../admin/store-codes';
+import { withToken } from '../../security/guard';
+import { launchChromium } from '../../simulator/chromium/browser';
+import { startPreview, type Preview } from '../../simulator/preview';
+import { startCloud, type CloudHandle } from '../helpers/cloud';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const HOME = 'pages/catalog/index';
+export const VIEWPORTS = [
+  { width: 375, height: 667 },
+  { width: 1366, height: 768 },
+  { width: 1920, height: 1080 },
+];
+
+export interface Store {
+  cloud: CloudHandle;
+  preview: Preview;
+  browser: Browser;
+  /** opens the printed link (with the secret) in a fresh window of this size */
+  open(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+export async function startStore(): Promise<Store> {
+  const cloud = await startCloud({ functionsDir: 'cloudfunctions' });
+  await seedDemoCatalog(cloud.node());
+  const preview = await startPreview({ projectPath: ROOT, cloudUrl: cloud.url, codes: storeCodes(connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url })) });
+  const browser = await launchChromium();
+  return {
+    cloud,
+    preview,
+    browser,
+    async open(viewport = VIEWPORTS[1]) {
+      const context = await browser.newContext({ viewport });
+      const page = await context.newPage();
+      await page.goto(withToken(preview.url, preview.secret));
+      await phone(page).locator('wx-page-wrapper').waitFor();
+      // Each window starts the app afresh (the simulator is one phone shared by the windows).
+      await relaunch(page);
+      await phone(page).locator('.product-card').first().waitFor();
+      return { context, page };
+    },
+    async close() {
+      await browser.close();
+      await preview.close();
+      await cloud.stop();
+    },
+  };
+}
+
+/** The page the phone shows now (one frame per live page; the current one is visible). */
+export function phone(page: Page): FrameLocator {
+  return page.frameLocator('iframe.current');
+}
+
+/** Waits until the phone shows this route (the panel names it). */
+export async function onRoute(page: Page, route: string): Promise<void> {
+  await page.waitForFunction((r) => (document.getElementById('where')?.textContent ?? '').startsWith(r), route);
+}
+
+/** The webview id of the page the phone shows now. */
+export function currentWebview(page: Page): Promise<string | null> {
+  return page.getAttribute('iframe.current', 'data-webview');
+}
+
+/** Runs `action` and waits until the phone shows a page it did not show before (a new webview). */
+export async function toNewPage(page: Page, action: () => Promise<unknown>): Promise<void> {
+  const before = await currentWebview(page);
+  await action();
+  await page.waitForFunction((b) => {
+    const id = document.querySelector('iframe.current')?.getAttribute('data-webview');
+    return !!id && id !== b;
+  }, before);
+}
+
+/** A cold start on the home page, from the panel. */
+export async function relaunch(page: Page): Promise<void> {
+  await toNewPage(page, () => page.click('#relaunch'));
+  await onRoute(page, HOME);
+}
