@@ -59,7 +59,7 @@ function snapshot(ctx: ProtocolContext, since?: unknown, clientStylesKey?: unkno
     tabBar: sim.project.appJson.tabBar ?? null,
     isTab: !!page && sim.project.tabPages.includes(page.route),
     native: {
-      toast: native.toast?.visible ? native.toast : null,
+      toast: lastToast(ctx),
       loading: native.loading?.visible ? native.loading : null,
       modal: dialog(native.modal),
       actionSheet: dialog(native.actionSheet),
@@ -83,6 +83,23 @@ function snapshot(ctx: ProtocolContext, since?: unknown, clientStylesKey?: unkno
     out.uaCss = UA_CSS;
   }
   return out;
+}
+
+/**
+ * The last wx.showToast unless hidden since, with its duration: the page shows it for that long from
+ * when it first sees it, so a toast stays readable even when the snapshot came late.
+ */
+function lastToast(ctx: ProtocolContext): { seq: string; title: string; icon: string; duration: number } | null {
+  const history = ctx.sim.state.native.history;
+  for (let i = history.length - 1; i >= 0; i--) {
+    const { api, options } = history[i];
+    if (api === 'hideToast' || api === 'showLoading') return null;
+    if (api !== 'showToast') continue;
+    const o = (options ?? {}) as Record<string, unknown>;
+    const duration = Number(o.duration ?? 1500);
+    return { seq: `${ctx.sim.app.generation}:${i}`, title: String(o.title ?? ''), icon: String(o.icon ?? 'success'), duration: Number.isFinite(duration) && duration >= 0 ? duration : 1500 };
+  }
+  return null;
 }
 
 function node(p: Record<string, unknown>) {

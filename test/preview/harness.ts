@@ -86,3 +86,13 @@ export async function relaunch(page: Page): Promise<void> {
   await toNewPage(page, () => page.click('#relaunch'));
   await onRoute(page, HOME);
 }
+
+/** Reads until `ok` holds (the preview updates asynchronously), then returns the last value read. */
+export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeout = 15_000): Promise<T> {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const v = await read().catch(() => undefined as T);
+    if (ok(v) || Date.now() > deadline) return v;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -18,7 +18,7 @@ interface Snapshot {
   tabBar: { color?: string; selectedColor?: string; backgroundColor?: string; borderStyle?: string; list: TabItem[] } | null;
   isTab: boolean;
   native: {
-    toast: { title: string; icon?: string } | null;
+    toast: { seq: string; title: string; icon: string; duration: number } | null;
     loading: { title: string } | null;
     modal: Dialog | null;
     actionSheet: Dialog | null;
@@ -294,11 +294,17 @@ function renderChrome(s: Snapshot): void {
 
   renderTabBar(s);
 
-  const toast = s.native.loading ? { title: s.native.loading.title, icon: 'loading' } : s.native.toast;
+  // A toast shows for its duration from when this page first saw it; hideToast ends it early.
+  if (s.native.toast && s.native.toast.seq !== toastShown.seq) {
+    toastShown = { seq: s.native.toast.seq, until: Date.now() + s.native.toast.duration };
+    setTimeout(() => snap && renderChrome(snap), s.native.toast.duration + 20);
+  }
+  const toastLive = s.native.toast && Date.now() < toastShown.until ? s.native.toast : null;
+  const toast = s.native.loading ? { title: s.native.loading.title, icon: 'loading' } : toastLive;
   show('toast', !!toast);
   show('toast-mask', !!s.native.loading);
   if (toast) {
-    const icon = toast.icon ?? 'success';
+    const icon = toast.icon;
     $('toast').classList.toggle('text', icon === 'none');
     $('toast-icon').innerHTML = icon === 'loading' ? '<i class="spinner"></i>' : icon === 'error' ? '✕' : '✓';
     $('toast-text').textContent = toast.title;
@@ -344,6 +350,7 @@ function renderChrome(s: Snapshot): void {
   if (s.launchError) $('error').textContent = `启动失败：${s.launchError}`;
 }
 
+let toastShown = { seq: '', until: 0 };
 let paySheetFor = '';
 async function fillPaymentSheet(pkg: string): Promise<void> {
   if (paySheetFor === pkg) return;
