@@ -5,7 +5,7 @@
  * pay).
  */
 import type { Page } from 'playwright-core';
-import { onRoute, phone, relaunch, startStore, toNewPage, until, type Store } from './harness';
+import { onRoute, phone, relaunch, screenshot, startStore, toNewPage, until, type Store } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -37,6 +37,7 @@ test('Enter in the search box searches (the input fires confirm)', async () => {
   for (const t of titles) expect(t).toContain('T恤');
   // What was typed stays in the box.
   expect(await search.inputValue()).toBe('T恤');
+  await screenshot(page, 'search');
 });
 
 test('scrolling to the bottom loads the next page, and the page keeps its scroll position', async () => {
@@ -68,12 +69,14 @@ test('scanning a product code from the store lands on that product (scene 1047)'
   expect(await until(() => phone(page).locator('#product-title').innerText(), (v) => v === productTitle)).toBe(productTitle);
   // The page names itself after the product (cut to 16 characters), in the navigation bar.
   expect(await page.locator('#title').textContent()).toBe(productTitle.slice(0, 16));
+  await screenshot(page, 'scanned-product');
 });
 
 test('a share card opened by another user shows the same product to that user', async () => {
   await page.click('#share');
   await page.locator('#share-card.show').waitFor();
   expect(await panelText('card-path')).toContain('pages/product/index');
+  await screenshot(page, 'share-card');
   await page.selectOption('#share-user', 'o_sim_user_2');
   await toNewPage(page, () => page.click('#open-share'));
   await onRoute(page, 'pages/product/index');
@@ -88,11 +91,39 @@ test('switching user starts the app afresh as that user', async () => {
   expect(await panelText('where')).toContain('用户 C');
 });
 
-test('the payment sheet: cancel leaves the order unpaid, a failure says so, pay pays', async () => {
+/** From the home page to the first product, with the first choice of each spec picked. */
+async function openFirstProduct(): Promise<void> {
+  await relaunch(page);
   await toNewPage(page, () => cards().first().click());
   await onRoute(page, 'pages/product/index');
-  const options = phone(page).locator('.sku-dim');
-  for (let i = 0; i < (await options.count()); i++) await options.nth(i).locator('.sku-value').first().click();
+  const dims = phone(page).locator('.sku-dim');
+  for (let i = 0; i < (await dims.count()); i++) await dims.nth(i).locator('.sku-value').first().click();
+}
+
+test('add to cart shows a toast; the tab bar follows app.json; the cart total stays on one line', async () => {
+  await openFirstProduct();
+  await phone(page).locator('#add-to-cart').click();
+  expect(await until(toastText, (v) => v === '已加入购物车')).toBe('已加入购物车');
+  await toNewPage(page, () => phone(page).locator('#go-cart').click());
+  await onRoute(page, 'pages/cart/index');
+  const tab = page.locator('#tabbar .tab[aria-selected="true"]');
+  expect(await tab.innerText()).toContain('购物车');
+  expect(await tab.evaluate((el) => getComputedStyle(el).color)).toBe('rgb(228, 57, 60)');
+  expect(await tab.locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(81);
+  const total = phone(page).locator('.cart-footer .total');
+  await total.waitFor();
+  expect(await total.evaluate((el) => {
+    const range = el.ownerDocument.createRange();
+    range.selectNodeContents(el);
+    // One line: every piece of "合计 ¥…" overlaps every other vertically.
+    const rects = Array.from(range.getClientRects()).filter((r) => r.width > 0);
+    return Math.max(...rects.map((r) => r.top)) < Math.min(...rects.map((r) => r.bottom));
+  })).toBe(true);
+  await screenshot(page, 'cart');
+});
+
+test('the payment sheet: cancel leaves the order unpaid, a failure says so, pay pays', async () => {
+  await openFirstProduct();
   await toNewPage(page, () => phone(page).locator('#buy-now').click());
   await onRoute(page, 'pages/checkout/index');
   await phone(page).locator('#choose-address').click();
@@ -100,7 +131,8 @@ test('the payment sheet: cancel leaves the order unpaid, a failure says so, pay 
   await phone(page).locator('#checkout-submit').click();
 
   await page.locator('#pay-mask.show').waitFor();
-  expect(await panelText('pay-amount')).toMatch(/^\d+\.\d\d$/);
+  expect(await until(() => panelText('pay-amount'), (v) => /^\d+\.\d\d$/.test(v))).toMatch(/^\d+\.\d\d$/);
+  await screenshot(page, 'pay-sheet');
   await page.click('#pay-cancel');
   await onRoute(page, 'pages/pay-result/index');
   expect(await until(() => phone(page).locator('#pay-result-title').innerText(), (v) => v === '订单已提交，尚未支付')).toBe('订单已提交，尚未支付');
@@ -119,6 +151,7 @@ test('the payment sheet: cancel leaves the order unpaid, a failure says so, pay 
   await page.locator('#pay-mask.show').waitFor();
   await page.click('#pay-confirm');
   expect(await until(toastText, (v) => v === '支付成功')).toBe('支付成功');
+  await screenshot(page, 'paid-toast');
   expect(await until(() => status.innerText(), (v) => v !== unpaid)).not.toBe(unpaid);
   // WeChat hides a toast after its duration (1.5 s by default).
   await page.locator('#toast').waitFor({ state: 'hidden', timeout: 10_000 });

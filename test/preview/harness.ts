@@ -2,6 +2,7 @@
  * The store preview as a developer meets it: the local cloud with the demo catalog and the real
  * functions, the preview server with the store's codes, and a real Chromium opening the printed link.
  */
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { connect } from '../../admin/cloud';
@@ -95,4 +96,11 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ti
     if (ok(v) || Date.now() > deadline) return v;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Every run writes its screens to artifacts/preview/<name>.png (docs/screenshots/ has copies). */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = path.join(ROOT, 'artifacts', 'preview');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }

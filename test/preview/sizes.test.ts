@@ -3,7 +3,7 @@
  * phone's width (not `screen.width`), the same search text size at phone, laptop and desktop sizes,
  * and the product page's bar buttons on one line.
  */
-import { onRoute, phone, startStore, toNewPage, VIEWPORTS, type Store } from './harness';
+import { onRoute, phone, screenshot, startStore, toNewPage, VIEWPORTS, type Store } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -29,6 +29,7 @@ test.each(VIEWPORTS)('at $width x $height the phone content is 375 px and the st
     expect(await search.evaluate((el) => getComputedStyle(el).fontSize)).toBe('13px');
     expect(await search.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(375);
 
+    await screenshot(page, `catalog-${viewport.width}`);
     await toNewPage(page, () => frame.locator('.product-card').first().click());
     await onRoute(page, 'pages/product/index');
     const lines = async (text: string) =>
@@ -43,6 +44,7 @@ test.each(VIEWPORTS)('at $width x $height the phone content is 375 px and the st
     const buy = await lines('立即购买');
     expect(buy.lines).toBe(1);
     expect(buy.right).toBeLessThanOrEqual(375);
+    await screenshot(page, `product-${viewport.width}`);
   } finally {
     await context.close();
   }
