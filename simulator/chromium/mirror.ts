@@ -72,10 +72,7 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
       const file = assetFile(d.src);
       if (file) el.style.backgroundImage = `url(data:image/${path.extname(file).slice(1) || 'png'};base64,${fs.readFileSync(file).toString('base64')})`;
       else if (/^https?:/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;
-      // A cloud fileID renders on a phone as the stored file: the local cloud serves it by fileID.
-      else if (d.src.startsWith('cloud://') && sim.state.cloudUrl) {
-        el.style.backgroundImage = `url(${JSON.stringify(`${sim.state.cloudUrl}/_emulator/v1/storage/file?fileID=${encodeURIComponent(d.src)}`)})`;
-      }
+      else if (d.src.startsWith('cloud://') && sim.state.cloudUrl) el.style.backgroundImage = `url(${JSON.stringify(cloudFileUrl(sim, d.src))})`;
     }
     if (name === 'swiper') {
       const current = Number(d.current) || 0;
@@ -88,6 +85,11 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
     }
   });
   return { html: clone.outerHTML, styles: styleScripts(sim.project.root, styleFiles(sim, page)), uaCss: UA_CSS };
+}
+
+/** A cloud fileID renders on a phone as the stored file: the local cloud serves it by fileID. */
+export function cloudFileUrl(sim: Simulator, fileID: string): string {
+  return `${sim.state.cloudUrl}/_emulator/v1/storage/file?fileID=${encodeURIComponent(fileID)}`;
 }
 
 function styleFiles(sim: Simulator, page: PageInstance): { file: string; prefix: string }[] {

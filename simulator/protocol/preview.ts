@@ -3,7 +3,7 @@
 // back onto exparser nodes and the app lifecycle (pull, reach bottom, background, payment sheet).
 import { createHash } from 'crypto';
 import { settle } from '../runtime/settle';
-import { buildMirror, nodeBySid } from '../chromium/mirror';
+import { buildMirror, cloudFileUrl, nodeBySid } from '../chromium/mirror';
 import { UA_CSS } from '../chromium/styles';
 import { inputText, tapDefaultAction, tapBlocked } from '../render/actions';
 import { dispatch, trigger } from '../render/events';
@@ -67,7 +67,7 @@ function snapshot(ctx: ProtocolContext, since?: unknown, clientStylesKey?: unkno
       navigationBar: native.navigationBar,
       tabBar: native.tabBar,
       pullDownRefreshing: native.pullDownRefreshing,
-      lastShare: native.lastShare ?? null,
+      lastShare: native.lastShare ? { from: native.lastShare.from, result: shareCard(ctx, native.lastShare.result) } : null,
     },
     user: sim.state.openid,
     offline: sim.state.offline,
@@ -100,6 +100,21 @@ function lastToast(ctx: ProtocolContext): { seq: string; title: string; icon: st
     return { seq: `${ctx.sim.app.generation}:${i}`, title: String(o.title ?? ''), icon: String(o.icon ?? 'success'), duration: Number.isFinite(duration) && duration >= 0 ? duration : 1500 };
   }
   return null;
+}
+
+/** A share card as the chat shows it: the page's title/path/image, or WeChat's defaults. */
+function shareCard(ctx: ProtocolContext, raw: unknown): { title: string; imageUrl: string; path: string } {
+  const card = (raw && typeof raw === 'object' ? raw : {}) as Record<string, unknown>;
+  const page = ctx.sim.app.router.current();
+  const query = page ? Object.entries(page.query).map(([k, v]) => `${k}=${v}`).join('&') : '';
+  // Without a `path` WeChat shares the current page with its query; without a title, the app's name.
+  const path = typeof card.path === 'string' && card.path ? card.path : page ? `/${page.route}${query ? `?${query}` : ''}` : '';
+  const image = typeof card.imageUrl === 'string' ? card.imageUrl : '';
+  return {
+    title: String(card.title ?? ''),
+    imageUrl: image.startsWith('cloud://') && ctx.sim.state.cloudUrl ? cloudFileUrl(ctx.sim, image) : image,
+    path,
+  };
 }
 
 function node(p: Record<string, unknown>) {
@@ -194,11 +209,7 @@ export const previewHandlers: Record<string, Handler> = {
     const page = ctx.sim.app.router.current();
     if (!page) throw new ProtocolError('no page');
     if (typeof page.caller.onShareAppMessage !== 'function') return { card: null, reason: '当前页面未设置分享' };
-    const card = (await ctx.sim.share('menu')) ?? {};
-    const query = Object.entries(page.query).map(([k, v]) => `${k}=${v}`).join('&');
-    // Without a `path` WeChat shares the current page with its query.
-    const path = typeof card.path === 'string' && card.path ? card.path : `/${page.route}${query ? `?${query}` : ''}`;
-    return { card: { title: String(card.title ?? ''), imageUrl: String(card.imageUrl ?? ''), path } };
+    return { card: shareCard(ctx, await ctx.sim.share('menu')) };
   },
   'Tool.previewNetwork': gesture((p, ctx) => {
     const offline = !!p.offline;

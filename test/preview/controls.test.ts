@@ -5,7 +5,7 @@
  * pay).
  */
 import type { Page } from 'playwright-core';
-import { onRoute, phone, relaunch, screenshot, startStore, toNewPage, until, type Store } from './harness';
+import { currentWebview, onRoute, phone, relaunch, screenshot, startStore, toNewPage, until, type Store } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -89,6 +89,30 @@ test('switching user starts the app afresh as that user', async () => {
   await toNewPage(page, () => page.click('#switch-user'));
   await onRoute(page, 'pages/catalog/index');
   expect(await panelText('where')).toContain('用户 C');
+});
+
+test('a plain QR link opens the landing page (scene 1011); background and back is a hot start', async () => {
+  await page.fill('#qr-link', 'https://shop.example.com/s/unknown-code');
+  await toNewPage(page, () => page.click('#open-link'));
+  await onRoute(page, 'pages/landing/index');
+  await relaunch(page);
+  const webview = await currentWebview(page);
+  await page.click('#bg-toggle');
+  await page.locator('#background.show').waitFor();
+  await page.click('#foreground-overlay');
+  await page.locator('#background').waitFor({ state: 'hidden' });
+  // Hot start: the same page instance (webview) is shown again, not a new launch.
+  expect(await currentWebview(page)).toBe(webview);
+});
+
+test('offline, the store says so; back online, pull-down refresh loads again', async () => {
+  await page.check('#offline');
+  await page.click('#pull-down');
+  await phone(page).getByText('网络不太稳定').waitFor();
+  expect(await page.locator('#status').innerText()).toContain('无网络');
+  await page.uncheck('#offline');
+  await page.click('#pull-down');
+  await cards().first().waitFor();
 });
 
 /** From the home page to the first product, with the first choice of each spec picked. */

@@ -280,6 +280,7 @@ function renderChrome(s: Snapshot): void {
   $('status').style.background = nav.style.background;
   $('status').style.color = nav.style.color;
   $('status').classList.toggle('offline', s.offline);
+  $('status-net').textContent = s.offline ? '无网络' : '100%';
   $('title').textContent = s.title;
   document.title = `${s.title || s.route} · 小程序预览`;
   show('nav-loading', s.native.navigationBar.loading);
