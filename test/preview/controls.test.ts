@@ -144,6 +144,17 @@ test('add to cart shows a toast; the tab bar follows app.json; the cart total st
     return Math.max(...rects.map((r) => r.top)) < Math.min(...rects.map((r) => r.bottom));
   })).toBe(true);
   await screenshot(page, 'cart');
+
+  // wx.showModal as WeChat draws it: 取消 / 确定 unless the page names its buttons.
+  await phone(page).locator('.cart-line-remove').first().click();
+  await page.locator('#modal-mask.show').waitFor();
+  expect(await page.locator('#modal-title').innerText()).toBe('删除商品');
+  expect(await page.locator('#modal-cancel').innerText()).toBe('取消');
+  expect(await page.locator('#modal-confirm').innerText()).toBe('确定');
+  await screenshot(page, 'modal');
+  await page.click('#modal-cancel');
+  await page.locator('#modal-mask').waitFor({ state: 'hidden' });
+  expect(await phone(page).locator('.cart-line-remove').count()).toBe(1);
 });
 
 test('the payment sheet: cancel leaves the order unpaid, a failure says so, pay pays', async () => {

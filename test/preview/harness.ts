@@ -102,5 +102,6 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ti
 export async function screenshot(page: Page, name: string): Promise<void> {
   const dir = path.join(ROOT, 'artifacts', 'preview');
   mkdirSync(dir, { recursive: true });
+  await page.evaluate(() => document.querySelector('.panel')?.scrollTo(0, 0));
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
 }
