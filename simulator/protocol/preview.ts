@@ -153,7 +153,6 @@ export const previewHandlers: Record<string, Handler> = {
     trigger(target, 'confirm', { value: String(p.value ?? '') });
   }),
   'Tool.previewReachBottom': gesture((_p, ctx) => ctx.sim.app.router.current()?.call('onReachBottom')),
-  'Tool.previewPageScroll': gesture((p, ctx) => ctx.sim.app.router.current()?.call('onPageScroll', { scrollTop: Number(p.scrollTop) || 0 })),
   'Tool.previewPullDown': gesture((_p, ctx) => {
     ctx.sim.state.native.pullDownRefreshing = true;
     ctx.sim.app.router.current()?.call('onPullDownRefresh');
