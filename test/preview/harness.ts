@@ -15,10 +15,11 @@ import { startCloud, type CloudHandle } from '../helpers/cloud';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const HOME = 'pages/catalog/index';
-export const VIEWPORTS = [
-  { width: 375, height: 667 },
-  { width: 1366, height: 768 },
-  { width: 1920, height: 1080 },
+export interface Viewport { width: number; height: number; /** browser zoom: CSS px shrink, device pixels per CSS px grow */ zoom?: number }
+export const VIEWPORTS: Viewport[] = [
+  { width: 375, height: 667, zoom: 1 },
+  { width: 1366, height: 768, zoom: 1 },
+  { width: 1920, height: 1080, zoom: 1 },
 ];
 
 export interface Store {
@@ -26,7 +27,7 @@ export interface Store {
   preview: Preview;
   browser: Browser;
   /** opens the printed link (with the secret) in a fresh window of this size */
-  open(viewport?: { width: number; height: number }): Promise<{ context: BrowserContext; page: Page }>;
+  open(viewport?: Viewport): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
 }
 
@@ -40,7 +41,8 @@ export async function startStore(): Promise<Store> {
     preview,
     browser,
     async open(viewport = VIEWPORTS[1]) {
-      const context = await browser.newContext({ viewport });
+      const zoom = viewport.zoom ?? 1;
+      const context = await browser.newContext({ viewport: { width: Math.round(viewport.width / zoom), height: Math.round(viewport.height / zoom) }, deviceScaleFactor: zoom });
       const page = await context.newPage();
       await page.goto(withToken(preview.url, preview.secret));
       await phone(page).locator('wx-page-wrapper').waitFor();

@@ -15,7 +15,9 @@ afterAll(async () => {
   await store?.close();
 });
 
-test.each(VIEWPORTS)('at $width x $height the phone content is 375 px and the store keeps its phone sizes', async (viewport) => {
+const ZOOMED = { width: 1366, height: 768, zoom: 2 };
+
+test.each([...VIEWPORTS, ZOOMED])('at $width x $height at $zoom× zoom the phone content is 375 px and the store keeps its phone sizes', async (viewport) => {
   const { context, page } = await store.open(viewport);
   try {
     const screen = await page.locator('#screen').boundingBox();
@@ -29,7 +31,8 @@ test.each(VIEWPORTS)('at $width x $height the phone content is 375 px and the st
     expect(await search.evaluate((el) => getComputedStyle(el).fontSize)).toBe('13px');
     expect(await search.evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(375);
 
-    await screenshot(page, `catalog-${viewport.width}`);
+    const tag = `${viewport.width}${viewport.zoom !== 1 ? `-zoom${viewport.zoom}` : ''}`;
+    await screenshot(page, `catalog-${tag}`);
     await toNewPage(page, () => frame.locator('.product-card').first().click());
     await onRoute(page, 'pages/product/index');
     const lines = async (text: string) =>
@@ -44,7 +47,7 @@ test.each(VIEWPORTS)('at $width x $height the phone content is 375 px and the st
     const buy = await lines('立即购买');
     expect(buy.lines).toBe(1);
     expect(buy.right).toBeLessThanOrEqual(375);
-    await screenshot(page, `product-${viewport.width}`);
+    await screenshot(page, `product-${tag}`);
   } finally {
     await context.close();
   }
