@@ -243,6 +243,10 @@ export class Hub {
         });
         return sendJson(res, 200, { logs });
       }
+      if (p === '/pay/order' && req.method === 'GET') {
+        const sheet = this.s.pay.sheet(url.searchParams.get('package') ?? '');
+        return sheet ? sendJson(res, 200, sheet) : sendJson(res, 404, { error: { code: 'ORDERNOTEXIST', message: 'no unifiedOrder with that package' } });
+      }
       if (p === '/pay/confirm' && req.method === 'POST') {
         const r = await this.s.pay.confirm(await readJson());
         return sendJson(res, r.status, r.body);

@@ -15,6 +15,7 @@
 import { resolve } from 'node:path';
 import { connect, localCloudPort } from '../admin/cloud';
 import { seedDemoCatalog } from '../admin/demo-catalog';
+import { storeCodes } from '../admin/store-codes';
 import { createConsole } from '../console';
 import { startEmulator, type Emulator } from '../emulator';
 import { startPreview, type Preview } from '../simulator/preview';
@@ -68,15 +69,17 @@ async function main(): Promise<void> {
   console.log(`local cloud   ${cloud.url}   (SDK serviceUrl ${cloud.adminUrl}, env ${cloud.envId}, data ${cloud.dataDir})`);
 
   process.stdout.write('demo catalog  seeding… ');
-  const { app } = connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url });
+  const store = connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url });
+  const { app } = store;
   const seeded = await seedDemoCatalog(app, { ifEmpty: true });
   console.log(seeded.skipped ? 'kept the existing catalog' : `${seeded.products} products in ${seeded.categories} categories`);
   console.log(`console       ${withToken(`${cloud.url}/console/`, secret)}`);
 
   const previewPort = Number(process.env.PREVIEW_PORT || 9780);
   const cloudUrl = cloud.url;
-  preview = await onPort('store preview', 'PREVIEW_PORT', previewPort, () => startPreview({ projectPath: root, cloudUrl, port: previewPort, secret }));
-  console.log(`store         ${withToken(preview.url, secret)}   (phone frame: scan a QR code, open a share card, switch users)`);
+  const codes = storeCodes(store);
+  preview = await onPort('store preview', 'PREVIEW_PORT', previewPort, () => startPreview({ projectPath: root, cloudUrl, port: previewPort, secret, codes }));
+  console.log(`store         ${withToken(preview.url, secret)}   (phone frame: scan a QR code, open a share card, switch users, go offline, pay)`);
   console.log(`Open the links above as printed: their token is this run's secret. Logs: ${logDir()}`);
   console.log('Ctrl+C stops everything; data stays in .data/cloud (delete it to start over).');
 }

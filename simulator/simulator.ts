@@ -145,7 +145,7 @@ export class Simulator {
       getUser: () => this.state.openid,
       setCloudUrl: (url: string) => void (this.state.cloudUrl = url),
       setAutoModal: (policy?: 'confirm' | 'cancel') => void (this.state.autoModal = policy),
-      setPaymentPolicy: (policy: 'confirm' | 'cancel' | 'pending') => void ((this.state as unknown as { paymentPolicy?: string }).paymentPolicy = policy),
+      setPaymentPolicy: (policy: 'confirm' | 'cancel' | 'pending') => void (this.state.paymentPolicy = policy),
       native: () => JSON.parse(JSON.stringify(this.state.native)),
       advanceTime: (ms: number) => this.app.timers.advance(ms),
       reachBottom: () => void this.app.router.current()?.call('onReachBottom'),

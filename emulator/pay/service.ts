@@ -49,6 +49,12 @@ export class PayService {
     this.db.prepare('INSERT OR REPLACE INTO pay_orders (out_trade_no, prepay_id, body) VALUES (?, ?, ?)').run(o.outTradeNo, o.prepayId, JSON.stringify(o));
   }
 
+  /** What WeChat's payment sheet shows for a `package` (amount and description), read-only. */
+  sheet(pkg: string): { body: string; totalFee: number; state: PayOrder['state'] } | undefined {
+    const o = this.load('prepay_id', pkg.replace(/^prepay_id=/, ''));
+    return o && { body: o.body, totalFee: o.totalFee, state: o.state };
+  }
+
   /** Handles one wx.wxPayApi call; returns the JSON object the SDK will camelCase. */
   handle(apiName: string, data: Doc, caller: ActiveInvocation | undefined): Doc {
     const fail = (code: string, msg: string) => ({ return_code: 'SUCCESS', return_msg: 'OK', result_code: 'FAIL', err_code: code, err_code_des: msg, nonce_str: nonce() });

@@ -10,6 +10,7 @@ import { methodCaller, type ExNode } from '../render/framework';
 import { builtinName } from '../render/builtins';
 import { assetFile } from '../render/assets';
 import { styleScripts, UA_CSS } from './styles';
+import { SCREEN } from '../wx/system';
 
 let sidSeq = 0;
 const sidOf = new WeakMap<Element, string>();
@@ -23,7 +24,9 @@ export function sid(node: ExNode): string {
     sidOf.set(el, s);
     nodeOfSid.set(s, new WeakRef(node));
   }
-  el.setAttribute('data-sid', s);
+  // Only when missing: a redundant setAttribute is still a DOM mutation, and the preview and the
+  // layout mode both treat mutations as "the page changed".
+  if (el.getAttribute('data-sid') !== s) el.setAttribute('data-sid', s);
   return s;
 }
 
@@ -44,9 +47,12 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
   clone.style.display = '';
   walk(page.node, (n) => {
     const name = builtinName(n);
-    if (!name || !n.$$) return;
+    if (!n.$$ || (!name && !n.id)) return;
     const el = clone.querySelector(`[data-sid="${sidOf.get(n.$$)}"]`) as HTMLElement | null;
     if (!el) return;
+    // The wxml id, so the mirrored page can be inspected (and tested) by the ids the app uses.
+    if (n.id) el.id = String(n.id);
+    if (!name) return;
     const d = methodCaller(n).data as Record<string, unknown>;
     for (const k of ['checked', 'disabled']) if (d[k] === true) el.setAttribute(k, '');
     if (typeof d.type === 'string' && d.type) el.setAttribute('type', d.type);
@@ -77,10 +83,7 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
       const file = assetFile(d.src);
       if (file) el.style.backgroundImage = `url(data:image/${path.extname(file).slice(1) || 'png'};base64,${fs.readFileSync(file).toString('base64')})`;
       else if (/^https?:/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;
-      // A cloud fileID renders on a phone as the stored file: the local cloud serves it by fileID.
-      else if (d.src.startsWith('cloud://') && sim.state.cloudUrl) {
-        el.style.backgroundImage = `url(${JSON.stringify(`${sim.state.cloudUrl}/_emulator/v1/storage/file?fileID=${encodeURIComponent(d.src)}`)})`;
-      }
+      else if (d.src.startsWith('cloud://') && sim.state.cloudUrl) el.style.backgroundImage = `url(${JSON.stringify(cloudFileUrl(sim, d.src))})`;
     }
     if (name === 'swiper') {
       const current = Number(d.current) || 0;
@@ -95,6 +98,11 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
   return { html: clone.outerHTML, styles: styleScripts(sim.project.root, styleFiles(sim, page)), uaCss: UA_CSS };
 }
 
+/** A cloud fileID renders on a phone as the stored file: the local cloud serves it by fileID. */
+export function cloudFileUrl(sim: Simulator, fileID: string): string {
+  return `${sim.state.cloudUrl}/_emulator/v1/storage/file?fileID=${encodeURIComponent(fileID)}`;
+}
+
 function styleFiles(sim: Simulator, page: PageInstance): { file: string; prefix: string }[] {
   const root = sim.project.root;
   const files = [{ file: 'app.wxss', prefix: '' }];
@@ -105,8 +113,15 @@ function styleFiles(sim: Simulator, page: PageInstance): { file: string; prefix:
   return files;
 }
 
+/**
+ * Sizes come from the phone, not from the monitor: wcsc's default converts rpx with
+ * `window.screen.width`, which in a desktop browser is the monitor (1920 px makes 1 rpx 2.56 px).
+ * Its `__transformRpx__` hook gets the base library's rule at the simulated device width instead.
+ */
+export const DEVICE_RPX_SCRIPT = `window.__checkDeviceWidth__=function(){};window.__transformRpx__=function(n){if(n===0)return 0;n=Math.floor(n/750*${SCREEN.width}+1e-4);return n===0?1:n;};`;
+
 /** A complete standalone document (wcsc programs inlined as scripts). */
 export function mirrorDocument(m: Mirror, extraHead = ''): string {
   const scripts = m.styles.map((s) => `<script>${s.replace(/<\/script/gi, '<\\/script')}</script>`).join('');
-  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><style>${m.uaCss}</style><script>window.__checkDeviceWidth__=function(){};</script>${scripts}${extraHead}</head><body>${m.html}</body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><style>${m.uaCss}</style><script>${DEVICE_RPX_SCRIPT}</script>${scripts}${extraHead}</head><body>${m.html}</body></html>`;
 }

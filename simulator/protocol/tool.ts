@@ -31,6 +31,12 @@ export const toolHandlers: Record<string, Handler> = {
       case 'closePaymentDialog':
         n.payment?.reject('cancel');
         break;
+      case 'confirmPayment':
+        n.payment?.resolve('pay');
+        break;
+      case 'failPayment':
+        n.payment?.resolve('fail');
+        break;
       case 'navigateLeft':
         wx.navigateBack({ ...quiet });
         break;

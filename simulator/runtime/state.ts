@@ -16,8 +16,10 @@ export interface NativeState {
   loading?: { title: string; visible: boolean };
   modal?: PendingDialog<{ confirm: boolean; cancel: boolean; content?: string }>;
   actionSheet?: PendingDialog<{ tapIndex: number }>;
-  payment?: PendingDialog<void>;
+  payment?: PendingDialog<'pay' | 'fail'>;
   navigationBar: { title?: string; frontColor?: string; backgroundColor?: string; loading: boolean };
+  /** wx.setNavigationBarTitle per page (webviewId): a title belongs to the page that set it */
+  pageTitles: Record<number, string>;
   tabBar: { badges: Record<number, string>; redDots: Record<number, boolean>; hidden: boolean };
   shareMenu: { shown: boolean; withShareTicket?: boolean; menus?: string[] };
   lastShare?: { from: string; result: unknown };
@@ -40,6 +42,12 @@ export class SimState {
   appid = 'touristappid';
   /** auto-answer policy for modals: undefined = stay pending until Tool.native */
   autoModal: 'confirm' | 'cancel' | undefined;
+  /** wx.requestPayment: 'confirm' pays at once, 'cancel' fails, 'pending' waits for the payment sheet */
+  paymentPolicy: 'confirm' | 'cancel' | 'pending' = 'confirm';
+  /** the phone's network switch: offline fails requests and cloud calls like a phone without signal */
+  offline = false;
+  /** set by the current app run's wx: delivers wx.onNetworkStatusChange when the switch flips */
+  onNetworkChange: ((offline: boolean) => void) | undefined;
 
   constructor(opts: { openid?: string; cloudUrl?: string; autoModal?: 'confirm' | 'cancel' }) {
     this.openid = opts.openid ?? DEFAULT_OPENID;
@@ -50,6 +58,7 @@ export class SimState {
   static freshNative(): NativeState {
     return {
       navigationBar: { loading: false },
+      pageTitles: {},
       tabBar: { badges: {}, redDots: {}, hidden: false },
       shareMenu: { shown: false },
       pullDownRefreshing: false,

@@ -37,8 +37,18 @@ export function networkApis(ctx: WxContext): Record<string, unknown> {
     if (!url) throw new WxFail('no local cloud configured: set SIMULATOR_CLOUD_URL or pass --cloud-url');
     return url.replace(/\/$/, '');
   };
+  /** The phone without signal: network APIs fail before reaching the cloud. */
+  const offlineCheck = () => {
+    if (ctx.state.offline) throw new WxFail('-2:net::ERR_INTERNET_DISCONNECTED', { errno: 600001 });
+  };
+  const networkListeners = new Set<(res: { isConnected: boolean; networkType: string }) => void>();
+  ctx.state.onNetworkChange = (offline) => {
+    for (const fn of networkListeners) fn({ isConnected: !offline, networkType: offline ? 'none' : 'wifi' });
+  };
+
   const callFunction = asyncApi('cloud.callFunction', async (o) => {
     if (typeof o.name !== 'string' || !o.name) throw new WxFail('parameter error: name should be a non-empty string');
+    offlineCheck();
     const { status, json } = await postJson(`${cloudUrl()}/_emulator/v1/functions/${encodeURIComponent(o.name)}:invoke`, {
       event: o.data ?? {},
       openid: ctx.state.openid,
@@ -54,6 +64,7 @@ export function networkApis(ctx: WxContext): Record<string, unknown> {
   const request = (raw?: Opts) => {
     const controller = new AbortController();
     const api = asyncApi('request', async (o) => {
+      offlineCheck();
       const method = String(o.method ?? 'GET').toUpperCase();
       let url = String(o.url ?? '');
       const headers = { ...((o.header as Record<string, string>) ?? {}) };
@@ -87,23 +98,33 @@ export function networkApis(ctx: WxContext): Record<string, unknown> {
     return out;
   };
 
-  const payPolicy = () => (ctx.state as unknown as { paymentPolicy?: string }).paymentPolicy ?? 'confirm';
+  /** Pays the prepay order on the local cloud, as WeChat Pay does when the shopper confirms. */
+  const confirmOnCloud = async (pkg: unknown) => {
+    const confirm = postJson(`${cloudUrl()}/_emulator/v1/pay/confirm`, { package: pkg });
+    ctx.track(confirm);
+    const { status, json } = await confirm;
+    const error = json.error as { code?: unknown; message?: unknown } | undefined;
+    if (error || status >= 400) throw new WxFail(`${error?.code ?? status} ${error?.message ?? ''}`.trim());
+  };
   const requestPayment = asyncApi('requestPayment', async (o) => {
     for (const k of ['timeStamp', 'nonceStr', 'package', 'paySign']) {
       if (typeof o[k] !== 'string' || !o[k]) throw new WxFail(`parameter error: parameter.${k} should be String`);
     }
+    offlineCheck();
     ctx.state.native.history.push({ api: 'requestPayment', options: o });
-    const policy = payPolicy();
+    const policy = ctx.state.paymentPolicy;
     if (policy === 'cancel') throw new WxFail('cancel');
     if (policy === 'pending') {
-      // Waits for Tool.native closePaymentDialog (fail cancel) like the DevTools payment sheet.
-      await new Promise<void>((resolve, reject) => {
+      // The payment sheet: stays open until the shopper pays, cancels or the payment fails
+      // (Tool.native confirmPayment / closePaymentDialog / failPayment, or the preview's sheet).
+      // Not tracked as a whole: only the HTTP part after the choice is.
+      const choice = await new Promise<'pay' | 'fail'>((resolve, reject) => {
         ctx.state.native.payment = {
           kind: 'payment',
           options: o,
-          resolve: () => {
+          resolve: (v) => {
             ctx.state.native.payment = undefined;
-            resolve();
+            resolve(v);
           },
           reject: (reason) => {
             ctx.state.native.payment = undefined;
@@ -111,20 +132,18 @@ export function networkApis(ctx: WxContext): Record<string, unknown> {
           },
         };
       });
-      return {};
+      if (choice === 'fail') throw new WxFail('系统繁忙，请稍后再试', { errCode: -1 });
     }
-    const confirm = postJson(`${cloudUrl()}/_emulator/v1/pay/confirm`, { package: o.package });
-    ctx.track(confirm);
-    const { status, json } = await confirm;
-    const error = json.error as { code?: unknown; message?: unknown } | undefined;
-    if (error || status >= 400) throw new WxFail(`${error?.code ?? status} ${error?.message ?? ''}`.trim());
+    await confirmOnCloud(o.package);
     return {};
-    // Not tracked as a whole: a pending payment sheet waits for Tool.native, only the HTTP part is.
   });
 
   return {
     request,
     requestPayment,
+    getNetworkType: asyncApi('getNetworkType', () => ({ networkType: ctx.state.offline ? 'none' : 'wifi' })),
+    onNetworkStatusChange: (fn: (res: { isConnected: boolean; networkType: string }) => void) => void networkListeners.add(fn),
+    offNetworkStatusChange: (fn?: (res: { isConnected: boolean; networkType: string }) => void) => void (fn ? networkListeners.delete(fn) : networkListeners.clear()),
     login: asyncApi('login', () => ({ code: `sim_code_${ctx.state.openid}_${++codeSeq}` })),
     checkSession: asyncApi('checkSession', () => ({})),
     chooseAddress: asyncApi('chooseAddress', () => ({ ...TEST_ADDRESS })),

@@ -34,6 +34,5 @@ export function systemApis(ctx: WxContext): Record<string, unknown> {
     getDeviceInfo: deviceInfo,
     getAppBaseInfo: appBase,
     getAccountInfoSync: () => ({ miniProgram: { appId: ctx.state.appid, envVersion: 'develop', version: '' } }),
-    getNetworkType: asyncApi('getNetworkType', () => ({ networkType: 'wifi' })),
   };
 }

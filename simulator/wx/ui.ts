@@ -20,9 +20,20 @@ export function uiApis(ctx: WxContext): Record<string, unknown> {
       return {};
     });
   return {
-    showToast: simple('showToast', (o) => (n().toast = { title: String(o.title ?? ''), icon: o.icon as string | undefined, visible: true })),
+    showToast: simple('showToast', (o) => {
+      const toast = { title: String(o.title ?? ''), icon: o.icon as string | undefined, visible: true };
+      n().toast = toast;
+      // Toast and loading are one view on WeChat: the later call replaces the earlier.
+      if (n().loading) n().loading!.visible = false;
+      // WeChat hides a toast after `duration` ms (default 1500); a later toast replaces it.
+      const duration = Number(o.duration ?? 1500);
+      setTimeout(() => (toast.visible = false), Number.isFinite(duration) && duration >= 0 ? duration : 1500).unref();
+    }),
     hideToast: simple('hideToast', () => n().toast && (n().toast!.visible = false)),
-    showLoading: simple('showLoading', (o) => (n().loading = { title: String(o.title ?? ''), visible: true })),
+    showLoading: simple('showLoading', (o) => {
+      n().loading = { title: String(o.title ?? ''), visible: true };
+      if (n().toast) n().toast!.visible = false;
+    }),
     hideLoading: simple('hideLoading', () => n().loading && (n().loading!.visible = false)),
     showModal: asyncApi('showModal', (o) => {
       record('showModal', o);
@@ -59,7 +70,12 @@ export function uiApis(ctx: WxContext): Record<string, unknown> {
         };
       });
     }),
-    setNavigationBarTitle: simple('setNavigationBarTitle', (o) => (n().navigationBar.title = String(o.title ?? ''))),
+    setNavigationBarTitle: simple('setNavigationBarTitle', (o) => {
+      const title = String(o.title ?? '');
+      n().navigationBar.title = title;
+      const page = ctx.router.current();
+      if (page) n().pageTitles[page.webviewId] = title;
+    }),
     setNavigationBarColor: simple('setNavigationBarColor', (o) => {
       n().navigationBar.frontColor = o.frontColor as string;
       n().navigationBar.backgroundColor = o.backgroundColor as string;
