@@ -4,6 +4,9 @@
  * an index to find candidates (and often to deliver them already sorted). mingo always re-checks
  * every candidate, so the SQL part only has to be a SUPERSET of the real matches — we only push
  * down comparisons whose SQLite semantics can never drop a document MongoDB would match.
+ * A field that holds arrays is searched through its multikey entries (multikey.ts): one
+ * `id IN (SELECT id FROM doc_keys …)` per operator, because MongoDB lets different elements satisfy
+ * different operators of one condition ({$gt: 1, $lt: 5} on [0, 9] matches).
  */
 import type { Doc } from '../util/ejson';
 
@@ -31,10 +34,13 @@ function sqlScalar(v: unknown): { ok: true; value: unknown } | { ok: false } {
 }
 
 export interface PlanInput {
+  coll: string;
   filter: Doc;
   sort?: Record<string, number>;
   /** fields we may push down (declared in an index and never holding arrays/objects) */
   pushable: (field: string) => boolean;
+  /** indexed fields that hold arrays somewhere: searched through multikey entries */
+  multikey?: (field: string) => boolean;
   useIndexes: boolean;
 }
 
@@ -49,11 +55,15 @@ export function plan(input: PlanInput): SqlPlan {
       } else if (!k.startsWith('$')) conds.push([k, v]);
     }
     for (const [field, cond] of conds) {
-      let expr: string;
-      if (field === '_id') expr = 'id';
-      else if (SAFE_PATH.test(field) && input.pushable(field)) expr = jsonExpr(field);
-      else continue;
-      pushCondition(expr, field === '_id', cond, where, params);
+      if (field === '_id') pushCondition('id', true, cond, (sql, values) => (where.push(sql), params.push(...values)));
+      else if (!SAFE_PATH.test(field)) continue;
+      else if (input.pushable(field)) pushCondition(jsonExpr(field), false, cond, (sql, values) => (where.push(sql), params.push(...values)));
+      else if (input.multikey?.(field)) {
+        pushCondition('value', false, cond, (sql, values) => {
+          where.push(`id IN (SELECT id FROM doc_keys WHERE coll = ? AND field = ? AND ${sql})`);
+          params.push(input.coll, field, ...values);
+        });
+      }
     }
   }
   let orderBy: string[] | null = null;
@@ -72,35 +82,29 @@ export function plan(input: PlanInput): SqlPlan {
   return { where, params, orderBy, sortedBySql };
 }
 
-function pushCondition(expr: string, isId: boolean, cond: unknown, where: string[], params: unknown[]): void {
+type Emit = (sql: string, values: unknown[]) => void;
+
+function pushCondition(expr: string, isId: boolean, cond: unknown, emit: Emit): void {
   // _id is stored as text only for string ids; numeric ids use a prefixed key, so only strings push down.
   const accept = (v: unknown) => {
     if (isId) return typeof v === 'string' ? { ok: true as const, value: v } : { ok: false as const };
     return sqlScalar(v);
   };
   const direct = accept(cond);
-  if (direct.ok) {
-    where.push(`${expr} = ?`);
-    params.push(direct.value);
-    return;
-  }
+  if (direct.ok) return emit(`${expr} = ?`, [direct.value]);
   if (!cond || typeof cond !== 'object' || Array.isArray(cond) || cond instanceof RegExp || cond instanceof Date) return;
   for (const [op, operand] of Object.entries(cond as Doc)) {
     if (op === '$eq') {
       const s = accept(operand);
-      if (s.ok) { where.push(`${expr} = ?`); params.push(s.value); }
+      if (s.ok) emit(`${expr} = ?`, [s.value]);
     } else if (op === '$in' && Array.isArray(operand) && operand.length > 0 && operand.length <= 500) {
       const vals = operand.map(accept);
-      if (vals.every((x) => x.ok)) {
-        where.push(`${expr} IN (${vals.map(() => '?').join(',')})`);
-        for (const x of vals) params.push((x as { value: unknown }).value);
-      }
+      if (vals.every((x) => x.ok)) emit(`${expr} IN (${vals.map(() => '?').join(',')})`, vals.map((x) => (x as { value: unknown }).value));
     } else if (op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') {
       const s = accept(operand);
       if (!s.ok) continue;
       const sym = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[op];
-      where.push(`${expr} ${sym} ?`);
-      params.push(s.value);
+      emit(`${expr} ${sym} ?`, [s.value]);
     }
   }
 }

@@ -3,11 +3,12 @@
  * single-statement writes atomic for free: Node runs one request's read-modify-write to the end
  * before it looks at the next request.
  */
-import { Query } from 'mingo';
+import { Query } from './mongo';
 import type { Sqlite } from './sqlite';
 import type { DatabaseConfig, IndexSpec } from './config';
 import { decode, encode, type Doc } from '../util/ejson';
 import { plan } from './planner';
+import { MultikeyEntries } from './multikey';
 import { extractGeo, distanceMetres } from './geo';
 import { Errors } from '../util/errors';
 
@@ -51,13 +52,33 @@ export interface FindOptions {
 
 const MAX_DOC_BYTES = 16 * 1024 * 1024;
 
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+  -- rid gives natural (insertion) order, like MongoDB without a sort; (coll, id) is the real key.
+  -- body: canonical EJSON (exact round-trip to the SDK). idx: plain JSON (dates as epoch ms)
+  -- that the expression indexes read through json_extract().
+  CREATE TABLE IF NOT EXISTS docs (
+    rid INTEGER PRIMARY KEY,
+    coll TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    idx TEXT NOT NULL,
+    UNIQUE (coll, id)
+  );`;
+
 export class DocumentStore {
   private indexedFields = new Map<string, Set<string>>();
-  /** indexed fields that some document holds as an array/object: never pushed down to SQL */
+  /**
+   * indexed fields that some document holds as an array/object (or reaches through an array):
+   * json_extract() cannot compare them, so they are searched through multikey entries instead
+   */
   private unsafeFields = new Map<string, Set<string>>();
   private stmts: ReturnType<DocumentStore['prepare']>;
+  private readonly keys: MultikeyEntries;
 
   constructor(private readonly db: Sqlite, config: DatabaseConfig, private readonly useIndexes: boolean) {
+    db.exec(SCHEMA);
+    this.keys = new MultikeyEntries(db);
     this.stmts = this.prepare();
     for (const c of config.collections) {
       this.ensureCollection(c.name);
@@ -122,20 +143,35 @@ export class DocumentStore {
 
   private markUnsafe(coll: string, field: string) {
     const s = this.unsafeFields.get(coll) ?? new Set<string>();
+    if (s.has(field)) return;
     s.add(field);
     this.unsafeFields.set(coll, s);
+    this.keys.rebuild(coll, field);
   }
 
-  private noteIndexedValues(coll: string, doc: Doc) {
+  /** After a write: notice fields turning multikey, keep this document's multikey entries current. */
+  private noteIndexedValues(coll: string, doc: Doc, idx: string) {
     const fields = this.indexedFields.get(coll);
     if (!fields) return;
     for (const f of fields) if (f !== '_id' && !pathIsScalar(doc, f)) this.markUnsafe(coll, f);
+    const multikey = this.unsafeFields.get(coll);
+    if (multikey?.size) this.keys.write(coll, idKey(doc._id), JSON.parse(idx), multikey);
   }
 
   private pushable(coll: string) {
     const fields = this.indexedFields.get(coll);
     const unsafe = this.unsafeFields.get(coll);
     return (f: string) => !!fields?.has(f) && !unsafe?.has(f);
+  }
+
+  private multikey(coll: string) {
+    const fields = this.indexedFields.get(coll);
+    const unsafe = this.unsafeFields.get(coll);
+    return (f: string) => !!fields?.has(f) && !!unsafe?.has(f);
+  }
+
+  private planFor(coll: string, filter: Doc, sort?: Record<string, number>) {
+    return plan({ coll, filter, sort, pushable: this.pushable(coll), multikey: this.multikey(coll), useIndexes: this.useIndexes });
   }
 
   getById(coll: string, id: unknown): Doc | undefined {
@@ -159,13 +195,13 @@ export class DocumentStore {
       }
       throw e;
     }
-    this.noteIndexedValues(coll, doc);
+    this.noteIndexedValues(coll, doc, idx);
   }
 
   replace(coll: string, doc: Doc): void {
     const { body, idx } = this.serialise(doc);
     this.stmts.update.run(body, idx, coll, idKey(doc._id));
-    this.noteIndexedValues(coll, doc);
+    this.noteIndexedValues(coll, doc, idx);
   }
 
   upsertRaw(coll: string, doc: Doc): void {
@@ -174,6 +210,7 @@ export class DocumentStore {
   }
 
   remove(coll: string, id: unknown): boolean {
+    if (this.unsafeFields.get(coll)?.size) this.keys.remove(coll, idKey(id));
     return this.stmts.del.run(coll, idKey(id)).changes > 0;
   }
 
@@ -194,7 +231,7 @@ export class DocumentStore {
     const geo = extractGeo(filter);
     if (geo) return inMemoryQuery(this.find(coll, geo.rest), filter, opts);
     const query = compileQuery(filter);
-    const p = plan({ filter, sort: opts.sort, pushable: this.pushable(coll), useIndexes: this.useIndexes });
+    const p = this.planFor(coll, filter, opts.sort);
     const skip = opts.skip ?? 0;
     const limit = opts.limit ?? Number.MAX_SAFE_INTEGER;
     const sortFields = Object.keys(opts.sort ?? {});
@@ -234,7 +271,7 @@ export class DocumentStore {
   count(coll: string, filter: Doc): number {
     if (extractGeo(filter)) return this.find(coll, filter).length;
     const query = compileQuery(filter);
-    const p = plan({ filter, pushable: this.pushable(coll), useIndexes: this.useIndexes });
+    const p = this.planFor(coll, filter);
     const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')}`;
     let n = 0;
     const now = new Date();
@@ -246,13 +283,14 @@ export class DocumentStore {
 
   /** Explains which SQL the planner would run (used by the benchmark and tests via /_emulator). */
   explain(coll: string, filter: Doc, sort?: Record<string, number>): { sql: string; plan: string[] } {
-    const p = plan({ filter, sort, pushable: this.pushable(coll), useIndexes: this.useIndexes });
+    const p = this.planFor(coll, filter, sort);
     const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY ${(p.orderBy ?? ['rid']).join(', ')}`;
     const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(coll, ...p.params) as Array<{ detail: string }>;
     return { sql, plan: rows.map((r) => r.detail) };
   }
 
   clearCollection(coll: string): number {
+    this.keys.clear(coll);
     return this.db.prepare('DELETE FROM docs WHERE coll = ?').run(coll).changes;
   }
 }

@@ -39,7 +39,9 @@ function wxTime(ms: number): string {
 }
 
 export class PayService {
-  constructor(private readonly db: Sqlite, private readonly functions: FunctionsService, private readonly appid: string, private readonly mchId = '1900000109') {}
+  constructor(private readonly db: Sqlite, private readonly functions: FunctionsService, private readonly appid: string, private readonly mchId = '1900000109') {
+    db.exec('CREATE TABLE IF NOT EXISTS pay_orders (out_trade_no TEXT PRIMARY KEY, prepay_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)');
+  }
 
   private load(where: 'out_trade_no' | 'prepay_id', v: string): PayOrder | undefined {
     const row = this.db.prepare(`SELECT body FROM pay_orders WHERE ${where} = ?`).get(v) as { body: string } | undefined;

@@ -1,0 +1,51 @@
+/** The cloudPay sandbox as the hub sees it: the `wx.wxPayApi` multipart action and the confirm route. */
+import { PayService } from './service';
+import { Errors } from '../util/errors';
+import type { Doc } from '../util/ejson';
+import type { FunctionsService } from '../functions/service';
+import type { EmulatedService, ServiceFactory } from '../registry';
+
+export const payEmulator: ServiceFactory = (ctx): EmulatedService<PayService> => {
+  const functions = ctx.registry.get<FunctionsService>('functions');
+  const pay = new PayService(ctx.db, functions, ctx.appid);
+  return {
+    name: 'pay',
+    api: pay,
+    multipartActions: {
+      'wx.wxPayApi': (parts) => {
+        let data: Doc;
+        try {
+          data = JSON.parse(parts.get('requestData')?.data.toString('utf8') || '{}');
+        } catch {
+          throw Errors.invalidParam('requestData is not JSON');
+        }
+        const apiName = parts.get('apiName')?.data.toString('utf8') ?? '';
+        const out = pay.handle(apiName, data, functions.byToken(parts.get('wxCloudApiToken')?.data.toString('utf8')));
+        return { bytes: Buffer.from(JSON.stringify(out)), contentType: 'application/octet-stream' };
+      },
+    },
+    routes: [
+      {
+        // What WeChat's payment sheet shows (amount, description): read-only, for the store preview.
+        control: true,
+        method: 'GET',
+        path: /^\/pay\/order$/,
+        handle: ({ url }) => {
+          const sheet = pay.sheet(url.searchParams.get('package') ?? '');
+          return sheet
+            ? { status: 200, json: sheet }
+            : { status: 404, json: { error: { code: 'ORDERNOTEXIST', message: 'no unifiedOrder with that package' } } };
+        },
+      },
+      {
+        control: true,
+        method: 'POST',
+        path: /^\/pay\/confirm$/,
+        handle: async ({ json }) => {
+          const r = await pay.confirm(await json());
+          return { status: r.status, json: r.body };
+        },
+      },
+    ],
+  };
+};
