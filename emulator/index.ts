@@ -17,6 +17,7 @@ import { StorageService } from './storage/service';
 import { OpenApiService } from './openapi/service';
 import { PayService } from './pay/service';
 import { Hub, type MountedHandler } from './server';
+import { Clock } from './util/clock';
 
 export { QR_PAYLOAD_BASE, qrPayload } from './openapi/wxacode';
 
@@ -41,8 +42,12 @@ export interface EmulatorOptions {
   timers?: boolean;
   /** add() to a missing collection creates it; default false (the real service errors) */
   autoCreateCollections?: boolean;
-  /** how long a transaction (or ordinary write) waits for a document lock; default 10 s */
-  lockWaitMs?: number;
+  /**
+   * how long a non-transactional write waits for an open transaction that wrote the same document
+   * before failing with DATABASE_TRANSACTION_CONFLICT; default 5 s (an assumption: CloudBase does not
+   * document it; see database/transactions.ts)
+   */
+  outsideWriteWaitMs?: number;
   /** SQLite synchronous mode; default 'full' */
   durability?: 'full' | 'normal';
   maxWorkersPerFunction?: number;
@@ -69,6 +74,8 @@ export interface Emulator {
   dataDir: string;
   /** serve an extra UI/API under a path prefix on the emulator's port (the merchant console) */
   mount(prefix: string, handler: MountedHandler): void;
+  /** the local cloud's time, also settable through `POST /_emulator/v1/clock` */
+  clock: Clock;
   /** fire a timer trigger now and wait for the invocation */
   fireTimer(functionName: string, triggerName: string): Promise<InvokeResult>;
   stop(): Promise<void>;
@@ -83,14 +90,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const db = openSqlite(dataDir, options.durability ?? 'full');
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
+  const clock = new Clock();
 
   const database = new DatabaseService(db, loadDatabaseConfig(options.databaseConfig ?? path.join(REPO_ROOT, 'database.config.json')), {
     useIndexes: options.useIndexes ?? true,
     autoCreateCollections: options.autoCreateCollections ?? false,
     updatedCounts: options.updatedCounts ?? 'modified',
-    lockWaitMs: options.lockWaitMs ?? 10_000,
+    outsideWriteWaitMs: options.outsideWriteWaitMs ?? 5_000,
     transactionLifetimeMs: 30_000,
-    clock: () => new Date(),
+    clock,
   });
   const functions = new FunctionsService(db, {
     functionsDir: path.resolve(options.functionsDir ?? path.join(REPO_ROOT, 'cloudfunctions')),
@@ -103,18 +111,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     propagateIdentity: options.propagateIdentity ?? true,
     maxDepth: 8,
     quiet,
+    clock,
     // A killed function can never commit: free the documents its transactions locked right away.
     onWorkerKilled: (token) => database.txns.abortOwnedBy(token),
   });
-  const storage = new StorageService(db, envId);
+  const storage = new StorageService(db, envId, clock);
   const defaultAppJson = path.join(REPO_ROOT, 'miniprogram', 'app.json');
   const openapi = new OpenApiService(functions, {
     appJsonPath: options.appJson ?? (fs.existsSync(defaultAppJson) ? defaultAppJson : undefined),
     checkPermissions: options.openapiPermissions ?? true,
     rateLimitPerMinute: 5000,
   });
-  const pay = new PayService(db, functions, appid);
-  const hub = new Hub({ envId, database, functions, storage, openapi, pay, quiet });
+  const pay = new PayService(db, functions, appid, clock);
+  const hub = new Hub({ envId, database, functions, storage, openapi, pay, clock, quiet });
   try {
     port = await hub.listen(port, host);
   } catch (e) {
@@ -131,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     envId,
     appid,
     dataDir,
+    clock,
     mount: (prefix, handler) => hub.mount(prefix, handler),
     fireTimer: (fn, trigger) => functions.fireTimer(fn, trigger),
     async stop() {

@@ -20,6 +20,8 @@ import type { PayService } from './pay/service';
 import { encodeResp } from './openapi/proto';
 import { exportCollection, importCollection } from './database/importexport';
 import type { Doc } from './util/ejson';
+import type { Clock } from './util/clock';
+import { clockControl, transactionsControl } from './control-routes';
 
 export interface Services {
   envId: string;
@@ -28,6 +30,7 @@ export interface Services {
   storage: StorageService;
   openapi: OpenApiService;
   pay: PayService;
+  clock: Clock;
   quiet: boolean;
 }
 
@@ -90,6 +93,10 @@ export class Hub {
       return void res.end(); // empty body = success for the SDK's COS client (§9.1)
     }
     if (p.startsWith(DOWNLOAD_PREFIX) && (req.method === 'GET' || req.method === 'HEAD')) {
+      if (this.s.storage.linkExpired(url.searchParams)) {
+        const xml = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>';
+        return sendBytes(res, 403, Buffer.from(xml), 'application/xml');
+      }
       const f = this.s.storage.read(StorageService.decodePath(p, DOWNLOAD_PREFIX));
       if (!f) {
         const xml = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
@@ -243,6 +250,14 @@ export class Hub {
       }
       if (p === '/pay/confirm' && req.method === 'POST') {
         const r = await this.s.pay.confirm(await readJson());
+        return sendJson(res, r.status, r.body);
+      }
+      if (p === '/clock') {
+        const r = await clockControl(req.method ?? 'GET', readJson, this.s.clock);
+        return sendJson(res, r.status, r.body);
+      }
+      if (p === '/database/transactions') {
+        const r = transactionsControl(req.method ?? 'GET', this.s.database.txns);
         return sendJson(res, r.status, r.body);
       }
       if (p === '/openapi/outbox' && req.method === 'GET') return sendJson(res, 200, { outbox: this.s.openapi.outbox });
