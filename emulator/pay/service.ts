@@ -57,7 +57,9 @@ export class PayService {
     private readonly appid: string,
     private readonly clock: Clock,
     private readonly mchId = '1900000109',
-  ) {}
+  ) {
+    db.exec('CREATE TABLE IF NOT EXISTS pay_orders (out_trade_no TEXT PRIMARY KEY, prepay_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)');
+  }
 
   private load(where: 'out_trade_no' | 'prepay_id', v: string): PayOrder | undefined {
     const row = this.db.prepare(`SELECT body FROM pay_orders WHERE ${where} = ?`).get(v) as { body: string } | undefined;

@@ -21,6 +21,9 @@ export class StorageService {
     private readonly envId: string,
     private readonly clock: Clock,
   ) {
+    db.exec(`CREATE TABLE IF NOT EXISTS files (
+      path TEXT PRIMARY KEY, content BLOB NOT NULL, content_type TEXT, size INTEGER NOT NULL, created_at INTEGER NOT NULL
+    )`);
     // Real buckets look like <4 hex>-<envId>-<appid digits>; any stable value works for the SDK.
     this.bucket = `${Buffer.from(envId.slice(0, 2)).toString('hex')}-${envId}-1250000000`;
   }

@@ -1,0 +1,39 @@
+/** The cloudPay sandbox as the hub sees it: the `wx.wxPayApi` multipart action and the confirm route. */
+import { PayService } from './service';
+import { Errors } from '../util/errors';
+import type { Doc } from '../util/ejson';
+import type { FunctionsService } from '../functions/service';
+import type { EmulatedService, ServiceFactory } from '../registry';
+
+export const payEmulator: ServiceFactory = (ctx): EmulatedService<PayService> => {
+  const functions = ctx.registry.get<FunctionsService>('functions');
+  const pay = new PayService(ctx.db, functions, ctx.appid, ctx.clock);
+  return {
+    name: 'pay',
+    api: pay,
+    multipartActions: {
+      'wx.wxPayApi': (parts) => {
+        let data: Doc;
+        try {
+          data = JSON.parse(parts.get('requestData')?.data.toString('utf8') || '{}');
+        } catch {
+          throw Errors.invalidParam('requestData is not JSON');
+        }
+        const apiName = parts.get('apiName')?.data.toString('utf8') ?? '';
+        const out = pay.handle(apiName, data, functions.byToken(parts.get('wxCloudApiToken')?.data.toString('utf8')));
+        return { bytes: Buffer.from(JSON.stringify(out)), contentType: 'application/octet-stream' };
+      },
+    },
+    routes: [
+      {
+        control: true,
+        method: 'POST',
+        path: /^\/pay\/confirm$/,
+        handle: async ({ json }) => {
+          const r = await pay.confirm(await json());
+          return { status: r.status, json: r.body };
+        },
+      },
+    ],
+  };
+};
