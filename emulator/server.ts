@@ -122,6 +122,7 @@ export class Hub {
     }
     const action = String(body.action ?? '');
     try {
+      this.checkEnv(body.envName);
       const handler = this.registry.action(action);
       if (!handler) throw Errors.invalidParam(`unsupported action ${action || '(none)'}`);
       const r = await handler(body, { baseUrl: this.baseUrl(req), headers: req.headers });
@@ -129,6 +130,14 @@ export class Hub {
     } catch (e) {
       return fail(e);
     }
+  }
+
+  /**
+   * One environment per local cloud. No env id means the account's default environment (what the
+   * SDKs do when init() names none); any other id is an environment this account does not have.
+   */
+  private checkEnv(envName: unknown): void {
+    if (typeof envName === 'string' && envName && envName !== this.o.envId) throw Errors.invalidEnv(envName);
   }
 
   private async multipart(raw: Buffer, ctype: string, req: http.IncomingMessage, res: http.ServerResponse, requestId: string) {
@@ -140,6 +149,7 @@ export class Hub {
     }
     const action = parts.get('action')?.data.toString('utf8');
     try {
+      this.checkEnv(parts.get('envName')?.data.toString('utf8'));
       const handler = action ? this.registry.multipartAction(action) : undefined;
       if (!handler) throw Errors.invalidParam(`unsupported action ${action ?? '(none)'}`);
       return send(res, await handler(parts, { baseUrl: this.baseUrl(req), headers: req.headers }));

@@ -8,6 +8,7 @@ import type { Doc } from '../util/ejson';
 import { Errors } from '../util/errors';
 
 const EARTH_RADIUS_M = 6378100;
+const RAD = Math.PI / 180;
 const GEO_OPS = new Set(['$nearSphere', '$near', '$geoWithin', '$geoIntersects']);
 
 type LngLat = [number, number];
@@ -28,12 +29,25 @@ function pointOf(v: unknown): LngLat | undefined {
   return undefined;
 }
 
+/**
+ * Great-circle distance the way MongoDB computes it (S2): both points on the unit sphere, the angle
+ * between them as atan2(|a × b|, a · b), times the radius MongoDB uses, 6378.1 km. The haversine
+ * formula gives the same distance up to the last bits; CloudBase's own test compares the exact double.
+ */
 export function distanceMetres(a: LngLat, b: LngLat): number {
-  const rad = Math.PI / 180;
-  const dLat = (b[1] - a[1]) * rad;
-  const dLng = (b[0] - a[0]) * rad;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a[1] * rad) * Math.cos(b[1] * rad) * Math.sin(dLng / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+  const [ax, ay, az] = unitVector(a);
+  const [bx, by, bz] = unitVector(b);
+  const cx = ay * bz - az * by;
+  const cy = az * bx - ax * bz;
+  const cz = ax * by - ay * bx;
+  return Math.atan2(Math.sqrt(cx * cx + cy * cy + cz * cz), ax * bx + ay * by + az * bz) * EARTH_RADIUS_M;
+}
+
+function unitVector([lng, lat]: LngLat): [number, number, number] {
+  const phi = lat * RAD;
+  const theta = lng * RAD;
+  const cosPhi = Math.cos(phi);
+  return [Math.cos(theta) * cosPhi, Math.sin(theta) * cosPhi, Math.sin(phi)];
 }
 
 function inRing(p: LngLat, ring: LngLat[]): boolean {

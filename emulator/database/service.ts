@@ -3,7 +3,7 @@
  * Handlers receive the parsed JSON body and return the success payload; errors are thrown as
  * CloudBaseError and turned into `{code, message}` envelopes by the hub.
  */
-import { aggregate } from 'mingo';
+import { aggregate } from './mongo';
 import type { Sqlite } from './sqlite';
 import type { DatabaseConfig } from './config';
 import { DocumentStore, inMemoryQuery } from './store';
@@ -118,7 +118,7 @@ export class DatabaseService {
     const docs: Doc[] = raw.map((s: unknown) => {
       const d = decode(s, now, 'data');
       if (!d || typeof d !== 'object' || Array.isArray(d)) throw Errors.invalidParam('each document must be an object');
-      if (Object.keys(d).some((k) => k.startsWith('$'))) throw Errors.invalidOperator('field names cannot start with $');
+      if (Object.keys(d).some((k) => k.startsWith('$'))) throw Errors.requestFailed('field names cannot start with $');
       return d._id === undefined ? { _id: newDocId(), ...d } : d;
     });
     const t = this.txnOf(body);
@@ -240,7 +240,8 @@ export class DatabaseService {
         if (!cur) return { data: { updated: 0, doc: null } };
         const r = applyUpdate(cur, update);
         if (r.modified) this.store.replace(coll, r.doc);
-        return { data: { updated: this.countUpdated(r.modified), doc: encode(r.doc) } };
+        // findAndModify reports the matched document even when the new value equals the old one.
+        return { data: { updated: 1, doc: encode(r.doc) } };
       }),
     );
   }

@@ -3,7 +3,7 @@
  * single-statement writes atomic for free: Node runs one request's read-modify-write to the end
  * before it looks at the next request.
  */
-import { Query } from 'mingo';
+import { Query } from './mongo';
 import type { Sqlite } from './sqlite';
 import type { DatabaseConfig, IndexSpec } from './config';
 import { decode, encode, type Doc } from '../util/ejson';

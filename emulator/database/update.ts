@@ -4,6 +4,7 @@
  * $min, $max, $rename, $bit). Replacement (`set`, merge:false) is handled here too.
  */
 import { update as mingoUpdate } from 'mingo';
+import { queryOptions } from './mongo';
 import { Errors } from '../util/errors';
 import { clone, type Doc } from '../util/ejson';
 
@@ -23,12 +24,42 @@ export function validateUpdate(data: unknown): Doc {
   return data as Doc;
 }
 
+const typeName = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array' : v instanceof Date ? 'date' : typeof v);
+
+/**
+ * What MongoDB refuses and mingo silently skips (the whole update then writes nothing):
+ * - $inc / $mul on a field holding a non-number (text, null, …): "Cannot apply $inc to a value of
+ *   non-numeric type" (mingo: {sales: '100'} + {$inc: {sales: 1}} → unchanged, no error);
+ * - a path that continues by name through an array ('items.n' on items: [{n: 1}]): "Cannot create
+ *   field 'n' in element …" (mingo: unchanged, no error). Numeric steps ('items.0.n') are fine.
+ */
+export function checkUpdate(doc: Doc, data: Doc): void {
+  for (const [op, spec] of Object.entries(data)) {
+    for (const field of Object.keys(spec as Doc)) {
+      let cur: unknown = doc;
+      const parts = field.split('.');
+      for (let i = 0; i < parts.length && cur !== undefined; i++) {
+        const key = parts[i];
+        if (Array.isArray(cur) && !/^\d+$/.test(key)) {
+          if (key === '$' || key.startsWith('$[')) break; // positional forms are mingo's to handle
+          throw Errors.requestFailed(`Cannot create field '${key}' in element {${parts.slice(0, i).join('.')}: ${JSON.stringify(cur)}}`);
+        }
+        cur = cur !== null && typeof cur === 'object' ? (cur as Doc)[key] : undefined;
+      }
+      if ((op === '$inc' || op === '$mul') && cur !== undefined && typeof cur !== 'number') {
+        throw Errors.requestFailed(`Cannot apply ${op} to a value of non-numeric type. {_id: ${JSON.stringify(doc._id)}} has the field '${field}' of non-numeric type ${typeName(cur)}`);
+      }
+    }
+  }
+}
+
 /** Returns the updated copy and whether anything changed (for `stats.updated`). */
 export function applyUpdate(doc: Doc, data: Doc): { doc: Doc; modified: boolean } {
+  checkUpdate(doc, data);
   const copy = clone(doc);
   let changed: string[];
   try {
-    changed = mingoUpdate(copy, data as any, undefined, undefined, { cloneMode: 'deep' });
+    changed = mingoUpdate(copy, data as any, undefined, undefined, { cloneMode: 'deep', queryOptions });
   } catch (e) {
     throw Errors.invalidOperator((e as Error).message);
   }

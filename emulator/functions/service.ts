@@ -150,7 +150,8 @@ export class FunctionsService {
     const started = Date.now();
     const dir = this.functionDir(name);
     if (!dir) {
-      return { ok: false, requestId, error: new CloudBaseError('FUNCTIONS_REQUEST_FAIL', `[ResourceNotFound.Function] function not found: ${name}`) };
+      // CloudBase's code for a function the environment does not have (its own SDK tests expect it).
+      return { ok: false, requestId, error: new CloudBaseError('FUNCTION_NOT_FOUND', `[ResourceNotFound.Function] function not found: ${name}`) };
     }
     const depth = (opts.parent?.depth ?? 0) + 1;
     if (depth > this.opts.maxDepth) {

@@ -5,7 +5,7 @@
 import { StorageService, DOWNLOAD_PREFIX, UPLOAD_PREFIX } from './service';
 import type { EmulatedService, JsonAction, ServiceFactory } from '../registry';
 
-const ACTIONS = ['storage.getUploadMetadata', 'storage.batchGetDownloadUrl', 'storage.batchDeleteFile', 'storage.batchCopyFile'];
+const ACTIONS = ['storage.getUploadMetadata', 'storage.batchGetDownloadUrl', 'storage.batchDeleteFile', 'storage.batchCopyFile', 'storage.getFileAuthority'];
 const MAX_UPLOAD = 100 * 1024 * 1024;
 const NO_SUCH_KEY = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
 const EXPIRED = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>';

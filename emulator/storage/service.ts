@@ -12,6 +12,14 @@ import type { Doc } from '../util/ejson';
 import type { Clock } from '../util/clock';
 
 export const UPLOAD_PREFIX = '/__storage_upload/';
+/** deleteFile and getTempFileURL take at most 50 files per call (docs/reference/cloudbase-storage.md). */
+export const MAX_FILES_PER_CALL = 50;
+
+function fileList(body: Doc, key: string): any[] {
+  const list = Array.isArray(body[key]) ? body[key] : [];
+  if (list.length > MAX_FILES_PER_CALL) throw Errors.invalidParam(`at most ${MAX_FILES_PER_CALL} files per call, got ${list.length}`);
+  return list;
+}
 export const DOWNLOAD_PREFIX = '/__storage/';
 
 export class StorageService {
@@ -58,7 +66,7 @@ export class StorageService {
         };
       }
       case 'storage.batchGetDownloadUrl': {
-        const list = Array.isArray(body.file_list) ? body.file_list : [];
+        const list = fileList(body, 'file_list');
         return {
           data: {
             download_list: list.map((item: Doc) => {
@@ -72,7 +80,7 @@ export class StorageService {
         };
       }
       case 'storage.batchDeleteFile': {
-        const list = Array.isArray(body.fileid_list) ? body.fileid_list : [];
+        const list = fileList(body, 'fileid_list');
         return {
           data: {
             delete_list: list.map((fileID: unknown) => {
@@ -99,9 +107,26 @@ export class StorageService {
           },
         };
       }
+      case 'storage.getFileAuthority':
+        return { data: this.authority(body) };
       default:
         throw Errors.invalidParam(`unsupported action ${action}`);
     }
+  }
+
+  /**
+   * What a signed-in user may do with each file, under CloudBase's default storage rule ("all users
+   * read, the creator and admins write"). The local cloud does not record uploaders, so write is
+   * granted only for files that do not exist yet (the user would become their creator).
+   */
+  private authority(body: Doc) {
+    const list = Array.isArray(body.fileList) ? body.fileList : [];
+    if (!body.openId && !body.uid) throw Errors.invalidParam('getFileAuthority needs a signed-in user (openId or uid)');
+    return list.map((f: Doc) => {
+      const p = this.pathOf(f?.path) ?? (typeof f?.path === 'string' ? f.path : '');
+      if (!p || !['READ', 'WRITE', 'READWRITE'].includes(f.type)) throw Errors.invalidParam('fileList items need a path and a type of READ, WRITE or READWRITE');
+      return { path: f.path, cosFileId: createHash('md5').update(p).digest('hex'), read: true, write: !this.exists(p) };
+    });
   }
 
   /** A temporary link, valid for `maxAgeS` seconds of the local cloud's clock. */

@@ -33,6 +33,8 @@ export const Errors = {
   invalidParam: (detail: string) => new CloudBaseError('INVALID_PARAM', `[InvalidParameter] ${detail}.${SUFFIX}`),
   requestFailed: (detail: string) => new CloudBaseError('DATABASE_REQUEST_FAILED', `[FailedOperation] ${detail}.${SUFFIX}`),
   exceedLimit: (detail: string) => new CloudBaseError('EXCEED_REQUEST_LIMIT', `[LimitExceeded] ${detail}.${SUFFIX}`),
+  // (sic) the SDKs' tables spell it INVALIID_ENV; wx-server-sdk maps it to -501005 "invalid env".
+  invalidEnv: (env: string) => new CloudBaseError('INVALIID_ENV', `[InvalidParameter.EnvNotExist] env ${env} does not exist.${SUFFIX}`),
   sysErr: (detail: string) => new CloudBaseError('SYS_ERR', `[InternalError] ${detail}`),
 };
 

@@ -94,12 +94,13 @@ test('nested call of a throwing/unknown function surfaces errCode -1 inside the 
   expect(r2.result.innerError.errCode).toBe(-1);
 });
 
-test('unknown function → FUNCTIONS_REQUEST_FAIL (endpoint) and a rejection (SDK)', async () => {
+test('unknown function → FUNCTION_NOT_FOUND (endpoint and both SDKs)', async () => {
   const r = await cloud.invoke('noSuchFn', {}, { openid: 'o1' });
-  expect(r.error.code).toBe('FUNCTIONS_REQUEST_FAIL');
+  expect(r.error.code).toBe('FUNCTION_NOT_FOUND');
   await expect(cloud.wx().callFunction({ name: 'noSuchFn' })).rejects.toMatchObject({ errCode: -1 });
+  await expect(cloud.node().callFunction({ name: 'noSuchFn', data: {} })).rejects.toMatchObject({ code: 'FUNCTION_NOT_FOUND' });
   const bad = await cloud.invoke('../etc', {}, { openid: 'o1' });
-  expect(bad.error.code).toBe('FUNCTIONS_REQUEST_FAIL');
+  expect(bad.error.code).toBe('FUNCTION_NOT_FOUND');
 });
 
 test('one log record per invocation with duration, result or error, function and openid', async () => {

@@ -1,0 +1,2 @@
+// The `invoke` function that the upstream suite's account has deployed: echoes its event.
+exports.main = async (event) => event;
