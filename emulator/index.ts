@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { openSqlite } from './database/sqlite';
 import type { FunctionsService, InvokeResult } from './functions/service';
 import { Hub, type MountedHandler } from './server';
+import { Clock } from './util/clock';
 import { EmulatorRegistry, type EmulatorContext, type ServiceFactory } from './registry';
 import { SERVICES } from './services';
 
@@ -38,8 +39,12 @@ export interface EmulatorOptions {
   timers?: boolean;
   /** add() to a missing collection creates it; default false (the real service errors) */
   autoCreateCollections?: boolean;
-  /** how long a transaction (or ordinary write) waits for a document lock; default 10 s */
-  lockWaitMs?: number;
+  /**
+   * how long a non-transactional write waits for an open transaction that wrote the same document
+   * before failing with DATABASE_TRANSACTION_CONFLICT; default 5 s (an assumption: CloudBase does not
+   * document it; see database/transactions.ts)
+   */
+  outsideWriteWaitMs?: number;
   /** SQLite synchronous mode; default 'full' */
   durability?: 'full' | 'normal';
   maxWorkersPerFunction?: number;
@@ -68,6 +73,8 @@ export interface Emulator {
   dataDir: string;
   /** serve an extra UI/API under a path prefix on the emulator's port (the merchant console) */
   mount(prefix: string, handler: MountedHandler): void;
+  /** the local cloud's time, also settable through `POST /_emulator/v1/clock` */
+  clock: Clock;
   /** fire a timer trigger now and wait for the invocation */
   fireTimer(functionName: string, triggerName: string): Promise<InvokeResult>;
   stop(): Promise<void>;
@@ -82,9 +89,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const db = openSqlite(dataDir, options.durability ?? 'full');
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
+  const clock = new Clock();
 
   const registry = new EmulatorRegistry();
-  const ctx: EmulatorContext = { db, envId, appid, quiet, repoRoot: REPO_ROOT, options, adminUrl: () => `http://${host}:${port}/admin`, registry };
+  const ctx: EmulatorContext = { db, envId, appid, quiet, repoRoot: REPO_ROOT, options, clock, adminUrl: () => `http://${host}:${port}/admin`, registry };
   const hub = new Hub(registry, { envId, quiet });
   try {
     for (const factory of options.services ?? SERVICES) registry.register(factory(ctx));
@@ -103,6 +111,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     envId,
     appid,
     dataDir,
+    clock,
     mount: (prefix, handler) => hub.mount(prefix, handler),
     fireTimer: (fn, trigger) => registry.get<FunctionsService>('functions').fireTimer(fn, trigger),
     async stop() {

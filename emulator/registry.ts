@@ -13,6 +13,7 @@ import type { Sqlite } from './database/sqlite';
 import type { Doc } from './util/ejson';
 import type { MultipartPart } from './util/http';
 import type { EmulatorOptions } from './index';
+import type { Clock } from './util/clock';
 
 /** What a JSON action returns: top-level envelope fields, merged beside `requestId`. */
 export type ActionReply = Record<string, unknown>;
@@ -85,6 +86,8 @@ export interface EmulatorContext {
   quiet: boolean;
   repoRoot: string;
   options: EmulatorOptions;
+  /** the local cloud's time: every service dates things with it (see util/clock.ts) */
+  clock: Clock;
   /** http://host:port/admin — known only once the hub listens, hence a function */
   adminUrl(): string;
   registry: EmulatorRegistry;

@@ -51,10 +51,14 @@ export interface RetryOptions {
 /**
  * Runs `work` in a transaction, retrying on conflict with jittered backoff until the budget is spent.
  *
- * We pass `times = 0` to the SDK on purpose: its own retry re-runs the callback immediately, with no
- * backoff and without aborting the conflicting attempt. Here every failed attempt is rolled back by the
- * SDK before we wait and start a new one. `work` must only use `tx` and have no other side effects,
- * because it can run several times. An AppError thrown by `work` aborts and reaches the caller as is.
+ * The retry has to be ours. CloudBase reports a conflict at the write that loses (first writer wins),
+ * and wx-server-sdk hands that error to the callback without `code`; its runTransaction retries only
+ * errors whose `code` is DATABASE_TRANSACTION_CONFLICT, so it gives up on exactly these. Its own retry
+ * would also re-run at once, without backoff. Every failed attempt is over (the conflict aborts it; the
+ * SDK's rollback is a no-op then) before we wait and start a new one. The budget is measured with
+ * Date.now(), so it follows the local cloud's clock in tests. `work` must only use `tx` and have no
+ * other side effects, because it can run several times. An AppError thrown by `work` aborts and reaches
+ * the caller as is.
  */
 export async function withTransaction<T>(work: (tx: TxCollections) => Promise<T>, options: RetryOptions = { budgetMs: 8000 }): Promise<T> {
   const started = Date.now();

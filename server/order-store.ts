@@ -3,9 +3,9 @@
  * `inventory` (the expiry timer), so there is one implementation of "release stock exactly once".
  *
  * Every transition reads the order inside a transaction and writes only if its status is still the one
- * the transition starts from (compare-and-set on status). The emulator and CloudBase lock a document a
- * transaction touches, so two transitions of one order (expiry vs. payment vs. cancel) are serialised,
- * and the loser sees the winner's status and does nothing.
+ * the transition starts from (compare-and-set on status). Two transitions of one order (expiry vs. payment
+ * vs. cancel) both write the order document, and CloudBase lets only the first writer through: the other
+ * gets a conflict, retries, and then sees the winner's status and does nothing.
  */
 import type { Order, OrderView } from '../typings/domain';
 import type { OrderEvent } from '../miniprogram/domain/order-state';

@@ -8,14 +8,14 @@ import { now } from './clock';
 import { paymentWindowMs, subMchId } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, badCursor, invalid, invalidState } from './errors';
-import { canonicalJson, decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
+import { decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
 import { asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
 import { releaseUnpaidOrder } from './payments';
 import { loadProducts } from './products';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
 
-/** Budget for stock-reservation retries under contention: well inside the function's 30 s timeout (one attempt can itself wait on a lock). */
+/** Budget for stock-reservation retries under contention: well inside the function's 30 s timeout. */
 const CREATE_RETRY_BUDGET_MS = 12_000;
 
 /** Adds the product document's own problems to INVALID_PRODUCT lines, so the refusal says what is wrong. */
@@ -86,8 +86,8 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const stored = await getDoc(COLLECTIONS.idempotency, orderId);
   if (stored) return replay(stored, print);
 
-  // Cheap refusal without locking anything (most callers of a sold-out SKU stop here). Not trusted:
-  // the transaction below checks again against the documents it locks.
+  // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
+  // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
   const snapshot = await loadProducts(productIds);
   const early = priceOrder(req.lines, (id) => snapshot.get(id));
@@ -126,54 +126,64 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     return response;
   };
 
-  return withTransaction(
-    async (tx) => {
-      const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
-      if (existing) return replay(existing, print);
-
-      // The order and its record are written first, priced from the pre-check: those documents are this
-      // checkout's own, so nobody waits on them. The shared product documents are locked last and held
-      // only for read, check, decrement and commit, which is what limits a hot SKU's throughput.
-      const at = now();
-      let response = await write(tx, early, at);
-
-      const raw = new Map<string, AnyDoc>();
-      const normalized = new Map<string, NormalizeResult>();
-      for (const productId of productIds) {
-        const doc = await txGet(tx, COLLECTIONS.products, productId);
-        if (doc) {
-          raw.set(productId, doc);
-          normalized.set(productId, normalizeProduct(doc));
+  try {
+    return await withTransaction(
+      async (tx) => {
+        // CloudBase transactions read a snapshot taken at their first operation, and a write to a document
+        // someone changed after it fails (first writer wins). So the shared product documents come first:
+        // read, check and decrement them back to back, which keeps that window to one call; the order and
+        // its record are this checkout's own documents and are written after.
+        const raw = new Map<string, AnyDoc>();
+        const normalized = new Map<string, NormalizeResult>();
+        for (const productId of productIds) {
+          const doc = await txGet(tx, COLLECTIONS.products, productId);
+          if (doc) {
+            raw.set(productId, doc);
+            normalized.set(productId, normalizeProduct(doc));
+          }
         }
-      }
-      const priced = priceOrder(req.lines, (id) => normalized.get(id));
-      if (!priced.ok) refuse(priced, (id) => normalized.get(id));
-      // A price edited between the pre-check and the lock: the order is rewritten at the locked price.
-      if (canonicalJson(pricing(priced)) !== canonicalJson(pricing(early))) response = await write(tx, priced, at);
-
-      const _ = db().command;
-      for (const productId of productIds) {
-        const skus = (raw.get(productId) as AnyDoc).skus as AnyDoc[];
-        const data: AnyDoc = {};
-        let units = 0;
-        for (const line of req.lines) {
-          if (line.productId !== productId) continue;
-          // Normalization succeeded, so every raw SKU is valid and indexes match.
-          const index = skus.findIndex((sku) => sku.skuId === line.skuId);
-          data[`skus.${index}.stock`] = _.inc(-line.qty);
-          units += line.qty;
+        const priced = priceOrder(req.lines, (id) => normalized.get(id));
+        if (!priced.ok) {
+          // The same snapshot shows whether a retry of this very checkout took the last units.
+          const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
+          if (existing) return replay(existing, print);
+          refuse(priced, (id) => normalized.get(id));
         }
-        data.sales = _.inc(units);
-        await tx.collection(COLLECTIONS.products).doc(productId).update({ data });
-      }
-      return response;
-    },
-    { budgetMs: CREATE_RETRY_BUDGET_MS },
-  );
+
+        const _ = db().command;
+        for (const productId of productIds) {
+          const skus = (raw.get(productId) as AnyDoc).skus as AnyDoc[];
+          const data: AnyDoc = {};
+          let units = 0;
+          for (const line of req.lines) {
+            if (line.productId !== productId) continue;
+            // Normalization succeeded, so every raw SKU is valid and indexes match.
+            const index = skus.findIndex((sku) => sku.skuId === line.skuId);
+            data[`skus.${index}.stock`] = _.inc(-line.qty);
+            units += line.qty;
+          }
+          data.sales = _.inc(units);
+          await tx.collection(COLLECTIONS.products).doc(productId).update({ data });
+        }
+
+        // A concurrent retry of this very checkout committed meanwhile: undo ours (the SDK rolls back on throw).
+        const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
+        if (existing) throw new AlreadyCreated(existing);
+        return write(tx, priced, now());
+      },
+      { budgetMs: CREATE_RETRY_BUDGET_MS },
+    );
+  } catch (error) {
+    if (error instanceof AlreadyCreated) return replay(error.record, print);
+    throw error;
+  }
 }
 
-function pricing(priced: Extract<PricingResult, { ok: true }>) {
-  return { lines: priced.lines, itemsTotal: priced.itemsTotal, shippingFee: priced.shippingFee, total: priced.total };
+/** Thrown inside the checkout transaction to roll it back when the request's order already exists. */
+class AlreadyCreated extends Error {
+  constructor(readonly record: AnyDoc) {
+    super('order already created for this requestId');
+  }
 }
 
 /** Prices lines as `create` would, reserving nothing (the domain's quoteOrder). Lines with problems carry them and are not totalled. */

@@ -30,9 +30,9 @@ export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseS
     useIndexes: o.useIndexes ?? true,
     autoCreateCollections: o.autoCreateCollections ?? false,
     updatedCounts: o.updatedCounts ?? 'modified',
-    lockWaitMs: o.lockWaitMs ?? 10_000,
+    outsideWriteWaitMs: o.outsideWriteWaitMs ?? 5_000,
     transactionLifetimeMs: 30_000,
-    clock: () => new Date(),
+    clock: ctx.clock,
   });
   const store = database.store;
   return {
@@ -48,6 +48,13 @@ export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseS
       ]),
     ),
     routes: [
+      {
+        // Open transactions and the plain writes waiting for them: tests wait on these instead of sleeping.
+        control: true,
+        method: 'GET',
+        path: /^\/database\/transactions$/,
+        handle: () => ({ json: database.txns.describe() }),
+      },
       {
         // Test helper (like Firebase's "clear data"): empties one collection, keeps it existing.
         control: true,

@@ -8,21 +8,22 @@ import type { Sqlite } from './sqlite';
 import type { DatabaseConfig } from './config';
 import { DocumentStore, inMemoryQuery } from './store';
 import { geoNearStage } from './geo';
-import { LockManager } from './locks';
-import { TransactionManager, lockKey, type Transaction } from './transactions';
+import { TransactionManager, type Transaction } from './transactions';
 import { applyUpdate, replaceDoc, validateUpdate } from './update';
 import { decode, encode, type Doc } from '../util/ejson';
 import { Errors } from '../util/errors';
 import { newDocId } from '../util/ids';
+import type { Clock } from '../util/clock';
 
 export interface DatabaseOptions {
   useIndexes: boolean;
   autoCreateCollections: boolean;
   /** 'modified' (MongoDB modifiedCount; what the community reports) or 'matched' */
   updatedCounts: 'modified' | 'matched';
-  lockWaitMs: number;
+  /** how long a non-transactional write waits for a transaction that wrote the same document */
+  outsideWriteWaitMs: number;
   transactionLifetimeMs: number;
-  clock: () => Date;
+  clock: Clock;
 }
 
 export type ActionResult = { data?: unknown; top?: Record<string, unknown> };
@@ -32,18 +33,15 @@ const MAX_LIMIT = 1000;
 
 export class DatabaseService {
   readonly store: DocumentStore;
-  readonly locks: LockManager;
   readonly txns: TransactionManager;
-  private ownerSeq = 0;
 
   constructor(db: Sqlite, config: DatabaseConfig, private readonly opts: DatabaseOptions) {
     this.store = new DocumentStore(db, config, opts.useIndexes);
-    this.locks = new LockManager(opts.lockWaitMs);
-    this.txns = new TransactionManager(this.store, this.locks, opts.transactionLifetimeMs);
+    this.txns = new TransactionManager(this.store, { lifetimeMs: opts.transactionLifetimeMs, outsideWriteWaitMs: opts.outsideWriteWaitMs, clock: opts.clock });
   }
 
   async handle(action: string, body: Doc): Promise<ActionResult> {
-    const now = this.opts.clock();
+    const now = this.opts.clock.date();
     switch (action) {
       case 'database.addCollection':
         return this.addCollection(body);
@@ -101,26 +99,9 @@ export class DatabaseService {
     return q._id;
   }
 
-  /**
-   * Runs a synchronous non-transactional write after waiting for any transaction locks on the
-   * documents it touches, so an ordinary write never slips under an open transaction (which
-   * would then overwrite it on commit: a lost update). Fast path: no locks held at all.
-   */
-  private async withDocLocks<T>(coll: string, ids: () => unknown[], apply: () => T): Promise<T> {
-    if (this.locks.size === 0) return apply();
-    const owner = `w:${++this.ownerSeq}`;
-    try {
-      for (;;) {
-        const blocked = ids()
-          .map((id) => lockKey(coll, id))
-          .filter((k) => this.locks.isLockedByOther(k, owner))
-          .sort();
-        if (blocked.length === 0) return apply();
-        for (const k of blocked) await this.locks.acquire(owner, k);
-      }
-    } finally {
-      this.locks.releaseAll(owner);
-    }
+  /** A non-transactional write: waits for transactions that wrote these documents (transactions.ts rule 8). */
+  private outsideWrite<T>(coll: string, ids: () => unknown[], apply: () => T): Promise<T> {
+    return this.txns.outsideWrite(coll, ids, apply);
   }
 
   private addCollection(body: Doc): ActionResult {
@@ -143,12 +124,12 @@ export class DatabaseService {
     const t = this.txnOf(body);
     if (t) {
       for (const d of docs) {
-        await this.txns.lock(t, coll, d._id);
+        this.txns.claim(t, coll, d._id);
         if (this.txns.read(t, coll, d._id)) throw Errors.requestFailed(`E11000 duplicate key error collection: ${coll} dup key: { _id: ${JSON.stringify(d._id)} }`);
         this.txns.write(t, coll, d._id, d);
       }
     } else {
-      await this.withDocLocks(coll, () => docs.map((d) => d._id), () => this.store.atomic(() => docs.forEach((d) => this.store.insert(coll, d))));
+      await this.outsideWrite(coll, () => docs.map((d) => d._id), () => this.store.atomic(() => docs.forEach((d) => this.store.insert(coll, d))));
     }
     return { data: { insertedIds: docs.map((d) => d._id) } };
   }
@@ -160,10 +141,8 @@ export class DatabaseService {
     if (body.queryType === 'DOC') {
       const id = this.docIdOf(body, now);
       let doc: Doc | undefined;
-      if (t) {
-        await this.txns.lock(t, coll, id);
-        doc = this.txns.read(t, coll, id);
-      } else doc = this.store.getById(coll, id);
+      if (t) doc = this.txns.read(t, coll, id);
+      else doc = this.store.getById(coll, id);
       const list = inMemoryQuery(doc ? [doc] : [], {}, { projection }).map(encode);
       return { data: { list, offset: 0, limit: 1 } };
     }
@@ -173,12 +152,8 @@ export class DatabaseService {
     const limit = Math.min(MAX_LIMIT, Math.max(1, Number(body.limit) || DEFAULT_LIMIT));
     let docs: Doc[];
     if (t) {
-      // committed data + this transaction's own buffered writes, then filter/sort/page in mingo
-      const byId = new Map<string, Doc | null>();
-      for (const d of this.store.find(coll, filter)) byId.set(lockKey(coll, d._id), d);
-      for (const w of this.txns.writesFor(t, coll)) byId.set(lockKey(coll, w.id), w.doc);
-      const live = [...byId.values()].filter((d): d is Doc => !!d);
-      docs = inMemoryQuery(live, filter, { sort, skip: offset, limit, projection });
+      // the snapshot plus this transaction's own writes, then filter/sort/page in mingo
+      docs = inMemoryQuery(this.txns.view(t, coll, this.store.find(coll, filter)), filter, { sort, skip: offset, limit, projection });
     } else {
       docs = this.store.find(coll, filter, { sort, skip: offset, limit, projection });
     }
@@ -221,10 +196,10 @@ export class DatabaseService {
         return { data: { updated: 0, upsert_id: id } };
       };
       if (t) {
-        await this.txns.lock(t, coll, id);
+        this.txns.claim(t, coll, id);
         return run(this.txns.read(t, coll, id), (d) => this.txns.write(t, coll, id, d));
       }
-      return this.withDocLocks(coll, () => [id], () =>
+      return this.outsideWrite(coll, () => [id], () =>
         this.store.atomic(() => {
           const cur = this.store.getById(coll, id);
           return run(cur, (d) => (cur ? this.store.replace(coll, d) : this.store.insert(coll, d)));
@@ -236,7 +211,7 @@ export class DatabaseService {
     const filter = this.filterOf(body, now);
     const multi = body.multi !== false;
     const find = () => this.store.find(coll, filter, multi ? {} : { limit: 1 });
-    return this.withDocLocks(coll, () => find().map((d) => d._id), () =>
+    return this.outsideWrite(coll, () => find().map((d) => d._id), () =>
       this.store.atomic(() => {
         let updated = 0;
         for (const cur of find()) {
@@ -259,7 +234,7 @@ export class DatabaseService {
     const update = validateUpdate(decode(body.data, now, 'data'));
     const filter = this.filterOf(body, now);
     const find = () => this.store.find(coll, filter, { limit: 1 });
-    return this.withDocLocks(coll, () => find().map((d) => d._id), () =>
+    return this.outsideWrite(coll, () => find().map((d) => d._id), () =>
       this.store.atomic(() => {
         const [cur] = find();
         if (!cur) return { data: { updated: 0, doc: null } };
@@ -277,17 +252,17 @@ export class DatabaseService {
     if (body.queryType === 'DOC') {
       const id = this.docIdOf(body, now);
       if (t) {
-        await this.txns.lock(t, coll, id);
+        this.txns.claim(t, coll, id);
         if (!this.txns.read(t, coll, id)) return { data: { deleted: 0 } };
         this.txns.write(t, coll, id, null);
         return { data: { deleted: 1 } };
       }
-      return this.withDocLocks(coll, () => [id], () => ({ data: { deleted: this.store.remove(coll, id) ? 1 : 0 } }));
+      return this.outsideWrite(coll, () => [id], () => ({ data: { deleted: this.store.remove(coll, id) ? 1 : 0 } }));
     }
     const filter = this.filterOf(body, now);
     const multi = body.multi !== false;
     const find = () => this.store.find(coll, filter, multi ? {} : { limit: 1 });
-    return this.withDocLocks(coll, () => find().map((d) => d._id), () =>
+    return this.outsideWrite(coll, () => find().map((d) => d._id), () =>
       this.store.atomic(() => {
         let deleted = 0;
         for (const d of find()) if (this.store.remove(coll, d._id)) deleted++;

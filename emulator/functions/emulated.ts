@@ -25,6 +25,7 @@ export const functionsEmulator: ServiceFactory = (ctx): EmulatedService<Function
     propagateIdentity: o.propagateIdentity ?? true,
     maxDepth: 8,
     quiet: ctx.quiet,
+    clock: ctx.clock,
     // A killed function can never commit: free the documents its transactions locked right away.
     onWorkerKilled: (token) => {
       if (ctx.registry.has('database')) ctx.registry.get<DatabaseService>('database').txns.abortOwnedBy(token);

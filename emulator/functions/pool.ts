@@ -15,6 +15,12 @@ export interface InvokeMessage {
   context: Record<string, unknown>;
   env: Record<string, string>;
 }
+
+/** The local cloud's clock as a worker installs it over Date. */
+export interface WorkerClock {
+  offsetMs: number;
+  frozenAt: number | null;
+}
 export type WorkerOutcome =
   | { ok: true; result: string; logs: string }
   | { ok: false; error: string; logs: string; timedOut?: boolean; crashed?: boolean };
@@ -30,7 +36,13 @@ class Worker {
   private pending?: { id: number; resolve: (o: WorkerOutcome) => void };
   private seq = 0;
 
-  constructor(readonly fn: string, readonly dir: string, readonly mtime: number, env: NodeJS.ProcessEnv) {
+  constructor(
+    readonly fn: string,
+    readonly dir: string,
+    readonly mtime: number,
+    env: NodeJS.ProcessEnv,
+    readonly clock: () => WorkerClock,
+  ) {
     this.child = fork(WORKER_JS, [], { cwd: dir, env, execArgv: [], stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
     const capture = (chunk: Buffer) => {
       if (this.logBuf.length < 200) this.logBuf.push(chunk.toString('utf8'));
@@ -90,8 +102,18 @@ class Worker {
           resolve(o);
         },
       };
-      this.child.send({ type: 'invoke', id, ...msg });
+      this.child.send({ type: 'invoke', id, ...msg, clock: this.clock() });
     });
+  }
+
+  /** Tells a running handler that the clock moved (idle workers get it with their next invocation). */
+  sendClock() {
+    if (this.dead || !this.busy || !this.child.connected) return;
+    try {
+      this.child.send({ type: 'clock', clock: this.clock() });
+    } catch {
+      /* exiting */
+    }
   }
 
   kill() {
@@ -109,7 +131,15 @@ export class WorkerPool {
   private waiters = new Map<string, Array<() => void>>();
   private closed = false;
 
-  constructor(private readonly maxPerFunction: number, private readonly baseEnv: () => NodeJS.ProcessEnv) {}
+  constructor(
+    private readonly maxPerFunction: number,
+    private readonly baseEnv: () => NodeJS.ProcessEnv,
+    private readonly clock: () => WorkerClock,
+  ) {}
+
+  broadcastClock() {
+    for (const l of this.workers.values()) for (const w of l) w.sendClock();
+  }
 
   private list(fn: string): Worker[] {
     let l = this.workers.get(fn);
@@ -135,7 +165,7 @@ export class WorkerPool {
         return idle;
       }
       if (l.length < this.maxPerFunction || overflow) {
-        const w = new Worker(fn, dir, mtime, this.baseEnv());
+        const w = new Worker(fn, dir, mtime, this.baseEnv(), this.clock);
         w.busy = true;
         l.push(w);
         try {

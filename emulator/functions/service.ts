@@ -12,6 +12,7 @@ import { InvocationLog } from './logs';
 import { parseCron, cronMatches, type Cron } from './cron';
 import { CloudBaseError } from '../util/errors';
 import type { Sqlite } from '../database/sqlite';
+import type { Clock } from '../util/clock';
 
 export interface Caller {
   openid?: string;
@@ -48,6 +49,8 @@ export interface FunctionsOptions {
   propagateIdentity: boolean;
   maxDepth: number;
   quiet: boolean;
+  /** the local cloud's time: what handlers see as Date.now() / new Date(), and what drives timer triggers */
+  clock: Clock;
   /** called with the invocation's token when its worker was killed (timeout, crash) */
   onWorkerKilled?: (token: string) => void;
 }
@@ -55,6 +58,8 @@ export interface FunctionsOptions {
 export type InvokeResult = { ok: true; result: unknown; requestId: string } | { ok: false; error: CloudBaseError; requestId: string };
 
 const SYNC_LIMIT = 6 * 1024 * 1024;
+/** How far back a forward jump of the clock is searched for due timer triggers (one day). */
+const MAX_CATCH_UP_S = 24 * 3600;
 const NAME_RE = /^[A-Za-z][A-Za-z0-9_-]{0,59}$/;
 
 export class FunctionsService {
@@ -66,7 +71,8 @@ export class FunctionsService {
 
   constructor(db: Sqlite, private readonly opts: FunctionsOptions) {
     this.log = new InvocationLog(db);
-    this.pool = new WorkerPool(opts.maxWorkersPerFunction, () => this.baseEnv());
+    this.pool = new WorkerPool(opts.maxWorkersPerFunction, () => this.baseEnv(), () => this.workerClock());
+    opts.clock.onChange(() => this.pool.broadcastClock());
     if (opts.timers) this.startTimers();
   }
 
@@ -239,6 +245,12 @@ export class FunctionsService {
     return { ok: false, requestId, error: new CloudBaseError('FUNCTIONS_EXECUTE_FAIL', `errCode: -1 | errMsg: ${outcome.error}`) };
   }
 
+  /** The clock as a worker installs it: a frozen instant, or an offset from real time. */
+  private workerClock(): { offsetMs: number; frozenAt: number | null } {
+    const st = this.opts.clock.state();
+    return { offsetMs: st.offsetMs, frozenAt: st.frozen ? st.now : null };
+  }
+
   // ---- timer triggers ----------------------------------------------------------------------
 
   /** Timer triggers declared in config.json (`triggers: [{name, type: 'timer', config}]`). */
@@ -263,32 +275,40 @@ export class FunctionsService {
     if (!trig) {
       return { ok: false, requestId: '', error: new CloudBaseError('FUNCTIONS_REQUEST_FAIL', `[ResourceNotFound.Trigger] no timer trigger ${triggerName} on ${fn}`) };
     }
-    const event = { Type: 'Timer', TriggerName: triggerName, Time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'), Message: '' };
+    const event = { Type: 'Timer', TriggerName: triggerName, Time: this.opts.clock.date().toISOString().replace(/\.\d{3}Z$/, 'Z'), Message: '' };
     return this.invoke(fn, event, { source: 'wx_trigger' }, { trigger: triggerName });
   }
 
+  /**
+   * Evaluates each second of the local cloud's clock once. When the clock jumps forward, every trigger
+   * due at least once in the skipped span fires once (runs are coalesced, not replayed); a jump
+   * backwards fires nothing until the clock passes the last evaluated second again.
+   */
   private startTimers() {
-    // Tick every 250 ms and evaluate each whole second exactly once.
-    this.lastTick = Math.floor(Date.now() / 1000);
-    this.timer = setInterval(() => {
-      const nowS = Math.floor(Date.now() / 1000);
-      if (nowS <= this.lastTick) return;
-      const seconds: number[] = [];
-      for (let s = this.lastTick + 1; s <= nowS && seconds.length < 5; s++) seconds.push(s);
-      this.lastTick = nowS;
-      let triggers: ReturnType<FunctionsService['timerTriggers']>;
-      try {
-        triggers = this.timerTriggers();
-      } catch {
-        return;
-      }
-      for (const s of seconds) {
-        for (const t of triggers) {
-          if (cronMatches(t.cron, new Date(s * 1000))) void this.fireTimer(t.fn, t.name).catch(() => undefined);
+    this.lastTick = Math.floor(this.opts.clock.now() / 1000);
+    this.timer = setInterval(() => this.tick(), 250);
+    this.timer.unref?.();
+  }
+
+  private tick() {
+    const nowS = Math.floor(this.opts.clock.now() / 1000);
+    if (nowS <= this.lastTick) return;
+    const from = Math.max(this.lastTick + 1, nowS - MAX_CATCH_UP_S);
+    this.lastTick = nowS;
+    let triggers: ReturnType<FunctionsService['timerTriggers']>;
+    try {
+      triggers = this.timerTriggers();
+    } catch {
+      return;
+    }
+    for (const t of triggers) {
+      for (let s = from; s <= nowS; s++) {
+        if (cronMatches(t.cron, new Date(s * 1000))) {
+          void this.fireTimer(t.fn, t.name).catch(() => undefined);
+          break;
         }
       }
-    }, 250);
-    this.timer.unref?.();
+    }
   }
 
   close() {

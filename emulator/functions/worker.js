@@ -38,8 +38,36 @@ process.on('uncaughtException', (e) => {
 // If the emulator dies (kill -9, crash), its workers must not linger as orphans.
 process.on('disconnect', () => process.exit(0));
 
+/*
+ * The local cloud's clock (offset or frozen, set through POST /_emulator/v1/clock) replaces the global
+ * Date, so handlers see it through Date.now() and new Date() with no hook in their code. Dates built
+ * from explicit arguments are untouched; instances are real Dates (instanceof, util.types.isDate).
+ */
+const RealDate = Date;
+const clockState = { offsetMs: 0, frozenAt: null };
+function clockNow() {
+  return clockState.frozenAt !== null ? clockState.frozenAt : RealDate.now() + clockState.offsetMs;
+}
+function EmulatedDate(...args) {
+  if (!new.target) return new RealDate(clockNow()).toString();
+  return Reflect.construct(RealDate, args.length === 0 ? [clockNow()] : args, new.target);
+}
+EmulatedDate.prototype = RealDate.prototype;
+Object.setPrototypeOf(EmulatedDate, RealDate);
+EmulatedDate.now = clockNow;
+EmulatedDate.parse = RealDate.parse;
+EmulatedDate.UTC = RealDate.UTC;
+global.Date = EmulatedDate;
+function setClock(c) {
+  if (!c || typeof c !== 'object') return;
+  clockState.offsetMs = Number.isFinite(c.offsetMs) ? c.offsetMs : 0;
+  clockState.frozenAt = Number.isFinite(c.frozenAt) ? c.frozenAt : null;
+}
+
 process.on('message', async (msg) => {
+  if (msg && msg.type === 'clock') return setClock(msg.clock);
   if (!msg || msg.type !== 'invoke') return;
+  setClock(msg.clock);
   for (const k of injected) delete process.env[k];
   injected = Object.keys(msg.env);
   Object.assign(process.env, msg.env);

@@ -7,7 +7,7 @@ import type { EmulatedService, ServiceFactory } from '../registry';
 
 export const payEmulator: ServiceFactory = (ctx): EmulatedService<PayService> => {
   const functions = ctx.registry.get<FunctionsService>('functions');
-  const pay = new PayService(ctx.db, functions, ctx.appid);
+  const pay = new PayService(ctx.db, functions, ctx.appid, ctx.clock);
   return {
     name: 'pay',
     api: pay,

@@ -8,10 +8,11 @@ import type { EmulatedService, JsonAction, ServiceFactory } from '../registry';
 const ACTIONS = ['storage.getUploadMetadata', 'storage.batchGetDownloadUrl', 'storage.batchDeleteFile', 'storage.batchCopyFile', 'storage.getFileAuthority'];
 const MAX_UPLOAD = 100 * 1024 * 1024;
 const NO_SUCH_KEY = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>';
+const EXPIRED = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>AccessDenied</Code><Message>Request has expired</Message></Error>';
 const under = (prefix: string) => new RegExp(`^${prefix}(.*)$`);
 
 export const storageEmulator: ServiceFactory = (ctx): EmulatedService<StorageService> => {
-  const storage = new StorageService(ctx.db, ctx.envId);
+  const storage = new StorageService(ctx.db, ctx.envId, ctx.clock);
   return {
     name: 'storage',
     api: storage,
@@ -29,7 +30,8 @@ export const storageEmulator: ServiceFactory = (ctx): EmulatedService<StorageSer
       {
         method: ['GET', 'HEAD'],
         path: under(DOWNLOAD_PREFIX),
-        handle: ({ params: [p] }) => {
+        handle: ({ params: [p], url }) => {
+          if (storage.linkExpired(url.searchParams)) return { status: 403, bytes: Buffer.from(EXPIRED), contentType: 'application/xml' };
           const f = storage.read(p);
           if (!f) return { status: 404, bytes: Buffer.from(NO_SUCH_KEY), contentType: 'application/xml' };
           return { bytes: f.content, contentType: f.contentType || 'application/octet-stream' };

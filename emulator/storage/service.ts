@@ -9,6 +9,7 @@ import { createHash } from 'node:crypto';
 import type { Sqlite } from '../database/sqlite';
 import { Errors } from '../util/errors';
 import type { Doc } from '../util/ejson';
+import type { Clock } from '../util/clock';
 
 export const UPLOAD_PREFIX = '/__storage_upload/';
 /** deleteFile and getTempFileURL take at most 50 files per call (docs/reference/cloudbase-storage.md). */
@@ -23,7 +24,11 @@ export const DOWNLOAD_PREFIX = '/__storage/';
 
 export class StorageService {
   readonly bucket: string;
-  constructor(private readonly db: Sqlite, private readonly envId: string) {
+  constructor(
+    private readonly db: Sqlite,
+    private readonly envId: string,
+    private readonly clock: Clock,
+  ) {
     db.exec(`CREATE TABLE IF NOT EXISTS files (
       path TEXT PRIMARY KEY, content BLOB NOT NULL, content_type TEXT, size INTEGER NOT NULL, created_at INTEGER NOT NULL
     )`);
@@ -68,7 +73,8 @@ export class StorageService {
               const fileID = item?.fileid;
               const p = this.pathOf(fileID);
               if (!p || !this.exists(p)) return { fileID, tempFileURL: '', code: 'STORAGE_FILE_NONEXIST', message: 'storage file not exist' };
-              return { fileID, tempFileURL: this.tempUrl(baseUrl, p), code: 'SUCCESS', maxAge: Number(item.max_age) || 86400 };
+              const maxAge = Number(item.max_age) > 0 ? Number(item.max_age) : 86400;
+              return { fileID, tempFileURL: this.tempUrl(baseUrl, p, maxAge), code: 'SUCCESS', maxAge };
             }),
           },
         };
@@ -123,8 +129,16 @@ export class StorageService {
     });
   }
 
-  tempUrl(baseUrl: string, p: string): string {
-    return `${baseUrl}${DOWNLOAD_PREFIX}${p}?sign=local&t=${Date.now()}`;
+  /** A temporary link, valid for `maxAgeS` seconds of the local cloud's clock. */
+  tempUrl(baseUrl: string, p: string, maxAgeS = 86400): string {
+    const issued = this.clock.now();
+    return `${baseUrl}${DOWNLOAD_PREFIX}${p}?sign=local&t=${issued}&e=${issued + Math.round(maxAgeS * 1000)}`;
+  }
+
+  /** Has a temporary link (its `e` parameter) passed its expiry on the local cloud's clock? */
+  linkExpired(search: URLSearchParams): boolean {
+    const e = Number(search.get('e'));
+    return search.has('e') && (!Number.isFinite(e) || this.clock.now() >= e);
   }
 
   exists(p: string): boolean {
@@ -134,7 +148,7 @@ export class StorageService {
   write(p: string, content: Buffer, contentType?: string): void {
     this.db
       .prepare('INSERT OR REPLACE INTO files (path, content, content_type, size, created_at) VALUES (?, ?, ?, ?, ?)')
-      .run(p, content, contentType ?? null, content.length, Date.now());
+      .run(p, content, contentType ?? null, content.length, this.clock.now());
   }
 
   read(p: string): { content: Buffer; contentType?: string } | undefined {

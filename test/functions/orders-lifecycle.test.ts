@@ -3,7 +3,7 @@
  * delivery), the expiry timer, cancel, confirmReceipt, the expiry-vs-late-payment rule, other users,
  * price changes and broken product documents.
  */
-import { useCloud } from '../helpers/cloud';
+import { until, useCloud } from '../helpers/cloud';
 import { ADDRESS, all, call, ensureCollections, getDoc, productDoc, requestId, seed, snapshot, stockOf, dataOf, errorOf } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions', maxWorkersPerFunction: 8 });
@@ -204,16 +204,22 @@ describe('expiry, cancel and the late-payment rule', () => {
     await seed(cloud, 'products', [productDoc('lost-1', [{ skuId: 's', price: 2500, stock: 5 }])]);
     const order = await createOrder('oLOST', 'lost-1', 's', 1);
     const payment = await payParams('oLOST', order._id);
-    // Test setup: hold the order document in an open transaction so the delivered notification cannot be
-    // recorded (the callback gives up and answers errcode 1, as after a database outage).
-    const db = cloud.wx().database();
-    const blocker = await db.startTransaction();
-    await blocker.collection('orders').doc(order._id).get();
+    // Test setup: an open transaction writes the order document first, so the delivered notification cannot
+    // be recorded (its transaction conflicts until the callback's retry budget is spent, then it answers
+    // errcode 1, as after a database outage). The budget runs on the local cloud's clock: once the callback
+    // has conflicted, the clock moves past it instead of the test waiting.
+    const blocker = await cloud.node().database().startTransaction();
+    await blocker.collection('orders').doc(order._id).update({ heldForTest: true });
+    const conflictsBefore = (await cloud.transactions()).stats.conflicts;
     let confirm;
     try {
-      confirm = await cloud.confirmPay(payment.package, 1);
+      const confirming = cloud.confirmPay(payment.package, 1);
+      await until(() => cloud.transactions(), (v) => v.stats.conflicts > conflictsBefore, 'the notification to conflict');
+      await cloud.setClock({ advanceMs: 10_000 });
+      confirm = await confirming;
     } finally {
       await blocker.rollback();
+      await cloud.setClock({ reset: true });
     }
     expect(confirm.state).toBe('SUCCESS');
     expect(confirm.deliveries[0].result).toEqual({ errcode: 1, errmsg: 'retry later' });

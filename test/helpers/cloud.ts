@@ -50,6 +50,10 @@ export interface CloudHandle {
   fireTimer(fn: string, trigger: string): Promise<InvokeReply>;
   confirmPay(pkg: string, deliveries?: number): Promise<any>;
   logs(query?: { function?: string; openid?: string; limit?: number }): Promise<any[]>;
+  /** open transactions and the writes waiting for them (GET /_emulator/v1/database/transactions) */
+  transactions(): Promise<any>;
+  /** moves the local cloud's clock (POST /_emulator/v1/clock) and returns its state */
+  setClock(change: { reset?: boolean; offsetMs?: number; frozenAt?: number | string; freeze?: boolean; advanceMs?: number }): Promise<any>;
   /** fetch a local endpoint: cloud.local('GET', '/health') */
   local(method: string, p: string, body?: unknown): Promise<{ status: number; json: any }>;
   stop(): Promise<void>;
@@ -106,10 +110,32 @@ export async function startCloud(opts: CloudOptions = {}): Promise<CloudHandle> 
       const qs = new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
       return (await local('GET', `/logs?${qs}`)).json.logs;
     },
+    async transactions() {
+      return (await local('GET', '/database/transactions')).json;
+    },
+    async setClock(change) {
+      const r = await local('POST', '/clock', change);
+      if (r.status !== 200) throw new Error(`clock: ${JSON.stringify(r.json)}`);
+      return r.json;
+    },
     local,
     stop: () => emu.stop(),
   };
   return handle;
+}
+
+/**
+ * Polls `probe` until `done` holds for its value (an observable condition, e.g. "one write is waiting
+ * for the transaction"), so tests order events by state instead of by sleeping.
+ */
+export async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, what = 'condition', limitMs = 15_000): Promise<T> {
+  const giveUp = Date.now() + limitMs;
+  for (;;) {
+    const value = await probe();
+    if (done(value)) return value;
+    if (Date.now() > giveUp) throw new Error(`gave up waiting for ${what}; last value ${JSON.stringify(value)}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
 }
 
 /** Jest convenience: starts one emulator for the file; the returned proxy is usable inside tests. */
