@@ -241,9 +241,10 @@ export class Hub {
         });
         return sendJson(res, 200, { logs });
       }
-      if (p === '/pay/confirm' && req.method === 'POST') {
-        const r = await this.s.pay.confirm(await readJson());
-        return sendJson(res, r.status, r.body);
+      if (p.startsWith('/pay/')) {
+        // The pay sandbox owns its local routes (confirm a payment, refund controls, its clock).
+        const r = await this.s.pay.route(req.method ?? '', p, req.method === 'POST' ? await readJson() : {});
+        if (r) return sendJson(res, r.status, r.body);
       }
       if (p === '/openapi/outbox' && req.method === 'GET') return sendJson(res, 200, { outbox: this.s.openapi.outbox });
       m = /^\/database\/([^/:]+)$/.exec(p);
