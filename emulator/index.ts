@@ -15,7 +15,7 @@ import { DatabaseService } from './database/service';
 import { FunctionsService, type InvokeResult } from './functions/service';
 import { StorageService } from './storage/service';
 import { OpenApiService } from './openapi/service';
-import { PayService } from './pay/service';
+import { PAY_SANDBOX_MCH_ID, PayService } from './pay/service';
 import { Hub, type MountedHandler } from './server';
 
 export { QR_PAYLOAD_BASE, qrPayload } from './openapi/wxacode';
@@ -56,6 +56,11 @@ export interface EmulatorOptions {
   propagateIdentity?: boolean;
   /** `stats.updated` counts modified (default) or matched documents */
   updatedCounts?: 'modified' | 'matched';
+  /**
+   * The environment's function variables (the console's per-function settings). Default: the local
+   * environment comes bound to the pay sandbox's merchant, WX_PAY_SUB_MCH_ID = its merchant number.
+   */
+  functionEnv?: Record<string, string>;
 }
 
 export interface Emulator {
@@ -101,6 +106,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     defaultTimeoutMs: options.defaultTimeoutMs ?? 3000,
     timers: options.timers ?? true,
     propagateIdentity: options.propagateIdentity ?? true,
+    functionEnv: options.functionEnv ?? { WX_PAY_SUB_MCH_ID: PAY_SANDBOX_MCH_ID },
     maxDepth: 8,
     quiet,
     // A killed function can never commit: free the documents its transactions locked right away.
@@ -113,7 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     checkPermissions: options.openapiPermissions ?? true,
     rateLimitPerMinute: 5000,
   });
-  const pay = new PayService(db, functions, appid);
+  const pay = new PayService(db, functions, appid, PAY_SANDBOX_MCH_ID);
   const hub = new Hub({ envId, database, functions, storage, openapi, pay, quiet });
   try {
     port = await hub.listen(port, host);

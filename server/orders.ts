@@ -5,15 +5,16 @@ import { normalizeProduct, type NormalizeResult } from '../miniprogram/domain/no
 import { nextStatus } from '../miniprogram/domain/order-state';
 import { priceOrder, shippingFee, type PricingResult } from '../miniprogram/domain/pricing';
 import { sumFen, multiplyFen } from '../miniprogram/domain/money';
-import { cloudPay, currentEnv, db, wxContext, type AnyDoc, type TxCollections } from './cloud';
+import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
-import { paymentWindowMs, subMchId } from './config';
+import { paymentWindowMs } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalid, invalidState } from './errors';
 import { canonicalJson, decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
 import { asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
 import { releaseUnpaidOrder } from './payments';
 import { loadProducts } from './products';
+import { accepted, refusal, unifiedOrder } from './wxpay';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
 
@@ -276,15 +277,10 @@ export async function pay(openid: string, req: ActionRequest<'orders', 'pay'>): 
   }
   let result: Record<string, unknown>;
   try {
-    result = await cloudPay().unifiedOrder({
+    result = await unifiedOrder({
       body: payBody(order.lines),
       outTradeNo: order._id,
-      spbillCreateIp: wxContext().CLIENTIP || '127.0.0.1',
-      subMchId: await subMchId(),
       totalFee: order.total,
-      envId: currentEnv(),
-      functionName: 'orders',
-      tradeType: 'JSAPI',
       timeExpire: chinaTime(Math.max(order.expireAt, at + 60_000)),
     });
   } catch (error) {
@@ -292,9 +288,9 @@ export async function pay(openid: string, req: ActionRequest<'orders', 'pay'>): 
     throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试');
   }
   const payment = result.payment as Partial<PaymentParams> | undefined;
-  if (result.returnCode === 'FAIL' || result.resultCode === 'FAIL' || !payment || typeof payment.package !== 'string') {
+  if (!accepted(result) || !payment || typeof payment.package !== 'string') {
     console.error(`[orders.pay] unifiedOrder refused ${order._id}`, JSON.stringify(result));
-    throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试', { errCode: result.errCode ?? result.errCodeDes ?? null });
+    throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试', { reason: refusal(result) });
   }
   await db()
     .collection(COLLECTIONS.orders)

@@ -48,6 +48,8 @@ export interface FunctionsOptions {
   propagateIdentity: boolean;
   maxDepth: number;
   quiet: boolean;
+  /** the environment's function variables, set on every function (like the console's configuration) */
+  functionEnv?: Record<string, string>;
   /** called with the invocation's token when its worker was killed (timeout, crash) */
   onWorkerKilled?: (token: string) => void;
 }
@@ -107,6 +109,7 @@ export class FunctionsService {
       SILENCE: 'true',
       NODE_ENV: process.env.NODE_ENV === 'test' ? 'test' : process.env.NODE_ENV ?? 'development',
     });
+    Object.assign(env, this.opts.functionEnv ?? {});
     return env;
   }
 

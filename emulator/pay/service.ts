@@ -51,6 +51,8 @@ export interface PayRefund {
   createdAt: number;
 }
 
+/** The sandbox's merchant number (the local environment is bound to it). */
+export const PAY_SANDBOX_MCH_ID = '1900000109';
 /** WeChat Pay's rule: an order cannot be closed within 5 minutes of its creation. */
 export const CLOSE_AFTER_MS = 5 * 60_000;
 /** WeChat Pay's limit on partial refunds of one payment. */
@@ -82,7 +84,7 @@ export class PayService {
   /** Refunds to refuse next: out_trade_no (or '*' for any) → how many. */
   private readonly refuseRefunds = new Map<string, number>();
 
-  constructor(private readonly db: Sqlite, private readonly functions: FunctionsService, private readonly appid: string, private readonly mchId = '1900000109') {
+  constructor(private readonly db: Sqlite, private readonly functions: FunctionsService, private readonly appid: string, private readonly mchId = PAY_SANDBOX_MCH_ID) {
     // The refund ledger belongs to this service, beside the pay orders.
     this.db.exec('CREATE TABLE IF NOT EXISTS pay_refunds (out_refund_no TEXT PRIMARY KEY, out_trade_no TEXT NOT NULL, refund_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)');
   }
