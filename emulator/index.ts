@@ -10,13 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { openSqlite } from './database/sqlite';
-import { loadDatabaseConfig } from './database/config';
-import { DatabaseService } from './database/service';
-import { FunctionsService, type InvokeResult } from './functions/service';
-import { StorageService } from './storage/service';
-import { OpenApiService } from './openapi/service';
-import { PAY_SANDBOX_MCH_ID, PayService } from './pay/service';
+import type { FunctionsService, InvokeResult } from './functions/service';
 import { Hub, type MountedHandler } from './server';
+import { EmulatorRegistry, type EmulatorContext, type ServiceFactory } from './registry';
+import { SERVICES } from './services';
 
 export { QR_PAYLOAD_BASE, qrPayload } from './openapi/wxacode';
 
@@ -56,6 +53,8 @@ export interface EmulatorOptions {
   propagateIdentity?: boolean;
   /** `stats.updated` counts modified (default) or matched documents */
   updatedCounts?: 'modified' | 'matched';
+  /** the emulated services, in start order; default SERVICES (emulator/services.ts) */
+  services?: ServiceFactory[];
   /**
    * The environment's function variables (the console's per-function settings). Default: the local
    * environment comes bound to the pay sandbox's merchant, WX_PAY_SUB_MCH_ID = its merchant number.
@@ -89,42 +88,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const host = options.host ?? '127.0.0.1';
   let port = options.port ?? 0;
 
-  const database = new DatabaseService(db, loadDatabaseConfig(options.databaseConfig ?? path.join(REPO_ROOT, 'database.config.json')), {
-    useIndexes: options.useIndexes ?? true,
-    autoCreateCollections: options.autoCreateCollections ?? false,
-    updatedCounts: options.updatedCounts ?? 'modified',
-    lockWaitMs: options.lockWaitMs ?? 10_000,
-    transactionLifetimeMs: 30_000,
-    clock: () => new Date(),
-  });
-  const functions = new FunctionsService(db, {
-    functionsDir: path.resolve(options.functionsDir ?? path.join(REPO_ROOT, 'cloudfunctions')),
-    envId,
-    appid,
-    adminUrl: () => `http://${host}:${port}/admin`,
-    maxWorkersPerFunction: options.maxWorkersPerFunction ?? 8,
-    defaultTimeoutMs: options.defaultTimeoutMs ?? 3000,
-    timers: options.timers ?? true,
-    propagateIdentity: options.propagateIdentity ?? true,
-    functionEnv: options.functionEnv ?? { WX_PAY_SUB_MCH_ID: PAY_SANDBOX_MCH_ID },
-    maxDepth: 8,
-    quiet,
-    // A killed function can never commit: free the documents its transactions locked right away.
-    onWorkerKilled: (token) => database.txns.abortOwnedBy(token),
-  });
-  const storage = new StorageService(db, envId);
-  const defaultAppJson = path.join(REPO_ROOT, 'miniprogram', 'app.json');
-  const openapi = new OpenApiService(functions, {
-    appJsonPath: options.appJson ?? (fs.existsSync(defaultAppJson) ? defaultAppJson : undefined),
-    checkPermissions: options.openapiPermissions ?? true,
-    rateLimitPerMinute: 5000,
-  });
-  const pay = new PayService(db, functions, appid, PAY_SANDBOX_MCH_ID);
-  const hub = new Hub({ envId, database, functions, storage, openapi, pay, quiet });
+  const registry = new EmulatorRegistry();
+  const ctx: EmulatorContext = { db, envId, appid, quiet, repoRoot: REPO_ROOT, options, adminUrl: () => `http://${host}:${port}/admin`, registry };
+  const hub = new Hub(registry, { envId, quiet });
   try {
+    for (const factory of options.services ?? SERVICES) registry.register(factory(ctx));
     port = await hub.listen(port, host);
   } catch (e) {
-    functions.close();
+    await registry.close();
     db.close();
     throw e;
   }
@@ -138,12 +109,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     appid,
     dataDir,
     mount: (prefix, handler) => hub.mount(prefix, handler),
-    fireTimer: (fn, trigger) => functions.fireTimer(fn, trigger),
+    fireTimer: (fn, trigger) => registry.get<FunctionsService>('functions').fireTimer(fn, trigger),
     async stop() {
       if (stopped) return;
       stopped = true;
-      functions.close();
-      database.close();
+      await registry.close();
       await hub.close();
       db.close();
       if (tempDir) fs.rmSync(tempDir, { recursive: true, force: true });

@@ -51,6 +51,20 @@ export interface FindOptions {
 
 const MAX_DOC_BYTES = 16 * 1024 * 1024;
 
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+  -- rid gives natural (insertion) order, like MongoDB without a sort; (coll, id) is the real key.
+  -- body: canonical EJSON (exact round-trip to the SDK). idx: plain JSON (dates as epoch ms)
+  -- that the expression indexes read through json_extract().
+  CREATE TABLE IF NOT EXISTS docs (
+    rid INTEGER PRIMARY KEY,
+    coll TEXT NOT NULL,
+    id TEXT NOT NULL,
+    body TEXT NOT NULL,
+    idx TEXT NOT NULL,
+    UNIQUE (coll, id)
+  );`;
+
 export class DocumentStore {
   private indexedFields = new Map<string, Set<string>>();
   /** indexed fields that some document holds as an array/object: never pushed down to SQL */
@@ -58,6 +72,7 @@ export class DocumentStore {
   private stmts: ReturnType<DocumentStore['prepare']>;
 
   constructor(private readonly db: Sqlite, config: DatabaseConfig, private readonly useIndexes: boolean) {
+    db.exec(SCHEMA);
     this.stmts = this.prepare();
     for (const c of config.collections) {
       this.ensureCollection(c.name);

@@ -22,7 +22,13 @@ const KEEP = 20_000;
 
 export class InvocationLog {
   private sinceprune = 0;
-  constructor(private readonly db: Sqlite) {}
+  constructor(private readonly db: Sqlite) {
+    db.exec(`CREATE TABLE IF NOT EXISTS invocations (
+      seq INTEGER PRIMARY KEY, request_id TEXT NOT NULL, function_name TEXT NOT NULL, openid TEXT, source TEXT,
+      trigger TEXT, started_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL, ok INTEGER NOT NULL,
+      result TEXT, error TEXT, logs TEXT
+    )`);
+  }
 
   add(r: InvocationRecord): void {
     this.db

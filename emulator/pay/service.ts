@@ -76,7 +76,7 @@ function wxRefundTime(ms: number): string {
   return `${t.y}-${t.M}-${t.d} ${t.h}:${t.m}:${t.s}`;
 }
 
-type RouteReply = { status: number; body: unknown };
+export type RouteReply = { status: number; body: unknown };
 
 export class PayService {
   /** Sandbox time shift (POST /pay/clock), so tests can pass WeChat Pay's 5-minute close rule. */
@@ -85,7 +85,8 @@ export class PayService {
   private readonly refuseRefunds = new Map<string, number>();
 
   constructor(private readonly db: Sqlite, private readonly functions: FunctionsService, private readonly appid: string, private readonly mchId = PAY_SANDBOX_MCH_ID) {
-    // The refund ledger belongs to this service, beside the pay orders.
+    // The sandbox's tables belong to this service: its orders and its refund ledger.
+    this.db.exec('CREATE TABLE IF NOT EXISTS pay_orders (out_trade_no TEXT PRIMARY KEY, prepay_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)');
     this.db.exec('CREATE TABLE IF NOT EXISTS pay_refunds (out_refund_no TEXT PRIMARY KEY, out_trade_no TEXT NOT NULL, refund_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)');
   }
 
@@ -315,37 +316,22 @@ export class PayService {
     };
   }
 
-  /**
-   * The sandbox's local routes under /_emulator/v1/pay/. Null when the path is not one of them.
-   *   POST /pay/confirm          {package | prepayId | outTradeNo, deliveries?, resultCode?}  the shopper pays
-   *   POST /pay/refunds:fail     {outTradeNo?, times?}   refuse the next `times` refunds (of that order, or any)
-   *   POST /pay/refunds:notify   {outRefundNo, deliveries?, refundStatus?}  deliver the refund result callback
-   *   POST /pay/clock            {advanceMs}             move the sandbox's clock forward
-   */
-  async route(method: string, p: string, body: Doc): Promise<RouteReply | null> {
-    if (method !== 'POST') return null;
-    switch (p) {
-      case '/pay/confirm':
-        return this.confirm(body);
-      case '/pay/refunds:fail': {
-        const times = Number(body.times ?? 1);
-        if (!Number.isInteger(times) || times < 0 || times > 1000) return { status: 400, body: { error: { code: 'INVALID_PARAM', message: 'times must be an integer 0..1000' } } };
-        const key = typeof body.outTradeNo === 'string' && body.outTradeNo ? body.outTradeNo : '*';
-        if (times === 0) this.refuseRefunds.delete(key);
-        else this.refuseRefunds.set(key, times);
-        return { status: 200, body: { outTradeNo: key, times } };
-      }
-      case '/pay/refunds:notify':
-        return this.notifyRefund(body);
-      case '/pay/clock': {
-        const advanceMs = Number(body.advanceMs);
-        if (!Number.isSafeInteger(advanceMs) || advanceMs < 0) return { status: 400, body: { error: { code: 'INVALID_PARAM', message: 'advanceMs must be a non-negative integer' } } };
-        this.offsetMs += advanceMs;
-        return { status: 200, body: { now: this.now(), offsetMs: this.offsetMs } };
-      }
-      default:
-        return null;
-    }
+  /** Refuses the next `times` refunds of one order (or of any, without outTradeNo). */
+  refuseNextRefunds(req: Doc): RouteReply {
+    const times = Number(req.times ?? 1);
+    if (!Number.isInteger(times) || times < 0 || times > 1000) return { status: 400, body: { error: { code: 'INVALID_PARAM', message: 'times must be an integer 0..1000' } } };
+    const key = typeof req.outTradeNo === 'string' && req.outTradeNo ? req.outTradeNo : '*';
+    if (times === 0) this.refuseRefunds.delete(key);
+    else this.refuseRefunds.set(key, times);
+    return { status: 200, body: { outTradeNo: key, times } };
+  }
+
+  /** Moves the sandbox's clock forward (tests of the 5-minute close rule). */
+  advanceClock(req: Doc): RouteReply {
+    const advanceMs = Number(req.advanceMs);
+    if (!Number.isSafeInteger(advanceMs) || advanceMs < 0) return { status: 400, body: { error: { code: 'INVALID_PARAM', message: 'advanceMs must be a non-negative integer' } } };
+    this.offsetMs += advanceMs;
+    return { status: 200, body: { now: this.now(), offsetMs: this.offsetMs } };
   }
 
   /**

@@ -16,6 +16,9 @@ export const DOWNLOAD_PREFIX = '/__storage/';
 export class StorageService {
   readonly bucket: string;
   constructor(private readonly db: Sqlite, private readonly envId: string) {
+    db.exec(`CREATE TABLE IF NOT EXISTS files (
+      path TEXT PRIMARY KEY, content BLOB NOT NULL, content_type TEXT, size INTEGER NOT NULL, created_at INTEGER NOT NULL
+    )`);
     // Real buckets look like <4 hex>-<envId>-<appid digits>; any stable value works for the SDK.
     this.bucket = `${Buffer.from(envId.slice(0, 2)).toString('hex')}-${envId}-1250000000`;
   }

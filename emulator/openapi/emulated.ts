@@ -1,0 +1,34 @@
+/** Open APIs as the hub sees them: the `wx.openApi` multipart action and the outbox route. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { OpenApiService } from './service';
+import { encodeResp } from './proto';
+import { CloudBaseError } from '../util/errors';
+import type { FunctionsService } from '../functions/service';
+import type { EmulatedService, ServiceFactory } from '../registry';
+
+export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiService> => {
+  const defaultAppJson = path.join(ctx.repoRoot, 'miniprogram', 'app.json');
+  const openapi = new OpenApiService(ctx.registry.get<FunctionsService>('functions'), {
+    appJsonPath: ctx.options.appJson ?? (fs.existsSync(defaultAppJson) ? defaultAppJson : undefined),
+    checkPermissions: ctx.options.openapiPermissions ?? true,
+    rateLimitPerMinute: 5000,
+  });
+  return {
+    name: 'openapi',
+    api: openapi,
+    multipartActions: {
+      'wx.openApi': async (parts) => {
+        try {
+          const bytes = await openapi.handle(parts, parts.get('wxCloudApiToken')?.data.toString('utf8'));
+          return { bytes, contentType: 'application/octet-stream' };
+        } catch (e) {
+          if (e instanceof CloudBaseError) throw e;
+          // An unexpected failure is an open-API level error (errorCode -1), not a TCB error.
+          return { bytes: encodeResp({ errorCode: -1 }), contentType: 'application/octet-stream' };
+        }
+      },
+    },
+    routes: [{ control: true, method: 'GET', path: /^\/openapi\/outbox$/, handle: () => ({ json: { outbox: openapi.outbox } }) }],
+  };
+};
