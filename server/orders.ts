@@ -11,7 +11,7 @@ import { paymentWindowMs } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalid, invalidState } from './errors';
 import { canonicalJson, decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
-import { asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
+import { applyTransitionCas, asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
 import { releaseUnpaidOrder } from './payments';
 import { loadProducts } from './products';
 import { accepted, refusal, unifiedOrder } from './wxpay';
@@ -232,15 +232,8 @@ export async function cancel(openid: string, req: ActionRequest<'orders', 'cance
 
 export async function confirmReceipt(openid: string, req: ActionRequest<'orders', 'confirmReceipt'>): Promise<ActionResponse<'orders', 'confirmReceipt'>> {
   const order = await loadOwnOrder(openid, req.orderId);
-  const next = nextStatus(order.status, 'confirmReceipt');
-  if (next === null) throw invalidState('订单当前状态不能确认收货', { status: order.status });
-  const at = now();
   // Compare-and-set: only moves the order if it is still shipped and still this user's.
-  const result = await db()
-    .collection(COLLECTIONS.orders)
-    .where({ _id: order._id, _openid: openid, status: order.status })
-    .update({ data: { status: next, completedAt: at, updatedAt: at } });
-  if (result.stats.updated !== 1) {
+  if (!(await applyTransitionCas(order, 'confirmReceipt', now(), { owner: openid }))) {
     const latest = await loadOwnOrder(openid, req.orderId);
     throw invalidState('订单当前状态不能确认收货', { status: latest.status });
   }

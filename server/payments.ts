@@ -15,7 +15,7 @@ import { type AnyDoc } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, txGet, withTransaction } from './db';
 import { digestId } from './ids';
-import { asOrder, releaseOrder, type TransitionResult } from './order-store';
+import { applyTransitionTx, asOrder, releaseOrder, type TransitionResult } from './order-store';
 import { owedRefundFields } from './refunds';
 import { accepted, closeOrder, queryOrder, refusal } from './wxpay';
 
@@ -154,8 +154,7 @@ async function record(n: PayNotification): Promise<Outcome> {
     if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return write('failed');
     if (!order) return write('unknown_order');
     if (n.totalFee !== order.total) return write('amount_mismatch', { expectedFee: order.total, _openid: order._openid });
-    if (order.status === 'pending_payment') {
-      await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data: { status: 'paid', paidAt: at, transactionId: n.transactionId, updatedAt: at } });
+    if (await applyTransitionTx(tx, order, 'pay', at, { transactionId: n.transactionId })) {
       return write('paid', { _openid: order._openid });
     }
     if (order.transactionId && order.transactionId === n.transactionId) {
