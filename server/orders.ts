@@ -70,12 +70,20 @@ interface IdempotencyRecord {
   createdAt: number;
 }
 
-function replay(record: AnyDoc, expectedFingerprint: string): { order: OrderView } {
+/**
+ * A retry of a checkout that went through: answers the order as it is now (it may have been paid or
+ * cancelled since), not as it was created. `read` reads inside the caller's transaction when there is one.
+ */
+async function replay(record: AnyDoc, expectedFingerprint: string, read: (id: string) => Promise<AnyDoc | null>): Promise<{ order: OrderView }> {
   if (record.fingerprint !== expectedFingerprint) {
     throw new AppError('CONFLICT', '该请求编号已用于另一笔不同的订单', { requestId: record.requestId });
   }
-  return record.response as { order: OrderView };
+  const stored = record.response as { order: OrderView };
+  const current = asOrder(await read(String(record.orderId ?? stored.order._id)));
+  return current ? { order: toView(current as unknown as AnyDoc) } : stored;
 }
+
+const readOrder = (id: string) => getDoc(COLLECTIONS.orders, id);
 
 /**
  * Creates an order: prices it from the current product documents, reserves every line's stock and
@@ -87,7 +95,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
 
   // A retry of a checkout that already went through: answer from the record, touch nothing.
   const stored = await getDoc(COLLECTIONS.idempotency, orderId);
-  if (stored) return replay(stored, print);
+  if (stored) return replay(stored, print, readOrder);
 
   // Cheap refusal without locking anything (most callers of a sold-out SKU stop here). Not trusted:
   // the transaction below checks again against the documents it locks.
@@ -98,7 +106,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     // A concurrent retry of this very checkout may have taken the last units: its reservation and its
     // record commit together, so if we saw the stock gone we now see the record and answer as it did.
     const raced = await getDoc(COLLECTIONS.idempotency, orderId);
-    if (raced) return replay(raced, print);
+    if (raced) return replay(raced, print, readOrder);
     refuse(early, (id) => snapshot.get(id));
   }
 
@@ -132,7 +140,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   return withTransaction(
     async (tx) => {
       const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
-      if (existing) return replay(existing, print);
+      if (existing) return replay(existing, print, (id) => txGet(tx, COLLECTIONS.orders, id));
 
       // The order and its record are written first, priced from the pre-check: those documents are this
       // checkout's own, so nobody waits on them. The shared product documents are locked last and held

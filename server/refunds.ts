@@ -97,7 +97,7 @@ async function advance(doc: AnyDoc): Promise<Step> {
   const attempts = typeof doc.refundAttempts === 'number' ? doc.refundAttempts : 0;
   const before = await queryRefund(outRefundNo);
   if (before.state === 'SUCCESS') return markRefunded(id, before);
-  if (before.state === 'PROCESSING') return later(id, { refundState: 'PROCESSING' }, refundRetryDelayMs(attempts), 'pending');
+  if (before.state === 'PROCESSING') return later(id, { refundState: 'PROCESSING' }, now() + refundRetryDelayMs(attempts), 'pending');
 
   let failure: string | null = null;
   try {
@@ -112,15 +112,16 @@ async function advance(doc: AnyDoc): Promise<Step> {
   } catch (error) {
     failure = String((error as { errMsg?: string; message?: string })?.errMsg ?? (error as Error)?.message ?? error).slice(0, 200);
   }
-  const tried = { refundAttempts: attempts + 1, lastRefundAttemptAt: now(), outRefundNo };
+  const at = now();
+  const tried = { refundAttempts: attempts + 1, lastRefundAttemptAt: at, outRefundNo };
   if (failure) {
     console.error(`[refunds] refund ${outRefundNo} of order ${String(doc.outTradeNo)} refused (attempt ${attempts + 1}): ${failure}`);
-    return later(id, { ...tried, refundError: failure, refundState: before.state === 'NONE' ? 'REFUSED' : before.state }, refundRetryDelayMs(attempts + 1), 'retrying');
+    return later(id, { ...tried, refundError: failure, refundState: before.state === 'NONE' ? 'REFUSED' : before.state }, at + refundRetryDelayMs(attempts + 1), 'retrying');
   }
   // Accepted is not done: only WeChat Pay's record of the refund is.
   const after = await queryRefund(outRefundNo);
   if (after.state === 'SUCCESS') return markRefunded(id, after, tried);
-  return later(id, { ...tried, refundState: after.state === 'NONE' ? 'REQUESTED' : after.state }, refundRetryDelayMs(1), 'pending');
+  return later(id, { ...tried, refundState: after.state === 'NONE' ? 'REQUESTED' : after.state }, at + refundRetryDelayMs(1), 'pending');
 }
 
 async function markRefunded(id: string, seen: { refundId?: string; successTime?: string }, extra: AnyDoc = {}): Promise<Step> {
@@ -132,12 +133,12 @@ async function markRefunded(id: string, seen: { refundId?: string; successTime?:
   return 'refunded';
 }
 
-async function later(id: string, data: AnyDoc, delayMs: number, step: Step): Promise<Step> {
-  const at = now();
+/** Leaves an owed refund for the timer to look at again at `nextAt`. */
+async function later(id: string, data: AnyDoc, nextAt: number, step: Step): Promise<Step> {
   await db()
     .collection(COLLECTIONS.payments)
     .where({ _id: id, status: 'refund_required' })
-    .update({ data: { ...data, nextRefundAt: at + delayMs, updatedAt: at } });
+    .update({ data: { ...data, nextRefundAt: nextAt, updatedAt: now() } });
   return step;
 }
 
@@ -171,7 +172,8 @@ export async function handleRefundNotification(event: unknown): Promise<Callback
       return ACK;
     }
     const status = isPlainObject(event) ? String(event.refundStatus).slice(0, 16) : '';
-    await later(id, { refundNotifiedAt: now(), refundNotifiedStatus: status, refundState: stateName(seen.state) }, 0, 'pending');
+    const at = now();
+    await later(id, { refundNotifiedAt: at, refundNotifiedStatus: status, refundState: stateName(seen.state) }, at, 'pending');
     return ACK;
   } catch (error) {
     console.error(`[refund-callback] failed for ${outRefundNo}`, error);

@@ -410,6 +410,18 @@ describe('expiry, cancel and the late-payment rule', () => {
     expect((await getDoc(cloud, 'products', 'cancel-1')).sales).toBe(0);
   });
 
+  test('a checkout retried after the order was cancelled answers the order as it is now, and creates nothing', async () => {
+    await seed(cloud, 'products', [productDoc('replay-now', {}, [{ skuId: 's', price: 1000, stock: 10 }])]);
+    const request = { action: 'create', requestId: requestId('oNOW'), lines: [{ productId: 'replay-now', skuId: 's', qty: 2 }], address: ADDRESS };
+    const first = await call(cloud, 'orders', request, 'oNOW');
+    expect(first.data.order.status).toBe('pending_payment');
+    expect((await call(cloud, 'orders', { action: 'cancel', orderId: first.data.order._id }, 'oNOW')).ok).toBe(true);
+    const retry = await call(cloud, 'orders', request, 'oNOW');
+    expect(retry).toMatchObject({ ok: true, data: { order: { _id: first.data.order._id, status: 'cancelled', cancelledAt: expect.any(Number) } } });
+    expect(await all(cloud, 'orders', { _openid: 'oNOW' })).toHaveLength(1);
+    expect(stockOf(await getDoc(cloud, 'products', 'replay-now'), 's')).toBe(10);
+  });
+
   test('a paid order cannot be cancelled; confirmReceipt only once shipped', async () => {
     await seed(cloud, 'products', [productDoc('ship-1', {}, [{ skuId: 's', price: 1000, stock: 10 }])]);
     const order = await createOrder('oSHIP', 'ship-1', 's', 1);
