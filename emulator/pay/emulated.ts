@@ -5,7 +5,7 @@
  *   POST /pay/refunds:notify   {outRefundNo, deliveries?, refundStatus?}  deliver the refund result callback
  *   POST /pay/clock            {advanceMs}             move the sandbox's clock forward
  */
-import { PAY_SANDBOX_MCH_ID, PayService, type RouteReply } from './service';
+import { OffsetClock, PAY_SANDBOX_MCH_ID, PayService, type RouteReply } from './service';
 import { Errors } from '../util/errors';
 import type { Doc } from '../util/ejson';
 import type { FunctionsService } from '../functions/service';
@@ -13,7 +13,9 @@ import type { EmulatedService, ServiceFactory } from '../registry';
 
 export const payEmulator: ServiceFactory = (ctx): EmulatedService<PayService> => {
   const functions = ctx.registry.get<FunctionsService>('functions');
-  const pay = new PayService(ctx.db, functions, ctx.appid, PAY_SANDBOX_MCH_ID);
+  // The sandbox's own clock until the local cloud has one for every service (then pass that one).
+  const clock = new OffsetClock();
+  const pay = new PayService(ctx.db, functions, ctx.appid, clock, PAY_SANDBOX_MCH_ID);
   const post = (path: RegExp, run: (body: Doc) => RouteReply | Promise<RouteReply>) => ({
     control: true,
     method: 'POST',
@@ -43,7 +45,11 @@ export const payEmulator: ServiceFactory = (ctx): EmulatedService<PayService> =>
       post(/^\/pay\/confirm$/, (body) => pay.confirm(body)),
       post(/^\/pay\/refunds:fail$/, (body) => pay.refuseNextRefunds(body)),
       post(/^\/pay\/refunds:notify$/, (body) => pay.notifyRefund(body)),
-      post(/^\/pay\/clock$/, (body) => pay.advanceClock(body)),
+      post(/^\/pay\/clock$/, (body) => {
+        const advanceMs = Number(body.advanceMs);
+        if (!Number.isSafeInteger(advanceMs) || advanceMs < 0) return { status: 400, body: { error: { code: 'INVALID_PARAM', message: 'advanceMs must be a non-negative integer' } } };
+        return { status: 200, body: { offsetMs: clock.advance(advanceMs), now: clock.now() } };
+      }),
     ],
   };
 };

@@ -33,6 +33,8 @@ export interface PayOrder {
   transactionId?: string;
   timeEnd?: string;
   createdAt: number;
+  /** time_expire as epoch ms, when unifiedOrder gave one */
+  expireAt?: number;
   attach?: string;
 }
 
@@ -78,21 +80,53 @@ function wxRefundTime(ms: number): string {
 
 export type RouteReply = { status: number; body: unknown };
 
-export class PayService {
-  /** Sandbox time shift (POST /pay/clock), so tests can pass WeChat Pay's 5-minute close rule. */
+/** The time source of the sandbox (the 5-minute close rule, time_expire, times it reports). */
+export interface PayClock {
+  now(): number;
+}
+
+/**
+ * A clock that runs at real time and can be moved forward (POST /pay/clock): the sandbox's own until
+ * the local cloud has one clock for everything.
+ */
+export class OffsetClock implements PayClock {
   private offsetMs = 0;
+  now(): number {
+    return Date.now() + this.offsetMs;
+  }
+  advance(ms: number): number {
+    this.offsetMs += ms;
+    return this.offsetMs;
+  }
+}
+
+/** WeChat Pay's yyyyMMddHHmmss (China time) → epoch ms; undefined when absent or malformed. */
+function parseWxTime(v: unknown): number | undefined {
+  const m = typeof v === 'string' ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(v) : null;
+  if (!m) return undefined;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const ms = Date.UTC(y, mo - 1, d, h, mi, s) - 8 * 3600_000;
+  return Number.isFinite(ms) ? ms : undefined;
+}
+
+export class PayService {
   /** Refunds to refuse next: out_trade_no (or '*' for any) → how many. */
   private readonly refuseRefunds = new Map<string, number>();
 
-  constructor(private readonly db: Sqlite, private readonly functions: FunctionsService, private readonly appid: string, private readonly mchId = PAY_SANDBOX_MCH_ID) {
+  constructor(
+    private readonly db: Sqlite,
+    private readonly functions: FunctionsService,
+    private readonly appid: string,
+    private readonly clock: PayClock,
+    private readonly mchId = PAY_SANDBOX_MCH_ID,
+  ) {
     // The sandbox's tables belong to this service: its orders and its refund ledger.
     this.db.exec('CREATE TABLE IF NOT EXISTS pay_orders (out_trade_no TEXT PRIMARY KEY, prepay_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)');
     this.db.exec('CREATE TABLE IF NOT EXISTS pay_refunds (out_refund_no TEXT PRIMARY KEY, out_trade_no TEXT NOT NULL, refund_id TEXT UNIQUE NOT NULL, body TEXT NOT NULL)');
   }
 
-  /** The one clock of the sandbox. */
-  now(): number {
-    return Date.now() + this.offsetMs;
+  private now(): number {
+    return this.clock.now();
   }
 
   private load(where: 'out_trade_no' | 'prepay_id' | 'transaction_id', v: string): PayOrder | undefined {
@@ -142,7 +176,7 @@ export class PayService {
         }
         const o: PayOrder = {
           outTradeNo,
-          prepayId: `wx${Date.now().toString(16)}${nonce().slice(0, 16)}`,
+          prepayId: `wx${this.now().toString(16)}${nonce().slice(0, 16)}`,
           body: data.body,
           totalFee: data.total_fee,
           subMchId: String(data.sub_mch_id),
@@ -153,6 +187,7 @@ export class PayService {
           tradeType: String(data.trade_type ?? 'JSAPI'),
           state: 'NOTPAY',
           createdAt: this.now(),
+          expireAt: parseWxTime(data.time_expire),
           attach: data.attach,
         };
         this.save(o);
@@ -296,7 +331,7 @@ export class PayService {
   }
 
   private unifiedReply(o: PayOrder, base: Doc): Doc {
-    const timeStamp = String(Math.floor(Date.now() / 1000));
+    const timeStamp = String(Math.floor(this.now() / 1000));
     const nonceStr = nonce();
     const pkg = `prepay_id=${o.prepayId}`;
     return {
@@ -324,14 +359,6 @@ export class PayService {
     if (times === 0) this.refuseRefunds.delete(key);
     else this.refuseRefunds.set(key, times);
     return { status: 200, body: { outTradeNo: key, times } };
-  }
-
-  /** Moves the sandbox's clock forward (tests of the 5-minute close rule). */
-  advanceClock(req: Doc): RouteReply {
-    const advanceMs = Number(req.advanceMs);
-    if (!Number.isSafeInteger(advanceMs) || advanceMs < 0) return { status: 400, body: { error: { code: 'INVALID_PARAM', message: 'advanceMs must be a non-negative integer' } } };
-    this.offsetMs += advanceMs;
-    return { status: 200, body: { now: this.now(), offsetMs: this.offsetMs } };
   }
 
   /**
@@ -393,11 +420,15 @@ export class PayService {
     const o = prepayId ? this.load('prepay_id', prepayId) : req.outTradeNo ? this.load('out_trade_no', req.outTradeNo) : undefined;
     if (!o) return { status: 404, body: { error: { code: 'ORDERNOTEXIST', message: 'no unifiedOrder with that package/prepay_id' } } };
     if (o.state === 'CLOSED') return { status: 409, body: { error: { code: 'ORDERCLOSED', message: 'order is closed' } } };
+    // time_expire is judged on the sandbox's clock, so a test can move past it instead of waiting.
+    if (o.state === 'NOTPAY' && o.expireAt !== undefined && this.now() >= o.expireAt) {
+      return { status: 409, body: { error: { code: 'ORDEREXPIRED', message: `order passed its time_expire (${wxTime(o.expireAt)})` } } };
+    }
     const success = (req.resultCode ?? 'SUCCESS') === 'SUCCESS';
     if (o.state === 'NOTPAY') {
       o.state = success ? 'SUCCESS' : 'PAYERROR';
       if (success) {
-        o.transactionId = `42000${Date.now()}${Math.floor(Math.random() * 1e6).toString().padStart(6, '0')}`;
+        o.transactionId = `42000${this.now()}${Math.floor(Math.random() * 1e6).toString().padStart(6, '0')}`;
         o.timeEnd = wxTime(this.now());
       }
       this.save(o);
