@@ -98,7 +98,8 @@ const COMMANDS: Record<string, Command> = {
       const bar = progressBar('import', checked.products.length);
       const failAfter = process.env.ADMIN_IMPORT_FAIL_AFTER ? Number(process.env.ADMIN_IMPORT_FAIL_AFTER) : undefined;
       try {
-        const result = await writeProducts(c, checked.products, existing, { onProgress: (done) => bar.update(done), failAfter });
+        const failAt = process.env.ADMIN_IMPORT_FAIL_AT === 'after-remove' ? 'after-remove' : undefined;
+        const result = await writeProducts(c, checked.products, existing, { onProgress: (done) => bar.update(done), failAfter, failAt });
         bar.finish();
         const seconds = ((Date.now() - started) / 1000).toFixed(2);
         console.log(`imported ${checked.products.length} products (${result.inserted} new, ${result.replaced} replaced) in ${seconds} s`);

@@ -5,6 +5,7 @@
  * TENCENTCLOUD_SESSIONTOKEN, as the SDK itself reads them).
  */
 import tcb from '@cloudbase/node-sdk';
+import type { RawInvoke } from '../typings/api';
 
 export type CloudApp = ReturnType<typeof tcb.init>;
 export type Database = ReturnType<CloudApp['database']>;
@@ -130,4 +131,13 @@ export function throwIfCode(res: unknown): void {
     const { code, message } = res as { code: unknown; message?: unknown };
     throw new Error(`${String(code)}: ${String(message ?? '')}`);
   }
+}
+
+/** Calls a cloud function with the environment's credentials (a server call: no OPENID), for callAction. */
+export function invokeFunction(cloud: Cloud): RawInvoke {
+  return async (name, event) => {
+    const res = (await cloud.app.callFunction({ name, data: event as Record<string, unknown> })) as { result?: unknown; code?: string; message?: string };
+    throwIfCode(res);
+    return res.result;
+  };
 }

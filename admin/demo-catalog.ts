@@ -12,6 +12,7 @@ import { normalizeProduct } from '../miniprogram/domain/normalize';
 import type { CloudApp } from './cloud';
 import { pool, throwIfCode } from './cloud';
 import { placeholderPng } from './images';
+import { rng } from './seeded-random';
 
 export const DEMO_CATEGORIES: Category[] = [
   { _id: 'c-apparel', name: '服饰', sort: 1 },
@@ -82,18 +83,6 @@ const ROWS: Row[] = [
   { category: 'c-beauty', title: '声波电动牙刷', price: 19900, specs: [['颜色', ['白色', '粉色', '黑色']]], description: '五档模式，一次充电用 60 天。', offShelf: true },
   { category: 'c-beauty', title: '清爽防晒乳 SPF50+ 50ml', price: 12900, specs: [], description: '轻薄不油腻，防水防汗。' },
 ];
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function combos(specs: SpecDimension[]): string[][] {
   return specs.reduce<string[][]>((acc, dim) => acc.flatMap((prefix) => dim.values.map((v) => [...prefix, v])), [[]]);

@@ -294,6 +294,8 @@ export interface WriteOptions {
   concurrency?: number;
   /** Test hook: fail the write after this many products were sent, to exercise the rollback. */
   failAfter?: number;
+  /** Test hook: where the failing batch fails: before it writes (default) or between removing the documents it replaces and adding the new ones. */
+  failAt?: 'batch-start' | 'after-remove';
 }
 
 export class ImportFailed extends Error {
@@ -343,9 +345,12 @@ export async function writeProducts(cloud: Cloud, products: Product[], existing:
     await pool(chunk(products, options.batchSize ?? 250), options.concurrency ?? 4, async (batch) => {
       sent += batch.length;
       touched.push(...batch.map((p) => p._id));
-      if (options.failAfter !== undefined && sent > options.failAfter) throw new Error(`simulated write failure after ${options.failAfter} products`);
+      const failing = options.failAfter !== undefined && sent > options.failAfter;
+      const fail = () => new Error(`simulated write failure (${options.failAt ?? 'batch-start'}) after ${options.failAfter} products`);
+      if (failing && options.failAt !== 'after-remove') throw fail();
       const old = batch.filter((p) => originals.has(p._id)).map((p) => p._id);
       if (old.length > 0) throwIfCode(await coll().where({ _id: _.in(old) }).remove());
+      if (failing) throw fail();
       throwIfCode(await coll().add(batch));
       done += batch.length;
       options.onProgress?.(done, total);

@@ -5,19 +5,15 @@
  * cloud storage). The CLI and the console both call it with `createSceneQr` and download the PNG with
  * `@cloudbase/node-sdk`.
  */
-import type { ApiError, Envelope } from '../typings/api';
+import type { ActionRequest, ApiError } from '../typings/api';
+import { callAction } from '../server/call-action';
 import type { SceneTarget } from '../typings/domain';
-import { throwIfCode, type Cloud } from './cloud';
+import { invokeFunction, throwIfCode, type Cloud } from './cloud';
 
 export const PRODUCT_PAGE = 'pages/product/index';
 export const HOME_PAGE = 'pages/catalog/index';
 
-export interface QrRequest {
-  target: SceneTarget;
-  campaign?: string;
-  channel?: string;
-  store?: string;
-}
+export type QrRequest = ActionRequest<'scenes', 'create'>;
 
 export interface QrCode {
   scene: string;
@@ -46,17 +42,9 @@ export class QrError extends Error {
  * accepts as the merchant, on the local cloud and on a real environment alike.
  */
 export async function createSceneQr(cloud: Cloud, req: QrRequest): Promise<QrCode> {
-  const data: Record<string, unknown> = { action: 'create', target: req.target };
-  if (req.campaign) data.campaign = req.campaign;
-  if (req.channel) data.channel = req.channel;
-  if (req.store) data.store = req.store;
-  const res = (await cloud.app.callFunction({ name: 'scenes', data })) as { result?: unknown; code?: string; message?: string };
-  throwIfCode(res);
-  const result = res.result;
-  const envelope = result as Envelope<{ scene: string; fileID: string; created: boolean }> | undefined;
-  if (!envelope || typeof envelope !== 'object' || !('ok' in envelope)) throw new Error(`scenes.create returned ${JSON.stringify(result)}`);
-  if (!envelope.ok) throw new QrError(envelope.error);
-  const { scene, fileID, created } = envelope.data;
+  const reply = await callAction(invokeFunction(cloud), 'scenes', 'create', req);
+  if (!reply.ok) throw new QrError(reply.error);
+  const { scene, fileID, created } = reply.data;
   const png = await downloadPng(cloud, fileID);
   return { scene, fileID, created, png };
 }

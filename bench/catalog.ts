@@ -7,6 +7,7 @@
  *   npx tsx bench/catalog.ts [--products 10000] [--calls 30] [--json]
  */
 import { Client, latencyStats, prepareFunctionsDir, removeDir, round1, rng, scratchDir, startChild, type LatencyStats } from './lib/cloud';
+import { argValue, runMain } from './lib/cli';
 
 const CATEGORIES = Array.from({ length: 10 }, (_, i) => `cat${i}`);
 const WORDS = ['卫衣', '衬衫', '外套', '牛仔裤', '运动鞋', '毛衣', 'T恤', '连衣裙', '夹克', '短裤', '背包', '帽子', '围巾', '手套', '袜子', '皮带', '睡衣', '风衣', '羽绒服', '马甲'];
@@ -137,17 +138,6 @@ export function formatCatalog(r: CatalogResult): string {
 }
 
 if (require.main === module) {
-  const arg = (name: string) => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  runCatalog({ products: arg('products') ? Number(arg('products')) : undefined, calls: arg('calls') ? Number(arg('calls')) : undefined, log: (s) => process.stderr.write(`${s}\n`) })
-    .then((r) => {
-      process.stdout.write(`${process.argv.includes('--json') ? JSON.stringify(r, null, 2) : formatCatalog(r)}\n`);
-      process.exit(0);
-    })
-    .catch((e) => {
-      process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
-      process.exit(2);
-    });
+  const number = (name: string) => (argValue(name) ? Number(argValue(name)) : undefined);
+  runMain(() => runCatalog({ products: number('products'), calls: number('calls'), log: (s) => process.stderr.write(`${s}\n`) }), formatCatalog);
 }

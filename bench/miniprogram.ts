@@ -12,6 +12,7 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { REPO } from './lib/cloud';
+import { runMain } from './lib/cli';
 import type { JourneyFigures } from './journey';
 
 export type Figure<T> = { ok: true; value: T } | { ok: false; reason: string };
@@ -114,13 +115,5 @@ export function formatMiniprogram(r: MiniprogramResult): string {
 }
 
 if (require.main === module) {
-  runMiniprogram()
-    .then((r) => {
-      process.stdout.write(`${process.argv.includes('--json') ? `MINIPROGRAM ${JSON.stringify(r)}` : formatMiniprogram(r)}\n`);
-      process.exit(0);
-    })
-    .catch((e) => {
-      process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
-      process.exit(2);
-    });
+  runMain(() => runMiniprogram(), formatMiniprogram, { jsonPrefix: 'MINIPROGRAM' });
 }

@@ -140,7 +140,7 @@ export class ConsoleApi {
 
   private async addDoc(coll: string, body: unknown): Promise<{ id: string }> {
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
-    const res = (await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>)) as { id?: string };
+    const res = await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>);
     return { id: String(res.id) };
   }
 
@@ -153,7 +153,7 @@ export class ConsoleApi {
   }
 
   private async removeDoc(coll: string, id: string): Promise<{ deleted: number }> {
-    const res = (await wrap(this.cloud().db.collection(coll).doc(id).remove() as Promise<{ deleted?: number }>)) as { deleted?: number };
+    const res = await wrap(this.cloud().db.collection(coll).doc(id).remove() as Promise<{ deleted?: number }>);
     if (!res.deleted) throw new HttpError(404, 'NOT_FOUND', `no document ${id} in ${coll}`);
     return { deleted: res.deleted };
   }
@@ -182,7 +182,7 @@ export class ConsoleApi {
   }
 
   private async product(id: string): Promise<{ doc: Doc; problems: unknown[] }> {
-    const res = (await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+    const res = await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>);
     const doc = res.data?.[0];
     if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
     const result = normalizeProduct(doc);
@@ -202,7 +202,7 @@ export class ConsoleApi {
     if (id !== null) {
       if (input._id !== undefined && input._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the product is ${id})`);
       input._id = id;
-      const existing = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+      const existing = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
       const old = existing.data?.[0];
       if (!old) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
       createdAt = old.createdAt ?? now;
@@ -213,7 +213,7 @@ export class ConsoleApi {
     }
     const { _id, ...data } = result.product;
     if (id === null) {
-      const exists = (await wrap(coll.doc(_id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+      const exists = await wrap(coll.doc(_id).get() as Promise<{ data?: Doc[] }>);
       if (exists.data && exists.data.length > 0) throw new HttpError(409, 'CONFLICT', `a product with _id ${_id} already exists`);
     }
     await wrap(coll.doc(_id).set(data));
@@ -229,7 +229,7 @@ export class ConsoleApi {
     const { db } = this.cloud();
     const _ = db.command;
     const coll = db.collection('products');
-    const res = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+    const res = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
     const doc = res.data?.[0];
     if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
     const skus = Array.isArray(doc.skus) ? doc.skus : [];
@@ -242,11 +242,11 @@ export class ConsoleApi {
     const at = `skus.${index}`;
     const where: Doc = { _id: id, [`${at}.skuId`]: skuId };
     if (delta < 0) where[`${at}.stock`] = _.gte(-delta);
-    const updated = (await wrap(coll.where(where).update({ [`${at}.stock`]: _.inc(delta), updatedAt: Date.now() }) as Promise<{ updated?: number }>)) as { updated?: number };
+    const updated = await wrap(coll.where(where).update({ [`${at}.stock`]: _.inc(delta), updatedAt: Date.now() }) as Promise<{ updated?: number }>);
     if (updated.updated !== 1) {
       throw new HttpError(409, 'OUT_OF_STOCK', delta < 0 ? `cannot take ${-delta}: stock would go below 0` : 'the product changed meanwhile; reload and try again');
     }
-    const after = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+    const after = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
     const sku = ((after.data?.[0]?.skus as Doc[] | undefined) ?? [])[index];
     return { skuId, stock: Number(sku?.stock) };
   }
@@ -333,14 +333,14 @@ export class ConsoleApi {
       patch.trackingNo = trackingNo;
     }
     const coll = this.cloud().db.collection('orders');
-    const res = (await wrap(coll.where({ _id: id, status: rule.from }).update(patch) as Promise<{ updated?: number }>)) as { updated?: number };
+    const res = await wrap(coll.where({ _id: id, status: rule.from }).update(patch) as Promise<{ updated?: number }>);
     if (res.updated !== 1) {
-      const current = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+      const current = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
       const order = current.data?.[0];
       if (!order) throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
       throw new HttpError(409, 'INVALID_STATE', `order ${id} is ${String(order.status)}; "${event}" needs ${rule.from}`);
     }
-    const after = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+    const after = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
     const { _openid, ...order } = after.data?.[0] ?? {};
     void _openid;
     return { order: toWire(order) };
@@ -353,7 +353,7 @@ export class ConsoleApi {
     try {
       if (typeof body.productId === 'string' && body.productId) {
         const id = body.productId;
-        const res = (await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+        const res = await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>);
         const doc = res.data?.[0];
         if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
         const code = await createSceneQr(this.cloud(), { target: productTarget(id) });
@@ -419,7 +419,7 @@ export class ConsoleApi {
     for (let skip = 0; skip < 20_000; skip += 1000) {
       let q = this.cloud().db.collection(coll).where({});
       for (const [field, dir] of Object.entries(order)) q = q.orderBy(field, dir === -1 ? 'desc' : 'asc');
-      const res = (await wrap(q.orderBy('_id', 'asc').skip(skip).limit(1000).get() as Promise<{ data?: Doc[] }>)) as { data?: Doc[] };
+      const res = await wrap(q.orderBy('_id', 'asc').skip(skip).limit(1000).get() as Promise<{ data?: Doc[] }>);
       const data = res.data ?? [];
       out.push(...data);
       if (data.length < 1000) break;

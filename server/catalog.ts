@@ -4,7 +4,7 @@ import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { toDetail, toSummary } from '../miniprogram/domain/product';
 import { db, type AnyDoc } from './cloud';
 import { COLLECTIONS } from './db';
-import { AppError, invalid, notFound } from './errors';
+import { AppError, badCursor, notFound } from './errors';
 import { decodeCursor, encodeCursor, escapeRegExp } from './ids';
 import { loadProduct, reportBroken } from './products';
 
@@ -26,7 +26,7 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
   let offset = 0;
   if (req.cursor !== undefined) {
     const decoded = decodeCursor(req.cursor);
-    if (decoded === null) throw invalid('cursor is not one this listing returned', { issues: [{ path: 'cursor', problem: 'is not valid' }] });
+    if (decoded === null) throw badCursor();
     offset = decoded;
   }
   const where: AnyDoc = { status: 'on_shelf' };

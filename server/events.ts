@@ -8,6 +8,8 @@ import { MAX_LINES, MAX_QTY_PER_LINE } from '../miniprogram/domain/cart';
 import { MAX_FEN } from '../miniprogram/domain/money';
 import { ORDER_STATUSES } from '../miniprogram/domain/order-state';
 import { fail } from './errors';
+import type { Address } from '../typings/domain';
+import { ADDRESS_MESSAGES, checkAddress } from '../miniprogram/domain/address';
 import { arrayOf, empty, id, int, isPlainObject, obj, oneOf, optional, parse, str, stringMap, type Issue, type Schema } from './validate';
 
 const qty = int(1, MAX_QTY_PER_LINE);
@@ -17,15 +19,17 @@ const pageSize = int(1, 50);
 /** Campaign / channel / store / referral tokens: short and scene-safe. */
 const token = str({ max: 32, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'letters, digits, _ or -' });
 
-const address = obj({
-  name: str({ max: 50 }),
-  phone: str({ max: 20, pattern: /^\+?[0-9][0-9 -]{4,19}$/, patternHint: 'a phone number' }),
-  province: str({ max: 50 }),
-  city: str({ max: 50 }),
-  district: str({ max: 50 }),
-  detail: str({ max: 200 }),
-  postalCode: optional(str({ max: 6, min: 6, pattern: /^[0-9]{6}$/, patternHint: 'six digits' })),
-});
+/** The shared address rule (miniprogram/domain/address.ts): the checkout page applies the very same one. */
+const address: Schema<Address> = {
+  check(value, path, issues) {
+    const result = checkAddress(value);
+    if (result.ok) return result.address;
+    for (const problem of result.problems) {
+      issues.push({ path: problem.field ? `${path}.${problem.field}` : path, problem: `is refused by the address rule (${problem.code})`, message: ADDRESS_MESSAGES[problem.code] });
+    }
+    return undefined;
+  },
+};
 
 const attribution = obj({
   launchScene: optional(int(1000, 9999)),
@@ -107,24 +111,59 @@ export function describeIssues(issues: Issue[]): string {
     .join('; ');
 }
 
+/**
+ * What a shopper or merchant is told when a request field is refused, by the field's top-level name.
+ * Pages send well-formed requests, so most of these show only after an update or a tampered call; the
+ * address and remark are typed by the shopper and have their own words.
+ */
+export const FIELD_MESSAGES: Record<string, string> = {
+  action: '请求内容有误，请更新小程序后重试',
+  lines: '商品信息有误，请返回购物车重新选择',
+  requestId: '下单请求有误，请重新提交',
+  address: '请填写正确的收货地址',
+  remark: '备注最多200个字',
+  attribution: '来源信息有误，请重新进入小程序',
+  keyword: '搜索词最多50个字',
+  cursor: '翻页位置无效，请刷新后重试',
+  productId: '商品编号无效',
+  orderId: '订单编号无效',
+  scene: '二维码无效或已失效',
+  target: '二维码的页面或参数有误',
+  campaign: '活动、渠道或门店编号有误',
+  channel: '活动、渠道或门店编号有误',
+  store: '活动、渠道或门店编号有误',
+};
+const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
+
+/** The Chinese message of a refused request: the first issue's own words, else its field's. */
+export function issueMessage(issues: readonly Issue[]): string {
+  const first = issues[0];
+  if (!first) return REQUEST_MESSAGE;
+  if (first.message) return first.message;
+  const field = /^[A-Za-z]+/.exec(first.path)?.[0] ?? '';
+  return Object.prototype.hasOwnProperty.call(FIELD_MESSAGES, field) ? FIELD_MESSAGES[field] : REQUEST_MESSAGE;
+}
+
 /** Validates an event for a function: a known action and a well-formed request, or an error envelope. */
 export function parseEvent<F extends FunctionName>(fn: F, event: unknown): ParsedEvent<F> | { ok: false; envelope: Envelope<never> } {
   if (!isPlainObject(event)) {
-    return { ok: false, envelope: fail('INVALID_ARGUMENT', 'event must be an object') };
+    return { ok: false, envelope: fail('INVALID_ARGUMENT', FIELD_MESSAGES.action, { detail: 'event must be an object', issues: [{ path: '', problem: 'must be an object' }] }) };
   }
   const schemas = EVENT_SCHEMAS[fn] as Record<string, Schema<unknown>>;
   const action = event.action;
   if (typeof action !== 'string' || !Object.prototype.hasOwnProperty.call(schemas, action)) {
     return {
       ok: false,
-      envelope: fail('INVALID_ARGUMENT', `unknown action; expected one of ${Object.keys(schemas).join(', ')}`, {
+      envelope: fail('INVALID_ARGUMENT', FIELD_MESSAGES.action, {
+        detail: `unknown action; expected one of ${Object.keys(schemas).join(', ')}`,
         issues: [{ path: 'action', problem: 'is not a known action' }],
       }),
     };
   }
   const parsed = parse(schemas[action], event);
   if (!parsed.ok) {
-    return { ok: false, envelope: fail('INVALID_ARGUMENT', `invalid request: ${describeIssues(parsed.issues)}`, { issues: parsed.issues.slice(0, 20) }) };
+    const issues = parsed.issues.slice(0, 20).map(({ path, problem }) => ({ path, problem }));
+    return { ok: false, envelope: fail('INVALID_ARGUMENT', issueMessage(parsed.issues), { detail: `invalid request: ${describeIssues(parsed.issues)}`, issues }) };
   }
   return { ok: true, action, request: parsed.value } as unknown as ParsedEvent<F>;
 }

@@ -1,15 +1,13 @@
-import type { ActionRequest, ActionResponse, CheckLineResult, LineFailure, PaymentParams } from '../typings/api';
+import type { ActionRequest, ActionResponse, LineFailure, PaymentParams } from '../typings/api';
 import type { OrderLine, OrderView } from '../typings/domain';
-import { checkLine } from '../miniprogram/domain/cart';
 import { normalizeProduct, type NormalizeResult } from '../miniprogram/domain/normalize';
 import { nextStatus } from '../miniprogram/domain/order-state';
-import { priceOrder, shippingFee, type PricingResult } from '../miniprogram/domain/pricing';
-import { sumFen, multiplyFen } from '../miniprogram/domain/money';
+import { priceOrder, quoteOrder, type PricingResult } from '../miniprogram/domain/pricing';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { paymentWindowMs } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
-import { AppError, invalid, invalidState } from './errors';
+import { AppError, badCursor, invalid, invalidState } from './errors';
 import { canonicalJson, decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
 import { applyTransitionCas, asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
 import { releaseUnpaidOrder } from './payments';
@@ -41,7 +39,7 @@ function refuse(result: Exclude<PricingResult, { ok: true }>, lookup: (productId
     case 'TOO_MANY_LINES':
       throw invalid('订单中商品种类过多');
     case 'DUPLICATE_LINE':
-      throw invalid('同一商品规格重复出现', { issues: [{ path: 'lines', problem: 'has the same productId/skuId twice' }] });
+      throw invalid('同一商品规格重复出现', undefined, { detail: 'lines has the same productId/skuId twice', issues: [{ path: 'lines', problem: 'has the same productId/skuId twice' }] });
     case 'PRICE_CHANGED':
       throw new AppError('PRICE_CHANGED', '商品价格有变动，请确认后重新提交', result.changes);
     case 'LINE_PROBLEMS': {
@@ -187,19 +185,13 @@ function pricing(priced: Extract<PricingResult, { ok: true }>) {
   return { lines: priced.lines, itemsTotal: priced.itemsTotal, shippingFee: priced.shippingFee, total: priced.total };
 }
 
-/** Prices lines as `create` would, reserving nothing. Lines with problems carry them and are not totalled. */
+/** Prices lines as `create` would, reserving nothing (the domain's quoteOrder). Lines with problems carry them and are not totalled. */
 export async function quote(req: ActionRequest<'orders', 'quote'>): Promise<ActionResponse<'orders', 'quote'>> {
   const products = await loadProducts(req.lines.map((l) => l.productId));
   const lookup = (id: string) => products.get(id);
-  const shape = priceOrder(req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })), lookup);
-  if (!shape.ok && shape.reason !== 'LINE_PROBLEMS') refuse(shape, lookup);
-  const lines: CheckLineResult[] = req.lines.map((line) =>
-    withProductProblems(checkLine({ productId: line.productId, skuId: line.skuId, qty: line.qty, seenPrice: line.expectedPrice }, lookup(line.productId)), lookup),
-  );
-  const billable = lines.filter((l) => l.currentPrice !== null && l.problems.every((p) => p.code === 'PRICE_CHANGED'));
-  const itemsTotal = sumFen(billable.map((l) => multiplyFen(l.currentPrice as number, l.qty)));
-  const fee = shippingFee(itemsTotal);
-  return { lines: lines.map(stripUndefined), itemsTotal, shippingFee: fee, total: itemsTotal + fee };
+  const quoted = quoteOrder(req.lines, lookup);
+  if (!quoted.ok) return refuse(quoted, lookup);
+  return { ...quoted, lines: quoted.lines.map((line) => stripUndefined(withProductProblems(line, lookup))) };
 }
 
 function stripUndefined<T extends object>(value: T): T {
@@ -211,7 +203,7 @@ export async function list(openid: string, req: ActionRequest<'orders', 'list'>)
   let offset = 0;
   if (req.cursor !== undefined) {
     const decoded = decodeCursor(req.cursor);
-    if (decoded === null) throw invalid('cursor is not one this listing returned', { issues: [{ path: 'cursor', problem: 'is not valid' }] });
+    if (decoded === null) throw badCursor();
     offset = decoded;
   }
   const where: AnyDoc = { _openid: openid };

@@ -32,20 +32,6 @@ export type PayAnswer = { errcode: number; errmsg: string };
 
 export type PaymentStatus = 'paid' | 'amount_mismatch' | 'refund_required' | 'refunded' | 'unknown_order' | 'failed';
 
-/** A notification is an event without `action` that carries WeChat Pay's fields. */
-export function isPayNotification(event: unknown): boolean {
-  return isPlainObject(event) && event.action === undefined && 'outTradeNo' in event && ('returnCode' in event || 'resultCode' in event);
-}
-
-/**
- * Only the payment platform may deliver a notification: anyone can call `orders` with an event that
- * looks like one, and without this check a shopper could mark their own order paid. The platform sets
- * the invocation source (`getWXContext().SOURCE`, first element of the call chain) to wx_paycallback.
- */
-export function isFromPayPlatform(source: string | undefined): boolean {
-  return typeof source === 'string' && source.split(',')[0].trim() === 'wx_paycallback';
-}
-
 export function parsePayNotification(event: unknown): PayNotification | null {
   if (!isPlainObject(event)) return null;
   const { outTradeNo, totalFee, transactionId, returnCode, resultCode, timeEnd } = event;

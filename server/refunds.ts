@@ -142,11 +142,6 @@ async function later(id: string, data: AnyDoc, nextAt: number, step: Step): Prom
   return step;
 }
 
-/** A refund result notification: an event without `action` that names a refund and its status. */
-export function isRefundNotification(event: unknown): boolean {
-  return isPlainObject(event) && event.action === undefined && typeof event.outRefundNo === 'string' && 'refundStatus' in event;
-}
-
 /**
  * The refund result callback. Its payload is a hint, not the outcome: the refund is confirmed through
  * queryRefund, and when that does not confirm it yet the timer is asked to look again now. Answers

@@ -55,7 +55,7 @@ export async function create(req: CreateRequest): Promise<ActionResponse<'scenes
     if (existing && existing.canonical !== canonical) continue; // another target owns this code
 
     const encoded = encodeScene({ [SCENE_KEY]: code });
-    if (!encoded.ok) throw new AppError('INTERNAL', encoded.error);
+    if (!encoded.ok) throw new AppError('INTERNAL', '小程序码生成失败，请稍后再试', undefined, { detail: encoded.error });
     const scene = encoded.value;
     const fileID = await renderQr(scene, req.target.page, code);
 
@@ -83,7 +83,7 @@ export async function create(req: CreateRequest): Promise<ActionResponse<'scenes
     if (outcome === 'taken') continue;
     return { scene, fileID, created: outcome === 'created' };
   }
-  throw new AppError('CONFLICT', 'no free scene code for this target; try different campaign/channel/store');
+  throw new AppError('CONFLICT', '二维码编号已被占用，请更换活动、渠道或门店后重试', undefined, { detail: 'no free scene code for this target; try different campaign/channel/store' });
 }
 
 async function renderQr(scene: string, page: string, code: string): Promise<string> {
@@ -104,7 +104,7 @@ async function renderQr(scene: string, page: string, code: string): Promise<stri
 
 export async function resolve(req: ActionRequest<'scenes', 'resolve'>): Promise<ActionResponse<'scenes', 'resolve'>> {
   const decoded = decodeScene(req.scene);
-  if (!decoded.ok) throw invalid(`invalid scene: ${decoded.error}`, { issues: [{ path: 'scene', problem: decoded.error }] });
+  if (!decoded.ok) throw invalid('二维码无效或已失效', undefined, { detail: `invalid scene: ${decoded.error}`, issues: [{ path: 'scene', problem: decoded.error }] });
   const code = decoded.value[SCENE_KEY];
   if (!code || !/^[0-9A-Za-z]{1,16}$/.test(code)) throw notFound('二维码无效或已失效');
   const doc = await getDoc(COLLECTIONS.scenes, code);

@@ -9,7 +9,10 @@
 
 export interface Issue {
   path: string;
+  /** For developers, in English. */
   problem: string;
+  /** What to tell the shopper, when the rule that refused the field has its own words. */
+  message?: string;
 }
 
 export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: Issue[] };

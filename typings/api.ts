@@ -32,12 +32,41 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
+/** One problem with a field of the request, as the event schema found it (for developers). */
+export interface RequestIssue {
+  /** Dotted path into the event, e.g. `address.phone`, `lines[2].qty`. */
+  path: string;
+  problem: string;
+}
+
+/**
+ * Every refusal has the same shape. `message` is for people: Chinese, fit to show a shopper or a
+ * merchant as it is (a toast, the 下单失败 dialog). Everything for developers stays apart: `detail`
+ * (English, for logs and the console) and `issues` (which fields the schema refused). `details` is data
+ * the page acts on (per-line failures, price changes).
+ */
 export interface ApiError {
   code: ErrorCode;
   message: string;
-  /** Machine-readable detail, e.g. per-line problems for OUT_OF_STOCK / PRICE_CHANGED. */
+  /** For developers: what exactly was refused, in English. Never shown to shoppers. */
+  detail?: string;
+  /** For developers: the fields the event schema refused (INVALID_ARGUMENT from validation). */
+  issues?: RequestIssue[];
+  /** Machine-readable data, e.g. per-line problems for OUT_OF_STOCK / PRICE_CHANGED. */
   details?: unknown;
 }
+
+/**
+ * Who is calling, decided once per call by the function's handler from the platform's context, never
+ * from the event:
+ * - `shopper`: a mini program user (OPENID from the platform);
+ * - `merchant`: a user whose OPENID the merchant rule accepts (asked only for merchant actions);
+ * - `platform`: WeChat itself, a timer trigger (SOURCE `wx_trigger`) or a pay / refund notification
+ *   (SOURCE `wx_paycallback`);
+ * - `server`: an SDK call made with the environment's own credentials (admin CLI, console, another
+ *   function), which carries no OPENID.
+ */
+export type CallerKind = 'shopper' | 'merchant' | 'platform' | 'server';
 
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -250,7 +279,17 @@ export type ActionRequest<F extends FunctionName, A extends ActionName<F>> = Spe
 export type ActionResponse<F extends FunctionName, A extends ActionName<F>> = Spec<F, A>['res'];
 
 /** The event a page sends to a function. */
-export type ActionEvent<F extends FunctionName, A extends ActionName<F>> = { action: A } & ActionRequest<F, A>;
+export type ActionEvent<F extends FunctionName, A extends ActionName<F>> = { action: A } & (ActionRequest<F, A> extends Record<string, never> ? unknown : ActionRequest<F, A>);
+
+/** What a call of an action answers. */
+export type ActionReply<F extends FunctionName, A extends ActionName<F>> = Envelope<ActionResponse<F, A>>;
+
+/**
+ * How a caller outside the mini program (tests, the admin CLI, the console, benchmarks) sends one event to
+ * a function: by the local cloud's invoke endpoint, `app.callFunction`, or `wx.cloud.callFunction`.
+ * `callAction` wraps one of these so every caller gets the contract's types.
+ */
+export type RawInvoke = (name: FunctionName, event: unknown) => Promise<unknown>;
 
 /** Problems of one product document, as reported by listings and the console. */
 export interface ProductProblemReport {

@@ -275,7 +275,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
   };
   const sweep = async () => {
     const due = [...orders.values()].filter((o) => o.status === 'pending_payment' && o.overdue);
-    const r = await client.fireTimer('inventory', 'expireOrders');
+    const r = await client.fireTimer('orders', 'expireOrders');
     expect(r.result?.ok === true, () => `expiry sweep answered ${JSON.stringify(r).slice(0, 200)}`);
     expect(r.result.data.expired === due.length, () => `expiry sweep expired ${r.result.data.expired}, model expected ${due.length}`);
     for (const o of due) {
@@ -292,7 +292,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
       o.overdue = true;
     }
     const others = [...orders.values()].filter((x) => x !== o && x.status === 'pending_payment' && x.overdue);
-    const [c, t] = await Promise.all([client.confirmPay(o.pkg!, int(1, 2)), client.fireTimer('inventory', 'expireOrders')]);
+    const [c, t] = await Promise.all([client.confirmPay(o.pkg!, int(1, 2)), client.fireTimer('orders', 'expireOrders')]);
     const stored = await client.getDoc('orders', o.id);
     expect(stored.status === 'paid' || stored.status === 'expired', () => `race left ${o!.id} ${stored.status}`);
     if (stored.status === 'paid') expect(c.status === 200, () => `race: order paid but confirm answered ${c.status}`);

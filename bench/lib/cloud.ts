@@ -256,40 +256,7 @@ export class Client {
 // ---------------------------------------------------------------------------------------------
 // Data
 
-export const ADDRESS = {
-  name: '张三',
-  phone: '13800000000',
-  province: '广东省',
-  city: '深圳市',
-  district: '南山区',
-  detail: '科技园 1 号',
-};
-
-export interface SkuSeed {
-  skuId: string;
-  price: number;
-  stock: number;
-  specValues?: string[];
-}
-
-/** A valid product document (the shape test/functions/support.ts seeds). */
-export function productDoc(id: string, skus: SkuSeed[], overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    _id: id,
-    title: `商品 ${id}`,
-    description: '',
-    categoryId: 'c1',
-    images: [`https://img.example.com/${id}.png`],
-    specs: [],
-    skus: skus.map((s) => ({ specValues: [], ...s })),
-    status: 'on_shelf',
-    sales: 0,
-    price: Math.min(...skus.map((s) => s.price)),
-    createdAt: 1_700_000_000_000,
-    updatedAt: 1_700_000_000_000,
-    ...overrides,
-  };
-}
+export { ADDRESS, productDoc, type SkuSeed } from '../../test/support/data';
 
 export async function seedDocs(client: Client, collection: string, docs: Record<string, unknown>[]): Promise<void> {
   const db = client.db();
@@ -299,21 +266,7 @@ export async function seedDocs(client: Client, collection: string, docs: Record<
   }
 }
 
-export function stockOf(product: any, skuId: string): number {
-  return (product.skus as { skuId: string; stock: number }[]).find((s) => s.skuId === skuId)!.stock;
-}
-
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng, stockOf } from '../../test/support/data';
 
 // ---------------------------------------------------------------------------------------------
 // Statistics

@@ -29,10 +29,8 @@ export type PricingResult =
  * charge: `expectedPrice` only makes a changed price an error instead of a surprise.
  */
 export function priceOrder(requests: readonly OrderLineRequest[], lookup: (productId: string) => NormalizeResult | undefined): PricingResult {
-  if (requests.length === 0) return { ok: false, reason: 'EMPTY' };
-  if (requests.length > MAX_LINES) return { ok: false, reason: 'TOO_MANY_LINES' };
-  const keys = new Set(requests.map((r) => `${r.productId}\u0000${r.skuId}`));
-  if (keys.size !== requests.length) return { ok: false, reason: 'DUPLICATE_LINE' };
+  const shape = shapeProblem(requests);
+  if (shape) return { ok: false, reason: shape };
 
   const checks = requests.map((request) => checkLine({ productId: request.productId, skuId: request.skuId, qty: request.qty }, lookup(request.productId)));
   const failures: LineFailure[] = [];
@@ -54,9 +52,39 @@ export function priceOrder(requests: readonly OrderLineRequest[], lookup: (produ
   if (changes.length > 0) return { ok: false, reason: 'PRICE_CHANGED', changes };
 
   const lines = checks.map((check) => toOrderLine(check));
-  const itemsTotal = sumFen(lines.map((line) => line.lineTotal));
+  return { ok: true, lines, ...totals(lines.map((line) => line.lineTotal)) };
+}
+
+type ShapeProblem = 'EMPTY' | 'TOO_MANY_LINES' | 'DUPLICATE_LINE';
+
+/** What makes a list of lines no order at all, whatever the products say. */
+function shapeProblem(requests: readonly OrderLineRequest[]): ShapeProblem | null {
+  if (requests.length === 0) return 'EMPTY';
+  if (requests.length > MAX_LINES) return 'TOO_MANY_LINES';
+  const keys = new Set(requests.map((r) => `${r.productId}\u0000${r.skuId}`));
+  return keys.size !== requests.length ? 'DUPLICATE_LINE' : null;
+}
+
+/** Items total, shipping and grand total of some line totals. */
+function totals(lineTotals: readonly Fen[]): { itemsTotal: Fen; shippingFee: Fen; total: Fen } {
+  const itemsTotal = sumFen(lineTotals);
   const fee = shippingFee(itemsTotal);
-  return { ok: true, lines, itemsTotal, shippingFee: fee, total: itemsTotal + fee };
+  return { itemsTotal, shippingFee: fee, total: itemsTotal + fee };
+}
+
+export type QuoteResult = { ok: true; lines: CheckLineResult[]; itemsTotal: Fen; shippingFee: Fen; total: Fen } | { ok: false; reason: ShapeProblem };
+
+/**
+ * The checkout summary: every line checked as `priceOrder` would, totalled over the lines that can be
+ * bought now. A line whose only problem is a changed price counts at its current price (the shopper
+ * sees the new price before confirming); lines with any other problem carry it and are left out.
+ */
+export function quoteOrder(requests: readonly OrderLineRequest[], lookup: (productId: string) => NormalizeResult | undefined): QuoteResult {
+  const shape = shapeProblem(requests);
+  if (shape) return { ok: false, reason: shape };
+  const lines = requests.map((r) => checkLine({ productId: r.productId, skuId: r.skuId, qty: r.qty, seenPrice: r.expectedPrice }, lookup(r.productId)));
+  const billable = lines.filter((line) => line.currentPrice !== null && line.problems.every((p) => p.code === 'PRICE_CHANGED'));
+  return { ok: true, lines, ...totals(billable.map((line) => multiplyFen(line.currentPrice as Fen, line.qty))) };
 }
 
 function toOrderLine(check: CheckLineResult): OrderLine {

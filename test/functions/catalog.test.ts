@@ -4,7 +4,7 @@
  * documents left out instead of crashing the call.
  */
 import { useCloud } from '../helpers/cloud';
-import { call, ensureCollections, productDoc, seed, snapshot } from './support';
+import { call, ensureCollections, productDoc, seed, snapshot, dataOf } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
 
@@ -19,17 +19,17 @@ beforeAll(async () => {
     { _id: 'cx', sort: 3 }, // broken: no name
   ]);
   await seed(cloud, 'products', [
-    productDoc('apple', { title: 'Apple 苹果 (大)', categoryId: 'c1', sales: 30, createdAt: t + 1, specs: [{ name: '规格', values: ['大', '小'] }] }, [
+    productDoc('apple', [
       { skuId: 'big', specValues: ['大'], price: 1500, stock: 3, originalPrice: 2000 },
       { skuId: 'small', specValues: ['小'], price: 900, stock: 0 },
-    ]),
-    productDoc('banana', { title: 'Banana 香蕉', categoryId: 'c1', sales: 50, createdAt: t + 2 }, [{ skuId: 's', price: 500, stock: 0 }]),
-    productDoc('cola', { title: 'Cola 可乐 1.5L', categoryId: 'c2', sales: 10, createdAt: t + 3 }, [{ skuId: 's', price: 300, stock: 100 }]),
-    productDoc('coffee', { title: 'Coffee [hot] $5 *', categoryId: 'c2', sales: 20, createdAt: t + 4 }, [{ skuId: 's', price: 2500, stock: 7 }]),
-    productDoc('off', { title: 'Off shelf apple', status: 'off_shelf', createdAt: t + 5 }, [{ skuId: 's', price: 100, stock: 5 }]),
+    ], { title: 'Apple 苹果 (大)', categoryId: 'c1', sales: 30, createdAt: t + 1, specs: [{ name: '规格', values: ['大', '小'] }] }),
+    productDoc('banana', [{ skuId: 's', price: 500, stock: 0 }], { title: 'Banana 香蕉', categoryId: 'c1', sales: 50, createdAt: t + 2 }),
+    productDoc('cola', [{ skuId: 's', price: 300, stock: 100 }], { title: 'Cola 可乐 1.5L', categoryId: 'c2', sales: 10, createdAt: t + 3 }),
+    productDoc('coffee', [{ skuId: 's', price: 2500, stock: 7 }], { title: 'Coffee [hot] $5 *', categoryId: 'c2', sales: 20, createdAt: t + 4 }),
+    productDoc('off', [{ skuId: 's', price: 100, stock: 5 }], { title: 'Off shelf apple', status: 'off_shelf', createdAt: t + 5 }),
     // Hand-edited mistakes in the console: left out of listings, never a crash.
-    productDoc('broken-price', { title: 'Broken apple price', createdAt: t + 6 }, [{ skuId: 's', price: '12.50', stock: 5 }]),
-    productDoc('broken-stock', { title: 'Broken apple stock', createdAt: t + 7 }, [{ skuId: 's', price: 1250 }]),
+    productDoc('broken-price', [{ skuId: 's', price: '12.50', stock: 5 }], { title: 'Broken apple price', createdAt: t + 6 }),
+    productDoc('broken-stock', [{ skuId: 's', price: 1250 }], { title: 'Broken apple stock', createdAt: t + 7 }),
     { _id: 'broken-empty', status: 'on_shelf', title: 'apple nothing else' },
   ]);
 });
@@ -37,7 +37,7 @@ beforeAll(async () => {
 const list = async (req: Record<string, unknown> = {}) => {
   const r = await call(cloud, 'catalog', { action: 'list', ...req });
   expect(r.ok).toBe(true);
-  return r.data as { items: any[]; nextCursor: string | null };
+  return dataOf(r) as { items: any[]; nextCursor: string | null };
 };
 
 test('list: on-shelf products whose documents are valid, summary fields only', async () => {
@@ -97,9 +97,9 @@ test('list: a page of broken documents does not end the listing early', async ()
   await seed(
     cloud,
     'products',
-    Array.from({ length: 60 }, (_, i) => productDoc(`zz-broken-${String(i).padStart(2, '0')}`, { categoryId: 'c9', createdAt: 1_800_000_000_000 + i }, [{ skuId: 's', price: 'x', stock: 1 }])),
+    Array.from({ length: 60 }, (_, i) => productDoc(`zz-broken-${String(i).padStart(2, '0')}`, [{ skuId: 's', price: 'x', stock: 1 }], { categoryId: 'c9', createdAt: 1_800_000_000_000 + i })),
   );
-  await seed(cloud, 'products', [productDoc('zz-good', { categoryId: 'c9', createdAt: 1_700_000_000_000 }, [{ skuId: 's', price: 100, stock: 1 }])]);
+  await seed(cloud, 'products', [productDoc('zz-good', [{ skuId: 's', price: 100, stock: 1 }], { categoryId: 'c9', createdAt: 1_700_000_000_000 })]);
   const { items } = await list({ categoryId: 'c9', pageSize: 5 });
   expect(items.map((p) => p._id)).toEqual(['zz-good']);
 });
@@ -110,13 +110,13 @@ test('get: one product with SKUs and per-SKU availability; off-shelf has none; b
     ok: true,
     data: { product: { _id: 'apple', price: 900, status: 'on_shelf', skus: [{ skuId: 'big', price: 1500, originalPrice: 2000, available: 3 }, { skuId: 'small', available: 0 }] } },
   });
-  expect(apple.data.product.skus[0].stock).toBeUndefined();
+  expect((dataOf(apple).product.skus[0] as object as Record<string, unknown>).stock).toBeUndefined();
   const off = await call(cloud, 'catalog', { action: 'get', productId: 'off' });
-  expect(off.data.product.skus[0].available).toBe(0);
+  expect(dataOf(off).product.skus[0].available).toBe(0);
   const broken = await call(cloud, 'catalog', { action: 'get', productId: 'broken-stock' });
   expect(broken).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE', details: { productId: 'broken-stock', problems: [{ field: 'skus[0].stock' }] } } });
   expect(await call(cloud, 'catalog', { action: 'get', productId: 'nope' })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND' } });
-  expect(await call(cloud, 'catalog', { action: 'get', productId: { $gt: '' } })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  expect((await cloud.invoke('catalog', { action: 'get', productId: { $gt: '' } })).result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
 });
 
 test('categories: sorted, broken ones left out', async () => {
@@ -141,7 +141,7 @@ test('inventory.check: per line available quantity, current price and problems; 
     ],
   });
   expect(r.ok).toBe(true);
-  const [ok, short, soldOut, price, off, noSku, noProduct] = r.data.lines;
+  const [ok, short, soldOut, price, off, noSku, noProduct] = dataOf(r).lines;
   expect(ok).toMatchObject({ available: 3, currentPrice: 1500, seenPrice: 1500, title: 'Apple 苹果 (大)', problems: [] });
   expect(short.problems.map((p: any) => p.code)).toEqual(['INSUFFICIENT_STOCK']);
   expect(soldOut.problems.map((p: any) => p.code)).toEqual(['SOLD_OUT']);

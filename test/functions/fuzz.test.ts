@@ -7,15 +7,26 @@
  *   function runs first), which keeps the run fast;
  * - [real function] a few hundred of the same kind of events sent one by one through the emulator to
  *   the built functions, comparing a snapshot of the whole database before and after.
+ *
+ * Every refusal's `message` may be shown to a shopper as it is, so it must be Chinese: checked for every
+ * malformed event, for every error code the functions throw (reached through the real functions), and
+ * for every message written in server/ (read from the source).
  */
 import fc from 'fast-check';
-import { parseEvent } from '../../server/events';
-import { isPayNotification } from '../../server/payments';
-import type { FunctionName } from '../../typings/api';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ADDRESS_MESSAGES } from '../../miniprogram/domain/address';
+import { FIELD_MESSAGES, parseEvent } from '../../server/events';
+import { platformEvent } from '../../server/handler';
+import type { ErrorCode, FunctionName, OrderLineRequest } from '../../typings/api';
 import { useCloud } from '../helpers/cloud';
-import { ADDRESS, call, ensureCollections, productDoc, requestId, seed, snapshot } from './support';
+import { ADDRESS, call, ensureCollections, productDoc, requestId, seed, snapshot, dataOf } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
+
+/** Chinese, fit to show a shopper: Han characters, digits and punctuation, no Latin words or field names. */
+const CHINESE = /^[^A-Za-z]*\p{Script=Han}[^A-Za-z]*$/u;
+const chineseError = (code: ErrorCode) => expect.objectContaining({ code, message: expect.stringMatching(CHINESE) });
 
 type Path = (string | number)[];
 interface Mutation {
@@ -184,7 +195,8 @@ describe('[validation layer] 1,000 malformed events per action → INVALID_ARGUM
         for (const candidate of [event, overTheWire(event)]) {
           const parsed = parseEvent(spec.fn, candidate);
           if (parsed.ok) throw new Error(`accepted: ${JSON.stringify(candidate)?.slice(0, 300)}`);
-          expect(parsed.envelope).toEqual({ ok: false, error: expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.any(String) }) });
+          expect(parsed.envelope).toEqual({ ok: false, error: chineseError('INVALID_ARGUMENT') });
+          if (!parsed.envelope.ok) expect(parsed.envelope.error.issues?.length).toBeGreaterThan(0);
         }
       }),
       { numRuns: 1000 },
@@ -195,7 +207,7 @@ describe('[validation layer] 1,000 malformed events per action → INVALID_ARGUM
 describe('[real function] malformed events through the emulator → error envelopes, database unchanged', () => {
   beforeAll(async () => {
     await ensureCollections(cloud);
-    await seed(cloud, 'products', [productDoc('fz-p', {}, [{ skuId: 's', price: 1000, stock: 5 }])]);
+    await seed(cloud, 'products', [productDoc('fz-p', [{ skuId: 's', price: 1000, stock: 5 }])]);
     const created = await call(cloud, 'orders', { action: 'create', requestId: 'fz-seed', lines: [{ productId: 'fz-p', skuId: 's', qty: 1 }], address: ADDRESS }, 'oFUZZ');
     expect(created.ok).toBe(true);
   });
@@ -208,10 +220,10 @@ describe('[real function] malformed events through the emulator → error envelo
       const events = fc.sample(malformed(spec), { numRuns: PER_ACTION, seed: 42 + sent });
       for (const event of events) {
         const wire = overTheWire(event);
-        if (isPayNotification(wire)) continue; // a different entry point, fuzzed below
+        if (platformEvent(wire)) continue; // a different entry point, fuzzed below
         const r = await cloud.invoke(spec.fn, wire, { openid: 'oFUZZ' });
         sent += 1;
-        expect({ event: wire, r }).toEqual({ event: wire, r: { result: { ok: false, error: expect.objectContaining({ code: 'INVALID_ARGUMENT' }) }, requestId: expect.any(String) } });
+        expect({ event: wire, r }).toEqual({ event: wire, r: { result: { ok: false, error: chineseError('INVALID_ARGUMENT') }, requestId: expect.any(String) } });
       }
     }
     expect(sent).toBeGreaterThan(PER_ACTION * ACTIONS.length * 0.9);
@@ -239,15 +251,103 @@ describe('[real function] malformed events through the emulator → error envelo
   }, 60_000);
 
   test('keywords full of regex metacharacters: ok envelope, only literal (case-insensitive) title matches, never a crash', async () => {
-    await seed(cloud, 'products', [productDoc('fz-meta', { title: 'Meta (x+y)*[z]|^$ \\d.{2}?' }, [{ skuId: 's', price: 100, stock: 1 }])]);
+    await seed(cloud, 'products', [productDoc('fz-meta', [{ skuId: 's', price: 100, stock: 1 }], { title: 'Meta (x+y)*[z]|^$ \\d.{2}?' })]);
     const keywords = fc.sample(fc.string({ unit: fc.constantFrom(...'.*+?^${}()|[]\\/-xyzMETA d2 '.split('')), minLength: 1, maxLength: 12 }), { numRuns: 60, seed: 3 });
     for (const keyword of [...keywords, '(x+y)*', '[z]|^$', '\\d.{2}?']) {
       const r = await call(cloud, 'catalog', { action: 'list', keyword, pageSize: 50 });
       expect(r.ok).toBe(true);
       const needle = keyword.trim().toLowerCase();
-      for (const item of r.data.items) expect(item.title.toLowerCase()).toContain(needle);
+      for (const item of dataOf(r).items) expect(item.title.toLowerCase()).toContain(needle);
       const meta = 'Meta (x+y)*[z]|^$ \\d.{2}?'.toLowerCase();
-      expect(r.data.items.some((p: { _id: string }) => p._id === 'fz-meta')).toBe(needle === '' || meta.includes(needle));
+      expect(dataOf(r).items.some((p: { _id: string }) => p._id === 'fz-meta')).toBe(needle === '' || meta.includes(needle));
     }
+  }, 60_000);
+});
+
+describe('every error a shopper can receive has a Chinese message', () => {
+  const SERVER = join(__dirname, '..', '..', 'server');
+  const HELPERS: Record<string, ErrorCode> = { invalid: 'INVALID_ARGUMENT', notFound: 'NOT_FOUND', invalidState: 'INVALID_STATE', badCursor: 'INVALID_ARGUMENT' };
+
+  /** Every refusal written in server/: its code and its message argument as written. */
+  function refusalsInSource(): { file: string; code: ErrorCode; message: string }[] {
+    const out: { file: string; code: ErrorCode; message: string }[] = [];
+    const call = /\b(?:new AppError\(\s*'([A-Z_]+)',|fail\(\s*'([A-Z_]+)',|(invalid|notFound|invalidState|badCursor)\()\s*([^,)]*)/g;
+    for (const file of readdirSync(SERVER).filter((f) => f.endsWith('.ts'))) {
+      const text = readFileSync(join(SERVER, file), 'utf8');
+      for (const m of text.matchAll(call)) {
+        const code = (m[1] ?? m[2] ?? HELPERS[m[3]]) as ErrorCode;
+        const message = m[4].trim();
+        // The helpers' own definitions in errors.ts pass their parameter through.
+        if (file === 'errors.ts' && message === 'message') continue;
+        out.push({ file, code, message });
+      }
+    }
+    return out;
+  }
+
+  test('every message written in server/ is a Chinese literal (or one of the Chinese tables)', () => {
+    const refusals = refusalsInSource();
+    expect(refusals.length).toBeGreaterThan(30);
+    for (const { file, code, message } of refusals) {
+      if (message === '' && code === 'INVALID_ARGUMENT') continue; // badCursor(): its message is in errors.ts
+      const literal = /^(['`])(.*)\1$/s.exec(message);
+      const known = message === 'FIELD_MESSAGES.action' || message.startsWith('issueMessage(');
+      expect({ file, code, message, literal: literal !== null || known }).toEqual({ file, code, message, literal: true });
+      // Interpolations (`${what}`) are checked where they are filled in: here only the written text.
+      if (literal) expect({ file, message: literal[2].replace(/\$\{[^}]*\}/g, '') }).toEqual({ file, message: expect.stringMatching(CHINESE) });
+    }
+    for (const text of [...Object.values(FIELD_MESSAGES), ...Object.values(ADDRESS_MESSAGES)]) expect(text).toMatch(CHINESE);
+  });
+
+  test('each error code the functions throw, reached through the real functions, says so in Chinese', async () => {
+    await seed(cloud, 'products', [
+      productDoc('cn-p', [{ skuId: 's', price: 1000, stock: 2 }]),
+      productDoc('cn-off', [{ skuId: 's', price: 1000, stock: 2 }], { status: 'off_shelf' }),
+      productDoc('cn-broken', [{ skuId: 's', price: '12.50', stock: 2 }]),
+    ]);
+    const line = { productId: 'cn-p', skuId: 's', qty: 1 };
+    const create = (requestId: string, lines: OrderLineRequest[]) => ({ action: 'create' as const, requestId, lines, address: ADDRESS });
+    const placed = await call(cloud, 'orders', create('cn-placed', [line]), 'oCN');
+    expect(placed.ok).toBe(true);
+    const orderId = dataOf(placed).order._id as string;
+    await call(cloud, 'orders', { action: 'cancel', orderId }, 'oCN');
+
+    const shopper = { openid: 'oCN', source: 'wx_client' };
+    const calls: [FunctionName, unknown, { openid?: string; source?: string }][] = [
+      ['orders', { action: 'list' }, {}], // no OPENID: UNAUTHENTICATED
+      ['scenes', { action: 'create', target: { page: 'pages/product/index', query: {} } }, shopper], // PERMISSION_DENIED
+      ['orders', { outTradeNo: orderId, returnCode: 'SUCCESS', resultCode: 'SUCCESS', totalFee: 1000 }, shopper], // forged notification
+      ['orders', { Type: 'Timer', TriggerName: 'expireOrders' }, shopper], // forged timer
+      ['inventory', { Type: 'Timer', TriggerName: 'expireOrders' }, {}], // a timer this function does not declare
+      ['catalog', { action: 'get', productId: 'cn-none' }, shopper], // NOT_FOUND
+      ['catalog', { action: 'get', productId: 'cn-broken' }, shopper], // UNAVAILABLE
+      ['catalog', { action: 'list', cursor: 'notacursor' }, shopper],
+      ['orders', { action: 'get', orderId: 'cn-none' }, shopper],
+      ['orders', { action: 'list', cursor: 'notacursor' }, shopper],
+      ['orders', { action: 'quote', lines: [line, line] }, shopper], // duplicate line
+      ['orders', create('cn-dup', [line, line]), shopper],
+      ['orders', create('cn-off', [{ ...line, productId: 'cn-off' }]), shopper], // cannot be bought
+      ['orders', create('cn-broken', [{ ...line, productId: 'cn-broken' }]), shopper],
+      ['orders', create('cn-short', [{ ...line, qty: 3 }]), shopper], // OUT_OF_STOCK
+      ['orders', create('cn-price', [{ ...line, expectedPrice: 999 }]), shopper], // PRICE_CHANGED
+      ['orders', create('cn-placed', [{ ...line, qty: 2 }]), shopper], // CONFLICT: same requestId, other order
+      ['orders', { action: 'cancel', orderId }, shopper], // INVALID_STATE
+      ['orders', { action: 'pay', orderId }, shopper],
+      ['orders', { action: 'confirmReceipt', orderId }, shopper],
+      ['scenes', { action: 'resolve', scene: 's=zzzzzzzz' }, shopper],
+      ['scenes', { action: 'resolve', scene: '%E4%B8' }, shopper],
+      ['scenes', { action: 'resolve', scene: 'x' }, shopper],
+    ];
+    const reached = new Set<ErrorCode>();
+    for (const [fn, event, as] of calls) {
+      const r = await cloud.invoke(fn, event, as);
+      expect({ fn, event, result: r.result }).toEqual({ fn, event, result: { ok: false, error: expect.objectContaining({ message: expect.stringMatching(CHINESE) }) } });
+      reached.add(r.result.error.code);
+    }
+    // Every code written in server/ was reached, except INTERNAL: an unexpected failure, always the one
+    // constant message (checked above from the source).
+    const written = new Set(refusalsInSource().map((r) => r.code));
+    written.delete('INTERNAL');
+    expect([...written].filter((code) => !reached.has(code))).toEqual([]);
   }, 60_000);
 });

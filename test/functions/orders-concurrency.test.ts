@@ -2,8 +2,9 @@
  * Stock reservation under concurrency, through the real functions in the emulator: many buyers, one hot
  * SKU; all-or-nothing multi-line orders; requestId idempotency under retries and races.
  */
+import type { OrderLineRequest } from '../../typings/api';
 import { useCloud } from '../helpers/cloud';
-import { ADDRESS, all, call, ensureCollections, getDoc, productDoc, requestId, seed, snapshot, stockOf } from './support';
+import { ADDRESS, all, call, ensureCollections, getDoc, productDoc, requestId, seed, snapshot, stockOf, dataOf, errorOf } from '../support';
 
 // More workers than the default 8, so that many transactions really overlap on the hot document.
 const cloud = useCloud({ functionsDir: 'cloudfunctions', maxWorkersPerFunction: 16 });
@@ -15,11 +16,11 @@ beforeAll(async () => {
   await Promise.all(Array.from({ length: 40 }, () => call(cloud, 'orders', { action: 'list' }, 'oWARMUP')));
 }, 60_000);
 
-const create = (openid: string, lines: unknown[], id = requestId(openid)) =>
+const create = (openid: string, lines: OrderLineRequest[], id = requestId(openid)) =>
   call(cloud, 'orders', { action: 'create', requestId: id, lines, address: ADDRESS }, openid);
 
 test('hot SKU: 200 concurrent creates from 200 users on stock 50 → exactly 50 orders, stock 0, 150 OUT_OF_STOCK', async () => {
-  await seed(cloud, 'products', [productDoc('hot', {}, [{ skuId: 'h1', price: 990, stock: 50 }])]);
+  await seed(cloud, 'products', [productDoc('hot', [{ skuId: 'h1', price: 990, stock: 50 }])]);
   const started = Date.now();
   const results = await Promise.all(
     Array.from({ length: 200 }, async (_, i) => {
@@ -48,14 +49,14 @@ test('hot SKU: 200 concurrent creates from 200 users on stock 50 → exactly 50 
   expect(orders.reduce((sum, o) => sum + o.lines[0].qty, 0) + stockOf(product, 'h1')).toBe(50);
   // The refusals name the line and the reason.
   const refusal = results.find(({ r }) => !r.ok)!.r;
-  expect(refusal.error.details[0]).toMatchObject({ index: 0, productId: 'hot', skuId: 'h1' });
-  expect(['SOLD_OUT', 'INSUFFICIENT_STOCK']).toContain(refusal.error.details[0].problems[0].code);
+  expect(errorOf(refusal).details[0]).toMatchObject({ index: 0, productId: 'hot', skuId: 'h1' });
+  expect(['SOLD_OUT', 'INSUFFICIENT_STOCK']).toContain(errorOf(refusal).details[0].problems[0].code);
 }, 120_000);
 
 test('a two-line order whose second line is short takes no stock from either line and writes nothing', async () => {
   await seed(cloud, 'products', [
-    productDoc('two-a', {}, [{ skuId: 'a', price: 500, stock: 10 }]),
-    productDoc('two-b', {}, [{ skuId: 'b', price: 700, stock: 1 }]),
+    productDoc('two-a', [{ skuId: 'a', price: 500, stock: 10 }]),
+    productDoc('two-b', [{ skuId: 'b', price: 700, stock: 1 }]),
   ]);
   const before = await snapshot(cloud);
   const r = await create('oTWO', [
@@ -63,8 +64,8 @@ test('a two-line order whose second line is short takes no stock from either lin
     { productId: 'two-b', skuId: 'b', qty: 2 },
   ]);
   expect(r.ok).toBe(false);
-  expect(r.error.code).toBe('OUT_OF_STOCK');
-  expect(r.error.details).toEqual([
+  expect(errorOf(r).code).toBe('OUT_OF_STOCK');
+  expect(errorOf(r).details).toEqual([
     expect.objectContaining({ index: 1, productId: 'two-b', skuId: 'b', problems: [expect.objectContaining({ code: 'INSUFFICIENT_STOCK' })] }),
   ]);
   expect(await snapshot(cloud)).toEqual(before);
@@ -72,8 +73,8 @@ test('a two-line order whose second line is short takes no stock from either lin
 
 test('two-line order racing a buyer who empties the second line: whole order or nothing, never half', async () => {
   await seed(cloud, 'products', [
-    productDoc('race-a', {}, [{ skuId: 'a', price: 500, stock: 20 }]),
-    productDoc('race-b', {}, [{ skuId: 'b', price: 700, stock: 5 }]),
+    productDoc('race-a', [{ skuId: 'a', price: 500, stock: 20 }]),
+    productDoc('race-b', [{ skuId: 'b', price: 700, stock: 5 }]),
   ]);
   const pairs = await Promise.all(
     Array.from({ length: 10 }, (_, i) =>
@@ -95,7 +96,7 @@ test('two-line order racing a buyer who empties the second line: whole order or 
 }, 60_000);
 
 test('same requestId 5 times in a row → one order, the same response each time', async () => {
-  await seed(cloud, 'products', [productDoc('idem-seq', {}, [{ skuId: 's', price: 1200, stock: 10 }])]);
+  await seed(cloud, 'products', [productDoc('idem-seq', [{ skuId: 's', price: 1200, stock: 10 }])]);
   const id = requestId('seq');
   const responses = [];
   for (let i = 0; i < 5; i += 1) responses.push(await create('oIDEM_SEQ', [{ productId: 'idem-seq', skuId: 's', qty: 2 }], id));
@@ -106,7 +107,7 @@ test('same requestId 5 times in a row → one order, the same response each time
 });
 
 test('same requestId 5 times concurrently → one order, the same response each time', async () => {
-  await seed(cloud, 'products', [productDoc('idem-par', {}, [{ skuId: 's', price: 1200, stock: 10 }])]);
+  await seed(cloud, 'products', [productDoc('idem-par', [{ skuId: 's', price: 1200, stock: 10 }])]);
   const id = requestId('par');
   const responses = await Promise.all(Array.from({ length: 5 }, () => create('oIDEM_PAR', [{ productId: 'idem-par', skuId: 's', qty: 2 }], id)));
   expect(responses[0].ok).toBe(true);
@@ -117,7 +118,7 @@ test('same requestId 5 times concurrently → one order, the same response each 
 });
 
 test('same requestId with a different payload → CONFLICT, nothing written; the same requestId from another user is a separate order', async () => {
-  await seed(cloud, 'products', [productDoc('idem-diff', {}, [{ skuId: 's', price: 1200, stock: 10 }])]);
+  await seed(cloud, 'products', [productDoc('idem-diff', [{ skuId: 's', price: 1200, stock: 10 }])]);
   const id = requestId('diff');
   const first = await create('oIDEM_DIFF', [{ productId: 'idem-diff', skuId: 's', qty: 1 }], id);
   expect(first.ok).toBe(true);
@@ -128,16 +129,16 @@ test('same requestId with a different payload → CONFLICT, nothing written; the
 
   const other = await create('oIDEM_OTHER', [{ productId: 'idem-diff', skuId: 's', qty: 1 }], id);
   expect(other.ok).toBe(true);
-  expect(other.data.order._id).not.toBe(first.data.order._id);
+  expect(dataOf(other).order._id).not.toBe(dataOf(first).order._id);
   expect(stockOf(await getDoc(cloud, 'products', 'idem-diff'), 's')).toBe(8);
 });
 
 test('two SKUs of one product in one order: both reserved in the same document write; attribution and remark kept', async () => {
   await seed(cloud, 'products', [
-    productDoc('multi', { specs: [{ name: '颜色', values: ['红', '蓝'] }] }, [
+    productDoc('multi', [
       { skuId: 'red', specValues: ['红'], price: 1000, stock: 4 },
       { skuId: 'blue', specValues: ['蓝'], price: 1100, stock: 4 },
-    ]),
+    ], { specs: [{ name: '颜色', values: ['红', '蓝'] }] }),
   ]);
   const attribution = { launchScene: 1047, sceneCode: 's=abcDEF12', campaign: 'spring', referralCode: 'Ab3dE6gH9k' };
   const r = await call(
@@ -163,13 +164,13 @@ test('two SKUs of one product in one order: both reserved in the same document w
   const product = await getDoc(cloud, 'products', 'multi');
   expect([stockOf(product, 'red'), stockOf(product, 'blue'), product.sales]).toEqual([1, 0, 7]);
   const soldOut = await call(cloud, 'catalog', { action: 'get', productId: 'multi' });
-  expect(soldOut.data.product.skus.map((s: { available: number }) => s.available)).toEqual([1, 0]);
+  expect(dataOf(soldOut).product.skus.map((s: { available: number }) => s.available)).toEqual([1, 0]);
 });
 
 test('same requestId retried concurrently (staggered) for the last units in stock → every retry gets the one order, none OUT_OF_STOCK (×20)', async () => {
   for (let round = 0; round < 20; round += 1) {
     const productId = `idem-last-${round}`;
-    await seed(cloud, 'products', [productDoc(productId, {}, [{ skuId: 's', price: 1200, stock: 2 }])]);
+    await seed(cloud, 'products', [productDoc(productId, [{ skuId: 's', price: 1200, stock: 2 }])]);
     const id = requestId('last');
     // Staggered so that some retries start while the first one is committing.
     const responses = await Promise.all(

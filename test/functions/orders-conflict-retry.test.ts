@@ -4,7 +4,7 @@
  * backoff inside the function). Callers must still see only success or OUT_OF_STOCK, never CONFLICT.
  */
 import { useCloud } from '../helpers/cloud';
-import { ADDRESS, all, call, ensureCollections, getDoc, productDoc, requestId, seed, snapshot, stockOf } from './support';
+import { ADDRESS, all, call, ensureCollections, getDoc, productDoc, requestId, seed, snapshot, stockOf } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions', maxWorkersPerFunction: 10, lockWaitMs: 200 });
 
@@ -14,7 +14,7 @@ beforeAll(async () => {
 }, 60_000);
 
 test('hot SKU with forced transaction conflicts (lock wait 200 ms): 200 creates → 50 orders, 150 OUT_OF_STOCK, no CONFLICT', async () => {
-  await seed(cloud, 'products', [productDoc('hot-conflict', {}, [{ skuId: 'h', price: 990, stock: 50 }])]);
+  await seed(cloud, 'products', [productDoc('hot-conflict', [{ skuId: 'h', price: 990, stock: 50 }])]);
   // Make sure conflicts happen whatever the machine's speed: a test transaction holds the product's lock
   // for 1.5 s (far past the 200 ms lock wait, well inside create's 12 s retry budget), so every create
   // that reaches it meanwhile fails its commit with a conflict and must retry.
@@ -47,7 +47,7 @@ test('hot SKU with forced transaction conflicts (lock wait 200 ms): 200 creates 
 }, 120_000);
 
 test('a product held by another transaction past the retry budget → UNAVAILABLE after ~12 s (inside the 30 s timeout), nothing written', async () => {
-  await seed(cloud, 'products', [productDoc('held', {}, [{ skuId: 'h', price: 990, stock: 5 }])]);
+  await seed(cloud, 'products', [productDoc('held', [{ skuId: 'h', price: 990, stock: 5 }])]);
   const before = await snapshot(cloud);
   const db = cloud.wx().database();
   // A stuck writer (test setup): an open transaction that has locked the product document.

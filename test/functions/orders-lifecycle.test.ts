@@ -4,7 +4,7 @@
  * price changes and broken product documents.
  */
 import { useCloud } from '../helpers/cloud';
-import { ADDRESS, all, call, ensureCollections, getDoc, productDoc, requestId, seed, snapshot, stockOf } from './support';
+import { ADDRESS, all, call, ensureCollections, getDoc, productDoc, requestId, seed, snapshot, stockOf, dataOf, errorOf } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions', maxWorkersPerFunction: 8 });
 
@@ -13,20 +13,20 @@ beforeAll(async () => {
   // Start the worker processes up front, so races below race the code, not process start-up.
   await Promise.all([
     ...Array.from({ length: 8 }, () => call(cloud, 'orders', { action: 'list' }, 'oWARMUP')),
-    ...Array.from({ length: 8 }, () => cloud.fireTimer('inventory', 'expireOrders')),
+    ...Array.from({ length: 8 }, () => cloud.fireTimer('orders', 'expireOrders')),
   ]);
 }, 60_000);
 
 async function createOrder(openid: string, productId: string, skuId: string, qty: number) {
   const r = await call(cloud, 'orders', { action: 'create', requestId: requestId(openid), lines: [{ productId, skuId, qty }], address: ADDRESS }, openid);
   expect(r.ok).toBe(true);
-  return r.data.order;
+  return dataOf(r).order;
 }
 
 async function payParams(openid: string, orderId: string) {
   const r = await call(cloud, 'orders', { action: 'pay', orderId }, openid);
   expect(r.ok).toBe(true);
-  return r.data.payment;
+  return dataOf(r).payment;
 }
 
 /** Test setup only: moves an order's deadline into the past, as if its payment window had run out. */
@@ -71,11 +71,11 @@ async function wechatRefunds(outTradeNo: string) {
 
 /** An order paid at WeChat after it expired here: its payment is owed back (refund_required). */
 async function latePaidOrder(openid: string, productId: string) {
-  await seed(cloud, 'products', [productDoc(productId, {}, [{ skuId: 's', price: 3000, stock: 5 }])]);
+  await seed(cloud, 'products', [productDoc(productId, [{ skuId: 's', price: 3000, stock: 5 }])]);
   const order = await createOrder(openid, productId, 's', 1);
   const payment = await payParams(openid, order._id);
   await makeOverdue(order._id);
-  await cloud.fireTimer('inventory', 'expireOrders');
+  await cloud.fireTimer('orders', 'expireOrders');
   expect((await getDoc(cloud, 'orders', order._id)).status).toBe('expired');
   // WeChat took the money before our close reached it (the close came within 5 minutes), and notifies.
   const confirm = await cloud.confirmPay(payment.package, 1);
@@ -87,7 +87,7 @@ async function latePaidOrder(openid: string, productId: string) {
 
 describe('payment', () => {
   test('notification delivered 10 times (and 3×5 concurrently) → paid once, one payment record, every delivery answered errcode 0', async () => {
-    await seed(cloud, 'products', [productDoc('pay-1', {}, [{ skuId: 's', price: 2000, stock: 10 }])]);
+    await seed(cloud, 'products', [productDoc('pay-1', [{ skuId: 's', price: 2000, stock: 10 }])]);
     const order = await createOrder('oPAY', 'pay-1', 's', 2);
     expect(order.total).toBe(4000 + 800);
     const payment = await payParams('oPAY', order._id);
@@ -113,7 +113,7 @@ describe('payment', () => {
   });
 
   test('notification with the wrong amount is rejected (order stays unpaid) and logged as amount_mismatch', async () => {
-    await seed(cloud, 'products', [productDoc('pay-2', {}, [{ skuId: 's', price: 2000, stock: 10 }])]);
+    await seed(cloud, 'products', [productDoc('pay-2', [{ skuId: 's', price: 2000, stock: 10 }])]);
     const order = await createOrder('oPAY2', 'pay-2', 's', 1);
     const wrong = notification(order, { totalFee: 1 });
     const answer = await deliver(wrong);
@@ -133,19 +133,22 @@ describe('payment', () => {
   });
 
   test('a notification forged by a client (not delivered by the pay platform) is refused and changes nothing', async () => {
-    await seed(cloud, 'products', [productDoc('pay-forged', {}, [{ skuId: 's', price: 2000, stock: 10 }])]);
+    await seed(cloud, 'products', [productDoc('pay-forged', [{ skuId: 's', price: 2000, stock: 10 }])]);
     const order = await createOrder('oFORGER', 'pay-forged', 's', 1);
     const before = await snapshot(cloud);
-    for (const source of ['wx_client', 'wx_devtools', 'wx_client,wx_paycallback']) {
+    for (const source of ['wx_client', 'wx_devtools', 'wx_client,wx_paycallback', 'wx_paycallback,scf']) {
       const r = await cloud.invoke('orders', notification(order), { openid: 'oFORGER', source });
-      expect(r.result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      expect(r.result).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED', message: '无权执行此操作' } });
     }
+    // Nor can a shopper run the expiry timer by sending its event.
+    const timer = await cloud.invoke('orders', { Type: 'Timer', TriggerName: 'expireOrders' }, { openid: 'oFORGER', source: 'wx_client' });
+    expect(timer.result).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
     expect(await snapshot(cloud)).toEqual(before);
     expect((await getDoc(cloud, 'orders', order._id)).status).toBe('pending_payment');
   });
 
   test('a failed-payment notification does not mark the order paid', async () => {
-    await seed(cloud, 'products', [productDoc('pay-3', {}, [{ skuId: 's', price: 2000, stock: 10 }])]);
+    await seed(cloud, 'products', [productDoc('pay-3', [{ skuId: 's', price: 2000, stock: 10 }])]);
     const order = await createOrder('oPAY3', 'pay-3', 's', 1);
     expect((await deliver(notification(order, { resultCode: 'FAIL' }))).result).toEqual({ errcode: 0, errmsg: 'OK' });
     expect((await getDoc(cloud, 'orders', order._id)).status).toBe('pending_payment');
@@ -155,16 +158,16 @@ describe('payment', () => {
 
 describe('expiry, cancel and the late-payment rule', () => {
   test('timer expiry releases stock exactly once (3 overlapping timer runs); orders not yet due are untouched', async () => {
-    await seed(cloud, 'products', [productDoc('exp-1', {}, [{ skuId: 's', price: 1000, stock: 20 }])]);
+    await seed(cloud, 'products', [productDoc('exp-1', [{ skuId: 's', price: 1000, stock: 20 }])]);
     const due = [await createOrder('oEXP', 'exp-1', 's', 2), await createOrder('oEXP', 'exp-1', 's', 3)];
     const notDue = await createOrder('oEXP', 'exp-1', 's', 4);
     expect(stockOf(await getDoc(cloud, 'products', 'exp-1'), 's')).toBe(11);
     for (const o of due) await makeOverdue(o._id);
 
-    const runs = await Promise.all([1, 2, 3].map(() => cloud.fireTimer('inventory', 'expireOrders')));
+    const runs = await Promise.all([1, 2, 3].map(() => cloud.fireTimer('orders', 'expireOrders')));
     const expiredTotal = runs.reduce((n, r) => n + r.result.data.expired, 0);
     expect(expiredTotal).toBe(2);
-    await cloud.fireTimer('inventory', 'expireOrders');
+    await cloud.fireTimer('orders', 'expireOrders');
 
     expect(stockOf(await getDoc(cloud, 'products', 'exp-1'), 's')).toBe(16);
     expect((await getDoc(cloud, 'products', 'exp-1')).sales).toBe(4);
@@ -173,7 +176,7 @@ describe('expiry, cancel and the late-payment rule', () => {
   });
 
   test('payment window: 15 minutes by default, configurable in config/orders', async () => {
-    await seed(cloud, 'products', [productDoc('win-1', {}, [{ skuId: 's', price: 1000, stock: 20 }])]);
+    await seed(cloud, 'products', [productDoc('win-1', [{ skuId: 's', price: 1000, stock: 20 }])]);
     const standard = await createOrder('oWIN', 'win-1', 's', 1);
     expect(standard.expireAt - standard.createdAt).toBe(15 * 60_000);
     await seed(cloud, 'config', [{ _id: 'orders', paymentWindowMinutes: 5 }]);
@@ -186,7 +189,7 @@ describe('expiry, cancel and the late-payment rule', () => {
   });
 
   test('pay on an order past its window (timer not run yet) → INVALID_STATE, and the order expires and restocks right away', async () => {
-    await seed(cloud, 'products', [productDoc('exp-2', {}, [{ skuId: 's', price: 1000, stock: 5 }])]);
+    await seed(cloud, 'products', [productDoc('exp-2', [{ skuId: 's', price: 1000, stock: 5 }])]);
     const order = await createOrder('oEXP2', 'exp-2', 's', 2);
     await makeOverdue(order._id);
     const r = await call(cloud, 'orders', { action: 'pay', orderId: order._id }, 'oEXP2');
@@ -196,7 +199,7 @@ describe('expiry, cancel and the late-payment rule', () => {
   });
 
   test('pay finding an order overdue also closes the payment already started, so WeChat Pay refuses it', async () => {
-    await seed(cloud, 'products', [productDoc('exp-3', {}, [{ skuId: 's', price: 1000, stock: 5 }])]);
+    await seed(cloud, 'products', [productDoc('exp-3', [{ skuId: 's', price: 1000, stock: 5 }])]);
     const order = await createOrder('oEXP3', 'exp-3', 's', 1);
     const payment = await payParams('oEXP3', order._id);
     // The shopper started paying more than 5 minutes ago, so WeChat Pay lets the order be closed.
@@ -210,11 +213,11 @@ describe('expiry, cancel and the late-payment rule', () => {
   });
 
   test('late payment after expiry: order stays expired (never paid without stock), recorded refund_required at once, stock released once', async () => {
-    await seed(cloud, 'products', [productDoc('late-1', {}, [{ skuId: 's', price: 3000, stock: 5 }])]);
+    await seed(cloud, 'products', [productDoc('late-1', [{ skuId: 's', price: 3000, stock: 5 }])]);
     const order = await createOrder('oLATE', 'late-1', 's', 1);
     await payParams('oLATE', order._id);
     await makeOverdue(order._id);
-    await cloud.fireTimer('inventory', 'expireOrders');
+    await cloud.fireTimer('orders', 'expireOrders');
     expect((await getDoc(cloud, 'orders', order._id)).status).toBe('expired');
     expect(stockOf(await getDoc(cloud, 'products', 'late-1'), 's')).toBe(5);
 
@@ -305,7 +308,7 @@ describe('expiry, cancel and the late-payment rule', () => {
     const forged = { returnCode: 'SUCCESS', outTradeNo: order._id, outRefundNo: owed.outRefundNo, refundStatus: 'SUCCESS' };
     for (const source of ['wx_client', 'wx_devtools', 'wx_client,wx_paycallback']) {
       const r = await cloud.invoke('orders', forged, { openid: 'oRFORGE', source });
-      expect(r.result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      expect(r.result).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
     }
     // Nor can a client run the refund timer.
     expect((await cloud.invoke('orders', { Type: 'Timer', TriggerName: 'refunds' }, { openid: 'oRFORGE' })).result).toMatchObject({ ok: false });
@@ -313,7 +316,7 @@ describe('expiry, cancel and the late-payment rule', () => {
   });
 
   test('paid just before the deadline but the notification failed: the timer asks WeChat Pay (queryOrder) and marks it paid instead of expiring', async () => {
-    await seed(cloud, 'products', [productDoc('lost-1', {}, [{ skuId: 's', price: 2500, stock: 5 }])]);
+    await seed(cloud, 'products', [productDoc('lost-1', [{ skuId: 's', price: 2500, stock: 5 }])]);
     const order = await createOrder('oLOST', 'lost-1', 's', 1);
     const payment = await payParams('oLOST', order._id);
     // Test setup: hold the order document in an open transaction so the delivered notification cannot be
@@ -332,7 +335,7 @@ describe('expiry, cancel and the late-payment rule', () => {
     expect((await getDoc(cloud, 'orders', order._id)).status).toBe('pending_payment');
 
     await makeOverdue(order._id);
-    const sweep = await cloud.fireTimer('inventory', 'expireOrders');
+    const sweep = await cloud.fireTimer('orders', 'expireOrders');
     expect(sweep.result.data).toMatchObject({ paid: 1, expired: 0 });
     expect(await getDoc(cloud, 'orders', order._id)).toMatchObject({ status: 'paid', transactionId: confirm.transactionId });
     expect(stockOf(await getDoc(cloud, 'products', 'lost-1'), 's')).toBe(4);
@@ -345,7 +348,7 @@ describe('expiry, cancel and the late-payment rule', () => {
   }, 60_000);
 
   test('expiry racing a payment on 12 orders: each ends paid (stock kept) or expired (stock back once, payment refund_required if it arrived)', async () => {
-    await seed(cloud, 'products', [productDoc('race-pay', {}, [{ skuId: 's', price: 1500, stock: 30 }])]);
+    await seed(cloud, 'products', [productDoc('race-pay', [{ skuId: 's', price: 1500, stock: 30 }])]);
     const orders = [];
     for (let i = 0; i < 12; i += 1) {
       const order = await createOrder(`oRACE_${i}`, 'race-pay', 's', 2);
@@ -368,10 +371,10 @@ describe('expiry, cancel and the late-payment rule', () => {
               deliver(notification(order, { transactionId: `race${i}` })),
             ]).then(() => ({ deliveries: [1, 2] })),
       ),
-      cloud.fireTimer('inventory', 'expireOrders'),
-      cloud.fireTimer('inventory', 'expireOrders'),
+      cloud.fireTimer('orders', 'expireOrders'),
+      cloud.fireTimer('orders', 'expireOrders'),
     ]);
-    await cloud.fireTimer('inventory', 'expireOrders');
+    await cloud.fireTimer('orders', 'expireOrders');
 
     let paidUnits = 0;
     const outcome: Record<string, number> = {};
@@ -395,35 +398,35 @@ describe('expiry, cancel and the late-payment rule', () => {
   }, 60_000);
 
   test('cancel restocks exactly once, also when 5 cancels race', async () => {
-    await seed(cloud, 'products', [productDoc('cancel-1', {}, [{ skuId: 's', price: 1000, stock: 10 }])]);
+    await seed(cloud, 'products', [productDoc('cancel-1', [{ skuId: 's', price: 1000, stock: 10 }])]);
     const order = await createOrder('oCANCEL', 'cancel-1', 's', 3);
     expect(stockOf(await getDoc(cloud, 'products', 'cancel-1'), 's')).toBe(7);
     const results = await Promise.all(Array.from({ length: 5 }, () => call(cloud, 'orders', { action: 'cancel', orderId: order._id }, 'oCANCEL')));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    for (const r of results.filter((x) => !x.ok)) expect(r.error.code).toBe('INVALID_STATE');
-    expect(results.find((r) => r.ok).data.order).toMatchObject({ status: 'cancelled', cancelledAt: expect.any(Number) });
+    for (const r of results.filter((x) => !x.ok)) expect(errorOf(r).code).toBe('INVALID_STATE');
+    expect(dataOf(results.find((r) => r.ok)!).order).toMatchObject({ status: 'cancelled', cancelledAt: expect.any(Number) });
     expect(stockOf(await getDoc(cloud, 'products', 'cancel-1'), 's')).toBe(10);
     const again = await call(cloud, 'orders', { action: 'cancel', orderId: order._id }, 'oCANCEL');
     expect(again).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
-    await cloud.fireTimer('inventory', 'expireOrders');
+    await cloud.fireTimer('orders', 'expireOrders');
     expect(stockOf(await getDoc(cloud, 'products', 'cancel-1'), 's')).toBe(10);
     expect((await getDoc(cloud, 'products', 'cancel-1')).sales).toBe(0);
   });
 
   test('a checkout retried after the order was cancelled answers the order as it is now, and creates nothing', async () => {
-    await seed(cloud, 'products', [productDoc('replay-now', {}, [{ skuId: 's', price: 1000, stock: 10 }])]);
-    const request = { action: 'create', requestId: requestId('oNOW'), lines: [{ productId: 'replay-now', skuId: 's', qty: 2 }], address: ADDRESS };
-    const first = await call(cloud, 'orders', request, 'oNOW');
-    expect(first.data.order.status).toBe('pending_payment');
-    expect((await call(cloud, 'orders', { action: 'cancel', orderId: first.data.order._id }, 'oNOW')).ok).toBe(true);
+    await seed(cloud, 'products', [productDoc('replay-now', [{ skuId: 's', price: 1000, stock: 10 }])]);
+    const request = { action: 'create' as const, requestId: requestId('oNOW'), lines: [{ productId: 'replay-now', skuId: 's', qty: 2 }], address: ADDRESS };
+    const first = dataOf(await call(cloud, 'orders', request, 'oNOW')).order;
+    expect(first.status).toBe('pending_payment');
+    expect((await call(cloud, 'orders', { action: 'cancel', orderId: first._id }, 'oNOW')).ok).toBe(true);
     const retry = await call(cloud, 'orders', request, 'oNOW');
-    expect(retry).toMatchObject({ ok: true, data: { order: { _id: first.data.order._id, status: 'cancelled', cancelledAt: expect.any(Number) } } });
+    expect(retry).toMatchObject({ ok: true, data: { order: { _id: first._id, status: 'cancelled', cancelledAt: expect.any(Number) } } });
     expect(await all(cloud, 'orders', { _openid: 'oNOW' })).toHaveLength(1);
     expect(stockOf(await getDoc(cloud, 'products', 'replay-now'), 's')).toBe(10);
   });
 
   test('a paid order cannot be cancelled; confirmReceipt only once shipped', async () => {
-    await seed(cloud, 'products', [productDoc('ship-1', {}, [{ skuId: 's', price: 1000, stock: 10 }])]);
+    await seed(cloud, 'products', [productDoc('ship-1', [{ skuId: 's', price: 1000, stock: 10 }])]);
     const order = await createOrder('oSHIP', 'ship-1', 's', 1);
     await deliver(notification(order));
     expect(await call(cloud, 'orders', { action: 'cancel', orderId: order._id }, 'oSHIP')).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
@@ -439,11 +442,11 @@ describe('expiry, cancel and the late-payment rule', () => {
 
 describe('identity', () => {
   test("every order action by user B on A's order → NOT_FOUND and changes nothing, whatever B sends", async () => {
-    await seed(cloud, 'products', [productDoc('xuser', {}, [{ skuId: 's', price: 1000, stock: 10 }])]);
+    await seed(cloud, 'products', [productDoc('xuser', [{ skuId: 's', price: 1000, stock: 10 }])]);
     const order = await createOrder('oALICE', 'xuser', 's', 1);
     const before = await snapshot(cloud);
     const spoof = { _openid: 'oALICE', openid: 'oALICE', OPENID: 'oALICE', userInfo: { openId: 'oALICE', appId: 'wx' } };
-    for (const action of ['get', 'cancel', 'pay', 'confirmReceipt']) {
+    for (const action of ['get', 'cancel', 'pay', 'confirmReceipt'] as const) {
       for (const extra of [{}, spoof]) {
         const r = await call(cloud, 'orders', { action, orderId: order._id, ...extra }, 'oBOB');
         expect({ action, r }).toEqual({ action, r: { ok: false, error: expect.objectContaining({ code: 'NOT_FOUND' }) } });
@@ -454,14 +457,14 @@ describe('identity', () => {
     // B replaying A's requestId gets B's own, separate order attempt, never A's order.
     const replay = await call(cloud, 'orders', { action: 'create', requestId: order.requestId, lines: [{ productId: 'xuser', skuId: 's', qty: 1 }], address: ADDRESS }, 'oBOB');
     expect(replay.ok && replay.data.order._id).not.toBe(order._id);
-    await cloud.wx().database().collection('orders').doc(replay.data.order._id).remove();
-    await cloud.wx().database().collection('idempotency').doc(replay.data.order._id).remove();
+    await cloud.wx().database().collection('orders').doc(dataOf(replay).order._id).remove();
+    await cloud.wx().database().collection('idempotency').doc(dataOf(replay).order._id).remove();
     await cloud.wx().database().collection('products').doc('xuser').update({ data: { 'skus.0.stock': 9, sales: 1 } });
     expect(await snapshot(cloud)).toEqual(before);
     // A still sees it, without the owner id.
     const mine = await call(cloud, 'orders', { action: 'get', orderId: order._id }, 'oALICE');
     expect(mine.ok).toBe(true);
-    expect(mine.data.order._openid).toBeUndefined();
+    expect((dataOf(mine).order as object as Record<string, unknown>)._openid).toBeUndefined();
   });
 
   test('order actions without an OPENID → UNAUTHENTICATED', async () => {
@@ -470,34 +473,34 @@ describe('identity', () => {
   });
 
   test('list: only the caller’s orders, by status, paginated with an opaque cursor', async () => {
-    await seed(cloud, 'products', [productDoc('list-1', {}, [{ skuId: 's', price: 1000, stock: 50 }])]);
+    await seed(cloud, 'products', [productDoc('list-1', [{ skuId: 's', price: 1000, stock: 50 }])]);
     const mine = [];
     for (let i = 0; i < 5; i += 1) mine.push(await createOrder('oLISTER', 'list-1', 's', 1));
     await createOrder('oOTHER', 'list-1', 's', 1);
     await call(cloud, 'orders', { action: 'cancel', orderId: mine[0]._id }, 'oLISTER');
 
     const first = await call(cloud, 'orders', { action: 'list', pageSize: 2 }, 'oLISTER');
-    expect(first.data.orders).toHaveLength(2);
-    expect(first.data.nextCursor).toEqual(expect.any(String));
-    const seen = [...first.data.orders];
-    let cursor = first.data.nextCursor;
+    expect(dataOf(first).orders).toHaveLength(2);
+    expect(dataOf(first).nextCursor).toEqual(expect.any(String));
+    const seen = [...dataOf(first).orders];
+    let cursor = dataOf(first).nextCursor;
     while (cursor) {
       const page = await call(cloud, 'orders', { action: 'list', pageSize: 2, cursor }, 'oLISTER');
-      seen.push(...page.data.orders);
-      cursor = page.data.nextCursor;
+      seen.push(...dataOf(page).orders);
+      cursor = dataOf(page).nextCursor;
     }
     expect(seen.map((o) => o._id).sort()).toEqual(mine.map((o) => o._id).sort());
     const pending = await call(cloud, 'orders', { action: 'list', status: 'pending_payment' }, 'oLISTER');
-    expect(pending.data.orders).toHaveLength(4);
+    expect(dataOf(pending).orders).toHaveLength(4);
     const cancelled = await call(cloud, 'orders', { action: 'list', status: 'cancelled' }, 'oLISTER');
-    expect(cancelled.data.orders.map((o: { _id: string }) => o._id)).toEqual([mine[0]._id]);
+    expect(dataOf(cancelled).orders.map((o: { _id: string }) => o._id)).toEqual([mine[0]._id]);
     expect(await call(cloud, 'orders', { action: 'list', cursor: 'bm90LWEtY3Vyc29y' }, 'oLISTER')).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
 });
 
 describe('prices and broken products', () => {
   test('price edited after the cart was filled: create with expectedPrice → PRICE_CHANGED (old/new), nothing written; without it → charged the current price', async () => {
-    await seed(cloud, 'products', [productDoc('price-1', {}, [{ skuId: 's', price: 1000, stock: 10 }])]);
+    await seed(cloud, 'products', [productDoc('price-1', [{ skuId: 's', price: 1000, stock: 10 }])]);
     // The merchant raises the price while the shopper's cart still says 10.00.
     await cloud.wx().database().collection('products').doc('price-1').update({ data: { 'skus.0.price': 1200, price: 1200 } });
     const before = await snapshot(cloud);
@@ -519,18 +522,18 @@ describe('prices and broken products', () => {
 
   test('broken product documents (price "12.50", stock missing) are refused by create with the problems reported, nothing written', async () => {
     await seed(cloud, 'products', [
-      productDoc('broken-price', {}, [{ skuId: 's', price: '12.50', stock: 5 }]),
-      productDoc('broken-stock', {}, [{ skuId: 's', price: 1250 }]),
+      productDoc('broken-price', [{ skuId: 's', price: '12.50', stock: 5 }]),
+      productDoc('broken-stock', [{ skuId: 's', price: 1250 }]),
     ]);
     const before = await snapshot(cloud);
     for (const [productId, field] of [['broken-price', 'skus[0].price'], ['broken-stock', 'skus[0].stock']]) {
       const r = await call(cloud, 'orders', { action: 'create', requestId: requestId(), lines: [{ productId, skuId: 's', qty: 1 }], address: ADDRESS }, 'oBROKEN');
       expect(r).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT', details: [{ index: 0, productId, problems: [{ code: 'INVALID_PRODUCT' }] }] } });
-      expect(r.error.details[0].productProblems).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
+      expect(errorOf(r).details[0].productProblems).toEqual(expect.arrayContaining([expect.objectContaining({ field })]));
     }
     expect(await snapshot(cloud)).toEqual(before);
     const check = await call(cloud, 'inventory', { action: 'check', lines: [{ productId: 'broken-price', skuId: 's', qty: 1 }] });
     expect(check).toMatchObject({ ok: true, data: { lines: [{ available: 0, currentPrice: null, problems: [{ code: 'INVALID_PRODUCT' }] }] } });
-    expect(check.data.lines[0].productProblems[0]).toMatchObject({ field: 'skus[0].price' });
+    expect(dataOf(check).lines[0].productProblems?.[0]).toMatchObject({ field: 'skus[0].price' });
   });
 });

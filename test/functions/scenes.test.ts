@@ -6,8 +6,9 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { SCENE_ALLOWED, SCENE_MAX_LENGTH } from '../../miniprogram/domain/scene-codec';
 import { candidateCode, canonicalTarget } from '../../server/scenes';
+import type { ActionRequest } from '../../typings/api';
 import { useCloud } from '../helpers/cloud';
-import { all, call, ensureCollections, getDoc, seed } from './support';
+import { all, call, ensureCollections, getDoc, seed, dataOf } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
 
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 
 const outbox = async (): Promise<any[]> => (await cloud.local('GET', '/openapi/outbox')).json.outbox;
-const create = (req: Record<string, unknown>) => call(cloud, 'scenes', { action: 'create', ...req }, 'oMERCHANT');
+const create = (req: ActionRequest<'scenes', 'create'>) => call(cloud, 'scenes', { action: 'create', ...req }, 'oMERCHANT');
 
 test('create is for merchants: a shopper is refused and nothing is made; server-side calls and listed merchants may', async () => {
   const target = { page: 'pages/product/index', query: { id: 'perm-1' } };
@@ -28,16 +29,16 @@ test('create is for merchants: a shopper is refused and nothing is made; server-
   const server = await call(cloud, 'scenes', { action: 'create', target });
   expect(server.ok).toBe(true);
   const merchant = await create({ target });
-  expect(merchant.data.scene).toBe(server.data.scene);
+  expect(dataOf(merchant).scene).toBe(dataOf(server).scene);
   const node = await cloud.node().callFunction({ name: 'scenes', data: { action: 'create', target } });
-  expect(node.result.data.scene).toBe(server.data.scene);
+  expect(node.result.data.scene).toBe(dataOf(server).scene);
 });
 
 test('create: short scene within WeChat rules, QR PNG in storage that encodes it; the same target gives the same code without regenerating', async () => {
   const target = { page: 'pages/product/index', query: { id: 'p1', sku: 'red' } };
   const first = await create({ target, campaign: 'spring', channel: 'poster', store: 'sz01' });
   expect(first.ok).toBe(true);
-  const { scene, fileID, created } = first.data;
+  const { scene, fileID, created } = dataOf(first);
   expect(created).toBe(true);
   expect(scene.length).toBeLessThanOrEqual(SCENE_MAX_LENGTH);
   expect(scene).toMatch(SCENE_ALLOWED);
@@ -54,21 +55,21 @@ test('create: short scene within WeChat rules, QR PNG in storage that encodes it
 
   // Same target, query keys in another order: same code, no second QR call.
   const again = await create({ target: { page: 'pages/product/index', query: { sku: 'red', id: 'p1' } }, store: 'sz01', channel: 'poster', campaign: 'spring' });
-  expect(again.data).toEqual({ scene, fileID, created: false });
+  expect(dataOf(again)).toEqual({ scene, fileID, created: false });
   expect((await outbox()).filter((e) => e.apiName === 'wxacode.getUnlimited' && e.params.scene === scene)).toHaveLength(1);
 
   const otherCampaign = await create({ target, campaign: 'summer', channel: 'poster', store: 'sz01' });
-  expect(otherCampaign.data.scene).not.toBe(scene);
+  expect(dataOf(otherCampaign).scene).not.toBe(scene);
 });
 
 test('create: 5 concurrent requests for a new target agree on one code and one record', async () => {
   const target = { page: 'pages/catalog/index', query: { c: 'c1' } };
   const results = await Promise.all(Array.from({ length: 5 }, () => create({ target, channel: 'flyer' })));
-  const scenes = new Set(results.map((r) => r.data.scene));
+  const scenes = new Set(results.map((r) => dataOf(r).scene));
   expect(scenes.size).toBe(1);
   const docs = await all(cloud, 'scenes', { channel: 'flyer' });
   expect(docs).toHaveLength(1);
-  expect(results.some((r) => r.data.created)).toBe(true);
+  expect(results.some((r) => dataOf(r).created)).toBe(true);
 });
 
 test('create: a code already taken by another target moves on to the next candidate', async () => {
@@ -77,14 +78,16 @@ test('create: a code already taken by another target moves on to the next candid
   const taken = candidateCode(canonical, 0);
   await seed(cloud, 'scenes', [{ _id: taken, code: taken, scene: `s=${taken}`, canonical: '{"someone":"else"}', target: { page: 'pages/index/index', query: {} }, fileID: 'cloud://x/y.png', scans: 0 }]);
   const r = await create(req);
-  expect(r.data.scene).toBe(`s=${candidateCode(canonical, 1)}`);
+  expect(dataOf(r).scene).toBe(`s=${candidateCode(canonical, 1)}`);
   expect((await getDoc(cloud, 'scenes', taken)).canonical).toBe('{"someone":"else"}');
 });
 
 test('create: bad targets are refused before any QR call', async () => {
   const before = (await outbox()).length;
   for (const target of [{ page: '/pages/x', query: {} }, { page: 'pages/x?id=1', query: {} }, { page: 'pages/x', query: { id: 1 } }, { page: 'pages/x', query: { 'bad key': 'v' } }, 'pages/x']) {
-    expect(await create({ target })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    // Outside the contract's types on purpose: what a tampered client could send.
+    const r = await cloud.invoke('scenes', { action: 'create', target }, { openid: 'oMERCHANT' });
+    expect(r.result).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   }
   expect(await create({ target: { page: 'pages/x', query: {} }, campaign: 'has space' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   expect((await outbox()).length).toBe(before);
@@ -92,7 +95,7 @@ test('create: bad targets are refused before any QR call', async () => {
 
 test('resolve: scene → page, query and attribution; counts scans; URL-encoded scenes work; unknown → NOT_FOUND', async () => {
   const made = await create({ target: { page: 'pages/product/index', query: { id: 'p9' } }, campaign: 'launch', store: 'bj02' });
-  const scene: string = made.data.scene;
+  const scene: string = dataOf(made).scene;
   const code = scene.slice(2);
   for (const raw of [scene, encodeURIComponent(scene), scene]) {
     const r = await call(cloud, 'scenes', { action: 'resolve', scene: raw });
@@ -110,13 +113,13 @@ test('resolve: scene → page, query and attribution; counts scans; URL-encoded 
 test('referralCode: one opaque code per user (stable, also under concurrent first calls), never the OPENID', async () => {
   const openid = 'oREFERRER_0123456789';
   const codes = await Promise.all(Array.from({ length: 5 }, () => call(cloud, 'scenes', { action: 'referralCode' }, openid)));
-  const code = codes[0].data.referralCode;
-  for (const r of codes) expect(r.data.referralCode).toBe(code);
+  const code = dataOf(codes[0]).referralCode;
+  for (const r of codes) expect(dataOf(r).referralCode).toBe(code);
   expect(code).toMatch(/^[0-9A-Za-z]{10}$/);
   expect(code).not.toContain('oREF');
-  expect((await call(cloud, 'scenes', { action: 'referralCode' }, openid)).data.referralCode).toBe(code);
+  expect(dataOf(await call(cloud, 'scenes', { action: 'referralCode' }, openid)).referralCode).toBe(code);
   const other = await call(cloud, 'scenes', { action: 'referralCode' }, 'oSOMEONE_ELSE');
-  expect(other.data.referralCode).not.toBe(code);
+  expect(dataOf(other).referralCode).not.toBe(code);
   const docs = await all(cloud, 'referrals', { code });
   expect(docs).toHaveLength(1);
   expect(docs[0]._id).not.toContain(openid);

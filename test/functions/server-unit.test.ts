@@ -4,10 +4,11 @@ import { isTransactionConflict, backoffMs } from '../../server/db';
 import { parseEvent } from '../../server/events';
 import { canonicalJson, decodeCursor, encodeCursor, escapeRegExp, orderIdFor } from '../../server/ids';
 import { toView } from '../../server/order-store';
-import { isFromPayPlatform, isPayNotification, parsePayNotification } from '../../server/payments';
+import { parsePayNotification } from '../../server/payments';
+import { platformEvent, resolveCaller } from '../../server/handler';
 import { candidateCode, canonicalTarget } from '../../server/scenes';
 import { arrayOf, id, int, obj, optional, parse, str } from '../../server/validate';
-import { ADDRESS } from './support';
+import { ADDRESS } from '../support';
 
 describe('validate', () => {
   const schema = obj({ name: str({ max: 5 }), n: optional(int(1, 3)), tags: optional(arrayOf(id(), 0, 2)) });
@@ -120,17 +121,24 @@ describe('orders and payments', () => {
   });
 
   test('pay notifications are recognised by their fields, never when an action is present', () => {
-    expect(isPayNotification({ outTradeNo: 'O1', returnCode: 'SUCCESS' })).toBe(true);
-    expect(isPayNotification({ action: 'get', outTradeNo: 'O1', returnCode: 'SUCCESS' })).toBe(false);
-    expect(isPayNotification({ action: 'create' })).toBe(false);
+    expect(platformEvent({ outTradeNo: 'O1', returnCode: 'SUCCESS' })).toEqual({ kind: 'pay' });
+    expect(platformEvent({ action: 'get', outTradeNo: 'O1', returnCode: 'SUCCESS' })).toBeNull();
+    expect(platformEvent({ action: 'create' })).toBeNull();
+    expect(platformEvent({ Type: 'Timer', TriggerName: 'expireOrders', Time: '2026-01-01T00:00:00Z' })).toEqual({ kind: 'timer', name: 'expireOrders' });
+    expect(platformEvent({ outRefundNo: 'R1', returnCode: 'SUCCESS' })).toEqual({ kind: 'refund' });
     expect(parsePayNotification({ outTradeNo: 'O1', returnCode: 'SUCCESS', resultCode: 'SUCCESS', totalFee: '4800', transactionId: 't1' })).toMatchObject({ totalFee: 4800 });
     expect(parsePayNotification({ outTradeNo: { $gt: '' }, returnCode: 'SUCCESS', totalFee: 1 })).toBeNull();
     expect(parsePayNotification({ outTradeNo: 'O1', returnCode: 'SUCCESS', totalFee: 1.5 })).toBeNull();
   });
 
-  test('only the pay platform may deliver a notification', () => {
-    expect(isFromPayPlatform('wx_paycallback')).toBe(true);
-    for (const source of [undefined, '', 'wx_client', 'wx_devtools', 'wx_client,scf', 'wx_client,wx_paycallback']) expect(isFromPayPlatform(source)).toBe(false);
+  test('caller kinds: only the platform itself is the platform; no OPENID is a server call', async () => {
+    expect(await resolveCaller({ SOURCE: 'wx_paycallback' }, false)).toEqual({ kind: 'platform', source: 'wx_paycallback' });
+    expect(await resolveCaller({ SOURCE: 'wx_trigger', OPENID: '' }, false)).toEqual({ kind: 'platform', source: 'wx_trigger' });
+    for (const source of ['wx_client', 'wx_devtools', 'wx_client,scf', 'wx_paycallback,scf', 'wx_client,wx_paycallback', 'wx_trigger,scf']) {
+      expect(await resolveCaller({ SOURCE: source, OPENID: 'oA' }, false)).toEqual({ kind: 'shopper', openid: 'oA' });
+      expect(await resolveCaller({ SOURCE: source }, false)).toEqual({ kind: 'server', openid: '' });
+    }
+    expect(await resolveCaller({ OPENID: { $ne: '' } }, false)).toEqual({ kind: 'server', openid: '' });
   });
 });
 

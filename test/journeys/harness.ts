@@ -374,7 +374,7 @@ async function startSimulatorShop(shared?: CloudHandle): Promise<Shop> {
       return reply.result as Envelope;
     },
     async fireExpiryTimer() {
-      const reply = await cloud.fireTimer('inventory', 'expireOrders');
+      const reply = await cloud.fireTimer('orders', 'expireOrders');
       if (reply.error) throw new Error(`timer failed: ${reply.error.code} ${reply.error.message}`);
       return reply.result as Envelope;
     },
@@ -571,7 +571,7 @@ async function startDevtoolsShop(): Promise<Shop> {
       return res as Envelope;
     },
     async fireExpiryTimer() {
-      const res = await app.callFunction({ name: 'inventory', data: { Type: 'Timer', TriggerName: 'expireOrders' } });
+      const res = await app.callFunction({ name: 'orders', data: { Type: 'Timer', TriggerName: 'expireOrders' } });
       return res.result as Envelope;
     },
     async downloadFile(fileID) {
