@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { EJSON } from 'bson';
 import type { OrderStatus, Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, type OrderEvent } from '../miniprogram/domain/order-state';
+import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, transitionPatch, type OrderEvent } from '../miniprogram/domain/order-state';
 import { throwIfCode, type Cloud } from '../admin/cloud';
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
@@ -325,15 +325,13 @@ export class ConsoleApi {
       throw new HttpError(400, 'INVALID_ARGUMENT', `event must be one of ${MERCHANT_EVENTS.join(', ')}`);
     }
     const rule = ORDER_TRANSITIONS[event as OrderEvent];
-    const now = Date.now();
-    const patch: Doc = { status: rule.to, updatedAt: now };
+    // Status and stamps come from the domain table; only the tracking number is the console's own.
+    const patch: Doc = { ...transitionPatch(rule.from, event as OrderEvent, Date.now()) };
     if (event === 'ship') {
       const trackingNo = isRecord(body) && typeof body.trackingNo === 'string' ? body.trackingNo.trim() : '';
       if (!TRACKING_NO.test(trackingNo)) throw new HttpError(400, 'INVALID_ARGUMENT', 'a tracking number is 4-40 letters, digits or -');
       patch.trackingNo = trackingNo;
-      patch.shippedAt = now;
     }
-    if (event === 'confirmReceipt') patch.completedAt = now;
     const coll = this.cloud().db.collection('orders');
     const res = await wrap(coll.where({ _id: id, status: rule.from }).update(patch) as Promise<{ updated?: number }>);
     if (res.updated !== 1) {

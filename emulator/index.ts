@@ -60,6 +60,11 @@ export interface EmulatorOptions {
   updatedCounts?: 'modified' | 'matched';
   /** the emulated services, in start order; default SERVICES (emulator/services.ts) */
   services?: ServiceFactory[];
+  /**
+   * The environment's function variables (the console's per-function settings). Default: the local
+   * environment comes bound to the pay sandbox's merchant, WX_PAY_SUB_MCH_ID = its merchant number.
+   */
+  functionEnv?: Record<string, string>;
 }
 
 export interface Emulator {

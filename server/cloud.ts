@@ -70,7 +70,8 @@ export interface CloudPay {
   unifiedOrder(params: Record<string, unknown>): Promise<Record<string, unknown>>;
   refund(params: Record<string, unknown>): Promise<Record<string, unknown>>;
   queryOrder(params: Record<string, unknown>): Promise<Record<string, unknown>>;
-  closeOrder?(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  closeOrder(params: Record<string, unknown>): Promise<Record<string, unknown>>;
+  queryRefund(params: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 export interface WxacodeResult {

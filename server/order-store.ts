@@ -9,7 +9,7 @@
  */
 import type { Order, OrderView } from '../typings/domain';
 import type { OrderEvent } from '../miniprogram/domain/order-state';
-import { nextStatus } from '../miniprogram/domain/order-state';
+import { transitionPatch, type TransitionPatch } from '../miniprogram/domain/order-state';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { invalidState, notFound } from './errors';
@@ -79,6 +79,42 @@ export async function releaseStockTx(tx: TxCollections, order: Pick<Order, '_id'
   }
 }
 
+/**
+ * Fields an event may write besides status and stamps (e.g. the paying transaction, the tracking
+ * number). Status and stamps always come from the domain table.
+ */
+export type TransitionExtra = Record<string, unknown>;
+
+function patchWith(patch: TransitionPatch, extra: TransitionExtra): AnyDoc {
+  return { ...extra, ...patch };
+}
+
+/**
+ * The writer of an order's status, inside a transaction that has read (and so locked) the order:
+ * applies `event` if the domain table allows it from the order's current status. Null when it does not
+ * (someone moved the order first); nothing is written then.
+ */
+export async function applyTransitionTx(tx: TxCollections, order: StoredOrder, event: OrderEvent, now: number, extra: TransitionExtra = {}): Promise<StoredOrder | null> {
+  const patch = transitionPatch(order.status, event, now);
+  if (!patch) return null;
+  const data = patchWith(patch, extra);
+  await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data });
+  return { ...order, ...data } as StoredOrder;
+}
+
+/**
+ * The same writer without a transaction (no stock moves): a compare-and-set on the status the order
+ * was read in (and its owner, when given). False when the order had moved on.
+ */
+export async function applyTransitionCas(order: StoredOrder, event: OrderEvent, now: number, options: { owner?: string; extra?: TransitionExtra } = {}): Promise<boolean> {
+  const patch = transitionPatch(order.status, event, now);
+  if (!patch) return false;
+  const where: AnyDoc = { _id: order._id, status: order.status };
+  if (options.owner !== undefined) where._openid = options.owner;
+  const result = await db().collection(COLLECTIONS.orders).where(where).update({ data: patchWith(patch, options.extra ?? {}) });
+  return result.stats.updated === 1;
+}
+
 export interface TransitionResult {
   order: StoredOrder;
   /** False when the order was no longer in the starting status (someone else moved it first). */
@@ -98,15 +134,11 @@ export async function releaseOrder(
   return withTransaction(async (tx) => {
     const order = asOrder(await txGet(tx, COLLECTIONS.orders, orderId));
     if (!order || (options.owner !== null && order._openid !== options.owner)) throw notFound('订单不存在');
-    const next = nextStatus(order.status, event);
-    if (next === null) return { order, changed: false };
     if (options.dueBy !== undefined && order.expireAt > options.dueBy) return { order, changed: false };
-    const stamp: AnyDoc = { status: next, updatedAt: options.now };
-    if (event === 'cancel') stamp.cancelledAt = options.now;
-    else stamp.expiredAt = options.now;
-    await tx.collection(COLLECTIONS.orders).doc(orderId).update({ data: stamp });
+    const moved = await applyTransitionTx(tx, order, event, options.now);
+    if (!moved) return { order, changed: false };
     await releaseStockTx(tx, order);
-    return { order: { ...order, ...stamp } as StoredOrder, changed: true };
+    return { order: moved, changed: true };
   });
 }
 

@@ -3,15 +3,16 @@ import type { OrderLine, OrderView } from '../typings/domain';
 import { normalizeProduct, type NormalizeResult } from '../miniprogram/domain/normalize';
 import { nextStatus } from '../miniprogram/domain/order-state';
 import { priceOrder, quoteOrder, type PricingResult } from '../miniprogram/domain/pricing';
-import { cloudPay, currentEnv, db, wxContext, type AnyDoc, type TxCollections } from './cloud';
+import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
-import { paymentWindowMs, subMchId } from './config';
+import { paymentWindowMs } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, badCursor, invalid, invalidState } from './errors';
 import { decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
-import { asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
+import { applyTransitionCas, asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
 import { releaseUnpaidOrder } from './payments';
 import { loadProducts } from './products';
+import { accepted, refusal, unifiedOrder } from './wxpay';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
 
@@ -67,12 +68,20 @@ interface IdempotencyRecord {
   createdAt: number;
 }
 
-function replay(record: AnyDoc, expectedFingerprint: string): { order: OrderView } {
+/**
+ * A retry of a checkout that went through: answers the order as it is now (it may have been paid or
+ * cancelled since), not as it was created. `read` reads inside the caller's transaction when there is one.
+ */
+async function replay(record: AnyDoc, expectedFingerprint: string, read: (id: string) => Promise<AnyDoc | null>): Promise<{ order: OrderView }> {
   if (record.fingerprint !== expectedFingerprint) {
     throw new AppError('CONFLICT', '该请求编号已用于另一笔不同的订单', { requestId: record.requestId });
   }
-  return record.response as { order: OrderView };
+  const stored = record.response as { order: OrderView };
+  const current = asOrder(await read(String(record.orderId ?? stored.order._id)));
+  return current ? { order: toView(current as unknown as AnyDoc) } : stored;
 }
+
+const readOrder = (id: string) => getDoc(COLLECTIONS.orders, id);
 
 /**
  * Creates an order: prices it from the current product documents, reserves every line's stock and
@@ -84,7 +93,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
 
   // A retry of a checkout that already went through: answer from the record, touch nothing.
   const stored = await getDoc(COLLECTIONS.idempotency, orderId);
-  if (stored) return replay(stored, print);
+  if (stored) return replay(stored, print, readOrder);
 
   // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
   // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
@@ -95,7 +104,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     // A concurrent retry of this very checkout may have taken the last units: its reservation and its
     // record commit together, so if we saw the stock gone we now see the record and answer as it did.
     const raced = await getDoc(COLLECTIONS.idempotency, orderId);
-    if (raced) return replay(raced, print);
+    if (raced) return replay(raced, print, readOrder);
     refuse(early, (id) => snapshot.get(id));
   }
 
@@ -146,7 +155,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         if (!priced.ok) {
           // The same snapshot shows whether a retry of this very checkout took the last units.
           const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
-          if (existing) return replay(existing, print);
+          if (existing) return replay(existing, print, (id) => txGet(tx, COLLECTIONS.orders, id));
           refuse(priced, (id) => normalized.get(id));
         }
 
@@ -174,7 +183,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
       { budgetMs: CREATE_RETRY_BUDGET_MS },
     );
   } catch (error) {
-    if (error instanceof AlreadyCreated) return replay(error.record, print);
+    if (error instanceof AlreadyCreated) return replay(error.record, print, readOrder);
     throw error;
   }
 }
@@ -233,15 +242,8 @@ export async function cancel(openid: string, req: ActionRequest<'orders', 'cance
 
 export async function confirmReceipt(openid: string, req: ActionRequest<'orders', 'confirmReceipt'>): Promise<ActionResponse<'orders', 'confirmReceipt'>> {
   const order = await loadOwnOrder(openid, req.orderId);
-  const next = nextStatus(order.status, 'confirmReceipt');
-  if (next === null) throw invalidState('订单当前状态不能确认收货', { status: order.status });
-  const at = now();
   // Compare-and-set: only moves the order if it is still shipped and still this user's.
-  const result = await db()
-    .collection(COLLECTIONS.orders)
-    .where({ _id: order._id, _openid: openid, status: order.status })
-    .update({ data: { status: next, completedAt: at, updatedAt: at } });
-  if (result.stats.updated !== 1) {
+  if (!(await applyTransitionCas(order, 'confirmReceipt', now(), { owner: openid }))) {
     const latest = await loadOwnOrder(openid, req.orderId);
     throw invalidState('订单当前状态不能确认收货', { status: latest.status });
   }
@@ -278,15 +280,10 @@ export async function pay(openid: string, req: ActionRequest<'orders', 'pay'>): 
   }
   let result: Record<string, unknown>;
   try {
-    result = await cloudPay().unifiedOrder({
+    result = await unifiedOrder({
       body: payBody(order.lines),
       outTradeNo: order._id,
-      spbillCreateIp: wxContext().CLIENTIP || '127.0.0.1',
-      subMchId: await subMchId(),
       totalFee: order.total,
-      envId: currentEnv(),
-      functionName: 'orders',
-      tradeType: 'JSAPI',
       timeExpire: chinaTime(Math.max(order.expireAt, at + 60_000)),
     });
   } catch (error) {
@@ -294,9 +291,9 @@ export async function pay(openid: string, req: ActionRequest<'orders', 'pay'>): 
     throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试');
   }
   const payment = result.payment as Partial<PaymentParams> | undefined;
-  if (result.returnCode === 'FAIL' || result.resultCode === 'FAIL' || !payment || typeof payment.package !== 'string') {
+  if (!accepted(result) || !payment || typeof payment.package !== 'string') {
     console.error(`[orders.pay] unifiedOrder refused ${order._id}`, JSON.stringify(result));
-    throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试', { errCode: result.errCode ?? result.errCodeDes ?? null });
+    throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试', { reason: refusal(result) });
   }
   await db()
     .collection(COLLECTIONS.orders)

@@ -6,16 +6,18 @@
  * Rule (see cloudfunctions/README.md): the notification and the expiry timer both move the order by a
  * compare-and-set on its status inside a transaction. A pending order is marked paid (whatever the
  * clock says: its stock is still reserved). A notification for an order that is already cancelled or
- * expired (its stock released) is never marked paid: it is recorded in `payments` as refund_required
- * and refunded. So there is never a paid order without stock.
+ * expired (its stock released) is never marked paid: it is recorded in `payments` as refund_required,
+ * answered, and refunded later by the refunds timer (./refunds.ts). So there is never a paid order
+ * without stock, and the callback never waits on a refund.
  */
 import { isPlainObject } from './validate';
-import { cloudPay, db, type AnyDoc } from './cloud';
+import { type AnyDoc } from './cloud';
 import { now } from './clock';
-import { subMchId } from './config';
 import { COLLECTIONS, txGet, withTransaction } from './db';
 import { digestId } from './ids';
-import { asOrder, releaseOrder, type TransitionResult } from './order-store';
+import { applyTransitionTx, asOrder, releaseOrder, type TransitionResult } from './order-store';
+import { owedRefundFields } from './refunds';
+import { accepted, closeOrder, queryOrder, refusal } from './wxpay';
 
 export interface PayNotification {
   outTradeNo: string;
@@ -66,13 +68,13 @@ export async function handlePayNotification(event: unknown): Promise<PayAnswer> 
   }
 }
 
-/** Records what a payment means for its order (once per transaction) and refunds it if it must be. */
+/** Records what a payment means for its order, once per transaction (a refund it needs is owed from then on). */
 async function settle(n: PayNotification): Promise<PaymentStatus> {
   const outcome = await record(n);
   if (outcome.status === 'amount_mismatch') {
     console.error(`[pay-callback] AMOUNT MISMATCH order ${n.outTradeNo}: notified ${n.totalFee} fen, order total ${String(outcome.expected)} fen; not marked paid`);
   }
-  if (outcome.status === 'refund_required') await refund(outcome.id, n, outcome.reason);
+  if (outcome.status === 'refund_required') console.warn(`[pay-callback] payment of ${n.outTradeNo} will be refunded (${String(outcome.reason)})`);
   return outcome.status;
 }
 
@@ -86,12 +88,12 @@ async function settle(n: PayNotification): Promise<PaymentStatus> {
 export async function settleFromQuery(orderId: string): Promise<PaymentStatus | null> {
   let answer: Record<string, unknown>;
   try {
-    answer = await cloudPay().queryOrder({ outTradeNo: orderId, subMchId: await subMchId() });
+    answer = await queryOrder(orderId);
   } catch (error) {
     console.warn(`[pay] queryOrder ${orderId} failed; expiring without it`, (error as Error)?.message ?? error);
     return null;
   }
-  if (answer.returnCode !== 'SUCCESS' || answer.resultCode !== 'SUCCESS' || answer.tradeState !== 'SUCCESS') return null;
+  if (!accepted(answer) || answer.tradeState !== 'SUCCESS') return null;
   const n = parsePayNotification({
     outTradeNo: orderId,
     totalFee: answer.totalFee,
@@ -138,8 +140,7 @@ async function record(n: PayNotification): Promise<Outcome> {
     if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return write('failed');
     if (!order) return write('unknown_order');
     if (n.totalFee !== order.total) return write('amount_mismatch', { expectedFee: order.total, _openid: order._openid });
-    if (order.status === 'pending_payment') {
-      await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data: { status: 'paid', paidAt: at, transactionId: n.transactionId, updatedAt: at } });
+    if (await applyTransitionTx(tx, order, 'pay', at, { transactionId: n.transactionId })) {
       return write('paid', { _openid: order._openid });
     }
     if (order.transactionId && order.transactionId === n.transactionId) {
@@ -147,38 +148,8 @@ async function record(n: PayNotification): Promise<Outcome> {
       return write('paid', { _openid: order._openid });
     }
     const reason = order.status === 'cancelled' || order.status === 'expired' ? `ORDER_${order.status.toUpperCase()}` : 'DUPLICATE_PAYMENT';
-    return write('refund_required', { _openid: order._openid, reason, orderStatus: order.status });
+    return write('refund_required', { _openid: order._openid, reason, orderStatus: order.status, ...owedRefundFields(id, n.totalFee, reason, at) });
   });
-}
-
-/**
- * Refunds a payment we will not honour. `outRefundNo` is derived from the payment, so repeating the
- * call (redeliveries, retries) can never refund twice on WeChat's side.
- */
-async function refund(id: string, n: PayNotification, reason: string | undefined): Promise<void> {
-  const outRefundNo = `R${id.slice(1, 31)}`;
-  let answer: Record<string, unknown> | null = null;
-  let failure: string | null = null;
-  try {
-    answer = await cloudPay().refund({
-      outTradeNo: n.outTradeNo,
-      outRefundNo,
-      totalFee: n.totalFee,
-      refundFee: n.totalFee,
-      subMchId: await subMchId(),
-      refundDesc: reason === 'DUPLICATE_PAYMENT' ? '重复支付退款' : '订单已关闭，自动退款',
-    });
-    if (answer.returnCode !== 'SUCCESS' || answer.resultCode !== 'SUCCESS') failure = String(answer.errCodeDes ?? answer.returnMsg ?? 'refund refused');
-  } catch (error) {
-    failure = String((error as { errMsg?: string; message?: string })?.errMsg ?? (error as Error)?.message ?? error);
-  }
-  const at = now();
-  const data: AnyDoc = failure
-    ? { refundError: failure.slice(0, 500), refundAttemptedAt: at, outRefundNo, updatedAt: at }
-    : { status: 'refunded', refundId: answer?.refundId ?? null, refundedAt: at, outRefundNo, updatedAt: at };
-  if (failure) console.error(`[pay-callback] refund of ${n.outTradeNo} (${reason}) not done yet: ${failure}; kept as refund_required`);
-  // Only a record still waiting for its refund is touched.
-  await db().collection(COLLECTIONS.payments).where({ _id: id, status: 'refund_required' }).update({ data });
 }
 
 /**
@@ -202,10 +173,9 @@ export async function releaseUnpaidOrder(
  */
 async function closePrepay(orderId: string): Promise<void> {
   try {
-    const pay = cloudPay();
-    if (!pay.closeOrder) return;
-    const answer = await pay.closeOrder({ outTradeNo: orderId, subMchId: await subMchId() });
-    if (answer.resultCode !== 'SUCCESS') console.warn(`[pay] closeOrder ${orderId}: ${String(answer.errCodeDes ?? answer.returnMsg ?? answer.resultCode)}`);
+    const answer = await closeOrder(orderId);
+    // Not closed (e.g. within WeChat Pay's first 5 minutes): a payment that still lands is refunded.
+    if (!accepted(answer)) console.warn(`[pay] closeOrder ${orderId}: ${refusal(answer)}`);
   } catch (error) {
     console.warn(`[pay] closeOrder ${orderId} failed (a late payment will be refunded)`, (error as Error)?.message ?? error);
   }

@@ -4,6 +4,7 @@
  */
 import * as path from 'node:path';
 import { FunctionsService, type InvokeResult } from './service';
+import { PAY_SANDBOX_MCH_ID } from '../pay/service';
 import type { DatabaseService } from '../database/service';
 import { Errors } from '../util/errors';
 import type { EmulatedService, JsonReply, ServiceFactory } from '../registry';
@@ -23,6 +24,8 @@ export const functionsEmulator: ServiceFactory = (ctx): EmulatedService<Function
     defaultTimeoutMs: o.defaultTimeoutMs ?? 3000,
     timers: o.timers ?? true,
     propagateIdentity: o.propagateIdentity ?? true,
+    // The local environment comes bound to the pay sandbox's merchant, as a real one is to the store's.
+    functionEnv: o.functionEnv ?? { WX_PAY_SUB_MCH_ID: PAY_SANDBOX_MCH_ID },
     maxDepth: 8,
     quiet: ctx.quiet,
     clock: ctx.clock,

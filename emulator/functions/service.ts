@@ -51,6 +51,8 @@ export interface FunctionsOptions {
   quiet: boolean;
   /** the local cloud's time: what handlers see as Date.now() / new Date(), and what drives timer triggers */
   clock: Clock;
+  /** the environment's function variables, set on every function (like the console's configuration) */
+  functionEnv?: Record<string, string>;
   /** called with the invocation's token when its worker was killed (timeout, crash) */
   onWorkerKilled?: (token: string) => void;
 }
@@ -113,6 +115,7 @@ export class FunctionsService {
       SILENCE: 'true',
       NODE_ENV: process.env.NODE_ENV === 'test' ? 'test' : process.env.NODE_ENV ?? 'development',
     });
+    Object.assign(env, this.opts.functionEnv ?? {});
     return env;
   }
 

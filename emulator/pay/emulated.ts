@@ -1,5 +1,11 @@
-/** The cloudPay sandbox as the hub sees it: the `wx.wxPayApi` multipart action and the confirm route. */
-import { PayService } from './service';
+/**
+ * The cloudPay sandbox as the hub sees it: the `wx.wxPayApi` multipart action and its local routes
+ *   GET  /pay/order?package=    what WeChat's payment sheet shows (amount, description), read-only
+ *   POST /pay/confirm          {package | prepayId | outTradeNo, deliveries?, resultCode?}  the shopper pays
+ *   POST /pay/refunds:fail     {outTradeNo?, times?}   refuse the next `times` refunds (of that order, or any)
+ *   POST /pay/refunds:notify   {outRefundNo, deliveries?, refundStatus?}  deliver the refund result callback
+ */
+import { PAY_SANDBOX_MCH_ID, PayService, type RouteReply } from './service';
 import { Errors } from '../util/errors';
 import type { Doc } from '../util/ejson';
 import type { FunctionsService } from '../functions/service';
@@ -7,7 +13,16 @@ import type { EmulatedService, ServiceFactory } from '../registry';
 
 export const payEmulator: ServiceFactory = (ctx): EmulatedService<PayService> => {
   const functions = ctx.registry.get<FunctionsService>('functions');
-  const pay = new PayService(ctx.db, functions, ctx.appid, ctx.clock);
+  const pay = new PayService(ctx.db, functions, ctx.appid, ctx.clock, PAY_SANDBOX_MCH_ID);
+  const post = (path: RegExp, run: (body: Doc) => RouteReply | Promise<RouteReply>) => ({
+    control: true,
+    method: 'POST',
+    path,
+    handle: async ({ json }: { json(): Promise<Doc> }) => {
+      const r = await run(await json());
+      return { status: r.status, json: r.body };
+    },
+  });
   return {
     name: 'pay',
     api: pay,
@@ -37,15 +52,9 @@ export const payEmulator: ServiceFactory = (ctx): EmulatedService<PayService> =>
             : { status: 404, json: { error: { code: 'ORDERNOTEXIST', message: 'no unifiedOrder with that package' } } };
         },
       },
-      {
-        control: true,
-        method: 'POST',
-        path: /^\/pay\/confirm$/,
-        handle: async ({ json }) => {
-          const r = await pay.confirm(await json());
-          return { status: r.status, json: r.body };
-        },
-      },
+      post(/^\/pay\/confirm$/, (body) => pay.confirm(body)),
+      post(/^\/pay\/refunds:fail$/, (body) => pay.refuseNextRefunds(body)),
+      post(/^\/pay\/refunds:notify$/, (body) => pay.notifyRefund(body)),
     ],
   };
 };

@@ -3,17 +3,41 @@ import type { OrderStatus } from '../../typings/domain';
 /** Everything that can happen to an order. */
 export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire';
 
+/** The timestamps a transition writes (epoch ms), besides `updatedAt`. */
+export type OrderStamp = 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt';
+
+export interface OrderTransition {
+  from: OrderStatus;
+  to: OrderStatus;
+  stamps: readonly OrderStamp[];
+}
+
 /**
- * The whole order lifecycle in one table:
+ * The whole order lifecycle in one table (event → from, to, stamps):
  * pending_payment → paid → shipped → completed, and pending_payment → cancelled | expired.
+ * Every write of an order's status and its timestamps is built from it (`transitionPatch`).
  */
-export const ORDER_TRANSITIONS: Readonly<Record<OrderEvent, { from: OrderStatus; to: OrderStatus }>> = {
-  pay: { from: 'pending_payment', to: 'paid' },
-  ship: { from: 'paid', to: 'shipped' },
-  confirmReceipt: { from: 'shipped', to: 'completed' },
-  cancel: { from: 'pending_payment', to: 'cancelled' },
-  expire: { from: 'pending_payment', to: 'expired' },
+export const ORDER_TRANSITIONS: Readonly<Record<OrderEvent, OrderTransition>> = {
+  pay: { from: 'pending_payment', to: 'paid', stamps: ['paidAt'] },
+  ship: { from: 'paid', to: 'shipped', stamps: ['shippedAt'] },
+  confirmReceipt: { from: 'shipped', to: 'completed', stamps: ['completedAt'] },
+  cancel: { from: 'pending_payment', to: 'cancelled', stamps: ['cancelledAt'] },
+  expire: { from: 'pending_payment', to: 'expired', stamps: ['expiredAt'] },
 };
+
+export type TransitionPatch = { status: OrderStatus; updatedAt: number } & Partial<Record<OrderStamp, number>>;
+
+/**
+ * The fields `event` writes on an order that is in `status`, at time `now`: the new status, the
+ * event's stamps and `updatedAt`. Null when the event is not allowed from that status.
+ */
+export function transitionPatch(status: OrderStatus, event: OrderEvent, now: number): TransitionPatch | null {
+  const rule = ORDER_TRANSITIONS[event];
+  if (rule.from !== status) return null;
+  const patch: TransitionPatch = { status: rule.to, updatedAt: now };
+  for (const stamp of rule.stamps) patch[stamp] = now;
+  return patch;
+}
 
 export const ORDER_STATUSES: readonly OrderStatus[] = [
   'pending_payment',

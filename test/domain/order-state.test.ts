@@ -6,6 +6,8 @@ import {
   msUntilExpiry,
   nextStatus,
   ORDER_STATUSES,
+  ORDER_TRANSITIONS,
+  transitionPatch,
   ORDER_STATUS_LABELS,
   type OrderEvent,
 } from '../../miniprogram/domain/order-state';
@@ -33,6 +35,25 @@ describe('order state machine', () => {
     const terminal: OrderStatus[] = ['completed', 'cancelled', 'expired'];
     for (const status of terminal) expect(allowedEvents(status)).toEqual([]);
     expect(allowedEvents('pending_payment').sort()).toEqual(['cancel', 'expire', 'pay']);
+  });
+
+  test('transitionPatch: the new status, the event\'s own stamp and updatedAt, nothing else', () => {
+    expect(transitionPatch('pending_payment', 'pay', 5)).toEqual({ status: 'paid', paidAt: 5, updatedAt: 5 });
+    expect(transitionPatch('paid', 'ship', 6)).toEqual({ status: 'shipped', shippedAt: 6, updatedAt: 6 });
+    expect(transitionPatch('shipped', 'confirmReceipt', 7)).toEqual({ status: 'completed', completedAt: 7, updatedAt: 7 });
+    expect(transitionPatch('pending_payment', 'cancel', 8)).toEqual({ status: 'cancelled', cancelledAt: 8, updatedAt: 8 });
+    expect(transitionPatch('pending_payment', 'expire', 9)).toEqual({ status: 'expired', expiredAt: 9, updatedAt: 9 });
+    for (const status of ORDER_STATUSES) {
+      for (const event of Object.keys(ORDER_TRANSITIONS) as OrderEvent[]) {
+        const patch = transitionPatch(status, event, 1);
+        expect(patch === null).toBe(nextStatus(status, event) === null);
+      }
+    }
+  });
+
+  test('each timestamp is written by exactly one event', () => {
+    const stamps = Object.values(ORDER_TRANSITIONS).flatMap((t) => t.stamps);
+    expect(new Set(stamps).size).toBe(stamps.length);
   });
 
   test('guards and labels', () => {

@@ -52,6 +52,39 @@ function notification(order: { _id: string; total: number }, overrides: Record<s
 
 const deliver = (event: unknown) => cloud.invoke('orders', event, { source: 'wx_paycallback' });
 
+/** Test setup only: moves the pay sandbox's clock past WeChat Pay's 5-minute close rule. */
+const afterFiveMinutes = () => cloud.setClock({ advanceMs: 5 * 60_000 + 1000 });
+
+/** One run of the owed-refunds timer. */
+const refundTimer = async () => (await cloud.fireTimer('orders', 'refunds')).result;
+
+/** Test setup only: makes an owed refund due now, as if its backoff had passed. */
+async function makeRefundDue(paymentId: string) {
+  await cloud.wx().database().collection('payments').doc(paymentId).update({ data: { nextRefundAt: Date.now() - 1000 } });
+}
+
+/** WeChat Pay's own record of a refund (the sandbox, through the real SDK). */
+async function wechatRefunds(outTradeNo: string) {
+  const q = await cloud.wx().cloudPay.queryRefund({ sub_mch_id: '1900000109', nonce_str: 'test', out_trade_no: outTradeNo });
+  return q.resultCode === 'SUCCESS' ? { count: q.totalRefundCount as number, numbers: q.outRefundNoList as string[], statuses: q.refundStatusList as string[] } : { count: 0, numbers: [], statuses: [] };
+}
+
+/** An order paid at WeChat after it expired here: its payment is owed back (refund_required). */
+async function latePaidOrder(openid: string, productId: string) {
+  await seed(cloud, 'products', [productDoc(productId, [{ skuId: 's', price: 3000, stock: 5 }])]);
+  const order = await createOrder(openid, productId, 's', 1);
+  const payment = await payParams(openid, order._id);
+  await makeOverdue(order._id);
+  await cloud.fireTimer('orders', 'expireOrders');
+  expect((await getDoc(cloud, 'orders', order._id)).status).toBe('expired');
+  // WeChat took the money before our close reached it (the close came within 5 minutes), and notifies.
+  const confirm = await cloud.confirmPay(payment.package, 1);
+  expect(confirm.deliveries).toEqual([{ result: { errcode: 0, errmsg: 'OK' } }]);
+  const [owed] = await all(cloud, 'payments', { outTradeNo: order._id });
+  expect(owed).toMatchObject({ status: 'refund_required', reason: 'ORDER_EXPIRED', outRefundNo: expect.stringMatching(/^R/), refundFee: order.total });
+  return { order, owed, confirm };
+}
+
 describe('payment', () => {
   test('notification delivered 10 times (and 3×5 concurrently) → paid once, one payment record, every delivery answered errcode 0', async () => {
     await seed(cloud, 'products', [productDoc('pay-1', [{ skuId: 's', price: 2000, stock: 10 }])]);
@@ -169,6 +202,8 @@ describe('expiry, cancel and the late-payment rule', () => {
     await seed(cloud, 'products', [productDoc('exp-3', [{ skuId: 's', price: 1000, stock: 5 }])]);
     const order = await createOrder('oEXP3', 'exp-3', 's', 1);
     const payment = await payParams('oEXP3', order._id);
+    // The shopper started paying more than 5 minutes ago, so WeChat Pay lets the order be closed.
+    await afterFiveMinutes();
     await makeOverdue(order._id);
     expect(await call(cloud, 'orders', { action: 'pay', orderId: order._id }, 'oEXP3')).toMatchObject({ ok: false, error: { code: 'INVALID_STATE' } });
     const confirm = await cloud.confirmPay(payment.package, 1);
@@ -177,7 +212,7 @@ describe('expiry, cancel and the late-payment rule', () => {
     expect(await all(cloud, 'payments', { outTradeNo: order._id })).toHaveLength(0);
   });
 
-  test('late payment after expiry: order stays expired (never paid without stock), recorded refund_required, stock released once', async () => {
+  test('late payment after expiry: order stays expired (never paid without stock), recorded refund_required at once, stock released once', async () => {
     await seed(cloud, 'products', [productDoc('late-1', [{ skuId: 's', price: 3000, stock: 5 }])]);
     const order = await createOrder('oLATE', 'late-1', 's', 1);
     await payParams('oLATE', order._id);
@@ -194,10 +229,90 @@ describe('expiry, cancel and the late-payment rule', () => {
     expect(stockOf(await getDoc(cloud, 'products', 'late-1'), 's')).toBe(5);
     const payments = await all(cloud, 'payments', { outTradeNo: order._id });
     expect(payments).toHaveLength(1);
-    expect(payments[0]).toMatchObject({ reason: 'ORDER_EXPIRED', transactionId: late.transactionId, outRefundNo: expect.stringMatching(/^R/) });
-    // Refunded through cloudPay.refund when the platform supports it, otherwise left refund_required with the error.
-    expect(['refunded', 'refund_required']).toContain(payments[0].status);
-    if (payments[0].status === 'refund_required') expect(payments[0].refundError).toEqual(expect.any(String));
+    // The callback only records what is owed; the refund is the timer's job.
+    expect(payments[0]).toMatchObject({ status: 'refund_required', reason: 'ORDER_EXPIRED', transactionId: late.transactionId, outRefundNo: expect.stringMatching(/^R/), refundAttempts: 0 });
+  });
+
+  test('owed refund: the refund timer refunds it, confirmed through queryRefund; later runs change nothing', async () => {
+    const { order, owed } = await latePaidOrder('oOWED', 'owed-1');
+    expect(await wechatRefunds(order._id)).toMatchObject({ count: 0 });
+
+    // (Other tests' owed refunds may be due too: assertions are about this payment.)
+    const run = await refundTimer();
+    expect(run).toMatchObject({ ok: true, data: { refunded: expect.any(Number), failed: 0 } });
+    const refunded = await getDoc(cloud, 'payments', owed._id);
+    expect(refunded).toMatchObject({ status: 'refunded', refundState: 'SUCCESS', refundAttempts: 1, refundId: expect.any(String), refundedAt: expect.any(Number), outRefundNo: owed.outRefundNo });
+    expect(await wechatRefunds(order._id)).toEqual({ count: 1, numbers: [owed.outRefundNo], statuses: ['SUCCESS'] });
+
+    await refundTimer();
+    expect(await getDoc(cloud, 'payments', owed._id)).toEqual(refunded);
+    expect(await wechatRefunds(order._id)).toMatchObject({ count: 1 });
+    expect((await getDoc(cloud, 'orders', order._id)).status).toBe('expired');
+  });
+
+  test('a failing refund is retried with backoff under the same refund number, and ends refunded', async () => {
+    const { order, owed } = await latePaidOrder('oRETRY', 'retry-1');
+    expect((await cloud.local('POST', '/pay/refunds:fail', { outTradeNo: order._id, times: 2 })).status).toBe(200);
+
+    await refundTimer();
+    const first = await getDoc(cloud, 'payments', owed._id);
+    expect(first).toMatchObject({ status: 'refund_required', refundAttempts: 1, refundState: 'REFUSED', refundError: expect.any(String) });
+    expect(first.nextRefundAt).toBeGreaterThan(Date.now());
+    // Not due yet: the next run leaves it alone.
+    await refundTimer();
+    expect(await getDoc(cloud, 'payments', owed._id)).toEqual(first);
+
+    await makeRefundDue(owed._id);
+    await refundTimer();
+    const second = await getDoc(cloud, 'payments', owed._id);
+    expect(second).toMatchObject({ status: 'refund_required', refundAttempts: 2 });
+    // Backoff grows: 1 minute after the first refusal, 2 after the second.
+    expect(second.nextRefundAt - second.lastRefundAttemptAt).toBe(2 * (first.nextRefundAt - first.lastRefundAttemptAt));
+
+    await makeRefundDue(owed._id);
+    await refundTimer();
+    expect(await getDoc(cloud, 'payments', owed._id)).toMatchObject({ status: 'refunded', refundAttempts: 3, outRefundNo: owed.outRefundNo });
+    expect(await wechatRefunds(order._id)).toEqual({ count: 1, numbers: [owed.outRefundNo], statuses: ['SUCCESS'] });
+  });
+
+  test('a refund result callback replayed 10 times refunds once; each delivery answered errcode 0', async () => {
+    const { order, owed } = await latePaidOrder('oREPLAY', 'replay-1');
+    await refundTimer();
+    const refunded = await getDoc(cloud, 'payments', owed._id);
+    expect(refunded.status).toBe('refunded');
+
+    const notify = (await cloud.local('POST', '/pay/refunds:notify', { outRefundNo: owed.outRefundNo, deliveries: 10 })).json;
+    expect(notify.deliveries).toHaveLength(10);
+    for (const d of notify.deliveries) expect(d.result).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect(await getDoc(cloud, 'payments', owed._id)).toEqual(refunded);
+    expect(await wechatRefunds(order._id)).toMatchObject({ count: 1 });
+    expect(await all(cloud, 'payments', { outTradeNo: order._id })).toHaveLength(1);
+  });
+
+  test('the refund callback alone does not mark a refund done: WeChat Pay is asked (queryRefund)', async () => {
+    const { order, owed } = await latePaidOrder('oHINT', 'hint-1');
+    // A result for a refund WeChat has no record of (none was requested yet): recorded, not believed.
+    const forgedButPlatform = { returnCode: 'SUCCESS', outTradeNo: order._id, outRefundNo: owed.outRefundNo, refundStatus: 'SUCCESS', refundFee: order.total, totalFee: order.total };
+    for (let i = 0; i < 3; i += 1) expect((await deliver(forgedButPlatform)).result).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect(await getDoc(cloud, 'payments', owed._id)).toMatchObject({ status: 'refund_required', refundState: 'UNCONFIRMED', refundNotifiedStatus: 'SUCCESS' });
+    expect(await wechatRefunds(order._id)).toMatchObject({ count: 0 });
+    // The timer then does the refund for real.
+    await refundTimer();
+    expect(await getDoc(cloud, 'payments', owed._id)).toMatchObject({ status: 'refunded' });
+    expect(await wechatRefunds(order._id)).toMatchObject({ count: 1 });
+  });
+
+  test('a refund result sent by a client (not the pay platform) is refused and changes nothing', async () => {
+    const { order, owed } = await latePaidOrder('oRFORGE', 'rforge-1');
+    const before = await snapshot(cloud);
+    const forged = { returnCode: 'SUCCESS', outTradeNo: order._id, outRefundNo: owed.outRefundNo, refundStatus: 'SUCCESS' };
+    for (const source of ['wx_client', 'wx_devtools', 'wx_client,wx_paycallback']) {
+      const r = await cloud.invoke('orders', forged, { openid: 'oRFORGE', source });
+      expect(r.result).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+    }
+    // Nor can a client run the refund timer.
+    expect((await cloud.invoke('orders', { Type: 'Timer', TriggerName: 'refunds' }, { openid: 'oRFORGE' })).result).toMatchObject({ ok: false });
+    expect(await snapshot(cloud)).toEqual(before);
   });
 
   test('paid just before the deadline but the notification failed: the timer asks WeChat Pay (queryOrder) and marks it paid instead of expiring', async () => {
@@ -302,6 +417,18 @@ describe('expiry, cancel and the late-payment rule', () => {
     await cloud.fireTimer('orders', 'expireOrders');
     expect(stockOf(await getDoc(cloud, 'products', 'cancel-1'), 's')).toBe(10);
     expect((await getDoc(cloud, 'products', 'cancel-1')).sales).toBe(0);
+  });
+
+  test('a checkout retried after the order was cancelled answers the order as it is now, and creates nothing', async () => {
+    await seed(cloud, 'products', [productDoc('replay-now', [{ skuId: 's', price: 1000, stock: 10 }])]);
+    const request = { action: 'create' as const, requestId: requestId('oNOW'), lines: [{ productId: 'replay-now', skuId: 's', qty: 2 }], address: ADDRESS };
+    const first = dataOf(await call(cloud, 'orders', request, 'oNOW')).order;
+    expect(first.status).toBe('pending_payment');
+    expect((await call(cloud, 'orders', { action: 'cancel', orderId: first._id }, 'oNOW')).ok).toBe(true);
+    const retry = await call(cloud, 'orders', request, 'oNOW');
+    expect(retry).toMatchObject({ ok: true, data: { order: { _id: first._id, status: 'cancelled', cancelledAt: expect.any(Number) } } });
+    expect(await all(cloud, 'orders', { _openid: 'oNOW' })).toHaveLength(1);
+    expect(stockOf(await getDoc(cloud, 'products', 'replay-now'), 's')).toBe(10);
   });
 
   test('a paid order cannot be cancelled; confirmReceipt only once shipped', async () => {

@@ -2,6 +2,7 @@ import { actionHandler } from '../../../server/handler';
 import { expireDueOrders } from '../../../server/expiry';
 import { cancel, confirmReceipt, create, get, list, pay, quote } from '../../../server/orders';
 import { handlePayNotification } from '../../../server/payments';
+import { handleRefundNotification, processDueRefunds } from '../../../server/refunds';
 
 export const main = actionHandler(
   'orders',
@@ -15,9 +16,11 @@ export const main = actionHandler(
     confirmReceipt: (request, caller) => confirmReceipt(caller.openid, request),
   },
   {
-    // Every minute (config.json): unpaid orders past their payment window give their stock back.
-    timers: { expireOrders: () => expireDueOrders() },
-    // cloudPay.unifiedOrder names this function as the one WeChat Pay notifies.
+    // Every minute (config.json): unpaid orders past their payment window give their stock back, and
+    // payments we do not keep (late, duplicate) are refunded.
+    timers: { expireOrders: () => expireDueOrders(), refunds: () => processDueRefunds() },
+    // cloudPay.unifiedOrder and cloudPay.refund name this function as the one WeChat Pay notifies.
     payNotifications: (event) => handlePayNotification(event),
+    refundNotifications: (event) => handleRefundNotification(event),
   },
 );
