@@ -156,7 +156,7 @@ export class Hub {
       if (!handler) throw Errors.invalidParam(`unsupported action ${action ?? '(none)'}`);
       return send(res, await handler(parts, { baseUrl: this.baseUrl(req), headers: req.headers }));
     } catch (e) {
-      // TCB-level errors for multipart actions: the exact JSON content type makes the SDK parse them (§10.4).
+      // TCB-level errors for multipart actions: the exact JSON content type makes the SDK parse them (docs/reference/cloudbase-wire-protocol.md §10.4).
       const err = e instanceof CloudBaseError ? e : toCloudBaseError(e);
       return sendJson(res, 200, errorEnvelope(requestId, err));
     }

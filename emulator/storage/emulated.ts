@@ -23,7 +23,7 @@ export const storageEmulator: ServiceFactory = (ctx): EmulatedService<StorageSer
         path: under(UPLOAD_PREFIX),
         handle: async ({ params: [p], req, raw }) => {
           storage.write(p, await raw(MAX_UPLOAD), req.headers['content-type']);
-          // empty body = success for the SDK's COS client (§9.1)
+          // empty body = success for the SDK's COS client (docs/reference/cloudbase-wire-protocol.md §9.1)
           return { bytes: Buffer.alloc(0), contentType: '' };
         },
       },

@@ -41,8 +41,9 @@ test('an offset clock runs at real speed ahead of real time, also for serverDate
   expect(seen - real).toBeGreaterThan(day - 60_000);
   expect(seen - real).toBeLessThan(day + 60_000);
   const db = cloud.wx().database();
-  await db.collection('counters').doc('clock-serverdate').set({ data: { at: db.serverDate() } });
-  const stored = (await db.collection('counters').doc('clock-serverdate').get()).data.at as Date;
+  await db.createCollection('clock_dates');
+  await db.collection('clock_dates').doc('clock-serverdate').set({ data: { at: db.serverDate() } });
+  const stored = (await db.collection('clock_dates').doc('clock-serverdate').get()).data.at as Date;
   expect(stored.getTime() - Date.now()).toBeGreaterThan(day - 60_000);
 });
 

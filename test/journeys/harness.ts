@@ -18,9 +18,9 @@
  * simulator nothing here sleeps or polls. Only the DevTools branch's settle() polls, because DevTools
  * replies before the app is idle.
  */
+import { artifactsDir } from '../support/artifacts';
 import { spawn, type ChildProcess } from 'child_process';
 import fs from 'fs';
-import os from 'os';
 import path from 'path';
 import automator from 'miniprogram-automator';
 import type MiniProgram from 'miniprogram-automator/out/MiniProgram';
@@ -40,8 +40,7 @@ declare function getApp(): any;
 declare function getCurrentPages(): any[];
 
 export const REPO = path.resolve(__dirname, '..', '..');
-/** Screenshots: under ARTIFACTS_DIR (CI keeps it), else the temp folder; the test run leaves the repository as it was. */
-export const ARTIFACTS = path.join(process.env.ARTIFACTS_DIR || path.join(os.tmpdir(), 'wx-cloud-storefront-artifacts'), 'journeys');
+export const ARTIFACTS = artifactsDir('journeys');
 export const DEVTOOLS_CLI = process.env.WECHAT_DEVTOOLS_CLI || '';
 export const MODE: 'simulator' | 'devtools' = DEVTOOLS_CLI ? 'devtools' : 'simulator';
 export const REAL = MODE === 'devtools';

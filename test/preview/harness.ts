@@ -2,6 +2,7 @@
  * The store preview as a developer meets it: the local cloud with the demo catalog and the real
  * functions, the preview server with the store's codes, and a real Chromium opening the printed link.
  */
+import { artifactsDir } from '../support/artifacts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
@@ -100,9 +101,9 @@ export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ti
   }
 }
 
-/** Every run writes its screens to artifacts/preview/<name>.png (docs/screenshots/ has copies). */
+/** Every run writes its screens to <artifacts>/preview/<name>.png (docs/screenshots/ has copies). */
 export async function screenshot(page: Page, name: string): Promise<void> {
-  const dir = path.join(ROOT, 'artifacts', 'preview');
+  const dir = artifactsDir('preview');
   mkdirSync(dir, { recursive: true });
   await page.evaluate(() => document.querySelector('.panel')?.scrollTo(0, 0));
   await page.screenshot({ path: path.join(dir, `${name}.png`) });
