@@ -12,6 +12,7 @@
  *   npx tsx bench/hot-sku.ts [--buyers 100,500] [--workers 8] [--json]
  */
 import * as fs from 'node:fs';
+import { argValue, runMain } from './lib/cli';
 import {
   ADDRESS,
   Client,
@@ -199,20 +200,16 @@ export function formatHotSku(r: HotSkuResult): string {
 }
 
 if (require.main === module) {
-  const arg = (name: string) => {
-    const i = process.argv.indexOf(`--${name}`);
-    return i >= 0 ? process.argv[i + 1] : undefined;
-  };
-  const buyers = arg('buyers')?.split(',').map(Number) ?? [100, 500];
-  const workers = arg('workers') ? Number(arg('workers')) : 8;
-  runHotSku({ buyers, workers, log: (s) => process.stderr.write(`${s}\n`) })
-    .then((r) => {
-      process.stdout.write(`${process.argv.includes('--json') ? JSON.stringify(r, null, 2) : formatHotSku(r)}\n`);
-      if (process.argv.includes('--out')) fs.writeFileSync(arg('out')!, JSON.stringify(r, null, 2));
-      process.exit(r.rounds.some((x) => x.checkout.oversold > 0 || x.checkout.stockDrift !== 0) ? 1 : 0);
-    })
-    .catch((e) => {
-      process.stderr.write(`${(e as Error)?.stack ?? String(e)}\n`);
-      process.exit(2);
-    });
+  const buyers = argValue('buyers')?.split(',').map(Number) ?? [100, 500];
+  const workers = argValue('workers') ? Number(argValue('workers')) : 8;
+  const out = argValue('out');
+  runMain(
+    async () => {
+      const r = await runHotSku({ buyers, workers, log: (s) => process.stderr.write(`${s}\n`) });
+      if (out) fs.writeFileSync(out, JSON.stringify(r, null, 2));
+      return r;
+    },
+    formatHotSku,
+    { exitCode: (r) => (r.rounds.some((x) => x.checkout.oversold > 0 || x.checkout.stockDrift !== 0) ? 1 : 0) },
+  );
 }

@@ -7,8 +7,8 @@
 // Prints a table and exits 1 when a budget is exceeded.  Run: npx tsx scripts/budgets.ts [--json]
 import fs from 'fs';
 import path from 'path';
-import { fakeCatalog, freshBuild, installWx, MP_ROOT, renderPage, REPO, settle, tempDir } from './mp-harness';
-import type { FakeWx } from './mp-harness';
+import { fakeCatalog, freshBuild, installWx, MP_ROOT, renderPage, REPO, settle, tempDir } from '../test/support/mp-harness';
+import type { FakeWx } from '../test/support/mp-harness';
 
 export const BUDGETS = { mainPackageBytes: 200 * 1024, setDataBytes: 16 * 1024 };
 const CATALOG_TARGET = 500;

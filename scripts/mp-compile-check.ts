@@ -9,7 +9,7 @@ import { spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import { compileWithCi } from './budgets';
-import { MP_ROOT } from './mp-harness';
+import { MP_ROOT } from '../test/support/mp-harness';
 
 export interface AppJson {
   pages: string[];

@@ -2,7 +2,7 @@
 // handles open that would keep Jest alive) and checks it passes.
 import { spawnSync } from 'child_process';
 import path from 'path';
-import { REPO } from '../../scripts/mp-harness';
+import { REPO } from '../support/mp-harness';
 
 jest.setTimeout(240_000);
 

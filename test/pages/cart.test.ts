@@ -1,7 +1,7 @@
 // The cart tab: revalidation against stock and prices, selection and checkout.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
 import type { ActionEvent, CheckLineResult } from '../../typings/api';
-import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { buildWithModules, CART_KEY, cloudOf, ok, storedCart, text } from './fake-cloud';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 // The catalog (home tab): infinite scroll, search, filters and its states.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
-import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { cloudOf, ok, summaries, text } from './fake-cloud';
 
 jest.setTimeout(60_000);

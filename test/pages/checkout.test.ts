@@ -1,8 +1,8 @@
 // Checkout: idempotent order creation, price changes, the address and the hand-off to payment.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
 import type { ActionEvent, OrderLineRequest } from '../../typings/api';
-import type { RenderedComponent } from '../../scripts/mp-harness';
-import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import type { RenderedComponent } from '../support/mp-harness';
+import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { buildWithModules, CART_KEY, cloudOf, ENTRY_KEY, fail, ok, order, payment, storedCart, text } from './fake-cloud';
 import type { Routes } from './fake-cloud';
 

@@ -5,7 +5,7 @@ import os from 'os';
 import path from 'path';
 import { spawnSync } from 'child_process';
 import { listUnits, missingTemplates, readAppJson, runWcc, runWcsc } from '../../scripts/mp-compile-check';
-import { MP_ROOT, REPO } from '../../scripts/mp-harness';
+import { MP_ROOT, REPO } from '../support/mp-harness';
 
 jest.setTimeout(180_000);
 

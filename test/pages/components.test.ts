@@ -1,7 +1,7 @@
 // Component unit tests: the components' TypeScript is transpiled, their templates compiled by the
 // official wcc, and they run on the real exparser through miniprogram-simulate.
-import { cleanupTemp, installWx, renderComponent, settle } from '../../scripts/mp-harness';
-import type { FakeWx, RenderedComponent } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, renderComponent, settle } from '../support/mp-harness';
+import type { FakeWx, RenderedComponent } from '../support/mp-harness';
 
 jest.setTimeout(60_000);
 afterAll(cleanupTemp);

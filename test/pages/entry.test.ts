@@ -1,6 +1,6 @@
 // Entry and attribution: App.onLaunch/onShow (cold and hot starts), the entry service's routing,
 // the typed API client's envelope mapping and the list patcher, run from a transpiled build.
-import { cleanupTemp, installWx, settle } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, settle } from '../support/mp-harness';
 import { buildWithModules, cloudOf, ok, storedAttribution } from './fake-cloud';
 
 function loadApp(root: string) {

@@ -2,8 +2,8 @@
 import path from 'path';
 import type { ActionEvent, ActionName, ActionResponse, ApiError, Envelope, ErrorCode, FunctionName, PaymentParams, ProductDetail, ProductSummary } from '../../typings/api';
 import type { Attribution, CartItem, OrderView } from '../../typings/domain';
-import { freshBuild } from '../../scripts/mp-harness';
-import type { CloudHandler, FakeWx, RenderedComponent } from '../../scripts/mp-harness';
+import { freshBuild } from '../support/mp-harness';
+import type { CloudHandler, FakeWx, RenderedComponent } from '../support/mp-harness';
 
 /** `'orders.create'`, `'catalog.list'`, …: every action of the typed contract (typings/api.ts). */
 export type RouteKey = { [F in FunctionName]: `${F}.${ActionName<F>}` }[FunctionName];

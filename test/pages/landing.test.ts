@@ -1,6 +1,6 @@
 // QR entry: the landing page resolves codes; every linkable page forwards a raw code to it.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
-import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { cloudOf, fail, ok, storedAttribution, text } from './fake-cloud';
 
 jest.setTimeout(60_000);

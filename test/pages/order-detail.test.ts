@@ -1,7 +1,7 @@
 // The order detail page: countdown to expiry, and its order-actions bar paying, cancelling, confirming.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
 import type { OrderView } from '../../typings/domain';
-import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { actionButtons, cloudOf, fail, ok, order, payment, text } from './fake-cloud';
 
 jest.setTimeout(60_000);

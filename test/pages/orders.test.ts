@@ -1,7 +1,7 @@
 // The order list tab: status tabs, rows and the order-actions bar on each row.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
 import type { OrderView } from '../../typings/domain';
-import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { actionButtons, cloudOf, ok, order, payment, text } from './fake-cloud';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 // The payment result page: it asks the server before saying a payment went through.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
-import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { cloudOf, ok, order, text } from './fake-cloud';
 
 jest.setTimeout(60_000);

@@ -1,6 +1,6 @@
 // The product page: SKU picking, cart, buy now, sharing and its states.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
-import { cleanupTemp, installWx, renderPage, settle } from '../../scripts/mp-harness';
+import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { buildWithModules, CART_KEY, cloudOf, fail, ok, productDetail, storedAttribution, storedCart, text } from './fake-cloud';
 
 jest.setTimeout(60_000);

@@ -6,9 +6,9 @@ import fs from 'fs';
 import os from 'os';
 import path from 'path';
 import { transformSync } from 'esbuild';
-import { installDom as installSimulatorDom } from '../simulator/env/dom';
+import { installDom as installSimulatorDom } from '../../simulator/env/dom';
 
-export const REPO = path.resolve(__dirname, '..');
+export const REPO = path.resolve(__dirname, '..', '..');
 export const MP_ROOT = path.join(REPO, 'miniprogram');
 
 /* ------------------------------------------------------------------ build */
