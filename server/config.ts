@@ -5,6 +5,13 @@
 import { COLLECTIONS, getDoc } from './db';
 
 export const DEFAULT_PAYMENT_WINDOW_MINUTES = 15;
+
+/**
+ * How long one run of an every-minute sweep (order expiry, owed refunds) keeps starting batches: well
+ * inside the orders function's 60 s timeout (cloudfunctions/orders/config.json), so its last transaction
+ * finishes; what is left waits for the next minute.
+ */
+export const SWEEP_BUDGET_MS = 20_000;
 const MAX_PAYMENT_WINDOW_MINUTES = 24 * 60;
 
 function validMinutes(value: unknown): number | null {

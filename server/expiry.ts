@@ -4,6 +4,7 @@
  */
 import { db } from './cloud';
 import { now } from './clock';
+import { SWEEP_BUDGET_MS } from './config';
 import { COLLECTIONS } from './db';
 import { releaseUnpaidOrder, settleFromQuery } from './payments';
 
@@ -17,8 +18,6 @@ export interface ExpirySummary {
 }
 
 const BATCH = 100;
-/** Leave time for the last transaction before the orders function's 30 s timeout (the sweep runs every minute). */
-const SWEEP_BUDGET_MS = 20_000;
 
 /**
  * The every-minute timer: expires pending orders whose payment window has passed and puts their stock

@@ -12,6 +12,7 @@
  */
 import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
+import { SWEEP_BUDGET_MS } from './config';
 import { COLLECTIONS, getDoc } from './db';
 import { isPlainObject } from './validate';
 import { accepted, queryRefund, refund, refusal, type RefundState } from './wxpay';
@@ -20,8 +21,6 @@ export type CallbackAnswer = { errcode: number; errmsg: string };
 const ACK: CallbackAnswer = { errcode: 0, errmsg: 'OK' };
 
 const BATCH = 50;
-/** Leave time for the last refund before the function's 30 s timeout. */
-const SWEEP_BUDGET_MS = 20_000;
 const MAX_DELAY_MINUTES = 60;
 
 /** The refund number of a payment record (`P` + 24 characters): stable, so every retry reuses it. */

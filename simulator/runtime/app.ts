@@ -12,7 +12,7 @@ import { Registry } from './registry';
 import { PageInstance } from './page';
 import { Router } from './router';
 import { track, settle } from './settle';
-import { makeConsole, reportException } from './events';
+import { callHook, makeConsole, reportException } from './events';
 import { AppTimers } from './timers';
 import type { EnterOptions, SimState } from './state';
 
@@ -99,15 +99,7 @@ export class AppRuntime {
   }
 
   callApp(hook: string, ...args: unknown[]): unknown {
-    const fn = this.appInstance?.[hook];
-    if (typeof fn !== 'function') return undefined;
-    try {
-      return (fn as (...a: unknown[]) => unknown).apply(this.appInstance, args);
-    } catch (err) {
-      reportException(err);
-      this.reportError(err);
-      return undefined;
-    }
+    return callHook(this.appInstance as Record<string, unknown> | undefined, hook, args, (err) => this.reportError(err));
   }
 
   reportError(err: unknown): void {

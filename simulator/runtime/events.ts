@@ -62,6 +62,20 @@ export function reportException(err: unknown): void {
   simEvents.emit('exception', { message: e.message, stack: e.stack ?? e.message, ...(kind === 'simulator' ? { source: 'simulator' } : {}) });
 }
 
+/** Calls an app or page hook as the base library does: an exception in it is reported (log, automator,
+ *  then `onError`, e.g. App.onError) and the caller carries on with `undefined`. */
+export function callHook(target: Record<string, unknown> | undefined, hook: string, args: unknown[], onError: (err: unknown) => void): unknown {
+  const fn = target?.[hook];
+  if (typeof fn !== 'function') return undefined;
+  try {
+    return (fn as (...a: unknown[]) => unknown).apply(target, args);
+  } catch (err) {
+    reportException(err);
+    onError(err);
+    return undefined;
+  }
+}
+
 export function makeConsole(): Console {
   const wrapped = Object.create(console) as Console;
   for (const type of ['log', 'info', 'warn', 'error', 'debug'] as const) {

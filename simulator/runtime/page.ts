@@ -2,7 +2,7 @@
 // base-library page fields (route, options, __wxWebviewId__) on the method caller (`this`).
 import { framework, methodCaller, isComponent, type Caller, type ExNode } from '../render/framework';
 import { deepClone, type Registered } from './registry';
-import { reportException } from './events';
+import { callHook } from './events';
 
 let webviewSeq = 0;
 
@@ -92,15 +92,7 @@ export class PageInstance {
   /** Calls a page hook. Like the base library, an exception in app code is reported (console,
    *  App.onError, the automator's exceptionThrown) and the page carries on. */
   call(method: string, ...args: unknown[]): unknown {
-    const fn = this.caller[method];
-    if (typeof fn !== 'function') return undefined;
-    try {
-      return (fn as (...a: unknown[]) => unknown).apply(this.caller, args);
-    } catch (err) {
-      reportException(err);
-      this.onError(err);
-      return undefined;
-    }
+    return callHook(this.caller as Record<string, unknown>, method, args, (err) => this.onError(err));
   }
 
   /** pageLifetimes: exparser propagates a page lifetime from the page root to every component. */
