@@ -9,6 +9,7 @@
  * `SERVICES` (emulator/services.ts).
  */
 import type * as http from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { Sqlite } from './database/sqlite';
 import type { Doc } from './util/ejson';
 import type { MultipartPart } from './util/http';
@@ -64,6 +65,12 @@ export interface Route {
   handle(r: RouteRequest): Promise<Reply> | Reply;
 }
 
+/** A websocket endpoint on the data plane (exact path); the handler completes or refuses the upgrade. */
+export interface UpgradeRoute {
+  path: string;
+  handle(req: http.IncomingMessage, socket: Duplex, head: Buffer): void;
+}
+
 export interface EmulatedService<Api = unknown> {
   readonly name: string;
   /** what other services and startEmulator() use (e.g. the FunctionsService instance) */
@@ -72,6 +79,7 @@ export interface EmulatedService<Api = unknown> {
   readonly actions?: Record<string, JsonAction>;
   readonly multipartActions?: Record<string, MultipartAction>;
   readonly routes?: Route[];
+  readonly upgrades?: UpgradeRoute[];
   /** merged into GET /_emulator/v1/health */
   status?(): Record<string, unknown>;
   /** stop timers and workers, abort open work; called in reverse registration order */
@@ -145,6 +153,14 @@ export class EmulatorRegistry {
         const m = route.path.exec(path);
         if (m) return { route, params: m.slice(1).map((x) => safeDecode(x ?? '')) };
       }
+    }
+    return undefined;
+  }
+
+  upgrade(path: string): UpgradeRoute | undefined {
+    for (const s of this.services) {
+      const found = s.upgrades?.find((u) => u.path === path);
+      if (found) return found;
     }
     return undefined;
   }

@@ -5,11 +5,13 @@
  *   POST <any path> (multipart)           multipart actions (wx.openApi, wx.wxPayApi)
  *   *    /_emulator/v1/...                local control routes (not part of CloudBase)
  *   *    other paths                      services' data-plane routes (storage upload/download)
+ *   GET  upgrade to a websocket          services' upgrade routes (realtime), each guarded by its service
  * Every control-plane reply is HTTP 200 + JSON (or bytes for multipart actions); every
  * failure is caught here, so bad input can never crash the process.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { CloudBaseError, Errors, toCloudBaseError } from './util/errors';
 import { BodyTooLarge, errorEnvelope, parseMultipart, readBody, sendBytes, sendJson } from './util/http';
 import { newRequestId } from './util/ids';
@@ -46,6 +48,13 @@ export class Hub {
     this.server.keepAliveTimeout = 65_000;
     this.server.headersTimeout = 66_000;
     this.server.requestTimeout = 0;
+    this.server.on('upgrade', (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const target = this.registry.upgrade(path);
+      if (!target) return void socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+      socket.on('error', () => socket.destroy());
+      target.handle(req, socket, head);
+    });
   }
 
   listen(port: number, host = '127.0.0.1'): Promise<number> {

@@ -9,5 +9,6 @@ import { functionsEmulator } from './functions/emulated';
 import { storageEmulator } from './storage/emulated';
 import { openapiEmulator } from './openapi/emulated';
 import { payEmulator } from './pay/emulated';
+import { realtimeEmulator } from './realtime/emulated';
 
-export const SERVICES: ServiceFactory[] = [clockEmulator, databaseEmulator, functionsEmulator, storageEmulator, openapiEmulator, payEmulator];
+export const SERVICES: ServiceFactory[] = [clockEmulator, databaseEmulator, functionsEmulator, storageEmulator, openapiEmulator, payEmulator, realtimeEmulator];

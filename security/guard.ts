@@ -48,10 +48,10 @@ export function guardRequest(req: IncomingMessage, res: ServerResponse, options:
 }
 
 /**
- * Checks a WebSocket upgrade to the automator socket: its clients are programs (miniprogram-automator
- * sends no Origin); a browser always sends one, and that socket can run code.
+ * Checks a WebSocket upgrade (the automator socket, the local cloud's realtime socket): their clients
+ * are programs (miniprogram-automator, the SDKs), which send no Origin; a browser always sends one.
  */
-export function allowAutomatorUpgrade(req: IncomingMessage): boolean {
+export function allowProgramUpgrade(req: IncomingMessage): boolean {
   return req.headers.origin === undefined && hostAllowed(req);
 }
 

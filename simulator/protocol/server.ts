@@ -10,7 +10,7 @@ import { appHandlers } from './app';
 import { pageHandlers } from './page';
 import { elementHandlers } from './element';
 import { previewHandlers } from './preview';
-import { allowAutomatorUpgrade } from '../../security/guard';
+import { allowProgramUpgrade } from '../../security/guard';
 import { ProtocolError, type Handler, type LayoutService, type Params, type ProtocolContext } from './context';
 
 const handlers: Record<string, Handler> = { ...toolHandlers, ...appHandlers, ...pageHandlers, ...elementHandlers, ...previewHandlers };
@@ -43,7 +43,7 @@ function toWire(frame: unknown): string {
 export async function startProtocolServer(sim: Simulator, opts: ServerOptions): Promise<{ port: number; close(): Promise<void> }> {
   // Loopback only, and program clients only: a browser page (it always sends Origin) must never reach
   // App.callFunction.
-  const wss = new WebSocketServer({ port: opts.port, host: '127.0.0.1', verifyClient: ({ req }, done) => done(allowAutomatorUpgrade(req), 403, 'Forbidden') });
+  const wss = new WebSocketServer({ port: opts.port, host: '127.0.0.1', verifyClient: ({ req }, done) => done(allowProgramUpgrade(req), 403, 'Forbidden') });
   await new Promise<void>((resolve, reject) => {
     wss.once('listening', resolve);
     wss.once('error', reject);
