@@ -25,7 +25,7 @@ export const REALTIME_PATH = '/realtime/v1';
 
 /** The close code the SDK maps to closing every listener with an error instead of reconnecting. */
 export const REFUSAL_CLOSE_CODE = 3050;
-/** A close reason is limited to 123 bytes by the websocket protocol (RFC 6455 §5.5). */
+/** A close reason is limited to 123 bytes by the websocket protocol (RFC 6455, section 5.5). */
 export const NOT_EMULATED_REASON = 'local cloud: watch() is not emulated; read with get() and poll';
 
 /** Watch requests: the ones answered with the refusal. */

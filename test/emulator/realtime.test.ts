@@ -10,7 +10,7 @@ import { until, useCloud } from '../helpers/cloud';
 const cloud = useCloud();
 
 // The SDK opens its socket with the runtime's global WebSocket (Node 22 and later); on older Node an
-// app must hand it a class, here as anywhere (docs/reference/cloudbase-services.md §6).
+// app must hand it a class, here as anywhere (docs/reference/cloudbase-services.md, "Realtime").
 const hadWsClass = Db.wsClass;
 beforeAll(() => {
   if (typeof (globalThis as { WebSocket?: unknown }).WebSocket !== 'function') Db.wsClass = WebSocket;
