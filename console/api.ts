@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import { EJSON } from 'bson';
 import type { OrderStatus, Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, type OrderEvent } from '../miniprogram/domain/order-state';
+import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, STATUS_FIELDS, type OrderEvent } from '../miniprogram/domain/order-state';
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
 import { callAction } from '../server/call-action';
 import { existsSync } from 'node:fs';
@@ -139,8 +139,20 @@ export class ConsoleApi {
     return { docs: (page.data ?? []).map(toWire), total: count.total ?? 0, skip, limit };
   }
 
+  /**
+   * An order's status and its stamps change only through the order actions (the orders function's
+   * one status writer), so the raw editor refuses to write them.
+   */
+  private async guardOrderStatus(coll: string, id: string | null, doc: Doc): Promise<void> {
+    if (coll !== 'orders') return;
+    const current = id === null ? undefined : (await wrap(this.cloud().db.collection(coll).doc(id).get() as Promise<{ data?: Doc[] }>)).data?.[0];
+    const changed = STATUS_FIELDS.filter((field) => JSON.stringify(current?.[field]) !== JSON.stringify(doc[field]));
+    if (changed.length) throw new HttpError(409, 'INVALID_STATE', `an order's ${changed.join(', ')} change only through the order actions (ship, mark completed), not by editing the document`);
+  }
+
   private async addDoc(coll: string, body: unknown): Promise<{ id: string }> {
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
+    await this.guardOrderStatus(coll, null, doc);
     const res = await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>);
     return { id: String(res.id) };
   }
@@ -149,6 +161,7 @@ export class ConsoleApi {
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
     if (doc._id !== undefined && doc._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the document is ${id})`);
     delete doc._id;
+    await this.guardOrderStatus(coll, id, doc);
     await wrap(this.cloud().db.collection(coll).doc(id).set(doc));
     return { id };
   }

@@ -497,6 +497,9 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
         log(`model: step ${step}/${opts.steps}, ${orders.size} orders`);
       }
     }
+    // Leave no overdue order behind (another walk may share this cloud and count its own sweeps).
+    await sweep();
+    await checkTouched();
     await checkMoney();
     log(`model: money ${JSON.stringify(money)}`);
   } catch (e) {
