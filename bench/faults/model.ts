@@ -456,7 +456,10 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
       const refunded = fees.reduce((sum, fee, i) => sum + (statuses[i] === 'SUCCESS' ? fee : 0), 0);
       const payments = await client.all('payments', { outTradeNo: o.id });
       const refundedRecords = payments.filter((p) => p.status === 'refunded');
-      money.owedOpen += payments.filter((p) => p.status === 'refund_required').length;
+      const open = payments.filter((p) => p.status === 'refund_required');
+      money.owedOpen += open.length;
+      // Only a payment WeChat has no record of (a notification sent straight to the callback) can stay owed.
+      expect(!open.some((p) => q.transactionId !== undefined && p.transactionId === q.transactionId), () => `order ${o.id}: owed refund of WeChat's payment ${String(q.transactionId)} still open after the refunds timer`);
       if (paidAtWechat > 0) money.paidAtWechat += 1;
       money.refundsAtWechat += numbers.length;
       money.refundedRecords += refundedRecords.length;

@@ -62,8 +62,8 @@ export function isAllowedStatusWrite(before: OrderStatus | null, after: OrderSta
   return isOrderEvent(cause) && ORDER_TRANSITIONS[cause].from === before && ORDER_TRANSITIONS[cause].to === after;
 }
 
-/** The fields of an order that only its status writer changes. */
-export const STATUS_FIELDS: readonly string[] = ['status', 'statusEvent', 'createdAt', 'paidAt', 'shippedAt', 'completedAt', 'cancelledAt', 'expiredAt'];
+/** The fields of an order that only its status writer changes: status, its cause, and every stamp of the table. */
+export const STATUS_FIELDS: readonly string[] = ['status', 'statusEvent', 'createdAt', ...new Set(Object.values(ORDER_TRANSITIONS).flatMap((t) => t.stamps))];
 
 /**
  * Checks one write of an order's status fields (STATUS_FIELDS before and after it; null: no document):
@@ -79,8 +79,9 @@ export function statusWriteProblem(before: Record<string, unknown> | null, after
   const stamps: readonly string[] = cause === 'create' ? ['createdAt'] : ORDER_TRANSITIONS[cause as OrderEvent].stamps;
   for (const field of STATUS_FIELDS) {
     if (field === 'status' || field === 'statusEvent') continue;
-    const changed = JSON.stringify(before?.[field]) !== JSON.stringify(after[field]);
-    if (stamps.includes(field) ? typeof after[field] !== 'number' : changed) return `${String(cause)} wrote ${field} unexpectedly`;
+    if (stamps.includes(field)) {
+      if (typeof after[field] !== 'number') return `${String(cause)} did not stamp ${field}`;
+    } else if (JSON.stringify(before?.[field]) !== JSON.stringify(after[field])) return `${String(cause)} wrote ${field}, which is not its stamp`;
   }
   return null;
 }
