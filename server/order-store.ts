@@ -8,7 +8,7 @@
  * gets a conflict, retries, and then sees the winner's status and does nothing.
  */
 import type { Order, OrderView } from '../typings/domain';
-import type { OrderEvent, StatusCause } from '../miniprogram/domain/order-state';
+import type { OrderEvent, OrderStamp, StatusCause } from '../miniprogram/domain/order-state';
 import { creationPatch, transitionPatch, type TransitionPatch } from '../miniprogram/domain/order-state';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
@@ -101,7 +101,7 @@ function patchWith(patch: TransitionPatch, event: OrderEvent, extra: TransitionE
 }
 
 /** An order's fields other than its status and the stamps the status writer owns. */
-export type NewOrder = Omit<StoredOrder, 'status' | 'createdAt' | 'updatedAt' | 'statusEvent' | 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt'>;
+export type NewOrder = Omit<StoredOrder, 'status' | 'statusEvent' | 'createdAt' | 'updatedAt' | OrderStamp>;
 
 /**
  * The first write of an order's status: creates the order document in its initial status, inside the
