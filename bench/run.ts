@@ -162,6 +162,11 @@ function table(r: Results): string {
           ? '0 (every expired/cancelled order had its prepay closed)'
           : `${m.lateAccepted.length} (sandbox accepted a confirm for an already expired/cancelled order: its prepay was not closed; the callback refunded, order unchanged)`,
       );
+      const money = m.money;
+      add(
+        '  money at WeChat (end)',
+        `${money.paidAtWechat} orders paid at WeChat; ${money.refundedClosed} of them cancelled/expired and refunded in full; ${money.refundsAtWechat} refunds executed for ${money.refundedRecords} refunded payment records; ${money.owedOpen} owed refunds open (payments WeChat has no record of); ${money.cancelFoundPaid} cancels found the order paid`,
+      );
     }
   }
   const w = Math.max(...rows.map(([k]) => k.length));

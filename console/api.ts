@@ -7,8 +7,9 @@ import type { IncomingMessage } from 'node:http';
 import { EJSON } from 'bson';
 import type { OrderStatus, Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, transitionPatch, type OrderEvent } from '../miniprogram/domain/order-state';
-import { throwIfCode, type Cloud } from '../admin/cloud';
+import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, STATUS_FIELDS, type OrderEvent } from '../miniprogram/domain/order-state';
+import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
+import { callAction } from '../server/call-action';
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
@@ -138,8 +139,20 @@ export class ConsoleApi {
     return { docs: (page.data ?? []).map(toWire), total: count.total ?? 0, skip, limit };
   }
 
+  /**
+   * An order's status and its stamps change only through the order actions (the orders function's
+   * one status writer), so the raw editor refuses to write them.
+   */
+  private async guardOrderStatus(coll: string, id: string | null, doc: Doc): Promise<void> {
+    if (coll !== 'orders') return;
+    const current = id === null ? undefined : (await wrap(this.cloud().db.collection(coll).doc(id).get() as Promise<{ data?: Doc[] }>)).data?.[0];
+    const changed = STATUS_FIELDS.filter((field) => JSON.stringify(current?.[field]) !== JSON.stringify(doc[field]));
+    if (changed.length) throw new HttpError(409, 'INVALID_STATE', `an order's ${changed.join(', ')} change only through the order actions (ship, mark completed), not by editing the document`);
+  }
+
   private async addDoc(coll: string, body: unknown): Promise<{ id: string }> {
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
+    await this.guardOrderStatus(coll, null, doc);
     const res = await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>);
     return { id: String(res.id) };
   }
@@ -148,6 +161,7 @@ export class ConsoleApi {
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
     if (doc._id !== undefined && doc._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the document is ${id})`);
     delete doc._id;
+    await this.guardOrderStatus(coll, id, doc);
     await wrap(this.cloud().db.collection(coll).doc(id).set(doc));
     return { id };
   }
@@ -318,28 +332,33 @@ export class ConsoleApi {
     };
   }
 
-  /** A state change as a conditional update on the current status: two clicks can never ship twice. */
+  /**
+   * A merchant's order action, done by the orders function (the one writer of order status, by
+   * compare-and-set on the current status: two clicks can never ship twice).
+   */
   private async orderEvent(id: string, body: unknown): Promise<{ order: Doc }> {
     const event = isRecord(body) ? body.event : undefined;
     if (typeof event !== 'string' || !(MERCHANT_EVENTS as readonly string[]).includes(event)) {
       throw new HttpError(400, 'INVALID_ARGUMENT', `event must be one of ${MERCHANT_EVENTS.join(', ')}`);
     }
     const rule = ORDER_TRANSITIONS[event as OrderEvent];
-    // Status and stamps come from the domain table; only the tracking number is the console's own.
-    const patch: Doc = { ...transitionPatch(rule.from, event as OrderEvent, Date.now()) };
+    const invoke = invokeFunction(this.cloud());
+    let reply;
     if (event === 'ship') {
       const trackingNo = isRecord(body) && typeof body.trackingNo === 'string' ? body.trackingNo.trim() : '';
       if (!TRACKING_NO.test(trackingNo)) throw new HttpError(400, 'INVALID_ARGUMENT', 'a tracking number is 4-40 letters, digits or -');
-      patch.trackingNo = trackingNo;
+      reply = await callAction(invoke, 'orders', 'ship', { orderId: id, trackingNo });
+    } else {
+      reply = await callAction(invoke, 'orders', 'complete', { orderId: id });
+    }
+    if (!reply.ok) {
+      const { code, message, details } = reply.error;
+      if (code === 'NOT_FOUND') throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
+      const status = isRecord(details) ? details.status : undefined;
+      if (code === 'INVALID_STATE') throw new HttpError(409, 'INVALID_STATE', `order ${id} is ${String(status)}; "${event}" needs ${rule.from}`);
+      throw new HttpError(code === 'INVALID_ARGUMENT' ? 400 : 502, code, message);
     }
     const coll = this.cloud().db.collection('orders');
-    const res = await wrap(coll.where({ _id: id, status: rule.from }).update(patch) as Promise<{ updated?: number }>);
-    if (res.updated !== 1) {
-      const current = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
-      const order = current.data?.[0];
-      if (!order) throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
-      throw new HttpError(409, 'INVALID_STATE', `order ${id} is ${String(order.status)}; "${event}" needs ${rule.from}`);
-    }
     const after = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
     const { _openid, ...order } = after.data?.[0] ?? {};
     void _openid;

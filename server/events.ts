@@ -80,6 +80,8 @@ export const EVENT_SCHEMAS: SchemaMap = {
     cancel: orderId,
     pay: orderId,
     confirmReceipt: orderId,
+    ship: obj({ orderId: id(), trackingNo: str({ min: 4, max: 40, pattern: /^[A-Za-z0-9-]+$/, patternHint: 'letters, digits or -' }) }),
+    complete: orderId,
   },
   scenes: {
     create: obj({

@@ -8,14 +8,18 @@
  * gets a conflict, retries, and then sees the winner's status and does nothing.
  */
 import type { Order, OrderView } from '../typings/domain';
-import type { OrderEvent } from '../miniprogram/domain/order-state';
-import { transitionPatch, type TransitionPatch } from '../miniprogram/domain/order-state';
+import type { OrderEvent, OrderStamp, StatusCause } from '../miniprogram/domain/order-state';
+import { creationPatch, transitionPatch, type TransitionPatch } from '../miniprogram/domain/order-state';
 import { db, type AnyDoc, type TxCollections } from './cloud';
-import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
+import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { invalidState, notFound } from './errors';
 
-/** What we keep in `orders`: the contract's Order plus bookkeeping never shown to clients. */
-export type StoredOrder = Order & { payRequestedAt?: number };
+/**
+ * What we keep in `orders`: the contract's Order plus bookkeeping never shown to clients.
+ * `statusEvent` is written with every status change and names its cause (creation or the table's
+ * event), so the database's write log can show each one came from this module.
+ */
+export type StoredOrder = Order & { payRequestedAt?: number; statusEvent?: StatusCause };
 
 const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',
@@ -31,6 +35,13 @@ export function toView(doc: AnyDoc): OrderView {
 
 export function asOrder(doc: AnyDoc | null): StoredOrder | null {
   return doc && typeof doc._id === 'string' && typeof doc.status === 'string' && Array.isArray(doc.lines) ? (doc as unknown as StoredOrder) : null;
+}
+
+/** Any shopper's order (merchant actions), or NOT_FOUND. */
+export async function loadOrder(orderId: string): Promise<StoredOrder> {
+  const order = asOrder(await getDoc(COLLECTIONS.orders, orderId));
+  if (!order) throw notFound('订单不存在');
+  return order;
 }
 
 /** The caller's order, or NOT_FOUND (also for another user's order: its existence is not revealed). */
@@ -85,8 +96,21 @@ export async function releaseStockTx(tx: TxCollections, order: Pick<Order, '_id'
  */
 export type TransitionExtra = Record<string, unknown>;
 
-function patchWith(patch: TransitionPatch, extra: TransitionExtra): AnyDoc {
-  return { ...extra, ...patch };
+function patchWith(patch: TransitionPatch, event: OrderEvent, extra: TransitionExtra): AnyDoc {
+  return { ...extra, ...patch, statusEvent: event };
+}
+
+/** An order's fields other than its status and the stamps the status writer owns. */
+export type NewOrder = Omit<StoredOrder, 'status' | 'statusEvent' | 'createdAt' | 'updatedAt' | OrderStamp>;
+
+/**
+ * The first write of an order's status: creates the order document in its initial status, inside the
+ * caller's transaction (the one that reserves its stock).
+ */
+export async function createOrderTx(tx: TxCollections, fields: NewOrder, now: number): Promise<StoredOrder> {
+  const order = { ...fields, ...creationPatch(now), statusEvent: 'create' } as StoredOrder;
+  await tx.collection(COLLECTIONS.orders).doc(order._id).set({ data: withoutId(order as unknown as AnyDoc) });
+  return order;
 }
 
 /**
@@ -97,7 +121,7 @@ function patchWith(patch: TransitionPatch, extra: TransitionExtra): AnyDoc {
 export async function applyTransitionTx(tx: TxCollections, order: StoredOrder, event: OrderEvent, now: number, extra: TransitionExtra = {}): Promise<StoredOrder | null> {
   const patch = transitionPatch(order.status, event, now);
   if (!patch) return null;
-  const data = patchWith(patch, extra);
+  const data = patchWith(patch, event, extra);
   await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data });
   return { ...order, ...data } as StoredOrder;
 }
@@ -111,7 +135,7 @@ export async function applyTransitionCas(order: StoredOrder, event: OrderEvent, 
   if (!patch) return false;
   const where: AnyDoc = { _id: order._id, status: order.status };
   if (options.owner !== undefined) where._openid = options.owner;
-  const result = await db().collection(COLLECTIONS.orders).where(where).update({ data: patchWith(patch, options.extra ?? {}) });
+  const result = await db().collection(COLLECTIONS.orders).where(where).update({ data: patchWith(patch, event, options.extra ?? {}) });
   return result.stats.updated === 1;
 }
 

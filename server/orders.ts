@@ -1,4 +1,4 @@
-import type { ActionRequest, ActionResponse, LineFailure, PaymentParams } from '../typings/api';
+import type { ActionRequest, ActionResponse, AlreadyPaidDetails, LineFailure, PaymentParams } from '../typings/api';
 import type { OrderLine, OrderView } from '../typings/domain';
 import { normalizeProduct, type NormalizeResult } from '../miniprogram/domain/normalize';
 import { nextStatus } from '../miniprogram/domain/order-state';
@@ -6,11 +6,11 @@ import { priceOrder, quoteOrder, type PricingResult } from '../miniprogram/domai
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { paymentWindowMs } from './config';
-import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
+import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { AppError, badCursor, invalid, invalidState } from './errors';
 import { decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
-import { applyTransitionCas, asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
-import { releaseUnpaidOrder } from './payments';
+import { applyTransitionCas, asOrder, createOrderTx, loadOrder, loadOwnOrder, requireTransition, toView } from './order-store';
+import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { loadProducts } from './products';
 import { accepted, refusal, unifiedOrder } from './wxpay';
 
@@ -112,23 +112,23 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
 
   type Priced = Extract<PricingResult, { ok: true }>;
   const write = async (tx: TxCollections, priced: Priced, at: number) => {
-    const order: StoredOrder = {
-      _id: orderId,
-      _openid: openid,
-      requestId: req.requestId,
-      lines: priced.lines,
-      itemsTotal: priced.itemsTotal,
-      shippingFee: priced.shippingFee,
-      total: priced.total,
-      status: 'pending_payment',
-      address: req.address,
-      remark: req.remark ?? '',
-      attribution: req.attribution ?? {},
-      createdAt: at,
-      expireAt: at + windowMs,
-      updatedAt: at,
-    };
-    await tx.collection(COLLECTIONS.orders).doc(orderId).set({ data: withoutId(order) });
+    const order = await createOrderTx(
+      tx,
+      {
+        _id: orderId,
+        _openid: openid,
+        requestId: req.requestId,
+        lines: priced.lines,
+        itemsTotal: priced.itemsTotal,
+        shippingFee: priced.shippingFee,
+        total: priced.total,
+        address: req.address,
+        remark: req.remark ?? '',
+        attribution: req.attribution ?? {},
+        expireAt: at + windowMs,
+      },
+      at,
+    );
     const response = { order: toView(order as unknown as AnyDoc) };
     const record: IdempotencyRecord = { _openid: openid, requestId: req.requestId, fingerprint: print, orderId, response, createdAt: at };
     await tx.collection(COLLECTIONS.idempotency).doc(orderId).set({ data: record as unknown as AnyDoc });
@@ -234,8 +234,17 @@ export async function get(openid: string, req: ActionRequest<'orders', 'get'>): 
   return { order: toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc) };
 }
 
+/**
+ * The shopper cancels an unpaid order. Its WeChat Pay order is closed first; when WeChat Pay reports it
+ * paid, the order is paid instead and the shopper is told so (ALREADY_PAID, with the order as it is).
+ */
 export async function cancel(openid: string, req: ActionRequest<'orders', 'cancel'>): Promise<ActionResponse<'orders', 'cancel'>> {
-  const result = await releaseUnpaidOrder(req.orderId, 'cancel', { owner: openid, now: now() });
+  const current = await loadOwnOrder(openid, req.orderId);
+  const result = await cancelUnpaidOrder(req.orderId, openid, current);
+  if (!result.changed && result.order.status === 'paid') {
+    const details: AlreadyPaidDetails = { order: toView(result.order as unknown as AnyDoc) };
+    throw new AppError('ALREADY_PAID', '订单已支付，不能取消。如需退款，请在订单详情中申请售后', details);
+  }
   const order = requireTransition(result, '取消');
   return { order: toView(order as unknown as AnyDoc) };
 }
@@ -248,6 +257,26 @@ export async function confirmReceipt(openid: string, req: ActionRequest<'orders'
     throw invalidState('订单当前状态不能确认收货', { status: latest.status });
   }
   return { order: toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc) };
+}
+
+/** A merchant's order action: applies `event` to any shopper's order, by compare-and-set on its status. */
+async function merchantTransition(orderId: string, event: 'ship' | 'complete', extra: Record<string, unknown> = {}): Promise<{ order: OrderView }> {
+  const order = await loadOrder(orderId);
+  const domainEvent = event === 'ship' ? 'ship' : 'confirmReceipt';
+  if (!(await applyTransitionCas(order, domainEvent, now(), { extra }))) {
+    const { status } = await loadOrder(orderId);
+    if (event === 'ship') throw invalidState('订单当前状态不能发货', { status });
+    throw invalidState('订单当前状态不能标记为已完成', { status });
+  }
+  return { order: toView((await loadOrder(orderId)) as unknown as AnyDoc) };
+}
+
+export function ship(req: ActionRequest<'orders', 'ship'>): Promise<ActionResponse<'orders', 'ship'>> {
+  return merchantTransition(req.orderId, 'ship', { trackingNo: req.trackingNo });
+}
+
+export function complete(req: ActionRequest<'orders', 'complete'>): Promise<ActionResponse<'orders', 'complete'>> {
+  return merchantTransition(req.orderId, 'complete');
 }
 
 function payBody(lines: OrderLine[]): string {
@@ -278,6 +307,13 @@ export async function pay(openid: string, req: ActionRequest<'orders', 'pay'>): 
     await releaseUnpaidOrder(order._id, 'expire', { owner: null, now: at, dueBy: at });
     throw invalidState('订单已超时关闭', { status: 'expired' });
   }
+  // Noted before WeChat Pay hears of the order, so a cancel or the expiry sweep that reads the order
+  // from now on knows to close (or query) its WeChat Pay order.
+  const marked = await db()
+    .collection(COLLECTIONS.orders)
+    .where({ _id: order._id, status: 'pending_payment' })
+    .update({ data: { payRequestedAt: at } });
+  if (marked.stats.updated !== 1) throw invalidState('订单当前状态不能支付', { status: (await loadOwnOrder(openid, req.orderId)).status });
   let result: Record<string, unknown>;
   try {
     result = await unifiedOrder({
@@ -295,10 +331,10 @@ export async function pay(openid: string, req: ActionRequest<'orders', 'pay'>): 
     console.error(`[orders.pay] unifiedOrder refused ${order._id}`, JSON.stringify(result));
     throw new AppError('UNAVAILABLE', '支付暂不可用，请稍后重试', { reason: refusal(result) });
   }
-  await db()
-    .collection(COLLECTIONS.orders)
-    .where({ _id: order._id, status: 'pending_payment' })
-    .update({ data: { payRequestedAt: at } });
+  // Cancelled or expired while WeChat Pay was asked: the shopper gets no payment parameters, so this
+  // prepay cannot be paid (and it lapses at its time_expire).
+  const after = await loadOwnOrder(openid, req.orderId);
+  if (after.status !== 'pending_payment') throw invalidState('订单当前状态不能支付', { status: after.status });
   return {
     orderId: order._id,
     payment: {

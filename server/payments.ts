@@ -153,13 +153,12 @@ async function record(n: PayNotification): Promise<Outcome> {
 }
 
 /**
- * Cancels or expires an unpaid order (its stock goes back exactly once) and closes its WeChat Pay order.
- * Every path that stops an order accepting payment goes through here: shopper cancel, the expiry sweep,
- * and `pay` finding the order overdue.
+ * Expires an unpaid order (its stock goes back exactly once) and closes its WeChat Pay order: the expiry
+ * sweep and `pay` finding the order overdue. (Shopper cancel closes first: `cancelUnpaidOrder`.)
  */
 export async function releaseUnpaidOrder(
   orderId: string,
-  event: 'cancel' | 'expire',
+  event: 'expire',
   options: Parameters<typeof releaseOrder>[2],
 ): Promise<TransitionResult> {
   const result = await releaseOrder(orderId, event, options);
@@ -168,15 +167,33 @@ export async function releaseUnpaidOrder(
 }
 
 /**
- * Best effort, after an order stopped accepting payment (cancelled, expired): a closed prepay cannot be
- * paid any more, so fewer late payments need refunds. Failure is fine: a late payment is refunded.
+ * The shopper cancels an unpaid order. A payment may be under way, so WeChat Pay's order is closed
+ * first: closed means no payment can land any more; refused means WeChat Pay is asked (queryOrder)
+ * whether the shopper paid, and a payment it reports is settled exactly as its notification would be
+ * (the order becomes paid, and the cancel finds it so). When it can be neither closed nor found paid
+ * (within WeChat Pay's first 5 minutes, or WeChat Pay unreachable) the order is cancelled anyway: a
+ * payment landing later is recorded as owing a refund, which the refunds timer pays back once.
  */
-async function closePrepay(orderId: string): Promise<void> {
+export async function cancelUnpaidOrder(orderId: string, owner: string, order: { status: string; payRequestedAt?: number }): Promise<TransitionResult> {
+  if (order.status === 'pending_payment' && order.payRequestedAt !== undefined) {
+    const closed = await closePrepay(orderId);
+    if (!closed) await settleFromQuery(orderId);
+  }
+  return releaseOrder(orderId, 'cancel', { owner, now: now() });
+}
+
+/**
+ * Closes an order's WeChat Pay order so it cannot be paid any more. False when WeChat Pay did not close
+ * it (already paid, within its first 5 minutes, unreachable): then a payment may still land, and is
+ * either settled or refunded by the rule.
+ */
+async function closePrepay(orderId: string): Promise<boolean> {
   try {
     const answer = await closeOrder(orderId);
-    // Not closed (e.g. within WeChat Pay's first 5 minutes): a payment that still lands is refunded.
-    if (!accepted(answer)) console.warn(`[pay] closeOrder ${orderId}: ${refusal(answer)}`);
+    if (accepted(answer)) return true;
+    console.warn(`[pay] closeOrder ${orderId}: ${refusal(answer)}`);
   } catch (error) {
     console.warn(`[pay] closeOrder ${orderId} failed (a late payment will be refunded)`, (error as Error)?.message ?? error);
   }
+  return false;
 }

@@ -102,6 +102,8 @@ async function advance(doc: AnyDoc): Promise<Step> {
   try {
     const answer = await refund({
       outTradeNo: String(doc.outTradeNo),
+      // The very payment that is owed back, not whichever payment the order number has at WeChat Pay.
+      transactionId: typeof doc.transactionId === 'string' && /^[0-9A-Za-z_-]{1,32}$/.test(doc.transactionId) ? doc.transactionId : undefined,
       outRefundNo,
       totalFee: Number(doc.totalFee),
       refundFee: Number(doc.refundFee ?? doc.totalFee),

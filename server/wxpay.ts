@@ -56,6 +56,8 @@ export async function closeOrder(outTradeNo: string): Promise<CloudPayAnswer> {
 
 export interface RefundRequest {
   outTradeNo: string;
+  /** WeChat Pay's number of the payment to refund; when given it decides (the reference's priority) */
+  transactionId?: string;
   /** at most 64 characters; the same number for every retry of one refund */
   outRefundNo: string;
   totalFee: number;
@@ -71,6 +73,7 @@ export async function refund(r: RefundRequest): Promise<CloudPayAnswer> {
     sub_mch_id: await subMchId(),
     nonce_str: nonceStr(),
     out_trade_no: r.outTradeNo,
+    ...(r.transactionId ? { transaction_id: r.transactionId } : {}),
     out_refund_no: r.outRefundNo,
     total_fee: r.totalFee,
     refund_fee: r.refundFee,

@@ -30,7 +30,14 @@ export type ErrorCode =
   | 'UNAUTHENTICATED'
   | 'PERMISSION_DENIED'
   | 'UNAVAILABLE'
-  | 'INTERNAL';
+  | 'INTERNAL'
+  /** orders.cancel: WeChat Pay reports the order paid, so it was marked paid instead of cancelled */
+  | 'ALREADY_PAID';
+
+/** `details` of ALREADY_PAID: the order as it is now (paid), for the page to show at once. */
+export interface AlreadyPaidDetails {
+  order: OrderView;
+}
 
 /** One problem with a field of the request, as the event schema found it (for developers). */
 export interface RequestIssue {
@@ -234,6 +241,16 @@ export interface OrdersApi {
     res: { orderId: string; payment: PaymentParams };
   };
   confirmReceipt: {
+    req: { orderId: string };
+    res: { order: OrderView };
+  };
+  /** Merchants only: ships a paid order under its tracking number. */
+  ship: {
+    req: { orderId: string; trackingNo: string };
+    res: { order: OrderView };
+  };
+  /** Merchants only: marks a shipped order received (the shopper has not confirmed it). */
+  complete: {
     req: { orderId: string };
     res: { order: OrderView };
   };

@@ -6,13 +6,19 @@
  * creates (incl. idempotent replays of a requestId and concurrent bursts on one SKU), cancels (also by
  * the wrong user), `orders.pay`, payment confirmations through the pay sandbox (1-3 deliveries each),
  * repeated and late payment notifications delivered straight to the callback, time advances, expiry
- * sweeps, an expiry racing a payment, and restocks by the merchant.
+ * sweeps, an expiry racing a payment, a cancel racing a payment (its notification sometimes delayed),
+ * runs of the owed-refunds timer, and restocks by the merchant.
  *
  * After EVERY step, against the database: for every SKU, stock ≥ 0 and
  *   stock + reserved (pending orders) + sold (paid orders) = initial (+ restocks),
  * `sales` = reserved + sold per product, and every order the step touched has the status the model
  * expects. Every `fullEvery` steps and at the end: every order in the database is in the model with
  * the same status and lines, and every paid order has a `paid` payment record.
+ *
+ * Money, at the end (after the refunds timer drained what is owed), against WeChat Pay's own records
+ * (the pay sandbox, queryOrder / queryRefund): per order, refunded ≤ paid; every refund executed once at
+ * WeChat (one refund per refunded payment record, under that record's number); never an order cancelled
+ * or expired while WeChat kept its payment; a paid order keeps its money (less what after-sales refunded).
  */
 import { ADDRESS, Client, rng, seedDocs, productDoc } from '../lib/cloud';
 
@@ -33,6 +39,12 @@ interface MOrder {
   pkg?: string;
   /** what `create` answered, for replay checks */
   response: unknown;
+  /**
+   * Fen refunded on purpose while the order stays paid (after-sales refunds per line) and not recorded
+   * as an owed payment: an after-sales step adds what it refunded here, and the money check then
+   * expects exactly that much more back at WeChat.
+   */
+  refundedOnPurpose: number;
 }
 
 export interface ModelOptions {
@@ -53,7 +65,23 @@ export interface ModelResult {
   violations: string[];
   /** confirmations the pay sandbox accepted for an order that was already cancelled/expired (its prepay was not closed) */
   lateAccepted: string[];
+  /** the money check at the end (WeChat Pay's records against ours) */
+  money: MoneySummary;
   ms: number;
+}
+
+export interface MoneySummary {
+  /** orders paid at WeChat (state SUCCESS or REFUND) */
+  paidAtWechat: number;
+  /** of those, orders cancelled or expired here, whose payment went back */
+  refundedClosed: number;
+  /** refunds WeChat executed, and refunded payment records they match one to one */
+  refundsAtWechat: number;
+  refundedRecords: number;
+  /** owed refunds still open at the end (payments WeChat has no record of cannot be refunded) */
+  owedOpen: number;
+  /** cancels answered ALREADY_PAID (WeChat reported the payment first) */
+  cancelFoundPaid: number;
 }
 
 const CATALOG: { productId: string; skus: { skuId: string; price: number; stock: number }[] }[] = [
@@ -83,6 +111,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
   const violations: string[] = [];
   /** payments the sandbox accepted for orders already cancelled/expired (prepay not closed) */
   const lateAccepted: string[] = [];
+  const money: MoneySummary = { paidAtWechat: 0, refundedClosed: 0, refundsAtWechat: 0, refundedRecords: 0, owedOpen: 0, cancelFoundPaid: 0 };
   let checks = 0;
   let step = 0;
   let reqSeq = 0;
@@ -168,7 +197,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     if (ok) {
       expect(r.ok, () => `create of feasible ${JSON.stringify(lines)} refused: ${JSON.stringify(r.error)}`);
       const view = r.data.order;
-      addOrder({ id: view._id, owner, requestId, lines, total: view.total, status: 'pending_payment', overdue: false, response: r });
+      addOrder({ id: view._id, owner, requestId, lines, total: view.total, status: 'pending_payment', overdue: false, response: r, refundedOnPurpose: 0 });
     } else {
       expect(!r.ok && r.error?.code === 'OUT_OF_STOCK', () => `create of infeasible ${JSON.stringify(lines)} answered ${JSON.stringify(r).slice(0, 300)}`);
     }
@@ -193,7 +222,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     rs.forEach((r, i) => {
       if (r.ok) {
         taken += reqs[i].lines[0].qty;
-        addOrder({ id: r.data.order._id, owner: reqs[i].owner, requestId: reqs[i].requestId, lines: reqs[i].lines, total: r.data.order.total, status: 'pending_payment', overdue: false, response: r });
+        addOrder({ id: r.data.order._id, owner: reqs[i].owner, requestId: reqs[i].requestId, lines: reqs[i].lines, total: r.data.order.total, status: 'pending_payment', overdue: false, response: r, refundedOnPurpose: 0 });
       } else expect(r.error?.code === 'OUT_OF_STOCK' || r.error?.code === 'UNAVAILABLE', () => `burst create answered ${JSON.stringify(r).slice(0, 300)}`);
     });
     expect(taken <= before, () => `burst took ${taken} units of ${k} with only ${before} in stock`);
@@ -219,7 +248,40 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     else if (o.status === 'pending_payment') {
       expect(r.ok && r.data.order.status === 'cancelled', () => `cancel of pending ${o.id} answered ${JSON.stringify(r).slice(0, 200)}`);
       o.status = 'cancelled';
-    } else expect(!r.ok && r.error?.code === 'INVALID_STATE', () => `cancel of ${o.status} ${o.id} answered ${JSON.stringify(r).slice(0, 200)}`);
+    } else {
+      // A paid order is not cancelled, and the shopper is told it is paid.
+      const code = o.status === 'paid' ? 'ALREADY_PAID' : 'INVALID_STATE';
+      expect(!r.ok && r.error?.code === code, () => `cancel of ${o.status} ${o.id} answered ${JSON.stringify(r).slice(0, 200)}`);
+    }
+  };
+  const cancelRace = async () => {
+    // The shopper taps cancel while paying: the payment (its notification now, or delayed) races the cancel.
+    const o = someOrder((x) => x.status === 'pending_payment' && x.pkg !== undefined && !x.overdue);
+    if (!o) return pay();
+    const deliveries = int(0, 2);
+    const [c, r] = await Promise.all([client.confirmPay(o.pkg!, deliveries), call({ action: 'cancel', orderId: o.id }, o.owner)]);
+    // A delayed notification arrives afterwards (WeChat delivers until answered).
+    if (deliveries === 0 && c.status === 200) await client.confirmPay(o.pkg!, 1);
+    const stored = await client.getDoc('orders', o.id);
+    touched.add(o.id);
+    expect(stored.status === 'paid' || stored.status === 'cancelled', () => `cancel race left ${o.id} ${stored.status}`);
+    if (stored.status === 'paid') {
+      expect(!r.ok && r.error?.code === 'ALREADY_PAID' && r.error.details?.order?.status === 'paid', () => `cancel race: order paid, cancel answered ${JSON.stringify(r).slice(0, 200)}`);
+      expect(c.status === 200, () => `cancel race: order paid but confirm answered ${c.status}`);
+      money.cancelFoundPaid += 1;
+    } else {
+      expect(r.ok && r.data?.order?.status === 'cancelled', () => `cancel race: order cancelled, cancel answered ${JSON.stringify(r).slice(0, 200)}`);
+      // Paid at WeChat after the cancel (it could not be closed yet): a refund is owed from now on.
+      if (c.status === 200) {
+        const owed = await client.all('payments', { outTradeNo: o.id });
+        expect(owed.length === 1 && (owed[0].status === 'refund_required' || owed[0].status === 'refunded'), () => `cancel race: payment of cancelled ${o.id} recorded ${JSON.stringify(owed).slice(0, 300)}`);
+      } else expect(c.status === 409, () => `cancel race: confirm answered ${c.status} ${JSON.stringify(c.json).slice(0, 200)}`);
+    }
+    o.status = stored.status;
+  };
+  const refunds = async () => {
+    const r = await client.fireTimer('orders', 'refunds');
+    expect(r.result?.ok === true && r.result.data.failed === 0, () => `refunds timer answered ${JSON.stringify(r).slice(0, 200)}`);
   };
   const pay = async () => {
     const o = someOrder((x) => x.status === 'pending_payment') ?? someOrder();
@@ -327,6 +389,10 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     ['advance', 8, advance],
     ['sweep', 6, sweep],
     ['race', 3, race],
+    ['cancelRace', 6, cancelRace],
+    ['refunds', 3, refunds],
+    // After-sales (refunds per line of a paid order) joins here as its own step; it adds what it refunded
+    // to the order's `refundedOnPurpose`, which the money check expects back at WeChat.
     ['restock', 8, restock],
   ];
   const totalWeight = table.reduce((s, x) => s + x[1], 0);
@@ -375,6 +441,45 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     }
   };
 
+  const checkMoney = async () => {
+    // The refunds timer runs until nothing owed is due (each run takes every due refund one step).
+    for (let i = 0; i < 3; i += 1) await refunds();
+    const pay = client.wx().cloudPay;
+    for (const o of orders.values()) {
+      if (o.pkg === undefined) continue;
+      const q = await pay.queryOrder({ sub_mch_id: '1900000109', nonce_str: 'model', out_trade_no: o.id });
+      const paidAtWechat = q.resultCode === 'SUCCESS' && (q.tradeState === 'SUCCESS' || q.tradeState === 'REFUND') ? (q.totalFee as number) : 0;
+      const rq = await pay.queryRefund({ sub_mch_id: '1900000109', nonce_str: 'model', out_trade_no: o.id });
+      const numbers: string[] = rq.resultCode === 'SUCCESS' ? rq.outRefundNoList : [];
+      const fees: number[] = rq.resultCode === 'SUCCESS' ? rq.refundFeeList : [];
+      const statuses: string[] = rq.resultCode === 'SUCCESS' ? rq.refundStatusList : [];
+      const refunded = fees.reduce((sum, fee, i) => sum + (statuses[i] === 'SUCCESS' ? fee : 0), 0);
+      const payments = await client.all('payments', { outTradeNo: o.id });
+      const refundedRecords = payments.filter((p) => p.status === 'refunded');
+      const open = payments.filter((p) => p.status === 'refund_required');
+      money.owedOpen += open.length;
+      // Only a payment WeChat has no record of (a notification sent straight to the callback) can stay owed.
+      expect(!open.some((p) => q.transactionId !== undefined && p.transactionId === q.transactionId), () => `order ${o.id}: owed refund of WeChat's payment ${String(q.transactionId)} still open after the refunds timer`);
+      if (paidAtWechat > 0) money.paidAtWechat += 1;
+      money.refundsAtWechat += numbers.length;
+      money.refundedRecords += refundedRecords.length;
+      expect(refunded <= paidAtWechat, () => `order ${o.id}: WeChat refunded ${refunded} of ${paidAtWechat} paid`);
+      const recordNumbers = refundedRecords.map((p) => p.outRefundNo as string).sort();
+      expect(new Set(numbers).size === numbers.length && JSON.stringify([...numbers].sort()) === JSON.stringify(recordNumbers), () => `order ${o.id}: refunds at WeChat ${JSON.stringify(numbers)} vs refunded records ${JSON.stringify(recordNumbers)}`);
+      if (o.status === 'cancelled' || o.status === 'expired') {
+        expect(refunded === paidAtWechat, () => `order ${o.id} is ${o.status} but WeChat kept ${paidAtWechat - refunded} of its payment`);
+        if (paidAtWechat > 0) money.refundedClosed += 1;
+      } else if (o.status === 'pending_payment') {
+        expect(paidAtWechat === 0, () => `order ${o.id} is pending but WeChat took its payment`);
+      }
+      // What went back is exactly the payments we did not keep (late, duplicate) plus after-sales refunds:
+      // a kept payment is never refunded by the owed-refunds path.
+      const owedBack = refundedRecords.reduce((sum, p) => sum + Number(p.refundFee ?? p.totalFee), 0);
+      expect(refunded === owedBack + o.refundedOnPurpose, () => `order ${o.id} (${o.status}): WeChat refunded ${refunded}, owed ${owedBack} + after-sales ${o.refundedOnPurpose}`);
+    }
+    checks += 1;
+  };
+
   try {
     await checkStock();
     for (step = 1; step <= opts.steps; step += 1) {
@@ -395,11 +500,16 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
         log(`model: step ${step}/${opts.steps}, ${orders.size} orders`);
       }
     }
+    // Leave no overdue order behind (another walk may share this cloud and count its own sweeps).
+    await sweep();
+    await checkTouched();
+    await checkMoney();
+    log(`model: money ${JSON.stringify(money)}`);
   } catch (e) {
     if (e instanceof Violation) violations.push(e.message);
     else throw e;
   }
   const byStatus: Record<string, number> = {};
   for (const o of orders.values()) byStatus[o.status] = (byStatus[o.status] ?? 0) + 1;
-  return { seed: opts.seed, steps: Math.min(step, opts.steps), ops, orders: orders.size, byStatus, invariantChecks: checks, violations, lateAccepted, ms: Date.now() - started };
+  return { seed: opts.seed, steps: Math.min(step, opts.steps), ops, orders: orders.size, byStatus, invariantChecks: checks, violations, lateAccepted, money, ms: Date.now() - started };
 }

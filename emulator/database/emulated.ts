@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { loadDatabaseConfig } from './config';
 import { DatabaseService } from './service';
 import { exportCollection, importCollection } from './importexport';
+import { WriteLog } from './write-log';
 import type { EmulatedService, JsonAction, JsonReply, ServiceFactory } from '../registry';
 
 const ACTIONS = [
@@ -35,6 +36,8 @@ export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseS
     clock: ctx.clock,
   });
   const store = database.store;
+  const writeLog = new WriteLog(ctx.clock);
+  store.observer = writeLog;
   return {
     name: 'database',
     api: database,
@@ -54,6 +57,35 @@ export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseS
         method: 'GET',
         path: /^\/database\/transactions$/,
         handle: () => ({ json: database.txns.describe() }),
+      },
+      {
+        // Which code writes a field: watch fields of a collection, then read every write that changed them.
+        control: true,
+        method: 'POST',
+        path: /^\/database\/writelog$/,
+        handle: async ({ json }) => {
+          const b = await json();
+          try {
+            return { json: writeLog.watch(b.collection, b.fields) };
+          } catch (error) {
+            return { status: 400, json: { error: { code: 'INVALID_PARAM', message: (error as Error).message } } };
+          }
+        },
+      },
+      {
+        control: true,
+        method: 'GET',
+        path: /^\/database\/writelog$/,
+        handle: ({ url }) => ({ json: writeLog.list(url.searchParams.get('collection'), Number(url.searchParams.get('since')) || 0) }),
+      },
+      {
+        control: true,
+        method: 'POST',
+        path: /^\/database\/writelog:clear$/,
+        handle: () => {
+          writeLog.clear();
+          return { json: { cleared: true } };
+        },
       },
       {
         // Test helper (like Firebase's "clear data"): empties one collection, keeps it existing.

@@ -3,6 +3,7 @@
  * single-statement writes atomic for free: Node runs one request's read-modify-write to the end
  * before it looks at the next request.
  */
+import type { WriteObserver } from './write-log';
 import { Query } from './mongo';
 import type { Sqlite } from './sqlite';
 import type { DatabaseConfig, IndexSpec } from './config';
@@ -75,6 +76,8 @@ export class DocumentStore {
   private unsafeFields = new Map<string, Set<string>>();
   private stmts: ReturnType<DocumentStore['prepare']>;
   private readonly keys: MultikeyEntries;
+  /** Told of every document written to a collection it watches (the write log). */
+  observer?: WriteObserver;
 
   constructor(private readonly db: Sqlite, config: DatabaseConfig, private readonly useIndexes: boolean) {
     db.exec(SCHEMA);
@@ -196,12 +199,15 @@ export class DocumentStore {
       throw e;
     }
     this.noteIndexedValues(coll, doc, idx);
+    if (this.observer?.watches(coll)) this.observer.record(coll, undefined, doc);
   }
 
   replace(coll: string, doc: Doc): void {
     const { body, idx } = this.serialise(doc);
+    const before = this.observer?.watches(coll) ? this.getById(coll, doc._id) : undefined;
     this.stmts.update.run(body, idx, coll, idKey(doc._id));
     this.noteIndexedValues(coll, doc, idx);
+    if (before) this.observer?.record(coll, before, doc);
   }
 
   upsertRaw(coll: string, doc: Doc): void {
@@ -211,7 +217,10 @@ export class DocumentStore {
 
   remove(coll: string, id: unknown): boolean {
     if (this.unsafeFields.get(coll)?.size) this.keys.remove(coll, idKey(id));
-    return this.stmts.del.run(coll, idKey(id)).changes > 0;
+    const before = this.observer?.watches(coll) ? this.getById(coll, id) : undefined;
+    const removed = this.stmts.del.run(coll, idKey(id)).changes > 0;
+    if (removed && before) this.observer?.record(coll, before, undefined);
+    return removed;
   }
 
   /** Every document of a collection in natural order (export, $lookup, transactions). */

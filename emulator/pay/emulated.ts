@@ -2,6 +2,7 @@
  * The cloudPay sandbox as the hub sees it: the `wx.wxPayApi` multipart action and its local routes
  *   GET  /pay/order?package=    what WeChat's payment sheet shows (amount, description), read-only
  *   POST /pay/confirm          {package | prepayId | outTradeNo, deliveries?, resultCode?}  the shopper pays
+ *                              (deliveries 0: the notification is still on its way)
  *   POST /pay/refunds:fail     {outTradeNo?, times?}   refuse the next `times` refunds (of that order, or any)
  *   POST /pay/refunds:notify   {outRefundNo, deliveries?, refundStatus?}  deliver the refund result callback
  */

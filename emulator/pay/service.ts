@@ -390,9 +390,12 @@ export class PayService {
     return { status: 200, body: { outRefundNo: r.outRefundNo, refundId: r.refundId, state: r.status, event, deliveries: answers } };
   }
 
-  /** Calls a callback function `n` times in a row (1..20), like WeChat Pay's retried notifications. */
+  /**
+   * Calls a callback function `n` times in a row (1..20, default 1), like WeChat Pay's retried
+   * notifications; 0 delivers none (a notification still on its way).
+   */
   private async deliver(functionName: string | undefined, event: Doc, n: number, who: { openid?: string; appid: string }) {
-    const count = Math.max(1, Math.min(20, n || 1));
+    const count = n === 0 ? 0 : Math.max(1, Math.min(20, n || 1));
     const answers: Array<{ result?: unknown; error?: { code: string; message: string } }> = [];
     if (!functionName) return answers;
     for (let i = 0; i < count; i++) {

@@ -1,3 +1,4 @@
+import type { AlreadyPaidDetails } from '../../typings/api';
 import type { OrderView } from '../../typings/domain';
 import { allowedEvents, ORDER_STATUS_LABELS } from '../domain/order-state';
 import { call, errorText } from './api';
@@ -50,6 +51,11 @@ export async function cancelOrder(orderId: string): Promise<OrderView | null> {
   if (!(await confirmModal('取消订单', '确定取消这个订单吗？'))) return null;
   const res = await call('orders', 'cancel', { orderId });
   if (!res.ok) {
+    if (res.error.code === 'ALREADY_PAID') {
+      // The payment went through before the cancel: say so, and show the order as the paid one it is.
+      wx.showModal({ title: '订单已支付', content: res.error.message, showCancel: false });
+      return (res.error.details as AlreadyPaidDetails).order;
+    }
     wx.showToast({ title: errorText(res.error), icon: 'none' });
     return null;
   }

@@ -108,6 +108,22 @@ describe('orders', () => {
   });
 });
 
+test("the raw document editor cannot change an order's status or its stamps; other fields it can", async () => {
+  await ui.open('#/orders');
+  const put = (doc: Record<string, unknown>) =>
+    ui.page.evaluate(
+      `fetch('api/collections/orders/docs/o-raw', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: ${JSON.stringify(JSON.stringify({ doc }))} }).then(async (r) => ({ status: r.status, body: await r.json() }))`,
+    );
+  const base = order('o-raw', 'paid', Date.UTC(2026, 2, 5, 2), { paidAt: Date.UTC(2026, 2, 5, 3) });
+  await ui.db().collection('orders').add(base);
+  const { _id, ...fields } = base;
+  void _id;
+  const refused = await put({ ...fields, status: 'shipped', shippedAt: Date.now() });
+  expect(refused).toMatchObject({ status: 409, body: { error: { code: 'INVALID_STATE', message: expect.stringContaining('status, shippedAt change only through the order actions') } } });
+  expect(await put({ ...fields, remark: '请周末送货' })).toMatchObject({ status: 200 });
+  expect((await ui.db().collection('orders').doc('o-raw').get()).data[0]).toMatchObject({ status: 'paid', remark: '请周末送货' });
+});
+
 test('an order placed and paid through the storefront is shipped from the console, and the shopper sees it', async () => {
   const created = await ui.cloud.invoke('orders', { action: 'create', requestId: 'console-e2e-1', lines: [{ productId: 'demo-p09', skuId: 'demo-p09-s1', qty: 1 }], address: ADDRESS }, { openid: 'oBUYER' });
   expect(created.result).toMatchObject({ ok: true });

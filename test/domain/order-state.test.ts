@@ -9,6 +9,10 @@ import {
   ORDER_TRANSITIONS,
   transitionPatch,
   ORDER_STATUS_LABELS,
+  creationPatch,
+  isAllowedStatusWrite,
+  statusWriteProblem,
+  STATUS_FIELDS,
   type OrderEvent,
 } from '../../miniprogram/domain/order-state';
 
@@ -69,5 +73,34 @@ describe('order state machine', () => {
     expect(msUntilExpiry({ status: 'pending_payment', expireAt: 10_000 }, 4_000)).toBe(6_000);
     expect(msUntilExpiry({ status: 'pending_payment', expireAt: 10_000 }, 12_000)).toBe(0);
     expect(msUntilExpiry({ status: 'paid', expireAt: 10_000 }, 4_000)).toBe(0);
+  });
+});
+
+describe('the rule for a write of an order status (checked on the write log)', () => {
+  const created = { ...creationPatch(1000), statusEvent: 'create' };
+  const paid = { ...created, status: 'paid', paidAt: 2000, statusEvent: 'pay' };
+
+  test('creation and each event of the table, with exactly its stamps', () => {
+    expect(created).toEqual({ status: 'pending_payment', createdAt: 1000, updatedAt: 1000, statusEvent: 'create' });
+    expect(statusWriteProblem(null, created)).toBeNull();
+    expect(statusWriteProblem(created, paid)).toBeNull();
+    expect(statusWriteProblem(paid, { ...paid, status: 'shipped', shippedAt: 3000, statusEvent: 'ship' })).toBeNull();
+    for (const [event, rule] of Object.entries(ORDER_TRANSITIONS)) {
+      expect(isAllowedStatusWrite(rule.from, rule.to, event)).toBe(true);
+      expect(isAllowedStatusWrite(rule.to, rule.from, event)).toBe(false);
+    }
+    expect(isAllowedStatusWrite(null, 'pending_payment', 'create')).toBe(true);
+    expect(isAllowedStatusWrite('cancelled', 'pending_payment', 'create')).toBe(false);
+    expect(STATUS_FIELDS).toEqual(expect.arrayContaining(['status', 'statusEvent', 'createdAt', 'paidAt', 'shippedAt', 'completedAt', 'cancelledAt', 'expiredAt']));
+  });
+
+  test('anything else is named: a move its cause does not make, a stamp it does not write, a removal', () => {
+    expect(statusWriteProblem(created, { ...created, status: 'cancelled', cancelledAt: 2000 })).toBe('pending_payment → cancelled is not what "create" does');
+    expect(statusWriteProblem(created, { ...created, status: 'shipped', shippedAt: 2000, statusEvent: 'ship' })).toBe('pending_payment → shipped is not what "ship" does');
+    expect(statusWriteProblem(created, { ...paid, completedAt: 2000 })).toBe('pay wrote completedAt, which is not its stamp');
+    expect(statusWriteProblem(created, { ...paid, paidAt: undefined })).toBe('pay did not stamp paidAt');
+    expect(statusWriteProblem(paid, { ...paid, paidAt: 5000 })).toBe('status fields changed without a status change (paid → paid)');
+    expect(statusWriteProblem(null, { ...paid })).toBe('null → paid is not what "pay" does');
+    expect(statusWriteProblem(paid, null)).toBe('the order was removed');
   });
 });

@@ -311,6 +311,8 @@ describe('every error a shopper can receive has a Chinese message', () => {
     expect(placed.ok).toBe(true);
     const orderId = dataOf(placed).order._id as string;
     await call(cloud, 'orders', { action: 'cancel', orderId }, 'oCN');
+    const paid = dataOf(await call(cloud, 'orders', create('cn-paid', [line]), 'oCN')).order;
+    await cloud.invoke('orders', { outTradeNo: paid._id, returnCode: 'SUCCESS', resultCode: 'SUCCESS', totalFee: paid.total, transactionId: 'cnpaid1' }, { source: 'wx_paycallback' });
 
     const shopper = { openid: 'oCN', source: 'wx_client' };
     const calls: [FunctionName, unknown, { openid?: string; source?: string }][] = [
@@ -332,6 +334,7 @@ describe('every error a shopper can receive has a Chinese message', () => {
       ['orders', create('cn-price', [{ ...line, expectedPrice: 999 }]), shopper], // PRICE_CHANGED
       ['orders', create('cn-placed', [{ ...line, qty: 2 }]), shopper], // CONFLICT: same requestId, other order
       ['orders', { action: 'cancel', orderId }, shopper], // INVALID_STATE
+      ['orders', { action: 'cancel', orderId: paid._id }, shopper], // ALREADY_PAID
       ['orders', { action: 'pay', orderId }, shopper],
       ['orders', { action: 'confirmReceipt', orderId }, shopper],
       ['scenes', { action: 'resolve', scene: 's=zzzzzzzz' }, shopper],

@@ -32,6 +32,26 @@ test('countdown to expiry, pay and cancel buttons; cancel shows the cancelled or
   page.detach();
 });
 
+test('cancel of an order the shopper had just paid: told it is paid, and the page shows it paid', async () => {
+  let current: OrderView = order();
+  const message = '订单已支付，不能取消。如需退款，请在订单详情中申请售后';
+  const fake = installWx(
+    cloudOf({
+      'orders.get': () => ok({ order: current }),
+      'orders.cancel': () => ((current = order({ status: 'paid', paidAt: Date.now() })), fail('ALREADY_PAID', message, { order: current })),
+    }),
+  );
+  const page = renderPage('order-detail', fake, { id: 'o1' });
+  await settle(5);
+  page.querySelector('#order-actions')!.querySelector('#order-cancel')!.dispatchEvent('tap');
+  await settle(5);
+  expect(fake.modals.map((m) => m.title)).toEqual(['取消订单', '订单已支付']);
+  expect(fake.modals[1].content).toBe(message);
+  expect(text(page.querySelector('#order-status'))).toBe('待发货');
+  expect(actionButtons(page.querySelector('#order-actions')!)).not.toContain('order-cancel');
+  page.detach();
+});
+
 test('pay: one orders.pay however often the button is tapped, then the order is reloaded', async () => {
   let release!: () => void;
   const gate = new Promise<void>((r) => (release = r));

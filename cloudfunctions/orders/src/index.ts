@@ -1,6 +1,6 @@
 import { actionHandler } from '../../../server/handler';
 import { expireDueOrders } from '../../../server/expiry';
-import { cancel, confirmReceipt, create, get, list, pay, quote } from '../../../server/orders';
+import { cancel, complete, confirmReceipt, create, get, list, pay, quote, ship } from '../../../server/orders';
 import { handlePayNotification } from '../../../server/payments';
 import { handleRefundNotification, processDueRefunds } from '../../../server/refunds';
 
@@ -14,8 +14,12 @@ export const main = actionHandler(
     cancel: (request, caller) => cancel(caller.openid, request),
     pay: (request, caller) => pay(caller.openid, request),
     confirmReceipt: (request, caller) => confirmReceipt(caller.openid, request),
+    ship: (request) => ship(request),
+    complete: (request) => complete(request),
   },
   {
+    // The merchant's order actions (the console calls them with the environment's credentials).
+    merchantOnly: ['ship', 'complete'],
     // Every minute (config.json): unpaid orders past their payment window give their stock back, and
     // payments we do not keep (late, duplicate) are refunded.
     timers: { expireOrders: () => expireDueOrders(), refunds: () => processDueRefunds() },
