@@ -1,5 +1,6 @@
 import type { OrderView } from '../../typings/domain';
 import { allowedEvents, ORDER_STATUS_LABELS } from '../domain/order-state';
+import { afterSalesLabel, afterSaleWindow, DEFAULT_AFTER_SALE_WINDOW_DAYS, remainingUnits } from '../domain/after-sales';
 import { call, errorText } from './api';
 
 /** An order as the list and detail pages render it (money stays in fen; components format it). */
@@ -16,7 +17,13 @@ export interface OrderCard {
   canPay: boolean;
   canCancel: boolean;
   canConfirm: boolean;
+  /** The order's after-sales in a few words ('' when none). */
+  afterSalesText: string;
+  /** Units left to ask back and the window open (the server has the last word on the window). */
+  canAfterSale: boolean;
 }
+
+const DAY_MS = 86_400_000;
 
 export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCard {
   const events = allowedEvents(order.status);
@@ -37,6 +44,8 @@ export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCa
     canPay: events.indexOf('pay') >= 0 && !overdue,
     canCancel: events.indexOf('cancel') >= 0 && !overdue,
     canConfirm: events.indexOf('confirmReceipt') >= 0,
+    afterSalesText: afterSalesLabel(order),
+    canAfterSale: afterSaleWindow(order, now, DEFAULT_AFTER_SALE_WINDOW_DAYS * DAY_MS) === 'open' && remainingUnits(order).some((n) => n > 0),
   };
 }
 
