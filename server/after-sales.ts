@@ -16,14 +16,14 @@
  */
 import type { ActionRequest, ActionResponse, MerchantAfterSale, OwedRefundView } from '../typings/api';
 import type { AfterSaleLine, AfterSaleStatus, AfterSaleView, Order } from '../typings/domain';
-import { afterSalePatch, planAfterSale, releaseClaim, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
+import { afterSalePatch, planAfterSale, releaseClaim, remainingUnits, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { afterSaleWindowMs } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalidState, notFound } from './errors';
 import { digestId, fingerprint } from './ids';
-import { asOrder, releaseStockTx, toView, type StoredOrder } from './order-store';
+import { applyTransitionTx, asOrder, releaseStockTx, toView, type StoredOrder } from './order-store';
 import { advanceRefund, confirmNotifiedRefund, processDueRefunds, sweepDue, type RefundStore, type RefundSweepSummary, type Step } from './refunds';
 
 /** What `after_sales` keeps: the view plus the owner, the idempotency fingerprint and refund progress. */
@@ -239,7 +239,11 @@ export async function requestAfterSale(openid: string, req: RequestReq): Promise
     };
     if (plan.immediate) Object.assign(doc, afterSalePatch('requested', 'refundNow', at), { refundAttempts: 0, nextRefundAt: at });
     await tx.collection(COLLECTIONS.afterSales).doc(id).set({ data: withoutId(doc) as AnyDoc });
-    await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data: { afterSales: plan.tally } });
+    // Every unit asked back before shipping: the order closes (nothing left to ship) with the same write.
+    const nothingLeft = plan.immediate && remainingUnits({ lines: order.lines, afterSales: plan.tally }).every((n) => n === 0);
+    if (!nothingLeft || !(await applyTransitionTx(tx, order, 'refundAll', at, { afterSales: plan.tally }))) {
+      await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data: { afterSales: plan.tally } });
+    }
     if (plan.immediate) await returnStockTx(tx, order._id, plan.lines);
     return doc as unknown as AnyDoc;
   });

@@ -82,7 +82,7 @@ export interface LineProblem {
   message: string;
 }
 
-export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'expired';
+export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'expired' | 'refunded';
 
 export interface Address {
   name: string;
@@ -142,6 +142,8 @@ export interface Order {
   completedAt?: number;
   cancelledAt?: number;
   expiredAt?: number;
+  /** Every unit refunded before shipping (status `refunded`). */
+  refundedAt?: number;
   updatedAt: number;
   /** What after-sales requests hold of this order (absent until the first one). */
   afterSales?: OrderAfterSales;

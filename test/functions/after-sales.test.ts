@@ -4,6 +4,7 @@
  * refuses), idempotency, merchant-only actions, a failing refund retried by the timer, and concurrent
  * requests for the same line refunded once.
  */
+import type { ActionEvent, ActionName } from '../../typings/api';
 import { transitionPatch } from '../../miniprogram/domain/order-state';
 import { useCloud } from '../helpers/cloud';
 import { ADDRESS, all, call, dataOf, ensureCollections, errorOf, getDoc, productDoc, requestId, seed, stockOf } from '../support';
@@ -40,8 +41,7 @@ const ask = (openid: string, orderId: string, productId: string, qty: number, ri
   call(cloud, 'orders', { action: 'requestAfterSale', orderId, requestId: rid, lines: [{ productId, skuId: 's', qty }], reason }, openid);
 
 /** A merchant action as the console calls it: server side, no OPENID. */
-const merchant = <A extends 'approveAfterSale' | 'refuseAfterSale' | 'receiveReturn' | 'refundAfterSale' | 'merchantAfterSales'>(event: { action: A } & Record<string, unknown>) =>
-  call(cloud, 'orders', event as never, undefined);
+const merchant = <A extends ActionName<'orders'>>(event: ActionEvent<'orders', A>) => call<'orders', A>(cloud, 'orders', event, undefined);
 
 describe('before shipping', () => {
   test('a partial request is refunded at once, its units back to stock once; a replay answers the same request', async () => {
@@ -66,7 +66,9 @@ describe('before shipping', () => {
     const wx = await wechatRefunds(order._id);
     expect(wx.fees.reduce((a, b) => a + b, 0)).toBe(order.total);
     expect(stockOf(await getDoc(cloud, 'products', 'as-1'), 's')).toBe(10);
-    expect(errorOf(await ask('oAS1', order._id, 'as-1', 1))).toMatchObject({ code: 'INVALID_STATE', message: '退货数量超过可退数量' });
+    // Nothing left to ship: the order is closed as refunded (and the merchant can no longer ship it).
+    expect(rest.order).toMatchObject({ status: 'refunded', refundedAt: expect.any(Number) });
+    expect(errorOf(await ask('oAS1', order._id, 'as-1', 1))).toMatchObject({ code: 'INVALID_STATE', message: '该订单当前不能申请售后' });
 
     const listed = dataOf(await call(cloud, 'orders', { action: 'listAfterSales', orderId: order._id }, 'oAS1'));
     expect(listed.afterSales.map((a) => a.status)).toEqual(['refunded', 'refunded']);
@@ -163,16 +165,18 @@ describe('after shipping: the merchant decides', () => {
 });
 
 describe('concurrency', () => {
-  test('20 concurrent requests for the same line (different keys): one is refunded, once; stock back once', async () => {
-    const order = await paidOrder('oRACE', 'as-race', 2);
+  test('20 concurrent requests for the same units (different keys): one is refunded, once; stock back once', async () => {
+    // 3 bought, each request asks for 2: only one can have them.
+    const order = await paidOrder('oRACE', 'as-race', 3);
     const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => ask('oRACE', order._id, 'as-race', 2, `race-${i}-${Date.now()}`)));
     const winners = replies.filter((r) => r.ok);
     expect(winners).toHaveLength(1);
     for (const r of replies.filter((x) => !x.ok)) expect(errorOf(r)).toMatchObject({ code: 'INVALID_STATE', message: '退货数量超过可退数量' });
     const wx = await wechatRefunds(order._id);
     expect(wx.numbers).toHaveLength(1);
-    expect(wx.fees).toEqual([order.total]);
-    expect(stockOf(await getDoc(cloud, 'products', 'as-race'), 's')).toBe(10);
+    expect(wx.fees).toEqual([4000]);
+    expect(stockOf(await getDoc(cloud, 'products', 'as-race'), 's')).toBe(9);
+    expect((await getDoc(cloud, 'orders', order._id))).toMatchObject({ status: 'paid', afterSales: { lines: [{ qty: 2, fee: 4000 }], count: 1 } });
     expect(await all(cloud, 'after_sales', { orderId: order._id })).toHaveLength(1);
   }, 60_000);
 

@@ -89,6 +89,8 @@ test('1. Pay → ask for a refund before shipping → refunded at once, stock ba
   expect(refund).toBe('¥33.00');
   expect(hint).toBe('订单未发货，提交后立即原路退款');
   if (!REAL) expect(toast).toMatchObject({ title: '退款成功' });
+  // Nothing left to ship: the order itself is closed as refunded.
+  expect(await textOf(page, '#order-status')).toBe('已退款');
   expect(await textOf(page, '#order-after-sales-state')).toBe('已全额退款');
   expect(await textOf(page, '.after-sale-status')).toBe('已退款');
   expect(await textOf(page, '.after-sale-items')).toContain('陶瓷马克杯 × 1');
@@ -118,6 +120,9 @@ async function openConsole(): Promise<{ page: BrowserPage; open(hash: string): P
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(withToken(url, handler.secret));
+  // The first page (products) finishes loading before another is opened: a view that finishes late
+  // would otherwise draw over the next one.
+  await page.waitForSelector('#view[data-loaded]');
   return {
     page,
     async open(hash) {

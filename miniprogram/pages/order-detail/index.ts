@@ -31,6 +31,7 @@ function toDetail(order: OrderView, now: number): DetailView {
   if (order.completedAt) times.push({ label: '完成时间', text: formatDateTime(order.completedAt) });
   if (order.cancelledAt) times.push({ label: '取消时间', text: formatDateTime(order.cancelledAt) });
   if (order.expiredAt) times.push({ label: '关闭时间', text: formatDateTime(order.expiredAt) });
+  if (order.refundedAt) times.push({ label: '退款时间', text: formatDateTime(order.refundedAt) });
   const card = toOrderCard(order, now);
   return {
     _id: card._id,
