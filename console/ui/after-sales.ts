@@ -21,6 +21,7 @@ export interface ViewKit {
 }
 
 let statusFilter: AfterSaleStatus | '' = '';
+const SCROLL = 'overflow-x: auto; -webkit-overflow-scrolling: touch';
 
 export async function afterSalesView(kit: ViewKit): Promise<void> {
   const { h } = kit;
@@ -55,9 +56,10 @@ export async function afterSalesView(kit: ViewKit): Promise<void> {
     h('h2', {}, '售后与退款'),
     h('div', { class: 'toolbar' }, h('label', {}, '状态', status), h('button', { id: 'refresh-after-sales', class: 'primary', onclick: () => load().catch((e) => (error.textContent = (e as Error).message)) }, '刷新'), counts),
     error,
-    h('table', { id: 'after-sales-table' }, h('thead', {}, h('tr', {}, ...['售后单', '订单', '申请时间', '商品', '原因', '退款金额', '状态', '退款进度', '操作'].map((t) => h('th', {}, t)))), requests),
+    // On a narrow screen the tables scroll sideways instead of squeezing their columns.
+    h('div', { style: SCROLL }, h('table', { id: 'after-sales-table', style: 'min-width: 1100px' }, h('thead', {}, h('tr', {}, ...['售后单', '订单', '申请时间', '商品', '原因', '退款金额', '状态', '退款进度', '操作'].map((t) => h('th', {}, t)))), requests)),
     h('h3', {}, '待退款的支付（订单关闭后付款、重复付款）'),
-    h('table', { id: 'owed-refunds-table' }, h('thead', {}, h('tr', {}, ...['订单', '金额', '原因', '尝试次数', '最近错误', '下次重试'].map((t) => h('th', {}, t)))), owed),
+    h('div', { style: SCROLL }, h('table', { id: 'owed-refunds-table', style: 'min-width: 720px' }, h('thead', {}, h('tr', {}, ...['订单', '金额', '原因', '尝试次数', '最近错误', '下次重试'].map((t) => h('th', {}, t)))), owed)),
   );
   await load();
 }

@@ -25,6 +25,12 @@ export interface OrderCard {
 
 const DAY_MS = 86_400_000;
 
+/** The after-sales label, unless the order's own status already says it (closed as refunded). */
+function afterSalesText(order: OrderView): string {
+  const label = afterSalesLabel(order);
+  return order.status === 'refunded' && label === '已全额退款' ? '' : label;
+}
+
 export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCard {
   const events = allowedEvents(order.status);
   const first = order.lines[0];
@@ -44,7 +50,7 @@ export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCa
     canPay: events.indexOf('pay') >= 0 && !overdue,
     canCancel: events.indexOf('cancel') >= 0 && !overdue,
     canConfirm: events.indexOf('confirmReceipt') >= 0,
-    afterSalesText: afterSalesLabel(order),
+    afterSalesText: afterSalesText(order),
     canAfterSale: afterSaleWindow(order, now, DEFAULT_AFTER_SALE_WINDOW_DAYS * DAY_MS) === 'open' && remainingUnits(order).some((n) => n > 0),
   };
 }
