@@ -16,7 +16,7 @@
  */
 import type { ActionRequest, ActionResponse, MerchantAfterSale, OwedRefundView } from '../typings/api';
 import type { AfterSaleLine, AfterSaleStatus, AfterSaleView, Order } from '../typings/domain';
-import { afterSalePatch, planAfterSale, releaseClaim, remainingUnits, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
+import { AFTER_SALE_REFUSAL_MESSAGES, afterSalePatch, planAfterSale, releaseClaim, remainingUnits, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { afterSaleWindowMs } from './config';
@@ -220,7 +220,7 @@ export async function requestAfterSale(openid: string, req: RequestReq): Promise
     if (raced) return raced;
     const at = now();
     const plan = planAfterSale(order, req.lines, id, at, windowMs);
-    if (!plan.ok) throw invalidState(plan.message, { reason: plan.reason, status: order.status });
+    if (!plan.ok) throw invalidState(AFTER_SALE_REFUSAL_MESSAGES[plan.reason], { reason: plan.reason, status: order.status });
     const doc: StoredAfterSale = {
       _id: id,
       _openid: openid,
