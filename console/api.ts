@@ -10,6 +10,7 @@ import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, STATUS_FIELDS, type OrderEvent } from '../miniprogram/domain/order-state';
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
 import { callAction } from '../server/call-action';
+import type { ActionName, ActionRequest, ActionResponse, ErrorCode } from '../typings/api';
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
@@ -37,6 +38,9 @@ const TRACKING_NO = /^[A-Za-z0-9-]{4,40}$/;
 const MAX_BODY = 12 * 1024 * 1024;
 
 type Doc = Record<string, unknown>;
+
+/** HTTP statuses for the functions' error codes, when the console relays a refusal. */
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { INVALID_ARGUMENT: 400, NOT_FOUND: 404, INVALID_STATE: 409, CONFLICT: 409, PERMISSION_DENIED: 403, UNAUTHENTICATED: 401, UNAVAILABLE: 503 };
 
 export class ConsoleApi {
   constructor(
@@ -94,6 +98,16 @@ export class ConsoleApi {
         return this.qrSheet(query);
       case 'GET /logs':
         return json(await this.logs(query));
+      case 'GET /after-sales':
+        return json(await this.merchantAction('merchantAfterSales', query.get('status') ? ({ status: query.get('status') } as ActionRequest<'orders', 'merchantAfterSales'>) : {}));
+      case 'POST /after-sales/:/approve':
+        return json(await this.merchantAction('approveAfterSale', { afterSaleId: parts[1], mode: (isRecord(body) ? body.mode : undefined) as 'refund' }));
+      case 'POST /after-sales/:/refuse':
+        return json(await this.merchantAction('refuseAfterSale', { afterSaleId: parts[1], reason: (isRecord(body) ? body.reason : undefined) as string }));
+      case 'POST /after-sales/:/receive':
+        return json(await this.merchantAction('receiveReturn', { afterSaleId: parts[1] }));
+      case 'POST /after-sales/:/refund':
+        return json(await this.merchantAction('refundAfterSale', { afterSaleId: parts[1] }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
     }
@@ -415,6 +429,18 @@ export class ConsoleApi {
       src: `png?fileID=${encodeURIComponent(String(item.fileID ?? ''))}`,
     }));
     return { kind: 'raw', body: printableSheet(`QR codes (${cards.length})`, cards), contentType: 'text/html; charset=utf-8' };
+  }
+
+  /* --------------------------------------------------------------- after-sales */
+
+  /**
+   * The orders function's merchant actions, called with the environment's credentials: the function
+   * validates the request and writes; the console only relays. A refusal keeps its code and Chinese message.
+   */
+  private async merchantAction<A extends ActionName<'orders'>>(action: A, request: ActionRequest<'orders', A>): Promise<ActionResponse<'orders', A>> {
+    const reply = await callAction(invokeFunction(this.cloud()), 'orders', action, request);
+    if (reply.ok) return reply.data;
+    throw new HttpError(HTTP_STATUS[reply.error.code] ?? 502, reply.error.code, reply.error.message, reply.error.details);
   }
 
   /* ---------------------------------------------------------------------- logs */

@@ -2,6 +2,7 @@
  * Runtime settings. Each can be set per deployment by an environment variable (function configuration
  * in the console) or, without redeploying, in the `config` collection's `orders` document.
  */
+import { DEFAULT_AFTER_SALE_WINDOW_DAYS } from '../miniprogram/domain/after-sales';
 import { COLLECTIONS, getDoc } from './db';
 
 export const DEFAULT_PAYMENT_WINDOW_MINUTES = 15;
@@ -60,4 +61,28 @@ export async function subMchId(): Promise<string> {
 export async function isMerchantOpenid(openid: string): Promise<boolean> {
   const doc = await getDoc(COLLECTIONS.config, 'merchants').catch(() => null);
   return Array.isArray(doc?.openids) && doc.openids.includes(openid);
+}
+
+const MAX_AFTER_SALE_WINDOW_DAYS = 365;
+
+/**
+ * How long after receipt (`completedAt`) a shopper may ask for after-sales. Precedence: env
+ * AFTER_SALE_WINDOW_DAYS, then config/orders.afterSaleWindowDays, then 7 days. Invalid values are
+ * ignored (logged).
+ */
+export async function afterSaleWindowMs(): Promise<number> {
+  const valid = (value: unknown): number | null => {
+    const days = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    return typeof days === 'number' && Number.isFinite(days) && days >= 0 && days <= MAX_AFTER_SALE_WINDOW_DAYS ? days : null;
+  };
+  const fromEnv = valid(process.env.AFTER_SALE_WINDOW_DAYS);
+  if (fromEnv !== null) return Math.round(fromEnv * 86_400_000);
+  if (process.env.AFTER_SALE_WINDOW_DAYS) console.warn('[config] AFTER_SALE_WINDOW_DAYS is not a number of days; ignored');
+  const doc = await ordersConfig();
+  if (doc && doc.afterSaleWindowDays !== undefined) {
+    const fromDoc = valid(doc.afterSaleWindowDays);
+    if (fromDoc !== null) return Math.round(fromDoc * 86_400_000);
+    console.warn('[config] config/orders.afterSaleWindowDays is not a number of days; ignored');
+  }
+  return DEFAULT_AFTER_SALE_WINDOW_DAYS * 86_400_000;
 }

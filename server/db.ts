@@ -11,6 +11,7 @@ export const COLLECTIONS = {
   scenes: 'scenes',
   referrals: 'referrals',
   config: 'config',
+  afterSales: 'after_sales',
 } as const;
 
 /**

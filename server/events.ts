@@ -7,6 +7,7 @@ import type { ActionName, ActionRequest, Envelope, FunctionName } from '../typin
 import { MAX_LINES, MAX_QTY_PER_LINE } from '../miniprogram/domain/cart';
 import { MAX_FEN } from '../miniprogram/domain/money';
 import { ORDER_STATUSES } from '../miniprogram/domain/order-state';
+import { AFTER_SALE_STATUSES, MAX_REASON_LENGTH } from '../miniprogram/domain/after-sales';
 import { fail } from './errors';
 import type { Address } from '../typings/domain';
 import { ADDRESS_MESSAGES, checkAddress } from '../miniprogram/domain/address';
@@ -82,6 +83,18 @@ export const EVENT_SCHEMAS: SchemaMap = {
     confirmReceipt: orderId,
     ship: obj({ orderId: id(), trackingNo: str({ min: 4, max: 40, pattern: /^[A-Za-z0-9-]+$/, patternHint: 'letters, digits or -' }) }),
     complete: orderId,
+    requestAfterSale: obj({
+      orderId: id(),
+      requestId: str({ max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, patternHint: 'letters, digits or _.:-', trim: false }),
+      lines: arrayOf(obj({ productId: id(), skuId: id(), qty }), 1, MAX_LINES),
+      reason: str({ max: MAX_REASON_LENGTH }),
+    }),
+    listAfterSales: obj({ orderId: optional(id()) }),
+    merchantAfterSales: obj({ status: optional(oneOf(AFTER_SALE_STATUSES)) }),
+    approveAfterSale: obj({ afterSaleId: id(), mode: oneOf(['refund', 'return'] as const) }),
+    refuseAfterSale: obj({ afterSaleId: id(), reason: str({ max: MAX_REASON_LENGTH }) }),
+    receiveReturn: obj({ afterSaleId: id() }),
+    refundAfterSale: obj({ afterSaleId: id() }),
   },
   scenes: {
     create: obj({
@@ -130,6 +143,9 @@ export const FIELD_MESSAGES: Record<string, string> = {
   productId: '商品编号无效',
   orderId: '订单编号无效',
   scene: '二维码无效或已失效',
+  reason: '请填写原因（最多200个字）',
+  afterSaleId: '售后单编号无效',
+  mode: '请选择处理方式',
   target: '二维码的页面或参数有误',
   campaign: '活动、渠道或门店编号有误',
   channel: '活动、渠道或门店编号有误',

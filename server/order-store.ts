@@ -24,6 +24,7 @@ export type StoredOrder = Order & { payRequestedAt?: number; statusEvent?: Statu
 const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',
   'createdAt', 'expireAt', 'paidAt', 'transactionId', 'shippedAt', 'trackingNo', 'completedAt', 'cancelledAt', 'expiredAt', 'updatedAt',
+  'afterSales', 'refundedAt',
 ];
 
 /** The client's view of an order: a whitelist, so the owner id and bookkeeping never leak. */

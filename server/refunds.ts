@@ -56,21 +56,24 @@ export interface RefundSweepSummary {
   failed: number;
 }
 
-type Step = 'refunded' | 'pending' | 'retrying';
+export type Step = 'refunded' | 'pending' | 'retrying';
 
 /** The timer's sweep: moves every due owed refund one step further. */
 export async function processDueRefunds(): Promise<RefundSweepSummary> {
+  const _ = db().command;
+  return sweepDue(COLLECTIONS.payments, () => ({ status: 'refund_required', nextRefundAt: _.lte(now()) }), (doc) => advance(doc), '[refunds]');
+}
+
+/**
+ * Runs `advance` on every document `where()` finds due, oldest due first, in batches, within the sweep
+ * budget; one that fails is counted and left for the next run.
+ */
+export async function sweepDue(collection: string, where: () => AnyDoc, advance: (doc: AnyDoc) => Promise<Step>, label: string): Promise<RefundSweepSummary> {
   const started = now();
   const summary: RefundSweepSummary = { scanned: 0, refunded: 0, pending: 0, retrying: 0, failed: 0 };
-  const _ = db().command;
   const seen = new Set<string>();
   while (now() - started < SWEEP_BUDGET_MS) {
-    const { data } = await db()
-      .collection(COLLECTIONS.payments)
-      .where({ status: 'refund_required', nextRefundAt: _.lte(now()) })
-      .orderBy('nextRefundAt', 'asc')
-      .limit(BATCH)
-      .get();
+    const { data } = await db().collection(collection).where(where()).orderBy('nextRefundAt', 'asc').limit(BATCH).get();
     const due = data.filter((doc) => typeof doc._id === 'string' && !seen.has(doc._id as string));
     if (due.length === 0) break;
     for (const doc of due) {
@@ -80,35 +83,74 @@ export async function processDueRefunds(): Promise<RefundSweepSummary> {
         summary[await advance(doc)] += 1;
       } catch (error) {
         summary.failed += 1;
-        console.error(`[refunds] payment ${String(doc._id)} not advanced this run`, error);
+        console.error(`${label} ${String(doc._id)} not advanced this run`, error);
       }
     }
     if (data.length < BATCH) break;
   }
-  if (summary.scanned > 0) console.log(`[refunds] ${JSON.stringify(summary)}`);
+  if (summary.scanned > 0) console.log(`${label} ${JSON.stringify(summary)}`);
   return summary;
 }
+
+/** Where an owed refund is kept: a payment record, an after-sales request. */
+export interface RefundStore {
+  /** WeChat Pay confirmed the refund: record it (only if the record still owes it). */
+  refunded(id: string, seen: { refundId?: string; successTime?: string }, extra: AnyDoc): Promise<void>;
+  /** Not done yet: keep `data` and look again at `nextAt` (only if the record still owes it). */
+  later(id: string, data: AnyDoc, nextAt: number): Promise<void>;
+}
+
+/** One owed refund: what WeChat Pay needs, and how often it was asked already. */
+export interface OwedRefund {
+  id: string;
+  outTradeNo: string;
+  /** Set when one payment of several under the order number is owed back (a duplicate payment). */
+  transactionId?: string;
+  outRefundNo: string;
+  totalFee: number;
+  refundFee: number;
+  refundDesc?: string;
+  attempts: number;
+}
+
+const paymentStore: RefundStore = {
+  async refunded(id, seen, extra) {
+    await markRefunded(id, seen, extra);
+  },
+  async later(id, data, nextAt) {
+    await later(id, data, nextAt, 'pending');
+  },
+};
 
 /** Confirms a refund WeChat already made, or asks for it (again, under the same number). */
 async function advance(doc: AnyDoc): Promise<Step> {
   const id = doc._id as string;
-  const outRefundNo = typeof doc.outRefundNo === 'string' ? doc.outRefundNo : refundNumberFor(id);
-  const attempts = typeof doc.refundAttempts === 'number' ? doc.refundAttempts : 0;
-  const before = await queryRefund(outRefundNo);
-  if (before.state === 'SUCCESS') return markRefunded(id, before);
-  if (before.state === 'PROCESSING') return later(id, { refundState: 'PROCESSING' }, now() + refundRetryDelayMs(attempts), 'pending');
-
-  let failure: string | null = null;
-  try {
-    const answer = await refund({
+  return advanceRefund(
+    {
+      id,
       outTradeNo: String(doc.outTradeNo),
       // The very payment that is owed back, not whichever payment the order number has at WeChat Pay.
       transactionId: typeof doc.transactionId === 'string' && /^[0-9A-Za-z_-]{1,32}$/.test(doc.transactionId) ? doc.transactionId : undefined,
-      outRefundNo,
+      outRefundNo: typeof doc.outRefundNo === 'string' ? doc.outRefundNo : refundNumberFor(id),
       totalFee: Number(doc.totalFee),
       refundFee: Number(doc.refundFee ?? doc.totalFee),
       refundDesc: typeof doc.refundDesc === 'string' ? doc.refundDesc : undefined,
-    });
+      attempts: typeof doc.refundAttempts === 'number' ? doc.refundAttempts : 0,
+    },
+    paymentStore,
+  );
+}
+
+/** One step of an owed refund, wherever it is kept: confirm it, or ask WeChat Pay (again) under its number. */
+export async function advanceRefund(owed: OwedRefund, store: RefundStore): Promise<Step> {
+  const { id, outRefundNo, attempts } = owed;
+  const before = await queryRefund(outRefundNo);
+  if (before.state === 'SUCCESS') return done(store, id, before, {});
+  if (before.state === 'PROCESSING') return wait(store, id, { refundState: 'PROCESSING' }, now() + refundRetryDelayMs(attempts), 'pending');
+
+  let failure: string | null = null;
+  try {
+    const answer = await refund({ outTradeNo: owed.outTradeNo, transactionId: owed.transactionId, outRefundNo, totalFee: owed.totalFee, refundFee: owed.refundFee, refundDesc: owed.refundDesc });
     if (!accepted(answer)) failure = refusal(answer);
   } catch (error) {
     failure = String((error as { errMsg?: string; message?: string })?.errMsg ?? (error as Error)?.message ?? error).slice(0, 200);
@@ -116,13 +158,23 @@ async function advance(doc: AnyDoc): Promise<Step> {
   const at = now();
   const tried = { refundAttempts: attempts + 1, lastRefundAttemptAt: at, outRefundNo };
   if (failure) {
-    console.error(`[refunds] refund ${outRefundNo} of order ${String(doc.outTradeNo)} refused (attempt ${attempts + 1}): ${failure}`);
-    return later(id, { ...tried, refundError: failure, refundState: before.state === 'NONE' ? 'REFUSED' : before.state }, at + refundRetryDelayMs(attempts + 1), 'retrying');
+    console.error(`[refunds] refund ${outRefundNo} of order ${owed.outTradeNo} refused (attempt ${attempts + 1}): ${failure}`);
+    return wait(store, id, { ...tried, refundError: failure, refundState: before.state === 'NONE' ? 'REFUSED' : before.state }, at + refundRetryDelayMs(attempts + 1), 'retrying');
   }
   // Accepted is not done: only WeChat Pay's record of the refund is.
   const after = await queryRefund(outRefundNo);
-  if (after.state === 'SUCCESS') return markRefunded(id, after, tried);
-  return later(id, { ...tried, refundState: after.state === 'NONE' ? 'REQUESTED' : after.state }, at + refundRetryDelayMs(1), 'pending');
+  if (after.state === 'SUCCESS') return done(store, id, after, tried);
+  return wait(store, id, { ...tried, refundState: after.state === 'NONE' ? 'REQUESTED' : after.state }, at + refundRetryDelayMs(1), 'pending');
+}
+
+async function done(store: RefundStore, id: string, seen: { refundId?: string; successTime?: string }, extra: AnyDoc): Promise<Step> {
+  await store.refunded(id, seen, extra);
+  return 'refunded';
+}
+
+async function wait(store: RefundStore, id: string, data: AnyDoc, nextAt: number, step: Step): Promise<Step> {
+  await store.later(id, data, nextAt);
+  return step;
 }
 
 async function markRefunded(id: string, seen: { refundId?: string; successTime?: string }, extra: AnyDoc = {}): Promise<Step> {
@@ -155,21 +207,32 @@ export async function handleRefundNotification(event: unknown): Promise<Callback
     console.error('[refund-callback] not one of our refund numbers; ignored', outRefundNo.slice(0, 64));
     return ACK;
   }
-  try {
+  return confirmNotifiedRefund(event, outRefundNo, id, async () => {
     const doc = await getDoc(COLLECTIONS.payments, id);
-    if (!doc) {
-      console.error(`[refund-callback] no payment record for refund ${outRefundNo}; ignored`);
+    return doc ? doc.status === 'refund_required' : null;
+  }, paymentStore);
+}
+
+/**
+ * A refund result notification for the record `id`: `owes()` says whether it still owes the refund
+ * (null: no such record). Confirmed through queryRefund; otherwise the timer looks again now.
+ */
+export async function confirmNotifiedRefund(event: unknown, outRefundNo: string, id: string, owes: () => Promise<boolean | null>, store: RefundStore): Promise<CallbackAnswer> {
+  try {
+    const owing = await owes();
+    if (owing === null) {
+      console.error(`[refund-callback] no record for refund ${outRefundNo}; ignored`);
       return ACK;
     }
-    if (doc.status !== 'refund_required') return ACK; // already refunded: a redelivery
+    if (!owing) return ACK; // already refunded: a redelivery
     const seen = await queryRefund(outRefundNo);
     if (seen.state === 'SUCCESS') {
-      await markRefunded(id, seen);
+      await store.refunded(id, seen, {});
       return ACK;
     }
     const status = isPlainObject(event) ? String(event.refundStatus).slice(0, 16) : '';
     const at = now();
-    await later(id, { refundNotifiedAt: at, refundNotifiedStatus: status, refundState: stateName(seen.state) }, at, 'pending');
+    await store.later(id, { refundNotifiedAt: at, refundNotifiedStatus: status, refundState: stateName(seen.state) }, at);
     return ACK;
   } catch (error) {
     console.error(`[refund-callback] failed for ${outRefundNo}`, error);

@@ -7,6 +7,9 @@
  */
 import type {
   Address,
+  AfterSaleMode,
+  AfterSaleStatus,
+  AfterSaleView,
   Attribution,
   Category,
   Fen,
@@ -254,6 +257,77 @@ export interface OrdersApi {
     req: { orderId: string };
     res: { order: OrderView };
   };
+  /** The shopper asks for units of a paid order back. Before shipping it is refunded at once. */
+  requestAfterSale: {
+    req: {
+      orderId: string;
+      /** Idempotency key, generated once per request form and reused on every retry (≤ 64 chars). */
+      requestId: string;
+      lines: AfterSaleUnits[];
+      reason: string;
+    };
+    res: { afterSale: AfterSaleView; order: OrderView };
+  };
+  /** The caller's after-sales requests (of one order, or all), newest first. */
+  listAfterSales: {
+    req: { orderId?: string };
+    res: { afterSales: AfterSaleView[] };
+  };
+  /** Merchants only: every request (optionally in one status) and the refunds still owed or failing. */
+  merchantAfterSales: {
+    req: { status?: AfterSaleStatus };
+    res: { afterSales: MerchantAfterSale[]; owedRefunds: OwedRefundView[] };
+  };
+  /** Merchants only: refund only (refunded at once), or the goods come back first. */
+  approveAfterSale: {
+    req: { afterSaleId: string; mode: AfterSaleMode };
+    res: { afterSale: MerchantAfterSale };
+  };
+  /** Merchants only, with a reason the shopper sees. */
+  refuseAfterSale: {
+    req: { afterSaleId: string; reason: string };
+    res: { afterSale: MerchantAfterSale };
+  };
+  /** Merchants only: the returned goods arrived; their units go back to stock. */
+  receiveReturn: {
+    req: { afterSaleId: string };
+    res: { afterSale: MerchantAfterSale };
+  };
+  /** Merchants only: refund an approved or received request, or try a refund under way again now. */
+  refundAfterSale: {
+    req: { afterSaleId: string };
+    res: { afterSale: MerchantAfterSale };
+  };
+}
+
+/** Units of one order line asked back. */
+export interface AfterSaleUnits {
+  productId: string;
+  skuId: string;
+  qty: number;
+}
+
+/** A request as the merchant sees it: with its refund's progress at WeChat Pay. */
+export interface MerchantAfterSale extends AfterSaleView {
+  refundAttempts?: number;
+  /** Why WeChat Pay refused the last attempt. */
+  refundError?: string;
+  refundState?: string;
+  nextRefundAt?: number;
+}
+
+/** A payment we do not keep (late or duplicate), refunded by the refunds timer. */
+export interface OwedRefundView {
+  _id: string;
+  orderId: string;
+  totalFee: Fen;
+  refundFee: Fen;
+  reason: string;
+  status: 'refund_required' | 'refunded';
+  refundAttempts: number;
+  refundError?: string;
+  nextRefundAt?: number;
+  createdAt: number;
 }
 
 /* ------------------------------------------------------------------- scenes */

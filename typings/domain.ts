@@ -82,7 +82,7 @@ export interface LineProblem {
   message: string;
 }
 
-export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'expired';
+export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'expired' | 'refunded';
 
 export interface Address {
   name: string;
@@ -142,7 +142,11 @@ export interface Order {
   completedAt?: number;
   cancelledAt?: number;
   expiredAt?: number;
+  /** Every unit refunded before shipping (status `refunded`). */
+  refundedAt?: number;
   updatedAt: number;
+  /** What after-sales requests hold of this order (absent until the first one). */
+  afterSales?: OrderAfterSales;
 }
 
 /** An order as clients see it: no owner id. */
@@ -153,4 +157,69 @@ export interface SceneTarget {
   /** Page path without leading slash, e.g. `pages/product/index`. */
   page: string;
   query: Record<string, string>;
+}
+
+/* -------------------------------------------------------------- after-sales */
+
+/**
+ * requested → refunding → refunded (before shipping); requested → approved → (return_pending →
+ * received →) refunding → refunded (after shipping); requested → refused.
+ */
+export type AfterSaleStatus = 'requested' | 'approved' | 'return_pending' | 'received' | 'refunding' | 'refunded' | 'refused';
+
+/** How the merchant approved: refund only, or the goods come back first. */
+export type AfterSaleMode = 'refund' | 'return';
+
+/** Units of one order line in an after-sales request, with their refund. */
+export interface AfterSaleLine {
+  /** Index into the order's lines. */
+  index: number;
+  productId: string;
+  skuId: string;
+  title: string;
+  specText: string;
+  image: string;
+  qty: number;
+  /** Paid price of these units (discounts spread over lines). */
+  refundFee: Fen;
+}
+
+/** One after-sales request as clients see it. */
+export interface AfterSaleView {
+  _id: string;
+  orderId: string;
+  requestId: string;
+  lines: AfterSaleLine[];
+  reason: string;
+  /** Units' refund plus the shipping fee when it is refunded too. */
+  refundFee: Fen;
+  shippingRefund: Fen;
+  status: AfterSaleStatus;
+  mode?: AfterSaleMode;
+  /** Given when refused. */
+  refuseReason?: string;
+  /** Whether the order had shipped when asked (decides: refunded at once, or the merchant decides). */
+  shippedWhenRequested: boolean;
+  createdAt: number;
+  updatedAt: number;
+  approvedAt?: number;
+  receivedAt?: number;
+  refundingAt?: number;
+  refundedAt?: number;
+  refusedAt?: number;
+}
+
+/**
+ * An order's tally of after-sales requests, kept on the order so concurrent requests meet on one
+ * document: units and fen claimed per line by requests that are not refused, and each request's status.
+ */
+export interface OrderAfterSales {
+  /** Per order line (same index): units and refund claimed. */
+  lines: { qty: number; fee: Fen }[];
+  /** Shipping fee claimed (only by a full refund before shipping). */
+  shippingFee: Fen;
+  /** Requests ever made that are not refused (WeChat Pay allows 50 refunds per payment). */
+  count: number;
+  /** Every request's current status, by its id. */
+  states: Record<string, AfterSaleStatus>;
 }

@@ -5,6 +5,7 @@
  */
 import { fenToYuanString, formatFen, parseYuan } from '../../miniprogram/domain/money';
 import { ORDER_STATUSES, ORDER_STATUS_LABELS } from '../../miniprogram/domain/order-state';
+import { afterSalesView } from './after-sales';
 
 type Json = Record<string, unknown>;
 interface Problem {
@@ -107,6 +108,7 @@ async function route(): Promise<void> {
     else if (tab === 'products' && rest[0] === 'edit') await productEditor(rest.slice(1).join('/'));
     else if (tab === 'products') await productsView();
     else if (tab === 'orders') await ordersView();
+    else if (tab === 'after-sales') await afterSalesView({ h, api, toast, view, time, money });
     else if (tab === 'qrcodes') await qrView();
     else if (tab === 'logs') await logsView();
     else view().replaceChildren(h('p', {}, `Unknown page ${hash}`));

@@ -1,10 +1,10 @@
 import type { OrderStatus } from '../../typings/domain';
 
 /** Everything that can happen to an order. */
-export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire';
+export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire' | 'refundAll';
 
 /** The timestamps a transition writes (epoch ms), besides `updatedAt`. */
-export type OrderStamp = 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt';
+export type OrderStamp = 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt' | 'refundedAt';
 
 export interface OrderTransition {
   from: OrderStatus;
@@ -14,7 +14,8 @@ export interface OrderTransition {
 
 /**
  * The whole order lifecycle in one table (event → from, to, stamps):
- * pending_payment → paid → shipped → completed, and pending_payment → cancelled | expired.
+ * pending_payment → paid → shipped → completed, pending_payment → cancelled | expired, and
+ * paid → refunded when every unit is refunded before shipping.
  * Every write of an order's status and its timestamps is built from it (`transitionPatch`).
  */
 export const ORDER_TRANSITIONS: Readonly<Record<OrderEvent, OrderTransition>> = {
@@ -23,6 +24,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderEvent, OrderTransition>> = 
   confirmReceipt: { from: 'shipped', to: 'completed', stamps: ['completedAt'] },
   cancel: { from: 'pending_payment', to: 'cancelled', stamps: ['cancelledAt'] },
   expire: { from: 'pending_payment', to: 'expired', stamps: ['expiredAt'] },
+  // Every unit asked back before shipping (after-sales): nothing is left to ship.
+  refundAll: { from: 'paid', to: 'refunded', stamps: ['refundedAt'] },
 };
 
 export type TransitionPatch = { status: OrderStatus; updatedAt: number } & Partial<Record<OrderStamp, number>>;
@@ -93,6 +96,7 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
   'completed',
   'cancelled',
   'expired',
+  'refunded',
 ];
 
 /** Statuses after which the reserved stock has gone back to the shelf. */
@@ -105,6 +109,7 @@ export const ORDER_STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   completed: '已完成',
   cancelled: '已取消',
   expired: '已过期',
+  refunded: '已退款',
 };
 
 export function isOrderStatus(value: unknown): value is OrderStatus {

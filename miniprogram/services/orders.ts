@@ -1,6 +1,7 @@
 import type { AlreadyPaidDetails } from '../../typings/api';
 import type { OrderView } from '../../typings/domain';
 import { allowedEvents, ORDER_STATUS_LABELS } from '../domain/order-state';
+import { afterSalesLabel, afterSaleWindow, DEFAULT_AFTER_SALE_WINDOW_DAYS, remainingUnits } from '../domain/after-sales';
 import { call, errorText } from './api';
 
 /** An order as the list and detail pages render it (money stays in fen; components format it). */
@@ -17,6 +18,18 @@ export interface OrderCard {
   canPay: boolean;
   canCancel: boolean;
   canConfirm: boolean;
+  /** The order's after-sales in a few words ('' when none). */
+  afterSalesText: string;
+  /** Units left to ask back and the window open (the server has the last word on the window). */
+  canAfterSale: boolean;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The after-sales label, unless the order's own status already says it (closed as refunded). */
+function afterSalesText(order: OrderView): string {
+  const label = afterSalesLabel(order);
+  return order.status === 'refunded' && label === '已全额退款' ? '' : label;
 }
 
 export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCard {
@@ -38,6 +51,8 @@ export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCa
     canPay: events.indexOf('pay') >= 0 && !overdue,
     canCancel: events.indexOf('cancel') >= 0 && !overdue,
     canConfirm: events.indexOf('confirmReceipt') >= 0,
+    afterSalesText: afterSalesText(order),
+    canAfterSale: afterSaleWindow(order, now, DEFAULT_AFTER_SALE_WINDOW_DAYS * DAY_MS) === 'open' && remainingUnits(order).some((n) => n > 0),
   };
 }
 

@@ -10,6 +10,7 @@ export const PAGES = {
   payResult: 'pages/pay-result/index',
   orderDetail: 'pages/order-detail/index',
   landing: 'pages/landing/index',
+  afterSaleRequest: 'pages-after-sales/request/index',
 } as const;
 
 export type PageRoute = (typeof PAGES)[keyof typeof PAGES];
@@ -33,6 +34,11 @@ export function productUrl(id: string, ref?: string | null): string {
 
 export function orderDetailUrl(orderId: string): string {
   return pageUrl(PAGES.orderDetail, { id: orderId });
+}
+
+/** The after-sales request form of an order (in the after-sales subpackage). */
+export function afterSaleRequestUrl(orderId: string): string {
+  return pageUrl(PAGES.afterSaleRequest, { orderId });
 }
 
 export function switchToTab(page: TabPage): void {

@@ -62,7 +62,7 @@ describe('order state machine', () => {
 
   test('guards and labels', () => {
     expect(isOrderStatus('paid')).toBe(true);
-    expect(isOrderStatus('refunded')).toBe(false);
+    expect(isOrderStatus('on_hold')).toBe(false);
     expect(isOrderStatus(3)).toBe(false);
     expect(isOrderEvent('ship')).toBe(true);
     expect(isOrderEvent('toString')).toBe(false);

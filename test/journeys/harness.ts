@@ -170,6 +170,8 @@ export interface Shop {
   exceptions: { message: string }[];
   /** the current shopper's openid (simulator only; null on real DevTools, where it is the logged-in account) */
   openid: string | null;
+  /** the local cloud (simulator only), e.g. to mount the merchant console on it */
+  cloud?: CloudHandle;
 
   /* the shopper's side */
   /** A fresh shopper (own openid, empty storage), cold-started on the home page. */
@@ -320,6 +322,7 @@ async function startSimulatorShop(shared?: CloudHandle): Promise<Shop> {
   };
   const shop: Shop = {
     mode: 'simulator',
+    cloud,
     mp,
     db,
     _: db.command,

@@ -2,7 +2,19 @@ import { actionHandler } from '../../../server/handler';
 import { expireDueOrders } from '../../../server/expiry';
 import { cancel, complete, confirmReceipt, create, get, list, pay, quote, ship } from '../../../server/orders';
 import { handlePayNotification } from '../../../server/payments';
-import { handleRefundNotification, processDueRefunds } from '../../../server/refunds';
+import { handleRefundNotification } from '../../../server/refunds';
+import {
+  approveAfterSale,
+  handleAfterSaleRefundNotification,
+  isAfterSaleRefundNumber,
+  listAfterSales,
+  merchantAfterSales,
+  processAllDueRefunds,
+  receiveReturn,
+  refundAfterSale,
+  refuseAfterSale,
+  requestAfterSale,
+} from '../../../server/after-sales';
 
 export const main = actionHandler(
   'orders',
@@ -16,15 +28,22 @@ export const main = actionHandler(
     confirmReceipt: (request, caller) => confirmReceipt(caller.openid, request),
     ship: (request) => ship(request),
     complete: (request) => complete(request),
+    requestAfterSale: (request, caller) => requestAfterSale(caller.openid, request),
+    listAfterSales: (request, caller) => listAfterSales(caller.openid, request),
+    merchantAfterSales: (request) => merchantAfterSales(request),
+    approveAfterSale: (request) => approveAfterSale(request),
+    refuseAfterSale: (request) => refuseAfterSale(request),
+    receiveReturn: (request) => receiveReturn(request),
+    refundAfterSale: (request) => refundAfterSale(request),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).
-    merchantOnly: ['ship', 'complete'],
+    merchantOnly: ['ship', 'complete', 'merchantAfterSales', 'approveAfterSale', 'refuseAfterSale', 'receiveReturn', 'refundAfterSale'],
     // Every minute (config.json): unpaid orders past their payment window give their stock back, and
-    // payments we do not keep (late, duplicate) are refunded.
-    timers: { expireOrders: () => expireDueOrders(), refunds: () => processDueRefunds() },
+    // refunds owed (late or duplicate payments, after-sales) are executed or confirmed.
+    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds() },
     // cloudPay.unifiedOrder and cloudPay.refund name this function as the one WeChat Pay notifies.
     payNotifications: (event) => handlePayNotification(event),
-    refundNotifications: (event) => handleRefundNotification(event),
+    refundNotifications: (event) => (isAfterSaleRefundNumber(event.outRefundNo) ? handleAfterSaleRefundNotification(event) : handleRefundNotification(event)),
   },
 );

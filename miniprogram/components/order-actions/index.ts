@@ -1,9 +1,10 @@
 import type { OrderView } from '../../../typings/domain';
 import { cancelOrder, confirmReceipt } from '../../services/orders';
 import { payOrder } from '../../services/pay';
+import { afterSaleRequestUrl } from '../../utils/routes';
 
 /**
- * The buttons of one order (cancel, pay, confirm receipt) and what they do, shared by the order list
+ * The buttons of one order (cancel, pay, confirm receipt, after-sales) and what they do, shared by the order list
  * and the order detail page. Which buttons show is the page's to say (from the order state machine,
  * see services/orders toOrderCard); this component runs the action, tells the shopper how it went and
  * emits `change` (`detail.order` = the updated order when the server returned it) so the page refreshes.
@@ -14,6 +15,7 @@ Component({
     canPay: { type: Boolean, value: false },
     canCancel: { type: Boolean, value: false },
     canConfirm: { type: Boolean, value: false },
+    canAfterSale: { type: Boolean, value: false },
     payText: { type: String, value: '立即支付' },
   },
   data: { busy: false },
@@ -35,6 +37,11 @@ Component({
     async onConfirm() {
       const order = await confirmReceipt(this.data.orderId);
       if (order) this.changed(order);
+    },
+
+    /** The request form; the page shows the request when the shopper comes back (its onShow reloads). */
+    onAfterSale() {
+      if (this.data.orderId) wx.navigateTo({ url: afterSaleRequestUrl(this.data.orderId) });
     },
 
     changed(order: OrderView | null) {

@@ -1,16 +1,19 @@
-import type { Address, OrderLine, OrderView } from '../../../typings/domain';
+import type { Envelope } from '../../../typings/api';
+import type { Address, AfterSaleView, OrderLine, OrderView } from '../../../typings/domain';
 import { loadWithState } from '../../behaviors/load-state';
 import type { LoadStatus } from '../../behaviors/load-state';
 import { msUntilExpiry } from '../../domain/order-state';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { toOrderCard } from '../../services/orders';
+import { toAfterSaleCard } from '../../services/after-sales';
+import type { AfterSaleCard } from '../../services/after-sales';
 import type { OrderCard } from '../../services/orders';
 import { PAGES, productUrl, switchToTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 
 /** Only what the detail template renders. */
-interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm'> {
+interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm' | 'canAfterSale' | 'afterSalesText'> {
   lines: Pick<OrderLine, 'productId' | 'skuId' | 'title' | 'specText' | 'image' | 'unitPrice' | 'qty'>[];
   itemsTotal: number;
   shippingFee: number;
@@ -28,6 +31,7 @@ function toDetail(order: OrderView, now: number): DetailView {
   if (order.completedAt) times.push({ label: '完成时间', text: formatDateTime(order.completedAt) });
   if (order.cancelledAt) times.push({ label: '取消时间', text: formatDateTime(order.cancelledAt) });
   if (order.expiredAt) times.push({ label: '关闭时间', text: formatDateTime(order.expiredAt) });
+  if (order.refundedAt) times.push({ label: '退款时间', text: formatDateTime(order.refundedAt) });
   const card = toOrderCard(order, now);
   return {
     _id: card._id,
@@ -38,6 +42,8 @@ function toDetail(order: OrderView, now: number): DetailView {
     canPay: card.canPay,
     canCancel: card.canCancel,
     canConfirm: card.canConfirm,
+    canAfterSale: card.canAfterSale,
+    afterSalesText: card.afterSalesText,
     lines: order.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, title: l.title, specText: l.specText, image: l.image, unitPrice: l.unitPrice, qty: l.qty })),
     itemsTotal: order.itemsTotal,
     shippingFee: order.shippingFee,
@@ -49,11 +55,23 @@ function toDetail(order: OrderView, now: number): DetailView {
   };
 }
 
+/** The order and, when it has any, its after-sales requests, as one load (either failing fails the load). */
+async function orderWithAfterSales(orderId: string): Promise<Envelope<{ order: OrderView; afterSales: AfterSaleView[] }>> {
+  const order = await call('orders', 'get', { orderId });
+  if (!order.ok) return order;
+  const tally = order.data.order.afterSales;
+  if (!tally || Object.keys(tally.states || {}).length === 0) return { ok: true, data: { order: order.data.order, afterSales: [] } };
+  const afterSales = await call('orders', 'listAfterSales', { orderId });
+  if (!afterSales.ok) return afterSales;
+  return { ok: true, data: { order: order.data.order, afterSales: afterSales.data.afterSales } };
+}
+
 Page({
   data: {
     status: 'loading' as LoadStatus,
     message: '',
     order: null as DetailView | null,
+    afterSales: [] as AfterSaleCard[],
     deepLanding: false,
   },
 
@@ -80,12 +98,14 @@ Page({
       return;
     }
     const orderId = this.orderId;
-    const data = await loadWithState(this, { shown: !!this.data.order, notFound: '订单不存在', request: () => call('orders', 'get', { orderId }) });
-    if (data) this.show(data.order);
+    const data = await loadWithState(this, { shown: !!this.data.order, notFound: '订单不存在', request: () => orderWithAfterSales(orderId) });
+    if (data) this.show(data.order, data.afterSales);
   },
 
-  show(order: OrderView) {
-    this.setData({ status: 'ok', order: toDetail(order, Date.now()) });
+  show(order: OrderView, afterSales?: AfterSaleView[]) {
+    const patch: Record<string, unknown> = { status: 'ok', order: toDetail(order, Date.now()) };
+    if (afterSales) patch.afterSales = afterSales.map(toAfterSaleCard);
+    this.setData(patch);
   },
 
   /** The countdown reached zero: the server expires the order on its own timer; show it as closed now. */

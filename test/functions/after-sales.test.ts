@@ -1,0 +1,192 @@
+/**
+ * After-sales through the real orders function on the local cloud: requests before shipping (refunded
+ * at once, stock back once), after shipping (the merchant approves, with or without a return, or
+ * refuses), idempotency, merchant-only actions, a failing refund retried by the timer, and concurrent
+ * requests for the same line refunded once.
+ */
+import type { ActionEvent, ActionName } from '../../typings/api';
+import { transitionPatch } from '../../miniprogram/domain/order-state';
+import { useCloud } from '../helpers/cloud';
+import { ADDRESS, all, call, dataOf, ensureCollections, errorOf, getDoc, productDoc, requestId, seed, stockOf } from '../support';
+
+const cloud = useCloud({ functionsDir: 'cloudfunctions', maxWorkersPerFunction: 8 });
+
+beforeAll(async () => {
+  await ensureCollections(cloud);
+  await Promise.all(Array.from({ length: 8 }, () => call(cloud, 'orders', { action: 'list' }, 'oWARMUP')));
+}, 60_000);
+
+/** A paid order of `qty` units of one SKU (price 2000) through checkout, pay and the sandbox's notification. */
+async function paidOrder(openid: string, productId: string, qty: number, stock = 10) {
+  await seed(cloud, 'products', [productDoc(productId, [{ skuId: 's', price: 2000, stock }])]);
+  const created = dataOf(await call(cloud, 'orders', { action: 'create', requestId: requestId(openid), lines: [{ productId, skuId: 's', qty }], address: ADDRESS }, openid));
+  const pay = dataOf(await call(cloud, 'orders', { action: 'pay', orderId: created.order._id }, openid));
+  await cloud.confirmPay(pay.payment.package, 1);
+  expect((await getDoc(cloud, 'orders', created.order._id)).status).toBe('paid');
+  return created.order;
+}
+
+/** Test setup: the merchant shipped the order (what the console's ship does). */
+async function ship(orderId: string) {
+  await cloud.wx().database().collection('orders').doc(orderId).update({ data: { ...transitionPatch('paid', 'ship', Date.now()), trackingNo: 'SF1234' } });
+}
+
+/** WeChat Pay's own record of an order's refunds (the sandbox, through the real SDK). */
+async function wechatRefunds(outTradeNo: string) {
+  const q = await cloud.wx().cloudPay.queryRefund({ sub_mch_id: '1900000109', nonce_str: 'test', out_trade_no: outTradeNo });
+  return q.resultCode === 'SUCCESS' ? { numbers: q.outRefundNoList as string[], fees: (q.refundFeeList as unknown[]).map(Number), statuses: q.refundStatusList as string[] } : { numbers: [], fees: [], statuses: [] };
+}
+
+const ask = (openid: string, orderId: string, productId: string, qty: number, rid = requestId(openid), reason = '不想要了') =>
+  call(cloud, 'orders', { action: 'requestAfterSale', orderId, requestId: rid, lines: [{ productId, skuId: 's', qty }], reason }, openid);
+
+/** A merchant action as the console calls it: server side, no OPENID. */
+const merchant = <A extends ActionName<'orders'>>(event: ActionEvent<'orders', A>) => call<'orders', A>(cloud, 'orders', event, undefined);
+
+describe('before shipping', () => {
+  test('a partial request is refunded at once, its units back to stock once; a replay answers the same request', async () => {
+    const order = await paidOrder('oAS1', 'as-1', 3);
+    expect(stockOf(await getDoc(cloud, 'products', 'as-1'), 's')).toBe(7);
+    const rid = requestId('oAS1');
+    const first = dataOf(await ask('oAS1', order._id, 'as-1', 1, rid));
+    expect(first.afterSale).toMatchObject({ status: 'refunded', refundFee: 2000, shippingRefund: 0, shippedWhenRequested: false });
+    expect(first.order.afterSales).toMatchObject({ lines: [{ qty: 1, fee: 2000 }], count: 1, states: { [first.afterSale._id]: 'refunded' } });
+    expect(stockOf(await getDoc(cloud, 'products', 'as-1'), 's')).toBe(8);
+    expect(await wechatRefunds(order._id)).toEqual({ numbers: [first.afterSale._id], fees: [2000], statuses: ['SUCCESS'] });
+
+    const replay = dataOf(await ask('oAS1', order._id, 'as-1', 1, rid));
+    expect(replay.afterSale._id).toBe(first.afterSale._id);
+    expect(stockOf(await getDoc(cloud, 'products', 'as-1'), 's')).toBe(8);
+    expect((await wechatRefunds(order._id)).numbers).toHaveLength(1);
+    expect(errorOf(await ask('oAS1', order._id, 'as-1', 2, rid))).toMatchObject({ code: 'CONFLICT' });
+
+    // The rest of the order: every unit now, so the shipping fee comes back too and the sum is what was paid.
+    const rest = dataOf(await ask('oAS1', order._id, 'as-1', 2));
+    expect(rest.afterSale).toMatchObject({ status: 'refunded', refundFee: 4000 + 800, shippingRefund: 800 });
+    const wx = await wechatRefunds(order._id);
+    expect(wx.fees.reduce((a, b) => a + b, 0)).toBe(order.total);
+    expect(stockOf(await getDoc(cloud, 'products', 'as-1'), 's')).toBe(10);
+    // Nothing left to ship: the order is closed as refunded (and the merchant can no longer ship it).
+    expect(rest.order).toMatchObject({ status: 'refunded', refundedAt: expect.any(Number) });
+    expect(errorOf(await ask('oAS1', order._id, 'as-1', 1))).toMatchObject({ code: 'INVALID_STATE', message: '该订单当前不能申请售后' });
+
+    const listed = dataOf(await call(cloud, 'orders', { action: 'listAfterSales', orderId: order._id }, 'oAS1'));
+    expect(listed.afterSales.map((a) => a.status)).toEqual(['refunded', 'refunded']);
+    expect(dataOf(await call(cloud, 'orders', { action: 'listAfterSales', orderId: order._id }, 'oOTHER')).afterSales).toEqual([]);
+  });
+
+  test('refused: another shopper\'s order, an unpaid order, bad input', async () => {
+    const order = await paidOrder('oAS2', 'as-2', 1);
+    expect(errorOf(await ask('oINTRUDER', order._id, 'as-2', 1))).toMatchObject({ code: 'NOT_FOUND' });
+    const unpaid = dataOf(await call(cloud, 'orders', { action: 'create', requestId: requestId('oAS2'), lines: [{ productId: 'as-2', skuId: 's', qty: 1 }], address: ADDRESS }, 'oAS2'));
+    expect(errorOf(await ask('oAS2', unpaid.order._id, 'as-2', 1))).toMatchObject({ code: 'INVALID_STATE', message: '该订单当前不能申请售后' });
+    expect(errorOf(await ask('oAS2', order._id, 'as-2', 1, requestId('oAS2'), ''))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(errorOf(await ask('oAS2', order._id, 'as-2', 0))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(await all(cloud, 'after_sales', { orderId: order._id })).toEqual([]);
+  });
+
+  test('a refund WeChat Pay refuses stays refunding, is retried by the timer under the same number and ends refunded', async () => {
+    const order = await paidOrder('oAS3', 'as-3', 2);
+    await cloud.local('POST', '/pay/refunds:fail', { outTradeNo: order._id, times: 1 });
+    const first = dataOf(await ask('oAS3', order._id, 'as-3', 1));
+    expect(first.afterSale.status).toBe('refunding');
+    const stored = await getDoc(cloud, 'after_sales', first.afterSale._id);
+    expect(stored).toMatchObject({ refundAttempts: 1, refundError: expect.any(String) });
+    expect(stockOf(await getDoc(cloud, 'products', 'as-3'), 's')).toBe(9);
+    const merchantView = dataOf(await merchant({ action: 'merchantAfterSales', status: 'refunding' }));
+    expect(merchantView.afterSales.find((a) => a._id === first.afterSale._id)).toMatchObject({ refundAttempts: 1, refundError: expect.any(String) });
+
+    await cloud.wx().database().collection('after_sales').doc(first.afterSale._id).update({ data: { nextRefundAt: Date.now() - 1000 } });
+    const run = (await cloud.fireTimer('orders', 'refunds')).result;
+    expect(run).toMatchObject({ ok: true, data: { refunded: expect.any(Number), failed: 0 } });
+    expect(await getDoc(cloud, 'after_sales', first.afterSale._id)).toMatchObject({ status: 'refunded', refundAttempts: 2 });
+    expect(await wechatRefunds(order._id)).toEqual({ numbers: [first.afterSale._id], fees: [2000], statuses: ['SUCCESS'] });
+    // A redelivered refund result changes nothing.
+    const notified = await cloud.local('POST', '/pay/refunds:notify', { outRefundNo: first.afterSale._id, deliveries: 3 });
+    for (const d of notified.json.deliveries) expect(d.result).toEqual({ errcode: 0, errmsg: 'OK' });
+    expect(stockOf(await getDoc(cloud, 'products', 'as-3'), 's')).toBe(9);
+  });
+});
+
+describe('after shipping: the merchant decides', () => {
+  test('refund only: approved and refunded at once; stock untouched (the goods stay with the shopper)', async () => {
+    const order = await paidOrder('oAS4', 'as-4', 2);
+    await ship(order._id);
+    const asked = dataOf(await ask('oAS4', order._id, 'as-4', 2));
+    expect(asked.afterSale).toMatchObject({ status: 'requested', refundFee: 4000, shippingRefund: 0, shippedWhenRequested: true });
+    expect(await wechatRefunds(order._id)).toMatchObject({ numbers: [] });
+
+    // Shoppers cannot approve their own request.
+    expect(errorOf(await call(cloud, 'orders', { action: 'approveAfterSale', afterSaleId: asked.afterSale._id, mode: 'refund' }, 'oAS4'))).toMatchObject({ code: 'PERMISSION_DENIED' });
+    const approved = dataOf(await merchant({ action: 'approveAfterSale', afterSaleId: asked.afterSale._id, mode: 'refund' }));
+    expect(approved.afterSale).toMatchObject({ status: 'refunded', mode: 'refund' });
+    expect(errorOf(await merchant({ action: 'approveAfterSale', afterSaleId: asked.afterSale._id, mode: 'refund' }))).toMatchObject({ code: 'INVALID_STATE' });
+    expect(await wechatRefunds(order._id)).toEqual({ numbers: [asked.afterSale._id], fees: [4000], statuses: ['SUCCESS'] });
+    expect(stockOf(await getDoc(cloud, 'products', 'as-4'), 's')).toBe(8);
+    const seen = dataOf(await call(cloud, 'orders', { action: 'get', orderId: order._id }, 'oAS4'));
+    expect(seen.order.afterSales?.states).toEqual({ [asked.afterSale._id]: 'refunded' });
+  });
+
+  test('return then refund: stock back when the return is received, once', async () => {
+    const order = await paidOrder('oAS5', 'as-5', 2);
+    await ship(order._id);
+    const asked = dataOf(await ask('oAS5', order._id, 'as-5', 1));
+    const approved = dataOf(await merchant({ action: 'approveAfterSale', afterSaleId: asked.afterSale._id, mode: 'return' }));
+    expect(approved.afterSale.status).toBe('return_pending');
+    expect(stockOf(await getDoc(cloud, 'products', 'as-5'), 's')).toBe(8);
+    expect(errorOf(await merchant({ action: 'refundAfterSale', afterSaleId: asked.afterSale._id }))).toMatchObject({ code: 'INVALID_STATE' });
+    const received = await Promise.all([1, 2, 3].map(() => merchant({ action: 'receiveReturn', afterSaleId: asked.afterSale._id })));
+    expect(received.filter((r) => r.ok)).toHaveLength(1);
+    expect(stockOf(await getDoc(cloud, 'products', 'as-5'), 's')).toBe(9);
+    const refunded = dataOf(await merchant({ action: 'refundAfterSale', afterSaleId: asked.afterSale._id }));
+    expect(refunded.afterSale.status).toBe('refunded');
+    expect(await wechatRefunds(order._id)).toEqual({ numbers: [asked.afterSale._id], fees: [2000], statuses: ['SUCCESS'] });
+  });
+
+  test('refused with a reason: nothing refunded, the units can be asked again', async () => {
+    const order = await paidOrder('oAS6', 'as-6', 1);
+    await ship(order._id);
+    const asked = dataOf(await ask('oAS6', order._id, 'as-6', 1));
+    expect(errorOf(await merchant({ action: 'refuseAfterSale', afterSaleId: asked.afterSale._id, reason: '' }))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    const refused = dataOf(await merchant({ action: 'refuseAfterSale', afterSaleId: asked.afterSale._id, reason: '商品已使用，不支持退货' }));
+    expect(refused.afterSale).toMatchObject({ status: 'refused', refuseReason: '商品已使用，不支持退货' });
+    const listed = dataOf(await call(cloud, 'orders', { action: 'listAfterSales', orderId: order._id }, 'oAS6'));
+    expect(listed.afterSales[0]).toMatchObject({ status: 'refused', refuseReason: '商品已使用，不支持退货' });
+    expect(await wechatRefunds(order._id)).toMatchObject({ numbers: [] });
+    expect(dataOf(await ask('oAS6', order._id, 'as-6', 1)).afterSale.status).toBe('requested');
+  });
+
+  test('the window closes 7 days after receipt', async () => {
+    const order = await paidOrder('oAS7', 'as-7', 1);
+    await ship(order._id);
+    await cloud.wx().database().collection('orders').doc(order._id).update({ data: { ...transitionPatch('shipped', 'confirmReceipt', Date.now() - 8 * 86_400_000) } });
+    expect(errorOf(await ask('oAS7', order._id, 'as-7', 1))).toMatchObject({ code: 'INVALID_STATE', message: '已超过售后期限' });
+  });
+});
+
+describe('concurrency', () => {
+  test('20 concurrent requests for the same units (different keys): one is refunded, once; stock back once', async () => {
+    // 3 bought, each request asks for 2: only one can have them.
+    const order = await paidOrder('oRACE', 'as-race', 3);
+    const replies = await Promise.all(Array.from({ length: 20 }, (_, i) => ask('oRACE', order._id, 'as-race', 2, `race-${i}-${Date.now()}`)));
+    const winners = replies.filter((r) => r.ok);
+    expect(winners).toHaveLength(1);
+    for (const r of replies.filter((x) => !x.ok)) expect(errorOf(r)).toMatchObject({ code: 'INVALID_STATE', message: '退货数量超过可退数量' });
+    const wx = await wechatRefunds(order._id);
+    expect(wx.numbers).toHaveLength(1);
+    expect(wx.fees).toEqual([4000]);
+    expect(stockOf(await getDoc(cloud, 'products', 'as-race'), 's')).toBe(9);
+    expect((await getDoc(cloud, 'orders', order._id))).toMatchObject({ status: 'paid', afterSales: { lines: [{ qty: 2, fee: 4000 }], count: 1 } });
+    expect(await all(cloud, 'after_sales', { orderId: order._id })).toHaveLength(1);
+  }, 60_000);
+
+  test('the same request sent 10 times at once: one request, one refund', async () => {
+    const order = await paidOrder('oSAME', 'as-same', 1);
+    const rid = requestId('oSAME');
+    const replies = await Promise.all(Array.from({ length: 10 }, () => ask('oSAME', order._id, 'as-same', 1, rid)));
+    const ids = new Set(replies.map((r) => dataOf(r).afterSale._id));
+    expect(ids.size).toBe(1);
+    expect((await wechatRefunds(order._id)).numbers).toHaveLength(1);
+    expect(stockOf(await getDoc(cloud, 'products', 'as-same'), 's')).toBe(10);
+  }, 60_000);
+});
