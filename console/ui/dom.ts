@@ -21,9 +21,19 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<s
   return el;
 }
 
-/** A table that scrolls sideways on a phone instead of squeezing its columns. */
+/**
+ * A table whose rows become cards on a phone: each cell carries its column's name (data-label), which
+ * the narrow layout shows in front of the value. Rows added later are labelled as they arrive.
+ */
 export function table(id: string, headers: string[], body: HTMLTableSectionElement): HTMLElement {
-  return h('div', { class: 'table-wrap' }, h('table', { id }, h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', {}, t)))), body));
+  const label = () => {
+    for (const row of body.rows) {
+      for (const [i, cell] of [...row.cells].entries()) if (cell.colSpan === 1 && headers[i] && !cell.dataset.label) cell.dataset.label = headers[i];
+    }
+  };
+  label();
+  new MutationObserver(label).observe(body, { childList: true });
+  return h('div', { class: 'table-wrap' }, h('table', { id, class: 'cards' }, h('thead', {}, h('tr', {}, ...headers.map((t) => h('th', {}, t)))), body));
 }
 
 export function toast(text: string): void {

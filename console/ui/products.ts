@@ -93,7 +93,7 @@ function productRow(p: ProductRow, threshold: number, onStock: () => void): HTML
     h('td', { class: 'product-title' }, p.title),
     h('td', {}, p.status === 'on_shelf' ? t('product.onShelf') : p.status === 'off_shelf' ? t('product.offShelf') : String(p.status ?? '')),
     h('td', { class: 'product-price' }, p.price === null ? '' : money(p.price)),
-    h('td', { class: 'product-stock' }, p.stock === null ? '' : String(p.stock), low ? h('span', { class: 'low-badge' }, t('products.lowBadge')) : null),
+    h('td', { class: 'product-stock' }, p.stock === null ? '' : String(p.stock), low ? h('span', { class: 'low-badge' }, t('products.lowBadge', { n: Math.min(...p.skus.map((s) => s.stock)) })) : null),
     h(
       'td',
       { class: 'problems' },
