@@ -448,7 +448,7 @@ export class ConsoleApi {
     return { kind: 'raw', body: png, contentType: 'image/png', headers };
   }
 
-  /** A printable sheet of the given codes: ?items=[{fileID, title, scene}] (JSON). */
+  /** A printable sheet of the given codes: ?items=[{fileID, title, scene}] (JSON)&lang=zh|en (default zh). */
   private qrSheet(query: URLSearchParams): ApiOut {
     let items: unknown;
     try {
@@ -457,12 +457,14 @@ export class ConsoleApi {
       throw new HttpError(400, 'INVALID_ARGUMENT', 'items must be JSON');
     }
     if (!Array.isArray(items)) throw new HttpError(400, 'INVALID_ARGUMENT', 'items must be a list');
+    const en = query.get('lang') === 'en';
     const cards = items.filter(isRecord).map((item) => ({
       title: String(item.title ?? ''),
-      subtitle: `scene ${String(item.scene ?? '')}`,
+      subtitle: `${en ? 'scene' : '场景值'} ${String(item.scene ?? '')}`,
       src: `png?fileID=${encodeURIComponent(String(item.fileID ?? ''))}`,
     }));
-    return { kind: 'raw', body: printableSheet(`QR codes (${cards.length})`, cards), contentType: 'text/html; charset=utf-8' };
+    const title = en ? `QR codes (${cards.length})` : `二维码（${cards.length} 个）`;
+    return { kind: 'raw', body: printableSheet(title, cards), contentType: 'text/html; charset=utf-8' };
   }
 
   /* ---------------------------------------------------------------------- logs */

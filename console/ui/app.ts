@@ -5,7 +5,7 @@
  */
 import { client } from './client';
 import { h, viewRoot } from './dom';
-import { lang, setLang, t, type Lang } from './i18n';
+import { errorText, lang, type Lang, setLang, t } from './i18n';
 import { DEFAULT_TAB, VIEWS } from './views';
 
 let routeSeq = 0;
@@ -43,7 +43,7 @@ async function route(): Promise<void> {
     if (view) await view.render(rest);
     else viewRoot().replaceChildren(h('p', {}, t('app.unknownPage', { page: hash })));
   } catch (error) {
-    if (seq === routeSeq) viewRoot().replaceChildren(h('p', { class: 'error', id: 'page-error', role: 'alert' }, t('app.loadFailed', { message: (error as Error).message })));
+    if (seq === routeSeq) viewRoot().replaceChildren(h('p', { class: 'error', id: 'page-error', role: 'alert' }, t('app.loadFailed', { message: errorText(error) })));
   }
   // Tests (and people) can tell when a page has finished loading.
   if (seq === routeSeq) viewRoot().dataset.loaded = `#/${hash}`;

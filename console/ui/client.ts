@@ -85,7 +85,7 @@ export const client = {
   qrCodes: () => request<QrCodesResponse>('GET', 'qrcodes'),
   createQr: (body: QrCreateRequest) => request<QrCreateResponse>('POST', 'qrcodes', body),
   qrPngUrl: (fileID: string, downloadName?: string) => `api/qrcodes/png${query({ fileID, name: downloadName })}`,
-  qrSheetUrl: (items: { fileID: string; title: string; scene: string }[]) => `api/qrcodes/sheet${query({ items: JSON.stringify(items) })}`,
+  qrSheetUrl: (items: { fileID: string; title: string; scene: string }[], lang: 'zh' | 'en') => `api/qrcodes/sheet${query({ items: JSON.stringify(items), lang })}`,
 
   logs: (params: { function?: string; limit?: number }) => request<LogsResponse>('GET', `logs${query(params)}`),
 };

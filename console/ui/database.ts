@@ -2,7 +2,7 @@
 import type { WireDoc } from '../routes';
 import { client } from './client';
 import { h, toast, viewRoot } from './dom';
-import { t } from './i18n';
+import { errorText, t } from './i18n';
 import type { ConsoleView } from './view';
 
 const PAGE = 20;
@@ -38,7 +38,7 @@ async function dbView(coll?: string): Promise<void> {
         await client.addCollection(newName.value.trim());
         location.hash = `#/db/${encodeURIComponent(newName.value.trim())}`;
       } catch (error) {
-        toast((error as Error).message);
+        toast(errorText(error));
       }
     } }, t('db.addCollection'))),
   );
@@ -79,7 +79,7 @@ async function renderDocs(section: HTMLElement): Promise<void> {
                   toast(t('db.deleted', { id }));
                   await load();
                 } catch (e) {
-                  error.textContent = (e as Error).message;
+                  error.textContent = errorText(e);
                 }
               } }, t('common.delete')),
             ),
@@ -92,7 +92,7 @@ async function renderDocs(section: HTMLElement): Promise<void> {
         if (doc) editor.open(doc);
       }
     } catch (e) {
-      error.textContent = (e as Error).message;
+      error.textContent = errorText(e);
       list.replaceChildren();
       count.textContent = '';
     }
@@ -158,7 +158,7 @@ function docEditor(): { el: HTMLElement; open(doc: WireDoc | null): void; onSave
       toast(t('common.saved'));
       await editor.onSaved();
     } catch (e) {
-      error.textContent = (e as Error).message;
+      error.textContent = errorText(e);
     }
   };
   el.append(

@@ -1,4 +1,4 @@
-/** DOM helpers shared by the console's views: element building, the toast, the view root. */
+/** What the console's views share for the page: element building, the toast, the view root. */
 import type { Problem } from '../routes';
 
 export type Child = Node | string | number | null | undefined | false;

@@ -57,6 +57,21 @@ export function statusLabel(status: unknown, in_: Lang = current): string {
   return key in MESSAGES[in_] ? translate(in_, key) : String(status ?? '');
 }
 
+/** The error codes of console/api.ts that have a merchant's explanation in front of the server's detail. */
+const ERROR_CODES = ['INVALID_ARGUMENT', 'NOT_FOUND', 'CONFLICT', 'INVALID_STATE', 'OUT_OF_STOCK', 'INVALID_PRODUCT', 'UNAVAILABLE', 'INTERNAL'] as const;
+
+/**
+ * A failed call as the merchant reads it: what kind of failure, in their language, then the server's
+ * exact detail (kept as sent: it names the field or the state). A failed fetch is a network error.
+ */
+export function errorText(error: unknown): string {
+  const e = error as { code?: unknown; message?: unknown; name?: unknown };
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  if (e?.name === 'TypeError' && e.code === undefined) return translate(current, 'error.network', { message });
+  const code = ERROR_CODES.find((c) => c === e?.code);
+  return code ? `${translate(current, `error.${code}`)}${translate(current, 'error.separator')}${message}` : message;
+}
+
 /* ------------------------------------------------------------- dates (UTC+8) */
 
 /**

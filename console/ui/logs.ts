@@ -1,7 +1,7 @@
 /** Function invocation logs of the local cloud. */
 import { client } from './client';
 import { h, table, viewRoot } from './dom';
-import { formatDateTime, t } from './i18n';
+import { errorText, formatDateTime, t } from './i18n';
 import type { ConsoleView } from './view';
 
 async function logsList(): Promise<void> {
@@ -27,7 +27,7 @@ async function logsList(): Promise<void> {
         ),
       );
     } catch (e) {
-      error.textContent = (e as Error).message;
+      error.textContent = errorText(e);
     }
   };
   viewRoot().replaceChildren(

@@ -215,6 +215,17 @@ export const ZH = {
   'logs.ok': '成功',
   'logs.failed': '失败',
   'logs.result': '返回值',
+
+  'error.separator': '：',
+  'error.network': '网络错误，请检查本地云是否在运行（{message}）',
+  'error.INVALID_ARGUMENT': '输入有误',
+  'error.NOT_FOUND': '找不到',
+  'error.CONFLICT': '与已有数据冲突',
+  'error.INVALID_STATE': '当前状态不允许此操作',
+  'error.OUT_OF_STOCK': '库存不足',
+  'error.INVALID_PRODUCT': '商品数据不合格',
+  'error.UNAVAILABLE': '服务暂不可用，请稍后再试',
+  'error.INTERNAL': '服务出错',
 } as const;
 
 export type MessageKey = keyof typeof ZH;
@@ -432,4 +443,15 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   'logs.ok': 'ok',
   'logs.failed': 'failed',
   'logs.result': 'result',
+
+  'error.separator': ': ',
+  'error.network': 'Network error: is the local cloud running? ({message})',
+  'error.INVALID_ARGUMENT': 'Invalid input',
+  'error.NOT_FOUND': 'Not found',
+  'error.CONFLICT': 'Conflicts with existing data',
+  'error.INVALID_STATE': 'Not allowed in the current state',
+  'error.OUT_OF_STOCK': 'Not enough stock',
+  'error.INVALID_PRODUCT': 'Invalid product',
+  'error.UNAVAILABLE': 'Service unavailable, try again later',
+  'error.INTERNAL': 'Server error',
 };

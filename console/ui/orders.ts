@@ -4,7 +4,7 @@ import type { OrderRow, OrdersQuery } from '../routes';
 import { client } from './client';
 import { toCsv } from './csv';
 import { download, h, table, toast, viewRoot } from './dom';
-import { chinaDayStart, formatDateTime, money, statusLabel, t } from './i18n';
+import { chinaDayStart, errorText, formatDateTime, money, statusLabel, t } from './i18n';
 import type { ConsoleView } from './view';
 
 const PAGE = 50;
@@ -73,7 +73,7 @@ async function ordersList(): Promise<void> {
   };
   const run = () => {
     error.textContent = '';
-    load().catch((e) => (error.textContent = (e as Error).message));
+    load().catch((e) => (error.textContent = errorText(e)));
   };
   const page = (delta: number) => {
     skip = Math.max(0, skip + delta);
@@ -97,7 +97,7 @@ async function ordersList(): Promise<void> {
       const body = rows.map((o) => [o._id, formatDateTime(o.createdAt), statusLabel(o.status), itemsText(o).join('; '), typeof o.total === 'number' ? (o.total / 100).toFixed(2) : '', [o.address?.name, o.address?.phone, o.address?.city].filter(Boolean).join(' '), o.attribution?.sceneCode ?? '', attributionText(o), o.attribution?.referralCode ?? '', o.trackingNo ?? '']);
       download(`orders-${formatDateTime(Date.now()).slice(0, 10)}.csv`, toCsv(header.map((k) => t(k)), body), 'text/csv;charset=utf-8');
     } catch (e) {
-      error.textContent = (e as Error).message;
+      error.textContent = errorText(e);
     }
   };
   const label = (key: Parameters<typeof t>[0], el: HTMLElement) => h('label', {}, t(key), el);
@@ -143,7 +143,7 @@ function orderRow(o: OrderRow, error: HTMLElement, reload: () => Promise<void>):
       toast(t(event === 'ship' ? 'orders.shipped' : 'orders.completed', { id }));
       await reload();
     } catch (e) {
-      error.textContent = (e as Error).message;
+      error.textContent = errorText(e);
     }
   };
   const actions: Node[] = [];

@@ -3,7 +3,7 @@ import { fenToYuanString, parseYuan } from '../../miniprogram/domain/money';
 import type { ProductResponse, WireDoc } from '../routes';
 import { ApiError, client } from './client';
 import { fileUrl, h, problemList, table, toast, viewRoot } from './dom';
-import { money, t } from './i18n';
+import { errorText, money, t } from './i18n';
 
 interface SpecDraft {
   name: string;
@@ -90,7 +90,7 @@ export async function productEditor(id: string | null): Promise<void> {
       renderImages();
       toast(t('editor.uploaded'));
     } catch (e) {
-      toast((e as Error).message);
+      toast(errorText(e));
     }
     fileInput.value = '';
   });

@@ -4,7 +4,7 @@ import { client } from './client';
 import { toCsv } from './csv';
 import { openRaw } from './database';
 import { download, h, problemList, table, toast, viewRoot } from './dom';
-import { money, t, formatDateTime } from './i18n';
+import { errorText, formatDateTime, money, t } from './i18n';
 import { productEditor } from './product-editor';
 import type { ConsoleView } from './view';
 
@@ -54,7 +54,7 @@ async function productsList(): Promise<void> {
         if (cell) cell.textContent = String(sku.stock);
       }
     } catch (e) {
-      error.textContent = (e as Error).message;
+      error.textContent = errorText(e);
     }
   };
   for (const input of [onlyProblems, lowStock]) input.addEventListener('change', render);
@@ -139,7 +139,7 @@ function openStock(panel: HTMLElement, product: ProductRow, refresh: () => Promi
               delta.value = '';
               toast(t('stock.done', { sku: sku.skuId, n: res.stock }));
             } catch (e) {
-              error.textContent = (e as Error).message;
+              error.textContent = errorText(e);
             }
             await refresh();
           };

@@ -3,7 +3,7 @@ import type { QrCodeRow, QrCreateRequest } from '../routes';
 import { client } from './client';
 import { toCsv } from './csv';
 import { download, h, toast, viewRoot } from './dom';
-import { formatDateTime, money, t } from './i18n';
+import { errorText, formatDateTime, lang, money, t } from './i18n';
 import { showOrdersFor } from './orders';
 import type { ConsoleView } from './view';
 
@@ -58,7 +58,7 @@ async function qrView(): Promise<void> {
   const sheet = h('a', { id: 'qr-sheet', class: 'button', target: '_blank', href: '#' }, t('qr.sheet'));
   const render = () => {
     count.textContent = t('qr.count', { n: codes.length });
-    sheet.setAttribute('href', client.qrSheetUrl(codes.map((c) => ({ fileID: c.fileID, title: c.title, scene: c.scene }))));
+    sheet.setAttribute('href', client.qrSheetUrl(codes.map((c) => ({ fileID: c.fileID, title: c.title, scene: c.scene })), lang()));
     grid.replaceChildren(...(codes.length ? codes.map(qrCard) : [h('p', { class: 'muted empty', id: 'qr-empty' }, t('qr.empty'))]));
   };
   const create = async (body: QrCreateRequest) => {
@@ -69,7 +69,7 @@ async function qrView(): Promise<void> {
       render();
       toast(t('qr.ready', { scene: res.scene }));
     } catch (e) {
-      error.textContent = (e as Error).message;
+      error.textContent = errorText(e);
     }
   };
   render();

@@ -3,7 +3,7 @@
  * {placeholders}, every order status named, dates in UTC+8 near midnight UTC, CSV with its BOM.
  */
 import { ORDER_STATUSES } from '../../miniprogram/domain/order-state';
-import { chinaDayStart, formatDate, formatDateTime, LANGS, MESSAGES, money, statusLabel, translate, type MessageKey } from '../../console/ui/i18n';
+import { chinaDayStart, errorText, formatDate, formatDateTime, LANGS, MESSAGES, money, statusLabel, translate, type MessageKey } from '../../console/ui/i18n';
 import { toCsv, UTF8_BOM } from '../../console/ui/csv';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -22,7 +22,7 @@ test('the Chinese table is Chinese and the English one is not', () => {
   const han = /\p{Script=Han}/u;
   // Words that are the same in both (SKU, CSV, PNG, JSON) are allowed without Han characters.
   const latinOnly = (Object.keys(MESSAGES.zh) as MessageKey[]).filter((k) => !han.test(MESSAGES.zh[k]));
-  expect(latinOnly).toEqual([]);
+  expect(latinOnly).toEqual(['error.separator']); // the full-width colon
   const hanInEnglish = (Object.keys(MESSAGES.en) as MessageKey[]).filter((k) => han.test(MESSAGES.en[k]));
   expect(hanInEnglish).toEqual([]);
 });
@@ -82,4 +82,11 @@ test('CSV starts with the UTF-8 BOM, quotes what needs quoting and defuses formu
   expect(csv.startsWith(UTF8_BOM)).toBe(true);
   expect(Buffer.from(csv, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   expect(csv.slice(1).split('\r\n')).toEqual(['订单号,备注', 'o1,"红色, 大号"', 'o2,"say ""hi"""', `o3,"'=HYPERLINK(""x"")"`, 'o4,-12.5', 'o5,', '']);
+});
+
+test('a failed call reads as its kind of failure in the language, then the server detail', () => {
+  const refused = Object.assign(new Error('order o1 is shipped; "ship" needs paid'), { code: 'INVALID_STATE' });
+  expect(errorText(refused)).toBe('当前状态不允许此操作：order o1 is shipped; "ship" needs paid');
+  expect(errorText(Object.assign(new Error('odd'), { code: 'SOMETHING_NEW' }))).toBe('odd');
+  expect(errorText(new TypeError('Failed to fetch'))).toBe('网络错误，请检查本地云是否在运行（Failed to fetch）');
 });

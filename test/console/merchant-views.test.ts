@@ -91,7 +91,7 @@ test('Chinese by default; the QR list comes from the server with scans, orders a
   expect(bySceneApi.get(campaignScene)).toMatchObject({ kind: 'campaign', title: 'double11 · poster · hz-01', campaign: 'double11', channel: 'poster', store: 'hz-01', scans: 3, orders: 2, paidOrders: 1, revenue: 5900 });
   expect(bySceneApi.get(productScene)).toMatchObject({ kind: 'product', productId: 'demo-p05', fileName: 'product-demo-p05.png', scans: 1, orders: 1, paidOrders: 1, revenue: 3000 });
 
-  // A new tab (nothing in session storage) shows the same codes: the list lives on the server.
+  // A new tab (nothing kept in the browser) shows the same codes: the list lives on the server.
   const tab = await ui.context.newPage();
   await tab.goto(`${ui.url}#/qrcodes`);
   await tab.waitForSelector('#view[data-loaded="#/qrcodes"]');
@@ -254,6 +254,9 @@ test('the English switch: every view in English, remembered after a reload; date
     expect({ hash, han: visible.match(/\p{Script=Han}+/gu) ?? [] }).toEqual({ hash, han: [] });
   }
   await ui.open('#/qrcodes');
+  await expect(ui.page.getAttribute('#qr-sheet', 'href')).resolves.toContain('lang=en');
+  await ui.page.click('#qr-create-campaign');
+  await expect(text('#qr-error')).resolves.toBe('Invalid input: a campaign code needs a campaign and a channel');
   await shots('qrcodes-en');
   await ui.open('#/reports');
   await shots('reports-en');

@@ -85,6 +85,7 @@ describe('orders', () => {
     const row = ui.page.locator('.order-row[data-id="o-paid-1"]');
     await row.locator('.ship-order').click();
     await ui.page.waitForSelector('#order-error:has-text("a tracking number is 4-40 letters, digits or -")');
+    await expect(ui.page.locator('#order-error').textContent()).resolves.toBe('输入有误：a tracking number is 4-40 letters, digits or -');
     expect((await ui.db().collection('orders').doc('o-paid-1').get()).data[0].status).toBe('paid');
 
     await row.locator('.tracking-input').fill('SF1234567890');
@@ -172,7 +173,8 @@ describe('QR codes', () => {
     expect(await sheet.locator('.qr-card').count()).toBe(2);
     const captions = await sheet.locator('.qr-card figcaption').allTextContents();
     expect(captions.join('\n')).toContain('double11 · poster · hz-01');
-    expect(captions.join('\n')).toContain('scene ' + scene);
+    expect(captions.join('\n')).toContain('场景值 ' + scene);
+    await expect(sheet.locator('h1').textContent()).resolves.toBe('二维码（2 个）');
     await sheet.close();
   });
 });
