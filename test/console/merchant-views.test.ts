@@ -211,6 +211,9 @@ test('low-stock filter, and a stock column that shows what is stored after every
   await expect(text('#low-stock-count')).resolves.toBe(`${ids.length} 个库存不足`);
   await expect(ui.page.locator('.product-row[data-id="demo-p07"] .low-badge').textContent()).resolves.toBe('最少的 SKU 仅剩 2');
   await shots('products-low-stock-zh');
+  await ui.open('#/products/edit/demo-p07');
+  await shots('product-editor-zh');
+  await ui.open('#/products');
 
   // Shoppers buy one of another SKU while the merchant adds 5 to the first: the row shows both.
   await ui.page.uncheck('#low-stock');
@@ -262,8 +265,12 @@ test('the English switch: every view in English, remembered after a reload; date
   await shots('reports-en');
   await ui.open('#/products');
   await shots('products-en');
+  await ui.open('#/products/edit/demo-p02');
+  await shots('product-editor-en');
+  await ui.open('#/db/orders');
+  await shots('database-en');
 
   await ui.page.click('#lang-switch');
-  await ui.page.waitForSelector('html[lang="zh-CN"] #view[data-loaded="#/products"]');
+  await ui.page.waitForSelector('html[lang="zh-CN"] #view[data-loaded="#/db/orders"]');
   await expect(text('#nav a[data-tab="products"]')).resolves.toBe('商品');
 });
