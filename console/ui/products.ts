@@ -11,6 +11,16 @@ import type { ConsoleView } from './view';
 /** Filters survive leaving and coming back while the console is open. */
 const filters = { onlyProblems: false, lowStock: false, threshold: 10 };
 
+/**
+ * The list on screen reads the store again when the merchant comes back to the tab: shoppers buy
+ * meanwhile, so stock seen an hour ago is not stock now.
+ */
+let liveRefresh: () => Promise<void> = () => Promise.resolve();
+window.addEventListener('focus', () => void liveRefresh());
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible') void liveRefresh();
+});
+
 /** A product is low on stock when one of its SKUs is at or below the threshold. */
 export function isLowStock(p: ProductRow, threshold: number): boolean {
   return p.ok && p.skus.some((s) => s.stock <= threshold);
@@ -57,6 +67,7 @@ async function productsList(): Promise<void> {
       error.textContent = errorText(e);
     }
   };
+  liveRefresh = () => (tbody.isConnected ? refresh() : Promise.resolve());
   for (const input of [onlyProblems, lowStock]) input.addEventListener('change', render);
   threshold.addEventListener('input', render);
   render();

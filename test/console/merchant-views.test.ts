@@ -228,6 +228,13 @@ test('low-stock filter, and a stock column that shows what is stored after every
   const total = stored.skus.reduce((n: number, s: { stock: number }) => n + s.stock, 0);
   await ui.page.waitForFunction(`document.querySelector('.product-row[data-id="demo-p07"] .product-stock')?.firstChild?.textContent === '${total}'`);
   await expect(ui.page.locator(`.stock-row[data-sku="${doc.skus[1].skuId}"] .stock-value`).textContent()).resolves.toBe(String(stored.skus[1].stock));
+  // Coming back to the tab after shoppers bought: the column reads the store again.
+  await products.doc('demo-p07').update({ 'skus.0.stock': ui.db().command.inc(-4) });
+  await ui.page.evaluate(`window.dispatchEvent(new Event('focus'))`);
+  await ui.page.waitForFunction(`document.querySelector('.product-row[data-id="demo-p07"] .product-stock')?.firstChild?.textContent === '${total - 4}'`);
+  await products.doc('demo-p07').update({ 'skus.0.stock': ui.db().command.inc(4) });
+  await ui.page.click('#refresh-products');
+  await ui.page.waitForFunction(`document.querySelector('.product-row[data-id="demo-p07"] .product-stock')?.firstChild?.textContent === '${total}'`);
   // Above the threshold now: it leaves the low-stock list.
   await ui.page.check('#low-stock');
   expect(await ui.page.locator('.product-row[data-id="demo-p07"]').count()).toBe(stored.skus.every((s: { stock: number }) => s.stock > 3) ? 0 : 1);
