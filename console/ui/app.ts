@@ -20,7 +20,9 @@ function renderChrome(): void {
   document.title = t('app.title');
   document.getElementById('app-title')!.textContent = t('app.title');
   const tab = currentTab();
-  document.getElementById('nav')!.replaceChildren(
+  const nav = document.getElementById('nav')!;
+  nav.setAttribute('aria-label', t('app.sections'));
+  nav.replaceChildren(
     ...VIEWS.map((v) => h('a', { href: `#/${v.tab}`, dataset: { tab: v.tab }, 'aria-current': v.tab === tab ? 'page' : false }, t(v.label))),
   );
   const other: Lang = lang() === 'zh' ? 'en' : 'zh';

@@ -5,6 +5,7 @@
 export const ZH = {
   'app.title': '商家后台',
   'app.switchLang': '切换语言',
+  'app.sections': '栏目',
   'app.unknownPage': '没有这个页面：{page}',
   'app.loadFailed': '加载失败：{message}',
 
@@ -233,6 +234,7 @@ export type MessageKey = keyof typeof ZH;
 export const EN: Readonly<Record<MessageKey, string>> = {
   'app.title': 'Merchant console',
   'app.switchLang': 'Switch language',
+  'app.sections': 'Sections',
   'app.unknownPage': 'Unknown page {page}',
   'app.loadFailed': 'Could not load: {message}',
 
