@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { EJSON } from 'bson';
-import type { OrderStatus, Product } from '../typings/domain';
+import type { OrderStatus } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, STATUS_FIELDS, type OrderEvent } from '../miniprogram/domain/order-state';
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
@@ -14,6 +14,7 @@ import type { ActionName, ActionRequest, ActionResponse, ErrorCode } from '../ty
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
+import type { CollectionsResponse, DocsResponse, LogsResponse, OrderEventResponse, OrderRow, OrdersResponse, ProductResponse, ProductRow, ProductsResponse, QrCodeRow, QrCodesResponse, QrCreateResponse, SaveProductResponse, StockResponse, UploadResponse } from './routes';
 
 export class HttpError extends Error {
   constructor(
@@ -32,6 +33,9 @@ export type ApiOut =
 
 /** The events a merchant may apply from the console. Cancel/expire release stock: the orders function owns them. */
 export const MERCHANT_EVENTS: readonly OrderEvent[] = ['ship', 'confirmReceipt'];
+
+/** Orders whose money was received (and not given back by a cancel). */
+const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'completed'];
 
 const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const TRACKING_NO = /^[A-Za-z0-9-]{4,40}$/;
@@ -59,7 +63,7 @@ export class ConsoleApi {
       case 'GET /info':
         return json({ envId: this.envId, cloudUrl: this.cloudUrl });
       case 'GET /collections':
-        return json({ collections: await this.collections() });
+        return json({ collections: await this.collections() } satisfies CollectionsResponse);
       case 'POST /collections':
         return json(await this.addCollection(body), 201);
       case 'GET /collections/:/docs':
@@ -90,6 +94,8 @@ export class ConsoleApi {
         return json(await this.orders(query));
       case 'POST /orders/:/events':
         return json(await this.orderEvent(parts[1], body));
+      case 'GET /qrcodes':
+        return json(await this.qrCodes());
       case 'POST /qrcodes':
         return json(await this.createQr(body), 201);
       case 'GET /qrcodes/png':
@@ -136,7 +142,7 @@ export class ConsoleApi {
     return { name };
   }
 
-  private async listDocs(coll: string, query: URLSearchParams): Promise<{ docs: Doc[]; total: number; skip: number; limit: number }> {
+  private async listDocs(coll: string, query: URLSearchParams): Promise<DocsResponse> {
     const filter = parseFilter(query.get('filter'));
     const skip = clampInt(query.get('skip'), 0, 1_000_000, 0);
     const limit = clampInt(query.get('limit'), 1, 100, 20);
@@ -188,13 +194,13 @@ export class ConsoleApi {
 
   /* ------------------------------------------------------------------ products */
 
-  private async products(): Promise<{ products: unknown[] }> {
+  private async products(): Promise<ProductsResponse> {
     const docs = await this.readAllDocs('products', { createdAt: -1 });
     return {
-      products: docs.map((doc) => {
+      products: docs.map((doc): ProductRow => {
         const result = normalizeProduct(doc);
         return {
-          _id: doc._id,
+          _id: String(doc._id),
           title: typeof doc.title === 'string' ? doc.title : '',
           status: doc.status,
           categoryId: doc.categoryId,
@@ -209,7 +215,7 @@ export class ConsoleApi {
     };
   }
 
-  private async product(id: string): Promise<{ doc: Doc; problems: unknown[] }> {
+  private async product(id: string): Promise<ProductResponse> {
     const res = await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>);
     const doc = res.data?.[0];
     if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
@@ -221,7 +227,7 @@ export class ConsoleApi {
    * Saves a product from the editor. The normalizer is the judge: an invalid product is refused with
    * its exact problems and nothing is written; a valid one is stored normalized (price = lowest SKU).
    */
-  private async saveProduct(id: string | null, body: unknown): Promise<{ product: Product; warnings: unknown[] }> {
+  private async saveProduct(id: string | null, body: unknown): Promise<SaveProductResponse> {
     const input = isRecord(body) && isRecord(body.product) ? { ...body.product } : null;
     if (!input) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected {"product": {...}}');
     const coll = this.cloud().db.collection('products');
@@ -249,7 +255,7 @@ export class ConsoleApi {
   }
 
   /** Atomic stock change of one SKU: `_.inc`, guarded in the filter so stock never goes below 0. */
-  private async adjustStock(id: string, body: unknown): Promise<{ skuId: string; stock: number }> {
+  private async adjustStock(id: string, body: unknown): Promise<StockResponse> {
     const skuId = isRecord(body) ? body.skuId : undefined;
     const delta = isRecord(body) ? body.delta : undefined;
     if (typeof skuId !== 'string' || !skuId) throw new HttpError(400, 'INVALID_ARGUMENT', 'skuId is required');
@@ -287,7 +293,7 @@ export class ConsoleApi {
     }
   }
 
-  private async upload(body: unknown): Promise<{ fileID: string }> {
+  private async upload(body: unknown): Promise<UploadResponse> {
     if (!isRecord(body) || typeof body.name !== 'string' || typeof body.base64 !== 'string') {
       throw new HttpError(400, 'INVALID_ARGUMENT', 'expected {"name", "base64"}');
     }
@@ -309,7 +315,7 @@ export class ConsoleApi {
 
   /* -------------------------------------------------------------------- orders */
 
-  private async orders(query: URLSearchParams): Promise<{ orders: unknown[]; total: number }> {
+  private async orders(query: URLSearchParams): Promise<OrdersResponse> {
     const where: Doc = {};
     const status = query.get('status');
     if (status) {
@@ -320,6 +326,13 @@ export class ConsoleApi {
     if (id) where._id = id;
     const { db } = this.cloud();
     const _ = db.command;
+    // Attribution filters: the fields orders.create stored (decided on the server).
+    for (const [param, field] of [['scene', 'sceneCode'], ['campaign', 'campaign'], ['channel', 'channel'], ['store', 'store']] as const) {
+      const value = query.get(param)?.trim();
+      if (value) where[`attribution.${field}`] = value;
+    }
+    const referral = query.get('referral')?.trim();
+    if (referral) where['attribution.referralCode'] = referral === 'any' ? _.exists(true) : referral;
     const from = query.get('from');
     const to = query.get('to');
     if (from || to) {
@@ -336,11 +349,11 @@ export class ConsoleApi {
       wrap(coll.where(where).count() as Promise<{ total?: number }>),
     ]);
     return {
-      orders: ((page as { data?: Doc[] }).data ?? []).map((o) => {
+      orders: ((page as { data?: Doc[] }).data ?? []).map((o): OrderRow => {
         const { _openid, ...rest } = o;
         void _openid;
         const events = isOrderStatus(o.status) ? MERCHANT_EVENTS.filter((e) => nextStatus(o.status as OrderStatus, e) !== null) : [];
-        return { ...toWire(rest), events };
+        return { ...(toWire(rest) as Omit<OrderRow, 'events'>), _id: String(o._id), status: String(o.status), events: events as OrderRow['events'] };
       }),
       total: (count as { total?: number }).total ?? 0,
     };
@@ -350,7 +363,7 @@ export class ConsoleApi {
    * A merchant's order action, done by the orders function (the one writer of order status, by
    * compare-and-set on the current status: two clicks can never ship twice).
    */
-  private async orderEvent(id: string, body: unknown): Promise<{ order: Doc }> {
+  private async orderEvent(id: string, body: unknown): Promise<OrderEventResponse> {
     const event = isRecord(body) ? body.event : undefined;
     if (typeof event !== 'string' || !(MERCHANT_EVENTS as readonly string[]).includes(event)) {
       throw new HttpError(400, 'INVALID_ARGUMENT', `event must be one of ${MERCHANT_EVENTS.join(', ')}`);
@@ -381,7 +394,7 @@ export class ConsoleApi {
 
   /* ------------------------------------------------------------------- QR codes */
 
-  private async createQr(body: unknown): Promise<{ scene: string; fileID: string; created: boolean; title: string; fileName: string }> {
+  private async createQr(body: unknown): Promise<QrCreateResponse> {
     if (!isRecord(body)) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected a JSON object');
     try {
       if (typeof body.productId === 'string' && body.productId) {
@@ -405,6 +418,60 @@ export class ConsoleApi {
     }
   }
 
+  /**
+   * Every code in the scenes collection (what scenes.create wrote), newest first, with its scans and
+   * the orders whose server-decided attribution names it. Orders are read in pages and summed here.
+   */
+  private async qrCodes(): Promise<QrCodesResponse> {
+    const [scenes, products, orders] = await Promise.all([
+      this.readAllDocs('scenes', { createdAt: -1 }),
+      this.readAllDocs('products', {}),
+      this.readAllDocs('orders', {}),
+    ]);
+    const titles = new Map(products.map((p) => [String(p._id), typeof p.title === 'string' ? p.title : '']));
+    const perScene = new Map<string, { orders: number; paidOrders: number; revenue: number }>();
+    for (const order of orders) {
+      const scene = isRecord(order.attribution) ? order.attribution.sceneCode : undefined;
+      if (typeof scene !== 'string' || !scene) continue;
+      const sum = perScene.get(scene) ?? { orders: 0, paidOrders: 0, revenue: 0 };
+      sum.orders += 1;
+      if (PAID_STATUSES.includes(order.status as OrderStatus)) {
+        sum.paidOrders += 1;
+        if (typeof order.total === 'number' && Number.isSafeInteger(order.total)) sum.revenue += order.total;
+      }
+      perScene.set(scene, sum);
+    }
+    const codes = scenes
+      .filter((doc) => typeof doc.scene === 'string' && isRecord(doc.target))
+      .map((doc): QrCodeRow => {
+        const target = doc.target as { page?: unknown; query?: unknown };
+        const query = isRecord(target.query) ? Object.fromEntries(Object.entries(target.query).map(([k, v]) => [k, String(v)])) : {};
+        const productId = target.page === productTarget('').page && query.id ? query.id : null;
+        const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
+        const [campaign, channel, store] = [text(doc.campaign), text(doc.channel), text(doc.store)];
+        const label = [campaign, channel, store].filter(Boolean).join(' · ');
+        const scene = String(doc.scene);
+        const sum = perScene.get(scene) ?? { orders: 0, paidOrders: 0, revenue: 0 };
+        return {
+          scene,
+          fileID: typeof doc.fileID === 'string' ? doc.fileID : '',
+          kind: productId ? 'product' : 'campaign',
+          title: productId ? titles.get(productId) || productId : label || scene,
+          fileName: productId ? `product-${safeName(productId)}.png` : `campaign-${safeName(label.replace(/ · /g, '-') || scene)}.png`,
+          target: { page: String(target.page ?? ''), query },
+          productId,
+          campaign,
+          channel,
+          store,
+          createdAt: typeof doc.createdAt === 'number' ? doc.createdAt : null,
+          scans: typeof doc.scans === 'number' ? doc.scans : 0,
+          lastScanAt: typeof doc.lastScanAt === 'number' ? doc.lastScanAt : null,
+          ...sum,
+        };
+      });
+    return { codes };
+  }
+
   private async qrPng(query: URLSearchParams): Promise<ApiOut> {
     const fileID = query.get('fileID');
     if (!fileID || !fileID.startsWith('cloud://')) throw new HttpError(400, 'INVALID_ARGUMENT', 'fileID must be a cloud:// file id');
@@ -414,7 +481,7 @@ export class ConsoleApi {
     return { kind: 'raw', body: png, contentType: 'image/png', headers };
   }
 
-  /** A printable sheet of the given codes: ?items=[{fileID, title, scene}] (JSON). */
+  /** A printable sheet of the given codes: ?items=[{fileID, title, scene}] (JSON)&lang=zh|en (default zh). */
   private qrSheet(query: URLSearchParams): ApiOut {
     let items: unknown;
     try {
@@ -423,12 +490,14 @@ export class ConsoleApi {
       throw new HttpError(400, 'INVALID_ARGUMENT', 'items must be JSON');
     }
     if (!Array.isArray(items)) throw new HttpError(400, 'INVALID_ARGUMENT', 'items must be a list');
+    const en = query.get('lang') === 'en';
     const cards = items.filter(isRecord).map((item) => ({
       title: String(item.title ?? ''),
-      subtitle: `scene ${String(item.scene ?? '')}`,
+      subtitle: `${en ? 'scene' : '场景值'} ${String(item.scene ?? '')}`,
       src: `png?fileID=${encodeURIComponent(String(item.fileID ?? ''))}`,
     }));
-    return { kind: 'raw', body: printableSheet(`QR codes (${cards.length})`, cards), contentType: 'text/html; charset=utf-8' };
+    const title = en ? `QR codes (${cards.length})` : `二维码（${cards.length} 个）`;
+    return { kind: 'raw', body: printableSheet(title, cards), contentType: 'text/html; charset=utf-8' };
   }
 
   /* --------------------------------------------------------------- after-sales */
@@ -445,7 +514,7 @@ export class ConsoleApi {
 
   /* ---------------------------------------------------------------------- logs */
 
-  private async logs(query: URLSearchParams): Promise<{ logs: unknown[] }> {
+  private async logs(query: URLSearchParams): Promise<LogsResponse> {
     const params = new URLSearchParams();
     for (const key of ['function', 'openid', 'limit']) {
       const v = query.get(key);
@@ -453,7 +522,7 @@ export class ConsoleApi {
     }
     const res = await fetch(`${this.cloudUrl}/_emulator/v1/logs?${params}`);
     if (!res.ok) throw new HttpError(502, 'UNAVAILABLE', `the local cloud answered ${res.status} for its logs`);
-    const body = (await res.json()) as { logs?: unknown[] };
+    const body = (await res.json()) as Partial<LogsResponse>;
     return { logs: body.logs ?? [] };
   }
 

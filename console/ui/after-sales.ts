@@ -6,119 +6,114 @@
  */
 import type { MerchantAfterSale, OwedRefundView } from '../../typings/api';
 import type { AfterSaleStatus } from '../../typings/domain';
-import { AFTER_SALE_STATUSES, AFTER_SALE_STATUS_LABELS } from '../../miniprogram/domain/after-sales';
-
-type Child = Node | string | number | null | undefined | false;
-
-/** What the console shell lends a view: its element builder, API client, toast and formatters. */
-export interface ViewKit {
-  h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs?: Record<string, unknown>, ...children: (Child | Child[])[]): HTMLElementTagNameMap[K];
-  api<T>(method: string, path: string, body?: unknown): Promise<T>;
-  toast(text: string): void;
-  view(): HTMLElement;
-  time(value: unknown): string;
-  money(value: unknown): string;
-}
+import { AFTER_SALE_STATUSES } from '../../miniprogram/domain/after-sales';
+import { request } from './client';
+import { h, table, toast, viewRoot } from './dom';
+import { errorText, formatDateTime, money, t, type MessageKey } from './i18n';
+import type { ConsoleView } from './view';
 
 let statusFilter: AfterSaleStatus | '' = '';
-const SCROLL = 'overflow-x: auto; -webkit-overflow-scrolling: touch';
 
-export async function afterSalesView(kit: ViewKit): Promise<void> {
-  const { h } = kit;
-  const status = h('select', { id: 'after-sale-status', 'aria-label': '售后状态' }, h('option', { value: '' }, '全部状态'), AFTER_SALE_STATUSES.map((s) => h('option', { value: s }, AFTER_SALE_STATUS_LABELS[s]))) as HTMLSelectElement;
+const statusText = (s: AfterSaleStatus) => t(`afterSaleStatus.${s}` as MessageKey);
+
+type Act = (label: string, path: string, body?: unknown) => Promise<void>;
+
+async function render(): Promise<void> {
+  const status = h('select', { id: 'after-sale-status', 'aria-label': t('afterSales.statusFilter') }, h('option', { value: '' }, t('afterSales.allStatuses')), AFTER_SALE_STATUSES.map((s) => h('option', { value: s }, statusText(s))));
   status.value = statusFilter;
   const error = h('p', { class: 'error', id: 'after-sales-error', role: 'alert' });
   const requests = h('tbody');
   const owed = h('tbody');
   const counts = h('span', { id: 'after-sales-count', class: 'muted' });
+  const show = (e: unknown) => void (error.textContent = errorText(e));
 
   const load = async () => {
     statusFilter = status.value as AfterSaleStatus | '';
     const params = statusFilter ? `?status=${encodeURIComponent(statusFilter)}` : '';
-    const res = await kit.api<{ afterSales: MerchantAfterSale[]; owedRefunds: OwedRefundView[] }>('GET', `after-sales${params}`);
-    counts.textContent = `${res.afterSales.length} 个售后申请 · ${res.owedRefunds.length} 笔待退款支付`;
-    requests.replaceChildren(...(res.afterSales.length ? res.afterSales.map((a) => requestRow(kit, a, act)) : [emptyRow(kit, 9, '暂无售后申请')]));
-    owed.replaceChildren(...(res.owedRefunds.length ? res.owedRefunds.map((p) => owedRow(kit, p)) : [emptyRow(kit, 6, '暂无待退款的支付')]));
+    const res = await request<{ afterSales: MerchantAfterSale[]; owedRefunds: OwedRefundView[] }>('GET', `after-sales${params}`);
+    counts.textContent = t('afterSales.count', { requests: res.afterSales.length, owed: res.owedRefunds.length });
+    requests.replaceChildren(...(res.afterSales.length ? res.afterSales.map((a) => requestRow(a, act)) : [emptyRow(9, t('afterSales.empty'))]));
+    owed.replaceChildren(...(res.owedRefunds.length ? res.owedRefunds.map(owedRow) : [emptyRow(6, t('afterSales.owedEmpty'))]));
   };
-  const act = async (label: string, path: string, body: unknown = {}) => {
+  const act: Act = async (label, path, body = {}) => {
     error.textContent = '';
     try {
-      await kit.api('POST', path, body);
-      kit.toast(`${label}：已完成`);
+      await request('POST', path, body);
+      toast(t('afterSales.done', { action: label }));
       await load();
     } catch (e) {
-      error.textContent = `${label}失败：${(e as Error).message}`;
+      error.textContent = t('afterSales.failed', { action: label, message: errorText(e) });
     }
   };
-  status.addEventListener('change', () => void load().catch((e) => (error.textContent = (e as Error).message)));
+  status.addEventListener('change', () => void load().catch(show));
 
-  kit.view().replaceChildren(
-    h('h2', {}, '售后与退款'),
-    h('div', { class: 'toolbar' }, h('label', {}, '状态', status), h('button', { id: 'refresh-after-sales', class: 'primary', onclick: () => load().catch((e) => (error.textContent = (e as Error).message)) }, '刷新'), counts),
+  const col = (keys: string[]) => keys.map((k) => t(`afterSales.col.${k}` as MessageKey));
+  viewRoot().replaceChildren(
+    h('h2', {}, t('afterSales.title')),
+    h('div', { class: 'toolbar' }, h('label', {}, t('afterSales.statusFilter'), status), h('button', { id: 'refresh-after-sales', class: 'primary', onclick: () => load().catch(show) }, t('common.refresh')), counts),
     error,
-    // On a narrow screen the tables scroll sideways instead of squeezing their columns.
-    h('div', { style: SCROLL }, h('table', { id: 'after-sales-table', style: 'min-width: 1100px' }, h('thead', {}, h('tr', {}, ...['售后单', '订单', '申请时间', '商品', '原因', '退款金额', '状态', '退款进度', '操作'].map((t) => h('th', {}, t)))), requests)),
-    h('h3', {}, '待退款的支付（订单关闭后付款、重复付款）'),
-    h('div', { style: SCROLL }, h('table', { id: 'owed-refunds-table', style: 'min-width: 720px' }, h('thead', {}, h('tr', {}, ...['订单', '金额', '原因', '尝试次数', '最近错误', '下次重试'].map((t) => h('th', {}, t)))), owed)),
+    table('after-sales-table', col(['id', 'order', 'created', 'items', 'reason', 'fee', 'status', 'progress', 'actions']), requests),
+    h('h3', {}, t('afterSales.owedTitle')),
+    table('owed-refunds-table', col(['order', 'amount', 'reason', 'attempts', 'lastError', 'nextTry']), owed),
   );
   await load();
 }
 
-function emptyRow(kit: ViewKit, span: number, text: string): HTMLElement {
-  return kit.h('tr', { class: 'empty-row' }, kit.h('td', { colspan: span, class: 'muted' }, text));
+function emptyRow(span: number, text: string): HTMLElement {
+  return h('tr', { class: 'empty-row' }, h('td', { colspan: span, class: 'muted' }, text));
 }
 
-function refundProgress(kit: ViewKit, a: MerchantAfterSale): string {
-  if (a.status === 'refunded') return `已退款 ${kit.time(a.refundedAt)}`;
+function refundProgress(a: MerchantAfterSale): string {
+  if (a.status === 'refunded') return t('afterSales.refundedAt', { time: formatDateTime(a.refundedAt) });
   if (a.status !== 'refunding') return '';
   const tries = a.refundAttempts ?? 0;
-  if (a.refundError) return `第 ${tries} 次退款失败：${a.refundError}；下次重试 ${kit.time(a.nextRefundAt)}`;
-  return tries > 0 ? `已提交微信支付（${tries} 次），等待确认` : '等待提交微信支付';
+  if (a.refundError) return t('afterSales.refundFailed', { tries, error: a.refundError, time: formatDateTime(a.nextRefundAt) });
+  return tries > 0 ? t('afterSales.refundSubmitted', { tries }) : t('afterSales.refundWaiting');
 }
 
-type Act = (label: string, path: string, body?: unknown) => Promise<void>;
-
-function requestRow(kit: ViewKit, a: MerchantAfterSale, act: Act): HTMLElement {
-  const { h } = kit;
+function requestRow(a: MerchantAfterSale, act: Act): HTMLElement {
   const id = a._id;
   const path = (what: string) => `after-sales/${encodeURIComponent(id)}/${what}`;
+  const button = (cls: string, key: MessageKey, to: string, body?: unknown) => h('button', { class: cls, 'aria-label': `${t(key)} ${id}`, onclick: () => act(t(key), path(to), body) }, t(key));
   const actions: Node[] = [];
   if (a.status === 'requested') {
-    const reason = h('input', { class: 'refuse-reason', placeholder: '拒绝原因', 'aria-label': `拒绝 ${id} 的原因` }) as HTMLInputElement;
+    const reason = h('input', { class: 'refuse-reason', placeholder: t('afterSales.refuseReason'), 'aria-label': `${t('afterSales.refuseReason')} ${id}` });
     actions.push(
-      h('button', { class: 'approve-refund primary', 'aria-label': `同意退款 ${id}`, onclick: () => act('同意退款', path('approve'), { mode: 'refund' }) }, '同意退款'),
-      h('button', { class: 'approve-return', 'aria-label': `同意退货退款 ${id}`, onclick: () => act('同意退货退款', path('approve'), { mode: 'return' }) }, '同意退货退款'),
-      h('div', { class: 'toolbar' }, reason, h('button', { class: 'refuse danger', 'aria-label': `拒绝 ${id}`, onclick: () => act('拒绝', path('refuse'), { reason: reason.value }) }, '拒绝')),
+      button('approve-refund primary', 'afterSales.approveRefund', 'approve', { mode: 'refund' }),
+      button('approve-return', 'afterSales.approveReturn', 'approve', { mode: 'return' }),
+      h('div', { class: 'toolbar' }, reason, h('button', { class: 'refuse danger', 'aria-label': `${t('afterSales.refuse')} ${id}`, onclick: () => act(t('afterSales.refuse'), path('refuse'), { reason: reason.value }) }, t('afterSales.refuse'))),
     );
   }
-  if (a.status === 'return_pending') actions.push(h('button', { class: 'receive-return primary', 'aria-label': `确认收到 ${id} 的退货`, onclick: () => act('确认收到退货', path('receive')) }, '确认收到退货'));
-  if (a.status === 'approved' || a.status === 'received') actions.push(h('button', { class: 'refund-after-sale primary', 'aria-label': `退款 ${id}`, onclick: () => act('退款', path('refund')) }, '退款'));
-  if (a.status === 'refunding') actions.push(h('button', { class: 'refund-after-sale', 'aria-label': `立即重试退款 ${id}`, onclick: () => act('重试退款', path('refund')) }, '立即重试退款'));
+  if (a.status === 'return_pending') actions.push(button('receive-return primary', 'afterSales.receive', 'receive'));
+  if (a.status === 'approved' || a.status === 'received') actions.push(button('refund-after-sale primary', 'afterSales.refund', 'refund'));
+  if (a.status === 'refunding') actions.push(button('refund-after-sale', 'afterSales.retryRefund', 'refund'));
+  const mode = a.mode ? `（${t(a.mode === 'return' ? 'afterSales.mode.return' : 'afterSales.mode.refund')}）` : '';
   return h(
     'tr',
     { class: `after-sale-row${a.refundError ? ' has-problems' : ''}`, dataset: { id, status: a.status, orderId: a.orderId } },
     h('td', {}, h('code', {}, id)),
-    h('td', {}, h('code', {}, a.orderId), h('div', { class: 'muted' }, a.shippedWhenRequested ? '发货后申请' : '发货前申请')),
-    h('td', {}, kit.time(a.createdAt)),
+    h('td', {}, h('code', {}, a.orderId), h('div', { class: 'muted' }, t(a.shippedWhenRequested ? 'afterSales.afterShipping' : 'afterSales.beforeShipping'))),
+    h('td', {}, formatDateTime(a.createdAt)),
     h('td', {}, a.lines.map((l) => h('div', {}, `${l.title}${l.specText ? `（${l.specText}）` : ''} × ${l.qty}`))),
-    h('td', {}, a.reason, a.refuseReason ? h('div', { class: 'error' }, `拒绝原因：${a.refuseReason}`) : null),
-    h('td', { class: 'after-sale-fee' }, kit.money(a.refundFee), a.shippingRefund ? h('div', { class: 'muted' }, `含运费 ${kit.money(a.shippingRefund)}`) : null),
-    h('td', { class: 'after-sale-status' }, `${AFTER_SALE_STATUS_LABELS[a.status]}${a.mode ? `（${a.mode === 'return' ? '退货退款' : '仅退款'}）` : ''}`),
-    h('td', { class: `refund-progress${a.refundError ? ' error' : ''}` }, refundProgress(kit, a)),
+    h('td', {}, a.reason, a.refuseReason ? h('div', { class: 'error' }, t('afterSales.refusedBecause', { reason: a.refuseReason })) : null),
+    h('td', { class: 'after-sale-fee' }, money(a.refundFee), a.shippingRefund ? h('div', { class: 'muted' }, t('afterSales.withShipping', { amount: money(a.shippingRefund) })) : null),
+    h('td', { class: 'after-sale-status' }, `${statusText(a.status)}${mode}`),
+    h('td', { class: `refund-progress${a.refundError ? ' error' : ''}` }, refundProgress(a)),
     h('td', { class: 'after-sale-actions' }, ...actions),
   );
 }
 
-function owedRow(kit: ViewKit, p: OwedRefundView): HTMLElement {
-  const { h } = kit;
+function owedRow(p: OwedRefundView): HTMLElement {
   return h(
     'tr',
     { class: `owed-refund-row${p.refundError ? ' has-problems' : ''}`, dataset: { id: p._id, orderId: p.orderId } },
     h('td', {}, h('code', {}, p.orderId)),
-    h('td', {}, kit.money(p.refundFee)),
+    h('td', {}, money(p.refundFee)),
     h('td', {}, p.reason),
     h('td', {}, String(p.refundAttempts)),
     h('td', { class: p.refundError ? 'error' : 'muted' }, p.refundError ?? '—'),
-    h('td', {}, kit.time(p.nextRefundAt)),
+    h('td', {}, formatDateTime(p.nextRefundAt)),
   );
 }
+
+export const afterSalesView: ConsoleView = { tab: 'after-sales', label: 'nav.afterSales', render: () => render() };

@@ -7,7 +7,7 @@ import { useConsole } from './harness';
 
 jest.setTimeout(120_000);
 
-const ui = useConsole();
+const ui = useConsole({ lang: 'en' });
 
 test('collections are listed and a collection shows its documents', async () => {
   await ui.open('#/db/products');

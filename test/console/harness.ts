@@ -24,7 +24,15 @@ export interface ConsoleHarness {
   open(hash: string): Promise<void>;
 }
 
-export function useConsole(): ConsoleHarness {
+export interface ConsoleHarnessOptions {
+  /** The console opens in Chinese; 'en' clicks the language switch once, as a merchant would. */
+  lang?: 'zh' | 'en';
+  viewport?: { width: number; height: number };
+  /** The browser's own time zone (the console shows UTC+8 whatever it is). */
+  timezoneId?: string;
+}
+
+export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness {
   let cloud: CloudHandle | undefined;
   let server: Server | undefined;
   let browser: Browser | undefined;
@@ -47,12 +55,17 @@ export function useConsole(): ConsoleHarness {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/console/`;
     browser = await launchChromium();
-    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1400, height: 900 } });
+    context = await browser.newContext({ acceptDownloads: true, viewport: options.viewport ?? { width: 1400, height: 900 }, ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}) });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
     // As a merchant does: the link with the secret once; the cookie it sets carries every later request.
     await page.goto(withToken(url, handler.secret));
+    if (options.lang === 'en') {
+      await page.waitForSelector('#view[data-loaded]');
+      await page.click('#lang-switch');
+      await page.waitForSelector('html[lang="en"] #view[data-loaded]');
+    }
   }, 120_000);
 
   afterAll(async () => {

@@ -51,22 +51,22 @@ describe('orders', () => {
 
   test('lists orders newest first, without owner ids, and filters them', async () => {
     await ui.open('#/orders');
-    await expect(ui.page.locator('#order-count').textContent()).resolves.toBe('4 order(s)');
+    await expect(ui.page.locator('#order-count').textContent()).resolves.toBe('共 4 个订单');
     expect(await ui.page.locator('.order-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(['o-paid-2', 'o-pending', 'o-paid-1', 'o-shipped']);
     expect(await ui.page.content()).not.toContain('oSOMEONE');
     await expect(ui.page.locator('.order-row[data-id="o-paid-1"] .order-total').textContent()).resolves.toBe('¥59.00');
-    await expect(ui.page.locator('.order-row[data-id="o-paid-1"] .order-status').textContent()).resolves.toBe('待发货 (paid)');
+    await expect(ui.page.locator('.order-row[data-id="o-paid-1"] .order-status').textContent()).resolves.toBe('待发货');
 
     await ui.page.selectOption('#order-status', 'paid');
     await ui.page.click('#apply-order-filter');
-    await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '2 order(s)'`);
+    await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '共 2 个订单'`);
     expect(await ui.page.locator('.order-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(['o-paid-2', 'o-paid-1']);
 
     await ui.page.selectOption('#order-status', '');
     await ui.page.fill('#order-from', '2026-03-01');
     await ui.page.fill('#order-to', '2026-03-02');
     await ui.page.click('#apply-order-filter');
-    await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '2 order(s)'`);
+    await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '共 2 个订单'`);
     expect(await ui.page.locator('.order-row').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(['o-pending', 'o-paid-1']);
   });
 
@@ -77,7 +77,7 @@ describe('orders', () => {
     await ui.page.fill('#order-from', '');
     await ui.page.fill('#order-to', '');
     await ui.page.click('#apply-order-filter');
-    await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '4 order(s)'`);
+    await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '共 4 个订单'`);
     expect(await ui.page.locator('.order-row[data-id="o-pending"] .order-actions button').count()).toBe(0);
     expect(await ui.page.locator('.order-row[data-id="o-shipped"] .ship-order').count()).toBe(0);
     expect(await ui.page.locator('.order-row[data-id="o-shipped"] .complete-order').count()).toBe(1);
@@ -85,6 +85,7 @@ describe('orders', () => {
     const row = ui.page.locator('.order-row[data-id="o-paid-1"]');
     await row.locator('.ship-order').click();
     await ui.page.waitForSelector('#order-error:has-text("a tracking number is 4-40 letters, digits or -")');
+    await expect(ui.page.locator('#order-error').textContent()).resolves.toBe('输入有误：a tracking number is 4-40 letters, digits or -');
     expect((await ui.db().collection('orders').doc('o-paid-1').get()).data[0].status).toBe('paid');
 
     await row.locator('.tracking-input').fill('SF1234567890');
@@ -137,7 +138,7 @@ test('an order placed and paid through the storefront is shipped from the consol
   await ui.open('#/orders');
   await ui.page.fill('#order-id', orderId);
   await ui.page.click('#apply-order-filter');
-  await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '1 order(s)'`);
+  await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '共 1 个订单'`);
   const row = ui.page.locator(`.order-row[data-id="${orderId}"]`);
   await row.locator('.tracking-input').fill('JD0099887766');
   await row.locator('.ship-order').click();
@@ -188,7 +189,8 @@ describe('QR codes', () => {
     expect(await sheet.locator('.qr-card').count()).toBe(2);
     const captions = await sheet.locator('.qr-card figcaption').allTextContents();
     expect(captions.join('\n')).toContain('double11 · poster · hz-01');
-    expect(captions.join('\n')).toContain('scene ' + scene);
+    expect(captions.join('\n')).toContain('场景值 ' + scene);
+    await expect(sheet.locator('h1').textContent()).resolves.toBe('二维码（2 个）');
     await sheet.close();
   });
 });

@@ -8,7 +8,7 @@ import { useConsole } from './harness';
 
 jest.setTimeout(120_000);
 
-const ui = useConsole();
+const ui = useConsole({ lang: 'en' });
 
 async function stored(id: string): Promise<Record<string, any> | undefined> {
   return (await ui.db().collection('products').doc(id).get()).data[0];

@@ -1,0 +1,193 @@
+/**
+ * The console's HTTP API, typed once: console/api.ts answers with these shapes and console/ui/client.ts
+ * reads them. Types only, so both the Node side and the browser bundle can import this file.
+ * Documents travel as relaxed EJSON (dates as {"$date": "..."}).
+ */
+import type { Attribution, Fen, OrderLine, OrderStatus, Product, SceneTarget } from '../typings/domain';
+
+export type WireDoc = Record<string, unknown>;
+
+export interface Problem {
+  field: string;
+  problem: string;
+}
+
+/** Every non-2xx answer. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: { problems?: Problem[] } };
+}
+
+export interface InfoResponse {
+  envId: string;
+  cloudUrl: string;
+}
+
+/* database panel */
+export interface CollectionsResponse {
+  collections: string[];
+}
+export interface DocsResponse {
+  docs: WireDoc[];
+  total: number;
+  skip: number;
+  limit: number;
+}
+export interface DocRequest {
+  doc: WireDoc;
+}
+
+/* products */
+export interface ProductSkuRow {
+  skuId: string;
+  specValues: string[];
+  stock: number;
+  price: Fen;
+}
+export interface ProductRow {
+  _id: string;
+  title: string;
+  status: unknown;
+  categoryId: unknown;
+  ok: boolean;
+  problems: Problem[];
+  warnings: Problem[];
+  price: Fen | null;
+  stock: number | null;
+  skus: ProductSkuRow[];
+}
+export interface ProductsResponse {
+  products: ProductRow[];
+}
+export interface ProductResponse {
+  doc: WireDoc;
+  problems: Problem[];
+}
+export interface SaveProductRequest {
+  product: WireDoc;
+}
+export interface SaveProductResponse {
+  product: Product;
+  warnings: Problem[];
+}
+export interface StockRequest {
+  skuId: string;
+  delta: number;
+}
+export interface StockResponse {
+  skuId: string;
+  stock: number;
+}
+export interface CategoriesResponse {
+  categories: WireDoc[];
+}
+export interface UploadRequest {
+  name: string;
+  base64: string;
+  productId?: string;
+}
+export interface UploadResponse {
+  fileID: string;
+}
+
+/* orders */
+export type MerchantEvent = 'ship' | 'confirmReceipt';
+
+/** Query of GET /orders; dates are ISO dates or date-times (`to` includes its whole day). */
+export interface OrdersQuery {
+  status?: OrderStatus | '';
+  id?: string;
+  from?: string;
+  to?: string;
+  /** Orders attributed to this QR scene code. */
+  scene?: string;
+  campaign?: string;
+  channel?: string;
+  store?: string;
+  /** A referral code, or `any` for every order that came through a share card. */
+  referral?: string;
+  skip?: number;
+  limit?: number;
+}
+
+/** An order as the console lists it: no owner id; `events` are what the merchant may do next. */
+export interface OrderRow {
+  _id: string;
+  status: OrderStatus | string;
+  lines?: OrderLine[];
+  total?: Fen;
+  itemsTotal?: Fen;
+  shippingFee?: Fen;
+  address?: { name?: string; phone?: string; province?: string; city?: string; district?: string; detail?: string };
+  attribution?: Attribution;
+  trackingNo?: string;
+  createdAt?: unknown;
+  paidAt?: unknown;
+  events: MerchantEvent[];
+  [field: string]: unknown;
+}
+export interface OrdersResponse {
+  orders: OrderRow[];
+  total: number;
+}
+export interface OrderEventRequest {
+  event: MerchantEvent;
+  trackingNo?: string;
+}
+export interface OrderEventResponse {
+  order: WireDoc;
+}
+
+/* QR codes */
+export type QrCreateRequest = { productId: string } | { campaign: string; channel: string; store?: string };
+export interface QrCreateResponse {
+  scene: string;
+  fileID: string;
+  created: boolean;
+  title: string;
+  fileName: string;
+}
+
+/** One code from the scenes collection with what it brought in (orders carry the scene in their attribution). */
+export interface QrCodeRow {
+  /** The scene code, as printed in the code and recorded in orders' attribution.sceneCode. */
+  scene: string;
+  fileID: string;
+  kind: 'product' | 'campaign';
+  /** The product's title, or "campaign · channel · store". */
+  title: string;
+  fileName: string;
+  target: SceneTarget;
+  productId: string | null;
+  campaign: string | null;
+  channel: string | null;
+  store: string | null;
+  createdAt: number | null;
+  /** Times the code was resolved by the mini program. */
+  scans: number;
+  lastScanAt: number | null;
+  /** Orders created with this code in their attribution, any status. */
+  orders: number;
+  /** Of those, paid (paid, shipped, completed). */
+  paidOrders: number;
+  /** Sum of the paid orders' totals. */
+  revenue: Fen;
+}
+export interface QrCodesResponse {
+  codes: QrCodeRow[];
+}
+
+/* function logs */
+export interface LogRow {
+  functionName?: string;
+  openid?: string;
+  trigger?: string;
+  startedAt?: number;
+  durationMs?: number;
+  ok?: boolean;
+  result?: unknown;
+  error?: unknown;
+  logs?: unknown;
+}
+export interface LogsResponse {
+  logs: LogRow[];
+}

@@ -1,0 +1,24 @@
+/**
+ * The console's sections, in navigation order. A section is a ConsoleView (./view.ts) in its own module;
+ * adding one is an import and an entry here.
+ */
+import { afterSalesView } from './after-sales';
+import { databaseView } from './database';
+import { logsView } from './logs';
+import { ordersView } from './orders';
+import { productsView } from './products';
+import { qrcodesView } from './qrcodes';
+import { reportsView } from './reports';
+import type { ConsoleView } from './view';
+
+export const VIEWS: readonly ConsoleView[] = [
+  productsView,
+  ordersView,
+  afterSalesView,
+  qrcodesView,
+  reportsView,
+  databaseView,
+  logsView,
+];
+
+export const DEFAULT_TAB = 'products';
