@@ -63,10 +63,12 @@ export interface ApiError {
  * - `merchant`: a user whose OPENID the merchant rule accepts (asked only for merchant actions);
  * - `platform`: WeChat itself, a timer trigger (SOURCE `wx_trigger`) or a pay / refund notification
  *   (SOURCE `wx_paycallback`);
- * - `server`: an SDK call made with the environment's own credentials (admin CLI, console, another
- *   function), which carries no OPENID.
+ * - `server`: a call without an OPENID that carries the environment's merchant key (admin CLI, console,
+ *   an operator; see docs/reference/merchant-identity.md);
+ * - `stranger`: a call with neither an OPENID nor the merchant key. It may browse (anonymous actions)
+ *   and nothing else.
  */
-export type CallerKind = 'shopper' | 'merchant' | 'platform' | 'server';
+export type CallerKind = 'shopper' | 'merchant' | 'platform' | 'server' | 'stranger';
 
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
