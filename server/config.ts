@@ -61,3 +61,29 @@ export async function isMerchantOpenid(openid: string): Promise<boolean> {
   const doc = await getDoc(COLLECTIONS.config, 'merchants').catch(() => null);
   return Array.isArray(doc?.openids) && doc.openids.includes(openid);
 }
+
+export const DEFAULT_ATTRIBUTION_WINDOW_HOURS = 24;
+const MAX_ATTRIBUTION_WINDOW_HOURS = 30 * 24;
+
+function validHours(value: unknown): number | null {
+  const hours = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  return typeof hours === 'number' && Number.isFinite(hours) && hours > 0 && hours <= MAX_ATTRIBUTION_WINDOW_HOURS ? hours : null;
+}
+
+/**
+ * How long a scan or share-card landing is credited with the shopper's orders. Precedence: env
+ * ATTRIBUTION_WINDOW_HOURS, then config/orders.attributionWindowHours, then 24 hours. Invalid values
+ * are ignored (logged).
+ */
+export async function attributionWindowMs(): Promise<number> {
+  const fromEnv = validHours(process.env.ATTRIBUTION_WINDOW_HOURS);
+  if (fromEnv !== null) return Math.round(fromEnv * 3_600_000);
+  if (process.env.ATTRIBUTION_WINDOW_HOURS) console.warn('[config] ATTRIBUTION_WINDOW_HOURS is not a number of hours; ignored');
+  const doc = await ordersConfig();
+  if (doc && doc.attributionWindowHours !== undefined) {
+    const fromDoc = validHours(doc.attributionWindowHours);
+    if (fromDoc !== null) return Math.round(fromDoc * 3_600_000);
+    console.warn('[config] config/orders.attributionWindowHours is not a number of hours; ignored');
+  }
+  return DEFAULT_ATTRIBUTION_WINDOW_HOURS * 3_600_000;
+}

@@ -11,6 +11,8 @@ export const COLLECTIONS = {
   scenes: 'scenes',
   referrals: 'referrals',
   config: 'config',
+  /** Every QR scan and share-card landing, per OPENID: what orders are attributed to (server/attribution.ts). */
+  scans: 'scans',
 } as const;
 
 /**

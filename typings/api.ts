@@ -210,6 +210,10 @@ export interface OrdersApi {
       lines: OrderLineRequest[];
       address: Address;
       remark?: string;
+      /**
+       * Accepted from older clients and ignored: the server credits the order to the caller's latest
+       * recorded scan (server/attribution.ts).
+       */
       attribution?: Attribution;
     };
     res: { order: OrderView };
@@ -258,6 +262,14 @@ export interface ScenesApi {
   referralCode: {
     req: Record<string, never>;
     res: { referralCode: string };
+  };
+  /**
+   * A share card brought the caller (its sharer's referral code): recorded for attribution with the
+   * server's time. `credited` is false for a code no sharer has, or the caller's own.
+   */
+  shareLanding: {
+    req: { referralCode: string };
+    res: { credited: boolean };
   };
 }
 
