@@ -6,6 +6,7 @@
  */
 import tcb from '@cloudbase/node-sdk';
 import type { RawInvoke } from '../typings/api';
+import { merchantEvent, merchantKeyFor } from './merchant-key';
 
 export type CloudApp = ReturnType<typeof tcb.init>;
 export type Database = ReturnType<CloudApp['database']>;
@@ -141,10 +142,14 @@ export function throwIfCode(res: unknown): void {
   }
 }
 
-/** Calls a cloud function with the environment's credentials (a server call: no OPENID), for callAction. */
+/**
+ * Calls a cloud function as the merchant: the environment's credentials (no OPENID) plus the merchant
+ * key (admin/merchant-key.ts), for callAction. The one way the merchant tools call functions.
+ */
 export function invokeFunction(cloud: Cloud): RawInvoke {
   return async (name, event) => {
-    const res = (await cloud.app.callFunction({ name, data: event as Record<string, unknown> })) as { result?: unknown; code?: string; message?: string };
+    const data = merchantEvent(event as Record<string, unknown>, merchantKeyFor(cloud.target));
+    const res = (await cloud.app.callFunction({ name, data })) as { result?: unknown; code?: string; message?: string };
     throwIfCode(res);
     return res.result;
   };

@@ -11,6 +11,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import automator from 'miniprogram-automator';
+import { localFunctionEnv, localMerchantKey, merchantEvent } from '../admin/merchant-key';
 import { startEmulator } from '../emulator';
 import { decodeQrPng } from '../simulator/qr';
 import { Client, REPO, freePort, productDoc, seedDocs, sleep } from './lib/cloud';
@@ -50,7 +51,7 @@ async function pageWhere(mp: MP, route: string, ready: (p: Page) => Promise<bool
 }
 
 export async function runJourney(): Promise<JourneyFigures> {
-  const emu = await startEmulator({ port: 0, quiet: true, timers: false });
+  const emu = await startEmulator({ port: 0, quiet: true, timers: false, functionEnv: localFunctionEnv() });
   const client = Client.of(emu);
   let child: ChildProcess | undefined;
   let mp: MP | undefined;
@@ -68,7 +69,8 @@ export async function runJourney(): Promise<JourneyFigures> {
 
     // The merchant prints a QR code for the product.
     const qr = await timed('scenes.create + PNG', async () => {
-      const r = await client.invoke('scenes', { action: 'create', target: { page: 'pages/product/index', query: { id: 'journey-1' } }, campaign: 'bench' }); // server-side, as the merchant's tools call it
+      const create = { action: 'create', target: { page: 'pages/product/index', query: { id: 'journey-1' } }, campaign: 'bench' };
+      const r = await client.invoke('scenes', merchantEvent(create, localMerchantKey())); // server-side, as the merchant's tools call it
       if (!r.result?.ok) throw new Error(`scenes.create: ${JSON.stringify(r).slice(0, 200)}`);
       const file = await client.wx().downloadFile({ fileID: r.result.data.fileID });
       return decodeQrPng(file.fileContent as Buffer);

@@ -1,6 +1,7 @@
 import { CLOUD_ENV_ID } from './config';
 import { refreshBadgeAsync } from './services/cart';
 import { markRouted, recordReferral, routeForEntry, SHARE_CARD_SCENES, wasRouted } from './services/entry';
+import { reportShareLanding } from './services/referral';
 import type { EnterOptionsLike } from './services/entry';
 
 interface StorefrontApp {
@@ -33,7 +34,7 @@ App<StorefrontApp>({
 
   handleEntry(options, hot) {
     const query = options.query || {};
-    if (SHARE_CARD_SCENES.indexOf(options.scene || 0) >= 0 && query.ref) recordReferral(query.ref, options.scene);
+    if (SHARE_CARD_SCENES.indexOf(options.scene || 0) >= 0 && query.ref && recordReferral(query.ref, options.scene)) reportShareLanding(query.ref);
     if (!hot) {
       // A cold start opens options.path itself; pages that receive a raw code forward it to the landing page.
       markRouted(options);

@@ -14,6 +14,7 @@
  */
 import { resolve } from 'node:path';
 import { connect, localCloudPort } from '../admin/cloud';
+import { localFunctionEnv } from '../admin/merchant-key';
 import { seedDemoCatalog } from '../admin/demo-catalog';
 import { storeCodes } from '../admin/store-codes';
 import { createConsole } from '../console';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   const secret = newSecret();
   const cloudPort = localCloudPort();
   const dataDir = resolve(process.env.DATA_DIR || resolve(root, '.data', 'cloud'));
-  cloud = await onPort('local cloud', 'CLOUD_PORT', cloudPort, () => startEmulator({ port: cloudPort, dataDir, quiet: true }));
+  cloud = await onPort('local cloud', 'CLOUD_PORT', cloudPort, () => startEmulator({ port: cloudPort, dataDir, quiet: true, functionEnv: localFunctionEnv() }));
   cloud.mount('/console', createConsole({ cloudUrl: cloud.url, envId: cloud.envId, secret }));
   console.log(`local cloud   ${cloud.url}   (SDK serviceUrl ${cloud.adminUrl}, env ${cloud.envId}, data ${cloud.dataDir})`);
 

@@ -63,26 +63,48 @@ export async function isMerchantOpenid(openid: string): Promise<boolean> {
   return Array.isArray(doc?.openids) && doc.openids.includes(openid);
 }
 
-const MAX_AFTER_SALE_WINDOW_DAYS = 365;
+export const DEFAULT_ATTRIBUTION_WINDOW_HOURS = 24;
 
-/**
- * How long after receipt (`completedAt`) a shopper may ask for after-sales. Precedence: env
- * AFTER_SALE_WINDOW_DAYS, then config/orders.afterSaleWindowDays, then 7 days. Invalid values are
- * ignored (logged).
- */
-export async function afterSaleWindowMs(): Promise<number> {
+/** A duration a merchant may set in an environment variable or in the `config/orders` document. */
+interface DurationSetting {
+  env: string;
+  field: string;
+  unit: 'days' | 'hours';
+  /** Smallest allowed value; `exclusive` when the value must be above it. */
+  min: number;
+  exclusive?: boolean;
+  max: number;
+  fallback: number;
+}
+
+const UNIT_MS = { days: 86_400_000, hours: 3_600_000 } as const;
+
+/** Precedence: the environment variable, then `config/orders.<field>`, then the default. Invalid values are ignored (logged). */
+async function durationMs(setting: DurationSetting): Promise<number> {
   const valid = (value: unknown): number | null => {
-    const days = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    return typeof days === 'number' && Number.isFinite(days) && days >= 0 && days <= MAX_AFTER_SALE_WINDOW_DAYS ? days : null;
+    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+    const aboveMin = typeof n === 'number' && (setting.exclusive ? n > setting.min : n >= setting.min);
+    return typeof n === 'number' && Number.isFinite(n) && aboveMin && n <= setting.max ? n : null;
   };
-  const fromEnv = valid(process.env.AFTER_SALE_WINDOW_DAYS);
-  if (fromEnv !== null) return Math.round(fromEnv * 86_400_000);
-  if (process.env.AFTER_SALE_WINDOW_DAYS) console.warn('[config] AFTER_SALE_WINDOW_DAYS is not a number of days; ignored');
+  const toMs = (n: number) => Math.round(n * UNIT_MS[setting.unit]);
+  const fromEnv = valid(process.env[setting.env]);
+  if (fromEnv !== null) return toMs(fromEnv);
+  if (process.env[setting.env]) console.warn(`[config] ${setting.env} is not a number of ${setting.unit}; ignored`);
   const doc = await ordersConfig();
-  if (doc && doc.afterSaleWindowDays !== undefined) {
-    const fromDoc = valid(doc.afterSaleWindowDays);
-    if (fromDoc !== null) return Math.round(fromDoc * 86_400_000);
-    console.warn('[config] config/orders.afterSaleWindowDays is not a number of days; ignored');
+  if (doc && doc[setting.field] !== undefined) {
+    const fromDoc = valid(doc[setting.field]);
+    if (fromDoc !== null) return toMs(fromDoc);
+    console.warn(`[config] config/orders.${setting.field} is not a number of ${setting.unit}; ignored`);
   }
-  return DEFAULT_AFTER_SALE_WINDOW_DAYS * 86_400_000;
+  return toMs(setting.fallback);
+}
+
+/** How long after receipt (`completedAt`) a shopper may ask for after-sales (default 7 days). */
+export function afterSaleWindowMs(): Promise<number> {
+  return durationMs({ env: 'AFTER_SALE_WINDOW_DAYS', field: 'afterSaleWindowDays', unit: 'days', min: 0, max: 365, fallback: DEFAULT_AFTER_SALE_WINDOW_DAYS });
+}
+
+/** How long a scan or share-card landing is credited with the shopper's orders (default 24 hours). */
+export function attributionWindowMs(): Promise<number> {
+  return durationMs({ env: 'ATTRIBUTION_WINDOW_HOURS', field: 'attributionWindowHours', unit: 'hours', min: 0, exclusive: true, max: 30 * 24, fallback: DEFAULT_ATTRIBUTION_WINDOW_HOURS });
 }

@@ -12,6 +12,8 @@ export const COLLECTIONS = {
   referrals: 'referrals',
   config: 'config',
   afterSales: 'after_sales',
+  /** Every QR scan and share-card landing, per OPENID: what orders are attributed to (server/attribution.ts). */
+  scans: 'scans',
 } as const;
 
 /**

@@ -112,6 +112,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
     }),
     resolve: obj({ scene: str({ max: 96, trim: false }) }),
     referralCode: empty,
+    shareLanding: obj({ referralCode: token }),
   },
 };
 
@@ -150,6 +151,7 @@ export const FIELD_MESSAGES: Record<string, string> = {
   campaign: '活动、渠道或门店编号有误',
   channel: '活动、渠道或门店编号有误',
   store: '活动、渠道或门店编号有误',
+  referralCode: '分享来源无效',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

@@ -13,6 +13,7 @@ import { applyTransitionCas, asOrder, createOrderTx, loadOrder, loadOwnOrder, re
 import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { loadProducts } from './products';
 import { accepted, refusal, unifiedOrder } from './wxpay';
+import { attributionFor } from './attribution';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
 
@@ -55,7 +56,7 @@ function orderFingerprint(req: CreateRequest): string {
     lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty, expectedPrice: l.expectedPrice ?? null })),
     address: req.address,
     remark: req.remark ?? '',
-    attribution: req.attribution ?? {},
+    // No client attribution: the server decides it, and a retry must not conflict over it.
   });
 }
 
@@ -109,6 +110,8 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   }
 
   const windowMs = await paymentWindowMs();
+  // Where the order came from is the server's record, never the request's `attribution`.
+  const attribution = await attributionFor(openid);
 
   type Priced = Extract<PricingResult, { ok: true }>;
   const write = async (tx: TxCollections, priced: Priced, at: number) => {
@@ -124,7 +127,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         total: priced.total,
         address: req.address,
         remark: req.remark ?? '',
-        attribution: req.attribution ?? {},
+        attribution,
         expireAt: at + windowMs,
       },
       at,

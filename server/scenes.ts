@@ -5,6 +5,7 @@ import { db, getUnlimitedQrCode, uploadFile, type AnyDoc } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { AppError, invalid, notFound } from './errors';
+import { recordQrScan, recordShareLanding } from './attribution';
 import { canonicalJson, digestId, randomId, sha256 } from './ids';
 
 const CODE_LENGTH = 8;
@@ -102,7 +103,12 @@ async function renderQr(scene: string, page: string, code: string): Promise<stri
   return uploadFile(`qrcodes/${code}.png`, image.buffer);
 }
 
-export async function resolve(req: ActionRequest<'scenes', 'resolve'>): Promise<ActionResponse<'scenes', 'resolve'>> {
+/**
+ * Resolves a scanned code to its target. A scan by a user (an OPENID) is also recorded for attribution
+ * with the code's own campaign, channel and store (server/attribution.ts); a scan without one (a
+ * preview, a crawler) is only counted.
+ */
+export async function resolve(req: ActionRequest<'scenes', 'resolve'>, openid: string): Promise<ActionResponse<'scenes', 'resolve'>> {
   const decoded = decodeScene(req.scene);
   if (!decoded.ok) throw invalid('二维码无效或已失效', undefined, { detail: `invalid scene: ${decoded.error}`, issues: [{ path: 'scene', problem: decoded.error }] });
   const code = decoded.value[SCENE_KEY];
@@ -119,6 +125,7 @@ export async function resolve(req: ActionRequest<'scenes', 'resolve'>): Promise<
   if (typeof doc.campaign === 'string') attribution.campaign = doc.campaign;
   if (typeof doc.channel === 'string') attribution.channel = doc.channel;
   if (typeof doc.store === 'string') attribution.store = doc.store;
+  if (openid) await recordQrScan(openid, { sceneCode: attribution.sceneCode as string, campaign: attribution.campaign, channel: attribution.channel, store: attribution.store });
   return { target: { page: target.page, query: { ...(target.query ?? {}) } }, attribution };
 }
 
@@ -137,4 +144,9 @@ export async function referralCode(openid: string): Promise<ActionResponse<'scen
     await tx.collection(COLLECTIONS.referrals).doc(key).set({ data: { code, _openid: openid, createdAt: now() } });
     return { referralCode: code };
   });
+}
+
+/** A share card brought the caller: credited to its sharer when the code is real and not the caller's own. */
+export async function shareLanding(openid: string, req: ActionRequest<'scenes', 'shareLanding'>): Promise<ActionResponse<'scenes', 'shareLanding'>> {
+  return recordShareLanding(openid, req.referralCode);
 }

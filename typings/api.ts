@@ -73,10 +73,12 @@ export interface ApiError {
  * - `merchant`: a user whose OPENID the merchant rule accepts (asked only for merchant actions);
  * - `platform`: WeChat itself, a timer trigger (SOURCE `wx_trigger`) or a pay / refund notification
  *   (SOURCE `wx_paycallback`);
- * - `server`: an SDK call made with the environment's own credentials (admin CLI, console, another
- *   function), which carries no OPENID.
+ * - `server`: a call without an OPENID that carries the environment's merchant key (admin CLI, console,
+ *   an operator; see docs/reference/merchant-identity.md);
+ * - `stranger`: a call with neither an OPENID nor the merchant key. It may browse (anonymous actions)
+ *   and nothing else.
  */
-export type CallerKind = 'shopper' | 'merchant' | 'platform' | 'server';
+export type CallerKind = 'shopper' | 'merchant' | 'platform' | 'server' | 'stranger';
 
 export type Envelope<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
@@ -218,6 +220,10 @@ export interface OrdersApi {
       lines: OrderLineRequest[];
       address: Address;
       remark?: string;
+      /**
+       * Accepted from older clients and ignored: the server credits the order to the caller's latest
+       * recorded scan (server/attribution.ts).
+       */
       attribution?: Attribution;
     };
     res: { order: OrderView };
@@ -347,6 +353,14 @@ export interface ScenesApi {
   referralCode: {
     req: Record<string, never>;
     res: { referralCode: string };
+  };
+  /**
+   * A share card brought the caller (its sharer's referral code): recorded for attribution with the
+   * server's time. `credited` is false for a code no sharer has, or the caller's own.
+   */
+  shareLanding: {
+    req: { referralCode: string };
+    res: { credited: boolean };
   };
 }
 

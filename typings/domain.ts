@@ -105,6 +105,8 @@ export interface Attribution {
   store?: string;
   /** Opaque referral code of the sharer (never an OPENID). */
   referralCode?: string;
+  /** On orders: when the scan or share-card landing that the server credited happened (ms). */
+  scannedAt?: number;
 }
 
 export interface OrderLine {

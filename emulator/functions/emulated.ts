@@ -24,8 +24,9 @@ export const functionsEmulator: ServiceFactory = (ctx): EmulatedService<Function
     defaultTimeoutMs: o.defaultTimeoutMs ?? 3000,
     timers: o.timers ?? true,
     propagateIdentity: o.propagateIdentity ?? true,
-    // The local environment comes bound to the pay sandbox's merchant, as a real one is to the store's.
-    functionEnv: o.functionEnv ?? { WX_PAY_SUB_MCH_ID: PAY_SANDBOX_MCH_ID },
+    // The local environment comes bound to the pay sandbox's merchant, as a real one is to the store's;
+    // the caller's variables (like the console's function configuration) are added to that.
+    functionEnv: { WX_PAY_SUB_MCH_ID: PAY_SANDBOX_MCH_ID, ...o.functionEnv },
     maxDepth: 8,
     quiet: ctx.quiet,
     clock: ctx.clock,

@@ -34,3 +34,19 @@ export function resetReferralCache(): void {
   code = null;
   pending = null;
 }
+
+/** The last share card reported in this run, so the same entry seen twice (launch and page) is one landing. */
+let reportedLanding = '';
+
+/**
+ * Tells the server a share card brought this shopper (scenes.shareLanding): the server records it with
+ * its own time and decides whether it credits the sharer. Fire and forget: attribution never blocks
+ * or fails an entry.
+ */
+export function reportShareLanding(referralCode: string): void {
+  if (!referralCode || referralCode === reportedLanding) return;
+  reportedLanding = referralCode;
+  void call('scenes', 'shareLanding', { referralCode }).then((res) => {
+    if (!res.ok) reportedLanding = '';
+  });
+}

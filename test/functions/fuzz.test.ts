@@ -142,6 +142,7 @@ const ACTIONS: ActionSpec[] = [
   },
   { fn: 'scenes', action: 'resolve', base: () => ({ action: 'resolve', scene: 's=abc' }), mutations: [{ path: ['scene'], bad: fc.oneof(required, nonString, huge(96)) }] },
   { fn: 'scenes', action: 'referralCode', base: () => ({ action: 'referralCode' }), mutations: [] },
+  { fn: 'scenes', action: 'shareLanding', base: () => ({ action: 'shareLanding', referralCode: 'Abc123xyz0' }), mutations: [{ path: ['referralCode'], bad: fc.oneof(required, badToken) }] },
 ];
 
 function setPath(target: Record<string, unknown>, path: Path, value: unknown): void {

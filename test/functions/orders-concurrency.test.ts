@@ -137,13 +137,14 @@ test('same requestId with a different payload → CONFLICT, nothing written; the
   expect(stockOf(await getDoc(cloud, 'products', 'idem-diff'), 's')).toBe(8);
 });
 
-test('two SKUs of one product in one order: both reserved in the same document write; attribution and remark kept', async () => {
+test('two SKUs of one product in one order: both reserved in the same document write; remark kept, client attribution not', async () => {
   await seed(cloud, 'products', [
     productDoc('multi', [
       { skuId: 'red', specValues: ['红'], price: 1000, stock: 4 },
       { skuId: 'blue', specValues: ['蓝'], price: 1100, stock: 4 },
     ], { specs: [{ name: '颜色', values: ['红', '蓝'] }] }),
   ]);
+  // Claimed by the client without any recorded scan: the server credits nothing (server/attribution.ts).
   const attribution = { launchScene: 1047, sceneCode: 's=abcDEF12', campaign: 'spring', referralCode: 'Ab3dE6gH9k' };
   const r = await call(
     cloud,
@@ -163,8 +164,9 @@ test('two SKUs of one product in one order: both reserved in the same document w
   );
   expect(r).toMatchObject({
     ok: true,
-    data: { order: { itemsTotal: 7400, shippingFee: 800, total: 8200, remark: '请尽快发货', attribution, lines: [{ specText: '红', lineTotal: 3000 }, { specText: '蓝', lineTotal: 4400 }] } },
+    data: { order: { itemsTotal: 7400, shippingFee: 800, total: 8200, remark: '请尽快发货', lines: [{ specText: '红', lineTotal: 3000 }, { specText: '蓝', lineTotal: 4400 }] } },
   });
+  expect(dataOf(r).order.attribution).toEqual({});
   const product = await getDoc(cloud, 'products', 'multi');
   expect([stockOf(product, 'red'), stockOf(product, 'blue'), product.sales]).toEqual([1, 0, 7]);
   const soldOut = await call(cloud, 'catalog', { action: 'get', productId: 'multi' });

@@ -9,6 +9,9 @@ import { candidateCode, canonicalTarget } from '../../server/scenes';
 import type { ActionRequest } from '../../typings/api';
 import { useCloud } from '../helpers/cloud';
 import { all, call, ensureCollections, getDoc, seed, dataOf } from '../support';
+import { connect, invokeFunction } from '../../admin/cloud';
+import { localMerchantKey } from '../../admin/merchant-key';
+import { callAction } from '../../server/call-action';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
 
@@ -20,18 +23,26 @@ beforeAll(async () => {
 const outbox = async (): Promise<any[]> => (await cloud.local('GET', '/openapi/outbox')).json.outbox;
 const create = (req: ActionRequest<'scenes', 'create'>) => call(cloud, 'scenes', { action: 'create', ...req }, 'oMERCHANT');
 
-test('create is for merchants: a shopper is refused and nothing is made; server-side calls and listed merchants may', async () => {
+test('create is for merchants: a shopper and a stranger are refused and nothing is made; the merchant key and listed merchants may', async () => {
   const target = { page: 'pages/product/index', query: { id: 'perm-1' } };
   const before = (await all(cloud, 'scenes', {})).length;
   const shopper = await call(cloud, 'scenes', { action: 'create', target }, 'oSHOPPER');
   expect(shopper).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+  // The node-sdk with the environment's credentials but no merchant key: no OPENID proves nothing.
+  const bare = await cloud.node().callFunction({ name: 'scenes', data: { action: 'create', target } });
+  expect(bare.result).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED', message: expect.stringMatching(/商家/) } });
+  const forged = await cloud.node().callFunction({ name: 'scenes', data: { action: 'create', target, merchantKey: `${localMerchantKey()}-guess` } });
+  expect(forged.result).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED', message: '商家密钥无效' } });
   expect(await all(cloud, 'scenes', {})).toHaveLength(before);
+
   const server = await call(cloud, 'scenes', { action: 'create', target });
   expect(server.ok).toBe(true);
   const merchant = await create({ target });
   expect(dataOf(merchant).scene).toBe(dataOf(server).scene);
-  const node = await cloud.node().callFunction({ name: 'scenes', data: { action: 'create', target } });
-  expect(node.result.data.scene).toBe(dataOf(server).scene);
+  // The merchant tools' own path: node-sdk callFunction through admin/cloud.ts invokeFunction.
+  const tools = connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url });
+  const viaTools = await callAction(invokeFunction(tools), 'scenes', 'create', { target });
+  expect(dataOf(viaTools).scene).toBe(dataOf(server).scene);
 });
 
 test('create: short scene within WeChat rules, QR PNG in storage that encodes it; the same target gives the same code without regenerating', async () => {

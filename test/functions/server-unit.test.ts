@@ -6,6 +6,7 @@ import { canonicalJson, decodeCursor, encodeCursor, escapeRegExp, orderIdFor } f
 import { toView } from '../../server/order-store';
 import { parsePayNotification } from '../../server/payments';
 import { platformEvent, resolveCaller } from '../../server/handler';
+import { sameKey, takeMerchantKey } from '../../server/merchant-key';
 import { candidateCode, canonicalTarget } from '../../server/scenes';
 import { arrayOf, id, int, obj, optional, parse, str } from '../../server/validate';
 import { ADDRESS } from '../support';
@@ -131,14 +132,33 @@ describe('orders and payments', () => {
     expect(parsePayNotification({ outTradeNo: 'O1', returnCode: 'SUCCESS', totalFee: 1.5 })).toBeNull();
   });
 
-  test('caller kinds: only the platform itself is the platform; no OPENID is a server call', async () => {
-    expect(await resolveCaller({ SOURCE: 'wx_paycallback' }, false)).toEqual({ kind: 'platform', source: 'wx_paycallback' });
-    expect(await resolveCaller({ SOURCE: 'wx_trigger', OPENID: '' }, false)).toEqual({ kind: 'platform', source: 'wx_trigger' });
-    for (const source of ['wx_client', 'wx_devtools', 'wx_client,scf', 'wx_paycallback,scf', 'wx_client,wx_paycallback', 'wx_trigger,scf']) {
-      expect(await resolveCaller({ SOURCE: source, OPENID: 'oA' }, false)).toEqual({ kind: 'shopper', openid: 'oA' });
-      expect(await resolveCaller({ SOURCE: source }, false)).toEqual({ kind: 'server', openid: '' });
+  test('caller kinds: only the platform itself is the platform; no OPENID is a server call only with the merchant key', async () => {
+    expect(await resolveCaller({ SOURCE: 'wx_paycallback' }, 'none', false)).toEqual({ kind: 'platform', source: 'wx_paycallback' });
+    expect(await resolveCaller({ SOURCE: 'wx_trigger', OPENID: '' }, 'none', false)).toEqual({ kind: 'platform', source: 'wx_trigger' });
+    for (const source of ['wx_client', 'wx_devtools', 'wx_http', '', 'wx_client,scf', 'wx_paycallback,scf', 'wx_client,wx_paycallback', 'wx_trigger,scf']) {
+      expect(await resolveCaller({ SOURCE: source, OPENID: 'oA' }, 'none', false)).toEqual({ kind: 'shopper', openid: 'oA' });
+      // A key never turns a shopper into anything else.
+      expect(await resolveCaller({ SOURCE: source, OPENID: 'oA' }, 'valid', false)).toEqual({ kind: 'shopper', openid: 'oA' });
+      expect(await resolveCaller({ SOURCE: source }, 'valid', false)).toEqual({ kind: 'server', openid: '' });
+      for (const proof of ['none', 'invalid', 'unconfigured'] as const) {
+        expect(await resolveCaller({ SOURCE: source }, proof, false)).toEqual({ kind: 'stranger', openid: '', proof });
+      }
     }
-    expect(await resolveCaller({ OPENID: { $ne: '' } }, false)).toEqual({ kind: 'server', openid: '' });
+    expect(await resolveCaller({ OPENID: { $ne: '' } }, 'none', false)).toEqual({ kind: 'stranger', openid: '', proof: 'none' });
+  });
+
+  test('the merchant key leaves the event whatever it proves, and only the configured key (32+ characters) is valid', () => {
+    const key = 'k'.repeat(40);
+    const env = { MERCHANT_KEY: key };
+    expect(takeMerchantKey({ action: 'create', merchantKey: key, a: 1 }, env)).toEqual({ event: { action: 'create', a: 1 }, proof: 'valid' });
+    expect(takeMerchantKey({ action: 'create', merchantKey: `${key}x` }, env)).toEqual({ event: { action: 'create' }, proof: 'invalid' });
+    expect(takeMerchantKey({ action: 'create', merchantKey: { $ne: '' } }, env)).toEqual({ event: { action: 'create' }, proof: 'invalid' });
+    expect(takeMerchantKey({ action: 'create', merchantKey: '' }, { MERCHANT_KEY: '' })).toEqual({ event: { action: 'create' }, proof: 'unconfigured' });
+    expect(takeMerchantKey({ action: 'create', merchantKey: 'short' }, { MERCHANT_KEY: 'short' })).toEqual({ event: { action: 'create' }, proof: 'unconfigured' });
+    expect(takeMerchantKey({ action: 'create' }, env)).toEqual({ event: { action: 'create' }, proof: 'none' });
+    expect(takeMerchantKey('not an object', env)).toEqual({ event: 'not an object', proof: 'none' });
+    expect(sameKey(key, key)).toBe(true);
+    expect(sameKey(key, key.slice(1))).toBe(false);
   });
 });
 

@@ -23,6 +23,7 @@
  */
 import * as path from 'node:path';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../../emulator';
+import { localFunctionEnv } from '../../admin/merchant-key';
 
 // Must be set before the SDKs make their first request (docs/reference/cloudbase-wire-protocol.md §12.1, §3).
 process.env.TENCENTCLOUD = 'true';
@@ -66,7 +67,8 @@ export interface CloudOptions extends EmulatorOptions {
 
 export async function startCloud(opts: CloudOptions = {}): Promise<CloudHandle> {
   const functionsDir = path.resolve(REPO, opts.functionsDir ?? 'test/fixtures/cloudfunctions');
-  const emu = await startEmulator({ port: 0, quiet: true, timers: false, ...opts, functionsDir });
+  // The functions get the local merchant key, as `npm start` gives them (admin/merchant-key.ts).
+  const emu = await startEmulator({ port: 0, quiet: true, timers: false, ...opts, functionsDir, functionEnv: { ...localFunctionEnv(), ...opts.functionEnv } });
   const local = async (method: string, p: string, body?: unknown) => {
     const res = await fetch(`${emu.url}/_emulator/v1${p}`, {
       method,

@@ -6,20 +6,27 @@
 import type { ActionEvent, ActionName, ActionReply, ApiError, FunctionName, RawInvoke } from '../../typings/api';
 import { callAction } from '../../server/call-action';
 import type { CloudHandle } from '../helpers/cloud';
+import { localMerchantKey, merchantEvent } from '../../admin/merchant-key';
 
 export { dataOf } from '../../server/call-action';
 
-/** The local cloud's invoke endpoint as a caller with this OPENID (none: a server-side call). */
-export function invokeAs(cloud: CloudHandle, openid?: string): RawInvoke {
+/**
+ * The local cloud's invoke endpoint as a caller with this OPENID; without one, a merchant's server-side
+ * call (no OPENID, the merchant key added as the merchant tools add it); `'stranger'`: no OPENID, no key.
+ */
+export function invokeAs(cloud: CloudHandle, openid?: string | 'stranger'): RawInvoke {
   return async (fn, event) => {
-    const r = await cloud.invoke(fn, event, openid ? { openid } : {});
+    const r =
+      openid === undefined
+        ? await cloud.invoke(fn, merchantEvent(event as object, localMerchantKey()), {})
+        : await cloud.invoke(fn, event, openid === 'stranger' ? {} : { openid });
     if (r.error) throw new Error(`invoke ${fn} failed: ${r.error.code} ${r.error.message}`);
     return r.result;
   };
 }
 
-/** Calls an action as a user (or as the server without `openid`) and returns its envelope. */
-export function call<F extends FunctionName, A extends ActionName<F>>(cloud: CloudHandle, fn: F, event: ActionEvent<F, A>, openid?: string): Promise<ActionReply<F, A>> {
+/** Calls an action as a user (as the merchant's server side without `openid`; see invokeAs) and returns its envelope. */
+export function call<F extends FunctionName, A extends ActionName<F>>(cloud: CloudHandle, fn: F, event: ActionEvent<F, A>, openid?: string | 'stranger'): Promise<ActionReply<F, A>> {
   const { action, ...request } = event as { action: A } & Record<string, unknown>;
   return callAction(invokeAs(cloud, openid), fn, action, request as never);
 }

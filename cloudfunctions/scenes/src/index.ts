@@ -1,12 +1,13 @@
 import { actionHandler } from '../../../server/handler';
-import { create, referralCode, resolve } from '../../../server/scenes';
+import { create, referralCode, resolve, shareLanding } from '../../../server/scenes';
 
 export const main = actionHandler(
   'scenes',
   {
     create: (request) => create(request),
-    resolve: (request) => resolve(request),
+    resolve: (request, caller) => resolve(request, caller.openid),
     referralCode: (_request, caller) => referralCode(caller.openid),
+    shareLanding: (request, caller) => shareLanding(caller.openid, request),
   },
   // A scan resolves before the shopper has done anything; no identity needed to read a target.
   // Making codes (and spending the getUnlimited quota) is the merchant's.

@@ -1,0 +1,79 @@
+/**
+ * Attribution decided on the server. Every QR scan (scenes.resolve) and every share-card landing
+ * (scenes.shareLanding) of a user is recorded in `scans` under their OPENID with the server's time; an
+ * order is credited to that user's latest scan within the attribution window (server/config.ts, 24 h
+ * by default). What the client says about where it came from is never used: campaign, channel and store
+ * come from the scanned code's own document, a referral code counts only when it resolves to an
+ * existing sharer who is not the buyer.
+ */
+import type { Attribution } from '../typings/domain';
+import { db } from './cloud';
+import { now } from './clock';
+import { attributionWindowMs } from './config';
+import { COLLECTIONS } from './db';
+
+/** One scan or landing, as stored in `scans`. */
+export interface ScanRecord {
+  _openid: string;
+  kind: 'qr' | 'share';
+  at: number;
+  sceneCode?: string;
+  campaign?: string;
+  channel?: string;
+  store?: string;
+  referralCode?: string;
+}
+
+/** The attribution fields of a scan (what an order copies). */
+const CREDITED_FIELDS = ['sceneCode', 'campaign', 'channel', 'store', 'referralCode'] as const;
+
+async function record(scan: ScanRecord): Promise<void> {
+  await db().collection(COLLECTIONS.scans).add({ data: { ...scan } });
+}
+
+/** A user scanned a QR code: its scene and the campaign, channel and store printed with it (from the code's document). */
+export async function recordQrScan(openid: string, code: { sceneCode: string; campaign?: string; channel?: string; store?: string }): Promise<void> {
+  const scan: ScanRecord = { _openid: openid, kind: 'qr', at: now(), sceneCode: code.sceneCode };
+  if (code.campaign) scan.campaign = code.campaign;
+  if (code.channel) scan.channel = code.channel;
+  if (code.store) scan.store = code.store;
+  await record(scan);
+}
+
+/** The OPENID behind a referral code, or null when no sharer has it (a forged or mistyped code). */
+export async function sharerOf(referralCode: string): Promise<string | null> {
+  const { data } = await db().collection(COLLECTIONS.referrals).where({ code: referralCode }).limit(1).get();
+  const owner = data[0]?._openid;
+  return typeof owner === 'string' && owner ? owner : null;
+}
+
+/**
+ * A share card brought a user. Recorded only when the code belongs to an existing sharer who is someone
+ * else: a forged code or the user's own card credits nobody.
+ */
+export async function recordShareLanding(openid: string, referralCode: string): Promise<{ credited: boolean }> {
+  const sharer = await sharerOf(referralCode);
+  if (sharer === null || sharer === openid) return { credited: false };
+  await record({ _openid: openid, kind: 'share', at: now(), referralCode });
+  return { credited: true };
+}
+
+/** What an order placed now by this user is credited to: their latest scan within the window, or nothing. */
+export async function attributionFor(openid: string, at: number = now()): Promise<Attribution> {
+  const _ = db().command;
+  const since = at - (await attributionWindowMs());
+  const { data } = await db()
+    .collection(COLLECTIONS.scans)
+    .where({ _openid: openid, at: _.gte(since) })
+    .orderBy('at', 'desc')
+    .limit(1)
+    .get();
+  const latest = data[0];
+  if (!latest || latest._openid !== openid || typeof latest.at !== 'number' || latest.at > at) return {};
+  const attribution: Attribution = { scannedAt: latest.at };
+  for (const field of CREDITED_FIELDS) {
+    const value = latest[field];
+    if (typeof value === 'string' && value) attribution[field] = value;
+  }
+  return attribution;
+}
