@@ -59,13 +59,13 @@ describe('shipping fee templates', () => {
   const xinjiang = { ...ADDRESS, province: '新疆维吾尔自治区', city: '乌鲁木齐市', district: '天山区' };
 
   test('without a template: the default ¥8, free from ¥99', async () => {
-    const r = await call(cloud, 'orders', { action: 'quote', lines: lines(1), province: '新疆维吾尔自治区' });
+    const r = await call(cloud, 'orders', { action: 'quote', lines: lines(1), province: '新疆维吾尔自治区' }, 'oGL_Q');
     expect(dataOf(r)).toMatchObject({ itemsTotal: 5000, shippingFee: 800, total: 5800, freeShippingFrom: 9900 });
   });
 
   test('quote and create charge the region fee of the address, and nothing past the threshold', async () => {
     await config().doc('shipping').set({ data: template });
-    const quote = async (province: string | undefined, qty: number) => dataOf(await call(cloud, 'orders', { action: 'quote', lines: lines(qty), ...(province ? { province } : {}) }));
+    const quote = async (province: string | undefined, qty: number) => dataOf(await call(cloud, 'orders', { action: 'quote', lines: lines(qty), ...(province ? { province } : {}) }, 'oGL_Q'));
     expect(await quote('新疆维吾尔自治区', 1)).toMatchObject({ shippingFee: 3000, total: 8000, freeShippingFrom: 20000 });
     expect(await quote('广东省', 1)).toMatchObject({ shippingFee: 500, total: 5500 });
     expect(await quote('浙江省', 1)).toMatchObject({ shippingFee: 1000, total: 6000 });
@@ -83,20 +83,20 @@ describe('shipping fee templates', () => {
     await config().doc('shipping').set({ data: template });
     const r = await create('oGL_CHEAT', { address: xinjiang, shippingFee: 0, total: 1, itemsTotal: 1 });
     expect(dataOf(r).order).toMatchObject({ itemsTotal: 5000, shippingFee: 3000, total: 8000 });
-    const q: any = await call(cloud, 'orders', { action: 'quote', lines: lines(1), province: '新疆维吾尔自治区', shippingFee: 0 } as never);
+    const q: any = await call(cloud, 'orders', { action: 'quote', lines: lines(1), province: '新疆维吾尔自治区', shippingFee: 0 } as never, 'oGL_Q');
     expect(dataOf(q).shippingFee).toBe(3000);
   });
 
   test('a broken template (edited by hand) falls back to the default, and is logged', async () => {
     await config().doc('shipping').set({ data: { defaultFee: '10元', regions: [] } });
-    const r = await call(cloud, 'orders', { action: 'quote', lines: lines(1), province: '西藏自治区' });
+    const r = await call(cloud, 'orders', { action: 'quote', lines: lines(1), province: '西藏自治区' }, 'oGL_Q');
     expect(dataOf(r)).toMatchObject({ shippingFee: 800, freeShippingFrom: 9900 });
     const logs = await cloud.logs({ function: 'orders' });
     expect(JSON.stringify(logs)).toContain('config/shipping is invalid');
   });
 
   test('a province that is not text is refused before pricing', async () => {
-    const r = await call(cloud, 'orders', { action: 'quote', lines: lines(1), province: 42 } as never);
+    const r = await call(cloud, 'orders', { action: 'quote', lines: lines(1), province: 42 } as never, 'oGL_Q');
     expect(errorOf(r).code).toBe('INVALID_ARGUMENT');
   });
 });
