@@ -27,16 +27,18 @@ export function businessApis(ctx: WxContext): Record<string, unknown> {
       const answer: Record<string, unknown> = { status, req_extradata: extra };
       if (status === 'fail') answer.errormsg = identified ? '确认收货失败' : '获取用户订单失败';
       const page = ctx.router.current();
-      // After this call's success callback: the shopper answers in the component and comes back.
-      const back = new Promise<void>((resolve) => setImmediate(resolve)).then(() =>
-        ctx.returnFromOtherApp?.({
+      // After this call's success callback: the shopper answers in the component and comes back. Only
+      // the start of the return is tracked (App.onShow runs in it, and the work it starts is tracked on
+      // its own): the return itself settles, which would wait for this very promise.
+      const back = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+        void ctx.returnFromOtherApp?.({
           path: page?.route ?? '',
           query: { ...(page?.query ?? {}) },
           scene: SCENE_BACK_FROM_MINIPROGRAM,
           referrerInfo: { appId: ORDER_CONFIRM_APPID, extraData: answer },
           apiCategory: 'default',
-        }),
-      );
+        });
+      });
       ctx.track(back);
       return {};
     }),

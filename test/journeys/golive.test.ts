@@ -58,7 +58,8 @@ journey('privacy agreed: the address picker asks once, then fills the address; t
   // The picker waits behind the popup: no address yet.
   expect(await privacyPopupShown(page)).toBe(true);
   expect(await page.$('#address-view')).toBeNull();
-  expect(await textOf(page, '#privacy-popup')).toContain('《小程序隐私保护指引》');
+  const popup = await (await mustFind(page, '#privacy')).$('#privacy-popup');
+  expect((await popup!.text()).replace(/\s+/g, '')).toContain('请阅读并同意《小程序隐私保护指引》');
   await shop.shot(J, 'popup');
   await tapIn(page, '#privacy', '#privacy-contract');
   expect((await shop.native()).history.map((h) => h.api)).toContain('openPrivacyContract');
