@@ -315,6 +315,7 @@ test('4. Merchant edits the price while the item sits in a cart → old and new 
   page = await shop.page();
   expect(page.path).toBe('pages/checkout/index');
   await tap(page, '#choose-address');
+  await answerPrivacy(page, 'agree');
   expect(await textOf(page, '#items-total')).toBe('¥68.00');
 
   // A second edit while the shopper is on the checkout page: the order is refused (PRICE_CHANGED), nothing written.
