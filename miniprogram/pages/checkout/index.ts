@@ -30,7 +30,9 @@ const ADDRESS_KEY = 'storefront.address.v1';
 /** "满¥99包邮，还差¥20.10" / "已包邮" under the fee, from what the server quoted. */
 function shippingHint(itemsTotal: number, fee: number, freeFrom: number | null | undefined): string {
   if (freeFrom === null || freeFrom === undefined || itemsTotal === 0) return '';
-  if (fee === 0 && itemsTotal >= freeFrom) return `已满${formatFen(freeFrom)}，免运费`;
+  if (itemsTotal >= freeFrom) return `已满${formatFen(freeFrom)}，免运费`;
+  // Already free where it ships (a free region): nothing to reach.
+  if (fee === 0) return '';
   return `满${formatFen(freeFrom)}免运费，还差${formatFen(freeFrom - itemsTotal)}`;
 }
 const EMPTY_FORM: Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' };
