@@ -13,6 +13,7 @@ import { seedDemoCatalog } from './demo-catalog';
 import { dbInit, DEFAULT_DATABASE_CONFIG, loadDatabaseConfig } from './db-init';
 import { progressBar } from './progress';
 import { existingIds, ImportFailed, ordersToCsv, productsToCsv, readProductFile, toJsonLines, validateRecords, writeProducts, type RowProblem } from './products-io';
+import { describeShippingTemplate, readShippingTemplate, writeShippingTemplate } from './shipping';
 import { campaignTarget, createSceneQr, printableSheet, productTarget, safeName, type QrRequest } from './qr';
 
 const COMMON_HELP = `Target (every command):
@@ -209,6 +210,29 @@ const COMMANDS: Record<string, Command> = {
         for (const line of result.indexLines) console.log(`  ${line}`);
         console.log(`\nSet every collection's permission to 自定义安全规则 {"read": false, "write": false} (仅管理端可读写): clients go through cloud functions only.`);
       }
+      return 0;
+    },
+  },
+  shipping: {
+    summary: 'show the shipping fee template, or set it from a JSON file (--set)',
+    usage: `shipping [--set <template.json>]
+  The template: {"defaultFee": 800, "freeFrom": 9900, "regions": [{"provinces": ["新疆", "西藏"], "fee": 2000}]}
+  (fees in fen; freeFrom null = never free). Checked as the server checks it; an invalid file writes nothing.`,
+    options: { set: { type: 'string' } },
+    async run(cloud, values) {
+      const c = await cloud();
+      if (values.set) {
+        const written = await writeShippingTemplate(c, resolve(String(values.set)));
+        if (!written.ok) {
+          for (const problem of written.problems) console.error(problem);
+          return 1;
+        }
+        console.log(`shipping template saved\n${describeShippingTemplate(written.template)}`);
+        return 0;
+      }
+      const current = await readShippingTemplate(c);
+      if (current.problems.length) console.error(`config/shipping is invalid (the default applies):\n${current.problems.join('\n')}`);
+      console.log(`${current.stored && !current.problems.length ? '' : '(default) '}${describeShippingTemplate(current.template)}`);
       return 0;
     },
   },

@@ -123,7 +123,12 @@ export async function runJourney(): Promise<JourneyFigures> {
       return pageWhere(m, 'pages/checkout/index', async (p) => (await p.data('status')) === 'ok');
     });
     await timed('choose address', async () => {
-      if (!(await checkout.data('address'))) await tap(checkout, '#choose-address');
+      if (!(await checkout.data('address'))) {
+        await tap(checkout, '#choose-address');
+        // A new user agrees to the privacy guide first (components/privacy-popup).
+        const agree = await (await checkout.$('#privacy'))?.$('#privacy-agree');
+        if (agree) await agree.tap();
+      }
       await waitFor('address', async () => ((await checkout.data('address')) ? true : undefined));
     });
     const result = await timed('tap 提交订单 → paid', async () => {

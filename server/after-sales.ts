@@ -14,6 +14,7 @@
  * - Units go back to stock once: in the transaction that moves the request to refunding (before
  *   shipping) or to received (a return), which happens once by the table.
  */
+import { checkText, SEC_SCENE } from './content-security';
 import type { ActionRequest, ActionResponse, MerchantAfterSale, OwedRefundView } from '../typings/api';
 import type { AfterSaleLine, AfterSaleStatus, AfterSaleView, Order } from '../typings/domain';
 import { AFTER_SALE_REFUSAL_MESSAGES, afterSalePatch, planAfterSale, releaseClaim, remainingUnits, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
@@ -211,6 +212,8 @@ export async function requestAfterSale(openid: string, req: RequestReq): Promise
   };
   const known = await getDoc(COLLECTIONS.afterSales, id);
   if (known) return replay(known);
+  // The merchant reads the reason: WeChat's content check first, before anything is written.
+  await checkText(openid, req.reason, SEC_SCENE.comment, { path: 'reason', label: '售后原因' });
   const windowMs = await afterSaleWindowMs();
 
   const created = await withTransaction(async (tx) => {

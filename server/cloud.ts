@@ -115,6 +115,19 @@ export async function getUnlimitedQrCode(params: { scene: string; page: string; 
   return (await cloud.openapi.wxacode.getUnlimited(params)) as WxacodeResult;
 }
 
+/** What `security.msgSecCheck` (version 2) answers through the SDK (docs/reference/wx-content-security.md). */
+export interface MsgSecCheckResult {
+  errCode?: number;
+  errMsg?: string;
+  result?: { suggest?: string; label?: number };
+  detail?: unknown[];
+}
+
+export async function msgSecCheck(params: { openid: string; scene: number; content: string; version: 2 }): Promise<MsgSecCheckResult> {
+  ensureInit();
+  return (await cloud.openapi.security.msgSecCheck(params as never)) as MsgSecCheckResult;
+}
+
 export async function uploadFile(cloudPath: string, fileContent: Buffer): Promise<string> {
   ensureInit();
   const result = await cloud.uploadFile({ cloudPath, fileContent });

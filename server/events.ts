@@ -75,7 +75,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
       remark: optional(str({ min: 0, max: 200 })),
       attribution: optional(attribution),
     }),
-    quote: obj({ lines: orderLines }),
+    quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })) }),
     list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize) }),
     get: orderId,
     cancel: orderId,

@@ -11,6 +11,8 @@ import { AppError, badCursor, invalid, invalidState } from './errors';
 import { decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
 import { applyTransitionCas, asOrder, createOrderTx, loadOrder, loadOwnOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
+import { checkText, SEC_SCENE } from './content-security';
+import { shippingContext } from './shipping';
 import { loadProducts } from './products';
 import { accepted, refusal, unifiedOrder } from './wxpay';
 import { attributionFor } from './attribution';
@@ -96,11 +98,15 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const stored = await getDoc(COLLECTIONS.idempotency, orderId);
   if (stored) return replay(stored, print, readOrder);
 
+  // The merchant reads the remark: it passes WeChat's content check before anything is written.
+  await checkText(openid, req.remark ?? '', SEC_SCENE.comment, { path: 'remark', label: '备注' });
+
   // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
   // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
   const snapshot = await loadProducts(productIds);
-  const early = priceOrder(req.lines, (id) => snapshot.get(id));
+  const shipping = await shippingContext(req.address.province);
+  const early = priceOrder(req.lines, (id) => snapshot.get(id), shipping);
   if (!early.ok) {
     // A concurrent retry of this very checkout may have taken the last units: its reservation and its
     // record commit together, so if we saw the stock gone we now see the record and answer as it did.
@@ -154,7 +160,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
             normalized.set(productId, normalizeProduct(doc));
           }
         }
-        const priced = priceOrder(req.lines, (id) => normalized.get(id));
+        const priced = priceOrder(req.lines, (id) => normalized.get(id), shipping);
         if (!priced.ok) {
           // The same snapshot shows whether a retry of this very checkout took the last units.
           const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
@@ -202,9 +208,10 @@ class AlreadyCreated extends Error {
 export async function quote(req: ActionRequest<'orders', 'quote'>): Promise<ActionResponse<'orders', 'quote'>> {
   const products = await loadProducts(req.lines.map((l) => l.productId));
   const lookup = (id: string) => products.get(id);
-  const quoted = quoteOrder(req.lines, lookup);
+  const shipping = await shippingContext(req.province);
+  const quoted = quoteOrder(req.lines, lookup, shipping);
   if (!quoted.ok) return refuse(quoted, lookup);
-  return { ...quoted, lines: quoted.lines.map((line) => stripUndefined(withProductProblems(line, lookup))) };
+  return { ...quoted, freeShippingFrom: shipping.template.freeFrom, lines: quoted.lines.map((line) => stripUndefined(withProductProblems(line, lookup))) };
 }
 
 function stripUndefined<T extends object>(value: T): T {

@@ -146,6 +146,11 @@ export class Simulator {
       setCloudUrl: (url: string) => void (this.state.cloudUrl = url),
       setAutoModal: (policy?: 'confirm' | 'cancel') => void (this.state.autoModal = policy),
       setPaymentPolicy: (policy: 'confirm' | 'cancel' | 'pending') => void (this.state.paymentPolicy = policy),
+      /** The current user's privacy consent: false = a user who never agreed (the popup shows again). */
+      setPrivacyAgreed: (agreed: boolean) => void (agreed ? this.state.privacyAgreed.add(this.state.openid) : this.state.privacyAgreed.delete(this.state.openid)),
+      setPrivacyPopupAnswer: (answer: 'agree' | 'disagree') => void (this.state.privacyPopupAnswer = answer),
+      /** What the confirm-receipt component (wx.openBusinessView weappOrderConfirm) answers next. */
+      setOrderConfirmAnswer: (answer: 'success' | 'cancel' | 'fail') => void (this.state.orderConfirmAnswer = answer),
       native: () => JSON.parse(JSON.stringify(this.state.native)),
       advanceTime: (ms: number) => this.app.timers.advance(ms),
       reachBottom: () => void this.app.router.current()?.call('onReachBottom'),

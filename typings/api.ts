@@ -230,8 +230,10 @@ export interface OrdersApi {
   };
   /** Prices the lines as `create` would, without reserving anything (the checkout summary). */
   quote: {
-    req: { lines: OrderLineRequest[] };
-    res: { lines: CheckLineResult[]; itemsTotal: Fen; shippingFee: Fen; total: Fen };
+    /** `province`: where the order ships (the shipping fee depends on it); none = the default fee. */
+    req: { lines: OrderLineRequest[]; province?: string };
+    /** `freeShippingFrom`: the merchant's free-shipping threshold (null = none), for the checkout hint. */
+    res: { lines: CheckLineResult[]; itemsTotal: Fen; shippingFee: Fen; total: Fen; freeShippingFrom?: Fen | null };
   };
   list: {
     req: { status?: OrderStatus; cursor?: string; pageSize?: number };

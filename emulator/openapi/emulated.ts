@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { OpenApiService } from './service';
 import { encodeResp } from './proto';
+import { DEFAULT_BLOCK_LIST, parseBlockList } from './seccheck';
 import { CloudBaseError } from '../util/errors';
 import type { FunctionsService } from '../functions/service';
 import type { EmulatedService, ServiceFactory } from '../registry';
@@ -29,6 +30,30 @@ export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiSer
         }
       },
     },
-    routes: [{ control: true, method: 'GET', path: /^\/openapi\/outbox$/, handle: () => ({ json: { outbox: openapi.outbox } }) }],
+    routes: [
+      { control: true, method: 'GET', path: /^\/openapi\/outbox$/, handle: () => ({ json: { outbox: openapi.outbox } }) },
+      // The content-security block list: read it, replace it, or DELETE to go back to the default list.
+      { control: true, method: 'GET', path: /^\/openapi\/seccheck$/, handle: () => ({ json: { words: openapi.blockList } }) },
+      {
+        control: true,
+        method: 'PUT',
+        path: /^\/openapi\/seccheck$/,
+        handle: async ({ json }) => {
+          const words = parseBlockList(await json());
+          if (typeof words === 'string') return { status: 400, json: { error: { code: 'INVALID_PARAM', message: words } } };
+          openapi.blockList = words;
+          return { json: { words } };
+        },
+      },
+      {
+        control: true,
+        method: 'DELETE',
+        path: /^\/openapi\/seccheck$/,
+        handle: () => {
+          openapi.blockList = DEFAULT_BLOCK_LIST.map((w) => ({ ...w }));
+          return { json: { words: openapi.blockList } };
+        },
+      },
+    ],
   };
 };

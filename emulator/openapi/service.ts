@@ -7,6 +7,7 @@
 import * as fs from 'node:fs';
 import { decodeCommApiData, encodeResp } from './proto';
 import { renderUnlimited, validateUnlimited, type WxaError } from './wxacode';
+import { DEFAULT_BLOCK_LIST, msgSecCheck, type BlockWord } from './seccheck';
 import type { ActiveInvocation, FunctionsService } from '../functions/service';
 import type { MultipartPart } from '../util/http';
 
@@ -33,6 +34,8 @@ const json = (o: unknown) => encodeResp({ respData: Buffer.from(JSON.stringify(o
 
 export class OpenApiService {
   readonly outbox: OutboxEntry[] = [];
+  /** what security.msgSecCheck refuses (replaced through PUT /_emulator/v1/openapi/seccheck) */
+  blockList: BlockWord[] = DEFAULT_BLOCK_LIST.map((w) => ({ ...w }));
   private recent: number[] = [];
   private msgSeq = 1000;
 
@@ -99,8 +102,10 @@ export class OpenApiService {
         }
         return record(json({ errcode: 0, errmsg: 'ok', msgid: ++this.msgSeq }));
       }
-      case 'security.msgSecCheck':
-        return record(json({ errcode: 0, errmsg: 'ok', result: { suggest: 'pass', label: 100 }, detail: [] }));
+      case 'security.msgSecCheck': {
+        const answer = msgSecCheck(call.params, this.blockList);
+        return record(json(answer), answer.errcode ? (answer as WxaError) : undefined);
+      }
       case 'urlscheme.generate':
         return record(json({ errcode: 0, errmsg: 'ok', openlink: `weixin://dl/business/?t=local${++this.msgSeq}` }));
       case 'urllink.generate':

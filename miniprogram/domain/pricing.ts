@@ -3,12 +3,22 @@ import type { Fen, OrderLine } from '../../typings/domain';
 import { checkLine, MAX_LINES } from './cart';
 import { multiplyFen, sumFen } from './money';
 import type { NormalizeResult } from './normalize';
+import { DEFAULT_SHIPPING_TEMPLATE, shippingFeeFor, type ShippingTemplate } from './shipping';
 
-/** Free shipping from ¥99; otherwise a flat ¥8. The one place the rule lives. */
-export const SHIPPING = { freeFrom: 99_00, fee: 8_00 } as const;
+/** The default template's numbers (used until the merchant sets config/shipping). */
+export const SHIPPING = { freeFrom: DEFAULT_SHIPPING_TEMPLATE.freeFrom as Fen, fee: DEFAULT_SHIPPING_TEMPLATE.defaultFee } as const;
 
-export function shippingFee(itemsTotal: Fen): Fen {
-  return itemsTotal === 0 || itemsTotal >= SHIPPING.freeFrom ? 0 : SHIPPING.fee;
+/** Where an order ships and under which template: the server reads both, never the client's fee. */
+export interface ShippingContext {
+  template: ShippingTemplate;
+  /** the address's province; none = the template's default fee */
+  province?: string;
+}
+
+const DEFAULT_SHIPPING: ShippingContext = { template: DEFAULT_SHIPPING_TEMPLATE };
+
+export function shippingFee(itemsTotal: Fen, shipping: ShippingContext = DEFAULT_SHIPPING): Fen {
+  return shippingFeeFor(shipping.template, itemsTotal, shipping.province);
 }
 
 export interface PricedOrder {
@@ -28,7 +38,11 @@ export type PricingResult =
  * Prices an order from the server's current product documents. Client-sent prices are never used to
  * charge: `expectedPrice` only makes a changed price an error instead of a surprise.
  */
-export function priceOrder(requests: readonly OrderLineRequest[], lookup: (productId: string) => NormalizeResult | undefined): PricingResult {
+export function priceOrder(
+  requests: readonly OrderLineRequest[],
+  lookup: (productId: string) => NormalizeResult | undefined,
+  shipping: ShippingContext = DEFAULT_SHIPPING,
+): PricingResult {
   const shape = shapeProblem(requests);
   if (shape) return { ok: false, reason: shape };
 
@@ -52,7 +66,7 @@ export function priceOrder(requests: readonly OrderLineRequest[], lookup: (produ
   if (changes.length > 0) return { ok: false, reason: 'PRICE_CHANGED', changes };
 
   const lines = checks.map((check) => toOrderLine(check));
-  return { ok: true, lines, ...totals(lines.map((line) => line.lineTotal)) };
+  return { ok: true, lines, ...totals(lines.map((line) => line.lineTotal), shipping) };
 }
 
 type ShapeProblem = 'EMPTY' | 'TOO_MANY_LINES' | 'DUPLICATE_LINE';
@@ -66,9 +80,9 @@ function shapeProblem(requests: readonly OrderLineRequest[]): ShapeProblem | nul
 }
 
 /** Items total, shipping and grand total of some line totals. */
-function totals(lineTotals: readonly Fen[]): { itemsTotal: Fen; shippingFee: Fen; total: Fen } {
+function totals(lineTotals: readonly Fen[], shipping: ShippingContext): { itemsTotal: Fen; shippingFee: Fen; total: Fen } {
   const itemsTotal = sumFen(lineTotals);
-  const fee = shippingFee(itemsTotal);
+  const fee = shippingFee(itemsTotal, shipping);
   return { itemsTotal, shippingFee: fee, total: itemsTotal + fee };
 }
 
@@ -79,12 +93,16 @@ export type QuoteResult = { ok: true; lines: CheckLineResult[]; itemsTotal: Fen;
  * bought now. A line whose only problem is a changed price counts at its current price (the shopper
  * sees the new price before confirming); lines with any other problem carry it and are left out.
  */
-export function quoteOrder(requests: readonly OrderLineRequest[], lookup: (productId: string) => NormalizeResult | undefined): QuoteResult {
+export function quoteOrder(
+  requests: readonly OrderLineRequest[],
+  lookup: (productId: string) => NormalizeResult | undefined,
+  shipping: ShippingContext = DEFAULT_SHIPPING,
+): QuoteResult {
   const shape = shapeProblem(requests);
   if (shape) return { ok: false, reason: shape };
   const lines = requests.map((r) => checkLine({ productId: r.productId, skuId: r.skuId, qty: r.qty, seenPrice: r.expectedPrice }, lookup(r.productId)));
   const billable = lines.filter((line) => line.currentPrice !== null && line.problems.every((p) => p.code === 'PRICE_CHANGED'));
-  return { ok: true, lines, ...totals(billable.map((line) => multiplyFen(line.currentPrice as Fen, line.qty))) };
+  return { ok: true, lines, ...totals(billable.map((line) => multiplyFen(line.currentPrice as Fen, line.qty)), shipping) };
 }
 
 function toOrderLine(check: CheckLineResult): OrderLine {

@@ -22,6 +22,8 @@ export interface OrderCard {
   afterSalesText: string;
   /** Units left to ask back and the window open (the server has the last word on the window). */
   canAfterSale: boolean;
+  /** WeChat Pay's transaction id (paid orders): identifies the order to WeChat's confirm-receipt component */
+  transactionId: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -53,6 +55,7 @@ export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCa
     canConfirm: events.indexOf('confirmReceipt') >= 0,
     afterSalesText: afterSalesText(order),
     canAfterSale: afterSaleWindow(order, now, DEFAULT_AFTER_SALE_WINDOW_DAYS * DAY_MS) === 'open' && remainingUnits(order).some((n) => n > 0),
+    transactionId: order.transactionId || '',
   };
 }
 
@@ -78,8 +81,58 @@ export async function cancelOrder(orderId: string): Promise<OrderView | null> {
   return res.data.order;
 }
 
-export async function confirmReceipt(orderId: string): Promise<OrderView | null> {
-  if (!(await confirmModal('确认收货', '确认已经收到商品了吗？'))) return null;
+/** WeChat's confirm-receipt component answers from this mini program's appId (docs/reference/wx-order-confirm.md). */
+export const ORDER_CONFIRM_APPID = 'wx1183b055aeec94d1';
+
+type ConfirmAnswer = { status: 'success' | 'fail' | 'cancel'; errormsg?: string };
+
+/** wx.openBusinessView is missing from the published typings. */
+interface BusinessViewWx {
+  openBusinessView?(options: { businessType: string; extraData: Record<string, string>; fail?: (err: { errMsg?: string }) => void }): void;
+}
+const businessWx = () => wx as unknown as BusinessViewWx;
+
+/**
+ * Opens WeChat's confirm-receipt component for a paid order. Its answer comes back when the shopper
+ * returns (App.onShow / wx.onAppShow, referrerInfo from ORDER_CONFIRM_APPID), not in the call's success.
+ */
+function openOrderConfirm(transactionId: string): Promise<ConfirmAnswer> {
+  return new Promise((resolve) => {
+    const off = () => wx.offAppShow(onShow as unknown as WechatMiniprogram.OffAppShowCallback);
+    const onShow: WechatMiniprogram.OnAppShowCallback = (options) => {
+      const referrer = options && options.referrerInfo;
+      if (!referrer || referrer.appId !== ORDER_CONFIRM_APPID) return;
+      off();
+      const data = (referrer.extraData || {}) as Partial<ConfirmAnswer>;
+      const status = data.status === 'success' || data.status === 'cancel' ? data.status : 'fail';
+      resolve({ status, errormsg: data.errormsg });
+    };
+    wx.onAppShow(onShow);
+    (businessWx().openBusinessView as NonNullable<BusinessViewWx['openBusinessView']>)({
+      businessType: 'weappOrderConfirm',
+      extraData: { transaction_id: transactionId },
+      fail: (err) => {
+        off();
+        resolve({ status: 'fail', errormsg: err && err.errMsg });
+      },
+    });
+  });
+}
+
+/**
+ * Confirm receipt. A paid order goes through WeChat's confirm-receipt component (required for the
+ * payment to settle); the order follows its answer through `orders.confirmReceipt`. Without a
+ * transaction id or on a client without the component, the shopper confirms in our own dialog.
+ */
+export async function confirmReceipt(orderId: string, transactionId = ''): Promise<OrderView | null> {
+  if (transactionId && typeof businessWx().openBusinessView === 'function') {
+    const answer = await openOrderConfirm(transactionId);
+    if (answer.status === 'cancel') return null;
+    if (answer.status === 'fail') {
+      wx.showToast({ title: answer.errormsg ? `确认收货失败：${answer.errormsg}` : '确认收货失败，请稍后重试', icon: 'none' });
+      return null;
+    }
+  } else if (!(await confirmModal('确认收货', '确认已经收到商品了吗？'))) return null;
   const res = await call('orders', 'confirmReceipt', { orderId });
   if (!res.ok) {
     wx.showToast({ title: errorText(res.error), icon: 'none' });

@@ -11,3 +11,11 @@ export function wxErrMsg(err: unknown): string {
 export function isUserCancel(err: unknown): boolean {
   return wxErrMsg(err).indexOf('cancel') >= 0;
 }
+
+/**
+ * The user refused the privacy guide (the privacy popup's 拒绝): the private API failed with
+ * "privacy permission is not authorized" (errno 104, docs/reference/wx-privacy-declarations.md).
+ */
+export function isPrivacyRefused(err: unknown): boolean {
+  return wxErrMsg(err).indexOf('privacy permission is not authorized') >= 0;
+}

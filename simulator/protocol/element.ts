@@ -35,6 +35,11 @@ export function actionHost(ctx: ProtocolContext): actions.ActionHost {
       wx[api]({ url, delta, fail: (e: { errMsg: string }) => ctx.sim.app.console.error(e.errMsg) });
     },
     share: (_from, node) => void ctx.sim.share('button', { id: node.id, dataset: { ...(node.dataset ?? {}) } }),
+    agreePrivacy: (buttonId) => {
+      const state = ctx.sim.state;
+      state.privacyAgreed.add(state.openid);
+      if (buttonId) state.privacyButtons.add(buttonId);
+    },
     openPicker: (node) => {
       ctx.sim.openPicker = node;
       ctx.sim.state.native.history.push({ api: 'picker.open', options: { mode: methodCaller(node).data.mode } });

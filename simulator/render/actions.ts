@@ -11,6 +11,8 @@ export interface ActionHost {
   navigate(openType: string, url: string, delta: number): void;
   share(from: 'button', target: ExNode): void;
   openPicker(node: ExNode): void;
+  /** a tap on `open-type="agreePrivacyAuthorization"`: the user agrees to the privacy guide */
+  agreePrivacy?(buttonId: string): void;
   layoutHeight?(node: ExNode): { viewport: number; content: number; viewportW: number; contentW: number } | undefined;
 }
 
@@ -81,6 +83,10 @@ function activate(node: ExNode, host: ActionHost): void {
         if (form) (d.formType === 'submit' ? submitForm : resetForm)(form, node);
       }
       if (d.openType === 'share') host.share('button', node);
+      else if (d.openType === 'agreePrivacyAuthorization') {
+        host.agreePrivacy?.(node.id ?? '');
+        trigger(node, 'agreeprivacyauthorization', {});
+      }
       else if (typeof d.openType === 'string' && OPEN_TYPE_EVENTS[d.openType]) {
         const [event, detail] = OPEN_TYPE_EVENTS[d.openType];
         trigger(node, event, { ...detail });

@@ -65,7 +65,13 @@ export class AppRuntime {
       },
       afterRender: () => new Promise((r) => setImmediate(r)),
     });
-    this.wx = createWx({ state, router: this.router, track, appJson: project.appJson, root: project.root, appEvents: this.appEvents, libVersion: project.config.libVersion });
+    this.wx = createWx({ state, router: this.router, track, appJson: project.appJson, root: project.root, appEvents: this.appEvents, libVersion: project.config.libVersion,
+      returnFromOtherApp: async (opts) => {
+        if (this.exited) return;
+        this.background();
+        await this.enterForeground(opts);
+      },
+    });
     this.modules = new ModuleSystem(project.root, () => this.globals);
     this.registry = new Registry(project.root, gwx, this.modules, project.appJson.usingComponents ?? {}, this.generation);
     const ctors = this.registry.constructors();

@@ -46,6 +46,14 @@ export class SimState {
   paymentPolicy: 'confirm' | 'cancel' | 'pending' = 'confirm';
   /** the phone's network switch: offline fails requests and cloud calls like a phone without signal */
   offline = false;
+  /** users (openids) who agreed to the privacy guide; a new user has not */
+  privacyAgreed = new Set<string>();
+  /** ids of `open-type="agreePrivacyAuthorization"` buttons the user tapped */
+  privacyButtons = new Set<string>();
+  /** WeChat's own privacy popup (no onNeedPrivacyAuthorization listener): how the headless user answers it */
+  privacyPopupAnswer: 'agree' | 'disagree' = 'agree';
+  /** wx.openBusinessView('weappOrderConfirm'): what the confirm-receipt component answers */
+  orderConfirmAnswer: 'success' | 'cancel' | 'fail' = 'success';
   /** set by the current app run's wx: delivers wx.onNetworkStatusChange when the switch flips */
   onNetworkChange: ((offline: boolean) => void) | undefined;
 

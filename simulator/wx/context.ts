@@ -1,6 +1,6 @@
 import type { EventEmitter } from 'events';
 import type { Router } from '../runtime/router';
-import type { SimState } from '../runtime/state';
+import type { EnterOptions, SimState } from '../runtime/state';
 
 /** What the wx implementation needs from the running app. */
 export interface WxContext {
@@ -13,6 +13,8 @@ export interface WxContext {
   libVersion?: string;
   /** app-level events (AppShow, AppHide, Error, ...) for wx.onAppShow & co. */
   appEvents: EventEmitter;
+  /** the app goes to the background and comes back with these options (another mini program's answer) */
+  returnFromOtherApp?: (opts: EnterOptions) => Promise<void>;
   /** the project's miniprogramRoot (for image/file paths) */
   root: string;
 }

@@ -8,6 +8,7 @@ import { networkApis } from './network';
 import { queryApis } from './query';
 import { appEventApis } from './app-events';
 import { completeSurface } from './surface';
+import { businessApis } from './business';
 
 export type Wx = Record<string, unknown>;
 
@@ -20,5 +21,6 @@ export function createWx(ctx: WxContext): Wx {
     ...networkApis(ctx),
     ...queryApis(ctx),
     ...appEventApis(ctx),
+    ...businessApis(ctx),
   });
 }

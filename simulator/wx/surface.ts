@@ -6,6 +6,7 @@
 import { asyncApi, WxFail } from './convention';
 import type { WxContext } from './context';
 import { BUILTIN_NAMES } from '../render/builtins';
+import { installPrivacyAuthorization } from './privacy';
 
 type Wx = Record<string, unknown>;
 
@@ -66,6 +67,8 @@ export function canIUse(wx: Wx, schema: unknown): boolean {
 /** Completes a `wx` object: stubs, canIUse over the final object, `env`, privacy rules. */
 export function completeSurface(ctx: WxContext, wx: Wx): Wx {
   Object.assign(wx, stubApis(), { canIUse: (schema: unknown) => canIUse(wx, schema), env: { USER_DATA_PATH: 'http://usr' } });
+  // Consent first, declarations outermost: an undeclared API fails at once, before any popup.
+  installPrivacyAuthorization(ctx, wx);
   enforcePrivacy(wx, ctx.appJson.requiredPrivateInfos);
   return wx;
 }

@@ -648,6 +648,22 @@ export async function tapIn(page: Page, host: string, inner: string): Promise<vo
   await tapElement(el);
 }
 
+/** Whether the page's privacy popup (components/privacy-popup, `#privacy`) is showing. */
+export async function privacyPopupShown(page: Page): Promise<boolean> {
+  const host = await page.$('#privacy');
+  return !!host && !!(await host.$('#privacy-popup'));
+}
+
+/**
+ * A shopper who never agreed to the privacy guide is asked when a privacy API (the address picker) is
+ * first called: this answers the popup, if it showed, with 同意 or 拒绝.
+ */
+export async function answerPrivacy(page: Page, answer: 'agree' | 'disagree' = 'agree'): Promise<boolean> {
+  if (!(await privacyPopupShown(page))) return false;
+  await tapIn(page, '#privacy', answer === 'agree' ? '#privacy-agree' : '#privacy-disagree');
+  return true;
+}
+
 /** Taps the SKU value with this text in the product page's picker. */
 export async function pickSku(page: Page, value: string): Promise<void> {
   const picker = await mustFind(page, '#sku-picker');

@@ -7,6 +7,7 @@ import { decodeQrPng } from '../../simulator/qr';
 import {
   JOURNEY_TIMEOUT,
   REAL,
+  answerPrivacy,
   isDisabled,
   journeyClock,
   mustFind,
@@ -49,7 +50,11 @@ const stockOf = async (productId: string, skuId: string): Promise<number> => {
 async function checkoutWithAddress(journey: string): Promise<string> {
   let page = await shop.page();
   expect(page.path).toBe('pages/checkout/index');
-  if (!(await page.$('#address-view'))) await tap(page, '#choose-address');
+  if (!(await page.$('#address-view'))) {
+    await tap(page, '#choose-address');
+    // A new shopper is asked to agree to the privacy guide first (the address picker is a privacy API).
+    await answerPrivacy(page, 'agree');
+  }
   expect(await textOf(page, '#address-view')).toContain('张三');
   await shop.shot(journey, 'checkout');
   await tap(page, '#checkout-submit');
@@ -204,6 +209,7 @@ test('3. Last unit: two shoppers buy the last unit at the same moment → one or
     page = await s.page();
     expect(page.path).toBe('pages/checkout/index');
     await tap(page, '#choose-address');
+    await answerPrivacy(page, 'agree');
     expect(await textOf(page, '#checkout-total')).toBe('¥129.00');
     return page;
   };
@@ -311,6 +317,7 @@ test('4. Merchant edits the price while the item sits in a cart → old and new 
   page = await shop.page();
   expect(page.path).toBe('pages/checkout/index');
   await tap(page, '#choose-address');
+  await answerPrivacy(page, 'agree');
   expect(await textOf(page, '#items-total')).toBe('¥68.00');
 
   // A second edit while the shopper is on the checkout page: the order is refused (PRICE_CHANGED), nothing written.

@@ -61,7 +61,10 @@ describe('checkout', () => {
       attribution: { sceneCode: 's=abc', campaign: 'dbl11', referralCode: 'Friend9', launchScene: 1047 },
     });
     expect(created[0].requestId).toMatch(/^[\w-]{8,64}$/);
-    expect(fake.calls.map((c) => `${c.name}.${c.data.action}`)).toEqual(['orders.quote', 'orders.create', 'orders.pay']);
+    // The address's province re-prices the shipping fee (a second quote, for that province).
+    expect(fake.calls.map((c) => `${c.name}.${c.data.action}`)).toEqual(['orders.quote', 'orders.quote', 'orders.create', 'orders.pay']);
+    expect(fake.calls[0].data).not.toHaveProperty('province');
+    expect(fake.calls[1].data).toMatchObject({ province: '广东省' });
     expect(fake.navigations.pop()).toEqual({ api: 'redirectTo', url: '/pages/pay-result/index?orderId=o1&status=paid' });
   });
 
@@ -142,6 +145,40 @@ describe('checkout', () => {
     await settle();
     expect(page.instance.data.manual).toBe(false);
     expect(page.instance.data.address).toMatchObject({ name: '李四', city: '杭州市' });
+  });
+
+  test('address: refused in the privacy popup → told why, and the manual form opens', async () => {
+    const { root, fake } = setup({});
+    fake.chooseAddressError = 'chooseAddress:fail privacy permission is not authorized';
+    const page = renderPage('checkout', fake, {}, root);
+    await settle(5);
+    await withAddress(page);
+    expect(fake.toasts.pop()).toBe('未同意隐私保护指引，请手动填写地址');
+    expect(page.querySelector('#address-form')).toBeTruthy();
+    expect(page.instance.data.address).toBeNull();
+  });
+
+  test('shipping: the fee for the address\'s province and the free-shipping hint, as quoted', async () => {
+    const { root, fake } = setup({
+      'orders.quote': (req) =>
+        ok({
+          lines: req.lines.map((l) => ({ ...l, available: 9, currentPrice: 2000, title: '茶', image: '', specText: '', problems: [] })),
+          itemsTotal: 4000,
+          shippingFee: req.province === '广东省' ? 500 : 1000,
+          total: req.province === '广东省' ? 4500 : 5000,
+          freeShippingFrom: 9900,
+        }),
+    });
+    const page = renderPage('checkout', fake, {}, root);
+    await settle(5);
+    expect(text(page.querySelector('#shipping-fee'))).toBe('¥10.00');
+    expect(page.querySelector('#shipping-region')).toBeFalsy();
+    expect(text(page.querySelector('#shipping-hint'))).toBe('满¥99.00免运费，还差¥59.00');
+    await withAddress(page);
+    await settle(5);
+    expect(text(page.querySelector('#shipping-region'))).toBe('（广东省）');
+    expect(text(page.querySelector('#shipping-fee'))).toBe('¥5.00');
+    expect(text(page.querySelector('#checkout-total'))).toBe('¥45.00');
   });
 
   test('payment cancelled: order stays, shopper lands on the result page as unpaid; cart lines are removed', async () => {

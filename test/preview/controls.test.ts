@@ -162,6 +162,10 @@ test('the payment sheet: cancel leaves the order unpaid, a failure says so, pay 
   await toNewPage(page, () => phone(page).locator('#buy-now').click());
   await onRoute(page, 'pages/checkout/index');
   await phone(page).locator('#choose-address').click();
+  // A new shopper is asked to agree to the privacy guide before the address picker runs.
+  await phone(page).locator('#privacy-agree').waitFor();
+  await screenshot(page, 'privacy-popup');
+  await phone(page).locator('#privacy-agree').click();
   await phone(page).locator('#address-view').waitFor();
   await phone(page).locator('#checkout-submit').click();
 

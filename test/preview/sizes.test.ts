@@ -48,6 +48,23 @@ test.each([...VIEWPORTS, ZOOMED])('at $width x $height at $zoom× zoom the phone
     expect(buy.lines).toBe(1);
     expect(buy.right).toBeLessThanOrEqual(375);
     await screenshot(page, `product-${tag}`);
+
+    // Checkout at the phone's own size (the first, fresh user): the privacy popup and the fee lines fit.
+    if (viewport.width === 375) {
+      await toNewPage(page, () => frame.locator('#buy-now').click());
+      await onRoute(page, 'pages/checkout/index');
+      await frame.locator('#choose-address').click();
+      const agree = frame.locator('#privacy-agree');
+      await agree.waitFor();
+      for (const button of ['#privacy-agree', '#privacy-disagree']) {
+        expect(await frame.locator(button).evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(375);
+      }
+      await screenshot(page, `privacy-popup-${tag}`);
+      await agree.click();
+      await frame.locator('#address-view').waitFor();
+      expect(await frame.locator('#shipping-fee').evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(375);
+      await screenshot(page, `checkout-${tag}`);
+    }
   } finally {
     await context.close();
   }

@@ -17,6 +17,8 @@ Component({
     canConfirm: { type: Boolean, value: false },
     canAfterSale: { type: Boolean, value: false },
     payText: { type: String, value: '立即支付' },
+    /** the payment's transaction id: confirm receipt then goes through WeChat's component */
+    transactionId: { type: String, value: '' },
   },
   data: { busy: false },
   methods: {
@@ -35,7 +37,10 @@ Component({
     },
 
     async onConfirm() {
-      const order = await confirmReceipt(this.data.orderId);
+      if (this.data.busy || !this.data.orderId) return;
+      this.setData({ busy: true });
+      const order = await confirmReceipt(this.data.orderId, this.data.transactionId);
+      this.setData({ busy: false });
       if (order) this.changed(order);
     },
 

@@ -8,9 +8,10 @@ import { getAttribution } from '../../services/entry';
 import { payOrder, payResultUrl } from '../../services/pay';
 import { addressProblem, cleanAddress, fromWechatAddress } from '../../utils/address';
 import { newRequestId } from '../../utils/id';
+import { formatFen } from '../../domain/money';
 import { PAGES, switchToTab } from '../../utils/routes';
 import { readStorage, writeStorageLater } from '../../utils/storage';
-import { isUserCancel } from '../../utils/wx-error';
+import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';
 
 interface SummaryLine {
   key: string;
@@ -25,6 +26,15 @@ interface SummaryLine {
 }
 
 const ADDRESS_KEY = 'storefront.address.v1';
+
+/** "满¥99包邮，还差¥20.10" / "已包邮" under the fee, from what the server quoted. */
+function shippingHint(itemsTotal: number, fee: number, freeFrom: number | null | undefined): string {
+  if (freeFrom === null || freeFrom === undefined || itemsTotal === 0) return '';
+  if (itemsTotal >= freeFrom) return `已满${formatFen(freeFrom)}，免运费`;
+  // Already free where it ships (a free region): nothing to reach.
+  if (fee === 0) return '';
+  return `满${formatFen(freeFrom)}免运费，还差${formatFen(freeFrom - itemsTotal)}`;
+}
 const EMPTY_FORM: Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' };
 
 Page({
@@ -37,6 +47,8 @@ Page({
     lines: [] as SummaryLine[],
     itemsTotal: 0,
     shippingFee: 0,
+    /** the free-shipping hint under the fee ('' = none) */
+    shippingHint: '',
     total: 0,
     priceChanged: false,
     blocked: false,
@@ -71,11 +83,15 @@ Page({
   /** Server-priced summary (orders.quote): the page never computes what the shopper pays. */
   async quote() {
     if (this.data.status !== 'ok') this.setData({ status: 'loading' });
-    const res = await call('orders', 'quote', { lines: this.requestLines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) });
+    const req: ActionRequest<'orders', 'quote'> = { lines: this.requestLines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) };
+    // The fee depends on where the order ships: the server prices it for the chosen address's province.
+    if (this.data.address) req.province = this.data.address.province;
+    const res = await call('orders', 'quote', req);
     if (!res.ok) {
       this.setData({ status: 'error', message: errorText(res.error) });
       return;
     }
+    this.setData({ shippingHint: shippingHint(res.data.itemsTotal, res.data.shippingFee, res.data.freeShippingFrom) });
     this.showQuote(res.data.lines, res.data.itemsTotal, res.data.shippingFee, res.data.total);
   },
 
@@ -117,6 +133,12 @@ Page({
       const address = fromWechatAddress(r);
       this.setAddress(address);
     } catch (err) {
+      if (isPrivacyRefused(err)) {
+        // Refused in the privacy popup: WeChat will not hand over the address; typing it is still possible.
+        wx.showToast({ title: '未同意隐私保护指引，请手动填写地址', icon: 'none' });
+        this.onManualAddress();
+        return;
+      }
       if (isUserCancel(err)) return;
       // Not authorised, not supported (PC, some simulators) or failed: let the shopper type it.
       this.onManualAddress();
@@ -147,8 +169,10 @@ Page({
   },
 
   setAddress(address: Address) {
+    const regionChanged = !this.data.address || this.data.address.province !== address.province;
     this.setData({ address });
     writeStorageLater(ADDRESS_KEY, address);
+    if (regionChanged && this.data.status === 'ok') this.quote();
   },
 
   onRemarkInput(e: WechatMiniprogram.Input) {

@@ -13,7 +13,7 @@ import { PAGES, productUrl, switchToTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 
 /** Only what the detail template renders. */
-interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm' | 'canAfterSale' | 'afterSalesText'> {
+interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm' | 'canAfterSale' | 'afterSalesText' | 'transactionId'> {
   lines: Pick<OrderLine, 'productId' | 'skuId' | 'title' | 'specText' | 'image' | 'unitPrice' | 'qty'>[];
   itemsTotal: number;
   shippingFee: number;
@@ -44,6 +44,7 @@ function toDetail(order: OrderView, now: number): DetailView {
     canConfirm: card.canConfirm,
     canAfterSale: card.canAfterSale,
     afterSalesText: card.afterSalesText,
+    transactionId: card.transactionId,
     lines: order.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, title: l.title, specText: l.specText, image: l.image, unitPrice: l.unitPrice, qty: l.qty })),
     itemsTotal: order.itemsTotal,
     shippingFee: order.shippingFee,
