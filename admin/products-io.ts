@@ -21,6 +21,7 @@ import type { FieldProblem, Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { fenToYuanString, parseYuan } from '../miniprogram/domain/money';
 import { chunk, pool, throwIfCode, type Cloud } from './cloud';
+import { indexedProducts } from './search-index';
 
 export interface RowProblem {
   /** 1-based line in the file where the offending record (or SKU row) is. */
@@ -345,6 +346,8 @@ export async function existingIds(cloud: Cloud, collection: string, ids: string[
 export async function writeProducts(cloud: Cloud, products: Product[], existing: Set<string>, options: WriteOptions = {}): Promise<{ inserted: number; replaced: number }> {
   const coll = () => cloud.db.collection('products');
   const _ = cloud.db.command;
+  // Stored with their search keywords (title, category name, spec values, search terms).
+  const docs = await indexedProducts(cloud.db, products);
   const replacing = products.filter((p) => existing.has(p._id)).map((p) => p._id);
   const originals = new Map<string, Record<string, unknown>>();
   await pool(chunk(replacing, 500), 4, async (part) => {
@@ -357,7 +360,7 @@ export async function writeProducts(cloud: Cloud, products: Product[], existing:
   let done = 0;
   const touched: string[] = [];
   try {
-    await pool(chunk(products, options.batchSize ?? 250), options.concurrency ?? 4, async (batch) => {
+    await pool(chunk(docs, options.batchSize ?? 250), options.concurrency ?? 4, async (batch) => {
       sent += batch.length;
       touched.push(...batch.map((p) => p._id));
       const failing = options.failAfter !== undefined && sent > options.failAfter;
