@@ -3,6 +3,7 @@ import { PagedList, pagedListData } from '../../behaviors/paged-list';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { pageUrl, PAGES } from '../../utils/routes';
+import { rememberSearch } from '../../utils/search-history';
 
 /** What a card renders; anything else the server sends stays out of page data. */
 function toCard(p: ProductSummary): ProductSummary {
@@ -20,6 +21,9 @@ Page({
     categoryId: '',
     keyword: '',
     sort: 'newest' as CatalogSort,
+    /** The search panel (recent searches, suggestions) is open over the listing, showing `typing`. */
+    searchOpen: false,
+    typing: '',
   },
 
   list: null as PagedList<ProductSummary> | null,
@@ -84,8 +88,27 @@ Page({
     this.reload();
   },
 
+  onSearchFocus() {
+    if (!this.data.searchOpen) this.setData({ searchOpen: true, typing: this.data.keyword });
+  },
+
+  onSearchInput(e: WechatMiniprogram.Input) {
+    this.setData({ searchOpen: true, typing: String(e.detail.value || '') });
+  },
+
+  onSearchCancel() {
+    this.setData({ searchOpen: false, typing: '' });
+  },
+
+  /** A search chosen in the panel (a recent search, or the typed text). */
+  onPanelSearch(e: WechatMiniprogram.CustomEvent<{ keyword: string }>) {
+    this.onSearch({ detail: { value: e.detail.keyword } } as WechatMiniprogram.InputConfirm);
+  },
+
   onSearch(e: WechatMiniprogram.InputConfirm) {
     const keyword = String(e.detail.value || '').trim().slice(0, 50);
+    if (keyword) rememberSearch(keyword);
+    if (this.data.searchOpen) this.setData({ searchOpen: false, typing: '' });
     if (keyword === this.data.keyword) return;
     this.setData({ keyword });
     this.reload();
