@@ -92,7 +92,7 @@ test('suggest: titles of on-shelf products the text finds, best sellers first; e
   ]);
   expect((await suggest('')).suggestions).toEqual([]);
   expect((await suggest('!!')).suggestions).toEqual([]);
-  expect(await call(cloud, 'catalog', { action: 'suggest' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  expect(await call(cloud, 'catalog', { action: 'suggest' } as never)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   expect(await call(cloud, 'catalog', { action: 'suggest', keyword: 'x'.repeat(51) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
 });
 
