@@ -4,6 +4,7 @@ import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { pageUrl, PAGES } from '../../utils/routes';
 import { rememberSearch } from '../../utils/search-history';
+import { queryTokens } from '../../domain/search-terms';
 
 /** What a card renders; anything else the server sends stays out of page data. */
 function toCard(p: ProductSummary): ProductSummary {
@@ -107,7 +108,8 @@ Page({
 
   onSearch(e: WechatMiniprogram.InputConfirm) {
     const keyword = String(e.detail.value || '').trim().slice(0, 50);
-    if (keyword) rememberSearch(keyword);
+    // Only what can find something is worth offering again (not "!!!").
+    if (queryTokens(keyword).length > 0) rememberSearch(keyword);
     if (this.data.searchOpen) this.setData({ searchOpen: false, typing: '' });
     if (keyword === this.data.keyword) return;
     this.setData({ keyword });
