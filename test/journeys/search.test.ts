@@ -7,7 +7,8 @@
 import { DEMO_CATEGORIES, demoProducts } from '../../admin/demo-catalog';
 import { withKeywords } from '../../miniprogram/domain/search-terms';
 import { SEARCH_CASES } from '../support/search-queries';
-import { JOURNEY_TIMEOUT, mustFind, startShop, tapElement, tapIn, textOf, type Page, type Shop } from './harness';
+import type { InputElement } from 'miniprogram-automator/out/Element';
+import { JOURNEY_TIMEOUT, mustFind, startShop, tapElement, tapIn, textOf, type Element, type Page, type Shop } from './harness';
 
 let shop: Shop;
 beforeAll(async () => {
@@ -27,7 +28,7 @@ const TITLES = new Map(demoProducts().map((p) => [p._id, p.title]));
 
 /** Types a query into the catalog's search box and confirms it, as the keyboard's search key does. */
 async function search(page: Page, query: string): Promise<void> {
-  const input = await mustFind(page, '#search-input');
+  const input = (await mustFind(page, '#search-input')) as InputElement;
   await input.trigger('focus', { value: '' });
   await input.input(query);
   await input.trigger('confirm', { value: query });
@@ -58,13 +59,13 @@ test('the query set passes in the catalog page', async () => {
 /** Texts of the elements matching `inner` inside the search panel (a custom component). */
 async function panelTexts(page: Page, inner: string): Promise<string[]> {
   const els = await (await mustFind(page, '.search-panel')).$$(inner);
-  return Promise.all(els.map(async (el) => (await el.text()).replace(/\s+/g, ' ').trim()));
+  return Promise.all(els.map(async (el: Element) => (await el.text()).replace(/\s+/g, ' ').trim()));
 }
 
 test('recent searches and suggestions in the page: a search is remembered, typing suggests products, a suggestion opens one', async () => {
   let page = await shop.page();
   await search(page, '马克杯');
-  const input = await mustFind(page, '#search-input');
+  const input = (await mustFind(page, '#search-input')) as InputElement;
   await input.trigger('focus', { value: '马克杯' });
   await input.input('');
   await shop.settle();
