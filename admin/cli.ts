@@ -58,7 +58,8 @@ const COMMANDS: Record<string, Command> = {
   --upsert    replace products whose _id already exists (default: an existing _id is an error)
   --dry-run   validate only
   CSV: one row per SKU; columns _id, title, description, categoryId, images (a|b), status, sales,
-  skuId, spec:<name> (e.g. spec:颜色, spec:尺码), price and originalPrice in yuan (59.00), stock.
+  skuId, spec:<name> (e.g. spec:颜色, spec:尺码), price and originalPrice in yuan (59.00), stock,
+  searchTerms (words the product is also found by, a|b).
   JSON: an array of product documents (prices in fen). JSON Lines: one document per line.`,
     options: { upsert: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     async run(cloud, values, positionals) {
