@@ -11,7 +11,8 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { connect, defaultCloudUrl, localTarget, readAll, UsageError, type Cloud } from './cloud';
 import { seedDemoCatalog } from './demo-catalog';
 import { dbInit, DEFAULT_DATABASE_CONFIG, loadDatabaseConfig } from './db-init';
-import { progressBar } from './progress';
+import { progressBar, type Progress } from './progress';
+import { reindexProducts, type ReindexResult } from './search-index';
 import { existingIds, ImportFailed, ordersToCsv, productsToCsv, readProductFile, toJsonLines, validateRecords, writeProducts, type RowProblem } from './products-io';
 import { describeShippingTemplate, readShippingTemplate, writeShippingTemplate } from './shipping';
 import { campaignTarget, createSceneQr, printableSheet, productTarget, safeName, type QrRequest } from './qr';
@@ -58,7 +59,8 @@ const COMMANDS: Record<string, Command> = {
   --upsert    replace products whose _id already exists (default: an existing _id is an error)
   --dry-run   validate only
   CSV: one row per SKU; columns _id, title, description, categoryId, images (a|b), status, sales,
-  skuId, spec:<name> (e.g. spec:颜色, spec:尺码), price and originalPrice in yuan (59.00), stock.
+  skuId, spec:<name> (e.g. spec:颜色, spec:尺码), price and originalPrice in yuan (59.00), stock,
+  searchTerms (words the product is also found by, a|b).
   JSON: an array of product documents (prices in fen). JSON Lines: one document per line.`,
     options: { upsert: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
     async run(cloud, values, positionals) {
@@ -210,6 +212,29 @@ const COMMANDS: Record<string, Command> = {
         for (const line of result.indexLines) console.log(`  ${line}`);
         console.log(`\nSet every collection's permission to 自定义安全规则 {"read": false, "write": false} (仅管理端可读写): clients go through cloud functions only.`);
       }
+      // Products stored before the search index existed (or edited by hand since) get their keywords.
+      printReindex(await reindexProducts(c.db));
+      return 0;
+    },
+  },
+  'products:reindex': {
+    summary: 'recompute the products\' search keywords (after hand edits in the cloud console)',
+    usage: `products:reindex
+  Recomputes every product's keywords (title, category name, spec values, searchTerms) and writes
+  those that changed. Run it after editing products or renaming categories in the cloud console:
+  search finds a product by its stored keywords, which only the admin tools and the console compute.`,
+    options: {},
+    async run(cloud) {
+      const c = await cloud();
+      const started = Date.now();
+      let bar: Progress | null = null;
+      const result = await reindexProducts(c.db, (done, total) => {
+        bar ??= progressBar('reindex', total);
+        bar.update(done);
+      });
+      (bar as Progress | null)?.finish();
+      printReindex(result);
+      console.error(`in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;
     },
   },
@@ -237,6 +262,11 @@ const COMMANDS: Record<string, Command> = {
     },
   },
 };
+
+function printReindex(result: ReindexResult): void {
+  console.log(`search index: ${result.updated} of ${result.scanned} product(s) re-indexed`);
+  if (result.broken.length > 0) console.log(`  ${result.broken.length} invalid product(s) left as they are (fix them in the console): ${result.broken.slice(0, 20).join(', ')}`);
+}
 
 function help(): string {
   const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));

@@ -9,6 +9,7 @@
  */
 import type { Category, Product, Sku, SpecDimension } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
+import { withKeywords } from '../miniprogram/domain/search-terms';
 import type { CloudApp } from './cloud';
 import { pool, throwIfCode } from './cloud';
 import { placeholderPng } from './images';
@@ -37,6 +38,8 @@ interface Row {
   description: string;
   soldOut?: boolean;
   offShelf?: boolean;
+  /** What shoppers type that the product's own text does not say. */
+  searchTerms?: string[];
 }
 
 const SIZES = ['S', 'M', 'L', 'XL'];
@@ -57,7 +60,7 @@ const ROWS: Row[] = [
   { category: 'c-shoes-bags', title: '防滑居家棉拖鞋', price: 3990, specs: [['颜色', ['粉色', '灰色', '蓝色']], ['尺码', ['36-37', '38-39', '40-41', '42-43']]], description: '加厚软底，静音防滑。' },
   { category: 'c-home', title: '全棉磨毛床上四件套', price: 29900, specs: [['颜色', ['白灰', '豆沙', '雾蓝']], ['规格', ['1.5m床', '1.8m床']]], step: 3000, original: 39900, description: '100% 棉磨毛，亲肤保暖，A 类标准。' },
   { category: 'c-home', title: '记忆棉慢回弹护颈枕', price: 12900, specs: [], description: '慢回弹记忆棉，人体工学曲线。' },
-  { category: 'c-home', title: '北欧哑光陶瓷马克杯', price: 3900, specs: [['颜色', ['奶白', '墨绿', '雾蓝']], ['容量', ['350ml', '450ml']]], step: 500, description: '高温烧制，可进微波炉和洗碗机。' },
+  { category: 'c-home', title: '北欧哑光陶瓷马克杯', price: 3900, specs: [['颜色', ['奶白', '墨绿', '雾蓝']], ['容量', ['350ml', '450ml']]], step: 500, description: '高温烧制，可进微波炉和洗碗机。', searchTerms: ['杯子', '水杯', '咖啡杯', '陶瓷杯'] },
   { category: 'c-home', title: '加厚珊瑚绒毛毯', price: 8900, specs: [['颜色', ['浅灰', '樱花粉', '米色']], ['尺寸', ['100×150cm', '150×200cm']]], step: 4000, description: '双层加厚，不掉毛不起球。' },
   { category: 'c-home', title: '竹纤维洗脸毛巾 3条装', price: 2990, specs: [], description: '竹纤维材质，吸水速干。' },
   { category: 'c-home', title: '可折叠布艺收纳箱', price: 2590, specs: [['尺寸', ['小号', '中号', '大号']]], step: 1000, description: '带盖可折叠，衣物玩具收纳。' },
@@ -75,7 +78,7 @@ const ROWS: Row[] = [
   { category: 'c-digital', title: '磁吸车载手机支架', price: 4900, specs: [['颜色', ['银色', '黑色']]], description: '强磁吸附，单手取放。' },
   { category: 'c-digital', title: '20000mAh 大容量移动电源', price: 14900, specs: [['颜色', ['白色', '黑色']]], description: '22.5W 快充，可带上飞机。' },
   { category: 'c-digital', title: '热插拔机械键盘', price: 32900, specs: [['轴体', ['青轴', '红轴', '茶轴']], ['配列', ['87键', '104键']]], step: 5000, description: 'PBT 键帽，三模连接。' },
-  { category: 'c-digital', title: '液态硅胶手机壳', price: 3900, specs: [['颜色', ['透明', '磨砂黑']], ['型号', ['iPhone 15', 'iPhone 15 Pro', 'iPhone 16']]], description: '全包防摔，不发黄。' },
+  { category: 'c-digital', title: '液态硅胶手机壳', price: 3900, specs: [['颜色', ['透明', '磨砂黑']], ['型号', ['iPhone 15', 'iPhone 15 Pro', 'iPhone 16']]], description: '全包防摔，不发黄。', searchTerms: ['苹果手机壳', '保护套'] },
   { category: 'c-beauty', title: '氨基酸温和洁面乳 120g', price: 6900, specs: [], description: '弱酸性配方，敏感肌可用。' },
   { category: 'c-beauty', title: '玻尿酸补水面膜 10片装', price: 9900, specs: [], original: 12900, description: '三重玻尿酸，密集补水。' },
   { category: 'c-beauty', title: '丝绒哑光口红', price: 15900, specs: [['色号', ['#01 正红', '#02 豆沙', '#03 枫叶']]], description: '丝绒质地，持久不拔干。' },
@@ -128,6 +131,7 @@ export function demoProducts(now = Date.UTC(2026, 0, 1), images?: (index: number
       price: Math.min(...skus.map((s) => s.price)),
       createdAt,
       updatedAt: createdAt,
+      ...(row.searchTerms ? { searchTerms: row.searchTerms } : {}),
     };
   });
 }
@@ -185,8 +189,9 @@ export async function seedDemoCatalog(app: CloudApp, options: SeedOptions = {}):
     throwIfCode(await db.collection('categories').doc(_id).set(data));
   });
   let done = 0;
+  const names = new Map(DEMO_CATEGORIES.map((c) => [c._id, c.name]));
   await pool(products, 8, async (product) => {
-    const { _id, ...data } = product;
+    const { _id, ...data } = withKeywords(product, names);
     throwIfCode(await db.collection('products').doc(_id).set(data));
     done += 1;
     options.onProgress?.(done, products.length);

@@ -8,7 +8,8 @@
  *   default on_shelf), sales, skuId (default `<_id>-s<n>`), spec:<name> (one column per spec dimension,
  *   e.g. `spec:颜色`, `spec:尺码`), price and originalPrice in yuan ("59.00", parsed exactly to fen),
  *   stock, specOrder (optional: the product's dimension names in their order, separated by `|`, when it
- *   differs from the columns' order; export writes it so a file imports back unchanged).
+ *   differs from the columns' order; export writes it so a file imports back unchanged), searchTerms
+ *   (optional: words the product is also found by, separated by `|`).
  * JSON: an array of product documents (prices in fen, as stored). JSON Lines: one document per line
  * (dates may be `{"$date": ...}`, as the cloud console exports them).
  */
@@ -21,6 +22,7 @@ import type { FieldProblem, Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { fenToYuanString, parseYuan } from '../miniprogram/domain/money';
 import { chunk, pool, throwIfCode, type Cloud } from './cloud';
+import { indexedProducts } from './search-index';
 
 export interface RowProblem {
   /** 1-based line in the file where the offending record (or SKU row) is. */
@@ -130,7 +132,7 @@ function elementLines(text: string, depth: number): number[] {
   return lines;
 }
 
-const CSV_PRODUCT_COLUMNS = ['title', 'description', 'categoryId', 'images', 'status', 'sales'];
+const CSV_PRODUCT_COLUMNS = ['title', 'description', 'categoryId', 'images', 'status', 'sales', 'searchTerms'];
 
 function parseCsvProducts(text: string): { records: ParsedRecord[]; problems: RowProblem[] } {
   let rows: { record: Record<string, string>; info: { lines: number } }[];
@@ -165,7 +167,7 @@ function parseCsvProducts(text: string): { records: ParsedRecord[]; problems: Ro
       for (const col of CSV_PRODUCT_COLUMNS) {
         const cell = record[col]?.trim();
         if (cell === undefined || cell === '') continue;
-        if (col === 'images') doc.images = cell.split('|').map((s) => s.trim()).filter(Boolean);
+        if (col === 'images' || col === 'searchTerms') doc[col] = cell.split('|').map((s) => s.trim()).filter(Boolean);
         else if (col === 'sales') doc.sales = /^\d+$/.test(cell) ? Number(cell) : cell;
         else doc[col] = cell;
       }
@@ -345,6 +347,8 @@ export async function existingIds(cloud: Cloud, collection: string, ids: string[
 export async function writeProducts(cloud: Cloud, products: Product[], existing: Set<string>, options: WriteOptions = {}): Promise<{ inserted: number; replaced: number }> {
   const coll = () => cloud.db.collection('products');
   const _ = cloud.db.command;
+  // Stored with their search keywords (title, category name, spec values, search terms).
+  const docs = await indexedProducts(cloud.db, products);
   const replacing = products.filter((p) => existing.has(p._id)).map((p) => p._id);
   const originals = new Map<string, Record<string, unknown>>();
   await pool(chunk(replacing, 500), 4, async (part) => {
@@ -357,7 +361,7 @@ export async function writeProducts(cloud: Cloud, products: Product[], existing:
   let done = 0;
   const touched: string[] = [];
   try {
-    await pool(chunk(products, options.batchSize ?? 250), options.concurrency ?? 4, async (batch) => {
+    await pool(chunk(docs, options.batchSize ?? 250), options.concurrency ?? 4, async (batch) => {
       sent += batch.length;
       touched.push(...batch.map((p) => p._id));
       const failing = options.failAfter !== undefined && sent > options.failAfter;
@@ -391,7 +395,7 @@ export async function writeProducts(cloud: Cloud, products: Product[], existing:
 
 /* ------------------------------------------------------------------ export */
 
-export const PRODUCT_CSV_COLUMNS = ['_id', 'title', 'description', 'categoryId', 'images', 'status', 'sales', 'skuId', 'price', 'originalPrice', 'stock', 'specOrder'];
+export const PRODUCT_CSV_COLUMNS = ['_id', 'title', 'description', 'categoryId', 'images', 'status', 'sales', 'skuId', 'price', 'originalPrice', 'stock', 'specOrder', 'searchTerms'];
 
 /** Products as CSV, one row per SKU (the import layout). Broken documents are exported as far as they can be read. */
 export function productsToCsv(docs: Record<string, unknown>[]): string {
@@ -428,6 +432,7 @@ export function productsToCsv(docs: Record<string, unknown>[]): string {
         yuan(sku.originalPrice),
         cell(sku.stock),
         specOrder,
+        Array.isArray(d.searchTerms) ? d.searchTerms.map(cell).join('|') : cell(d.searchTerms),
       ]);
     });
   }

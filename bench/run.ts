@@ -110,6 +110,10 @@ function table(r: Results): string {
     else
       for (const m of r.catalog.mixes)
         add(`catalog.list ${r.catalog.products}: ${m.mix}`, `indexed p50 ${m.indexed.p50} / p99 ${m.indexed.p99} ms; no indexes p50 ${m.scan.p50} / p99 ${m.scan.p99} ms (${m.speedupP50}×); mismatches ${m.mismatches}`);
+    if (!isErr(r.catalog)) {
+      const s = r.catalog.search;
+      add(`catalog.list ${r.catalog.products}: keyword search`, `p99 ${s.keywordP99} ms (target ≤ ${s.targets.keywordP99Ms}); ${s.ratio}× the no-keyword p99 ${s.noKeywordP99} ms (target ≤ ${s.targets.vsNoKeywordP99}×): ${s.met ? 'met' : 'NOT MET'}`);
+    }
   }
   if (r.miniprogram) {
     if (isErr(r.miniprogram)) add('mini program', na(r.miniprogram.error));

@@ -7,6 +7,8 @@ import type { IncomingMessage } from 'node:http';
 import { EJSON } from 'bson';
 import type { OrderStatus } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
+import { withKeywords } from '../miniprogram/domain/search-terms';
+import { categoryNames } from '../admin/search-index';
 import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, STATUS_FIELDS, type OrderEvent } from '../miniprogram/domain/order-state';
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
 import { callAction } from '../server/call-action';
@@ -245,12 +247,13 @@ export class ConsoleApi {
     if (!result.ok) {
       throw new HttpError(422, 'INVALID_PRODUCT', result.problems.map((p) => `${p.field}: ${p.problem}`).join('; '), { problems: result.problems });
     }
-    const { _id, ...data } = result.product;
+    const { _id } = result.product;
     if (id === null) {
       const exists = await wrap(coll.doc(_id).get() as Promise<{ data?: Doc[] }>);
       if (exists.data && exists.data.length > 0) throw new HttpError(409, 'CONFLICT', `a product with _id ${_id} already exists`);
     }
-    await wrap(coll.doc(_id).set(data));
+    const { _id: _, ...indexed } = withKeywords(result.product, await categoryNames(this.cloud().db));
+    await wrap(coll.doc(_id).set(indexed));
     return { product: result.product, warnings: result.warnings };
   }
 

@@ -16,6 +16,7 @@ import { resolve } from 'node:path';
 import { connect, localCloudPort } from '../admin/cloud';
 import { localFunctionEnv } from '../admin/merchant-key';
 import { seedDemoCatalog } from '../admin/demo-catalog';
+import { reindexProducts } from '../admin/search-index';
 import { storeCodes } from '../admin/store-codes';
 import { createConsole } from '../console';
 import { startEmulator, type Emulator } from '../emulator';
@@ -74,6 +75,11 @@ async function main(): Promise<void> {
   const { app } = store;
   const seeded = await seedDemoCatalog(app, { ifEmpty: true });
   console.log(seeded.skipped ? 'kept the existing catalog' : `${seeded.products} products in ${seeded.categories} categories`);
+  if (seeded.skipped) {
+    // Kept data may predate the search index or hold hand edits: bring its keywords up to date.
+    const reindexed = await reindexProducts(store.db);
+    if (reindexed.updated > 0) console.log(`search index  ${reindexed.updated} of ${reindexed.scanned} products re-indexed`);
+  }
   console.log(`console       ${withToken(`${cloud.url}/console/`, secret)}`);
 
   const previewPort = Number(process.env.PREVIEW_PORT || 9780);

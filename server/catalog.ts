@@ -5,8 +5,9 @@ import { toDetail, toSummary } from '../miniprogram/domain/product';
 import { db, type AnyDoc } from './cloud';
 import { COLLECTIONS } from './db';
 import { AppError, badCursor, notFound } from './errors';
-import { decodeCursor, encodeCursor, escapeRegExp } from './ids';
+import { decodeCursor, encodeCursor } from './ids';
 import { loadProduct, reportBroken } from './products';
+import { queryTokens } from '../miniprogram/domain/search-terms';
 
 const DEFAULT_PAGE_SIZE = 20;
 /** Raw documents fetched per round while filling a page (broken ones are dropped after fetching). */
@@ -31,11 +32,9 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
   }
   const where: AnyDoc = { status: 'on_shelf' };
   if (req.categoryId !== undefined) where.categoryId = req.categoryId;
-  const keyword = req.keyword?.trim();
-  if (keyword) {
-    // Escaped: the shopper's text is matched literally, never interpreted as a pattern.
-    where.title = db().RegExp({ regexp: escapeRegExp(keyword), options: 'i' });
-  }
+  const keyword = keywordCondition(req.keyword);
+  if (keyword === NOTHING_SEARCHABLE) return { items: [], nextCursor: null };
+  if (keyword) where.keywords = keyword;
 
   const items: ProductSummary[] = [];
   let exhausted = false;
@@ -59,6 +58,42 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
     exhausted = data.length < BATCH && consumed === data.length;
   }
   return { items, nextCursor: exhausted ? null : encodeCursor(offset) };
+}
+
+const NOTHING_SEARCHABLE = Symbol('nothing searchable');
+
+/**
+ * The keyword part of a listing's filter: every token of the shopper's text must be among the
+ * product's indexed `keywords` (a multikey index, see domain/search-terms). Tokens are plain values
+ * compared for equality, so the text is never read as a pattern or an operator. No keyword: no
+ * condition; text with nothing searchable in it (only punctuation): nothing can match.
+ */
+function keywordCondition(keyword: string | undefined): unknown | typeof NOTHING_SEARCHABLE | null {
+  if (keyword === undefined || keyword.trim() === '') return null;
+  const tokens = queryTokens(keyword);
+  if (tokens.length === 0) return NOTHING_SEARCHABLE;
+  return db().command.all(tokens);
+}
+
+const SUGGESTIONS = 8;
+
+/** Titles of the best-selling on-shelf products the text finds, for the search box's suggestions. */
+export async function suggest(req: ActionRequest<'catalog', 'suggest'>): Promise<ActionResponse<'catalog', 'suggest'>> {
+  const keyword = keywordCondition(req.keyword);
+  if (keyword === null || keyword === NOTHING_SEARCHABLE) return { suggestions: [] };
+  const { data } = await db()
+    .collection(COLLECTIONS.products)
+    .where({ status: 'on_shelf', keywords: keyword })
+    .orderBy('sales', 'desc')
+    .orderBy('_id', 'asc')
+    .field({ _id: true, title: true })
+    .limit(SUGGESTIONS)
+    .get();
+  const suggestions: { productId: string; title: string }[] = [];
+  for (const doc of data) {
+    if (typeof doc._id === 'string' && typeof doc.title === 'string' && doc.title.trim()) suggestions.push({ productId: doc._id, title: doc.title.trim() });
+  }
+  return { suggestions };
 }
 
 export async function get(req: ActionRequest<'catalog', 'get'>): Promise<ActionResponse<'catalog', 'get'>> {

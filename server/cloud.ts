@@ -47,6 +47,8 @@ export interface Command {
   lte(value: unknown): unknown;
   gte(value: unknown): unknown;
   remove(): unknown;
+  /** An array field holding every one of `values` (MongoDB $all). */
+  all(values: unknown[]): unknown;
 }
 
 export interface Db {

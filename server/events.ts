@@ -61,6 +61,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
     }),
     get: obj({ productId: id() }),
     categories: empty,
+    suggest: obj({ keyword: str({ min: 0, max: 50 }) }),
   },
   inventory: {
     check: obj({

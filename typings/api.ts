@@ -135,6 +135,16 @@ export interface CatalogApi {
     req: Record<string, never>;
     res: { categories: Category[] };
   };
+  /** As the shopper types: best-selling on-shelf products the text finds (at most 8). */
+  suggest: {
+    req: { keyword: string };
+    res: { suggestions: SearchSuggestion[] };
+  };
+}
+
+export interface SearchSuggestion {
+  productId: string;
+  title: string;
 }
 
 /* ---------------------------------------------------------------- inventory */

@@ -43,6 +43,8 @@ export interface Product {
   /** Milliseconds since the epoch. */
   createdAt: number;
   updatedAt: number;
+  /** Words the merchant wants the product found by besides its own text (杯子 for a 马克杯). */
+  searchTerms?: string[];
 }
 
 export interface Category {

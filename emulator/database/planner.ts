@@ -100,6 +100,14 @@ function pushCondition(expr: string, isId: boolean, cond: unknown, emit: Emit): 
     } else if (op === '$in' && Array.isArray(operand) && operand.length > 0 && operand.length <= 500) {
       const vals = operand.map(accept);
       if (vals.every((x) => x.ok)) emit(`${expr} IN (${vals.map(() => '?').join(',')})`, vals.map((x) => (x as { value: unknown }).value));
+    } else if (op === '$all' && Array.isArray(operand)) {
+      // Every listed value must be present: one equality per value, each its own condition (on a
+      // multikey field each becomes its own `id IN (…)`), as MongoDB bounds an index scan by $all.
+      // Values SQL cannot compare ($elemMatch objects, arrays) are left to the query engine's check.
+      for (const v of operand.slice(0, 32)) {
+        const s = accept(v);
+        if (s.ok) emit(`${expr} = ?`, [s.value]);
+      }
     } else if (op === '$gt' || op === '$gte' || op === '$lt' || op === '$lte') {
       const s = accept(operand);
       if (!s.ok) continue;

@@ -1,5 +1,6 @@
 import type { FieldProblem, Product, ShelfStatus, Sku, SpecDimension } from '../../typings/domain';
 import { MAX_FEN } from './money';
+import { SEARCH_TERM_LIMITS } from './search-terms';
 
 /**
  * Turns a product document as it sits in the database (merchants edit these by hand in the cloud
@@ -15,6 +16,8 @@ export const LIMITS = { title: 100, description: 5000, images: 20, specs: 3, spe
 const KNOWN_FIELDS = new Set([
   '_id', '_openid', 'title', 'description', 'categoryId', 'images', 'specs', 'skus', 'status', 'sales', 'price',
   'createdAt', 'updatedAt',
+  // Search: the merchant's terms, and the keyword index computed from them and the product's text.
+  'searchTerms', 'keywords',
 ]);
 const KNOWN_SKU_FIELDS = new Set(['skuId', 'specValues', 'price', 'originalPrice', 'stock']);
 
@@ -60,6 +63,9 @@ export function normalizeProduct(doc: unknown): NormalizeResult {
     else fail('sales', `must be a whole number ≥ 0, got ${describe(doc.sales)}`);
   }
 
+  // A bad search term only costs findability, never the sale: a warning, and the term is left out.
+  const searchTerms = normalizeSearchTerms(doc.searchTerms, (field, problem) => warnings.push({ field, problem: `${problem}; left out of search` }));
+
   const createdAt = toMillis(doc.createdAt);
   const updatedAt = toMillis(doc.updatedAt);
   if (createdAt === null) fail('createdAt', `must be a date or a timestamp in ms, got ${describe(doc.createdAt)}`);
@@ -91,6 +97,7 @@ export function normalizeProduct(doc: unknown): NormalizeResult {
     createdAt: createdAt ?? 0,
     updatedAt: updatedAt ?? createdAt ?? 0,
   };
+  if (searchTerms.length > 0) product.searchTerms = searchTerms;
   return { ok: true, product, warnings };
 }
 
@@ -109,6 +116,24 @@ function normalizeImages(value: unknown, fail: Fail): string[] | null {
     else images.push(url);
   });
   return images.length === value.length ? images : null;
+}
+
+/** Optional merchant search terms: a list of short texts, trimmed, without repeats. */
+function normalizeSearchTerms(value: unknown, warn: Fail): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    warn('searchTerms', `must be a list of words, got ${describe(value)}`);
+    return [];
+  }
+  const terms: string[] = [];
+  value.forEach((term, i) => {
+    const text = nonEmptyString(term);
+    if (i >= SEARCH_TERM_LIMITS.count) warn(`searchTerms[${i}]`, `is beyond the first ${SEARCH_TERM_LIMITS.count} terms`);
+    else if (text === null) warn(`searchTerms[${i}]`, `must be non-empty text, got ${describe(term)}`);
+    else if (text.length > SEARCH_TERM_LIMITS.length) warn(`searchTerms[${i}]`, `is ${text.length} characters; at most ${SEARCH_TERM_LIMITS.length}`);
+    else if (!terms.includes(text)) terms.push(text);
+  });
+  return terms;
 }
 
 function normalizeSpecs(value: unknown, fail: Fail): SpecDimension[] | null {

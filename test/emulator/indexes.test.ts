@@ -19,6 +19,7 @@ function product(i: number) {
     sales: (i * 4001) % 10009,
     createdAt: new Date(Date.UTC(2024, 0, 1) + i * 60_000),
     tags: i % 3 === 0 ? ['hot'] : [],
+    keywords: [`k${i % 7}`, `m${i % 11}`, 'all'],
   };
 }
 
@@ -76,6 +77,20 @@ test('first catalogue page at 10,000 products is read through the index, already
   expect(fast).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
   const slow = (await plain.local('POST', '/database/products:explain', q)).json.plan.join(' | ');
   expect(slow).not.toMatch(/USING INDEX ix_products/);
+});
+
+test('$all over an indexed array field (search keywords) is served by multikey entries, one condition per value', async () => {
+  const q = (h: CloudHandle) => h.wx().database().collection('products').where({ status: 'on', keywords: h.wx().database().command.all(['k3', 'm5']) }).orderBy('price', 'asc').limit(50).get();
+  const expected = Array.from({ length: N }, (_, i) => product(i))
+    .filter((p) => p.status === 'on' && p.keywords.includes('k3') && p.keywords.includes('m5'))
+    .sort((x, y) => x.price - y.price)
+    .map((p) => p._id);
+  expect(expected.length).toBeGreaterThan(50);
+  expect((await q(indexed)).data.map((d: any) => d._id)).toEqual(expected.slice(0, 50));
+  expect((await q(plain)).data.map((d: any) => d._id)).toEqual(expected.slice(0, 50));
+  const { json } = await indexed.local('POST', '/database/products:explain', { query: { status: 'on', keywords: { $all: ['k3', 'm5'] } }, sort: { price: 1 } });
+  expect(json.sql.match(/doc_keys/g)).toHaveLength(2);
+  expect(json.plan.join(' ')).toMatch(/USING (COVERING )?INDEX ix_doc_keys/);
 });
 
 test('count with indexed equality matches the data', async () => {

@@ -1,10 +1,11 @@
 /**
  * catalog (list / get / categories) and inventory.check through the real functions: filtering,
- * literal keyword search, sorting, cursor pagination, only-summary fields, and broken product
+ * keyword search over the keyword index, suggestions, sorting, cursor pagination, only-summary fields, and broken product
  * documents left out instead of crashing the call.
  */
 import { useCloud } from '../helpers/cloud';
 import { call, ensureCollections, productDoc, seed, snapshot, dataOf } from '../support';
+import { withKeywords } from '../../miniprogram/domain/search-terms';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
 
@@ -18,6 +19,9 @@ beforeAll(async () => {
     { _id: 'c1', name: '零食', sort: 1 },
     { _id: 'cx', sort: 3 }, // broken: no name
   ]);
+  // Stored as the admin tools store them: with their search keywords.
+  const names = new Map([['c1', '零食'], ['c2', '饮品']]);
+  const indexed = (doc: Record<string, unknown>) => (typeof doc.title === 'string' && Array.isArray(doc.specs) ? withKeywords(doc as any, names) : doc);
   await seed(cloud, 'products', [
     productDoc('apple', [
       { skuId: 'big', specValues: ['大'], price: 1500, stock: 3, originalPrice: 2000 },
@@ -31,7 +35,7 @@ beforeAll(async () => {
     productDoc('broken-price', [{ skuId: 's', price: '12.50', stock: 5 }], { title: 'Broken apple price', createdAt: t + 6 }),
     productDoc('broken-stock', [{ skuId: 's', price: 1250 }], { title: 'Broken apple stock', createdAt: t + 7 }),
     { _id: 'broken-empty', status: 'on_shelf', title: 'apple nothing else' },
-  ]);
+  ].map(indexed));
 });
 
 const list = async (req: Record<string, unknown> = {}) => {
@@ -61,20 +65,35 @@ test('list: category, sorts', async () => {
   expect((await list({ sort: 'newest', categoryId: 'c1' })).items.map((p) => p._id)).toEqual(['banana', 'apple']);
 });
 
-test('list: keyword matches literally, case-insensitively; regex metacharacters and operator-looking text are just text', async () => {
+test('list: keyword finds products by their indexed keywords, case-insensitively; pattern and operator text is just words', async () => {
   expect((await list({ keyword: 'apple' })).items.map((p) => p._id)).toEqual(['apple']);
+  expect((await list({ keyword: 'APPLE' })).items.map((p) => p._id)).toEqual(['apple']);
   expect((await list({ keyword: '  香蕉 ' })).items.map((p) => p._id)).toEqual(['banana']);
   expect((await list({ keyword: '(大)' })).items.map((p) => p._id)).toEqual(['apple']);
   expect((await list({ keyword: '[hot] $5 *' })).items.map((p) => p._id)).toEqual(['coffee']);
   expect((await list({ keyword: '1.5L' })).items.map((p) => p._id)).toEqual(['cola']);
-  // As patterns these would match everything (or be invalid); as text, nothing has them.
-  for (const keyword of ['.*', '^', 'a|b', '\\', '{"$gt":""}', '$where', '.+?', '(?i)', '\\w']) {
+  // A category name finds its products; every token must match.
+  expect((await list({ keyword: '饮品' })).items.map((p) => p._id)).toEqual(['coffee', 'cola']);
+  expect((await list({ keyword: '饮品 apple' })).items).toEqual([]);
+  // As patterns these would match everything (or be invalid); as text they are words nothing has, or nothing at all.
+  for (const keyword of ['.*', '^', 'a|b', '\\', '{"$gt":""}', '$where', '.+?', '(?i)', '\\w', '(', '[']) {
     expect((await list({ keyword })).items).toEqual([]);
   }
-  // And the lone metacharacters that do appear in titles match exactly those titles.
-  expect((await list({ keyword: '(' })).items.map((p) => p._id)).toEqual(['apple']);
-  expect((await list({ keyword: '[' })).items.map((p) => p._id)).toEqual(['coffee']);
   expect((await list({ keyword: '' })).items).toHaveLength(4);
+  // Off the shelf or broken documents stay out, whatever they are indexed by.
+  expect((await list({ keyword: 'shelf' })).items).toEqual([]);
+});
+
+test('suggest: titles of on-shelf products the text finds, best sellers first; empty text suggests nothing', async () => {
+  const suggest = async (keyword: string) => dataOf(await call(cloud, 'catalog', { action: 'suggest', keyword })) as { suggestions: { productId: string; title: string }[] };
+  expect((await suggest('饮品')).suggestions).toEqual([
+    { productId: 'coffee', title: 'Coffee [hot] $5 *' },
+    { productId: 'cola', title: 'Cola 可乐 1.5L' },
+  ]);
+  expect((await suggest('')).suggestions).toEqual([]);
+  expect((await suggest('!!')).suggestions).toEqual([]);
+  expect(await call(cloud, 'catalog', { action: 'suggest' } as never)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+  expect(await call(cloud, 'catalog', { action: 'suggest', keyword: 'x'.repeat(51) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
 });
 
 test('list: cursor pagination walks every product exactly once; pageSize above 50 is refused', async () => {

@@ -1,4 +1,4 @@
-import { categories, get, list } from '../../../server/catalog';
+import { categories, get, list, suggest } from '../../../server/catalog';
 import { actionHandler } from '../../../server/handler';
 
 export const main = actionHandler(
@@ -7,7 +7,8 @@ export const main = actionHandler(
     list: (request) => list(request),
     get: (request) => get(request),
     categories: () => categories(),
+    suggest: (request) => suggest(request),
   },
   // Browsing needs no identity (share-card previews, crawlers).
-  { anonymous: ['list', 'get', 'categories'] },
+  { anonymous: ['list', 'get', 'categories', 'suggest'] },
 );

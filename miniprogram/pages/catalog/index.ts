@@ -3,6 +3,8 @@ import { PagedList, pagedListData } from '../../behaviors/paged-list';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { pageUrl, PAGES } from '../../utils/routes';
+import { rememberSearch } from '../../utils/search-history';
+import { queryTokens } from '../../domain/search-terms';
 
 /** What a card renders; anything else the server sends stays out of page data. */
 function toCard(p: ProductSummary): ProductSummary {
@@ -20,6 +22,9 @@ Page({
     categoryId: '',
     keyword: '',
     sort: 'newest' as CatalogSort,
+    /** The search panel (recent searches, suggestions) is open over the listing, showing `typing`. */
+    searchOpen: false,
+    typing: '',
   },
 
   list: null as PagedList<ProductSummary> | null,
@@ -84,8 +89,28 @@ Page({
     this.reload();
   },
 
+  onSearchFocus() {
+    if (!this.data.searchOpen) this.setData({ searchOpen: true, typing: this.data.keyword });
+  },
+
+  onSearchInput(e: WechatMiniprogram.Input) {
+    this.setData({ searchOpen: true, typing: String(e.detail.value || '') });
+  },
+
+  onSearchCancel() {
+    this.setData({ searchOpen: false, typing: '' });
+  },
+
+  /** A search chosen in the panel (a recent search, or the typed text). */
+  onPanelSearch(e: WechatMiniprogram.CustomEvent<{ keyword: string }>) {
+    this.onSearch({ detail: { value: e.detail.keyword } } as WechatMiniprogram.InputConfirm);
+  },
+
   onSearch(e: WechatMiniprogram.InputConfirm) {
     const keyword = String(e.detail.value || '').trim().slice(0, 50);
+    // Only what can find something is worth offering again (not "!!!").
+    if (queryTokens(keyword).length > 0) rememberSearch(keyword);
+    if (this.data.searchOpen) this.setData({ searchOpen: false, typing: '' });
     if (keyword === this.data.keyword) return;
     this.setData({ keyword });
     this.reload();
