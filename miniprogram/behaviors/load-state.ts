@@ -26,3 +26,12 @@ export async function loadWithState<T>(
   else wx.showToast({ title: errorText(res.error), icon: 'none' });
   return null;
 }
+
+/** `loadWithState` for a page opened with an order id (order detail, after-sales request). */
+export function loadOrderWithState<T>(page: StatefulPage, orderId: string, shown: boolean, request: (orderId: string) => Promise<Envelope<T>>): Promise<T | null> {
+  if (!orderId) {
+    page.setData({ status: 'empty', message: '没有找到这个订单' });
+    return Promise.resolve(null);
+  }
+  return loadWithState(page, { shown, notFound: '订单不存在', request: () => request(orderId) });
+}

@@ -1,5 +1,5 @@
 import type { OrderView } from '../../../typings/domain';
-import { loadWithState } from '../../behaviors/load-state';
+import { loadOrderWithState } from '../../behaviors/load-state';
 import type { LoadStatus } from '../../behaviors/load-state';
 import { DEFAULT_AFTER_SALE_WINDOW_DAYS, MAX_REASON_LENGTH, planAfterSale, remainingUnits } from '../../domain/after-sales';
 import { call, errorText } from '../../services/api';
@@ -52,12 +52,7 @@ Page({
   },
 
   async load() {
-    if (!this.orderId) {
-      this.setData({ status: 'empty', message: '没有找到这个订单' });
-      return;
-    }
-    const orderId = this.orderId;
-    const data = await loadWithState(this, { shown: !!this.order, notFound: '订单不存在', request: () => call('orders', 'get', { orderId }) });
+    const data = await loadOrderWithState(this, this.orderId, !!this.order, (orderId) => call('orders', 'get', { orderId }));
     if (!data) return;
     this.order = data.order;
     const left = remainingUnits(data.order);

@@ -1,6 +1,6 @@
 import type { Envelope } from '../../../typings/api';
 import type { Address, AfterSaleView, OrderLine, OrderView } from '../../../typings/domain';
-import { loadWithState } from '../../behaviors/load-state';
+import { loadOrderWithState } from '../../behaviors/load-state';
 import type { LoadStatus } from '../../behaviors/load-state';
 import { msUntilExpiry } from '../../domain/order-state';
 import { call } from '../../services/api';
@@ -94,12 +94,7 @@ Page({
   },
 
   async load() {
-    if (!this.orderId) {
-      this.setData({ status: 'empty', message: '没有找到这个订单' });
-      return;
-    }
-    const orderId = this.orderId;
-    const data = await loadWithState(this, { shown: !!this.data.order, notFound: '订单不存在', request: () => orderWithAfterSales(orderId) });
+    const data = await loadOrderWithState(this, this.orderId, !!this.data.order, orderWithAfterSales);
     if (data) this.show(data.order, data.afterSales);
   },
 
