@@ -47,6 +47,10 @@ export interface Command {
   lte(value: unknown): unknown;
   gte(value: unknown): unknown;
   remove(): unknown;
+  gt(value: unknown): unknown;
+  eq(value: unknown): unknown;
+  or(conditions: unknown[]): unknown;
+  and(conditions: unknown[]): unknown;
 }
 
 export interface Db {
