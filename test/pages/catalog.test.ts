@@ -48,6 +48,31 @@ describe('catalog', () => {
     expect(page.instance.data.spaceBelow).toBe(10 * CARD_ROW_RPX + 3 * CARD_ROW_RPX);
   });
 
+  test('5,000 products later the page renders as few nodes as after 500, and no setData grew', async () => {
+    const fake = installWx(
+      cloudOf({
+        'catalog.categories': () => ok({ categories: [] }),
+        'catalog.list': (req) => {
+          const start = req.cursor ? Number(req.cursor) : 0;
+          return ok({ items: summaries(20, start), nextCursor: start + 20 >= 5000 ? null : String(start + 20) });
+        },
+      }),
+    );
+    const page = renderPage('catalog', fake);
+    await settle(5);
+    const nodesAt: Record<number, number> = {};
+    for (let guard = 0; guard < 300 && !page.instance.data.noMore; guard += 1) {
+      page.instance.onReachBottom();
+      await settle(2);
+      const count = page.instance.data.count as number;
+      if (count === 500 || count === 5000) nodesAt[count] = page.dom.querySelectorAll('*').length;
+    }
+    expect(page.instance.data.count).toBe(5000);
+    expect(nodesAt[5000]).toBeLessThan(1000);
+    expect(nodesAt[5000]).toBeLessThanOrEqual(nodesAt[500] + 1); // + the "没有更多了" footer
+    expect(Math.max(...fake.setDataLog.map((e) => e.bytes))).toBeLessThan(16 * 1024);
+  }, 300_000);
+
   test('a product the server sends again (re-ranked while scrolling) is shown once', async () => {
     const fake = installWx(
       cloudOf({
