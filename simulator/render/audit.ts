@@ -2,7 +2,7 @@
 // rendered tree holds (every element, component hosts and their internals included), how deep it
 // goes and the most children one node has; and how big each setData payload was. DevTools' rules:
 // fewer than 1,000 nodes, depth under 30, at most 60 children per node
-// (https://developers.weixin.qq.com/miniprogram/dev/framework/audits/performance.html).
+// (https://developers.weixin.qq.com/miniprogram/dev/framework/audits/scoring.md).
 
 export interface TreeAudit {
   nodes: number;
