@@ -69,12 +69,12 @@ function isCursorKey(k: unknown): k is CursorKey {
 
 /** The position in a cursor, or null when it is not one we made. */
 export function decodeCursor(cursor: string): CursorPosition | null {
-  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return null;
+  if (!/^[A-Za-z0-9_-]{1,600}$/.test(cursor)) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
     const { s, k, id } = parsed as { s?: unknown; k?: unknown; id?: unknown };
-    if (typeof s !== 'string' || s.length > 20 || typeof id !== 'string' || id.length === 0 || id.length > 100) return null;
+    if (typeof s !== 'string' || s.length > 20 || typeof id !== 'string' || id.length === 0 || id.length > 128) return null;
     return isCursorKey(k) ? { s, k, id } : null;
   } catch {
     return null;
