@@ -1,11 +1,12 @@
-import type { ActionRequest, ActionResponse, ProductSummary } from '../typings/api';
+import type { ActionRequest, ActionResponse, CatalogSort, ProductSummary } from '../typings/api';
 import type { Category } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { toDetail, toSummary } from '../miniprogram/domain/product';
 import { db, type AnyDoc } from './cloud';
 import { COLLECTIONS } from './db';
-import { AppError, badCursor, notFound } from './errors';
-import { decodeCursor, encodeCursor } from './ids';
+import { fetchAfter, positionAfter, readCursor, type KeysetSort } from './cursor';
+import { AppError, notFound } from './errors';
+import { encodeCursor } from './ids';
 import { loadProduct, reportBroken } from './products';
 import { queryTokens } from '../miniprogram/domain/search-terms';
 
@@ -15,21 +16,22 @@ const BATCH = 50;
 /** Bounds the work one call does when many documents in a row are broken. */
 const MAX_ROUNDS = 4;
 
-const SORTS = {
-  newest: [['createdAt', 'desc'], ['_id', 'desc']],
-  sales: [['sales', 'desc'], ['_id', 'asc']],
-  price_asc: [['price', 'asc'], ['_id', 'asc']],
-  price_desc: [['price', 'desc'], ['_id', 'asc']],
-} as const;
+/**
+ * Each sort orders by one stored field, then `_id`. Price sorts use the stored `price` (the lowest
+ * SKU price that the console and the import write; the normalizer warns when a hand edit made it
+ * disagree), so the cursor reads the same stored value the database sorted by.
+ */
+const SORTS: Record<CatalogSort, KeysetSort> = {
+  newest: { name: 'newest', field: 'createdAt', direction: 'desc', idDirection: 'desc' },
+  sales: { name: 'sales', field: 'sales', direction: 'desc', idDirection: 'asc' },
+  price_asc: { name: 'price_asc', field: 'price', direction: 'asc', idDirection: 'asc' },
+  price_desc: { name: 'price_desc', field: 'price', direction: 'desc', idDirection: 'asc' },
+};
 
 export async function list(req: ActionRequest<'catalog', 'list'>): Promise<ActionResponse<'catalog', 'list'>> {
   const pageSize = req.pageSize ?? DEFAULT_PAGE_SIZE;
-  let offset = 0;
-  if (req.cursor !== undefined) {
-    const decoded = decodeCursor(req.cursor);
-    if (decoded === null) throw badCursor();
-    offset = decoded;
-  }
+  const sort = SORTS[req.sort ?? 'newest'];
+  let position = readCursor(sort, req.cursor);
   const where: AnyDoc = { status: 'on_shelf' };
   if (req.categoryId !== undefined) where.categoryId = req.categoryId;
   const keyword = keywordCondition(req.keyword);
@@ -39,12 +41,11 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
   const items: ProductSummary[] = [];
   let exhausted = false;
   for (let round = 0; round < MAX_ROUNDS && items.length < pageSize && !exhausted; round += 1) {
-    let query = db().collection(COLLECTIONS.products).where(where);
-    for (const [field, direction] of SORTS[req.sort ?? 'newest']) query = query.orderBy(field, direction);
-    const { data } = await query.skip(offset).limit(BATCH).get();
+    const data = await fetchAfter(COLLECTIONS.products, where, sort, position, BATCH);
     let consumed = 0;
     for (const doc of data) {
       consumed += 1;
+      position = positionAfter(sort, doc);
       const result = normalizeProduct(doc);
       if (!result.ok) {
         reportBroken(result, 'catalog.list');
@@ -54,10 +55,9 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
       items.push(toSummary(result.product));
       if (items.length === pageSize) break;
     }
-    offset += consumed;
     exhausted = data.length < BATCH && consumed === data.length;
   }
-  return { items, nextCursor: exhausted ? null : encodeCursor(offset) };
+  return { items, nextCursor: exhausted || position === null ? null : encodeCursor(position) };
 }
 
 const NOTHING_SEARCHABLE = Symbol('nothing searchable');

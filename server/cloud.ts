@@ -49,6 +49,10 @@ export interface Command {
   remove(): unknown;
   /** An array field holding every one of `values` (MongoDB $all). */
   all(values: unknown[]): unknown;
+  gt(value: unknown): unknown;
+  eq(value: unknown): unknown;
+  or(conditions: unknown[]): unknown;
+  and(conditions: unknown[]): unknown;
 }
 
 export interface Db {

@@ -15,7 +15,7 @@ import { arrayOf, empty, id, int, isPlainObject, obj, oneOf, optional, parse, st
 
 const qty = int(1, MAX_QTY_PER_LINE);
 const fen = int(0, MAX_FEN);
-const cursor = str({ max: 200, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'a cursor from a previous page' });
+const cursor = str({ max: 600, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'a cursor from a previous page' });
 const pageSize = int(1, 50);
 /** Campaign / channel / store / referral tokens: short and scene-safe. */
 const token = str({ max: 32, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'letters, digits, _ or -' });

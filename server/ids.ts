@@ -43,21 +43,39 @@ export function orderIdFor(openid: string, requestId: string): string {
   return `O${digestId(`order\u0000${openid}\u0000${requestId}`, 23)}`;
 }
 
-/** Opaque pagination cursor: the offset into the query's result, base64url-encoded JSON. */
-export function encodeCursor(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset }), 'utf8').toString('base64url');
+/** A stored sort key inside a cursor: missing/null, a number, or a date as epoch ms (`{d}`). */
+export type CursorKey = null | number | { d: number };
+
+/** Where a listing's page ended: the sort's name, the last document's sort key and its _id. */
+export interface CursorPosition {
+  s: string;
+  k: CursorKey;
+  id: string;
 }
 
-export const MAX_CURSOR_OFFSET = 100_000;
+/** Opaque pagination cursor: the last position of a page, base64url-encoded JSON. */
+export function encodeCursor(position: CursorPosition): string {
+  return Buffer.from(JSON.stringify(position), 'utf8').toString('base64url');
+}
 
-/** The offset in a cursor, or null when it is not one we made. */
-export function decodeCursor(cursor: string): number | null {
-  if (!/^[A-Za-z0-9_-]{1,200}$/.test(cursor)) return null;
+function isCursorKey(k: unknown): k is CursorKey {
+  if (k === null) return true;
+  if (typeof k === 'number') return Number.isFinite(k);
+  if (typeof k !== 'object' || Array.isArray(k)) return false;
+  const keys = Object.keys(k as object);
+  const d = (k as { d?: unknown }).d;
+  return keys.length === 1 && typeof d === 'number' && Number.isFinite(d) && Math.abs(d) <= 8.64e15;
+}
+
+/** The position in a cursor, or null when it is not one we made. */
+export function decodeCursor(cursor: string): CursorPosition | null {
+  if (!/^[A-Za-z0-9_-]{1,600}$/.test(cursor)) return null;
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null) return null;
-    const offset = (parsed as { o?: unknown }).o;
-    return typeof offset === 'number' && Number.isSafeInteger(offset) && offset >= 0 && offset <= MAX_CURSOR_OFFSET ? offset : null;
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return null;
+    const { s, k, id } = parsed as { s?: unknown; k?: unknown; id?: unknown };
+    if (typeof s !== 'string' || s.length > 20 || typeof id !== 'string' || id.length === 0 || id.length > 128) return null;
+    return isCursorKey(k) ? { s, k, id } : null;
   } catch {
     return null;
   }

@@ -7,8 +7,9 @@ import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { paymentWindowMs } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
-import { AppError, badCursor, invalid, invalidState } from './errors';
-import { decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
+import { cursorAfter, fetchAfter, readCursor, type KeysetSort } from './cursor';
+import { AppError, invalid, invalidState } from './errors';
+import { fingerprint, orderIdFor } from './ids';
 import { applyTransitionCas, asOrder, createOrderTx, loadOrder, loadOwnOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { checkText, SEC_SCENE } from './content-security';
@@ -218,26 +219,19 @@ function stripUndefined<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
+/** An order list is newest first; `_id` breaks ties between orders placed in the same millisecond. */
+const ORDER_LIST_SORT: KeysetSort = { name: 'orders', field: 'createdAt', direction: 'desc', idDirection: 'desc' };
+
 export async function list(openid: string, req: ActionRequest<'orders', 'list'>): Promise<ActionResponse<'orders', 'list'>> {
   const pageSize = req.pageSize ?? 20;
-  let offset = 0;
-  if (req.cursor !== undefined) {
-    const decoded = decodeCursor(req.cursor);
-    if (decoded === null) throw badCursor();
-    offset = decoded;
-  }
+  const position = readCursor(ORDER_LIST_SORT, req.cursor);
   const where: AnyDoc = { _openid: openid };
   if (req.status !== undefined) where.status = req.status;
-  const { data } = await db()
-    .collection(COLLECTIONS.orders)
-    .where(where)
-    .orderBy('createdAt', 'desc')
-    .orderBy('_id', 'desc')
-    .skip(offset)
-    .limit(pageSize + 1)
-    .get();
-  const page = data.slice(0, pageSize).filter((doc) => asOrder(doc) && doc._openid === openid);
-  return { orders: page.map(toView), nextCursor: data.length > pageSize ? encodeCursor(offset + pageSize) : null };
+  const data = await fetchAfter(COLLECTIONS.orders, where, ORDER_LIST_SORT, position, pageSize + 1);
+  const shown = data.slice(0, pageSize);
+  const page = shown.filter((doc) => asOrder(doc) && doc._openid === openid);
+  const last = shown[shown.length - 1];
+  return { orders: page.map(toView), nextCursor: data.length > pageSize && last ? cursorAfter(ORDER_LIST_SORT, last) : null };
 }
 
 export async function get(openid: string, req: ActionRequest<'orders', 'get'>): Promise<ActionResponse<'orders', 'get'>> {

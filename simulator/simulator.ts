@@ -11,6 +11,7 @@ import { settle, track } from './runtime/settle';
 import { setAssetRoot } from './render/assets';
 import { installDom } from './env/dom';
 import { setAppRoot } from './runtime/events';
+import { auditTree } from './render/audit';
 
 export interface SimulatorOptions {
   projectPath: string;
@@ -154,6 +155,11 @@ export class Simulator {
       native: () => JSON.parse(JSON.stringify(this.state.native)),
       advanceTime: (ms: number) => this.app.timers.advance(ms),
       reachBottom: () => void this.app.router.current()?.call('onReachBottom'),
+      audit: () => {
+        const page = this.app.router.current();
+        if (!page) throw new Error('no page to audit');
+        return { route: page.route, ...auditTree(page.container), setData: { ...page.setDataStats } };
+      },
       pullDownRefresh: () => {
         // the user's pull gesture: indicator on, then the page hook (which should stop it)
         this.state.native.pullDownRefreshing = true;

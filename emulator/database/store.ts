@@ -44,6 +44,15 @@ export function pathIsScalar(doc: Doc, path: string): boolean {
   return typeof cur !== 'boolean';
 }
 
+function valueAt(doc: Doc, path: string): unknown {
+  let cur: any = doc;
+  for (const part of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return undefined;
+    cur = cur[part];
+  }
+  return cur;
+}
+
 export interface FindOptions {
   sort?: Record<string, number>;
   skip?: number;
@@ -252,8 +261,10 @@ export class DocumentStore {
       let seen = 0;
       for (const row of this.db.prepare(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
         const doc = decode(row.body, now);
-        // SQLite orders arrays/objects/booleans differently from MongoDB: hand those to mingo.
-        if (sortFields.some((f) => (f === '_id' ? typeof doc._id !== 'string' : !pathIsScalar(doc, f)))) {
+        // SQLite orders arrays/objects/booleans differently from MongoDB: hand those to mingo. So are
+        // dates: the index holds them as epoch ms, which would sort them among numbers, while MongoDB
+        // puts every date after every number.
+        if (sortFields.some((f) => (f === '_id' ? typeof doc._id !== 'string' : !pathIsScalar(doc, f) || valueAt(doc, f) instanceof Date))) {
           fallback = true;
           break;
         }

@@ -94,6 +94,7 @@ export async function startPreview(opts: PreviewOptions): Promise<Preview> {
     '/api/blur': gesture('Tool.previewBlur', withValue),
     '/api/confirm': gesture('Tool.previewConfirm', withValue),
     '/api/reachBottom': gesture('Tool.previewReachBottom'),
+    '/api/pageScroll': gesture('Tool.previewPageScroll', (b) => ({ scrollTop: Math.max(0, Number(b.scrollTop) || 0) })),
     '/api/pullDown': gesture('Tool.previewPullDown'),
     '/api/modal': gesture('Tool.previewModal', (b) => ({ confirm: b.confirm === true, content: typeof b.content === 'string' ? b.content : '' })),
     '/api/actionSheet': gesture('Tool.previewActionSheet', (b) => ({ index: Number.isInteger(b.index) ? b.index : undefined })),

@@ -153,6 +153,14 @@ export const previewHandlers: Record<string, Handler> = {
     trigger(target, 'confirm', { value: String(p.value ?? '') });
   }),
   'Tool.previewReachBottom': gesture((_p, ctx) => ctx.sim.app.router.current()?.call('onReachBottom')),
+  // The page scrolled in the browser: onPageScroll as the base library sends it (what wx.pageScrollTo does here).
+  'Tool.previewPageScroll': gesture((p, ctx) => {
+    const page = ctx.sim.app.router.current();
+    if (!page) return;
+    const scrollTop = Math.max(0, Number(p.scrollTop) || 0);
+    (page.caller as Record<string, unknown>).__scrollTop = scrollTop;
+    page.call('onPageScroll', { scrollTop });
+  }),
   'Tool.previewPullDown': gesture((_p, ctx) => {
     ctx.sim.state.native.pullDownRefreshing = true;
     ctx.sim.app.router.current()?.call('onPullDownRefresh');

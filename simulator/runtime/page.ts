@@ -3,6 +3,7 @@
 import { framework, methodCaller, isComponent, type Caller, type ExNode } from '../render/framework';
 import { deepClone, type Registered } from './registry';
 import { callHook } from './events';
+import { emptySetDataStats, recordSetData, type SetDataStats } from '../render/audit';
 
 let webviewSeq = 0;
 
@@ -15,6 +16,8 @@ export class PageInstance {
   /** this tab page's own instance of the custom tab bar (app.json `tabBar.custom`) */
   readonly tabBar: ExNode | undefined;
   alive = true;
+  /** the page's own setData calls (their payload sizes), for the audit */
+  readonly setDataStats: SetDataStats = emptySetDataStats();
 
   constructor(
     readonly route: string,
@@ -27,6 +30,12 @@ export class PageInstance {
     this.root = jComponent.create(reg.id, {});
     this.node = this.root._exparserNode;
     this.caller = methodCaller(this.node);
+    const setData = this.caller.setData;
+    const stats = this.setDataStats;
+    this.caller.setData = function (this: Caller, data: Record<string, unknown>, cb?: () => void) {
+      recordSetData(stats, data);
+      return setData.call(this, data, cb);
+    };
     const c = this.caller as Record<string, unknown>;
     for (const [k, v] of Object.entries(reg.extras)) c[k] = deepClone(v);
     c.route = route;

@@ -69,8 +69,12 @@ describe('ids', () => {
   });
 
   test('cursor round-trips; anything else is refused', () => {
-    fc.assert(fc.property(fc.integer({ min: 0, max: 100_000 }), (n) => decodeCursor(encodeCursor(n)) === n));
-    for (const bad of ['', '!!', 'e30', Buffer.from('{"o":-5}').toString('base64url'), Buffer.from('{"o":1.5}').toString('base64url'), Buffer.from('{"o":100001}').toString('base64url'), Buffer.from('[1]').toString('base64url')]) {
+    const key = fc.oneof(fc.constant(null), fc.double({ noNaN: true, noDefaultInfinity: true }).map((x) => x + 0), fc.record({ d: fc.integer({ min: -8.64e15, max: 8.64e15 }) }));
+    const position = fc.record({ s: fc.constantFrom('newest', 'sales', 'price_asc', 'orders'), k: key, id: fc.string({ minLength: 1, maxLength: 64, unit: 'binary' }) });
+    fc.assert(fc.property(position, (p) => expect(decodeCursor(encodeCursor(p))).toEqual(p)));
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const bads = ['', '!!', 'e30', b64({ o: 5 }), b64([1]), b64({ s: 'newest', k: 'x', id: 'p1' }), b64({ s: 'newest', k: { d: 1, e: 2 }, id: 'p1' }), b64({ s: 'newest', k: 1, id: '' }), b64({ s: 'newest', k: 1 })];
+    for (const bad of bads) {
       expect(decodeCursor(bad)).toBeNull();
     }
   });

@@ -3,11 +3,15 @@
 import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { cloudOf, ok, summaries, text } from './fake-cloud';
 
+/** The page's CARD_ROW_RPX (importing the page module would run its Page()). */
+const CARD_ROW_RPX = 516;
+const cardIds = (page: { querySelectorAll(s: string): { instance: { data: Record<string, any> } }[] }) => page.querySelectorAll('.product-card').map((c) => c.instance.data.item._id);
+
 jest.setTimeout(60_000);
 afterAll(cleanupTemp);
 
 describe('catalog', () => {
-  test('first page, then infinite scroll appends by path key until the last cursor', async () => {
+  test('first page, then infinite scroll appends one group per page by path key; groups far above the screen are left out', async () => {
     const fake = installWx(
       cloudOf({
         'catalog.categories': () => ok({ categories: [{ _id: 'c2', name: '裤装', sort: 2 }, { _id: 'c1', name: '上衣', sort: 1 }] }),
@@ -25,15 +29,63 @@ describe('catalog', () => {
     await settle(5);
     page.instance.onReachBottom();
     await settle(5);
-    expect(page.querySelectorAll('.product-card').length).toBe(45);
+    expect(page.instance.data.count).toBe(45);
+    // At the bottom: the last two groups are on screen, the first is a spacer of its exact height.
+    expect(page.querySelectorAll('.product-card').length).toBe(25);
+    expect(page.instance.data.spaceAbove).toBe(10 * CARD_ROW_RPX);
     expect(page.querySelector('#no-more')).toBeTruthy();
-    const appends = fake.setDataLog.filter((e) => e.keys.some((k) => k.startsWith('items[')));
-    expect(appends.map((e) => e.keys.filter((k) => k.startsWith('items['))[0])).toEqual(['items[0]', 'items[20]', 'items[40]']);
-    // The list itself is only ever sent empty (a reset); items travel by path key.
-    expect(fake.setDataLog.filter((e) => e.keys.includes('items')).every((e) => e.bytes < 200)).toBe(true);
+    const appends = fake.setDataLog.filter((e) => e.keys.some((k) => /^groups\[\d+\]$/.test(k)));
+    expect(appends.map((e) => e.keys.filter((k) => /^groups\[\d+\]$/.test(k))[0])).toEqual(['groups[0]', 'groups[1]', 'groups[2]']);
+    // The list itself is only ever sent empty (a reset); rows travel by path key.
+    expect(fake.setDataLog.filter((e) => e.keys.includes('groups')).every((e) => e.bytes < 300)).toBe(true);
     page.instance.onReachBottom(); // past the end: no call
     await settle();
     expect(fake.calls.filter((c) => c.data.action === 'list').length).toBe(3);
+    // Back to the top: the first group returns, the last one leaves.
+    page.instance.onPageScroll({ scrollTop: 0 });
+    await settle();
+    expect(cardIds(page)).toEqual(summaries(20, 0).map((p) => p._id));
+    expect(page.instance.data.spaceBelow).toBe(10 * CARD_ROW_RPX + 3 * CARD_ROW_RPX);
+  });
+
+  test('5,000 products later the page renders as few nodes as after 500, and no setData grew', async () => {
+    const fake = installWx(
+      cloudOf({
+        'catalog.categories': () => ok({ categories: [] }),
+        'catalog.list': (req) => {
+          const start = req.cursor ? Number(req.cursor) : 0;
+          return ok({ items: summaries(20, start), nextCursor: start + 20 >= 5000 ? null : String(start + 20) });
+        },
+      }),
+    );
+    const page = renderPage('catalog', fake);
+    await settle(5);
+    const nodesAt: Record<number, number> = {};
+    for (let guard = 0; guard < 300 && !page.instance.data.noMore; guard += 1) {
+      page.instance.onReachBottom();
+      await settle(2);
+      const count = page.instance.data.count as number;
+      if (count === 500 || count === 5000) nodesAt[count] = page.dom.querySelectorAll('*').length;
+    }
+    expect(page.instance.data.count).toBe(5000);
+    expect(nodesAt[5000]).toBeLessThan(1000);
+    expect(nodesAt[5000]).toBeLessThanOrEqual(nodesAt[500] + 1); // + the "没有更多了" footer
+    expect(Math.max(...fake.setDataLog.map((e) => e.bytes))).toBeLessThan(16 * 1024);
+  }, 300_000);
+
+  test('a product the server sends again (re-ranked while scrolling) is shown once', async () => {
+    const fake = installWx(
+      cloudOf({
+        'catalog.categories': () => ok({ categories: [] }),
+        'catalog.list': (req) => ok(req.cursor ? { items: summaries(3, 1), nextCursor: null } : { items: summaries(3, 0), nextCursor: 'next' }),
+      }),
+    );
+    const page = renderPage('catalog', fake);
+    await settle(5);
+    page.instance.onReachBottom();
+    await settle(5);
+    expect(page.instance.data.count).toBe(4);
+    expect(cardIds(page)).toEqual(summaries(4, 0).map((p) => p._id));
   });
 
   test('keyword search, category and sort restart the listing; no results shows the empty state', async () => {

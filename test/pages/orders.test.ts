@@ -58,3 +58,32 @@ test('a refused payment tells the shopper why and leaves the list as it was', as
   expect(fake.toasts.pop()).toBe('订单已超时关闭');
   expect(fake.calls.map((c) => c.data.action)).toEqual(['list', 'pay']);
 });
+
+test('a long order history renders only the orders near the screen, spacers keep the rest in place', async () => {
+  const fake = installWx(
+    cloudOf({
+      'orders.list': (req) => {
+        const start = req.cursor ? Number(req.cursor) : 0;
+        const orders = Array.from({ length: 10 }, (_, i) => order({ _id: `o${start + i}`, status: 'completed' }));
+        return ok({ orders, nextCursor: start + 10 >= 100 ? null : String(start + 10) });
+      },
+    }),
+  );
+  const page = renderPage('orders', fake);
+  await settle(5);
+  for (let i = 0; i < 12 && !page.instance.data.noMore; i += 1) {
+    page.instance.onReachBottom();
+    await settle(5);
+  }
+  expect(page.instance.data.count).toBe(100);
+  const cards = page.querySelectorAll('.order-card').length;
+  expect(cards).toBeGreaterThan(0);
+  expect(cards).toBeLessThanOrEqual(30);
+  // Completed orders have no action bar: 280 rpx each (card and gap), the spacers hold the others.
+  expect(page.instance.data.spaceAbove + page.instance.data.spaceBelow + cards * 280).toBe(100 * 280);
+  page.instance.onPageScroll({ scrollTop: 0 });
+  await settle();
+  expect(page.instance.data.spaceAbove).toBe(0);
+  expect(page.instance.data.groups[0].rows.map((o: { _id: string }) => o._id)).toEqual(Array.from({ length: 10 }, (_, i) => `o${i}`));
+  expect(page.instance.data.groups[9].rows).toBeNull();
+});

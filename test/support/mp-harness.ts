@@ -184,6 +184,7 @@ export function installWx(cloud: CloudHandler): FakeWx {
     setTabBarBadge: () => undefined,
     removeTabBarBadge: () => undefined,
     previewImage: () => undefined,
+    getWindowInfo: () => ({ windowWidth: 375, windowHeight: 603, screenWidth: 375, screenHeight: 667, pixelRatio: 2 }),
     getEnterOptionsSync: () => clone(fake.enterOptions),
     getLaunchOptionsSync: () => clone(fake.enterOptions),
     requestPayment: (opts: Record<string, unknown>) =>

@@ -14,6 +14,8 @@ function toCard(p: ProductSummary): ProductSummary {
 }
 
 export const PAGE_SIZE = 20;
+/** A grid row: a card (index.wxss `.product-card` height) and the gap under it, in rpx. */
+export const CARD_ROW_RPX = 500 + 16;
 
 Page({
   data: {
@@ -40,7 +42,7 @@ Page({
         return res.ok ? { ok: true, data: { rows: res.data.items.map(toCard), nextCursor: res.data.nextCursor } } : res;
       },
       emptyText: () => (this.data.keyword ? `没有找到“${this.data.keyword}”相关的商品` : '暂无商品'),
-    });
+    }, { groupHeight: (rows) => Math.ceil(rows.length / 2) * CARD_ROW_RPX, id: (row) => row._id });
     if (forwardCodeToLanding(query)) return;
     this.loadCategories();
     this.reload();
@@ -53,6 +55,10 @@ Page({
 
   onReachBottom() {
     if (this.list) this.list.loadMore();
+  },
+
+  onPageScroll(e: WechatMiniprogram.Page.IPageScrollOption) {
+    if (this.list) this.list.onScroll(e.scrollTop);
   },
 
   onShareAppMessage() {

@@ -19,6 +19,13 @@ const TABS: { status: OrderStatus | ''; label: string }[] = [
   { status: 'completed', label: '已完成' },
 ];
 const PAGE_SIZE = 10;
+/** An order card's height and the gap under it, in rpx (index.wxss `.order-card`, `.with-actions`). */
+const CARD_RPX = 260 + 20;
+const CARD_WITH_ACTIONS_RPX = 340 + 20;
+
+function cardHeight(item: ListItem): number {
+  return item.canPay || item.canCancel || item.canConfirm ? CARD_WITH_ACTIONS_RPX : CARD_RPX;
+}
 
 function toListItem(card: OrderCard): ListItem {
   const { createdAt, expireAt, ...rest } = card;
@@ -47,7 +54,7 @@ Page({
         return { ok: true, data: { rows: res.data.orders.map((order) => toListItem(toOrderCard(order, now))), nextCursor: res.data.nextCursor } };
       },
       emptyText: () => '还没有相关订单',
-    });
+    }, { groupHeight: (rows) => rows.reduce((sum, row) => sum + cardHeight(row), 0), id: (row) => row._id });
     if (forwardCodeToLanding(query)) return;
     if (query && isOrderStatus(query.status)) this.setData({ tab: query.status });
   },
@@ -63,6 +70,10 @@ Page({
 
   onReachBottom() {
     if (this.list) this.list.loadMore();
+  },
+
+  onPageScroll(e: WechatMiniprogram.Page.IPageScrollOption) {
+    if (this.list) this.list.onScroll(e.scrollTop);
   },
 
   async reload() {

@@ -212,6 +212,19 @@ function checkBottom(iframe: HTMLIFrameElement, s: Snapshot | undefined = snap):
 
 let pullAccum = 0;
 
+/** onPageScroll: the page's scroll position, at most every 100 ms and once more when scrolling stops. */
+let scrollTimer: ReturnType<typeof setTimeout> | undefined;
+function reportScroll(iframe: HTMLIFrameElement): void {
+  if (scrollTimer) return;
+  scrollTimer = setTimeout(() => {
+    scrollTimer = undefined;
+    const doc = iframe.contentDocument;
+    if (!doc || !snap || Number(iframe.dataset.webview) !== snap.webviewId) return;
+    const el = doc.scrollingElement ?? doc.documentElement;
+    void call('/api/pageScroll', { scrollTop: el.scrollTop }).catch(() => undefined);
+  }, 100);
+}
+
 function wireFrame(iframe: HTMLIFrameElement, doc: Document): void {
   const sidOf = (el: Element | null) => el?.closest('[data-sid]')?.getAttribute('data-sid') ?? null;
   doc.addEventListener('click', (e) => {
@@ -244,7 +257,10 @@ function wireFrame(iframe: HTMLIFrameElement, doc: Document): void {
     const f = field(e);
     if (f) void call('/api/blur', f).catch(() => undefined);
   });
-  iframe.contentWindow?.addEventListener('scroll', () => checkBottom(iframe));
+  iframe.contentWindow?.addEventListener('scroll', () => {
+    reportScroll(iframe);
+    checkBottom(iframe);
+  });
   // Pull-down refresh with the wheel or trackpad: pulling past the top by 60 px.
   doc.addEventListener('wheel', (e) => {
     const el = doc.scrollingElement ?? doc.documentElement;
