@@ -11,6 +11,7 @@ export const COLLECTIONS = {
   scenes: 'scenes',
   referrals: 'referrals',
   config: 'config',
+  stockMoves: 'stock_moves',
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import { AppError, badCursor, invalid, invalidState } from './errors';
 import { decodeCursor, encodeCursor, fingerprint, orderIdFor } from './ids';
 import { applyTransitionCas, asOrder, loadOwnOrder, requireTransition, toView, type StoredOrder } from './order-store';
 import { releaseUnpaidOrder } from './payments';
+import { reserveTx } from './stock-ledger';
 import { loadProducts } from './products';
 import { accepted, refusal, unifiedOrder } from './wxpay';
 
@@ -159,21 +160,8 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
           refuse(priced, (id) => normalized.get(id));
         }
 
-        const _ = db().command;
-        for (const productId of productIds) {
-          const skus = (raw.get(productId) as AnyDoc).skus as AnyDoc[];
-          const data: AnyDoc = {};
-          let units = 0;
-          for (const line of req.lines) {
-            if (line.productId !== productId) continue;
-            // Normalization succeeded, so every raw SKU is valid and indexes match.
-            const index = skus.findIndex((sku) => sku.skuId === line.skuId);
-            data[`skus.${index}.stock`] = _.inc(-line.qty);
-            units += line.qty;
-          }
-          data.sales = _.inc(units);
-          await tx.collection(COLLECTIONS.products).doc(productId).update({ data });
-        }
+        // Normalization succeeded, so every line's SKU is in its raw document.
+        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw);
 
         // A concurrent retry of this very checkout committed meanwhile: undo ours (the SDK rolls back on throw).
         const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);

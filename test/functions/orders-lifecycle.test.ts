@@ -465,7 +465,8 @@ describe('identity', () => {
     expect(replay.ok && replay.data.order._id).not.toBe(order._id);
     await cloud.wx().database().collection('orders').doc(dataOf(replay).order._id).remove();
     await cloud.wx().database().collection('idempotency').doc(dataOf(replay).order._id).remove();
-    await cloud.wx().database().collection('products').doc('xuser').update({ data: { 'skus.0.stock': 9, sales: 1 } });
+    await cloud.wx().database().collection('stock_moves').where({ orderId: dataOf(replay).order._id }).remove();
+    await cloud.wx().database().collection('products').doc('xuser').update({ data: { 'skus.0.stock': 9, 'skus.0.reserved': 1, sales: 1, revision: 1 } });
     expect(await snapshot(cloud)).toEqual(before);
     // A still sees it, without the owner id.
     const mine = await call(cloud, 'orders', { action: 'get', orderId: order._id }, 'oALICE');
