@@ -9,6 +9,9 @@ import type { OrderStatus, Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, transitionPatch, type OrderEvent } from '../miniprogram/domain/order-state';
 import { throwIfCode, type Cloud } from '../admin/cloud';
+import { callMerchant, type MerchantAction } from '../admin/merchant-client';
+import { CARRIERS, TRACKING_NO } from '../miniprogram/domain/carriers';
+import type { ActionRequest, ActionResponse, ApiError } from '../typings/api';
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
@@ -32,7 +35,6 @@ export type ApiOut =
 export const MERCHANT_EVENTS: readonly OrderEvent[] = ['ship', 'confirmReceipt'];
 
 const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
-const TRACKING_NO = /^[A-Za-z0-9-]{4,40}$/;
 const MAX_BODY = 12 * 1024 * 1024;
 
 type Doc = Record<string, unknown>;
@@ -75,6 +77,12 @@ export class ConsoleApi {
         return json(await this.saveProduct(parts[1], body));
       case 'POST /products/:/stock':
         return json(await this.adjustStock(parts[1], body));
+      case 'POST /products/:/rename':
+        return json(await this.merchant('renameProduct', { from: parts[1], to: isRecord(body) && typeof body.to === 'string' ? body.to : '' }));
+      case 'GET /ledger':
+        return json(await this.merchant('ledgerCheck', {}));
+      case 'GET /carriers':
+        return json({ carriers: Object.entries(CARRIERS).map(([code, name]) => ({ code, name })) });
       case 'GET /categories':
         return json({ categories: await this.categories() });
       case 'POST /upload':
@@ -139,6 +147,12 @@ export class ConsoleApi {
   }
 
   private async addDoc(coll: string, body: unknown): Promise<{ id: string }> {
+    if (coll === 'products') {
+      // A new product opens its stock ledger; the merchant function writes it.
+      const doc = isRecord(body) && isRecord(body.doc) ? body.doc : {};
+      const saved = await this.merchant('saveProduct', { product: doc, create: true, raw: true });
+      return { id: String(saved.product._id) };
+    }
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
     const res = await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>);
     return { id: String(res.id) };
@@ -148,7 +162,35 @@ export class ConsoleApi {
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
     if (doc._id !== undefined && doc._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the document is ${id})`);
     delete doc._id;
+    if (coll === 'products') {
+      // Stock figures are the ledger's and other fields are checked against the revision the editor
+      // loaded: the merchant function refuses a changed stock, reserved or sold and a stale revision.
+      const wire = isRecord(body) && isRecord(body.doc) ? body.doc : {};
+      const revision = typeof wire.revision === 'number' ? wire.revision : undefined;
+      await this.merchant('saveProduct', { product: { ...wire, _id: id }, raw: true, ...(revision !== undefined ? { revision } : {}) });
+      return { id };
+    }
+    if (coll === 'orders') return this.replaceOrder(id, doc);
     await wrap(this.cloud().db.collection(coll).doc(id).set(doc));
+    return { id };
+  }
+
+  /**
+   * A raw edit of an order: its status moves only through the order actions (ship, cancel), so a changed
+   * status is refused, and the write applies only if the status is still the one the editor saw.
+   */
+  private async replaceOrder(id: string, doc: Doc): Promise<{ id: string }> {
+    const coll = this.cloud().db.collection('orders');
+    const current = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)).data?.[0];
+    if (!current) throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
+    if (doc.status !== current.status) {
+      throw new HttpError(409, 'INVALID_STATE', `status cannot be edited here (it is ${String(current.status)}): use the order actions (ship, cancel), which keep stock and payments right`);
+    }
+    const _ = this.cloud().db.command;
+    const data: Doc = {};
+    for (const [key, value] of Object.entries(doc)) data[key] = _.set(value);
+    const res = await wrap(coll.where({ _id: id, status: current.status }).update(data) as Promise<{ updated?: number }>);
+    if (res.updated !== 1) throw new HttpError(409, 'CONFLICT', `order ${id} changed meanwhile; reload and edit again`);
     return { id };
   }
 
@@ -175,7 +217,8 @@ export class ConsoleApi {
           warnings: result.ok ? result.warnings : [],
           price: result.ok ? result.product.price : null,
           stock: result.ok ? result.product.skus.reduce((n, s) => n + s.stock, 0) : null,
-          skus: result.ok ? result.product.skus.map((s) => ({ skuId: s.skuId, specValues: s.specValues, stock: s.stock, price: s.price })) : [],
+          skus: result.ok ? result.product.skus.map((s, i) => ({ skuId: s.skuId, specValues: s.specValues, stock: s.stock, price: s.price, ...ledgerFigures((doc.skus as Doc[])[i]) })) : [],
+          revision: typeof doc.revision === 'number' ? doc.revision : 0,
         };
       }),
     };
@@ -190,65 +233,43 @@ export class ConsoleApi {
   }
 
   /**
-   * Saves a product from the editor. The normalizer is the judge: an invalid product is refused with
-   * its exact problems and nothing is written; a valid one is stored normalized (price = lowest SKU).
+   * Saves a product from the editor through the merchant function. The normalizer is the judge: an
+   * invalid product is refused with its exact problems and nothing is written; a valid one is stored
+   * normalized (price = lowest SKU). Stock is never taken from the editor for an existing SKU.
    */
-  private async saveProduct(id: string | null, body: unknown): Promise<{ product: Product; warnings: unknown[] }> {
+  private async saveProduct(id: string | null, body: unknown): Promise<{ product: Product; warnings: unknown[]; revision: number }> {
     const input = isRecord(body) && isRecord(body.product) ? { ...body.product } : null;
     if (!input) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected {"product": {...}}');
-    const coll = this.cloud().db.collection('products');
-    const now = Date.now();
-    let createdAt: unknown = now;
     if (id !== null) {
       if (input._id !== undefined && input._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the product is ${id})`);
       input._id = id;
-      const existing = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
-      const old = existing.data?.[0];
-      if (!old) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
-      createdAt = old.createdAt ?? now;
     }
-    const result = normalizeProduct({ ...input, createdAt: input.createdAt ?? createdAt, updatedAt: now });
-    if (!result.ok) {
-      throw new HttpError(422, 'INVALID_PRODUCT', result.problems.map((p) => `${p.field}: ${p.problem}`).join('; '), { problems: result.problems });
-    }
-    const { _id, ...data } = result.product;
-    if (id === null) {
-      const exists = await wrap(coll.doc(_id).get() as Promise<{ data?: Doc[] }>);
-      if (exists.data && exists.data.length > 0) throw new HttpError(409, 'CONFLICT', `a product with _id ${_id} already exists`);
-    }
-    await wrap(coll.doc(_id).set(data));
-    return { product: result.product, warnings: result.warnings };
+    const revision = typeof input.revision === 'number' ? input.revision : undefined;
+    const saved = await this.merchant('saveProduct', { product: input, ...(id === null ? { create: true } : {}), ...(revision !== undefined ? { revision } : {}) });
+    return { product: saved.product as unknown as Product, warnings: saved.warnings, revision: saved.revision };
   }
 
-  /** Atomic stock change of one SKU: `_.inc`, guarded in the filter so stock never goes below 0. */
-  private async adjustStock(id: string, body: unknown): Promise<{ skuId: string; stock: number }> {
+  /** A stock change of one SKU by a delta, recorded in the stock ledger (never below 0). */
+  private async adjustStock(id: string, body: unknown): Promise<{ skuId: string; stock: number; reserved: number; sold: number; revision: number }> {
     const skuId = isRecord(body) ? body.skuId : undefined;
     const delta = isRecord(body) ? body.delta : undefined;
+    const reason = isRecord(body) && typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim() : '控制台调整';
     if (typeof skuId !== 'string' || !skuId) throw new HttpError(400, 'INVALID_ARGUMENT', 'skuId is required');
     if (typeof delta !== 'number' || !Number.isSafeInteger(delta) || delta === 0) throw new HttpError(400, 'INVALID_ARGUMENT', 'delta must be a whole number other than 0');
-    const { db } = this.cloud();
-    const _ = db.command;
-    const coll = db.collection('products');
-    const res = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
-    const doc = res.data?.[0];
-    if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
-    const skus = Array.isArray(doc.skus) ? doc.skus : [];
-    const index = skus.findIndex((s) => isRecord(s) && s.skuId === skuId);
-    if (index < 0) throw new HttpError(404, 'NOT_FOUND', `product ${id} has no SKU ${skuId}`);
-    const current = (skus[index] as Doc).stock;
-    if (typeof current !== 'number' || !Number.isSafeInteger(current)) {
-      throw new HttpError(409, 'INVALID_PRODUCT', `skus[${index}].stock is not a whole number; fix the document first`);
+    try {
+      const result = await this.merchant('adjustStock', { productId: id, skuId, delta, reason });
+      return { skuId, ...result.figures, revision: result.revision };
+    } catch (error) {
+      if (error instanceof HttpError && error.code === 'OUT_OF_STOCK') throw new HttpError(409, 'OUT_OF_STOCK', `cannot take ${-delta}: stock would go below 0`);
+      throw error;
     }
-    const at = `skus.${index}`;
-    const where: Doc = { _id: id, [`${at}.skuId`]: skuId };
-    if (delta < 0) where[`${at}.stock`] = _.gte(-delta);
-    const updated = await wrap(coll.where(where).update({ [`${at}.stock`]: _.inc(delta), updatedAt: Date.now() }) as Promise<{ updated?: number }>);
-    if (updated.updated !== 1) {
-      throw new HttpError(409, 'OUT_OF_STOCK', delta < 0 ? `cannot take ${-delta}: stock would go below 0` : 'the product changed meanwhile; reload and try again');
-    }
-    const after = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
-    const sku = ((after.data?.[0]?.skus as Doc[] | undefined) ?? [])[index];
-    return { skuId, stock: Number(sku?.stock) };
+  }
+
+  /** One merchant action through the merchant function; a refusal becomes an HttpError with its code. */
+  private async merchant<A extends MerchantAction>(action: A, request: ActionRequest<'merchant', A>): Promise<ActionResponse<'merchant', A>> {
+    const reply = await callMerchant(this.cloud(), action, request);
+    if (reply.ok) return reply.data as ActionResponse<'merchant', A>;
+    throw merchantError(reply.error);
   }
 
   private async categories(): Promise<Doc[]> {
@@ -325,13 +346,24 @@ export class ConsoleApi {
       throw new HttpError(400, 'INVALID_ARGUMENT', `event must be one of ${MERCHANT_EVENTS.join(', ')}`);
     }
     const rule = ORDER_TRANSITIONS[event as OrderEvent];
-    // Status and stamps come from the domain table; only the tracking number is the console's own.
-    const patch: Doc = { ...transitionPatch(rule.from, event as OrderEvent, Date.now()) };
     if (event === 'ship') {
       const trackingNo = isRecord(body) && typeof body.trackingNo === 'string' ? body.trackingNo.trim() : '';
       if (!TRACKING_NO.test(trackingNo)) throw new HttpError(400, 'INVALID_ARGUMENT', 'a tracking number is 4-40 letters, digits or -');
-      patch.trackingNo = trackingNo;
+      const carrier = isRecord(body) && typeof body.carrier === 'string' ? body.carrier : '';
+      if (!(carrier in CARRIERS)) throw new HttpError(400, 'INVALID_ARGUMENT', `choose a carrier: one of ${Object.keys(CARRIERS).join(', ')} (GET carriers)`);
+      try {
+        const { order } = await this.merchant('ship', { orderId: id, carrier, trackingNo });
+        return { order: toWire(order as unknown as Doc) };
+      } catch (error) {
+        if (error instanceof HttpError && error.code === 'INVALID_STATE') {
+          const status = (error.details as { status?: unknown } | undefined)?.status;
+          throw new HttpError(409, 'INVALID_STATE', `order ${id} is ${String(status)}; "ship" needs ${rule.from}`);
+        }
+        throw error;
+      }
     }
+    // Status and stamps come from the domain table.
+    const patch: Doc = { ...transitionPatch(rule.from, event as OrderEvent, Date.now()) };
     const coll = this.cloud().db.collection('orders');
     const res = await wrap(coll.where({ _id: id, status: rule.from }).update(patch) as Promise<{ updated?: number }>);
     if (res.updated !== 1) {
@@ -426,6 +458,22 @@ export class ConsoleApi {
     }
     return out;
   }
+}
+
+/** A merchant function refusal as the console's HTTP error (same code, an HTTP status that fits it). */
+function merchantError(error: ApiError): HttpError {
+  const problems = (error.details as { problems?: unknown } | undefined)?.problems;
+  if (error.code === 'INVALID_ARGUMENT' && Array.isArray(problems)) {
+    return new HttpError(422, 'INVALID_PRODUCT', (problems as { field: string; problem: string }[]).map((p) => `${p.field}: ${p.problem}`).join('; '), { problems });
+  }
+  const status: Record<string, number> = { INVALID_ARGUMENT: 400, NOT_FOUND: 404, CONFLICT: 409, OUT_OF_STOCK: 409, INVALID_STATE: 409, PERMISSION_DENIED: 403, UNAUTHENTICATED: 401, UNAVAILABLE: 503 };
+  return new HttpError(status[error.code] ?? 502, error.code, error.detail ? `${error.message} (${error.detail})` : error.message, error.details);
+}
+
+/** A raw SKU's ledger figures for the listing (missing = 0). */
+function ledgerFigures(sku: unknown): { reserved: number; sold: number } {
+  const s = isRecord(sku) ? sku : {};
+  return { reserved: typeof s.reserved === 'number' ? s.reserved : 0, sold: typeof s.sold === 'number' ? s.sold : 0 };
 }
 
 function json(body: unknown, status = 200): ApiOut {

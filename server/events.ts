@@ -7,6 +7,8 @@ import type { ActionName, ActionRequest, Envelope, FunctionName } from '../typin
 import { MAX_LINES, MAX_QTY_PER_LINE } from '../miniprogram/domain/cart';
 import { MAX_FEN } from '../miniprogram/domain/money';
 import { ORDER_STATUSES } from '../miniprogram/domain/order-state';
+import { LIMITS } from '../miniprogram/domain/normalize';
+import { TRACKING_NO } from '../miniprogram/domain/carriers';
 import { fail } from './errors';
 import type { Address } from '../typings/domain';
 import { ADDRESS_MESSAGES, checkAddress } from '../miniprogram/domain/address';
@@ -45,6 +47,49 @@ const orderLines = arrayOf(orderLine, 1, MAX_LINES);
 const orderId = obj({ orderId: id() });
 
 const pagePath = str({ max: 128, pattern: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, patternHint: 'a page path without leading / or query', trim: false });
+
+/** A whole document from a merchant tool; the normalizer (or the raw editor's rules) judges its content. */
+const documentSchema: Schema<Record<string, unknown>> = {
+  check(value, path, issues) {
+    if (!isPlainObject(value)) {
+      issues.push({ path, problem: 'must be an object' });
+      return undefined;
+    }
+    if (JSON.stringify(value).length > 256 * 1024) {
+      issues.push({ path, problem: 'is larger than 256 KB' });
+      return undefined;
+    }
+    return value;
+  },
+};
+
+const bool: Schema<boolean> = {
+  check(value, path, issues) {
+    if (typeof value === 'boolean') return value;
+    issues.push({ path, problem: 'must be true or false' });
+    return undefined;
+  },
+};
+
+/** skuId → a whole number of units (an import's stock delta column). */
+const deltaMap: Schema<Record<string, number>> = {
+  check(value, path, issues) {
+    if (!isPlainObject(value) || Object.keys(value).length > LIMITS.skus) {
+      issues.push({ path, problem: `must map at most ${LIMITS.skus} SKU ids to whole numbers` });
+      return undefined;
+    }
+    const out: Record<string, number> = {};
+    const before = issues.length;
+    for (const [key, delta] of Object.entries(value)) {
+      const k = id().check(key, `${path}{key}`, issues);
+      const v = stockDelta.check(delta, `${path}.${key}`, issues);
+      if (k !== undefined && v !== undefined) out[k] = v;
+    }
+    return issues.length === before ? out : undefined;
+  },
+};
+
+const stockDelta = int(-LIMITS.stock, LIMITS.stock);
 
 // Typed against the contract: a schema whose output does not fit the action's request type fails the build.
 type SchemaMap = { [F in FunctionName]: { [A in ActionName<F>]: Schema<ActionRequest<F, A>> } };
@@ -98,6 +143,19 @@ export const EVENT_SCHEMAS: SchemaMap = {
     resolve: obj({ scene: str({ max: 96, trim: false }) }),
     referralCode: empty,
   },
+  merchant: {
+    adjustStock: obj({ productId: id(), skuId: id(), delta: stockDelta, reason: str({ min: 1, max: 100 }) }),
+    saveProduct: obj({ product: documentSchema, revision: optional(int(0, Number.MAX_SAFE_INTEGER)), create: optional(bool), raw: optional(bool) }),
+    importProducts: obj({
+      items: arrayOf(obj({ product: documentSchema, stockDelta: optional(deltaMap) }), 0, 200),
+      upsert: optional(bool),
+      importKey: optional(str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'letters, digits, _ or -', trim: false })),
+    }),
+    renameProduct: obj({ from: str({ min: 1, max: 200, trim: false }), to: id() }),
+    ship: obj({ orderId: id(), carrier: str({ max: 16, pattern: /^[A-Z0-9_]+$/, patternHint: 'a carrier code (e.g. SF)', trim: false }), trackingNo: str({ max: 40, pattern: TRACKING_NO, patternHint: '4-40 letters, digits or -' }) }),
+    cancel: orderId,
+    ledgerCheck: obj({ productIds: optional(arrayOf(id(), 1, 1000)) }),
+  },
 };
 
 export type ParsedEvent<F extends FunctionName> = {
@@ -132,6 +190,10 @@ export const FIELD_MESSAGES: Record<string, string> = {
   campaign: '活动、渠道或门店编号有误',
   channel: '活动、渠道或门店编号有误',
   store: '活动、渠道或门店编号有误',
+  carrier: '请选择快递公司',
+  trackingNo: '快递单号为 4-40 位字母、数字或 -',
+  delta: '调整数量须为整数',
+  reason: '请填写调整原因（最多100字）',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

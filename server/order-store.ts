@@ -20,7 +20,7 @@ export type StoredOrder = Order & { payRequestedAt?: number };
 
 const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',
-  'createdAt', 'expireAt', 'paidAt', 'transactionId', 'shippedAt', 'trackingNo', 'completedAt', 'cancelledAt', 'expiredAt', 'updatedAt',
+  'createdAt', 'expireAt', 'paidAt', 'transactionId', 'shippedAt', 'trackingNo', 'carrier', 'completedAt', 'cancelledAt', 'expiredAt', 'updatedAt',
 ];
 
 /** The client's view of an order: a whitelist, so the owner id and bookkeeping never leak. */

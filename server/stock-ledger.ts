@@ -176,9 +176,125 @@ export function openingMove(productId: string, skus: readonly AnyDoc[], source: 
 export async function createProductTx(tx: TxCollections, product: AnyDoc, source: Omit<MoveSource, 'reason'>): Promise<void> {
   const { _id, ...data } = product;
   const id = String(_id);
-  const skus = (data.skus as AnyDoc[]).map((sku) => ({ ...sku, reserved: 0, sold: 0 }));
-  await tx.collection(COLLECTIONS.products).doc(id).set({ data: { ...data, skus, revision: 1 } });
-  await writeMove(tx, openingMove(id, skus, { ...source, reason: 'open' }, now()));
+  const skus = Array.isArray(data.skus) ? data.skus.map((sku: unknown) => (typeof sku === 'object' && sku !== null ? { ...sku, reserved: 0, sold: 0 } : sku)) : data.skus;
+  await tx.collection(COLLECTIONS.products).doc(id).set({ data: { ...data, skus, revision: 1, contentRevision: 1 } });
+  await writeMove(tx, openingMove(id, Array.isArray(skus) ? skus : [], { ...source, reason: 'open' }, now()));
+}
+
+/* ------------------------------------------------------------------ product saves */
+
+export interface SaveOptions {
+  /**
+   * `ignore`: the request's stock figures of existing SKUs are ignored (the product editor, the import);
+   * `refuse`: a figure that differs from the document is refused (the raw editor).
+   */
+  figures: 'ignore' | 'refuse';
+  /** Stock deltas per SKU applied in the same write (an import's delta column). */
+  deltas?: Record<string, number>;
+  /** The move id of the deltas (idempotent import). */
+  deltaMoveId?: string;
+  source: Omit<MoveSource, 'reason'>;
+}
+
+export interface SaveResult {
+  doc: AnyDoc;
+  revision: number;
+}
+
+/**
+ * Writes a whole product document (`next`, without `_id`) over `current` inside `tx`, keeping the
+ * ledger's figures: an existing SKU keeps its stock, reserved and sold; a new SKU opens with the
+ * request's stock; a removed SKU is closed (refused while unpaid orders hold its units). The product's
+ * `revision` and `contentRevision` move to the new revision.
+ */
+export async function saveProductTx(tx: TxCollections, productId: string, current: AnyDoc, next: AnyDoc, options: SaveOptions): Promise<SaveResult> {
+  const currentSkus = rawSkus(current) ?? [];
+  const wanted = Array.isArray(next.skus) ? (next.skus as unknown[]) : null;
+  const keptIds = new Set<string>();
+  const opened: ({ skuId: string } & SkuFigures)[] = [];
+  const skus = wanted?.map((sku) => {
+    if (typeof sku !== 'object' || sku === null || Array.isArray(sku)) return sku;
+    const record = { ...(sku as AnyDoc) };
+    const skuId = typeof record.skuId === 'string' ? record.skuId : null;
+    const index = skuId === null ? -1 : skuIndex(currentSkus, skuId);
+    if (index < 0) {
+      for (const field of ['reserved', 'sold'] as const) {
+        if ((record[field] ?? 0) !== 0) throw new AppError('INVALID_ARGUMENT', `新规格的${field === 'reserved' ? '占用' : '已售'}数量只能为 0`, { skuId, field }, { detail: `a new SKU starts with ${field} 0` });
+      }
+      record.reserved = 0;
+      record.sold = 0;
+      if (skuId !== null && isCount(record.stock)) opened.push({ skuId, stock: record.stock, reserved: 0, sold: 0 });
+      return record;
+    }
+    keptIds.add(skuId as string);
+    const figures = skuFigures(currentSkus[index]) ?? { stock: 0, reserved: 0, sold: 0 };
+    for (const field of STOCK_FIELDS) {
+      const sent = record[field];
+      if (sent === undefined || sent === figures[field]) continue;
+      if (options.figures === 'ignore') continue;
+      throw new AppError('INVALID_ARGUMENT', '库存、占用和已售数量不能直接修改，请用“调整库存”', { skuId, field, have: figures[field], sent }, {
+        detail: `skus[].${field} is kept by the stock ledger: change stock with merchant.adjustStock (a delta with a reason); reserved and sold move with orders`,
+      });
+    }
+    return { ...record, ...figures };
+  });
+  const removed = currentSkus.filter((sku) => typeof sku?.skuId === 'string' && !keptIds.has(sku.skuId as string));
+  const closing: ({ skuId: string } & SkuFigures)[] = [];
+  for (const sku of removed) {
+    const figures = skuFigures(sku) ?? { stock: 0, reserved: 0, sold: 0 };
+    if (figures.reserved > 0) {
+      throw new AppError('INVALID_STATE', '该规格还有未支付订单占用库存，暂不能删除', { skuId: sku.skuId, reserved: figures.reserved }, { detail: 'a SKU held by unpaid orders cannot be removed' });
+    }
+    closing.push({ skuId: String(sku.skuId), stock: -figures.stock, reserved: 0, sold: -figures.sold });
+  }
+  const at = now();
+  let revision = revisionOf(current);
+  if (current.revision === undefined || current.revision === null) {
+    const open = currentSkus.map((sku) => ({ skuId: String(sku?.skuId), ...(skuFigures(sku) ?? { stock: 0, reserved: 0, sold: 0 }) }));
+    await writeMove(tx, { _id: `M${randomId(20)}`, productId, ...options.source, reason: 'open', skus: open, revision, at });
+  }
+  revision += 1;
+  const doc: AnyDoc = { ...next, ...(skus ? { skus } : {}), revision, contentRevision: revision };
+  delete doc._id;
+  const deltas = Object.entries(options.deltas ?? {}).filter(([, delta]) => delta !== 0);
+  const adjusted: ({ skuId: string } & SkuFigures)[] = [];
+  for (const [skuId, delta] of deltas) {
+    const sku = (skus ?? []).find((s) => typeof s === 'object' && s !== null && (s as AnyDoc).skuId === skuId) as AnyDoc | undefined;
+    if (!sku || !isCount(sku.stock)) throw notFound('商品规格不存在', { productId, skuId });
+    if (sku.stock + delta < 0) throw new AppError('OUT_OF_STOCK', '库存不足', { productId, skuId, have: sku.stock, delta });
+    sku.stock += delta;
+    adjusted.push({ skuId, stock: delta, reserved: 0, sold: 0 });
+  }
+  await tx.collection(COLLECTIONS.products).doc(productId).set({ data: doc });
+  if (opened.length > 0) await writeMove(tx, { _id: `M${randomId(20)}`, productId, ...options.source, reason: 'open', skus: opened, revision, at });
+  if (closing.length > 0) await writeMove(tx, { _id: `M${randomId(20)}`, productId, ...options.source, reason: 'remove', skus: closing, revision, at });
+  if (adjusted.length > 0) await writeMove(tx, { _id: options.deltaMoveId ?? `M${randomId(20)}`, productId, ...options.source, reason: 'adjust', skus: adjusted, revision, at });
+  return { doc: { _id: productId, ...doc }, revision };
+}
+
+/**
+ * Moves a product to a new id (one whose old id breaks the id rule) inside `tx`: the old document's
+ * figures close on its old id and open on the new one. Refused while unpaid orders hold its units.
+ */
+export async function renameProductTx(tx: TxCollections, from: string, to: string, source: Omit<MoveSource, 'reason'>): Promise<number> {
+  const current = await txGet(tx, COLLECTIONS.products, from);
+  if (!current) throw notFound('商品不存在', { productId: from });
+  if (await txGet(tx, COLLECTIONS.products, to)) throw new AppError('CONFLICT', '新的商品编号已被使用', { productId: to });
+  const skus = rawSkus(current) ?? [];
+  const figures = skus.map((sku) => ({ skuId: String(sku?.skuId), ...(skuFigures(sku) ?? { stock: 0, reserved: 0, sold: 0 }) }));
+  if (figures.some((f) => f.reserved > 0)) throw new AppError('INVALID_STATE', '该商品还有未支付订单，暂不能改编号', { productId: from }, { detail: 'unpaid orders hold units of this product' });
+  const at = now();
+  const { _id: _ignored, ...data } = current;
+  void _ignored;
+  const revision = revisionOf(current) + 1;
+  await tx.collection(COLLECTIONS.products).doc(to).set({ data: { ...data, revision, contentRevision: revision, renamedFrom: from } });
+  await tx.collection(COLLECTIONS.products).doc(from).remove();
+  const note = `renamed ${from} → ${to}`;
+  if (current.revision !== undefined && current.revision !== null) {
+    await writeMove(tx, { _id: `M${randomId(20)}`, productId: from, ...source, reason: 'remove', note, skus: figures.map((f) => ({ skuId: f.skuId, stock: -f.stock, reserved: 0, sold: -f.sold })), revision, at });
+  }
+  await writeMove(tx, { _id: `M${randomId(20)}`, productId: to, ...source, reason: 'open', note, skus: figures, revision, at });
+  return revision;
 }
 
 /* ------------------------------------------------------------------ order lines */

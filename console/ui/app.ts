@@ -5,6 +5,7 @@
  */
 import { fenToYuanString, formatFen, parseYuan } from '../../miniprogram/domain/money';
 import { ORDER_STATUSES, ORDER_STATUS_LABELS } from '../../miniprogram/domain/order-state';
+import { CARRIERS } from '../../miniprogram/domain/carriers';
 
 type Json = Record<string, unknown>;
 interface Problem {
@@ -674,8 +675,9 @@ function orderRow(o: Json, error: HTMLElement, reload: () => Promise<void>): HTM
   };
   const actions: Node[] = [];
   if (events.includes('ship')) {
+    const carrier = h('select', { class: 'carrier-select', 'aria-label': `Carrier for ${id}` }, ...Object.entries(CARRIERS).map(([code, name]) => h('option', { value: code }, `${name} (${code})`))) as HTMLSelectElement;
     const tracking = h('input', { class: 'tracking-input', placeholder: 'tracking number', 'aria-label': `Tracking number for ${id}` }) as HTMLInputElement;
-    actions.push(tracking, h('button', { class: 'ship-order primary', 'aria-label': `Ship ${id}`, onclick: () => act('ship', { trackingNo: tracking.value }) }, 'Ship'));
+    actions.push(carrier, tracking, h('button', { class: 'ship-order primary', 'aria-label': `Ship ${id}`, onclick: () => act('ship', { carrier: carrier.value, trackingNo: tracking.value }) }, 'Ship'));
   }
   if (events.includes('confirmReceipt')) actions.push(h('button', { class: 'complete-order', 'aria-label': `Mark ${id} completed`, onclick: () => act('confirmReceipt') }, 'Mark completed'));
   return h(

@@ -15,7 +15,7 @@ export const LIMITS = { title: 100, description: 5000, images: 20, specs: 3, spe
 
 const KNOWN_FIELDS = new Set([
   '_id', '_openid', 'title', 'description', 'categoryId', 'images', 'specs', 'skus', 'status', 'sales', 'price',
-  'createdAt', 'updatedAt', 'revision',
+  'createdAt', 'updatedAt', 'revision', 'contentRevision', 'renamedFrom',
 ]);
 /** `reserved` (held by unpaid orders) and `sold` (paid) are the stock ledger's; missing means 0. */
 const KNOWN_SKU_FIELDS = new Set(['skuId', 'specValues', 'price', 'originalPrice', 'stock', 'reserved', 'sold']);
