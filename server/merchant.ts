@@ -4,20 +4,20 @@
  * through `callFunction`, so they work the same on the local cloud and in a real environment, and every
  * stock change goes through the stock ledger.
  */
-import type { ActionRequest, ActionResponse, ImportOutcome } from '../typings/api';
+import type { ActionRequest, ActionResponse, ImportItem, ImportOutcome } from '../typings/api';
 import type { FieldProblem } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { CARRIERS, isCarrier } from '../miniprogram/domain/carriers';
 import { idProblem } from '../miniprogram/domain/ids';
 import type { ActionCaller } from './handler';
-import type { AnyDoc } from './cloud';
+import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalid, invalidState, notFound } from './errors';
 import { digestId } from './ids';
 import { applyTransitionCas, asOrder, requireTransition, toView } from './order-store';
 import { releaseUnpaidOrder } from './payments';
-import { adjustStock as adjustLedger, checkLedger, createProductTx, renameProductTx, revisionOf, saveProductTx, STOCK_MOVES } from './stock-ledger';
+import { adjustStock as adjustLedger, checkLedger, createProductTx, openingMove, renameProductTx, revisionOf, saveProductTx, STOCK_MOVES } from './stock-ledger';
 
 type Req<A extends keyof import('../typings/api').MerchantApi> = ActionRequest<'merchant', A>;
 type Res<A extends keyof import('../typings/api').MerchantApi> = ActionResponse<'merchant', A>;
@@ -124,7 +124,12 @@ export async function saveProduct(req: Req<'saveProduct'>, caller: ActionCaller)
 export async function importProducts(req: Req<'importProducts'>, caller: ActionCaller): Promise<Res<'importProducts'>> {
   const outcomes: ImportOutcome[] = [];
   const at = now();
+  const fresh = await createNewProducts(req.items, caller, at);
   for (const item of req.items) {
+    if (typeof item.product._id === 'string' && fresh.has(item.product._id)) {
+      outcomes.push({ productId: item.product._id, result: 'created' });
+      continue;
+    }
     const input = fromWire(item.product) as AnyDoc;
     const id = typeof input._id === 'string' ? input._id : '';
     try {
@@ -151,6 +156,37 @@ export async function importProducts(req: Req<'importProducts'>, caller: ActionC
     }
   }
   return { outcomes };
+}
+
+/**
+ * The products of an import batch that do not exist yet, created in two bulk writes (the documents,
+ * then their opening moves) instead of one transaction each: nobody else writes a document that does
+ * not exist. If one of them was created meanwhile the bulk write fails and nothing is created here (the
+ * per-product path then decides each). Returns the ids created.
+ */
+async function createNewProducts(items: ImportItem[], caller: ActionCaller, at: number): Promise<Set<string>> {
+  const candidates = new Map<string, AnyDoc>();
+  for (const item of items) {
+    const input = fromWire(item.product) as AnyDoc;
+    if (idProblem(input._id) || candidates.has(input._id as string)) continue;
+    const result = normalizeProduct({ ...input, revision: undefined, contentRevision: undefined, createdAt: input.createdAt ?? at, updatedAt: at });
+    if (result.ok) candidates.set(result.product._id, { ...result.product, skus: result.product.skus.map((sku) => ({ ...sku, reserved: 0, sold: 0 })), revision: 1, contentRevision: 1 });
+  }
+  if (candidates.size === 0) return new Set();
+  const _ = db().command;
+  const { data } = await db().collection(COLLECTIONS.products).where({ _id: _.in([...candidates.keys()]) }).field({ _id: true }).limit(1000).get();
+  for (const doc of data) candidates.delete(String(doc._id));
+  if (candidates.size === 0) return new Set();
+  const docs = [...candidates.values()];
+  try {
+    await db().collection(COLLECTIONS.products).add({ data: docs as unknown as AnyDoc });
+  } catch (error) {
+    console.warn('[merchant.importProducts] bulk create refused; creating one by one', (error as Error)?.message ?? error);
+    return new Set();
+  }
+  const moves = docs.map((doc) => withoutId(openingMove(String(doc._id), doc.skus as AnyDoc[], { reason: 'open', merchant: who(caller), note: 'import' }, at)));
+  await db().collection(STOCK_MOVES).add({ data: moves as unknown as AnyDoc });
+  return new Set(candidates.keys());
 }
 
 export async function renameProduct(req: Req<'renameProduct'>, caller: ActionCaller): Promise<Res<'renameProduct'>> {
