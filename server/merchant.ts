@@ -22,6 +22,12 @@ import { adjustStock as adjustLedger, checkLedger, createProductTx, openingMove,
 type Req<A extends keyof import('../typings/api').MerchantApi> = ActionRequest<'merchant', A>;
 type Res<A extends keyof import('../typings/api').MerchantApi> = ActionResponse<'merchant', A>;
 
+/**
+ * Retry budget of a merchant write that contends with checkouts on a hot product: longer than a
+ * shopper's (a merchant's save should go through), well inside the function's 60 s timeout.
+ */
+const MERCHANT_BUDGET_MS = 25_000;
+
 /** Who a move is recorded against: the merchant's OPENID, or `server` for the environment's credentials. */
 function who(caller: ActionCaller): string {
   return caller.kind === 'merchant' ? caller.openid : 'server';
@@ -29,7 +35,7 @@ function who(caller: ActionCaller): string {
 
 export async function adjustStock(req: Req<'adjustStock'>, caller: ActionCaller): Promise<Res<'adjustStock'>> {
   if (req.delta === 0) throw invalid('调整数量不能为 0');
-  const result = await adjustLedger(req.productId, req.skuId, req.delta, req.reason.trim(), who(caller));
+  const result = await adjustLedger(req.productId, req.skuId, req.delta, req.reason.trim(), who(caller), MERCHANT_BUDGET_MS);
   return { productId: req.productId, skuId: req.skuId, ...result };
 }
 
@@ -111,9 +117,9 @@ export async function saveProduct(req: Req<'saveProduct'>, caller: ActionCaller)
     if (!req.raw) doc.createdAt = current.createdAt ?? doc.createdAt;
     delete doc.revision;
     delete doc.contentRevision;
-    const saved = await saveProductTx(tx, id, current, doc, { figures: req.raw ? 'refuse' : 'ignore', source: { merchant: who(caller) } });
+    const saved = await saveProductTx(tx, id, current, doc, { figures: req.raw ? 'refuse' : 'ignore', loadedRevision: loaded, source: { merchant: who(caller) } });
     return { product: saved.doc, revision: saved.revision, warnings };
-  });
+  }, { budgetMs: MERCHANT_BUDGET_MS });
 }
 
 /**
@@ -134,8 +140,12 @@ export async function importProducts(req: Req<'importProducts'>, caller: ActionC
     const id = typeof input._id === 'string' ? input._id : '';
     try {
       productId(input);
+      const deltaMoveId = req.importKey && item.stockDelta ? `I${digestId(`${req.importKey}\u0000${id}`, 23)}` : undefined;
       const result = await withTransaction(async (tx): Promise<ImportOutcome['result']> => {
         const current = await txGet(tx, COLLECTIONS.products, id);
+        // Whether this file's delta went in before (read in the snapshot: two runs of the same import at
+        // once both write the move's document, so the second conflicts, retries and finds it).
+        const applied = deltaMoveId && current ? await txGet(tx, STOCK_MOVES, deltaMoveId) : null;
         if (!current) {
           const { doc } = normalizedDoc(input, null, at);
           await createProductTx(tx, { _id: id, ...doc }, { merchant: who(caller), note: 'import' });
@@ -144,11 +154,10 @@ export async function importProducts(req: Req<'importProducts'>, caller: ActionC
         if (!req.upsert) throw new AppError('CONFLICT', '该商品编号已存在', { productId: id });
         const { doc } = normalizedDoc(input, current, at);
         doc.createdAt = current.createdAt ?? doc.createdAt;
-        const deltaMoveId = req.importKey && item.stockDelta ? `I${digestId(`${req.importKey}\u0000${id}`, 23)}` : undefined;
-        const deltas = deltaMoveId && (await txGet(tx, STOCK_MOVES, deltaMoveId)) ? {} : item.stockDelta;
-        await saveProductTx(tx, id, current, doc, { figures: 'ignore', deltas, deltaMoveId, source: { merchant: who(caller), note: 'import' } });
+        const deltas = applied ? undefined : item.stockDelta;
+        await saveProductTx(tx, id, current, doc, { figures: 'ignore', deltas, deltaMoveId: deltas ? deltaMoveId : undefined, source: { merchant: who(caller), note: 'import' } });
         return 'updated';
-      });
+      }, { budgetMs: MERCHANT_BUDGET_MS });
       outcomes.push({ productId: id, result });
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
@@ -192,7 +201,7 @@ async function createNewProducts(items: ImportItem[], caller: ActionCaller, at: 
 export async function renameProduct(req: Req<'renameProduct'>, caller: ActionCaller): Promise<Res<'renameProduct'>> {
   if (idProblem(req.to)) throw invalid('新的商品编号只能包含字母、数字、_ 或 -（1-64 位）');
   if (req.from === req.to) throw invalid('新旧商品编号相同');
-  const revision = await withTransaction((tx) => renameProductTx(tx, req.from, req.to, { merchant: who(caller) }));
+  const revision = await withTransaction((tx) => renameProductTx(tx, req.from, req.to, { merchant: who(caller) }), { budgetMs: MERCHANT_BUDGET_MS });
   return { productId: req.to, revision };
 }
 

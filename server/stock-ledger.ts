@@ -159,6 +159,26 @@ async function writeMove(tx: TxCollections, move: StockMove): Promise<void> {
   await tx.collection(STOCK_MOVES).doc(_id).set({ data: JSON.parse(JSON.stringify(data)) as AnyDoc });
 }
 
+/** What moved per SKU after revision `after`, up to and including `upTo` (the snapshot's revision). */
+async function movesSince(productId: string, after: number, upTo: number): Promise<Map<string, SkuFigures>> {
+  const sums = new Map<string, SkuFigures>();
+  if (upTo <= after) return sums;
+  const _ = db().command;
+  for (let skip = 0; ; skip += 1000) {
+    const { data } = await db().collection(STOCK_MOVES).where({ productId, revision: _.gte(after + 1) }).orderBy('_id', 'asc').skip(skip).limit(1000).get();
+    for (const move of data as unknown as StockMove[]) {
+      // Moves committed after this transaction's snapshot are not in the figures it read.
+      if (move.revision > upTo) continue;
+      for (const sku of Array.isArray(move.skus) ? move.skus : []) {
+        const sum = sums.get(sku.skuId) ?? { stock: 0, reserved: 0, sold: 0 };
+        for (const field of STOCK_FIELDS) sum[field] += Number(sku[field]) || 0;
+        sums.set(sku.skuId, sum);
+      }
+    }
+    if (data.length < 1000) return sums;
+  }
+}
+
 /** The opening move of a product the ledger writes for the first time (a new product, an import). */
 export function openingMove(productId: string, skus: readonly AnyDoc[], source: MoveSource, at: number): StockMove {
   return {
@@ -186,9 +206,11 @@ export async function createProductTx(tx: TxCollections, product: AnyDoc, source
 export interface SaveOptions {
   /**
    * `ignore`: the request's stock figures of existing SKUs are ignored (the product editor, the import);
-   * `refuse`: a figure that differs from the document is refused (the raw editor).
+   * `refuse`: a figure that differs from what the document had at `loadedRevision` (the editor's copy) is
+   * refused (the raw editor): stock moves since then are not the merchant's edit.
    */
   figures: 'ignore' | 'refuse';
+  loadedRevision?: number;
   /** Stock deltas per SKU applied in the same write (an import's delta column). */
   deltas?: Record<string, number>;
   /** The move id of the deltas (idempotent import). */
@@ -209,6 +231,7 @@ export interface SaveResult {
  */
 export async function saveProductTx(tx: TxCollections, productId: string, current: AnyDoc, next: AnyDoc, options: SaveOptions): Promise<SaveResult> {
   const currentSkus = rawSkus(current) ?? [];
+  const sinceLoaded = options.figures === 'refuse' ? await movesSince(productId, options.loadedRevision ?? 0, revisionOf(current)) : new Map<string, SkuFigures>();
   const wanted = Array.isArray(next.skus) ? (next.skus as unknown[]) : null;
   const keptIds = new Set<string>();
   const opened: ({ skuId: string } & SkuFigures)[] = [];
@@ -228,10 +251,11 @@ export async function saveProductTx(tx: TxCollections, productId: string, curren
     }
     keptIds.add(skuId as string);
     const figures = skuFigures(currentSkus[index]) ?? { stock: 0, reserved: 0, sold: 0 };
+    const moved = sinceLoaded.get(skuId as string);
     for (const field of STOCK_FIELDS) {
       const sent = record[field];
-      if (sent === undefined || sent === figures[field]) continue;
-      if (options.figures === 'ignore') continue;
+      const loaded = figures[field] - (moved?.[field] ?? 0);
+      if (options.figures === 'ignore' || sent === undefined || sent === loaded) continue;
       throw new AppError('INVALID_ARGUMENT', '库存、占用和已售数量不能直接修改，请用“调整库存”', { skuId, field, have: figures[field], sent }, {
         detail: `skus[].${field} is kept by the stock ledger: change stock with merchant.adjustStock (a delta with a reason); reserved and sold move with orders`,
       });
@@ -254,7 +278,8 @@ export async function saveProductTx(tx: TxCollections, productId: string, curren
     await writeMove(tx, { _id: `M${randomId(20)}`, productId, ...options.source, reason: 'open', skus: open, revision, at });
   }
   revision += 1;
-  const doc: AnyDoc = { ...next, ...(skus ? { skus } : {}), revision, contentRevision: revision };
+  // `sales` is a counter that checkouts move too: a save keeps the document's.
+  const doc: AnyDoc = { ...next, ...(skus ? { skus } : {}), ...(current.sales !== undefined ? { sales: current.sales } : {}), revision, contentRevision: revision };
   delete doc._id;
   const deltas = Object.entries(options.deltas ?? {}).filter(([, delta]) => delta !== 0);
   const adjusted: ({ skuId: string } & SkuFigures)[] = [];
@@ -369,7 +394,7 @@ export function returnToStockTx(tx: TxCollections, orderId: string, lines: reado
 /* ------------------------------------------------------------------ merchant */
 
 /** A merchant's change of one SKU's sellable stock by `delta` (never below 0), with its reason. */
-export async function adjustStock(productId: string, skuId: string, delta: number, note: string, merchant: string): Promise<{ figures: SkuFigures; revision: number }> {
+export async function adjustStock(productId: string, skuId: string, delta: number, note: string, merchant: string, budgetMs = 8000): Promise<{ figures: SkuFigures; revision: number }> {
   return withTransaction(async (tx) => {
     const product = await txGet(tx, COLLECTIONS.products, productId);
     const skus = rawSkus(product);
@@ -379,7 +404,7 @@ export async function adjustStock(productId: string, skuId: string, delta: numbe
     const before = skuFigures(skus[index]);
     const result = await moveStockTx(tx, productId, [{ skuId, stock: delta }], { reason: 'adjust', merchant, note }, { product, strict: true });
     return { figures: { ...(before as SkuFigures), stock: (before as SkuFigures).stock + delta }, revision: result.revision };
-  });
+  }, { budgetMs });
 }
 
 /* ------------------------------------------------------------------ check */
