@@ -65,7 +65,7 @@ function productId(input: AnyDoc): string {
 }
 
 function refuseInvalid(problems: FieldProblem[]): never {
-  throw new AppError('INVALID_ARGUMENT', `商品信息有误：${problems.map((p) => `${p.field} ${p.problem}`).join('；')}`.slice(0, 500), { problems }, {
+  throw new AppError('INVALID_ARGUMENT', '商品信息有误，请按提示修改', { problems }, {
     detail: problems.map((p) => `${p.field}: ${p.problem}`).join('; '),
   });
 }
