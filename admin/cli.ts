@@ -5,7 +5,7 @@
  *
  * Exit codes: 0 done, 1 the work failed (invalid rows, a failed write, a cloud error), 2 bad usage.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { connect, defaultCloudUrl, localTarget, readAll, UsageError, type Cloud } from './cloud';
@@ -15,6 +15,12 @@ import { progressBar, type Progress } from './progress';
 import { reindexProducts, type ReindexResult } from './search-index';
 import { existingIds, ImportFailed, ordersToCsv, productsToCsv, readProductFile, toJsonLines, validateRecords, writeProducts, type RowProblem } from './products-io';
 import { describeShippingTemplate, readShippingTemplate, writeShippingTemplate } from './shipping';
+import { callMerchant } from './merchant-client';
+import { dataOf } from '../server/call-action';
+import { digestId } from '../server/ids';
+import { normalizeProduct } from '../miniprogram/domain/normalize';
+import { idProblem } from '../miniprogram/domain/ids';
+import { CARRIERS, isCarrier } from '../miniprogram/domain/carriers';
 import { campaignTarget, createSceneQr, printableSheet, productTarget, safeName, type QrRequest } from './qr';
 
 const COMMON_HELP = `Target (every command):
@@ -56,7 +62,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'import products from .csv, .json or .jsonl: all valid rows or nothing',
     usage: `import <file.csv|file.json|file.jsonl> [--upsert] [--dry-run]
   Every record is validated first (report: line, field, problem); if any is invalid nothing is written.
-  --upsert    replace products whose _id already exists (default: an existing _id is an error)
+  --upsert    update products whose _id already exists, in place (default: an existing _id is an error);
+              their stock changes only by a stockDelta column (5, -3), never by the stock column
   --dry-run   validate only
   CSV: one row per SKU; columns _id, title, description, categoryId, images (a|b), status, sales,
   skuId, spec:<name> (e.g. spec:颜色, spec:尺码), price and originalPrice in yuan (59.00), stock,
@@ -97,26 +104,117 @@ const COMMANDS: Record<string, Command> = {
         console.log(`dry run: ${checked.products.length} products are valid; nothing was written`);
         return 0;
       }
-      const existing = values.upsert ? await existingIds(c, 'products', checked.products.map((p) => p._id)) : new Set<string>();
       const bar = progressBar('import', checked.products.length);
       const failAfter = process.env.ADMIN_IMPORT_FAIL_AFTER ? Number(process.env.ADMIN_IMPORT_FAIL_AFTER) : undefined;
+      // The file's digest: importing the same file again applies no stock delta twice.
+      const importKey = digestId(readFileSync(resolve(file), 'utf8'), 24);
       try {
-        const failAt = process.env.ADMIN_IMPORT_FAIL_AT === 'after-remove' ? 'after-remove' : undefined;
-        const result = await writeProducts(c, checked.products, existing, { onProgress: (done) => bar.update(done), failAfter, failAt });
+        const result = await writeProducts(c, checked.products, { upsert: Boolean(values.upsert), importKey, stockDeltas: checked.stockDeltas, onProgress: (done) => bar.update(done), failAfter });
         bar.finish();
         const seconds = ((Date.now() - started) / 1000).toFixed(2);
-        console.log(`imported ${checked.products.length} products (${result.inserted} new, ${result.replaced} replaced) in ${seconds} s`);
+        const written = result.inserted + result.updated;
+        console.log(`imported ${written} products (${result.inserted} new, ${result.updated} replaced) in ${seconds} s`);
+        if (result.refused.length > 0) {
+          console.log(`${result.refused.length} product(s) refused:`);
+          for (const r of result.refused) console.log(`  ${r.productId}\t${r.problem ?? ''}`);
+          return 1;
+        }
         return 0;
       } catch (error) {
         bar.stop();
         if (error instanceof ImportFailed) {
           console.error(error.message);
-          console.error(`rolled back ${error.rolledBack} write(s)`);
-          if (error.leftBehind.length > 0) console.error(`COULD NOT ROLL BACK ${error.leftBehind.length} product(s): ${error.leftBehind.join(', ')}`);
+          console.error(`${error.written} product(s) were written before it stopped; run the same import again with --upsert to finish (stock deltas are not applied twice)`);
           return 1;
         }
         throw error;
       }
+    },
+  },
+  stock: {
+    summary: 'change one SKU\'s stock by a delta, with a reason (recorded in the stock ledger)',
+    usage: `stock <productId> <skuId> <delta> --reason <text>
+  delta: units to add (5) or take (-3); stock never goes below 0.`,
+    options: { reason: { type: 'string' } },
+    async run(cloud, values, positionals) {
+      const [productId, skuId, deltaText] = positionals;
+      if (!productId || !skuId || !deltaText) throw new UsageError('stock needs <productId> <skuId> <delta>');
+      if (!/^[+-]?\d+$/.test(deltaText) || Number(deltaText) === 0) throw new UsageError(`delta must be a whole number other than 0, not ${deltaText}`);
+      const reason = typeof values.reason === 'string' ? values.reason.trim() : '';
+      if (!reason) throw new UsageError('stock needs --reason <text> (recorded with the change)');
+      const r = dataOf(await callMerchant(await cloud(), 'adjustStock', { productId, skuId, delta: Number(deltaText), reason }));
+      console.log(`${productId}/${skuId}: stock ${r.figures.stock}, reserved ${r.figures.reserved}, sold ${r.figures.sold} (revision ${r.revision})`);
+      return 0;
+    },
+  },
+  ship: {
+    summary: 'ship a paid order: carrier code and tracking number',
+    usage: `ship <orderId> --carrier <code> --tracking <number>
+  Carriers (WeChat's delivery company codes): ${Object.entries(CARRIERS).map(([code, name]) => `${code} ${name}`).join(', ')}`,
+    options: { carrier: { type: 'string' }, tracking: { type: 'string' } },
+    async run(cloud, values, positionals) {
+      const orderId = positionals[0];
+      if (!orderId) throw new UsageError('ship needs <orderId>');
+      const carrier = String(values.carrier ?? '');
+      if (!isCarrier(carrier)) throw new UsageError(`--carrier must be one of ${Object.keys(CARRIERS).join(', ')}`);
+      const trackingNo = String(values.tracking ?? '');
+      const r = dataOf(await callMerchant(await cloud(), 'ship', { orderId, carrier, trackingNo }));
+      console.log(`order ${orderId} shipped: ${CARRIERS[carrier]} ${String(r.order.trackingNo)}`);
+      return 0;
+    },
+  },
+  cancel: {
+    summary: 'cancel an unpaid order (its units go back to stock)',
+    usage: 'cancel <orderId>',
+    options: {},
+    async run(cloud, _values, positionals) {
+      const orderId = positionals[0];
+      if (!orderId) throw new UsageError('cancel needs <orderId>');
+      dataOf(await callMerchant(await cloud(), 'cancel', { orderId }));
+      console.log(`order ${orderId} cancelled`);
+      return 0;
+    },
+  },
+  check: {
+    summary: 'list product problems (bad ids, invalid fields) and SKUs whose stock no longer matches its ledger',
+    usage: `check
+  Exit code 1 when anything is wrong. A product whose id breaks the id rule cannot be bought: the report
+  prints the rename command for it.`,
+    options: {},
+    async run(cloud) {
+      const c = await cloud();
+      const docs = await readAll(c.db, 'products', undefined);
+      let bad = 0;
+      for (const doc of docs) {
+        const result = normalizeProduct(doc);
+        if (result.ok) continue;
+        bad += 1;
+        const id = String(doc._id);
+        console.log(`product ${JSON.stringify(id)}:`);
+        for (const p of result.problems) console.log(`  ${p.field}\t${p.problem}`);
+        if (idProblem(doc._id)) console.log(`  fix: npm run admin -- rename ${JSON.stringify(id)} ${suggestId(id)}`);
+      }
+      const ledger = dataOf(await callMerchant(c, 'ledgerCheck', {}));
+      for (const p of ledger.problems) {
+        bad += 1;
+        const f = p.figures ? `stock ${p.figures.stock}, reserved ${p.figures.reserved}, sold ${p.figures.sold}` : 'figures are not whole numbers';
+        console.log(`ledger mismatch ${p.productId}/${p.skuId}: document ${f}; ledger stock ${p.ledger.stock}, reserved ${p.ledger.reserved}, sold ${p.ledger.sold}`);
+      }
+      console.log(`${docs.length} products, ${ledger.checkedSkus} SKUs on the ledger (${ledger.unopened.length} products not yet on it): ${bad === 0 ? 'no problems' : `${bad} problem(s)`}`);
+      return bad === 0 ? 0 : 1;
+    },
+  },
+  rename: {
+    summary: 'give a product a new id (for ids the mini program cannot use)',
+    usage: 'rename <oldId> <newId>   (newId: 1-64 letters, digits, _ or -)',
+    options: {},
+    async run(cloud, _values, positionals) {
+      const [from, to] = positionals;
+      if (!from || !to) throw new UsageError('rename needs <oldId> <newId>');
+      if (idProblem(to)) throw new UsageError(`newId ${idProblem(to)}`);
+      const r = dataOf(await callMerchant(await cloud(), 'renameProduct', { from, to }));
+      console.log(`renamed ${JSON.stringify(from)} to ${r.productId}`);
+      return 0;
     },
   },
   export: {
@@ -266,6 +364,12 @@ const COMMANDS: Record<string, Command> = {
 function printReindex(result: ReindexResult): void {
   console.log(`search index: ${result.updated} of ${result.scanned} product(s) re-indexed`);
   if (result.broken.length > 0) console.log(`  ${result.broken.length} invalid product(s) left as they are (fix them in the console): ${result.broken.slice(0, 20).join(', ')}`);
+}
+
+/** A valid id close to a bad one: other characters become -, cut to 64. */
+function suggestId(id: string): string {
+  const base = id.trim().replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+  return base || `p-${digestId(id, 10)}`;
 }
 
 function help(): string {

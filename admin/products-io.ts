@@ -9,9 +9,13 @@
  *   e.g. `spec:颜色`, `spec:尺码`), price and originalPrice in yuan ("59.00", parsed exactly to fen),
  *   stock, specOrder (optional: the product's dimension names in their order, separated by `|`, when it
  *   differs from the columns' order; export writes it so a file imports back unchanged), searchTerms
- *   (optional: words the product is also found by, separated by `|`).
+ *   (optional: words the product is also found by, separated by `|`), stockDelta (optional: units to
+ *   add to, or with a minus sign take from, an existing SKU's stock).
+ * `stock` is only a new SKU's starting stock: an existing SKU's stock changes only by `stockDelta`, so an
+ * export → edit → import round trip never overwrites what shoppers bought meanwhile.
  * JSON: an array of product documents (prices in fen, as stored). JSON Lines: one document per line
- * (dates may be `{"$date": ...}`, as the cloud console exports them).
+ * (dates may be `{"$date": ...}`, as the cloud console exports them). Either may carry
+ * `"stockDelta": {"<skuId>": n}` on a product.
  */
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
@@ -21,8 +25,10 @@ import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import type { FieldProblem, Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { fenToYuanString, parseYuan } from '../miniprogram/domain/money';
+import type { ImportItem, ImportOutcome } from '../typings/api';
+import { dataOf } from '../server/call-action';
 import { chunk, pool, throwIfCode, type Cloud } from './cloud';
-import { indexedProducts } from './search-index';
+import { callMerchant } from './merchant-client';
 
 export interface RowProblem {
   /** 1-based line in the file where the offending record (or SKU row) is. */
@@ -41,6 +47,8 @@ export interface ParsedRecord {
   cellProblems?: RowProblem[];
   /** CSV only: spec column names by dimension index. */
   specColumns?: string[];
+  /** skuId → units to add to an existing SKU's stock (the `stockDelta` column / field). */
+  stockDelta?: Record<string, number>;
 }
 
 export type FileFormat = 'csv' | 'json' | 'jsonl';
@@ -194,6 +202,11 @@ function parseCsvProducts(text: string): { records: ParsedRecord[]; problems: Ro
     else if (original.fen !== undefined) sku.originalPrice = original.fen;
     const stock = (record.stock ?? '').trim();
     sku.stock = /^-?\d+$/.test(stock) ? Number(stock) : stock === '' ? undefined : stock;
+    const delta = (record.stockDelta ?? '').trim();
+    if (delta !== '') {
+      if (!/^[+-]?\d{1,7}$/.test(delta)) rec.cellProblems!.push({ line, field: 'stockDelta', problem: `${JSON.stringify(delta)} is not a whole number of units (e.g. 5 or -3)`, productId: id });
+      else if (Number(delta) !== 0) rec.stockDelta = { ...(rec.stockDelta ?? {}), [String(sku.skuId)]: Number(delta) };
+    }
     doc.skus.push(sku);
     rec.skuLines!.push(line);
   }
@@ -237,8 +250,20 @@ function yuanCell(cell: string | undefined, required: boolean): { fen?: number; 
   return { fen };
 }
 
+function jsonDelta(value: unknown): Record<string, number> | null {
+  if (!isRecord(value)) return null;
+  const out: Record<string, number> = {};
+  for (const [skuId, n] of Object.entries(value)) {
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || Math.abs(n) > 1_000_000) return null;
+    if (n !== 0) out[skuId] = n;
+  }
+  return out;
+}
+
 export interface ValidationResult {
   products: Product[];
+  /** productId → its stock deltas, for the products that have any. */
+  stockDeltas: Map<string, Record<string, number>>;
   problems: RowProblem[];
   warnings: RowProblem[];
 }
@@ -251,9 +276,16 @@ export function validateRecords(records: ParsedRecord[], now = Date.now(), newId
   const products: Product[] = [];
   const problems: RowProblem[] = [];
   const warnings: RowProblem[] = [];
+  const stockDeltas = new Map<string, Record<string, number>>();
   const seen = new Map<string, number>();
   for (const rec of records) {
     const doc = { ...rec.doc };
+    if (doc.stockDelta !== undefined) {
+      const delta = jsonDelta(doc.stockDelta);
+      if (delta === null) problems.push({ line: rec.line, field: 'stockDelta', problem: 'must map SKU ids to whole numbers of units, e.g. {"s1": 5}', productId: typeof doc._id === 'string' ? doc._id : null });
+      else rec.stockDelta = delta;
+      delete doc.stockDelta;
+    }
     if (doc._id === undefined || doc._id === null || doc._id === '') doc._id = newId();
     if (doc.createdAt === undefined || doc.createdAt === null) doc.createdAt = now;
     if (doc.updatedAt === undefined || doc.updatedAt === null) doc.updatedAt = now;
@@ -277,10 +309,11 @@ export function validateRecords(records: ParsedRecord[], now = Date.now(), newId
     } else {
       for (const w of result.warnings) warnings.push({ ...mapProblem(rec, w), productId: id });
       products.push(result.product);
+      if (rec.stockDelta && Object.keys(rec.stockDelta).length > 0) stockDeltas.set(result.product._id, rec.stockDelta);
     }
   }
   problems.sort((a, b) => a.line - b.line);
-  return { products, problems, warnings };
+  return { products, stockDeltas, problems, warnings };
 }
 
 /** For CSV, turns `skus[2].price` into the SKU row's line and its column. */
@@ -304,22 +337,23 @@ function defaultId(): string {
 }
 
 export interface WriteOptions {
-  /** Replace products whose id already exists (default: an existing id is a problem). */
+  /** Update products whose id already exists, in place (default: an existing id is refused). */
   upsert?: boolean;
+  /** Makes stock deltas idempotent: the same key (the file's digest) applies a product's delta once. */
+  importKey?: string;
+  stockDeltas?: Map<string, Record<string, number>>;
   onProgress?: (done: number, total: number) => void;
   batchSize?: number;
   concurrency?: number;
-  /** Test hook: fail the write after this many products were sent, to exercise the rollback. */
+  /** Test hook: fail the import after this many products were sent. */
   failAfter?: number;
-  /** Test hook: where the failing batch fails: before it writes (default) or between removing the documents it replaces and adding the new ones. */
-  failAt?: 'batch-start' | 'after-remove';
 }
 
 export class ImportFailed extends Error {
   constructor(
     message: string,
-    readonly rolledBack: number,
-    readonly leftBehind: string[],
+    /** Products written before the failure (created or updated). */
+    readonly written: number,
   ) {
     super(message);
   }
@@ -338,64 +372,52 @@ export async function existingIds(cloud: Cloud, collection: string, ids: string[
   return found;
 }
 
+export interface WriteResult {
+  inserted: number;
+  updated: number;
+  /** Products the merchant function refused (e.g. a delta that would take stock below 0). */
+  refused: ImportOutcome[];
+}
+
 /**
- * Writes every product, or none. Products go in batches (bounded concurrency): a batch first removes
- * the existing documents it replaces (`upsert`; their current versions were read beforehand), then adds
- * all of its documents in one request. If any write fails, everything written is undone (the batches'
- * ids removed, replaced documents put back) and ImportFailed is thrown.
+ * Writes the products through the merchant function, in batches: new products are created with their
+ * stock as the opening balance, existing ones (with `upsert`) are updated in place, keeping what
+ * shoppers reserved and bought; their stock moves only by the file's deltas. Nothing is deleted, so a
+ * product is never missing mid-checkout. A failed batch stops the import (ImportFailed); running the
+ * same file again with `upsert` finishes it, and with the same `importKey` no delta is applied twice.
  */
-export async function writeProducts(cloud: Cloud, products: Product[], existing: Set<string>, options: WriteOptions = {}): Promise<{ inserted: number; replaced: number }> {
-  const coll = () => cloud.db.collection('products');
-  const _ = cloud.db.command;
-  // Stored with their search keywords (title, category name, spec values, search terms).
-  const docs = await indexedProducts(cloud.db, products);
-  const replacing = products.filter((p) => existing.has(p._id)).map((p) => p._id);
-  const originals = new Map<string, Record<string, unknown>>();
-  await pool(chunk(replacing, 500), 4, async (part) => {
-    const res = (await coll().where({ _id: _.in(part) }).limit(1000).get()) as { data?: Record<string, unknown>[] };
-    throwIfCode(res);
-    for (const d of res.data ?? []) originals.set(String(d._id), d);
-  });
+export async function writeProducts(cloud: Cloud, products: Product[], options: WriteOptions = {}): Promise<WriteResult> {
   const total = products.length;
   let sent = 0;
   let done = 0;
-  const touched: string[] = [];
+  const result: WriteResult = { inserted: 0, updated: 0, refused: [] };
   try {
-    await pool(chunk(docs, options.batchSize ?? 250), options.concurrency ?? 4, async (batch) => {
+    await pool(chunk(products, options.batchSize ?? 100), options.concurrency ?? 4, async (batch) => {
       sent += batch.length;
-      touched.push(...batch.map((p) => p._id));
-      const failing = options.failAfter !== undefined && sent > options.failAfter;
-      const fail = () => new Error(`simulated write failure (${options.failAt ?? 'batch-start'}) after ${options.failAfter} products`);
-      if (failing && options.failAt !== 'after-remove') throw fail();
-      const old = batch.filter((p) => originals.has(p._id)).map((p) => p._id);
-      if (old.length > 0) throwIfCode(await coll().where({ _id: _.in(old) }).remove());
-      if (failing) throw fail();
-      throwIfCode(await coll().add(batch));
+      if (options.failAfter !== undefined && sent > options.failAfter) throw new Error(`simulated write failure after ${options.failAfter} products`);
+      const items: ImportItem[] = batch.map((product) => {
+        const delta = options.stockDeltas?.get(product._id);
+        return { product: product as unknown as Record<string, unknown>, ...(delta ? { stockDelta: delta } : {}) };
+      });
+      const reply = await callMerchant(cloud, 'importProducts', { items, ...(options.upsert ? { upsert: true } : {}), ...(options.importKey ? { importKey: options.importKey } : {}) });
+      const { outcomes } = dataOf(reply);
+      for (const outcome of outcomes) {
+        if (outcome.result === 'created') result.inserted += 1;
+        else if (outcome.result === 'updated' || outcome.result === 'unchanged') result.updated += 1;
+        else result.refused.push(outcome);
+      }
       done += batch.length;
       options.onProgress?.(done, total);
     });
   } catch (error) {
-    const leftBehind: string[] = [];
-    let undone = 0;
-    await pool(chunk(touched, 500), 4, async (part) => {
-      try {
-        const res = (await coll().where({ _id: _.in(part) }).remove()) as { deleted?: number };
-        throwIfCode(res);
-        undone += typeof res.deleted === 'number' ? res.deleted : 0;
-        const back = part.map((id) => originals.get(id)).filter((d): d is Record<string, unknown> => d !== undefined);
-        if (back.length > 0) throwIfCode(await coll().add(back));
-      } catch {
-        leftBehind.push(...part);
-      }
-    });
-    throw new ImportFailed(`import failed and was rolled back: ${(error as Error).message}`, undone, leftBehind);
+    throw new ImportFailed(`import stopped: ${(error as Error).message}`, result.inserted + result.updated);
   }
-  return { inserted: products.length - replacing.length, replaced: replacing.length };
+  return result;
 }
 
 /* ------------------------------------------------------------------ export */
 
-export const PRODUCT_CSV_COLUMNS = ['_id', 'title', 'description', 'categoryId', 'images', 'status', 'sales', 'skuId', 'price', 'originalPrice', 'stock', 'specOrder', 'searchTerms'];
+export const PRODUCT_CSV_COLUMNS = ['_id', 'title', 'description', 'categoryId', 'images', 'status', 'sales', 'skuId', 'price', 'originalPrice', 'stock', 'specOrder', 'searchTerms', 'stockDelta'];
 
 /** Products as CSV, one row per SKU (the import layout). Broken documents are exported as far as they can be read. */
 export function productsToCsv(docs: Record<string, unknown>[]): string {
@@ -433,6 +455,7 @@ export function productsToCsv(docs: Record<string, unknown>[]): string {
         cell(sku.stock),
         specOrder,
         Array.isArray(d.searchTerms) ? d.searchTerms.map(cell).join('|') : cell(d.searchTerms),
+        '',
       ]);
     });
   }

@@ -7,12 +7,11 @@ import type { IncomingMessage } from 'node:http';
 import { EJSON } from 'bson';
 import type { OrderStatus } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { withKeywords } from '../miniprogram/domain/search-terms';
-import { categoryNames } from '../admin/search-index';
 import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, STATUS_FIELDS, type OrderEvent } from '../miniprogram/domain/order-state';
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
 import { callAction } from '../server/call-action';
-import type { ActionName, ActionRequest, ActionResponse, ErrorCode } from '../typings/api';
+import { CARRIERS, TRACKING_NO } from '../miniprogram/domain/carriers';
+import type { ActionName, ActionRequest, ActionResponse, ApiError, FunctionName } from '../typings/api';
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
@@ -40,13 +39,11 @@ export const MERCHANT_EVENTS: readonly OrderEvent[] = ['ship', 'confirmReceipt']
 const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'completed'];
 
 const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
-const TRACKING_NO = /^[A-Za-z0-9-]{4,40}$/;
 const MAX_BODY = 12 * 1024 * 1024;
 
 type Doc = Record<string, unknown>;
 
 /** HTTP statuses for the functions' error codes, when the console relays a refusal. */
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = { INVALID_ARGUMENT: 400, NOT_FOUND: 404, INVALID_STATE: 409, CONFLICT: 409, PERMISSION_DENIED: 403, UNAUTHENTICATED: 401, UNAVAILABLE: 503 };
 
 export class ConsoleApi {
   constructor(
@@ -86,6 +83,12 @@ export class ConsoleApi {
         return json(await this.saveProduct(parts[1], body));
       case 'POST /products/:/stock':
         return json(await this.adjustStock(parts[1], body));
+      case 'POST /products/:/rename':
+        return json(await this.call('merchant', 'renameProduct', { from: parts[1], to: isRecord(body) && typeof body.to === 'string' ? body.to : '' }));
+      case 'GET /ledger':
+        return json(await this.call('merchant', 'ledgerCheck', {}));
+      case 'GET /carriers':
+        return json({ carriers: Object.entries(CARRIERS).map(([code, name]) => ({ code, name })) });
       case 'GET /categories':
         return json({ categories: await this.categories() });
       case 'POST /upload':
@@ -107,15 +110,15 @@ export class ConsoleApi {
       case 'GET /logs':
         return json(await this.logs(query));
       case 'GET /after-sales':
-        return json(await this.merchantAction('merchantAfterSales', query.get('status') ? ({ status: query.get('status') } as ActionRequest<'orders', 'merchantAfterSales'>) : {}));
+        return json(await this.call('orders', 'merchantAfterSales', query.get('status') ? ({ status: query.get('status') } as ActionRequest<'orders', 'merchantAfterSales'>) : {}));
       case 'POST /after-sales/:/approve':
-        return json(await this.merchantAction('approveAfterSale', { afterSaleId: parts[1], mode: (isRecord(body) ? body.mode : undefined) as 'refund' }));
+        return json(await this.call('orders', 'approveAfterSale', { afterSaleId: parts[1], mode: (isRecord(body) ? body.mode : undefined) as 'refund' }));
       case 'POST /after-sales/:/refuse':
-        return json(await this.merchantAction('refuseAfterSale', { afterSaleId: parts[1], reason: (isRecord(body) ? body.reason : undefined) as string }));
+        return json(await this.call('orders', 'refuseAfterSale', { afterSaleId: parts[1], reason: (isRecord(body) ? body.reason : undefined) as string }));
       case 'POST /after-sales/:/receive':
-        return json(await this.merchantAction('receiveReturn', { afterSaleId: parts[1] }));
+        return json(await this.call('orders', 'receiveReturn', { afterSaleId: parts[1] }));
       case 'POST /after-sales/:/refund':
-        return json(await this.merchantAction('refundAfterSale', { afterSaleId: parts[1] }));
+        return json(await this.call('orders', 'refundAfterSale', { afterSaleId: parts[1] }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
     }
@@ -173,6 +176,12 @@ export class ConsoleApi {
   }
 
   private async addDoc(coll: string, body: unknown): Promise<{ id: string }> {
+    if (coll === 'products') {
+      // A new product opens its stock ledger; the merchant function writes it.
+      const doc = isRecord(body) && isRecord(body.doc) ? body.doc : {};
+      const saved = await this.call('merchant', 'saveProduct', { product: doc, create: true, raw: true });
+      return { id: String(saved.product._id) };
+    }
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
     await this.guardOrderStatus(coll, null, doc);
     const res = await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>);
@@ -184,7 +193,35 @@ export class ConsoleApi {
     if (doc._id !== undefined && doc._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the document is ${id})`);
     delete doc._id;
     await this.guardOrderStatus(coll, id, doc);
+    if (coll === 'products') {
+      // Stock figures are the ledger's and other fields are checked against the revision the editor
+      // loaded: the merchant function refuses a changed stock, reserved or sold and a stale revision.
+      const wire = isRecord(body) && isRecord(body.doc) ? body.doc : {};
+      const revision = typeof wire.revision === 'number' ? wire.revision : undefined;
+      await this.call('merchant', 'saveProduct', { product: { ...wire, _id: id }, raw: true, ...(revision !== undefined ? { revision } : {}) });
+      return { id };
+    }
+    if (coll === 'orders') return this.replaceOrder(id, doc);
     await wrap(this.cloud().db.collection(coll).doc(id).set(doc));
+    return { id };
+  }
+
+  /**
+   * A raw edit of an order: its status moves only through the order actions (ship, cancel), so a changed
+   * status is refused, and the write applies only if the status is still the one the editor saw.
+   */
+  private async replaceOrder(id: string, doc: Doc): Promise<{ id: string }> {
+    const coll = this.cloud().db.collection('orders');
+    const current = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)).data?.[0];
+    if (!current) throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
+    if (doc.status !== current.status) {
+      throw new HttpError(409, 'INVALID_STATE', `status cannot be edited here (it is ${String(current.status)}): use the order actions (ship, cancel), which keep stock and payments right`);
+    }
+    const _ = this.cloud().db.command;
+    const data: Doc = {};
+    for (const [key, value] of Object.entries(doc)) data[key] = _.set(value);
+    const res = await wrap(coll.where({ _id: id, status: current.status }).update(data) as Promise<{ updated?: number }>);
+    if (res.updated !== 1) throw new HttpError(409, 'CONFLICT', `order ${id} changed meanwhile; reload and edit again`);
     return { id };
   }
 
@@ -211,7 +248,8 @@ export class ConsoleApi {
           warnings: result.ok ? result.warnings : [],
           price: result.ok ? result.product.price : null,
           stock: result.ok ? result.product.skus.reduce((n, s) => n + s.stock, 0) : null,
-          skus: result.ok ? result.product.skus.map((s) => ({ skuId: s.skuId, specValues: s.specValues, stock: s.stock, price: s.price })) : [],
+          skus: result.ok ? result.product.skus.map((s, i) => ({ skuId: s.skuId, specValues: s.specValues, stock: s.stock, price: s.price, ...ledgerFigures((doc.skus as Doc[])[i]) })) : [],
+          revision: typeof doc.revision === 'number' ? doc.revision : 0,
         };
       }),
     };
@@ -226,66 +264,46 @@ export class ConsoleApi {
   }
 
   /**
-   * Saves a product from the editor. The normalizer is the judge: an invalid product is refused with
-   * its exact problems and nothing is written; a valid one is stored normalized (price = lowest SKU).
+   * Saves a product from the editor through the merchant function. The normalizer is the judge: an
+   * invalid product is refused with its exact problems and nothing is written; a valid one is stored
+   * normalized (price = lowest SKU). Stock is never taken from the editor for an existing SKU.
    */
   private async saveProduct(id: string | null, body: unknown): Promise<SaveProductResponse> {
     const input = isRecord(body) && isRecord(body.product) ? { ...body.product } : null;
     if (!input) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected {"product": {...}}');
-    const coll = this.cloud().db.collection('products');
-    const now = Date.now();
-    let createdAt: unknown = now;
     if (id !== null) {
       if (input._id !== undefined && input._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the product is ${id})`);
       input._id = id;
-      const existing = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
-      const old = existing.data?.[0];
-      if (!old) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
-      createdAt = old.createdAt ?? now;
     }
-    const result = normalizeProduct({ ...input, createdAt: input.createdAt ?? createdAt, updatedAt: now });
-    if (!result.ok) {
-      throw new HttpError(422, 'INVALID_PRODUCT', result.problems.map((p) => `${p.field}: ${p.problem}`).join('; '), { problems: result.problems });
-    }
-    const { _id } = result.product;
-    if (id === null) {
-      const exists = await wrap(coll.doc(_id).get() as Promise<{ data?: Doc[] }>);
-      if (exists.data && exists.data.length > 0) throw new HttpError(409, 'CONFLICT', `a product with _id ${_id} already exists`);
-    }
-    const { _id: _, ...indexed } = withKeywords(result.product, await categoryNames(this.cloud().db));
-    await wrap(coll.doc(_id).set(indexed));
-    return { product: result.product, warnings: result.warnings };
+    const revision = typeof input.revision === 'number' ? input.revision : undefined;
+    const saved = await this.call('merchant', 'saveProduct', { product: input, ...(id === null ? { create: true } : {}), ...(revision !== undefined ? { revision } : {}) });
+    return { product: saved.product as unknown as SaveProductResponse['product'], warnings: saved.warnings, revision: saved.revision };
   }
 
-  /** Atomic stock change of one SKU: `_.inc`, guarded in the filter so stock never goes below 0. */
+  /** A stock change of one SKU by a delta, recorded in the stock ledger (never below 0). */
   private async adjustStock(id: string, body: unknown): Promise<StockResponse> {
     const skuId = isRecord(body) ? body.skuId : undefined;
     const delta = isRecord(body) ? body.delta : undefined;
+    const reason = isRecord(body) && typeof body.reason === 'string' && body.reason.trim() ? body.reason.trim() : '控制台调整';
     if (typeof skuId !== 'string' || !skuId) throw new HttpError(400, 'INVALID_ARGUMENT', 'skuId is required');
     if (typeof delta !== 'number' || !Number.isSafeInteger(delta) || delta === 0) throw new HttpError(400, 'INVALID_ARGUMENT', 'delta must be a whole number other than 0');
-    const { db } = this.cloud();
-    const _ = db.command;
-    const coll = db.collection('products');
-    const res = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
-    const doc = res.data?.[0];
-    if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
-    const skus = Array.isArray(doc.skus) ? doc.skus : [];
-    const index = skus.findIndex((s) => isRecord(s) && s.skuId === skuId);
-    if (index < 0) throw new HttpError(404, 'NOT_FOUND', `product ${id} has no SKU ${skuId}`);
-    const current = (skus[index] as Doc).stock;
-    if (typeof current !== 'number' || !Number.isSafeInteger(current)) {
-      throw new HttpError(409, 'INVALID_PRODUCT', `skus[${index}].stock is not a whole number; fix the document first`);
+    try {
+      const result = await this.call('merchant', 'adjustStock', { productId: id, skuId, delta, reason });
+      return { skuId, ...result.figures, revision: result.revision };
+    } catch (error) {
+      if (error instanceof HttpError && error.code === 'OUT_OF_STOCK') throw new HttpError(409, 'OUT_OF_STOCK', `cannot take ${-delta}: stock would go below 0`);
+      throw error;
     }
-    const at = `skus.${index}`;
-    const where: Doc = { _id: id, [`${at}.skuId`]: skuId };
-    if (delta < 0) where[`${at}.stock`] = _.gte(-delta);
-    const updated = await wrap(coll.where(where).update({ [`${at}.stock`]: _.inc(delta), updatedAt: Date.now() }) as Promise<{ updated?: number }>);
-    if (updated.updated !== 1) {
-      throw new HttpError(409, 'OUT_OF_STOCK', delta < 0 ? `cannot take ${-delta}: stock would go below 0` : 'the product changed meanwhile; reload and try again');
-    }
-    const after = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
-    const sku = ((after.data?.[0]?.skus as Doc[] | undefined) ?? [])[index];
-    return { skuId, stock: Number(sku?.stock) };
+  }
+
+  /**
+   * One action of the orders or merchant function, called with the environment's credentials (and the
+   * merchant key): the function validates the request and writes; the console only relays.
+   */
+  private async call<F extends FunctionName, A extends ActionName<F>>(fn: F, action: A, request: ActionRequest<F, A>): Promise<ActionResponse<F, A>> {
+    const reply = await callAction(invokeFunction(this.cloud()), fn, action, request);
+    if (reply.ok) return reply.data;
+    throw merchantError(reply.error);
   }
 
   private async categories(): Promise<Doc[]> {
@@ -363,7 +381,7 @@ export class ConsoleApi {
   }
 
   /**
-   * A merchant's order action, done by the orders function (the one writer of order status, by
+   * A merchant's order action, done by a function through the one writer of order status (by
    * compare-and-set on the current status: two clicks can never ship twice).
    */
   private async orderEvent(id: string, body: unknown): Promise<OrderEventResponse> {
@@ -372,27 +390,16 @@ export class ConsoleApi {
       throw new HttpError(400, 'INVALID_ARGUMENT', `event must be one of ${MERCHANT_EVENTS.join(', ')}`);
     }
     const rule = ORDER_TRANSITIONS[event as OrderEvent];
-    const invoke = invokeFunction(this.cloud());
-    let reply;
-    if (event === 'ship') {
-      const trackingNo = isRecord(body) && typeof body.trackingNo === 'string' ? body.trackingNo.trim() : '';
-      if (!TRACKING_NO.test(trackingNo)) throw new HttpError(400, 'INVALID_ARGUMENT', 'a tracking number is 4-40 letters, digits or -');
-      reply = await callAction(invoke, 'orders', 'ship', { orderId: id, trackingNo });
-    } else {
-      reply = await callAction(invoke, 'orders', 'complete', { orderId: id });
+    try {
+      const { order } = event === 'ship' ? await this.call('merchant', 'ship', shipment(id, body)) : await this.call('merchant', 'complete', { orderId: id });
+      return { order: toWire(order as unknown as Doc) };
+    } catch (error) {
+      if (error instanceof HttpError && error.code === 'INVALID_STATE') {
+        const status = (error.details as { status?: unknown } | undefined)?.status;
+        throw new HttpError(409, 'INVALID_STATE', `order ${id} is ${String(status)}; "${event}" needs ${rule.from}`);
+      }
+      throw error;
     }
-    if (!reply.ok) {
-      const { code, message, details } = reply.error;
-      if (code === 'NOT_FOUND') throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
-      const status = isRecord(details) ? details.status : undefined;
-      if (code === 'INVALID_STATE') throw new HttpError(409, 'INVALID_STATE', `order ${id} is ${String(status)}; "${event}" needs ${rule.from}`);
-      throw new HttpError(code === 'INVALID_ARGUMENT' ? 400 : 502, code, message);
-    }
-    const coll = this.cloud().db.collection('orders');
-    const after = await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>);
-    const { _openid, ...order } = after.data?.[0] ?? {};
-    void _openid;
-    return { order: toWire(order) };
   }
 
   /* ------------------------------------------------------------------- QR codes */
@@ -503,18 +510,6 @@ export class ConsoleApi {
     return { kind: 'raw', body: printableSheet(title, cards), contentType: 'text/html; charset=utf-8' };
   }
 
-  /* --------------------------------------------------------------- after-sales */
-
-  /**
-   * The orders function's merchant actions, called with the environment's credentials: the function
-   * validates the request and writes; the console only relays. A refusal keeps its code and Chinese message.
-   */
-  private async merchantAction<A extends ActionName<'orders'>>(action: A, request: ActionRequest<'orders', A>): Promise<ActionResponse<'orders', A>> {
-    const reply = await callAction(invokeFunction(this.cloud()), 'orders', action, request);
-    if (reply.ok) return reply.data;
-    throw new HttpError(HTTP_STATUS[reply.error.code] ?? 502, reply.error.code, reply.error.message, reply.error.details);
-  }
-
   /* ---------------------------------------------------------------------- logs */
 
   private async logs(query: URLSearchParams): Promise<LogsResponse> {
@@ -543,6 +538,32 @@ export class ConsoleApi {
     }
     return out;
   }
+}
+
+/** A merchant function refusal as the console's HTTP error (same code, an HTTP status that fits it). */
+/** The ship request from the console's body: a tracking number and a carrier from WeChat's list. */
+function shipment(orderId: string, body: unknown): ActionRequest<'merchant', 'ship'> {
+  const trackingNo = isRecord(body) && typeof body.trackingNo === 'string' ? body.trackingNo.trim() : '';
+  if (!TRACKING_NO.test(trackingNo)) throw new HttpError(400, 'INVALID_ARGUMENT', 'a tracking number is 4-40 letters, digits or -');
+  const carrier = isRecord(body) && typeof body.carrier === 'string' ? body.carrier : '';
+  if (!(carrier in CARRIERS)) throw new HttpError(400, 'INVALID_ARGUMENT', `choose a carrier: one of ${Object.keys(CARRIERS).join(', ')} (GET carriers)`);
+  return { orderId, carrier, trackingNo };
+}
+
+/** A function's refusal as the console's HTTP error (a refused product keeps its problems). */
+function merchantError(error: ApiError): HttpError {
+  const problems = (error.details as { problems?: unknown } | undefined)?.problems;
+  if (error.code === 'INVALID_ARGUMENT' && Array.isArray(problems)) {
+    return new HttpError(422, 'INVALID_PRODUCT', (problems as { field: string; problem: string }[]).map((p) => `${p.field}: ${p.problem}`).join('; '), { problems });
+  }
+  const status: Record<string, number> = { INVALID_ARGUMENT: 400, NOT_FOUND: 404, CONFLICT: 409, OUT_OF_STOCK: 409, INVALID_STATE: 409, PERMISSION_DENIED: 403, UNAUTHENTICATED: 401, UNAVAILABLE: 503 };
+  return new HttpError(status[error.code] ?? 502, error.code, error.detail ? `${error.message} (${error.detail})` : error.message, error.details);
+}
+
+/** A raw SKU's ledger figures for the listing (missing = 0). */
+function ledgerFigures(sku: unknown): { reserved: number; sold: number } {
+  const s = isRecord(sku) ? sku : {};
+  return { reserved: typeof s.reserved === 'number' ? s.reserved : 0, sold: typeof s.sold === 'number' ? s.sold : 0 };
 }
 
 function json(body: unknown, status = 200): ApiOut {

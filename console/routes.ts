@@ -42,6 +42,9 @@ export interface ProductSkuRow {
   specValues: string[];
   stock: number;
   price: Fen;
+  /** Held by unpaid orders, and paid (the stock ledger's figures). */
+  reserved: number;
+  sold: number;
 }
 export interface ProductRow {
   _id: string;
@@ -54,6 +57,8 @@ export interface ProductRow {
   price: Fen | null;
   stock: number | null;
   skus: ProductSkuRow[];
+  /** The ledger's revision counter (bumped by every stock move and save). */
+  revision: number;
 }
 export interface ProductsResponse {
   products: ProductRow[];
@@ -68,14 +73,21 @@ export interface SaveProductRequest {
 export interface SaveProductResponse {
   product: Product;
   warnings: Problem[];
+  revision: number;
 }
 export interface StockRequest {
   skuId: string;
   delta: number;
+  /** Why (kept in the stock ledger); default 控制台调整. */
+  reason?: string;
 }
+/** The SKU's ledger figures after the adjustment. */
 export interface StockResponse {
   skuId: string;
   stock: number;
+  reserved: number;
+  sold: number;
+  revision: number;
 }
 export interface CategoriesResponse {
   categories: WireDoc[];
@@ -131,6 +143,8 @@ export interface OrdersResponse {
 }
 export interface OrderEventRequest {
   event: MerchantEvent;
+  /** With `ship`: a code from WeChat's delivery company list (miniprogram/domain/carriers.ts). */
+  carrier?: string;
   trackingNo?: string;
 }
 export interface OrderEventResponse {

@@ -16,7 +16,7 @@
  */
 import { checkText, SEC_SCENE } from './content-security';
 import type { ActionRequest, ActionResponse, MerchantAfterSale, OwedRefundView } from '../typings/api';
-import type { AfterSaleLine, AfterSaleStatus, AfterSaleView, Order } from '../typings/domain';
+import type { AfterSaleLine, AfterSaleStatus, AfterSaleView } from '../typings/domain';
 import { AFTER_SALE_REFUSAL_MESSAGES, afterSalePatch, planAfterSale, releaseClaim, remainingUnits, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
@@ -24,7 +24,8 @@ import { afterSaleWindowMs } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalidState, notFound } from './errors';
 import { digestId, fingerprint } from './ids';
-import { applyTransitionTx, asOrder, releaseStockTx, toView, type StoredOrder } from './order-store';
+import { applyTransitionTx, asOrder, toView, type StoredOrder } from './order-store';
+import { returnToStockTx } from './stock-ledger';
 import { advanceRefund, confirmNotifiedRefund, processDueRefunds, sweepDue, type RefundStore, type RefundSweepSummary, type Step } from './refunds';
 
 /** What `after_sales` keeps: the view plus the owner, the idempotency fingerprint and refund progress. */
@@ -64,7 +65,7 @@ export function isAfterSaleRefundNumber(outRefundNo: unknown): outRefundNo is st
  * where stock lives is decided in one place.
  */
 export async function returnStockTx(tx: TxCollections, orderId: string, lines: readonly Pick<AfterSaleLine, 'productId' | 'skuId' | 'qty'>[]): Promise<void> {
-  await releaseStockTx(tx, { _id: orderId, lines: lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as Order['lines'] });
+  await returnToStockTx(tx, orderId, lines);
 }
 
 /* ------------------------------------------------------------ the writer */

@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   afterSales: 'after_sales',
   /** Every QR scan and share-card landing, per OPENID: what orders are attributed to (server/attribution.ts). */
   scans: 'scans',
+  stockMoves: 'stock_moves',
 } as const;
 
 /**

@@ -8,6 +8,8 @@ import { MAX_LINES, MAX_QTY_PER_LINE } from '../miniprogram/domain/cart';
 import { MAX_FEN } from '../miniprogram/domain/money';
 import { ORDER_STATUSES } from '../miniprogram/domain/order-state';
 import { AFTER_SALE_STATUSES, MAX_REASON_LENGTH } from '../miniprogram/domain/after-sales';
+import { LIMITS } from '../miniprogram/domain/normalize';
+import { TRACKING_NO } from '../miniprogram/domain/carriers';
 import { fail } from './errors';
 import type { Address } from '../typings/domain';
 import { ADDRESS_MESSAGES, checkAddress } from '../miniprogram/domain/address';
@@ -47,6 +49,49 @@ const orderId = obj({ orderId: id() });
 
 const pagePath = str({ max: 128, pattern: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, patternHint: 'a page path without leading / or query', trim: false });
 
+/** A whole document from a merchant tool; the normalizer (or the raw editor's rules) judges its content. */
+const documentSchema: Schema<Record<string, unknown>> = {
+  check(value, path, issues) {
+    if (!isPlainObject(value)) {
+      issues.push({ path, problem: 'must be an object' });
+      return undefined;
+    }
+    if (JSON.stringify(value).length > 256 * 1024) {
+      issues.push({ path, problem: 'is larger than 256 KB' });
+      return undefined;
+    }
+    return value;
+  },
+};
+
+const bool: Schema<boolean> = {
+  check(value, path, issues) {
+    if (typeof value === 'boolean') return value;
+    issues.push({ path, problem: 'must be true or false' });
+    return undefined;
+  },
+};
+
+/** skuId → a whole number of units (an import's stock delta column). */
+const deltaMap: Schema<Record<string, number>> = {
+  check(value, path, issues) {
+    if (!isPlainObject(value) || Object.keys(value).length > LIMITS.skus) {
+      issues.push({ path, problem: `must map at most ${LIMITS.skus} SKU ids to whole numbers` });
+      return undefined;
+    }
+    const out: Record<string, number> = {};
+    const before = issues.length;
+    for (const [key, delta] of Object.entries(value)) {
+      const k = id().check(key, `${path}{key}`, issues);
+      const v = stockDelta.check(delta, `${path}.${key}`, issues);
+      if (k !== undefined && v !== undefined) out[k] = v;
+    }
+    return issues.length === before ? out : undefined;
+  },
+};
+
+const stockDelta = int(-LIMITS.stock, LIMITS.stock);
+
 // Typed against the contract: a schema whose output does not fit the action's request type fails the build.
 type SchemaMap = { [F in FunctionName]: { [A in ActionName<F>]: Schema<ActionRequest<F, A>> } };
 
@@ -82,8 +127,6 @@ export const EVENT_SCHEMAS: SchemaMap = {
     cancel: orderId,
     pay: orderId,
     confirmReceipt: orderId,
-    ship: obj({ orderId: id(), trackingNo: str({ min: 4, max: 40, pattern: /^[A-Za-z0-9-]+$/, patternHint: 'letters, digits or -' }) }),
-    complete: orderId,
     requestAfterSale: obj({
       orderId: id(),
       requestId: str({ max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, patternHint: 'letters, digits or _.:-', trim: false }),
@@ -115,6 +158,20 @@ export const EVENT_SCHEMAS: SchemaMap = {
     referralCode: empty,
     shareLanding: obj({ referralCode: token }),
   },
+  merchant: {
+    adjustStock: obj({ productId: id(), skuId: id(), delta: stockDelta, reason: str({ min: 1, max: 100 }) }),
+    saveProduct: obj({ product: documentSchema, revision: optional(int(0, Number.MAX_SAFE_INTEGER)), create: optional(bool), raw: optional(bool) }),
+    importProducts: obj({
+      items: arrayOf(obj({ product: documentSchema, stockDelta: optional(deltaMap) }), 0, 200),
+      upsert: optional(bool),
+      importKey: optional(str({ max: 64, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'letters, digits, _ or -', trim: false })),
+    }),
+    renameProduct: obj({ from: str({ min: 1, max: 200, trim: false }), to: id() }),
+    ship: obj({ orderId: id(), carrier: str({ max: 16, pattern: /^[A-Z0-9_]+$/, patternHint: 'a carrier code (e.g. SF)', trim: false }), trackingNo: str({ max: 40, pattern: TRACKING_NO, patternHint: '4-40 letters, digits or -' }) }),
+    complete: orderId,
+    cancel: orderId,
+    ledgerCheck: obj({ productIds: optional(arrayOf(id(), 1, 1000)) }),
+  },
 };
 
 export type ParsedEvent<F extends FunctionName> = {
@@ -145,7 +202,7 @@ export const FIELD_MESSAGES: Record<string, string> = {
   productId: '商品编号无效',
   orderId: '订单编号无效',
   scene: '二维码无效或已失效',
-  reason: '请填写原因（最多200个字）',
+  reason: '请填写原因（不要超过字数限制）',
   afterSaleId: '售后单编号无效',
   mode: '请选择处理方式',
   target: '二维码的页面或参数有误',
@@ -153,6 +210,9 @@ export const FIELD_MESSAGES: Record<string, string> = {
   channel: '活动、渠道或门店编号有误',
   store: '活动、渠道或门店编号有误',
   referralCode: '分享来源无效',
+  carrier: '请选择快递公司',
+  trackingNo: '快递单号为 4-40 位字母、数字或 -',
+  delta: '调整数量须为整数',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

@@ -13,6 +13,7 @@ import { creationPatch, transitionPatch, type TransitionPatch } from '../minipro
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { invalidState, notFound } from './errors';
+import { releaseTx } from './stock-ledger';
 
 /**
  * What we keep in `orders`: the contract's Order plus bookkeeping never shown to clients.
@@ -23,7 +24,7 @@ export type StoredOrder = Order & { payRequestedAt?: number; statusEvent?: Statu
 
 const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',
-  'createdAt', 'expireAt', 'paidAt', 'transactionId', 'shippedAt', 'trackingNo', 'completedAt', 'cancelledAt', 'expiredAt', 'updatedAt',
+  'createdAt', 'expireAt', 'paidAt', 'transactionId', 'shippedAt', 'trackingNo', 'carrier', 'completedAt', 'cancelledAt', 'expiredAt', 'updatedAt',
   'afterSales', 'refundedAt',
 ];
 
@@ -50,45 +51,6 @@ export async function loadOwnOrder(openid: string, orderId: string): Promise<Sto
   const order = asOrder(await getDoc(COLLECTIONS.orders, orderId));
   if (!order || order._openid !== openid) throw notFound('订单不存在');
   return order;
-}
-
-/**
- * Puts an order's units back on the shelf, inside the caller's transaction. Looks SKUs up by id in the
- * raw document, so it still works when the merchant has since broken the document in another field; a
- * SKU or product deleted meanwhile has nothing to return to and is logged.
- */
-export async function releaseStockTx(tx: TxCollections, order: Pick<Order, '_id' | 'lines'>): Promise<void> {
-  const _ = db().command;
-  const byProduct = new Map<string, { skuId: string; qty: number }[]>();
-  for (const line of order.lines) {
-    const list = byProduct.get(line.productId) ?? [];
-    list.push({ skuId: line.skuId, qty: line.qty });
-    byProduct.set(line.productId, list);
-  }
-  // Same document order as order creation takes them, so transactions never wait on each other in a cycle.
-  for (const productId of [...byProduct.keys()].sort()) {
-    const product = await txGet(tx, COLLECTIONS.products, productId);
-    const skus = product && Array.isArray(product.skus) ? (product.skus as unknown[]) : null;
-    if (!skus) {
-      console.warn(`[stock] order ${order._id}: product ${productId} is gone; its units cannot be returned`);
-      continue;
-    }
-    const data: AnyDoc = {};
-    let returned = 0;
-    for (const line of byProduct.get(productId) ?? []) {
-      const index = skus.findIndex((sku) => typeof sku === 'object' && sku !== null && (sku as AnyDoc).skuId === line.skuId);
-      if (index < 0) {
-        console.warn(`[stock] order ${order._id}: SKU ${productId}/${line.skuId} is gone; ${line.qty} unit(s) not returned`);
-        continue;
-      }
-      data[`skus.${index}.stock`] = _.inc(line.qty);
-      returned += line.qty;
-    }
-    if (returned > 0) {
-      data.sales = _.inc(-returned);
-      await tx.collection(COLLECTIONS.products).doc(productId).update({ data });
-    }
-  }
 }
 
 /**
@@ -162,7 +124,7 @@ export async function releaseOrder(
     if (options.dueBy !== undefined && order.expireAt > options.dueBy) return { order, changed: false };
     const moved = await applyTransitionTx(tx, order, event, options.now);
     if (!moved) return { order, changed: false };
-    await releaseStockTx(tx, order);
+    await releaseTx(tx, order);
     return { order: moved, changed: true };
   });
 }

@@ -10,10 +10,11 @@ import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { cursorAfter, fetchAfter, readCursor, type KeysetSort } from './cursor';
 import { AppError, invalid, invalidState } from './errors';
 import { fingerprint, orderIdFor } from './ids';
-import { applyTransitionCas, asOrder, createOrderTx, loadOrder, loadOwnOrder, requireTransition, toView } from './order-store';
+import { applyTransitionCas, asOrder, createOrderTx, loadOwnOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { checkText, SEC_SCENE } from './content-security';
 import { shippingContext } from './shipping';
+import { reserveTx } from './stock-ledger';
 import { loadProducts } from './products';
 import { accepted, refusal, unifiedOrder } from './wxpay';
 import { attributionFor } from './attribution';
@@ -169,21 +170,8 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
           refuse(priced, (id) => normalized.get(id));
         }
 
-        const _ = db().command;
-        for (const productId of productIds) {
-          const skus = (raw.get(productId) as AnyDoc).skus as AnyDoc[];
-          const data: AnyDoc = {};
-          let units = 0;
-          for (const line of req.lines) {
-            if (line.productId !== productId) continue;
-            // Normalization succeeded, so every raw SKU is valid and indexes match.
-            const index = skus.findIndex((sku) => sku.skuId === line.skuId);
-            data[`skus.${index}.stock`] = _.inc(-line.qty);
-            units += line.qty;
-          }
-          data.sales = _.inc(units);
-          await tx.collection(COLLECTIONS.products).doc(productId).update({ data });
-        }
+        // Normalization succeeded, so every line's SKU is in its raw document.
+        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw);
 
         // A concurrent retry of this very checkout committed meanwhile: undo ours (the SDK rolls back on throw).
         const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
@@ -261,26 +249,6 @@ export async function confirmReceipt(openid: string, req: ActionRequest<'orders'
     throw invalidState('订单当前状态不能确认收货', { status: latest.status });
   }
   return { order: toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc) };
-}
-
-/** A merchant's order action: applies `event` to any shopper's order, by compare-and-set on its status. */
-async function merchantTransition(orderId: string, event: 'ship' | 'complete', extra: Record<string, unknown> = {}): Promise<{ order: OrderView }> {
-  const order = await loadOrder(orderId);
-  const domainEvent = event === 'ship' ? 'ship' : 'confirmReceipt';
-  if (!(await applyTransitionCas(order, domainEvent, now(), { extra }))) {
-    const { status } = await loadOrder(orderId);
-    if (event === 'ship') throw invalidState('订单当前状态不能发货', { status });
-    throw invalidState('订单当前状态不能标记为已完成', { status });
-  }
-  return { order: toView((await loadOrder(orderId)) as unknown as AnyDoc) };
-}
-
-export function ship(req: ActionRequest<'orders', 'ship'>): Promise<ActionResponse<'orders', 'ship'>> {
-  return merchantTransition(req.orderId, 'ship', { trackingNo: req.trackingNo });
-}
-
-export function complete(req: ActionRequest<'orders', 'complete'>): Promise<ActionResponse<'orders', 'complete'>> {
-  return merchantTransition(req.orderId, 'complete');
 }
 
 function payBody(lines: OrderLine[]): string {

@@ -17,6 +17,7 @@ import { COLLECTIONS, txGet, withTransaction } from './db';
 import { digestId } from './ids';
 import { applyTransitionTx, asOrder, releaseOrder, type TransitionResult } from './order-store';
 import { owedRefundFields } from './refunds';
+import { sellTx } from './stock-ledger';
 import { accepted, closeOrder, queryOrder, refusal } from './wxpay';
 
 export interface PayNotification {
@@ -141,6 +142,7 @@ async function record(n: PayNotification): Promise<Outcome> {
     if (!order) return write('unknown_order');
     if (n.totalFee !== order.total) return write('amount_mismatch', { expectedFee: order.total, _openid: order._openid });
     if (await applyTransitionTx(tx, order, 'pay', at, { transactionId: n.transactionId })) {
+      await sellTx(tx, order);
       return write('paid', { _openid: order._openid });
     }
     if (order.transactionId && order.transactionId === n.transactionId) {
@@ -174,7 +176,7 @@ export async function releaseUnpaidOrder(
  * (within WeChat Pay's first 5 minutes, or WeChat Pay unreachable) the order is cancelled anyway: a
  * payment landing later is recorded as owing a refund, which the refunds timer pays back once.
  */
-export async function cancelUnpaidOrder(orderId: string, owner: string, order: { status: string; payRequestedAt?: number }): Promise<TransitionResult> {
+export async function cancelUnpaidOrder(orderId: string, owner: string | null, order: { status: string; payRequestedAt?: number }): Promise<TransitionResult> {
   if (order.status === 'pending_payment' && order.payRequestedAt !== undefined) {
     const closed = await closePrepay(orderId);
     if (!closed) await settleFromQuery(orderId);

@@ -6,6 +6,7 @@
  *
  * Pure (no I/O), so tests can run thousands of events through it directly.
  */
+import { ID_PATTERN } from '../miniprogram/domain/ids';
 
 export interface Issue {
   path: string;
@@ -214,8 +215,8 @@ export function stringMap(options: { maxKeys: number; key: Schema<string>; value
   };
 }
 
-/** Ids we hand out or accept: short, URL- and query-safe, never an operator object. */
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+/** Ids we hand out or accept: short, URL- and query-safe, never an operator object (the domain's rule). */
+export { ID_PATTERN };
 export const id = (): Schema<string> => str({ max: 64, pattern: ID_PATTERN, patternHint: 'an id (letters, digits, _ or -)', trim: false });
 
 /** An empty request: any fields present are ignored, but the event itself must be an object. */

@@ -265,16 +265,6 @@ export interface OrdersApi {
     req: { orderId: string };
     res: { order: OrderView };
   };
-  /** Merchants only: ships a paid order under its tracking number. */
-  ship: {
-    req: { orderId: string; trackingNo: string };
-    res: { order: OrderView };
-  };
-  /** Merchants only: marks a shipped order received (the shopper has not confirmed it). */
-  complete: {
-    req: { orderId: string };
-    res: { order: OrderView };
-  };
   /** The shopper asks for units of a paid order back. Before shipping it is refunded at once. */
   requestAfterSale: {
     req: {
@@ -376,6 +366,87 @@ export interface ScenesApi {
   };
 }
 
+/* ----------------------------------------------------------------- merchant */
+
+/** A SKU's figures kept by the stock ledger: sellable, held by unpaid orders, paid. */
+export interface StockFigures {
+  stock: number;
+  reserved: number;
+  sold: number;
+}
+
+/** A SKU whose figures differ from the sum of its `stock_moves` (edited outside the ledger). */
+export interface LedgerProblem {
+  productId: string;
+  skuId: string;
+  /** What the document says; null when its figures are not whole numbers. */
+  figures: StockFigures | null;
+  /** What the moves add up to. */
+  ledger: StockFigures;
+}
+
+/** One product of an import: the document, and for existing products the stock deltas per SKU. */
+export interface ImportItem {
+  product: Record<string, unknown>;
+  /** skuId → units to add (or take, negative). The only way an import changes an existing SKU's stock. */
+  stockDelta?: Record<string, number>;
+}
+
+export interface ImportOutcome {
+  productId: string;
+  result: 'created' | 'updated' | 'unchanged' | 'refused';
+  /** Why it was refused (e.g. it exists and upsert was not asked, a delta would go below 0). */
+  problem?: string;
+}
+
+/** Merchants only (config/merchants OPENIDs or server calls). Stock moves only by explicit deltas. */
+export interface MerchantApi {
+  adjustStock: {
+    req: { productId: string; skuId: string; delta: number; reason: string };
+    res: { productId: string; skuId: string; figures: StockFigures; revision: number };
+  };
+  /**
+   * Saves a product. `create`: it must not exist. Otherwise `revision` must be the one the editor
+   * loaded. Stock, reserved and sold are never taken from the request: an existing SKU keeps its
+   * figures, a new SKU starts with the request's `stock`. `raw`: store the document as written (no
+   * normalization), for the database panel.
+   */
+  saveProduct: {
+    req: { product: Record<string, unknown>; revision?: number; create?: boolean; raw?: boolean };
+    res: { product: Record<string, unknown>; revision: number; warnings: FieldProblem[] };
+  };
+  /** Upserts products in place (per product, like saveProduct), stock of existing SKUs only by `stockDelta`. */
+  importProducts: {
+    req: { items: ImportItem[]; upsert?: boolean; /** makes deltas idempotent when the same file is sent again */ importKey?: string };
+    res: { outcomes: ImportOutcome[] };
+  };
+  /** Renames a product whose id breaks the id rule (no unpaid order may hold its units). */
+  renameProduct: {
+    req: { from: string; to: string };
+    res: { productId: string; revision: number };
+  };
+  /** Ships a paid order with a carrier from WeChat's delivery company list (docs/reference/wechat-delivery-companies.md). */
+  ship: {
+    req: { orderId: string; carrier: string; trackingNo: string };
+    res: { order: OrderView };
+  };
+  /** Marks a shipped order received (the shopper has not confirmed it). */
+  complete: {
+    req: { orderId: string };
+    res: { order: OrderView };
+  };
+  /** Cancels an unpaid order for the shopper (its units go back to stock). */
+  cancel: {
+    req: { orderId: string };
+    res: { order: OrderView };
+  };
+  /** Compares every SKU's figures with its ledger (all products, or the given ones). */
+  ledgerCheck: {
+    req: { productIds?: string[] };
+    res: { checkedProducts: number; checkedSkus: number; unopened: string[]; problems: LedgerProblem[] };
+  };
+}
+
 /* ---------------------------------------------------------------- the map */
 
 export interface CloudApi {
@@ -383,6 +454,7 @@ export interface CloudApi {
   inventory: InventoryApi;
   orders: OrdersApi;
   scenes: ScenesApi;
+  merchant: MerchantApi;
 }
 
 export type FunctionName = keyof CloudApi;

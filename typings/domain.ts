@@ -143,6 +143,8 @@ export interface Order {
   transactionId?: string;
   shippedAt?: number;
   trackingNo?: string;
+  /** The carrier's code in WeChat's delivery company list (miniprogram/domain/carriers.ts). */
+  carrier?: string;
   completedAt?: number;
   cancelledAt?: number;
   expiredAt?: number;

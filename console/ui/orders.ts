@@ -1,10 +1,11 @@
 /** Orders: filters (status, dates in UTC+8, attribution, referral), ship / complete, CSV of the filtered list. */
 import { ORDER_STATUSES } from '../../miniprogram/domain/order-state';
+import { CARRIERS } from '../../miniprogram/domain/carriers';
 import type { OrderRow, OrdersQuery } from '../routes';
 import { client } from './client';
 import { toCsv } from './csv';
 import { download, h, table, toast, viewRoot } from './dom';
-import { chinaDayStart, errorText, formatDateTime, money, statusLabel, t } from './i18n';
+import { chinaDayStart, errorText, formatDateTime, lang, money, statusLabel, t } from './i18n';
 import type { ConsoleView } from './view';
 
 const PAGE = 50;
@@ -136,10 +137,10 @@ function orderRow(o: OrderRow, error: HTMLElement, reload: () => Promise<void>):
   const id = o._id;
   const address = o.address ?? {};
   const a = o.attribution ?? {};
-  const act = async (event: OrderRow['events'][number], trackingNo?: string) => {
+  const act = async (event: OrderRow['events'][number], shipment?: { carrier: string; trackingNo: string }) => {
     error.textContent = '';
     try {
-      await client.orderEvent(id, { event, ...(trackingNo !== undefined ? { trackingNo } : {}) });
+      await client.orderEvent(id, { event, ...shipment });
       toast(t(event === 'ship' ? 'orders.shipped' : 'orders.completed', { id }));
       await reload();
     } catch (e) {
@@ -148,8 +149,9 @@ function orderRow(o: OrderRow, error: HTMLElement, reload: () => Promise<void>):
   };
   const actions: Node[] = [];
   if (o.events.includes('ship')) {
+    const carrier = h('select', { class: 'carrier-select', 'aria-label': t('orders.carrierAria', { id }) }, ...Object.entries(CARRIERS).map(([code, name]) => h('option', { value: code }, lang() === 'zh' ? name : `${name} (${code})`)));
     const tracking = h('input', { class: 'tracking-input', placeholder: t('orders.trackingPlaceholder'), 'aria-label': t('orders.trackingAria', { id }) }) as HTMLInputElement;
-    actions.push(tracking, h('button', { class: 'ship-order primary', 'aria-label': t('orders.shipAria', { id }), onclick: () => act('ship', tracking.value) }, t('orders.ship')));
+    actions.push(carrier, tracking, h('button', { class: 'ship-order primary', 'aria-label': t('orders.shipAria', { id }), onclick: () => act('ship', { carrier: carrier.value, trackingNo: tracking.value }) }, t('orders.ship')));
   }
   if (o.events.includes('confirmReceipt')) actions.push(h('button', { class: 'complete-order', 'aria-label': t('orders.completeAria', { id }), onclick: () => act('confirmReceipt') }, t('orders.complete')));
   const source = attributionText(o);

@@ -1,6 +1,7 @@
 import type { FieldProblem, Product, ShelfStatus, Sku, SpecDimension } from '../../typings/domain';
 import { MAX_FEN } from './money';
 import { SEARCH_TERM_LIMITS } from './search-terms';
+import { idProblem } from './ids';
 
 /**
  * Turns a product document as it sits in the database (merchants edit these by hand in the cloud
@@ -15,11 +16,12 @@ export const LIMITS = { title: 100, description: 5000, images: 20, specs: 3, spe
 
 const KNOWN_FIELDS = new Set([
   '_id', '_openid', 'title', 'description', 'categoryId', 'images', 'specs', 'skus', 'status', 'sales', 'price',
-  'createdAt', 'updatedAt',
+  'createdAt', 'updatedAt', 'revision', 'contentRevision', 'renamedFrom',
   // Search: the merchant's terms, and the keyword index computed from them and the product's text.
   'searchTerms', 'keywords',
 ]);
-const KNOWN_SKU_FIELDS = new Set(['skuId', 'specValues', 'price', 'originalPrice', 'stock']);
+/** `reserved` (held by unpaid orders) and `sold` (paid) are the stock ledger's; missing means 0. */
+const KNOWN_SKU_FIELDS = new Set(['skuId', 'specValues', 'price', 'originalPrice', 'stock', 'reserved', 'sold']);
 
 export function normalizeProduct(doc: unknown): NormalizeResult {
   const problems: FieldProblem[] = [];
@@ -31,6 +33,7 @@ export function normalizeProduct(doc: unknown): NormalizeResult {
   }
   const id = nonEmptyString(doc._id);
   if (id === null) fail('_id', `must be a non-empty string, got ${describe(doc._id)}`);
+  else if (idProblem(id)) fail('_id', idProblem(id) as string);
 
   const title = nonEmptyString(doc.title);
   if (title === null) fail('title', `is required (non-empty text), got ${describe(doc.title)}`);
@@ -65,6 +68,9 @@ export function normalizeProduct(doc: unknown): NormalizeResult {
 
   // A bad search term only costs findability, never the sale: a warning, and the term is left out.
   const searchTerms = normalizeSearchTerms(doc.searchTerms, (field, problem) => warnings.push({ field, problem: `${problem}; left out of search` }));
+  if (doc.revision !== undefined && doc.revision !== null && !isNonNegativeInteger(doc.revision)) {
+    fail('revision', `must be a whole number ≥ 0 (the product's revision counter), got ${describe(doc.revision)}`);
+  }
 
   const createdAt = toMillis(doc.createdAt);
   const updatedAt = toMillis(doc.updatedAt);
@@ -196,6 +202,9 @@ function normalizeSkus(value: unknown, specs: SpecDimension[], fail: Fail, warni
     } else if (ids.has(skuId)) {
       fail(`${at}.skuId`, `"${skuId}" is used by another SKU`);
       ok = false;
+    } else if (idProblem(skuId)) {
+      fail(`${at}.skuId`, idProblem(skuId) as string);
+      ok = false;
     } else ids.add(skuId);
 
     const specValues = raw.specValues ?? [];
@@ -235,6 +244,13 @@ function normalizeSkus(value: unknown, specs: SpecDimension[], fail: Fail, warni
     } else if (!isNonNegativeInteger(raw.stock) || raw.stock > LIMITS.stock) {
       fail(`${at}.stock`, `must be a whole number from 0 to ${LIMITS.stock}, got ${describe(raw.stock)}`);
       ok = false;
+    }
+    for (const field of ['reserved', 'sold'] as const) {
+      const value = raw[field];
+      if (value !== undefined && value !== null && !isNonNegativeInteger(value)) {
+        fail(`${at}.${field}`, `must be a whole number ≥ 0 (kept by the stock ledger), got ${describe(value)}`);
+        ok = false;
+      }
     }
     for (const key of Object.keys(raw)) {
       if (!KNOWN_SKU_FIELDS.has(key)) warnings.push({ field: `${at}.${key}`, problem: 'unknown field, ignored' });

@@ -197,37 +197,47 @@ describe('import', () => {
     expect((await cloud.node().database().collection('products').doc('jl-2').get()).data[0].price).toBe(250);
   });
 
-  test('a write that fails at a batch boundary midway is rolled back: nothing half-imported', async () => {
+  test('--upsert updates in place: nothing is deleted, stock moves only by the stockDelta column, once per file; a stopped import finishes when run again', async () => {
+    const jsonl = (ids: string[], title: string, extra: Record<string, unknown> = {}) =>
+      ids.map((id) => JSON.stringify({ _id: id, title: `${title} ${id}`, categoryId: 'c-home', images: ['https://example.invalid/r.png'], status: 'on_shelf', skus: [{ skuId: 's', price: 111, stock: 5 }], ...extra })).join('\n');
+    const first = join(dir, 'inplace-first.jsonl');
+    writeFileSync(first, jsonl(['ip-1', 'ip-2'], '原版'));
+    expect((await runCli(['import', first, '--upsert', ...at()])).code).toBe(0);
+    const db = cloud.node().database();
+    const stockOf = async (id: string) => (await db.collection('products').doc(id).get()).data[0].skus[0];
+
+    // The file says stock 99 and a delta of -2: the stock column is ignored for an existing SKU.
+    const second = join(dir, 'inplace-second.jsonl');
+    writeFileSync(second, jsonl(['ip-1', 'ip-2'], '新版', { skus: [{ skuId: 's', price: 222, stock: 99 }], stockDelta: { s: -2 } }));
+    const r = await runCli(['import', second, '--upsert', ...at()]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('(0 new, 2 replaced)');
+    expect(await stockOf('ip-1')).toMatchObject({ price: 222, stock: 3, reserved: 0, sold: 0 });
+    // The same file again: content the same, the delta not applied twice.
+    expect((await runCli(['import', second, '--upsert', ...at()])).code).toBe(0);
+    expect(await stockOf('ip-2')).toMatchObject({ stock: 3 });
+
+    // A failure after the first batch stops the import; nothing that was there is gone; a re-run finishes.
+    const big = join(dir, 'inplace-stop.jsonl');
+    writeFileSync(big, jsonl(['ip-1', ...Array.from({ length: 299 }, (_, i) => `ip-n${i}`)], '批量'));
     const before = await productCount();
-    const replacedBefore = (await cloud.node().database().collection('products').doc('jl-1').get()).data[0];
-    const file = join(dir, 'rollback.jsonl');
-    const lines = ['jl-1', ...Array.from({ length: 1999 }, (_, i) => `rb-${i}`)].map((id) =>
-      JSON.stringify({ _id: id, title: `回滚 ${id}`, categoryId: 'c-home', images: ['https://example.invalid/r.png'], status: 'on_shelf', skus: [{ skuId: 's', price: 999, stock: 1 }] }),
-    );
-    writeFileSync(file, lines.join('\n'));
-    const r = await runCli(['import', file, '--upsert', ...at()], { ADMIN_IMPORT_FAIL_AFTER: '1200' });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain('import failed and was rolled back');
-    expect(r.stderr).not.toContain('COULD NOT ROLL BACK');
-    expect(await productCount()).toBe(before);
-    const after = (await cloud.node().database().collection('products').doc('jl-1').get()).data[0];
-    expect(after).toEqual(replacedBefore);
+    const stopped = await runCli(['import', big, '--upsert', ...at()], { ADMIN_IMPORT_FAIL_AFTER: '100' });
+    expect(stopped.code).toBe(1);
+    expect(stopped.stderr).toContain('import stopped: simulated write failure');
+    expect(stopped.stderr).toContain('run the same import again with --upsert');
+    expect(await productCount()).toBeGreaterThanOrEqual(before);
+    expect((await runCli(['import', big, '--upsert', ...at()])).code).toBe(0);
+    expect(await productCount()).toBe(before + 299);
+    expect(await stockOf('ip-1')).toMatchObject({ stock: 3 });
   });
 
-  test('a write that fails between removing the replaced products and adding the new ones is rolled back: the old versions are back', async () => {
-    const jsonl = (ids: string[], title: string) =>
-      ids.map((id) => JSON.stringify({ _id: id, title: `${title} ${id}`, categoryId: 'c-home', images: ['https://example.invalid/r.png'], status: 'on_shelf', skus: [{ skuId: 's', price: 111, stock: 1 }] })).join('\n');
-    const first = join(dir, 'rollback-mid-batch-first.jsonl');
-    writeFileSync(first, jsonl(['rb-mid-1', 'rb-mid-2'], '原版'));
-    expect((await runCli(['import', first, '--upsert', ...at()])).code).toBe(0);
-    const before = await allProducts();
-    const file = join(dir, 'rollback-mid-batch.jsonl');
-    writeFileSync(file, jsonl(['rb-mid-1', 'rb-mid-2', 'rb-mid-new'], '中途失败'));
-    const r = await runCli(['import', file, '--upsert', ...at()], { ADMIN_IMPORT_FAIL_AFTER: '0', ADMIN_IMPORT_FAIL_AT: 'after-remove' });
+  test('a delta that would take stock below 0 is refused for that product and reported', async () => {
+    const file = join(dir, 'below-zero.csv');
+    writeFileSync(file, '_id,title,categoryId,images,skuId,price,stock,stockDelta\nip-1,新版 ip-1,c-home,https://example.invalid/r.png,s,2.22,0,-50\n');
+    const r = await runCli(['import', file, '--upsert', ...at()]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('simulated write failure (after-remove)');
-    expect(r.stderr).toContain('import failed and was rolled back');
-    expect(await allProducts()).toEqual(before);
+    expect(r.stdout).toMatch(/ip-1\tOUT_OF_STOCK/);
+    expect((await cloud.node().database().collection('products').doc('ip-1').get()).data[0].skus[0].stock).toBe(3);
   });
 });
 

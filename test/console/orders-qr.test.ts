@@ -93,11 +93,11 @@ describe('orders', () => {
     await ui.page.waitForFunction(`document.querySelector('.order-row[data-id="o-paid-1"]').dataset.status === 'shipped'`);
     await expect(ui.page.locator('.order-row[data-id="o-paid-1"] .order-tracking').textContent()).resolves.toBe('SF1234567890');
     const shipped = (await ui.db().collection('orders').doc('o-paid-1').get()).data[0];
-    expect(shipped).toMatchObject({ status: 'shipped', trackingNo: 'SF1234567890', _openid: 'oSOMEONE' });
+    expect(shipped).toMatchObject({ status: 'shipped', carrier: 'SF', trackingNo: 'SF1234567890', _openid: 'oSOMEONE' });
     expect(typeof shipped.shippedAt).toBe('number');
 
     // A second "ship" (another tab, a double click) is refused by the conditional update.
-    const again = await ui.page.evaluate(`fetch('api/orders/o-paid-1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'ship', trackingNo: 'OTHER999' }) }).then(async (r) => ({ status: r.status, body: await r.json() }))`);
+    const again = await ui.page.evaluate(`fetch('api/orders/o-paid-1/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'ship', carrier: 'SF', trackingNo: 'OTHER999' }) }).then(async (r) => ({ status: r.status, body: await r.json() }))`);
     expect(again).toEqual({ status: 409, body: { error: { code: 'INVALID_STATE', message: 'order o-paid-1 is shipped; "ship" needs paid' } } });
     expect((await ui.db().collection('orders').doc('o-paid-1').get()).data[0].trackingNo).toBe('SF1234567890');
     const cancel = await ui.page.evaluate(`fetch('api/orders/o-pending/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'cancel' }) }).then((r) => r.status)`);

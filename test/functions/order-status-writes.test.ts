@@ -49,14 +49,14 @@ test('every write of an order status over the whole lifecycle comes from the tra
   const a = await createOrder('oSW_A');
   const aPkg = await startPaying('oSW_A', a._id);
   await payAtWechat(aPkg, 3);
-  expect(dataOf(await call(cloud, 'orders', { action: 'ship', orderId: a._id, trackingNo: 'SF100200' })).order.status).toBe('shipped');
-  expect(errorOf(await call(cloud, 'orders', { action: 'ship', orderId: a._id, trackingNo: 'SF100200' })).code).toBe('INVALID_STATE');
+  expect(dataOf(await call(cloud, 'merchant', { action: 'ship', orderId: a._id, carrier: 'SF', trackingNo: 'SF100200' })).order.status).toBe('shipped');
+  expect(errorOf(await call(cloud, 'merchant', { action: 'ship', orderId: a._id, carrier: 'SF', trackingNo: 'SF100200' })).code).toBe('INVALID_STATE');
   expect(dataOf(await call(cloud, 'orders', { action: 'confirmReceipt', orderId: a._id }, 'oSW_A')).order.status).toBe('completed');
   const b = await createOrder('oSW_B');
   await payAtWechat(await startPaying('oSW_B', b._id));
   await cloud.invoke('orders', { returnCode: 'SUCCESS', resultCode: 'SUCCESS', outTradeNo: b._id, totalFee: b.total, transactionId: '4200dup1', timeEnd: '20260101120000' }, { source: 'wx_paycallback' });
-  await call(cloud, 'orders', { action: 'ship', orderId: b._id, trackingNo: 'YT9988' });
-  expect(dataOf(await call(cloud, 'orders', { action: 'complete', orderId: b._id })).order.status).toBe('completed');
+  await call(cloud, 'merchant', { action: 'ship', orderId: b._id, carrier: 'YTO', trackingNo: 'YT9988' });
+  expect(dataOf(await call(cloud, 'merchant', { action: 'complete', orderId: b._id })).order.status).toBe('completed');
 
   // cancel (plain, and replayed create afterwards); cancel finding the payment at WeChat.
   const c = await createOrder('oSW_C', 'sw-c');

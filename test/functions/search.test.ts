@@ -50,7 +50,7 @@ function valid(doc: Record<string, unknown>): Product {
 test('imported products are stored with their keywords and found at once', async () => {
   const app = cloud.node();
   const product = valid(productDoc('imp-1', [{ skuId: 's', price: 1990, stock: 5 }], { title: '手冲咖啡滤杯', categoryId: 'c-home', searchTerms: ['V60'] }));
-  await writeProducts({ app, db: app.database(), target: { kind: 'local', envId: cloud.envId } } as any, [product], new Set());
+  await writeProducts({ app, db: app.database(), target: { kind: 'local', envId: cloud.envId } } as any, [product]);
   const stored = await getDoc(cloud, 'products', 'imp-1');
   expect(stored.keywords).toEqual(expect.arrayContaining(['咖啡', '滤杯', '家居', 'v60']));
   expect(await found('v60')).toEqual(['imp-1']);

@@ -1,6 +1,6 @@
 import { actionHandler } from '../../../server/handler';
 import { expireDueOrders } from '../../../server/expiry';
-import { cancel, complete, confirmReceipt, create, get, list, pay, quote, ship } from '../../../server/orders';
+import { cancel, confirmReceipt, create, get, list, pay, quote } from '../../../server/orders';
 import { handlePayNotification } from '../../../server/payments';
 import { handleRefundNotification } from '../../../server/refunds';
 import {
@@ -26,8 +26,6 @@ export const main = actionHandler(
     cancel: (request, caller) => cancel(caller.openid, request),
     pay: (request, caller) => pay(caller.openid, request),
     confirmReceipt: (request, caller) => confirmReceipt(caller.openid, request),
-    ship: (request) => ship(request),
-    complete: (request) => complete(request),
     requestAfterSale: (request, caller) => requestAfterSale(caller.openid, request),
     listAfterSales: (request, caller) => listAfterSales(caller.openid, request),
     merchantAfterSales: (request) => merchantAfterSales(request),
@@ -38,7 +36,7 @@ export const main = actionHandler(
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).
-    merchantOnly: ['ship', 'complete', 'merchantAfterSales', 'approveAfterSale', 'refuseAfterSale', 'receiveReturn', 'refundAfterSale'],
+    merchantOnly: ['merchantAfterSales', 'approveAfterSale', 'refuseAfterSale', 'receiveReturn', 'refundAfterSale'],
     // Every minute (config.json): unpaid orders past their payment window give their stock back, and
     // refunds owed (late or duplicate payments, after-sales) are executed or confirmed.
     timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds() },

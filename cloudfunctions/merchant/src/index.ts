@@ -1,0 +1,17 @@
+import { actionHandler } from '../../../server/handler';
+import { adjustStock, cancel, complete, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
+
+export const main = actionHandler(
+  'merchant',
+  {
+    adjustStock: (request, caller) => adjustStock(request, caller),
+    saveProduct: (request, caller) => saveProduct(request, caller),
+    importProducts: (request, caller) => importProducts(request, caller),
+    renameProduct: (request, caller) => renameProduct(request, caller),
+    ship: (request) => ship(request),
+    complete: (request) => complete(request),
+    cancel: (request) => cancel(request),
+    ledgerCheck: (request) => ledgerCheck(request),
+  },
+  { merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck'] },
+);
