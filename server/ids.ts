@@ -81,7 +81,3 @@ export function decodeCursor(cursor: string): CursorPosition | null {
   }
 }
 
-/** Escapes text for use inside a regular expression, so a keyword matches literally. */
-export function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
-}

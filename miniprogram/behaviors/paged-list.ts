@@ -241,3 +241,13 @@ export class PagedList<Row> {
     return this.metrics;
   }
 }
+
+/** The page handlers every paged list needs (spread into the Page): more rows at the bottom, the window follows the scroll. */
+export const pagedListHandlers = {
+  onReachBottom(this: { list: { loadMore(): Promise<void> } | null }) {
+    if (this.list) this.list.loadMore();
+  },
+  onPageScroll(this: { list: { onScroll(scrollTop: number): void } | null }, e: WechatMiniprogram.Page.IPageScrollOption) {
+    if (this.list) this.list.onScroll(e.scrollTop);
+  },
+};

@@ -1,5 +1,5 @@
 import type { CatalogSort, ProductSummary } from '../../../typings/api';
-import { PagedList, pagedListData } from '../../behaviors/paged-list';
+import { pagedListHandlers, PagedList, pagedListData } from '../../behaviors/paged-list';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { pageUrl, PAGES } from '../../utils/routes';
@@ -18,6 +18,7 @@ export const PAGE_SIZE = 20;
 export const CARD_ROW_RPX = 500 + 16;
 
 Page({
+  ...pagedListHandlers,
   data: {
     ...pagedListData<ProductSummary>(),
     categories: [{ _id: '', name: '全部' }] as { _id: string; name: string }[],
@@ -51,14 +52,6 @@ Page({
   onPullDownRefresh() {
     this.loadCategories();
     this.reload().then(() => wx.stopPullDownRefresh());
-  },
-
-  onReachBottom() {
-    if (this.list) this.list.loadMore();
-  },
-
-  onPageScroll(e: WechatMiniprogram.Page.IPageScrollOption) {
-    if (this.list) this.list.onScroll(e.scrollTop);
   },
 
   onShareAppMessage() {

@@ -1,5 +1,5 @@
 import type { OrderStatus } from '../../../typings/domain';
-import { PagedList, pagedListData } from '../../behaviors/paged-list';
+import { pagedListHandlers, PagedList, pagedListData } from '../../behaviors/paged-list';
 import { isOrderStatus } from '../../domain/order-state';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
@@ -34,6 +34,7 @@ function toListItem(card: OrderCard): ListItem {
 }
 
 Page({
+  ...pagedListHandlers,
   data: {
     ...pagedListData<ListItem>(),
     tabs: TABS,
@@ -66,14 +67,6 @@ Page({
 
   onPullDownRefresh() {
     this.reload().then(() => wx.stopPullDownRefresh());
-  },
-
-  onReachBottom() {
-    if (this.list) this.list.loadMore();
-  },
-
-  onPageScroll(e: WechatMiniprogram.Page.IPageScrollOption) {
-    if (this.list) this.list.onScroll(e.scrollTop);
   },
 
   async reload() {
