@@ -223,25 +223,29 @@ async function loadOrder(orderId: string) {
   return order;
 }
 
-/** A merchant's order action on any shopper's order, by compare-and-set on its status. */
-async function merchantTransition(orderId: string, event: 'ship' | 'confirmReceipt', refusal: string, extra: Record<string, unknown> = {}): Promise<{ order: OrderView }> {
+/**
+ * A merchant's order action on any shopper's order, by compare-and-set on its status. Null when the
+ * order is no longer in the status the event needs (the caller says why, in words).
+ */
+async function merchantTransition(orderId: string, event: 'ship' | 'confirmReceipt', extra: Record<string, unknown> = {}): Promise<{ order: OrderView } | { refusedIn: string }> {
   const order = await loadOrder(orderId);
-  if (!(await applyTransitionCas(order, event, now(), { extra }))) {
-    const latest = await loadOrder(orderId);
-    throw invalidState(refusal, { status: latest.status });
-  }
+  if (!(await applyTransitionCas(order, event, now(), { extra }))) return { refusedIn: (await loadOrder(orderId)).status };
   return { order: toView((await getDoc(COLLECTIONS.orders, orderId)) as AnyDoc) };
 }
 
-export function ship(req: Req<'ship'>): Promise<Res<'ship'>> {
+export async function ship(req: Req<'ship'>): Promise<Res<'ship'>> {
   if (!isCarrier(req.carrier)) {
     throw invalid('请选择快递公司', { carriers: Object.keys(CARRIERS) }, { detail: `carrier must be one of ${Object.keys(CARRIERS).join(', ')}` });
   }
-  return merchantTransition(req.orderId, 'ship', '订单当前状态不能发货', { carrier: req.carrier, trackingNo: req.trackingNo });
+  const result = await merchantTransition(req.orderId, 'ship', { carrier: req.carrier, trackingNo: req.trackingNo });
+  if ('refusedIn' in result) throw invalidState('订单当前状态不能发货', { status: result.refusedIn });
+  return result;
 }
 
-export function complete(req: Req<'complete'>): Promise<Res<'complete'>> {
-  return merchantTransition(req.orderId, 'confirmReceipt', '订单当前状态不能标记为已完成');
+export async function complete(req: Req<'complete'>): Promise<Res<'complete'>> {
+  const result = await merchantTransition(req.orderId, 'confirmReceipt');
+  if ('refusedIn' in result) throw invalidState('订单当前状态不能标记为已完成', { status: result.refusedIn });
+  return result;
 }
 
 /** The merchant cancels an unpaid order: as the shopper's cancel, WeChat Pay's order is closed first. */

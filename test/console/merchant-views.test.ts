@@ -222,6 +222,8 @@ test('low-stock filter, and a stock column that shows what is stored after every
   const row = ui.page.locator('.stock-row[data-sku="demo-p07-s1"]');
   await row.locator('.stock-delta').fill('5');
   await row.locator('.stock-apply').click();
+  // The adjustment goes through the merchant function: wait for its answer on the page.
+  await ui.page.waitForFunction(`document.querySelector('.stock-row[data-sku="demo-p07-s1"] .stock-value')?.textContent === '7'`);
   const stored = (await products.doc('demo-p07').get()).data[0];
   expect(stored.skus[0].stock).toBe(7);
   expect(stored.skus[1].stock).toBe(doc.skus[1].stock - 1);

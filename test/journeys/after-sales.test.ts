@@ -16,7 +16,7 @@ import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { createConsole } from '../../console';
 import { withToken } from '../../security/guard';
 import { launchChromium } from '../../simulator/chromium/browser';
-import { ARTIFACTS, JOURNEY_TIMEOUT, REAL, journeyClock, pid, startShop, tap, tapIn, textOf, type Shop } from './harness';
+import { ARTIFACTS, JOURNEY_TIMEOUT, REAL, answerPrivacy, journeyClock, pid, startShop, tap, tapIn, textOf, type Shop } from './harness';
 
 journeyClock();
 
@@ -39,7 +39,11 @@ async function buyOne(productId: string, journey: string): Promise<string> {
   await tap(page, '#buy-now');
   page = await shop.page();
   expect(page.path).toBe('pages/checkout/index');
-  if (!(await page.$('#address-view'))) await tap(page, '#choose-address');
+  if (!(await page.$('#address-view'))) {
+    await tap(page, '#choose-address');
+    // A new shopper agrees to the privacy guide first (the address picker is a privacy API).
+    await answerPrivacy(page, 'agree');
+  }
   await tap(page, '#checkout-submit');
   page = await shop.page();
   expect(page.path).toBe('pages/pay-result/index');
