@@ -35,7 +35,7 @@ import { callAction } from '../../server/call-action';
 import { localMerchantKey, merchantEvent } from '../../admin/merchant-key';
 import { ADDRESS, Client, rng, productDoc } from '../lib/cloud';
 
-type Status = 'pending_payment' | 'paid' | 'shipped' | 'refunded' | 'cancelled' | 'expired';
+type Status = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'refunded' | 'cancelled' | 'expired';
 /** After-sales request statuses (miniprogram/domain/after-sales.ts). */
 type AsStatus = 'requested' | 'approved' | 'return_pending' | 'received' | 'refunding' | 'refunded' | 'refused';
 interface MAfterSale {
@@ -61,6 +61,11 @@ interface MOrder {
   status: Status;
   overdue: boolean;
   pkg?: string;
+  /**
+   * Paid through WeChat Pay (the sandbox), not only by a notification sent straight to the callback:
+   * only then can WeChat refund it, so only such orders ask for after-sales.
+   */
+  paidAtWechat?: boolean;
   shippingFee: number;
   /** units per line claimed by after-sales requests (refused ones give theirs back) */
   claimed: number[];
@@ -124,11 +129,13 @@ const CATALOG: { productId: string; skus: { skuId: string; price: number; stock:
   { productId: 'mB', skus: [{ skuId: 'b1', price: 2500, stock: 6 }] },
   { productId: 'mC', skus: [{ skuId: 'c1', price: 399, stock: 4 }] },
 ];
-const SKUS = CATALOG.flatMap((p) => p.skus.map((s, index) => ({ productId: p.productId, skuId: s.skuId, index })));
+const SKUS = CATALOG.flatMap((p) => p.skus.map((s) => ({ productId: p.productId, skuId: s.skuId })));
 const key = (productId: string, skuId: string) => `${productId}/${skuId}`;
 const USERS = ['oM_1', 'oM_2', 'oM_3', 'oM_4', 'oM_5'];
 /** statuses whose units were sold (less those after-sales put back) */
-const SOLD: Status[] = ['paid', 'shipped', 'refunded'];
+const SOLD: Status[] = ['paid', 'shipped', 'completed', 'refunded'];
+/** statuses that take after-sales requests (completed: within the window after receipt) */
+const AFTER_SALE_OPEN: Status[] = ['paid', 'shipped', 'completed'];
 const OPEN_AFTER_SALE: AsStatus[] = ['requested', 'return_pending', 'received'];
 
 class Violation extends Error {}
@@ -371,6 +378,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
       } else expect(c.status === 409, () => `cancel race: confirm answered ${c.status} ${JSON.stringify(c.json).slice(0, 200)}`);
     }
     o.status = stored.status;
+    if (o.status === 'paid') o.paidAtWechat = true;
   };
   const refunds = async () => {
     const r = await client.fireTimer('orders', 'refunds');
@@ -408,7 +416,10 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     expect(r.status === 200, () => `confirm of ${o.status} ${o.id} answered ${r.status} ${JSON.stringify(r.json).slice(0, 200)}`);
     const answers = (r.json.deliveries as { result?: { errcode: number } }[]) ?? [];
     expect(answers.length === deliveries && answers.every((d) => d.result?.errcode === 0), () => `deliveries answered ${JSON.stringify(answers).slice(0, 300)}`);
-    if (o.status === 'pending_payment') o.status = 'paid'; // a redelivery leaves a shipped or refunded order as it is
+    if (o.status === 'pending_payment') {
+      o.status = 'paid';
+      o.paidAtWechat = true;
+    } // a redelivery leaves a shipped or refunded order as it is
   };
   const lateNotification = async () => {
     // Straight to the callback: a late payment after cancel/expiry, or a second payment, or a redelivery.
@@ -454,6 +465,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     expect(stored.status === 'paid' || stored.status === 'expired', () => `race left ${o!.id} ${stored.status}`);
     if (stored.status === 'paid') expect(c.status === 200, () => `race: order paid but confirm answered ${c.status}`);
     o.status = stored.status;
+    if (o.status === 'paid') o.paidAtWechat = true;
     touched.add(o.id);
     const expectedExpired = others.length + (o.status === 'expired' ? 1 : 0);
     expect(t.result?.data?.expired === expectedExpired, () => `race sweep answered ${JSON.stringify(t.result?.data)}, expected ${expectedExpired} expired (order ${o!.status})`);
@@ -524,6 +536,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     expect(taken <= before + Math.max(delta, 0) + freed, () => `race took ${taken} units of ${k}: ${before} in stock, +${Math.max(delta, 0)} adjusted, +${freed} freed`);
   };
   const ship = async () => {
+    if (rand() < 0.25) return complete();
     const o = someOrder((x) => x.status === 'paid') ?? someOrder();
     if (!o) return create();
     const r = await asMerchant('merchant', 'ship', { orderId: o.id, carrier: 'SF', trackingNo: `SF${tag}${++txnSeq}`.slice(0, 40) });
@@ -533,6 +546,18 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
       o.status = 'shipped';
       merchantStats.shipped += 1;
     } else expect(!r.ok && r.error.code === 'INVALID_STATE', () => `ship of ${o.status} ${o.id} answered ${JSON.stringify(r).slice(0, 200)}`);
+  };
+
+  const complete = async () => {
+    // The merchant marks a shipped order received (the shopper did not confirm it).
+    const o = someOrder((x) => x.status === 'shipped') ?? someOrder();
+    if (!o) return create();
+    const r = await asMerchant('merchant', 'complete', { orderId: o.id });
+    touched.add(o.id);
+    if (o.status === 'shipped') {
+      expect(r.ok && r.data.order.status === 'completed', () => `complete of shipped ${o.id} answered ${JSON.stringify(r).slice(0, 200)}`);
+      o.status = 'completed';
+    } else expect(!r.ok && r.error.code === 'INVALID_STATE', () => `complete of ${o.status} ${o.id} answered ${JSON.stringify(r).slice(0, 200)}`);
   };
 
   // ---- after-sales --------------------------------------------------------------------------------
@@ -560,7 +585,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     touched.add(o.id);
   };
   const afterSale = async () => {
-    const o = someOrder((x) => (x.status === 'paid' || x.status === 'shipped') && remaining(x).some((n) => n > 0));
+    const o = someOrder((x) => AFTER_SALE_OPEN.includes(x.status) && x.paidAtWechat === true && remaining(x).some((n) => n > 0));
     if (!o) return rand() < 0.7 ? confirm() : ship();
     const open = remaining(o)
       .map((n, index) => ({ index, n }))
@@ -580,7 +605,14 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
       expect(!other.ok && other.error?.code === 'INVALID_STATE' && other.error.details?.reason === reason, () => `the second request answered ${JSON.stringify(other).slice(0, 200)}`);
       return;
     }
-    if (variant < 0.25) {
+    const closed = someOrder((x) => !AFTER_SALE_OPEN.includes(x.status));
+    if (variant < 0.2 && closed) {
+      // An order that takes no request (unpaid, cancelled, expired, all refunded): refused, nothing written.
+      const r = await askBack(closed, [{ index: 0, qty: 1 }], `${tag}-as${++reqSeq}`);
+      expect(!r.ok && r.error?.code === 'INVALID_STATE' && r.error.details?.reason === 'NOT_ELIGIBLE', () => `request on ${closed.status} ${closed.id} answered ${JSON.stringify(r).slice(0, 200)}`);
+      return;
+    }
+    if (variant < 0.3) {
       // More units than are left, or someone else's order: refused, nothing written.
       const { index, n } = pick(open);
       const stranger = rand() < 0.5;
@@ -720,10 +752,11 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     expect(r.data.problems.length === 0 && r.data.unopened.length === 0 && r.data.checkedSkus === SKUS.length, () => `ledgerCheck: ${JSON.stringify(r.data).slice(0, 400)}`);
     // Units back on the shelf, once: the restock moves of each order are exactly what the model returned.
     const moves = await client.all('stock_moves', { productId: _.in(productIds), reason: 'restock' });
+    const add = (m: Map<string, number>, k: string, n: number) => m.set(k, (m.get(k) ?? 0) + n);
     const restocked = new Map<string, number>();
-    for (const move of moves) for (const sku of move.skus as { skuId: string; stock: number }[]) restocked.set(`${move.orderId}|${key(move.productId, sku.skuId)}`, (restocked.get(`${move.orderId}|${key(move.productId, sku.skuId)}`) ?? 0) + sku.stock);
+    for (const move of moves) for (const sku of move.skus as { skuId: string; stock: number }[]) add(restocked, `${move.orderId}|${key(move.productId, sku.skuId)}`, sku.stock);
     const expected = new Map<string, number>();
-    for (const o of orders.values()) o.lines.forEach((l, i) => o.returned[i] > 0 && expected.set(`${o.id}|${key(l.productId, l.skuId)}`, (expected.get(`${o.id}|${key(l.productId, l.skuId)}`) ?? 0) + o.returned[i]));
+    for (const o of orders.values()) o.lines.forEach((l, i) => o.returned[i] > 0 && add(expected, `${o.id}|${key(l.productId, l.skuId)}`, o.returned[i]));
     expect(JSON.stringify([...restocked].sort()) === JSON.stringify([...expected].sort()), () => `restock moves ${JSON.stringify([...restocked])} vs units returned ${JSON.stringify([...expected])}`);
     // Every request as the model says (a refund under way is done after the refunds timer); none extra.
     const stored = afterSales.size ? await client.all('after_sales', { orderId: _.in([...orders.keys()]) }) : [];
