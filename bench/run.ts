@@ -170,9 +170,9 @@ function table(r: Results): string {
       const money = m.money;
       add(
         '  money at WeChat (end)',
-        `${money.paidAtWechat} orders paid at WeChat; ${money.refundedClosed} of them cancelled/expired and refunded in full; ${money.refundsAtWechat} refunds executed for ${money.refundedRecords} refunded payment records; ${money.owedOpen} owed refunds open (payments WeChat has no record of); ${money.cancelFoundPaid} cancels found the order paid`,
+        `${money.paidAtWechat} orders paid at WeChat; ${money.refundedClosed} of them cancelled/expired and refunded in full; ${money.refundsAtWechat} refunds executed for ${money.refundedRecords} refunded payment records and ${m.afterSales.refunded ?? 0} refunded after-sales requests; ${money.owedOpen} owed refunds open (payments WeChat has no record of); ${money.cancelFoundPaid} cancels found the order paid`,
       );
-      add('  after-sales requests (final status)', JSON.stringify(m.afterSales));
+      add('  after-sales requests (final status)', `${JSON.stringify(m.afterSales)}; moves ${JSON.stringify(m.afterSaleMoves)}`);
       add(
         '  merchant actions',
         `${m.merchant.adjusted} stock adjustments applied (net ${m.merchant.adjustedUnits} units), ${m.merchant.adjustRefused} refused (below 0); ${m.merchant.cancelled} unpaid orders cancelled; ${m.merchant.shipped} shipped`,

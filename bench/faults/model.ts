@@ -105,6 +105,8 @@ export interface ModelResult {
   afterSales: Record<string, number>;
   /** merchant actions: adjustments applied / refused for lack of stock, cancels, shipments */
   merchant: { adjusted: number; adjustRefused: number; adjustedUnits: number; cancelled: number; shipped: number };
+  /** after-sales moves: requests accepted before / after shipping, and what the merchant did with them */
+  afterSaleMoves: Record<string, number>;
   /** `merchant.ledgerCheck` at the end */
   ledger: { checkedSkus: number; problems: number; unopened: number };
   ms: number;
@@ -561,6 +563,8 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
   };
 
   // ---- after-sales --------------------------------------------------------------------------------
+  const afterSaleMoves: Record<string, number> = {};
+  const moved = (what: string) => (afterSaleMoves[what] = (afterSaleMoves[what] ?? 0) + 1);
   const remaining = (o: MOrder) => o.lines.map((l, i) => l.qty - o.claimed[i]);
   const askBack = (o: MOrder, units: { index: number; qty: number }[], requestId: string, who = o.owner) =>
     call({ action: 'requestAfterSale', orderId: o.id, requestId, lines: units.map((u) => ({ productId: o.lines[u.index].productId, skuId: o.lines[u.index].skuId, qty: u.qty })), reason: '不想要了' }, who);
@@ -568,6 +572,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
   const bookRequest = (o: MOrder, units: { index: number; qty: number }[], requestId: string, r: { data?: any }) => {
     const view = r.data.afterSale;
     const immediate = o.status === 'paid';
+    moved(immediate ? 'requestedBeforeShipping' : 'requestedAfterShipping');
     units.forEach((u) => (o.claimed[u.index] += u.qty));
     const allClaimed = remaining(o).every((n) => n === 0);
     // No discounts here: a unit refunds its price; shipping only with the last units before shipping.
@@ -585,7 +590,9 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     touched.add(o.id);
   };
   const afterSale = async () => {
-    const o = someOrder((x) => AFTER_SALE_OPEN.includes(x.status) && x.paidAtWechat === true && remaining(x).some((n) => n > 0));
+    const askable = (x: MOrder) => AFTER_SALE_OPEN.includes(x.status) && x.paidAtWechat === true && remaining(x).some((n) => n > 0);
+    // Mostly after shipping, where the merchant decides (before shipping the refund is immediate).
+    const o = (rand() < 0.6 ? someOrder((x) => askable(x) && x.status !== 'paid') : undefined) ?? someOrder(askable);
     if (!o) return rand() < 0.7 ? confirm() : ship();
     const open = remaining(o)
       .map((n, index) => ({ index, n }))
@@ -667,6 +674,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     expect(ok.length === 1 && rs.every((r) => r.ok || r.error.code === 'INVALID_STATE'), () => `after-sale ${a.id} (${a.status}) answered ${JSON.stringify(rs).slice(0, 300)}`);
     const status = (ok[0] as { data: { afterSale: { status: AsStatus } } }).data.afterSale.status;
     expect(to.includes(status), () => `after-sale ${a.id} went ${a.status} → ${status}, model expected ${to.join('/')}`);
+    moved(status === 'return_pending' ? 'approvedReturn' : status === 'received' ? 'received' : status === 'refused' ? 'refused' : a.status === 'requested' ? 'approvedRefund' : 'refundedReturn');
     if (status === 'refused') a.units.forEach((u) => (o.claimed[u.index] -= u.qty));
     if (status === 'received') a.units.forEach((u) => (o.returned[u.index] += u.qty));
     if (status === 'refunding' || status === 'refunded') o.refundedOnPurpose += a.fee;
@@ -687,7 +695,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     ['race', 3, race],
     ['cancelRace', 6, () => cancelRace('shopper')],
     ['refunds', 3, refunds],
-    ['ship', 6, ship],
+    ['ship', 8, ship],
     ['afterSale', 8, afterSale],
     ['merchantAfterSale', 7, merchantAfterSale],
     ['adjust', 7, adjust],
@@ -856,6 +864,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     money,
     afterSales: afterSalesByStatus,
     merchant: merchantStats,
+    afterSaleMoves,
     ledger,
     ms: Date.now() - started,
   };
