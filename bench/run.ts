@@ -17,6 +17,7 @@ import { runKill9, type Kill9Result } from './faults/kill9';
 import { runTimeout, type TimeoutResult } from './faults/timeout';
 import { runModel, type ModelResult } from './faults/model';
 import { Client, startChild } from './lib/cloud';
+import { localFunctionEnv } from '../admin/merchant-key';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -169,8 +170,14 @@ function table(r: Results): string {
       const money = m.money;
       add(
         '  money at WeChat (end)',
-        `${money.paidAtWechat} orders paid at WeChat; ${money.refundedClosed} of them cancelled/expired and refunded in full; ${money.refundsAtWechat} refunds executed for ${money.refundedRecords} refunded payment records; ${money.owedOpen} owed refunds open (payments WeChat has no record of); ${money.cancelFoundPaid} cancels found the order paid`,
+        `${money.paidAtWechat} orders paid at WeChat; ${money.refundedClosed} of them cancelled/expired and refunded in full; ${money.refundsAtWechat} refunds executed for ${money.refundedRecords} refunded payment records and ${m.afterSales.refunded ?? 0} refunded after-sales requests; ${money.owedOpen} owed refunds open (payments WeChat has no record of); ${money.cancelFoundPaid} cancels found the order paid`,
       );
+      add('  after-sales requests (final status)', `${JSON.stringify(m.afterSales)}; moves ${JSON.stringify(m.afterSaleMoves)}`);
+      add(
+        '  merchant actions',
+        `${m.merchant.adjusted} stock adjustments applied (net ${m.merchant.adjustedUnits} units), ${m.merchant.adjustRefused} refused (below 0); ${m.merchant.cancelled} unpaid orders cancelled; ${m.merchant.shipped} shipped`,
+      );
+      add('  ledger check (end)', `${m.ledger.checkedSkus} SKUs checked, ${m.ledger.problems} mismatches, ${m.ledger.unopened} products unopened`);
     }
   }
   const w = Math.max(...rows.map(([k]) => k.length));
@@ -192,7 +199,7 @@ async function main(): Promise<void> {
   if (want('model')) {
     const steps = Number(arg('model-steps') ?? 2000);
     results.model = await section('model-based walk', async () => {
-      const emu = await startChild({});
+      const emu = await startChild({ functionEnv: localFunctionEnv() });
       try {
         return await runModel(Client.of(emu), { steps, seed: 20261125, fullEvery: 250, log });
       } finally {
