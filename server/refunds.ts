@@ -15,7 +15,7 @@ import { now } from './clock';
 import { SWEEP_BUDGET_MS } from './config';
 import { COLLECTIONS, getDoc } from './db';
 import { isPlainObject } from './validate';
-import { accepted, queryRefund, refund, refusal, type RefundState } from './wxpay';
+import { accepted, queryRefund, refund, refusal, type RefundRequest, type RefundState } from './wxpay';
 
 export type CallbackAnswer = { errcode: number; errmsg: string };
 const ACK: CallbackAnswer = { errcode: 0, errmsg: 'OK' };
@@ -100,16 +100,12 @@ export interface RefundStore {
   later(id: string, data: AnyDoc, nextAt: number): Promise<void>;
 }
 
-/** One owed refund: what WeChat Pay needs, and how often it was asked already. */
-export interface OwedRefund {
+/**
+ * One owed refund: what WeChat Pay needs (`transactionId` when one payment of several under the order
+ * number is owed back, a duplicate payment), and how often it was asked already.
+ */
+export interface OwedRefund extends RefundRequest {
   id: string;
-  outTradeNo: string;
-  /** Set when one payment of several under the order number is owed back (a duplicate payment). */
-  transactionId?: string;
-  outRefundNo: string;
-  totalFee: number;
-  refundFee: number;
-  refundDesc?: string;
   attempts: number;
 }
 
@@ -150,7 +146,7 @@ export async function advanceRefund(owed: OwedRefund, store: RefundStore): Promi
 
   let failure: string | null = null;
   try {
-    const answer = await refund({ outTradeNo: owed.outTradeNo, transactionId: owed.transactionId, outRefundNo, totalFee: owed.totalFee, refundFee: owed.refundFee, refundDesc: owed.refundDesc });
+    const answer = await refund(owed);
     if (!accepted(answer)) failure = refusal(answer);
   } catch (error) {
     failure = String((error as { errMsg?: string; message?: string })?.errMsg ?? (error as Error)?.message ?? error).slice(0, 200);

@@ -16,28 +16,16 @@ import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { createConsole } from '../../console';
 import { withToken } from '../../security/guard';
 import { launchChromium } from '../../simulator/chromium/browser';
-import { ARTIFACTS, JOURNEY_TIMEOUT, REAL, answerPrivacy, journeyClock, pid, startShop, tap, tapIn, textOf, type Shop } from './harness';
+import { ARTIFACTS, JOURNEY_TIMEOUT, REAL, answerPrivacy, pid, stockOf, tap, tapIn, textOf, useShop } from './harness';
 
-journeyClock();
+const shop = useShop();
 
-let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-}, JOURNEY_TIMEOUT);
-afterAll(async () => {
-  await shop?.close();
-}, JOURNEY_TIMEOUT);
-
-const stockOf = async (productId: string, skuId: string): Promise<number> => {
-  const doc = await shop.doc('products', productId);
-  return doc.skus.find((s: { skuId: string }) => s.skuId === skuId).stock;
-};
 
 /** Product page → 立即购买 → checkout with the simulator's address → paid. Returns the order id. */
 async function buyOne(productId: string, journey: string): Promise<string> {
-  let page = await shop.relaunch({ path: 'pages/product/index', query: { id: productId } });
+  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: productId } });
   await tap(page, '#buy-now');
-  page = await shop.page();
+  page = await shop().page();
   expect(page.path).toBe('pages/checkout/index');
   if (!(await page.$('#address-view'))) {
     await tap(page, '#choose-address');
@@ -45,37 +33,37 @@ async function buyOne(productId: string, journey: string): Promise<string> {
     await answerPrivacy(page, 'agree');
   }
   await tap(page, '#checkout-submit');
-  page = await shop.page();
+  page = await shop().page();
   expect(page.path).toBe('pages/pay-result/index');
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
-  await shop.shot(journey, 'paid');
+  await shop().shot(journey, 'paid');
   return String(await page.data('orderId'));
 }
 
 /** From the order detail: 申请售后 → the form → a reason → 提交申请; back on the detail page. */
 async function askAfterSale(orderId: string, journey: string, reasonIndex: number) {
-  let page = await shop.navigateTo(`/pages/order-detail/index?id=${orderId}`);
+  let page = await shop().navigateTo(`/pages/order-detail/index?id=${orderId}`);
   await tapIn(page, '#order-actions', '#order-after-sale');
-  page = await shop.page();
+  page = await shop().page();
   expect(page.path).toBe('pages-after-sales/request/index');
   expect(await page.data('status')).toBe('ok');
-  await shop.shot(journey, 'request-form');
+  await shop().shot(journey, 'request-form');
   const reasons = await page.$$('.reason');
   await reasons[reasonIndex].tap();
-  await shop.settle();
+  await shop().settle();
   const refund = await textOf(page, '#as-refund');
   const hint = await textOf(page, '#as-hint');
-  await shop.shot(journey, 'request-form-filled');
+  await shop().shot(journey, 'request-form-filled');
   await tap(page, '#as-submit');
-  const toast = (await shop.native()).toast;
-  page = await shop.page();
+  const toast = (await shop().native()).toast;
+  page = await shop().page();
   expect(page.path).toBe('pages/order-detail/index');
   return { refund, hint, toast, page };
 }
 
 /** WeChat Pay's record of an order's refunds (the sandbox, through the real SDK). */
 async function wechatRefunds(outTradeNo: string) {
-  const q = await shop.cloud!.wx().cloudPay.queryRefund({ sub_mch_id: '1900000109', nonce_str: 'journey', out_trade_no: outTradeNo });
+  const q = await shop().cloud!.wx().cloudPay.queryRefund({ sub_mch_id: '1900000109', nonce_str: 'journey', out_trade_no: outTradeNo });
   return q.resultCode === 'SUCCESS' ? { fees: (q.refundFeeList as unknown[]).map(Number), statuses: q.refundStatusList as string[] } : { fees: [], statuses: [] };
 }
 
@@ -83,10 +71,10 @@ test('1. Pay → ask for a refund before shipping → refunded at once, stock ba
   const J = 'after-sales-01-before-shipping';
   const mug = pid('mug');
   const sku = `${mug}-std`;
-  await shop.switchUser('refund_before_ship');
-  const before = await stockOf(mug, sku);
+  await shop().switchUser('refund_before_ship');
+  const before = await stockOf(shop(), mug, sku);
   const orderId = await buyOne(mug, J);
-  expect(await stockOf(mug, sku)).toBe(before - 1);
+  expect(await stockOf(shop(), mug, sku)).toBe(before - 1);
 
   const { refund, hint, toast, page } = await askAfterSale(orderId, J, 0);
   // One mug and its shipping: every unit before shipping, so the shipping fee comes back too.
@@ -99,23 +87,23 @@ test('1. Pay → ask for a refund before shipping → refunded at once, stock ba
   expect(await textOf(page, '.after-sale-status')).toBe('已退款');
   expect(await textOf(page, '.after-sale-items')).toContain('陶瓷马克杯 × 1');
   expect(await page.$('#order-after-sale')).toBeNull();
-  await shop.shot(J, 'detail-refunded');
+  await shop().shot(J, 'detail-refunded');
 
-  const [request] = await shop.where('after_sales', { orderId });
+  const [request] = await shop().where('after_sales', { orderId });
   expect(request).toMatchObject({ status: 'refunded', refundFee: 3300, shippingRefund: 800 });
-  expect(await stockOf(mug, sku)).toBe(before);
+  expect(await stockOf(shop(), mug, sku)).toBe(before);
   if (!REAL) expect(await wechatRefunds(orderId)).toEqual({ fees: [3300], statuses: ['SUCCESS'] });
 
-  const list = await shop.switchTab('/pages/orders/index');
+  const list = await shop().switchTab('/pages/orders/index');
   expect(await textOf(list, '.order-card .order-status')).toBe('已退款');
   expect(await list.$('.order-card .after-sales-tag')).toBeNull();
-  await shop.shot(J, 'order-list');
-  expect(shop.exceptions).toEqual([]);
+  await shop().shot(J, 'order-list');
+  expect(shop().exceptions).toEqual([]);
 }, JOURNEY_TIMEOUT);
 
 /** The merchant console on this journey's local cloud, in headless Chromium. */
 async function openConsole(): Promise<{ page: BrowserPage; open(hash: string): Promise<void>; close(): Promise<void> }> {
-  const cloud = shop.cloud!;
+  const cloud = shop().cloud!;
   const handler = createConsole({ cloudUrl: cloud.url, envId: cloud.envId });
   const server: Server = createServer((req, res) => handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -149,9 +137,9 @@ const consoleShot = (page: BrowserPage, journey: string, step: string) => page.s
     const J = 'after-sales-02-merchant-approves';
     const towel = pid('towel');
     const sku = `${towel}-std`;
-    await shop.switchUser('refund_after_ship');
+    await shop().switchUser('refund_after_ship');
     const orderId = await buyOne(towel, J);
-    const stockAfterSale = await stockOf(towel, sku);
+    const stockAfterSale = await stockOf(shop(), towel, sku);
     const merchant = await openConsole();
     try {
       // The merchant ships it.
@@ -168,7 +156,7 @@ const consoleShot = (page: BrowserPage, journey: string, step: string) => page.s
       expect(asked.toast).toMatchObject({ title: '已提交，等待商家处理' });
       expect(await textOf(asked.page, '#order-after-sales-state')).toBe('售后处理中');
       expect(await textOf(asked.page, '.after-sale-status')).toBe('待商家处理');
-      await shop.shot(J, 'detail-requested');
+      await shop().shot(J, 'detail-requested');
       expect(await wechatRefunds(orderId)).toEqual({ fees: [], statuses: [] });
 
       // The merchant sees the request and approves a refund.
@@ -189,15 +177,15 @@ const consoleShot = (page: BrowserPage, journey: string, step: string) => page.s
     }
 
     // The shopper comes back to the order: refunded.
-    const page = await shop.navigateTo(`/pages/order-detail/index?id=${orderId}`);
+    const page = await shop().navigateTo(`/pages/order-detail/index?id=${orderId}`);
     expect(await textOf(page, '#order-status')).toBe('待收货');
     expect(await textOf(page, '#order-after-sales-state')).toBe('已全额退款');
     expect(await textOf(page, '.after-sale-status')).toBe('已退款');
     expect(await textOf(page, '.after-sale-hint')).toBe('退款已原路退回');
-    await shop.shot(J, 'detail-refunded');
+    await shop().shot(J, 'detail-refunded');
     expect(await wechatRefunds(orderId)).toEqual({ fees: [1990], statuses: ['SUCCESS'] });
     // Refund only: the goods stay with the shopper, so stock does not change.
-    expect(await stockOf(towel, sku)).toBe(stockAfterSale);
-    expect(shop.exceptions).toEqual([]);
+    expect(await stockOf(shop(), towel, sku)).toBe(stockAfterSale);
+    expect(shop().exceptions).toEqual([]);
   }, JOURNEY_TIMEOUT);
 });

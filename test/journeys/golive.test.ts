@@ -13,16 +13,14 @@ import {
   JOURNEY_TIMEOUT,
   REAL,
   answerPrivacy,
-  journeyClock,
   mustFind,
   pid,
   privacyPopupShown,
-  startShop,
   tap,
   tapIn,
   textOf,
   type Page,
-  type Shop,
+  useShop,
 } from './harness';
 
 declare const __headless__: any; // inside the mini program (miniProgram.evaluate)
@@ -30,22 +28,14 @@ declare const wx: any;
 
 const journey = REAL ? test.skip : test;
 
-journeyClock();
-
-let shop: Shop;
-beforeAll(async () => {
-  shop = await startShop();
-}, JOURNEY_TIMEOUT);
-afterAll(async () => {
-  await shop?.close();
-}, JOURNEY_TIMEOUT);
+const shop = useShop();
 
 /** A fresh shopper (never agreed to the privacy guide) on the checkout page of one towel. */
 async function toCheckout(name: string): Promise<Page> {
-  await shop.switchUser(name);
-  let page = await shop.relaunch({ path: 'pages/product/index', query: { id: pid('towel') } });
+  await shop().switchUser(name);
+  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: pid('towel') } });
   await tap(page, '#buy-now');
-  page = await shop.page();
+  page = await shop().page();
   expect(page.path).toBe('pages/checkout/index');
   return page;
 }
@@ -60,9 +50,9 @@ journey('privacy agreed: the address picker asks once, then fills the address; t
   expect(await page.$('#address-view')).toBeNull();
   const popup = await (await mustFind(page, '#privacy')).$('#privacy-popup');
   expect((await popup!.text()).replace(/\s+/g, '')).toContain('请阅读并同意《小程序隐私保护指引》');
-  await shop.shot(J, 'popup');
+  await shop().shot(J, 'popup');
   await tapIn(page, '#privacy', '#privacy-contract');
-  expect((await shop.native()).history.map((h) => h.api)).toContain('openPrivacyContract');
+  expect((await shop().native()).history.map((h) => h.api)).toContain('openPrivacyContract');
 
   expect(await answerPrivacy(page, 'agree')).toBe(true);
   expect(await privacyPopupShown(page)).toBe(false);
@@ -70,12 +60,12 @@ journey('privacy agreed: the address picker asks once, then fills the address; t
   expect(await textOf(page, '#shipping-region')).toBe('（广东省）');
   expect(await textOf(page, '#shipping-fee')).toBe('¥8.00');
   expect(await textOf(page, '#shipping-hint')).toBe('满¥99.00免运费，还差¥79.10');
-  await shop.shot(J, 'address');
+  await shop().shot(J, 'address');
 
   // Agreed once: the next call runs without asking.
   await tap(page, '#address-view');
   expect(await privacyPopupShown(page)).toBe(false);
-  expect(await shop.exceptions).toEqual([]);
+  expect(await shop().exceptions).toEqual([]);
 }, JOURNEY_TIMEOUT);
 
 journey('privacy refused: the picker fails with the platform error, the shopper is told and types the address', async () => {
@@ -84,16 +74,16 @@ journey('privacy refused: the picker fails with the platform error, the shopper 
   await tap(page, '#choose-address');
   expect(await answerPrivacy(page, 'disagree')).toBe(true);
   expect(await page.$('#address-view')).toBeNull();
-  expect((await shop.native()).toast).toMatchObject({ title: '未同意隐私保护指引，请手动填写地址' });
+  expect((await shop().native()).toast).toMatchObject({ title: '未同意隐私保护指引，请手动填写地址' });
   expect(await page.$('#address-form')).not.toBeNull();
-  await shop.shot(J, 'manual-form');
+  await shop().shot(J, 'manual-form');
   // What the API answers is WeChat's refusal (errno 104), not a cancel. The test control resets consent.
-  await shop.mp.evaluate(() => {
+  await shop().mp.evaluate(() => {
     __headless__.setPrivacyAgreed(false);
     (globalThis as any).__pickResult = wx.chooseAddress().then(() => 'ok', (e: unknown) => e);
   });
-  expect(await answerPrivacy(await shop.page(), 'disagree')).toBe(true);
-  expect(await shop.mp.evaluate(() => (globalThis as any).__pickResult)).toEqual({ errMsg: 'chooseAddress:fail privacy permission is not authorized', errno: 104 });
+  expect(await answerPrivacy(await shop().page(), 'disagree')).toBe(true);
+  expect(await shop().mp.evaluate(() => (globalThis as any).__pickResult)).toEqual({ errMsg: 'chooseAddress:fail privacy permission is not authorized', errno: 104 });
 }, JOURNEY_TIMEOUT);
 
 journey('a remark with blocked text is refused with a Chinese message and no order is written', async () => {
@@ -105,20 +95,20 @@ journey('a remark with blocked text is refused with a Chinese message and no ord
   const remark = (await mustFind(page, '#remark')) as unknown as { input(value: string): Promise<void> };
   await remark.input('麻烦代开发票，谢谢');
   await tap(page, '#checkout-submit');
-  page = await shop.page();
+  page = await shop().page();
   expect(page.path).toBe('pages/checkout/index');
-  const modal = (await shop.native()).modal;
+  const modal = (await shop().native()).modal;
   expect(modal?.options).toMatchObject({ title: '下单失败', content: '备注含有不适宜公开的内容，请修改后再提交' });
-  await shop.shot(J, 'refused');
-  await shop.confirmModal();
-  expect(await shop.where('orders', { _openid: shop.openid })).toEqual([]);
+  await shop().shot(J, 'refused');
+  await shop().confirmModal();
+  expect(await shop().where('orders', { _openid: shop().openid })).toEqual([]);
 
   // Reworded, it goes through.
   await remark.input('请放门口，谢谢');
   await tap(page, '#checkout-submit');
-  page = await shop.page();
+  page = await shop().page();
   expect(page.path).toBe('pages/pay-result/index');
-  const order = await shop.doc('orders', String(await page.data('orderId')));
+  const order = await shop().doc('orders', String(await page.data('orderId')));
   expect(order.remark).toBe('请放门口，谢谢');
 }, JOURNEY_TIMEOUT);
 
@@ -128,42 +118,42 @@ async function shippedOrder(name: string): Promise<string> {
   await tap(page, '#choose-address');
   await answerPrivacy(page, 'agree');
   await tap(page, '#checkout-submit');
-  page = await shop.page();
+  page = await shop().page();
   expect(page.path).toBe('pages/pay-result/index');
   const orderId = String(await page.data('orderId'));
-  const paid = await shop.doc('orders', orderId);
+  const paid = await shop().doc('orders', orderId);
   expect(paid.status).toBe('paid');
   expect(paid.transactionId).toMatch(/\S/);
   // The merchant's ship action is not part of this journey: the order is marked shipped directly.
-  await shop.db.collection('orders').doc(orderId).update({ status: 'shipped', shippedAt: Date.now(), trackingNo: 'SF1234567890', updatedAt: Date.now() });
+  await shop().db.collection('orders').doc(orderId).update({ status: 'shipped', shippedAt: Date.now(), trackingNo: 'SF1234567890', updatedAt: Date.now() });
   return orderId;
 }
 
 journey('confirm receipt through WeChat\'s component: a cancel changes nothing, a confirm completes the order', async () => {
   const J = 'golive-confirm-receipt';
   const orderId = await shippedOrder('receipt');
-  const paid = await shop.doc('orders', orderId);
-  let page = await shop.navigateTo(`/pages/order-detail/index?id=${orderId}`);
+  const paid = await shop().doc('orders', orderId);
+  let page = await shop().navigateTo(`/pages/order-detail/index?id=${orderId}`);
   expect(await textOf(page, '#order-status')).toBe('待收货');
-  await shop.shot(J, 'shipped');
+  await shop().shot(J, 'shipped');
 
-  await shop.mp.evaluate(() => __headless__.setOrderConfirmAnswer('cancel'));
+  await shop().mp.evaluate(() => __headless__.setOrderConfirmAnswer('cancel'));
   await tapIn(page, '#order-actions', '#order-confirm');
-  const opened = (await shop.native()).history.filter((h) => h.api === 'openBusinessView');
+  const opened = (await shop().native()).history.filter((h) => h.api === 'openBusinessView');
   expect(opened).toEqual([{ api: 'openBusinessView', options: { businessType: 'weappOrderConfirm', extraData: { transaction_id: paid.transactionId } } }]);
-  expect((await shop.doc('orders', orderId)).status).toBe('shipped');
+  expect((await shop().doc('orders', orderId)).status).toBe('shipped');
   expect(await textOf(page, '#order-status')).toBe('待收货');
 
-  await shop.mp.evaluate(() => __headless__.setOrderConfirmAnswer('success'));
+  await shop().mp.evaluate(() => __headless__.setOrderConfirmAnswer('success'));
   await tapIn(page, '#order-actions', '#order-confirm');
-  page = await shop.page();
+  page = await shop().page();
   expect(page.path).toBe('pages/order-detail/index');
-  expect((await shop.enterOptions()).scene).toBe(1038);
-  const done = await shop.doc('orders', orderId);
+  expect((await shop().enterOptions()).scene).toBe(1038);
+  const done = await shop().doc('orders', orderId);
   expect(done.status).toBe('completed');
   expect(done.completedAt).toEqual(expect.any(Number));
   expect(await textOf(page, '#order-status')).toBe('已完成');
-  expect((await shop.native()).toast).toMatchObject({ title: '已确认收货' });
-  await shop.shot(J, 'completed');
-  expect(shop.exceptions).toEqual([]);
+  expect((await shop().native()).toast).toMatchObject({ title: '已确认收货' });
+  await shop().shot(J, 'completed');
+  expect(shop().exceptions).toEqual([]);
 }, JOURNEY_TIMEOUT);

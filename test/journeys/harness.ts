@@ -259,6 +259,31 @@ export async function startShop(): Promise<Shop> {
   return active;
 }
 
+/**
+ * The test file's shop, started before its journeys (timed by the journey clock) and closed after
+ * them. A getter: the shop exists once `beforeAll` has run.
+ */
+export function useShop(): () => Shop {
+  journeyClock();
+  let shop: Shop | undefined;
+  beforeAll(async () => {
+    shop = await startShop();
+  }, JOURNEY_TIMEOUT);
+  afterAll(async () => {
+    await shop?.close();
+  }, JOURNEY_TIMEOUT);
+  return () => {
+    if (!shop) throw new Error('the shop is not started (useShop() runs it in beforeAll)');
+    return shop;
+  };
+}
+
+/** Sellable units of one SKU as the database holds them now. */
+export async function stockOf(shop: Shop, productId: string, skuId: string): Promise<number> {
+  const doc = await shop.doc('products', productId);
+  return doc.skus.find((s: { skuId: string }) => s.skuId === skuId).stock;
+}
+
 /** Taps an element, then lets the app settle (a no-op on the simulator, which settles every call). */
 export async function tapElement(el: Element): Promise<void> {
   await el.tap();
