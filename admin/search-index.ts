@@ -1,12 +1,11 @@
 /**
  * The products' search index (`keywords`, see miniprogram/domain/search-terms) on the merchant's side:
- * every tool that writes products (import, demo catalog, console editor) stores them with their
- * keywords, and `products:reindex` recomputes them for documents written any other way — a hand edit
- * in the cloud console, a category renamed, documents from before the index existed.
+ * the merchant function stores keywords with every save and import, the demo catalog with its seed, and
+ * `products:reindex` recomputes them for documents written any other way — a hand edit in the cloud
+ * console, a category renamed, documents from before the index existed.
  */
-import type { Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { productKeywords, sameKeywords, withKeywords } from '../miniprogram/domain/search-terms';
+import { productKeywords, sameKeywords } from '../miniprogram/domain/search-terms';
 import { pool, readAll, throwIfCode, type Database } from './cloud';
 
 /** Category id → name, as the `categories` collection has them now (an empty map if it cannot be read). */
@@ -20,12 +19,6 @@ export async function categoryNames(db: Database): Promise<Map<string, string>> 
   }
   for (const doc of docs) if (typeof doc._id === 'string' && typeof doc.name === 'string') names.set(doc._id, doc.name);
   return names;
-}
-
-/** Products as they are stored: each with its keywords. */
-export async function indexedProducts(db: Database, products: Product[]): Promise<(Product & { keywords: string[] })[]> {
-  const names = await categoryNames(db);
-  return products.map((p) => withKeywords(p, names));
 }
 
 export interface ReindexResult {

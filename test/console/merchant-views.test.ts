@@ -268,6 +268,8 @@ test('the English switch: every view in English, remembered after a reload; date
   await ui.open('#/qrcodes');
   await expect(ui.page.getAttribute('#qr-sheet', 'href')).resolves.toContain('lang=en');
   await ui.page.click('#qr-create-campaign');
+  // The refusal comes back from the server: wait for it to be shown.
+  await ui.page.waitForFunction(`document.querySelector('#qr-error')?.textContent !== ''`);
   await expect(text('#qr-error')).resolves.toBe('Invalid input: a campaign code needs a campaign and a channel');
   await shots('qrcodes-en');
   await ui.open('#/reports');
