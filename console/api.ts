@@ -164,17 +164,6 @@ export class ConsoleApi {
     return { docs: (page.data ?? []).map(toWire), total: count.total ?? 0, skip, limit };
   }
 
-  /**
-   * An order's status and its stamps change only through the order actions (the orders function's
-   * one status writer), so the raw editor refuses to write them.
-   */
-  private async guardOrderStatus(coll: string, id: string | null, doc: Doc): Promise<void> {
-    if (coll !== 'orders') return;
-    const current = id === null ? undefined : (await wrap(this.cloud().db.collection(coll).doc(id).get() as Promise<{ data?: Doc[] }>)).data?.[0];
-    const changed = STATUS_FIELDS.filter((field) => JSON.stringify(current?.[field]) !== JSON.stringify(doc[field]));
-    if (changed.length) throw new HttpError(409, 'INVALID_STATE', `an order's ${changed.join(', ')} change only through the order actions (ship, mark completed), not by editing the document`);
-  }
-
   private async addDoc(coll: string, body: unknown): Promise<{ id: string }> {
     if (coll === 'products') {
       // A new product opens its stock ledger; the merchant function writes it.
@@ -183,7 +172,7 @@ export class ConsoleApi {
       return { id: String(saved.product._id) };
     }
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
-    await this.guardOrderStatus(coll, null, doc);
+    if (coll === 'orders') refuseStatusEdit(undefined, doc);
     const res = await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>);
     return { id: String(res.id) };
   }
@@ -192,7 +181,6 @@ export class ConsoleApi {
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
     if (doc._id !== undefined && doc._id !== id) throw new HttpError(400, 'INVALID_ARGUMENT', `_id cannot change (the document is ${id})`);
     delete doc._id;
-    await this.guardOrderStatus(coll, id, doc);
     if (coll === 'products') {
       // Stock figures are the ledger's and other fields are checked against the revision the editor
       // loaded: the merchant function refuses a changed stock, reserved or sold and a stale revision.
@@ -214,9 +202,7 @@ export class ConsoleApi {
     const coll = this.cloud().db.collection('orders');
     const current = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)).data?.[0];
     if (!current) throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
-    if (doc.status !== current.status) {
-      throw new HttpError(409, 'INVALID_STATE', `status cannot be edited here (it is ${String(current.status)}): use the order actions (ship, cancel), which keep stock and payments right`);
-    }
+    refuseStatusEdit(current, doc);
     const _ = this.cloud().db.command;
     const data: Doc = {};
     for (const [key, value] of Object.entries(doc)) data[key] = _.set(value);
@@ -541,6 +527,15 @@ export class ConsoleApi {
 }
 
 /** A merchant function refusal as the console's HTTP error (same code, an HTTP status that fits it). */
+/**
+ * An order's status and its stamps change only through the order actions (one status writer, which
+ * keeps stock and payments right), so the raw editor refuses a document that changes them.
+ */
+function refuseStatusEdit(current: Doc | undefined, doc: Doc): void {
+  const changed = STATUS_FIELDS.filter((field) => JSON.stringify(current?.[field]) !== JSON.stringify(doc[field]));
+  if (changed.length) throw new HttpError(409, 'INVALID_STATE', `an order's ${changed.join(', ')} change only through the order actions (ship, mark completed, cancel), not by editing the document`);
+}
+
 /** The ship request from the console's body: a tracking number and a carrier from WeChat's list. */
 function shipment(orderId: string, body: unknown): ActionRequest<'merchant', 'ship'> {
   const trackingNo = isRecord(body) && typeof body.trackingNo === 'string' ? body.trackingNo.trim() : '';
