@@ -72,7 +72,7 @@ function refuseInvalid(problems: FieldProblem[]): never {
 }
 
 /** The document a normalized save stores: the normalizer's product (price = lowest SKU), dates kept. */
-function normalizedDoc(input: AnyDoc, current: AnyDoc | null, at: number, names: ReadonlyMap<string, string>): { doc: AnyDoc; warnings: FieldProblem[] } {
+export function normalizedDoc(input: AnyDoc, current: AnyDoc | null, at: number, names: ReadonlyMap<string, string>): { doc: AnyDoc; warnings: FieldProblem[] } {
   // Existing SKUs keep the ledger's figures: a stale stock from an editor is ignored (with a warning);
   // one that is not a count at all is still refused by the normalizer, as bad input.
   const currentSkus = current && Array.isArray(current.skus) ? (current.skus as AnyDoc[]) : [];

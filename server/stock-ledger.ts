@@ -73,7 +73,7 @@ function rawSkus(product: AnyDoc | null): AnyDoc[] | null {
   return product && Array.isArray(product.skus) ? (product.skus as AnyDoc[]) : null;
 }
 
-function skuIndex(skus: AnyDoc[], skuId: string): number {
+function skuIndex(skus: readonly AnyDoc[], skuId: string): number {
   return skus.findIndex((sku) => typeof sku === 'object' && sku !== null && sku.skuId === skuId);
 }
 
@@ -224,15 +224,16 @@ export interface SaveResult {
 }
 
 /**
- * Writes a whole product document (`next`, without `_id`) over `current` inside `tx`, keeping the
- * ledger's figures: an existing SKU keeps its stock, reserved and sold; a new SKU opens with the
- * request's stock; a removed SKU is closed (refused while unpaid orders hold its units). The product's
- * `revision` and `contentRevision` move to the new revision.
+ * What a save does to the SKUs (no I/O): existing SKUs keep the ledger's figures (with `refuse`, a sent
+ * figure that differs from the one loaded, `sinceLoaded` moves ago, is refused); new SKUs open with
+ * their stock and nothing reserved or sold; removed SKUs close (refused while units are reserved).
  */
-export async function saveProductTx(tx: TxCollections, productId: string, current: AnyDoc, next: AnyDoc, options: SaveOptions): Promise<SaveResult> {
-  const currentSkus = rawSkus(current) ?? [];
-  const sinceLoaded = options.figures === 'refuse' ? await movesSince(productId, options.loadedRevision ?? 0, revisionOf(current)) : new Map<string, SkuFigures>();
-  const wanted = Array.isArray(next.skus) ? (next.skus as unknown[]) : null;
+export function planSkuSave(
+  currentSkus: readonly AnyDoc[],
+  wanted: unknown[] | null,
+  figuresRule: SaveOptions['figures'],
+  sinceLoaded: ReadonlyMap<string, SkuFigures>,
+): { skus: unknown[] | undefined; opened: ({ skuId: string } & SkuFigures)[]; closing: ({ skuId: string } & SkuFigures)[] } {
   const keptIds = new Set<string>();
   const opened: ({ skuId: string } & SkuFigures)[] = [];
   const skus = wanted?.map((sku) => {
@@ -255,7 +256,7 @@ export async function saveProductTx(tx: TxCollections, productId: string, curren
     for (const field of STOCK_FIELDS) {
       const sent = record[field];
       const loaded = figures[field] - (moved?.[field] ?? 0);
-      if (options.figures === 'ignore' || sent === undefined || sent === loaded) continue;
+      if (figuresRule === 'ignore' || sent === undefined || sent === loaded) continue;
       throw new AppError('INVALID_ARGUMENT', '库存、占用和已售数量不能直接修改，请用“调整库存”', { skuId, field, have: figures[field], sent }, {
         detail: `skus[].${field} is kept by the stock ledger: change stock with merchant.adjustStock (a delta with a reason); reserved and sold move with orders`,
       });
@@ -271,6 +272,19 @@ export async function saveProductTx(tx: TxCollections, productId: string, curren
     }
     closing.push({ skuId: String(sku.skuId), stock: -figures.stock, reserved: 0, sold: -figures.sold });
   }
+  return { skus, opened, closing };
+}
+
+/**
+ * Writes a whole product document (`next`, without `_id`) over `current` inside `tx`, keeping the
+ * ledger's figures: an existing SKU keeps its stock, reserved and sold; a new SKU opens with the
+ * request's stock; a removed SKU is closed (refused while unpaid orders hold its units). The product's
+ * `revision` and `contentRevision` move to the new revision.
+ */
+export async function saveProductTx(tx: TxCollections, productId: string, current: AnyDoc, next: AnyDoc, options: SaveOptions): Promise<SaveResult> {
+  const currentSkus = rawSkus(current) ?? [];
+  const sinceLoaded = options.figures === 'refuse' ? await movesSince(productId, options.loadedRevision ?? 0, revisionOf(current)) : new Map<string, SkuFigures>();
+  const { skus, opened, closing } = planSkuSave(currentSkus, Array.isArray(next.skus) ? (next.skus as unknown[]) : null, options.figures, sinceLoaded);
   const at = now();
   let revision = revisionOf(current);
   if (current.revision === undefined || current.revision === null) {
@@ -324,7 +338,7 @@ export async function renameProductTx(tx: TxCollections, from: string, to: strin
 
 /* ------------------------------------------------------------------ order lines */
 
-function byProduct(lines: readonly Pick<OrderLine, 'productId' | 'skuId' | 'qty'>[]): Map<string, { skuId: string; qty: number }[]> {
+export function byProduct(lines: readonly Pick<OrderLine, 'productId' | 'skuId' | 'qty'>[]): Map<string, { skuId: string; qty: number }[]> {
   const map = new Map<string, { skuId: string; qty: number }[]>();
   for (const line of lines) {
     const list = map.get(line.productId) ?? [];
@@ -468,9 +482,19 @@ export async function checkLedger(productIds?: readonly string[]): Promise<Ledge
       if (data.length < 1000) break;
     }
   }
-  const opened = products.filter((p) => p.revision !== undefined && p.revision !== null);
-  const sums = await ledgerSums(opened.map((p) => String(p._id)));
-  const report: LedgerReport = { checkedProducts: opened.length, checkedSkus: 0, unopened: products.filter((p) => !opened.includes(p)).map((p) => String(p._id)), problems: [] };
+  const sums = await ledgerSums(products.filter(isOpened).map((p) => String(p._id)));
+  return compareWithLedger(products, sums);
+}
+
+const isOpened = (product: AnyDoc) => product.revision !== undefined && product.revision !== null;
+
+/**
+ * The check's verdict (no I/O): every SKU of the products the ledger has written against its moves'
+ * sums (`sums`, keyed `<productId>\u0000<skuId>`, as ledgerSums makes them).
+ */
+export function compareWithLedger(products: readonly AnyDoc[], sums: ReadonlyMap<string, SkuFigures>): LedgerReport {
+  const opened = products.filter(isOpened);
+  const report: LedgerReport = { checkedProducts: opened.length, checkedSkus: 0, unopened: products.filter((p) => !isOpened(p)).map((p) => String(p._id)), problems: [] };
   for (const product of opened) {
     for (const sku of rawSkus(product) ?? []) {
       const skuId = String((sku as AnyDoc)?.skuId);
