@@ -5,16 +5,45 @@ import { copyFixture, current, launchFixture, startFixture, type MiniProgram } f
 
 const condition = (entry: Record<string, unknown>) => ({ miniprogram: { list: [{ name: 'c', launchMode: 'default', ...entry }], current: 0 } });
 
-describe('automator.launch', () => {
-  let mp: MiniProgram;
-  beforeAll(async () => {
-    mp = await launchFixture();
-  });
-  afterAll(async () => {
-    await mp?.close();
-  });
+/**
+ * automator.launch waits a fixed 5 s after it connects (the client's own sleep), so the four launches
+ * below start together: one wait instead of four. Each test asserts on its own launch.
+ */
+const plans = {
+  plain: () => launchFixture(),
+  condition: () => launchFixture({ projectPath: copyFixture(), projectConfig: { condition: condition({ pathName: 'pages/detail/detail', query: 'id=2', scene: 1007 }) } }),
+  private: () =>
+    launchFixture({
+      projectPath: copyFixture({
+        'project.private.config.json': JSON.stringify({ condition: condition({ pathName: 'pages/detail/detail', query: 'id=5&scene=pid%3D2', scene: 1047 }) }),
+      }),
+      args: [],
+    }),
+  flags: () => launchFixture({ args: ['--launch-scene', '1011', '--launch-path', 'pages/detail/detail', '--launch-query', 'q=https%3A%2F%2Fshop.example%2Fp%3Fid%3D1'] }),
+};
+const launched = new Map<keyof typeof plans, PromiseSettledResult<MiniProgram>>();
 
+beforeAll(async () => {
+  const names = Object.keys(plans) as (keyof typeof plans)[];
+  const results = await Promise.allSettled(names.map((name) => plans[name]()));
+  names.forEach((name, i) => launched.set(name, results[i]));
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all([...launched.values()].map((r) => (r.status === 'fulfilled' ? r.value.close() : undefined)));
+});
+
+/** The launch's MiniProgram, or its launch error as this test's failure. */
+function launch(name: keyof typeof plans): MiniProgram {
+  const r = launched.get(name);
+  if (!r) throw new Error(`${name} was not launched`);
+  if (r.status === 'rejected') throw r.reason;
+  return r.value;
+}
+
+describe('automator.launch', () => {
   test('boots the home page with the default scene', async () => {
+    const mp = launch('plain');
     const page = await current(mp);
     expect(page.path).toBe('pages/index/index');
     expect(page.query).toEqual({});
@@ -24,47 +53,31 @@ describe('automator.launch', () => {
   });
 
   test('test accounts and unsupported IDE features answer clearly', async () => {
+    const mp = launch('plain');
     expect(await mp.testAccounts()).toEqual([{ nickName: 'sim-user', openid: 'o_sim_user_1' }]);
     await expect(mp.stopAudits()).rejects.toThrow('audits are not available in the headless simulator');
   });
 });
 
 test('projectConfig condition (merged into project.config.json by the client) sets page, query and scene', async () => {
-  const dir = copyFixture();
-  const mp = await launchFixture({ projectPath: dir, projectConfig: { condition: condition({ pathName: 'pages/detail/detail', query: 'id=2', scene: 1007 }) } });
-  try {
-    const page = await current(mp);
-    expect(page.path).toBe('pages/detail/detail');
-    expect(await page.data('id')).toBe('2');
-    expect((await mp.callWxMethod('getLaunchOptionsSync')).scene).toBe(1007);
-  } finally {
-    await mp.close();
-  }
+  const mp = launch('condition');
+  const page = await current(mp);
+  expect(page.path).toBe('pages/detail/detail');
+  expect(await page.data('id')).toBe('2');
+  expect((await mp.callWxMethod('getLaunchOptionsSync')).scene).toBe(1007);
 });
 
 test('project.private.config.json overrides the shared condition; QR scene stays encoded', async () => {
-  const dir = copyFixture({
-    'project.private.config.json': JSON.stringify({ condition: condition({ pathName: 'pages/detail/detail', query: 'id=5&scene=pid%3D2', scene: 1047 }) }),
-  });
-  const mp = await launchFixture({ projectPath: dir, args: [] });
-  try {
-    const page = await current(mp);
-    expect(page.path).toBe('pages/detail/detail');
-    expect(page.query).toEqual({ id: '5', scene: 'pid%3D2' });
-    expect(await mp.evaluate(() => getApp().globalData.launch)).toEqual({ scene: 1047, query: { id: '5', scene: 'pid%3D2' }, path: 'pages/detail/detail' });
-  } finally {
-    await mp.close();
-  }
+  const mp = launch('private');
+  const page = await current(mp);
+  expect(page.path).toBe('pages/detail/detail');
+  expect(page.query).toEqual({ id: '5', scene: 'pid%3D2' });
+  expect(await mp.evaluate(() => getApp().globalData.launch)).toEqual({ scene: 1047, query: { id: '5', scene: 'pid%3D2' }, path: 'pages/detail/detail' });
 });
 
 test('CLI flags override the launch (scene, path, query)', async () => {
-  const mp = await launchFixture({ args: ['--launch-scene', '1011', '--launch-path', 'pages/detail/detail', '--launch-query', 'q=https%3A%2F%2Fshop.example%2Fp%3Fid%3D1'] });
-  try {
-    const opts = await mp.callWxMethod('getEnterOptionsSync');
-    expect(opts).toMatchObject({ scene: 1011, path: 'pages/detail/detail', query: { q: 'https%3A%2F%2Fshop.example%2Fp%3Fid%3D1' } });
-  } finally {
-    await mp.close();
-  }
+  const opts = await launch('flags').callWxMethod('getEnterOptionsSync');
+  expect(opts).toMatchObject({ scene: 1011, path: 'pages/detail/detail', query: { q: 'https%3A%2F%2Fshop.example%2Fp%3Fid%3D1' } });
 });
 
 test('a broken app keeps the endpoint up and reports the launch error; a broken page fails navigation', async () => {
