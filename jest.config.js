@@ -13,6 +13,10 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 30000,
+  // Jest's default on a 2-core CI box is one worker, in band. Most suites spend their time waiting on
+  // child processes (the simulator, Chromium, function workers, the CLI), so two workers overlap that
+  // waiting instead of leaving a core idle.
+  maxWorkers: 2,
   // One pinned fast-check seed for every property test.
   setupFiles: ['<rootDir>/test/support/fast-check.ts'],
   // Code that runs inside the test process is measured. Function bundles, the simulator's and the CLI's
