@@ -3,7 +3,7 @@
  * writes bench/out/results.json. Exits 1 if any run oversold, lost an acknowledged order or payment,
  * or broke the stock invariant.
  *
- *   npm run bench [-- --only hot,catalog,mp,kill9,timeout,model] [-- --model-steps 2000]
+ *   npm run bench [-- --only hot,catalog,mp,kill9,timeout,model,preview] [-- --model-steps 2000]
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -16,6 +16,7 @@ import { formatMiniprogram, type MiniprogramResult } from './miniprogram';
 import { runKill9, type Kill9Result } from './faults/kill9';
 import { runTimeout, type TimeoutResult } from './faults/timeout';
 import { runModel, type ModelResult } from './faults/model';
+import { formatPreviewScroll, runPreviewScroll, type PreviewScrollResult } from './preview-scroll';
 import { Client, startChild } from './lib/cloud';
 import { localFunctionEnv } from '../admin/merchant-key';
 
@@ -36,6 +37,7 @@ interface Results {
   kill9?: Kill9Result | { error: string };
   timeout?: TimeoutResult | { error: string };
   model?: ModelResult | { error: string };
+  previewScroll?: PreviewScrollResult | { error: string };
   failures: string[];
 }
 
@@ -180,6 +182,10 @@ function table(r: Results): string {
       add('  ledger check (end)', `${m.ledger.checkedSkus} SKUs checked, ${m.ledger.problems} mismatches, ${m.ledger.unopened} products unopened`);
     }
   }
+  if (r.previewScroll) {
+    if (isErr(r.previewScroll)) add('preview scroll', na(r.previewScroll.error));
+    else for (const [k, v] of formatPreviewScroll(r.previewScroll)) add(k, v);
+  }
   const w = Math.max(...rows.map(([k]) => k.length));
   return [`| ${'figure'.padEnd(w)} | value`, `|${'-'.repeat(w + 2)}|------`, ...rows.map(([k, v]) => `| ${k.padEnd(w)} | ${v}`)].join('\n');
 }
@@ -207,6 +213,8 @@ async function main(): Promise<void> {
       }
     });
   }
+  // Chromium scrolling the browser preview far (moved out of `npm test`: a browser scroll check).
+  if (want('preview')) results.previewScroll = await section('preview scroll', () => runPreviewScroll({ log }));
 
   const f = results.failures;
   if (results.hotSku && !isErr(results.hotSku))
@@ -223,6 +231,8 @@ async function main(): Promise<void> {
   if (results.timeout && !isErr(results.timeout) && (results.timeout.halfOrders.length || results.timeout.duplicateOrders || results.timeout.violationsAfterRetry?.length))
     f.push(`timeout: ${results.timeout.halfOrders.length} half orders, ${results.timeout.violationsAfterRetry?.length ?? 0} violations after retry`);
   if (results.model && !isErr(results.model) && results.model.violations.length) f.push(`model: ${results.model.violations[0]}`);
+  if (results.previewScroll && !isErr(results.previewScroll))
+    for (const x of results.previewScroll.runs) if (x.failures.length) f.push(`preview scroll ${x.viewport}: ${x.failures.join('; ')}`);
   for (const [k, v] of Object.entries(results)) if (isErr(v)) f.push(`${k} did not complete: ${v.error}`);
 
   results.totalMs = Date.now() - t0;
