@@ -42,8 +42,15 @@ export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness 
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    cloud = await startCloud({ functionsDir: 'cloudfunctions' });
-    await seedDemoCatalog(cloud.node());
+    // Chromium starts while the cloud is seeded (neither waits for the other).
+    const launching = launchChromium();
+    launching.catch(() => undefined);
+    try {
+      cloud = await startCloud({ functionsDir: 'cloudfunctions' });
+      await seedDemoCatalog(cloud.node());
+    } finally {
+      browser = await launching;
+    }
     const handler = createConsole({ cloudUrl: cloud.url, envId: cloud.envId });
     server = createServer((req, res) => {
       if (req.url?.startsWith('/console')) handler(req, res);
@@ -54,7 +61,6 @@ export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness 
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/console/`;
-    browser = await launchChromium();
     context = await browser.newContext({ acceptDownloads: true, viewport: options.viewport ?? { width: 1400, height: 900 }, ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}) });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));

@@ -33,10 +33,20 @@ export interface Store {
 }
 
 export async function startStore(): Promise<Store> {
-  const cloud = await startCloud({ functionsDir: 'cloudfunctions' });
-  await seedDemoCatalog(cloud.node());
-  const preview = await startPreview({ projectPath: ROOT, cloudUrl: cloud.url, codes: storeCodes(connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url })) });
-  const browser = await launchChromium();
+  // Chromium starts while the cloud is seeded and the preview starts (neither waits for the other).
+  const launching = launchChromium();
+  let cloud: CloudHandle | undefined;
+  let preview: Preview;
+  try {
+    cloud = await startCloud({ functionsDir: 'cloudfunctions' });
+    await seedDemoCatalog(cloud.node());
+    preview = await startPreview({ projectPath: ROOT, cloudUrl: cloud.url, codes: storeCodes(connect({ kind: 'local', envId: cloud.envId, cloudUrl: cloud.url })) });
+  } catch (error) {
+    await (await launching.catch(() => undefined))?.close();
+    await cloud?.stop();
+    throw error;
+  }
+  const browser = await launching;
   return {
     cloud,
     preview,
