@@ -37,10 +37,14 @@ module.exports = {
   coverageThreshold: {
     // The domain core is the shared rulebook of money, stock and orders: keep it well covered.
     './miniprogram/domain/': { lines: 90 },
-    './server/': { lines: 38 },
+    // Function code runs in the function workers; the pure parts have unit tests (test/functions/ledger-unit,
+    // server-unit). Measured 44.5 % on 2026-12-03.
+    './server/': { lines: 44 },
     './emulator/': { lines: 62 },
     './simulator/': { lines: 35 },
     './console/': { lines: 45 },
-    './admin/': { lines: 47 },
+    // The CLI runs in its own process; import/export parsing has unit tests (test/admin/products-io).
+    // Measured 85.6 % on 2026-12-03.
+    './admin/': { lines: 85 },
   },
 };
