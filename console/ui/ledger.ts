@@ -20,7 +20,7 @@ function difference(p: LedgerProblem): string {
   if (!p.figures) return '—';
   const figures = p.figures;
   return FIELDS.filter((f) => figures[f] !== p.ledger[f])
-    .map((f) => `${f} ${figures[f] > p.ledger[f] ? '+' : ''}${figures[f] - p.ledger[f]}`)
+    .map((f) => `${t(`ledger.field.${f}`)} ${figures[f] > p.ledger[f] ? '+' : ''}${figures[f] - p.ledger[f]}`)
     .join(', ');
 }
 

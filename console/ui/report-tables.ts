@@ -43,9 +43,10 @@ export const DIMENSION_TITLES: Readonly<Record<AttributionDimension, MessageKey>
 /** One row per value, then the orders without one (direct) and the total. */
 export function attributionReportTable(report: AttributionReport, lang: Lang): ReportTable {
   const t = (key: MessageKey) => translate(lang, key);
-  const figures = (r: ReportTotals): Cell[] => [r.scans, r.orders, r.paidOrders, yuan(r.revenue), conversion(r)];
+  // Conversion only where the orders came through the scans beside them (not direct visits, not the total).
+  const figures = (r: ReportTotals, withConversion = true): Cell[] => [r.scans, r.orders, r.paidOrders, yuan(r.revenue), withConversion ? conversion(r) : ''];
   return {
     header: [t(DIMENSION_TITLES[report.by]), t('qr.scans'), t('qr.orders'), t('qr.paidOrders'), t('qr.revenueYuan'), t('reports.conversion')],
-    rows: [...report.rows.map((r) => [r.key, ...figures(r)]), [t('reports.none'), ...figures(report.none)], [t('reports.total'), ...figures(report.totals)]],
+    rows: [...report.rows.map((r) => [r.key, ...figures(r)]), [t('reports.none'), ...figures(report.none, false)], [t('reports.total'), ...figures(report.totals, false)]],
   };
 }

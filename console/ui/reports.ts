@@ -25,13 +25,14 @@ export function reportRequest(by: AttributionDimension, f: Filter): AttributionR
   return req;
 }
 
-function cells(r: ReportTotals): HTMLElement[] {
+/** A row's figures; the conversion only where the orders came through the scans counted beside them. */
+function cells(r: ReportTotals, withConversion = true): HTMLElement[] {
   return [
     h('td', { class: 'num report-scans' }, String(r.scans)),
     h('td', { class: 'num report-orders' }, String(r.orders)),
     h('td', { class: 'num report-paid' }, String(r.paidOrders)),
     h('td', { class: 'num report-revenue' }, money(r.revenue)),
-    h('td', { class: 'num report-conversion' }, conversion(r)),
+    h('td', { class: 'num report-conversion' }, withConversion ? conversion(r) : '—'),
   ];
 }
 
@@ -54,7 +55,7 @@ function section(report: AttributionReport): HTMLElement {
     'tbody',
     {},
     ...(report.rows.length ? report.rows.map(row) : [h('tr', {}, h('td', { colspan: 6, class: 'muted empty' }, t('reports.empty')))]),
-    none.scans || none.orders ? h('tr', { class: 'report-none muted', dataset: { field } }, h('td', {}, t('reports.none')), ...cells(none)) : null,
+    none.scans || none.orders ? h('tr', { class: 'report-none muted', dataset: { field } }, h('td', {}, t('reports.none')), ...cells(none, false)) : null,
   );
   return h('section', { class: 'panel report', id: `report-${field}` }, h('h3', {}, t(title)), table(`report-${field}-table`, [t(title), t('qr.scans'), t('qr.orders'), t('qr.paidOrders'), t('qr.revenue'), t('reports.conversion')], body));
 }
@@ -83,7 +84,6 @@ async function renderReports(): Promise<void> {
         ['report-total-orders', t('qr.orders'), String(total.orders)],
         ['report-total-paid', t('qr.paidOrders'), String(total.paidOrders)],
         ['report-total-revenue', t('qr.revenue'), money(total.revenue)],
-        ['report-total-conversion', t('reports.conversion'), conversion(total)],
       ].map(([id, label, value]) => h('div', { class: 'stat', id }, h('span', { class: 'stat-value' }, value), h('span', { class: 'stat-label' }, label))),
     );
     sections.replaceChildren(...reports.map(section));
