@@ -309,3 +309,36 @@ test('the English switch: every view in English, remembered after a reload; date
   await ui.page.waitForSelector('html[lang="zh-CN"] #view[data-loaded="#/db/orders"]');
   await expect(text('#nav a[data-tab="products"]')).resolves.toBe('商品');
 });
+
+test('the refunds view in Chinese and English: a request refunded before shipping, one waiting for the merchant', async () => {
+  const paid = async (openid: string) => {
+    const created = await ui.cloud.invoke('orders', { action: 'create', requestId: `refund-view-${openid}`, lines: [{ productId: 'demo-p09', skuId: 'demo-p09-s1', qty: 1 }], address: ADDRESS }, { openid });
+    const orderId: string = created.result.data.order._id;
+    const pay = await ui.cloud.invoke('orders', { action: 'pay', orderId }, { openid });
+    await ui.cloud.confirmPay(pay.result.data.payment.package);
+    return orderId;
+  };
+  const ask = async (openid: string, orderId: string) =>
+    (await ui.cloud.invoke('orders', { action: 'requestAfterSale', orderId, requestId: `ask-${openid}`, lines: [{ productId: 'demo-p09', skuId: 'demo-p09-s1', qty: 1 }], reason: '尺码不合适' }, { openid })).result.data.afterSale._id as string;
+  const before = await ask('oREFUND1', await paid('oREFUND1'));
+  const shippedOrder = await paid('oREFUND2');
+  await ui.open('#/orders');
+  expect(await ui.page.evaluate(`fetch('api/orders/${shippedOrder}/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'ship', carrier: 'SF', trackingNo: 'SF5550001' }) }).then((r) => r.status)`)).toBe(200);
+  const waiting = await ask('oREFUND2', shippedOrder);
+
+  await ui.open('#/after-sales');
+  await expect(ui.page.locator(`.after-sale-row[data-id="${before}"] .after-sale-status`).textContent()).resolves.toContain('已退款');
+  await expect(ui.page.locator(`.after-sale-row[data-id="${waiting}"] .after-sale-status`).textContent()).resolves.toBe('待商家处理');
+  expect(await ui.page.locator(`.after-sale-row[data-id="${waiting}"] .after-sale-actions button`).count()).toBeGreaterThan(1);
+  await shots('refunds-zh');
+
+  await ui.page.click('#lang-switch');
+  await ui.page.waitForSelector('html[lang="en"] #view[data-loaded="#/after-sales"]');
+  await expect(ui.page.locator(`.after-sale-row[data-id="${waiting}"] .after-sale-status`).textContent()).resolves.toBe('Awaiting merchant');
+  await expect(ui.page.locator(`.after-sale-row[data-id="${before}"] .after-sale-status`).textContent()).resolves.toContain('Refunded');
+  const visible: string = await ui.page.evaluate(`[...document.querySelectorAll('header h1, nav, h2, h3, th, button:not(#lang-switch), label, .stat-label, #after-sales-count, .after-sale-status, .muted')].map((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('')).join('|')`);
+  expect(visible.match(/\p{Script=Han}+/gu) ?? []).toEqual([]);
+  await shots('refunds-en');
+  await ui.page.click('#lang-switch');
+  await ui.page.waitForSelector('html[lang="zh-CN"] #view[data-loaded="#/after-sales"]');
+});
