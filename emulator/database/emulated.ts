@@ -39,16 +39,17 @@ export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseS
     outsideWriteWaitMs: o.outsideWriteWaitMs ?? 5_000,
     transactionLifetimeMs: 30_000,
     clock: ctx.clock,
+    // The SDK inside a function sends its invocation's token with every request; a script sends none.
+    writerOf: (body): Writer => {
+      const token = body.wxCloudApiToken;
+      if (typeof token !== 'string' || !token) return { kind: 'admin' };
+      const invocation = ctx.registry.has('functions') ? ctx.registry.get<Invocations>('functions').byToken(token) : undefined;
+      return invocation ? { kind: 'function', functionName: invocation.functionName, requestId: invocation.requestId } : { kind: 'unknown' };
+    },
   });
   const store = database.store;
   const writeLog = new WriteLog(ctx.clock);
   store.observer = writeLog;
-  /** The SDK inside a function sends its invocation's token with every request; a script sends none. */
-  const writerOf = (token: unknown): Writer => {
-    if (typeof token !== 'string' || !token) return { kind: 'admin' };
-    const invocation = ctx.registry.has('functions') ? ctx.registry.get<Invocations>('functions').byToken(token) : undefined;
-    return invocation ? { kind: 'function', functionName: invocation.functionName, requestId: invocation.requestId } : { kind: 'unknown' };
-  };
   return {
     name: 'database',
     api: database,
@@ -56,7 +57,7 @@ export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseS
       ACTIONS.map((name): [string, JsonAction] => [
         name,
         async (body) => {
-          const r = await writeLog.as(writerOf(body.wxCloudApiToken), () => database.handle(name, body));
+          const r = await database.handle(name, body);
           return { ...(r.top ?? {}), ...(r.data !== undefined ? { data: r.data } : {}) };
         },
       ]),

@@ -15,7 +15,6 @@
  *   GET    /database/writelog?collection=&since=       entries after sequence number `since`
  *   POST   /database/writelog:clear                    stop watching, forget every entry
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Doc } from '../util/ejson';
 import type { Clock } from '../util/clock';
 
@@ -45,6 +44,8 @@ export interface WriteEntry {
 export interface WriteObserver {
   watches(collection: string): boolean;
   record(collection: string, before: Doc | undefined, after: Doc | undefined): void;
+  /** Runs a synchronous store write; every document it writes is `writer`'s. */
+  as<T>(writer: Writer, write: () => T): T;
 }
 
 /** A field path, or `*`: the whole document (every write that changes anything). */
@@ -75,14 +76,19 @@ export class WriteLog implements WriteObserver {
   private seq = 0;
   private dropped = 0;
 
-  /** The writer of the request being handled (set around each database action). */
-  private readonly writers = new AsyncLocalStorage<Writer>();
+  /** The writer of the store write running now (writes are synchronous, so nothing interleaves). */
+  private writer: Writer | null = null;
 
   constructor(private readonly clock: Pick<Clock, 'now'>) {}
 
-  /** Runs one database request; every write it makes (now or after waiting for a lock) is `writer`'s. */
-  as<T>(writer: Writer, work: () => T): T {
-    return this.writers.run(writer, work);
+  as<T>(writer: Writer, write: () => T): T {
+    const outer = this.writer;
+    this.writer = writer;
+    try {
+      return write();
+    } finally {
+      this.writer = outer;
+    }
   }
 
   /** Starts (or restarts) watching `fields` of `collection`; its earlier entries are forgotten. */
@@ -115,7 +121,7 @@ export class WriteLog implements WriteObserver {
       before: was,
       after: is,
       at: this.clock.now(),
-      writer: this.writers.getStore() ?? { kind: 'local' },
+      writer: this.writer ?? { kind: 'local' },
     });
     if (this.entries.length > MAX_ENTRIES) {
       this.dropped += this.entries.length - MAX_ENTRIES;
