@@ -19,8 +19,12 @@ import { callMerchant } from './merchant-client';
 import { dataOf } from '../server/call-action';
 import { digestId } from '../server/ids';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { idProblem } from '../miniprogram/domain/ids';
+import { idProblem, suggestId } from '../miniprogram/domain/ids';
 import { CARRIERS, isCarrier } from '../miniprogram/domain/carriers';
+import type { AttributionDimension, AttributionReportRequest } from '../typings/api';
+import { toCsv } from '../console/ui/csv';
+import { chinaDayStart } from '../console/ui/i18n';
+import { attributionReportTable, DIMENSION_TITLES, scanReportTable, type ReportTable } from '../console/ui/report-tables';
 import { campaignTarget, createSceneQr, printableSheet, productTarget, safeName, type QrRequest } from './qr';
 
 const COMMON_HELP = `Target (every command):
@@ -192,7 +196,7 @@ const COMMANDS: Record<string, Command> = {
         const id = String(doc._id);
         console.log(`product ${JSON.stringify(id)}:`);
         for (const p of result.problems) console.log(`  ${p.field}\t${p.problem}`);
-        if (idProblem(doc._id)) console.log(`  fix: npm run admin -- rename ${JSON.stringify(id)} ${suggestId(id)}`);
+        if (idProblem(doc._id)) console.log(`  fix: npm run admin -- rename ${JSON.stringify(id)} ${renameSuggestion(id)}`);
       }
       const ledger = dataOf(await callMerchant(c, 'ledgerCheck', {}));
       for (const p of ledger.problems) {
@@ -214,6 +218,57 @@ const COMMANDS: Record<string, Command> = {
       if (idProblem(to)) throw new UsageError(`newId ${idProblem(to)}`);
       const r = dataOf(await callMerchant(await cloud(), 'renameProduct', { from, to }));
       console.log(`renamed ${JSON.stringify(from)} to ${r.productId}`);
+      return 0;
+    },
+  },
+  report: {
+    summary: 'scan and attribution reports (Chinese headers), as a table or CSV',
+    usage: `report scans|attribution [--by campaign|channel|store|referral|scene] [--from <day>] [--to <day>]
+              [--campaign <c>] [--channel <c>] [--store <s>] [--referral <code|any>] [--csv] [--out <file>]
+  scans         every QR code with its scans, orders, paid orders and revenue
+  attribution   scans and orders grouped --by one attribution field (default campaign), for a period
+                (--from / --to: days in China time, both included) and filters; orders without a value
+                for the field are the 无来源 row
+  --csv         CSV with a UTF-8 byte-order mark (Excel on Chinese Windows reads it as UTF-8)
+  --out <file>  write to a file instead of printing`,
+    options: {
+      by: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      campaign: { type: 'string' },
+      channel: { type: 'string' },
+      store: { type: 'string' },
+      referral: { type: 'string' },
+      csv: { type: 'boolean' },
+      out: { type: 'string' },
+    },
+    async run(cloud, values, positionals) {
+      const what = positionals[0];
+      if (what !== 'scans' && what !== 'attribution') throw new UsageError('report needs what to report: scans or attribution');
+      let table: ReportTable;
+      if (what === 'scans') {
+        const report = dataOf(await callMerchant(await cloud(), 'scanReport', {}));
+        table = scanReportTable(report.codes, 'zh');
+      } else {
+        const by = String(values.by ?? 'campaign');
+        if (!(by in DIMENSION_TITLES)) throw new UsageError(`--by must be one of ${Object.keys(DIMENSION_TITLES).join(', ')}`);
+        const request: AttributionReportRequest = { by: by as AttributionDimension };
+        for (const key of ['from', 'to'] as const) {
+          const day = values[key];
+          if (day === undefined) continue;
+          if (typeof day !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(Date.parse(chinaDayStart(day)))) throw new UsageError(`--${key} must be a day, e.g. 2026-03-01`);
+          request[key] = Date.parse(chinaDayStart(day)) + (key === 'to' ? 86_400_000 : 0);
+        }
+        for (const key of ['campaign', 'channel', 'store', 'referral'] as const) if (typeof values[key] === 'string' && values[key]) request[key] = values[key] as string;
+        table = attributionReportTable(dataOf(await callMerchant(await cloud(), 'attributionReport', request)), 'zh');
+      }
+      const text = values.csv ? toCsv(table.header, table.rows) : textTable(table);
+      if (values.out) {
+        writeFileSync(resolve(String(values.out)), text);
+        console.error(`wrote ${table.rows.length} row(s) to ${values.out}`);
+      } else {
+        process.stdout.write(text);
+      }
       return 0;
     },
   },
@@ -361,15 +416,22 @@ const COMMANDS: Record<string, Command> = {
   },
 };
 
+/** Columns padded to their widest cell (a Chinese character takes two columns in a terminal). */
+function textTable({ header, rows }: ReportTable): string {
+  const lines = [header, ...rows].map((row) => row.map((cell) => (cell === null || cell === undefined ? '' : String(cell))));
+  const width = (text: string) => [...text].reduce((n, ch) => n + (/[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1), 0);
+  const widths = header.map((_, i) => Math.max(...lines.map((line) => width(line[i] ?? ''))));
+  return lines.map((line) => line.map((cell, i) => (i === line.length - 1 ? cell : cell + ' '.repeat(widths[i] - width(cell)))).join('  ')).join('\n') + '\n';
+}
+
 function printReindex(result: ReindexResult): void {
   console.log(`search index: ${result.updated} of ${result.scanned} product(s) re-indexed`);
   if (result.broken.length > 0) console.log(`  ${result.broken.length} invalid product(s) left as they are (fix them in the console): ${result.broken.slice(0, 20).join(', ')}`);
 }
 
-/** A valid id close to a bad one: other characters become -, cut to 64. */
-function suggestId(id: string): string {
-  const base = id.trim().replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
-  return base || `p-${digestId(id, 10)}`;
+/** A valid id close to a bad one (for ids of no such characters at all, one from its digest). */
+function renameSuggestion(id: string): string {
+  return suggestId(id) || `p-${digestId(id, 10)}`;
 }
 
 function help(): string {

@@ -7,15 +7,16 @@ import type { IncomingMessage } from 'node:http';
 import { EJSON } from 'bson';
 import type { OrderStatus } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, STATUS_FIELDS, type OrderEvent } from '../miniprogram/domain/order-state';
+import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, type OrderEvent } from '../miniprogram/domain/order-state';
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
 import { callAction } from '../server/call-action';
 import { CARRIERS, TRACKING_NO } from '../miniprogram/domain/carriers';
-import type { ActionName, ActionRequest, ActionResponse, ApiError, FunctionName } from '../typings/api';
+import type { ActionName, ActionRequest, ActionResponse, ApiError, AttributionDimension, AttributionReportRequest, FunctionName } from '../typings/api';
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
+import { codeTitle } from './ui/report-tables';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
-import type { CollectionsResponse, DocsResponse, LogsResponse, OrderEventResponse, OrderRow, OrdersResponse, ProductResponse, ProductRow, ProductsResponse, QrCodeRow, QrCodesResponse, QrCreateResponse, SaveProductResponse, StockResponse, UploadResponse } from './routes';
+import type { AttributionReportResponse, CollectionsResponse, DocsResponse, LogsResponse, OrderEventResponse, OrderRow, OrdersResponse, ProductResponse, ProductRow, ProductsResponse, QrCodeRow, QrCodesResponse, QrCreateResponse, SaveProductResponse, StockResponse, UploadResponse } from './routes';
 
 export class HttpError extends Error {
   constructor(
@@ -35,8 +36,8 @@ export type ApiOut =
 /** The events a merchant may apply from the console. Cancel/expire release stock: the orders function owns them. */
 export const MERCHANT_EVENTS: readonly OrderEvent[] = ['ship', 'confirmReceipt'];
 
-/** Orders whose money was received (and not given back by a cancel). */
-const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'completed'];
+/** What the attribution report can group by (and filter on). */
+const ATTRIBUTION_DIMENSIONS: readonly AttributionDimension[] = ['campaign', 'channel', 'store', 'referral', 'scene'];
 
 const COLLECTION_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
 const MAX_BODY = 12 * 1024 * 1024;
@@ -107,6 +108,8 @@ export class ConsoleApi {
         return this.qrPng(query);
       case 'GET /qrcodes/sheet':
         return this.qrSheet(query);
+      case 'GET /reports':
+        return json(await this.attributionReport(query));
       case 'GET /logs':
         return json(await this.logs(query));
       case 'GET /after-sales':
@@ -171,8 +174,8 @@ export class ConsoleApi {
       const saved = await this.call('merchant', 'saveProduct', { product: doc, create: true, raw: true });
       return { id: String(saved.product._id) };
     }
+    if (coll === 'orders') throw ordersByActionsOnly();
     const doc = fromWire(isRecord(body) ? body.doc : undefined);
-    if (coll === 'orders') refuseStatusEdit(undefined, doc);
     const res = await wrap(this.cloud().db.collection(coll).add(doc) as Promise<{ id?: string }>);
     return { id: String(res.id) };
   }
@@ -189,29 +192,17 @@ export class ConsoleApi {
       await this.call('merchant', 'saveProduct', { product: { ...wire, _id: id }, raw: true, ...(revision !== undefined ? { revision } : {}) });
       return { id };
     }
-    if (coll === 'orders') return this.replaceOrder(id, doc);
+    if (coll === 'orders') {
+      // Written by the merchant function (the only writers of orders are functions).
+      await this.call('merchant', 'editOrder', { orderId: id, doc: { ...(isRecord(body) && isRecord(body.doc) ? body.doc : {}), _id: id } });
+      return { id };
+    }
     await wrap(this.cloud().db.collection(coll).doc(id).set(doc));
     return { id };
   }
 
-  /**
-   * A raw edit of an order: its status moves only through the order actions (ship, cancel), so a changed
-   * status is refused, and the write applies only if the status is still the one the editor saw.
-   */
-  private async replaceOrder(id: string, doc: Doc): Promise<{ id: string }> {
-    const coll = this.cloud().db.collection('orders');
-    const current = (await wrap(coll.doc(id).get() as Promise<{ data?: Doc[] }>)).data?.[0];
-    if (!current) throw new HttpError(404, 'NOT_FOUND', `no order ${id}`);
-    refuseStatusEdit(current, doc);
-    const _ = this.cloud().db.command;
-    const data: Doc = {};
-    for (const [key, value] of Object.entries(doc)) data[key] = _.set(value);
-    const res = await wrap(coll.where({ _id: id, status: current.status }).update(data) as Promise<{ updated?: number }>);
-    if (res.updated !== 1) throw new HttpError(409, 'CONFLICT', `order ${id} changed meanwhile; reload and edit again`);
-    return { id };
-  }
-
   private async removeDoc(coll: string, id: string): Promise<{ deleted: number }> {
+    if (coll === 'orders') throw ordersByActionsOnly();
     const res = await wrap(this.cloud().db.collection(coll).doc(id).remove() as Promise<{ deleted?: number }>);
     if (!res.deleted) throw new HttpError(404, 'NOT_FOUND', `no document ${id} in ${coll}`);
     return { deleted: res.deleted };
@@ -414,58 +405,34 @@ export class ConsoleApi {
     }
   }
 
-  /**
-   * Every code in the scenes collection (what scenes.create wrote), newest first, with its scans and
-   * the orders whose server-decided attribution names it. Orders are read in pages and summed here.
-   */
+  /** Every code with its scans, orders and revenue (the merchant function's scan report), named for the list. */
   private async qrCodes(): Promise<QrCodesResponse> {
-    const [scenes, products, orders] = await Promise.all([
-      this.readAllDocs('scenes', { createdAt: -1 }),
-      this.readAllDocs('products', {}),
-      this.readAllDocs('orders', {}),
-    ]);
-    const titles = new Map(products.map((p) => [String(p._id), typeof p.title === 'string' ? p.title : '']));
-    const perScene = new Map<string, { orders: number; paidOrders: number; revenue: number }>();
-    for (const order of orders) {
-      const scene = isRecord(order.attribution) ? order.attribution.sceneCode : undefined;
-      if (typeof scene !== 'string' || !scene) continue;
-      const sum = perScene.get(scene) ?? { orders: 0, paidOrders: 0, revenue: 0 };
-      sum.orders += 1;
-      if (PAID_STATUSES.includes(order.status as OrderStatus)) {
-        sum.paidOrders += 1;
-        if (typeof order.total === 'number' && Number.isSafeInteger(order.total)) sum.revenue += order.total;
-      }
-      perScene.set(scene, sum);
+    const report = await this.call('merchant', 'scanReport', {});
+    return {
+      totals: report.totals,
+      codes: report.codes.map((code): QrCodeRow => {
+        const title = codeTitle(code);
+        return { ...code, title, fileName: code.productId ? `product-${safeName(code.productId)}.png` : `campaign-${safeName(title.replace(/ · /g, '-'))}.png` };
+      }),
+    };
+  }
+
+  /** Scans and orders by one attribution field (the merchant function's attribution report). */
+  private attributionReport(query: URLSearchParams): Promise<AttributionReportResponse> {
+    const by = query.get('by') ?? 'campaign';
+    if (!(ATTRIBUTION_DIMENSIONS as readonly string[]).includes(by)) throw new HttpError(400, 'INVALID_ARGUMENT', `by must be one of ${ATTRIBUTION_DIMENSIONS.join(', ')}`);
+    const request: AttributionReportRequest = { by: by as AttributionDimension };
+    for (const key of ['from', 'to'] as const) {
+      const value = query.get(key);
+      if (!value) continue;
+      if (!/^\d{1,15}$/.test(value)) throw new HttpError(400, 'INVALID_ARGUMENT', `${key} must be a time in ms`);
+      request[key] = Number(value);
     }
-    const codes = scenes
-      .filter((doc) => typeof doc.scene === 'string' && isRecord(doc.target))
-      .map((doc): QrCodeRow => {
-        const target = doc.target as { page?: unknown; query?: unknown };
-        const query = isRecord(target.query) ? Object.fromEntries(Object.entries(target.query).map(([k, v]) => [k, String(v)])) : {};
-        const productId = target.page === productTarget('').page && query.id ? query.id : null;
-        const text = (v: unknown) => (typeof v === 'string' && v ? v : null);
-        const [campaign, channel, store] = [text(doc.campaign), text(doc.channel), text(doc.store)];
-        const label = [campaign, channel, store].filter(Boolean).join(' · ');
-        const scene = String(doc.scene);
-        const sum = perScene.get(scene) ?? { orders: 0, paidOrders: 0, revenue: 0 };
-        return {
-          scene,
-          fileID: typeof doc.fileID === 'string' ? doc.fileID : '',
-          kind: productId ? 'product' : 'campaign',
-          title: productId ? titles.get(productId) || productId : label || scene,
-          fileName: productId ? `product-${safeName(productId)}.png` : `campaign-${safeName(label.replace(/ · /g, '-') || scene)}.png`,
-          target: { page: String(target.page ?? ''), query },
-          productId,
-          campaign,
-          channel,
-          store,
-          createdAt: typeof doc.createdAt === 'number' ? doc.createdAt : null,
-          scans: typeof doc.scans === 'number' ? doc.scans : 0,
-          lastScanAt: typeof doc.lastScanAt === 'number' ? doc.lastScanAt : null,
-          ...sum,
-        };
-      });
-    return { codes };
+    for (const key of ATTRIBUTION_DIMENSIONS) {
+      const value = query.get(key)?.trim();
+      if (value) request[key] = value;
+    }
+    return this.call('merchant', 'attributionReport', request);
   }
 
   private async qrPng(query: URLSearchParams): Promise<ApiOut> {
@@ -526,15 +493,8 @@ export class ConsoleApi {
   }
 }
 
-/** A merchant function refusal as the console's HTTP error (same code, an HTTP status that fits it). */
-/**
- * An order's status and its stamps change only through the order actions (one status writer, which
- * keeps stock and payments right), so the raw editor refuses a document that changes them.
- */
-function refuseStatusEdit(current: Doc | undefined, doc: Doc): void {
-  const changed = STATUS_FIELDS.filter((field) => JSON.stringify(current?.[field]) !== JSON.stringify(doc[field]));
-  if (changed.length) throw new HttpError(409, 'INVALID_STATE', `an order's ${changed.join(', ')} change only through the order actions (ship, mark completed, cancel), not by editing the document`);
-}
+/** Orders are created by checkout and changed by the order actions; the panel edits fields of existing ones. */
+const ordersByActionsOnly = () => new HttpError(409, 'INVALID_STATE', 'orders are created by checkout and never deleted; change them through the order actions, or edit fields of an existing order');
 
 /** The ship request from the console's body: a tracking number and a carrier from WeChat's list. */
 function shipment(orderId: string, body: unknown): ActionRequest<'merchant', 'ship'> {

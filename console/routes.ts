@@ -3,7 +3,8 @@
  * reads them. Types only, so both the Node side and the browser bundle can import this file.
  * Documents travel as relaxed EJSON (dates as {"$date": "..."}).
  */
-import type { Attribution, Fen, OrderLine, OrderStatus, Product, SceneTarget } from '../typings/domain';
+import type { Attribution, Fen, OrderLine, OrderStatus, Product } from '../typings/domain';
+import type { ActionResponse, AttributionReport, ReportTotals, ScanReportRow } from '../typings/api';
 
 export type WireDoc = Record<string, unknown>;
 
@@ -161,34 +162,23 @@ export interface QrCreateResponse {
   fileName: string;
 }
 
-/** One code from the scenes collection with what it brought in (orders carry the scene in their attribution). */
-export interface QrCodeRow {
-  /** The scene code, as printed in the code and recorded in orders' attribution.sceneCode. */
-  scene: string;
-  fileID: string;
-  kind: 'product' | 'campaign';
+/** One code with what it brought in (the merchant function's scan report), named for the console. */
+export interface QrCodeRow extends ScanReportRow {
   /** The product's title, or "campaign · channel · store". */
   title: string;
   fileName: string;
-  target: SceneTarget;
-  productId: string | null;
-  campaign: string | null;
-  channel: string | null;
-  store: string | null;
-  createdAt: number | null;
-  /** Times the code was resolved by the mini program. */
-  scans: number;
-  lastScanAt: number | null;
-  /** Orders created with this code in their attribution, any status. */
-  orders: number;
-  /** Of those, paid (paid, shipped, completed). */
-  paidOrders: number;
-  /** Sum of the paid orders' totals. */
-  revenue: Fen;
 }
 export interface QrCodesResponse {
   codes: QrCodeRow[];
+  totals: ReportTotals;
 }
+
+/* reports: GET /reports?by=campaign|channel|store|referral|scene&from=<ms>&to=<ms>&campaign=&channel=&store=&referral=&scene= */
+export type AttributionReportResponse = AttributionReport;
+
+/* stock ledger: GET /ledger; POST /products/:id/rename {to} */
+export type LedgerResponse = ActionResponse<'merchant', 'ledgerCheck'>;
+export type RenameResponse = ActionResponse<'merchant', 'renameProduct'>;
 
 /* function logs */
 export interface LogRow {

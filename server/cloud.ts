@@ -53,6 +53,8 @@ export interface Command {
   eq(value: unknown): unknown;
   or(conditions: unknown[]): unknown;
   and(conditions: unknown[]): unknown;
+  /** The field is present (true) or absent (false). */
+  exists(present: boolean): unknown;
 }
 
 export interface Db {

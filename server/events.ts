@@ -34,9 +34,11 @@ const address: Schema<Address> = {
   },
 };
 
+const sceneCode = str({ max: 32, pattern: /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$/, patternHint: 'a QR scene' });
+
 const attribution = obj({
   launchScene: optional(int(1000, 9999)),
-  sceneCode: optional(str({ max: 32, pattern: /^[0-9A-Za-z!#$&'()*+,/:;=?@\-._~]+$/, patternHint: 'a QR scene' })),
+  sceneCode: optional(sceneCode),
   campaign: optional(token),
   channel: optional(token),
   store: optional(token),
@@ -171,6 +173,18 @@ export const EVENT_SCHEMAS: SchemaMap = {
     complete: orderId,
     cancel: orderId,
     ledgerCheck: obj({ productIds: optional(arrayOf(id(), 1, 1000)) }),
+    editOrder: obj({ orderId: id(), doc: documentSchema }),
+    scanReport: empty,
+    attributionReport: obj({
+      by: oneOf(['campaign', 'channel', 'store', 'referral', 'scene'] as const),
+      from: optional(int(0, Number.MAX_SAFE_INTEGER)),
+      to: optional(int(0, Number.MAX_SAFE_INTEGER)),
+      campaign: optional(token),
+      channel: optional(token),
+      store: optional(token),
+      referral: optional(token),
+      scene: optional(sceneCode),
+    }),
   },
 };
 

@@ -16,6 +16,7 @@ import { now } from './clock';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalid, invalidState, notFound } from './errors';
 import { digestId } from './ids';
+import { STATUS_FIELDS } from '../miniprogram/domain/order-state';
 import { applyTransitionCas, asOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder } from './payments';
 import { adjustStock as adjustLedger, checkLedger, createProductTx, openingMove, renameProductTx, revisionOf, saveProductTx, STOCK_MOVES } from './stock-ledger';
@@ -257,4 +258,38 @@ export async function cancel(req: Req<'cancel'>): Promise<Res<'cancel'>> {
 
 export async function ledgerCheck(req: Req<'ledgerCheck'>): Promise<Res<'ledgerCheck'>> {
   return checkLedger(req.productIds);
+}
+
+/**
+ * Fields of an order a hand edit may not change: its status and stamps (the one status writer's), its
+ * owner, what was bought and paid (payments and refunds are checked against them), its after-sales
+ * claims and the attribution the server decided.
+ */
+const GUARDED_ORDER_FIELDS: readonly string[] = [...STATUS_FIELDS, '_openid', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'afterSales', 'attribution'];
+
+/**
+ * A raw edit of an order from the database panel: other fields (remark, address, tracking) are set as
+ * sent, and only while the order is still in the status it had when read; a guarded field that changes
+ * is refused, pointing to the order actions.
+ */
+export async function editOrder(req: Req<'editOrder'>): Promise<Res<'editOrder'>> {
+  const doc = fromWire(req.doc, 'doc') as AnyDoc;
+  if (doc._id !== undefined && doc._id !== req.orderId) throw invalid('订单编号不能修改', undefined, { detail: `_id cannot change (the order is ${req.orderId})` });
+  delete doc._id;
+  const current = await getDoc(COLLECTIONS.orders, req.orderId);
+  if (!current) throw notFound('订单不存在', { orderId: req.orderId });
+  const changed = GUARDED_ORDER_FIELDS.filter((field) => field in doc && JSON.stringify(current[field]) !== JSON.stringify(doc[field]));
+  if (changed.length) {
+    throw invalidState('订单的状态、金额、商品和来源只能通过订单操作改变', { fields: changed }, { detail: `an order's ${changed.join(', ')} change only through the order actions (ship, mark completed, cancel, after-sales), not by editing the document` });
+  }
+  const _ = db().command as unknown as { set(value: unknown): unknown };
+  const data: AnyDoc = {};
+  for (const [key, value] of Object.entries(doc)) if (!GUARDED_ORDER_FIELDS.includes(key)) data[key] = _.set(value);
+  if (Object.keys(data).length) {
+    const { stats } = await db().collection(COLLECTIONS.orders).where({ _id: req.orderId, status: current.status }).update({ data });
+    if (stats.updated !== 1 && JSON.stringify((await getDoc(COLLECTIONS.orders, req.orderId))?.status) !== JSON.stringify(current.status)) {
+      throw new AppError('CONFLICT', '订单已变化，请刷新后重试', { orderId: req.orderId }, { detail: `order ${req.orderId} changed meanwhile; reload and edit again` });
+    }
+  }
+  return { order: toView((await getDoc(COLLECTIONS.orders, req.orderId)) as AnyDoc) };
 }

@@ -445,6 +445,87 @@ export interface MerchantApi {
     req: { productIds?: string[] };
     res: { checkedProducts: number; checkedSkus: number; unopened: string[]; problems: LedgerProblem[] };
   };
+  /** Every QR code (newest first) with its scans and the orders whose attribution names it. */
+  scanReport: {
+    req: Record<string, never>;
+    res: { codes: ScanReportRow[]; totals: ReportTotals };
+  };
+  /**
+   * A raw edit of an order (the database panel): fields other than its status, stamps, owner, lines,
+   * amounts, after-sales and attribution, applied only while its status is the one read.
+   */
+  editOrder: {
+    req: { orderId: string; doc: Record<string, unknown> };
+    res: { order: OrderView };
+  };
+  /** Scans and orders grouped by one attribution field, optionally filtered and limited to a period. */
+  attributionReport: {
+    req: AttributionReportRequest;
+    res: AttributionReport;
+  };
+}
+
+/* ------------------------------------------------------- merchant reports */
+
+/** Orders whose money was received and kept: paid, shipped, completed. */
+export interface OrderFigures {
+  /** Orders of any status. */
+  orders: number;
+  paidOrders: number;
+  /** Sum of the paid orders' totals. */
+  revenue: Fen;
+}
+
+export interface ReportTotals extends OrderFigures {
+  scans: number;
+}
+
+/** One QR code from the scenes collection with what it brought in. */
+export interface ScanReportRow extends ReportTotals {
+  /** The scene code, as printed in the code and recorded in orders' attribution.sceneCode. */
+  scene: string;
+  fileID: string;
+  kind: 'product' | 'campaign';
+  target: SceneTarget;
+  productId: string | null;
+  /** The product's title (null for a campaign code, or a product that no longer exists). */
+  productTitle: string | null;
+  campaign: string | null;
+  channel: string | null;
+  store: string | null;
+  createdAt: number | null;
+  /** `scans`: times the mini program resolved the code. */
+  lastScanAt: number | null;
+}
+
+/** What the attribution report groups by: a field of the orders' server-decided attribution. */
+export type AttributionDimension = 'campaign' | 'channel' | 'store' | 'referral' | 'scene';
+
+export interface AttributionReportRequest {
+  by: AttributionDimension;
+  /** Period (ms, server time): scans and orders at or after `from` and before `to`. */
+  from?: number;
+  to?: number;
+  campaign?: string;
+  channel?: string;
+  store?: string;
+  /** A referral code, or `any` for everything that came through a share card. */
+  referral?: string;
+  scene?: string;
+}
+
+/** One value of the dimension: its scans (QR scans, or share-card landings for `referral`) and orders. */
+export interface AttributionRow extends ReportTotals {
+  key: string;
+}
+
+export interface AttributionReport {
+  by: AttributionDimension;
+  /** Most revenue first. */
+  rows: AttributionRow[];
+  /** Orders (and scans) of the period and filter without a value for the dimension (e.g. direct visits). */
+  none: ReportTotals;
+  totals: ReportTotals;
 }
 
 /* ---------------------------------------------------------------- the map */

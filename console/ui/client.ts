@@ -3,8 +3,12 @@
  * console/routes.ts). URLs are relative, so the console works under any mount prefix; state changes are
  * same-origin JSON, which is what security/guard.ts accepts.
  */
+import type { AttributionReportRequest } from '../../typings/api';
 import type {
   ApiErrorBody,
+  AttributionReportResponse,
+  LedgerResponse,
+  RenameResponse,
   CategoriesResponse,
   CollectionsResponse,
   DocsResponse,
@@ -88,4 +92,8 @@ export const client = {
   qrSheetUrl: (items: { fileID: string; title: string; scene: string }[], lang: 'zh' | 'en') => `api/qrcodes/sheet${query({ items: JSON.stringify(items), lang })}`,
 
   logs: (params: { function?: string; limit?: number }) => request<LogsResponse>('GET', `logs${query(params)}`),
+
+  ledger: () => request<LedgerResponse>('GET', 'ledger'),
+  renameProduct: (id: string, to: string) => request<RenameResponse>('POST', `products/${seg(id)}/rename`, { to }),
+  attributionReport: (q: AttributionReportRequest) => request<AttributionReportResponse>('GET', `reports${query({ ...q })}`),
 };

@@ -6,6 +6,8 @@ import { openRaw } from './database';
 import { download, h, problemList, table, toast, viewRoot } from './dom';
 import { errorText, formatDateTime, money, t } from './i18n';
 import { productEditor } from './product-editor';
+import { openRenameDialog } from './rename-dialog';
+import { isValidId } from '../../miniprogram/domain/ids';
 import type { ConsoleView } from './view';
 
 /** Filters survive leaving and coming back while the console is open. */
@@ -50,7 +52,7 @@ async function productsList(): Promise<void> {
       ' · ',
       h('span', { id: 'low-stock-count', class: low ? 'warn' : '' }, t('products.lowCount', { n: low })),
     );
-    tbody.replaceChildren(...shown.map((p) => productRow(p, filters.threshold, () => openStock(stockPanel, p, refresh))));
+    tbody.replaceChildren(...shown.map((p) => productRow(p, filters.threshold, () => openStock(stockPanel, p, refresh), () => openRenameDialog(p._id, () => void refresh()))));
   };
   /** Reads the list again, so the stock column shows what is stored now (shoppers buy meanwhile). */
   const refresh = async () => {
@@ -95,7 +97,7 @@ async function productsList(): Promise<void> {
   );
 }
 
-function productRow(p: ProductRow, threshold: number, onStock: () => void): HTMLElement {
+function productRow(p: ProductRow, threshold: number, onStock: () => void, onRename: () => void): HTMLElement {
   const low = isLowStock(p, threshold);
   return h(
     'tr',
@@ -117,6 +119,8 @@ function productRow(p: ProductRow, threshold: number, onStock: () => void): HTML
       h('a', { class: 'button edit-product', href: `#/products/edit/${encodeURIComponent(p._id)}`, 'aria-label': t('products.editAria', { id: p._id }) }, t('common.edit')),
       h('button', { class: 'raw-product', 'aria-label': t('products.rawAria', { id: p._id }), onclick: () => openRaw('products', p._id) }, t('products.raw')),
       p.ok ? h('button', { class: 'stock-product', 'aria-label': t('products.stockAria', { id: p._id }), onclick: onStock }, t('products.stock')) : null,
+      // An id the mini program cannot use is fixed by renaming the product (with its stock ledger).
+      isValidId(p._id) ? null : h('button', { class: 'rename-product primary', 'aria-label': t('rename.aria', { id: p._id }), onclick: onRename }, t('rename.button')),
     ),
   );
 }

@@ -2,17 +2,15 @@
 import type { QrCodeRow, QrCreateRequest } from '../routes';
 import { client } from './client';
 import { toCsv } from './csv';
+import { scanReportTable } from './report-tables';
 import { download, h, toast, viewRoot } from './dom';
 import { errorText, formatDateTime, lang, money, t } from './i18n';
 import { showOrdersFor } from './orders';
 import type { ConsoleView } from './view';
 
 export function qrCsv(codes: QrCodeRow[]): string {
-  const header = [t('qr.col.scene'), t('qr.col.kind'), t('col.title'), t('qr.campaign'), t('qr.channel'), t('qr.store'), t('qr.scans'), t('qr.orders'), t('qr.paidOrders'), t('qr.revenueYuan'), t('qr.created'), t('qr.lastScan')];
-  return toCsv(
-    header,
-    codes.map((c) => [c.scene, t(c.kind === 'product' ? 'qr.kind.product' : 'qr.kind.campaign'), c.title, c.campaign, c.channel, c.store, c.scans, c.orders, c.paidOrders, (c.revenue / 100).toFixed(2), formatDateTime(c.createdAt), formatDateTime(c.lastScanAt)]),
-  );
+  const { header, rows } = scanReportTable(codes, lang());
+  return toCsv(header, rows);
 }
 
 function stat(cls: string, label: string, value: string | number): HTMLElement {

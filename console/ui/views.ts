@@ -4,6 +4,7 @@
  */
 import { afterSalesView } from './after-sales';
 import { databaseView } from './database';
+import { ledgerView } from './ledger';
 import { logsView } from './logs';
 import { ordersView } from './orders';
 import { productsView } from './products';
@@ -17,6 +18,7 @@ export const VIEWS: readonly ConsoleView[] = [
   afterSalesView,
   qrcodesView,
   reportsView,
+  ledgerView,
   databaseView,
   logsView,
 ];

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { loadDatabaseConfig } from './config';
 import { DatabaseService } from './service';
 import { exportCollection, importCollection } from './importexport';
-import { WriteLog } from './write-log';
+import { WriteLog, type Writer } from './write-log';
 import type { EmulatedService, JsonAction, JsonReply, ServiceFactory } from '../registry';
 
 const ACTIONS = [
@@ -23,6 +23,11 @@ const ACTIONS = [
   'database.abortTransaction',
 ];
 
+/** What the database needs of the functions service: which invocation a token belongs to. */
+interface Invocations {
+  byToken(token: unknown): { functionName: string; requestId: string } | undefined;
+}
+
 const notExist = (coll: string): JsonReply => ({ status: 404, json: { error: { code: 'DATABASE_COLLECTION_NOT_EXIST', message: coll } } });
 
 export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseService> => {
@@ -34,6 +39,13 @@ export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseS
     outsideWriteWaitMs: o.outsideWriteWaitMs ?? 5_000,
     transactionLifetimeMs: 30_000,
     clock: ctx.clock,
+    // The SDK inside a function sends its invocation's token with every request; a script sends none.
+    writerOf: (body): Writer => {
+      const token = body.wxCloudApiToken;
+      if (typeof token !== 'string' || !token) return { kind: 'admin' };
+      const invocation = ctx.registry.has('functions') ? ctx.registry.get<Invocations>('functions').byToken(token) : undefined;
+      return invocation ? { kind: 'function', functionName: invocation.functionName, requestId: invocation.requestId } : { kind: 'unknown' };
+    },
   });
   const store = database.store;
   const writeLog = new WriteLog(ctx.clock);

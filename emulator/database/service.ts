@@ -14,6 +14,7 @@ import { decode, encode, type Doc } from '../util/ejson';
 import { Errors } from '../util/errors';
 import { newDocId } from '../util/ids';
 import type { Clock } from '../util/clock';
+import type { Writer } from './write-log';
 
 export interface DatabaseOptions {
   useIndexes: boolean;
@@ -24,6 +25,8 @@ export interface DatabaseOptions {
   outsideWriteWaitMs: number;
   transactionLifetimeMs: number;
   clock: Clock;
+  /** Who makes the writes of a request (for the write log): decided from its body. */
+  writerOf?: (body: Doc) => Writer;
 }
 
 export type ActionResult = { data?: unknown; top?: Record<string, unknown> };
@@ -62,7 +65,7 @@ export class DatabaseService {
       case 'database.startTransaction':
         return { top: { transactionId: this.txns.start(typeof body.wxCloudApiToken === 'string' ? body.wxCloudApiToken : undefined).id } };
       case 'database.commitTransaction':
-        this.txns.commit(body.transactionId);
+        this.as(body, () => this.txns.commit(body.transactionId));
         return {};
       case 'database.abortTransaction':
         this.txns.abort(body.transactionId);
@@ -100,8 +103,14 @@ export class DatabaseService {
   }
 
   /** A non-transactional write: waits for transactions that wrote these documents (transactions.ts rule 8). */
-  private outsideWrite<T>(coll: string, ids: () => unknown[], apply: () => T): Promise<T> {
-    return this.txns.outsideWrite(coll, ids, apply);
+  private outsideWrite<T>(body: Doc, coll: string, ids: () => unknown[], apply: () => T): Promise<T> {
+    return this.txns.outsideWrite(coll, ids, () => this.as(body, apply));
+  }
+
+  /** Runs a store write (synchronous) as the writer of the request `body`, for the write log. */
+  private as<T>(body: Doc, write: () => T): T {
+    const observer = this.store.observer;
+    return observer && this.opts.writerOf ? observer.as(this.opts.writerOf(body), write) : write();
   }
 
   private addCollection(body: Doc): ActionResult {
@@ -129,7 +138,7 @@ export class DatabaseService {
         this.txns.write(t, coll, d._id, d);
       }
     } else {
-      await this.outsideWrite(coll, () => docs.map((d) => d._id), () => this.store.atomic(() => docs.forEach((d) => this.store.insert(coll, d))));
+      await this.outsideWrite(body, coll, () => docs.map((d) => d._id), () => this.store.atomic(() => docs.forEach((d) => this.store.insert(coll, d))));
     }
     return { data: { insertedIds: docs.map((d) => d._id) } };
   }
@@ -199,7 +208,7 @@ export class DatabaseService {
         this.txns.claim(t, coll, id);
         return run(this.txns.read(t, coll, id), (d) => this.txns.write(t, coll, id, d));
       }
-      return this.outsideWrite(coll, () => [id], () =>
+      return this.outsideWrite(body, coll, () => [id], () =>
         this.store.atomic(() => {
           const cur = this.store.getById(coll, id);
           return run(cur, (d) => (cur ? this.store.replace(coll, d) : this.store.insert(coll, d)));
@@ -211,7 +220,7 @@ export class DatabaseService {
     const filter = this.filterOf(body, now);
     const multi = body.multi !== false;
     const find = () => this.store.find(coll, filter, multi ? {} : { limit: 1 });
-    return this.outsideWrite(coll, () => find().map((d) => d._id), () =>
+    return this.outsideWrite(body, coll, () => find().map((d) => d._id), () =>
       this.store.atomic(() => {
         let updated = 0;
         for (const cur of find()) {
@@ -234,7 +243,7 @@ export class DatabaseService {
     const update = validateUpdate(decode(body.data, now, 'data'));
     const filter = this.filterOf(body, now);
     const find = () => this.store.find(coll, filter, { limit: 1 });
-    return this.outsideWrite(coll, () => find().map((d) => d._id), () =>
+    return this.outsideWrite(body, coll, () => find().map((d) => d._id), () =>
       this.store.atomic(() => {
         const [cur] = find();
         if (!cur) return { data: { updated: 0, doc: null } };
@@ -257,12 +266,12 @@ export class DatabaseService {
         this.txns.write(t, coll, id, null);
         return { data: { deleted: 1 } };
       }
-      return this.outsideWrite(coll, () => [id], () => ({ data: { deleted: this.store.remove(coll, id) ? 1 : 0 } }));
+      return this.outsideWrite(body, coll, () => [id], () => ({ data: { deleted: this.store.remove(coll, id) ? 1 : 0 } }));
     }
     const filter = this.filterOf(body, now);
     const multi = body.multi !== false;
     const find = () => this.store.find(coll, filter, multi ? {} : { limit: 1 });
-    return this.outsideWrite(coll, () => find().map((d) => d._id), () =>
+    return this.outsideWrite(body, coll, () => find().map((d) => d._id), () =>
       this.store.atomic(() => {
         let deleted = 0;
         for (const d of find()) if (this.store.remove(coll, d._id)) deleted++;

@@ -16,3 +16,8 @@ export function idProblem(value: unknown): string | null {
   if (typeof value !== 'string' || value === '') return `must be an id (${ID_RULE_TEXT})`;
   return `${JSON.stringify(value)} is not an id (${ID_RULE_TEXT}); the mini program cannot open or buy it`;
 }
+
+/** A valid id close to a bad one (other characters become -, cut to 64), or '' when nothing is left. */
+export function suggestId(value: string): string {
+  return value.trim().replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
+}

@@ -1,6 +1,6 @@
 /**
  * The admin CLI against the local cloud, run as a child process: help, seed, import (good and bad
- * files, nothing half-imported), exports, QR codes and db:init.
+ * files, nothing half-imported), exports, QR codes, reports and db:init.
  */
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -340,6 +340,26 @@ describe('qrcodes', () => {
     expect((await runCli(['qrcodes', '--products', 'nope', '--out', join(dir, 'x'), ...at()])).code).toBe(2);
     expect((await runCli(['qrcodes', '--campaign', 'spring', '--out', join(dir, 'x'), ...at()])).code).toBe(2);
     expect((await runCli(['qrcodes', '--products', 'all', ...at()])).code).toBe(2);
+  });
+});
+
+describe('report', () => {
+  test('scans and attribution from the merchant function: Chinese headers, aligned or CSV with a BOM; bad options are usage errors', async () => {
+    // The campaign code above was scanned once by oSHOPPER.
+    const scans = await runCli(['report', 'scans', ...at()]);
+    expect(scans.code).toBe(0);
+    const [header, ...rows] = scans.stdout.trimEnd().split('\n');
+    expect(header.split(/\s{2,}/)).toEqual(['场景值', '类型', '名称', '活动', '渠道', '门店', '扫码次数', '订单数', '已付款订单', '成交额（元）', '创建时间', '最近扫码']);
+    expect(rows.find((r) => r.includes('spring · poster · sh01'))).toMatch(/活动码\s+spring · poster · sh01\s+spring\s+poster\s+sh01\s+1\s+0\s+0\s+0\.00 /);
+
+    const csv = join(dir, 'by-store.csv');
+    const r = await runCli(['report', 'attribution', '--by', 'store', '--from', '2020-01-01', '--csv', '--out', csv, ...at()]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(csv, 'utf8').split('\r\n').slice(0, 2)).toEqual(['\uFEFF门店,扫码次数,订单数,已付款订单,成交额（元）,转化率（付款/扫码）', 'sh01,1,0,0,0.00,0.0%']);
+
+    expect((await runCli(['report', ...at()])).code).toBe(2);
+    expect((await runCli(['report', 'attribution', '--by', 'city', ...at()])).code).toBe(2);
+    expect((await runCli(['report', 'attribution', '--from', '1 March', ...at()])).code).toBe(2);
   });
 });
 

@@ -60,7 +60,7 @@ let productScene = '';
 test('Chinese by default; the QR list comes from the server with scans, orders and revenue per code', async () => {
   await ui.open('#/qrcodes');
   await expect(ui.page.getAttribute('html', 'lang')).resolves.toBe('zh-CN');
-  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['商品', '订单', '售后/退款', '二维码', '报表', '数据库', '云函数日志']);
+  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['商品', '订单', '售后/退款', '二维码', '报表', '库存核对', '数据库', '云函数日志']);
   await expect(text('#qr-empty')).resolves.toContain('还没有二维码');
 
   await ui.page.fill('#qr-campaign', 'double11');
@@ -175,7 +175,7 @@ test('orders export as CSV with a UTF-8 BOM, in Chinese, with attribution', asyn
   expect(qrText).toContain(`${campaignScene},活动码,double11 · poster · hz-01,double11,poster,hz-01,3,2,1,59.00,`);
 });
 
-test('the channel report sums the codes by campaign, channel and store', async () => {
+test('the channel report: scans and orders by campaign, channel, store and sharer, from the merchant function, with filters', async () => {
   // A second campaign code for the same campaign on another channel, scanned once, no orders yet.
   await ui.open('#/qrcodes');
   await ui.page.fill('#qr-campaign', 'double11');
@@ -193,9 +193,33 @@ test('the channel report sums the codes by campaign, channel and store', async (
   await expect(row.locator('.report-revenue').textContent()).resolves.toBe('¥59.00');
   await expect(row.locator('td').last().textContent()).resolves.toBe('25.0%');
   expect(await ui.page.locator('.report-row[data-field="channel"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(['poster', 'wechat-group']);
+  // Orders without a campaign (a product code, a direct visit) are the no-source row; totals are every order.
+  const none = ui.page.locator('.report-none[data-field="campaign"]');
+  await expect(none.locator('.report-scans').textContent()).resolves.toBe('1');
+  await expect(none.locator('.report-orders').textContent()).resolves.toBe('2');
+  await expect(none.locator('.report-revenue').textContent()).resolves.toBe('¥118.00');
+  const referral = ui.page.locator('.report-row[data-field="referral"][data-key="R8xK2mQ4pZ"]');
+  await expect(referral.locator('.report-paid').textContent()).resolves.toBe('1');
+  await expect(referral.locator('.report-revenue').textContent()).resolves.toBe('¥59.00');
   await expect(text('#report-total-scans .stat-value')).resolves.toBe('5');
-  await expect(text('#report-total-revenue .stat-value')).resolves.toBe('¥89.00');
+  await expect(text('#report-total-orders .stat-value')).resolves.toBe('4');
+  await expect(text('#report-total-revenue .stat-value')).resolves.toBe('¥177.00');
   await shots('reports-zh');
+
+  // Filtered to one store: only what its code brought in.
+  await ui.page.fill('#report-store-filter', 'hz-01');
+  await ui.page.click('#apply-report-filter');
+  await ui.page.waitForFunction(`document.querySelector('#report-total-scans .stat-value')?.textContent === '3'`);
+  await expect(text('#report-total-orders .stat-value')).resolves.toBe('2');
+  expect(await ui.page.locator('.report-row[data-field="channel"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-key')))).toEqual(['poster']);
+  // A period in China time: 2 March holds o-a1 (00:30 there) and none of the scans (made today).
+  await ui.page.fill('#report-from-filter', '2026-03-02');
+  await ui.page.fill('#report-to-filter', '2026-03-02');
+  await ui.page.click('#apply-report-filter');
+  await ui.page.waitForFunction(`document.querySelector('#report-total-orders .stat-value')?.textContent === '1'`);
+  await expect(text('#report-total-scans .stat-value')).resolves.toBe('0');
+  await ui.page.click('#clear-report-filter');
+  await ui.page.waitForFunction(`document.querySelector('#report-total-orders .stat-value')?.textContent === '4'`);
 });
 
 test('low-stock filter, and a stock column that shows what is stored after every action', async () => {
@@ -250,7 +274,7 @@ test('the English switch: every view in English, remembered after a reload; date
   await ui.page.reload();
   await ui.page.waitForSelector('#view[data-loaded="#/orders"]');
   await expect(ui.page.getAttribute('html', 'lang')).resolves.toBe('en');
-  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['Products', 'Orders', 'After-sales & refunds', 'QR codes', 'Reports', 'Database', 'Function logs']);
+  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['Products', 'Orders', 'After-sales & refunds', 'QR codes', 'Reports', 'Stock check', 'Database', 'Function logs']);
   await expect(text('#order-count')).resolves.toBe('4 order(s)');
   const a1 = ui.page.locator('.order-row[data-id="o-a1"]');
   await expect(a1.locator('.order-created').textContent()).resolves.toBe('2026-03-02 00:30');
@@ -260,7 +284,7 @@ test('the English switch: every view in English, remembered after a reload; date
   await shots('orders-en');
 
   // No Chinese left in the chrome or the views (product titles and addresses are the merchant's data).
-  for (const hash of ['#/products', '#/qrcodes', '#/reports', '#/db/products', '#/logs']) {
+  for (const hash of ['#/products', '#/qrcodes', '#/reports', '#/ledger', '#/db/products', '#/logs']) {
     await ui.open(hash);
     const visible: string = await ui.page.evaluate(`[...document.querySelectorAll('header h1, nav, h2, h3, th, button:not(#lang-switch), label, .stat-label, #qr-count, #product-count, #doc-count, .muted')].map((el) => el.childNodes.length && [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('')).join('|')`);
     expect({ hash, han: visible.match(/\p{Script=Han}+/gu) ?? [] }).toEqual({ hash, han: [] });
@@ -284,4 +308,37 @@ test('the English switch: every view in English, remembered after a reload; date
   await ui.page.click('#lang-switch');
   await ui.page.waitForSelector('html[lang="zh-CN"] #view[data-loaded="#/db/orders"]');
   await expect(text('#nav a[data-tab="products"]')).resolves.toBe('商品');
+});
+
+test('the refunds view in Chinese and English: a request refunded before shipping, one waiting for the merchant', async () => {
+  const paid = async (openid: string) => {
+    const created = await ui.cloud.invoke('orders', { action: 'create', requestId: `refund-view-${openid}`, lines: [{ productId: 'demo-p09', skuId: 'demo-p09-s1', qty: 1 }], address: ADDRESS }, { openid });
+    const orderId: string = created.result.data.order._id;
+    const pay = await ui.cloud.invoke('orders', { action: 'pay', orderId }, { openid });
+    await ui.cloud.confirmPay(pay.result.data.payment.package);
+    return orderId;
+  };
+  const ask = async (openid: string, orderId: string) =>
+    (await ui.cloud.invoke('orders', { action: 'requestAfterSale', orderId, requestId: `ask-${openid}`, lines: [{ productId: 'demo-p09', skuId: 'demo-p09-s1', qty: 1 }], reason: '尺码不合适' }, { openid })).result.data.afterSale._id as string;
+  const before = await ask('oREFUND1', await paid('oREFUND1'));
+  const shippedOrder = await paid('oREFUND2');
+  await ui.open('#/orders');
+  expect(await ui.page.evaluate(`fetch('api/orders/${shippedOrder}/events', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: 'ship', carrier: 'SF', trackingNo: 'SF5550001' }) }).then((r) => r.status)`)).toBe(200);
+  const waiting = await ask('oREFUND2', shippedOrder);
+
+  await ui.open('#/after-sales');
+  await expect(ui.page.locator(`.after-sale-row[data-id="${before}"] .after-sale-status`).textContent()).resolves.toContain('已退款');
+  await expect(ui.page.locator(`.after-sale-row[data-id="${waiting}"] .after-sale-status`).textContent()).resolves.toBe('待商家处理');
+  expect(await ui.page.locator(`.after-sale-row[data-id="${waiting}"] .after-sale-actions button`).count()).toBeGreaterThan(1);
+  await shots('refunds-zh');
+
+  await ui.page.click('#lang-switch');
+  await ui.page.waitForSelector('html[lang="en"] #view[data-loaded="#/after-sales"]');
+  await expect(ui.page.locator(`.after-sale-row[data-id="${waiting}"] .after-sale-status`).textContent()).resolves.toBe('Awaiting merchant');
+  await expect(ui.page.locator(`.after-sale-row[data-id="${before}"] .after-sale-status`).textContent()).resolves.toContain('Refunded');
+  const visible: string = await ui.page.evaluate(`[...document.querySelectorAll('header h1, nav, h2, h3, th, button:not(#lang-switch), label, .stat-label, #after-sales-count, .after-sale-status, .muted')].map((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('')).join('|')`);
+  expect(visible.match(/\p{Script=Han}+/gu) ?? []).toEqual([]);
+  await shots('refunds-en');
+  await ui.page.click('#lang-switch');
+  await ui.page.waitForSelector('html[lang="zh-CN"] #view[data-loaded="#/after-sales"]');
 });

@@ -42,6 +42,33 @@ test('watched fields: each path of writing is logged once with before and after;
   expect((await log(entries[1].seq)).entries.map((e: any) => e.op)).toEqual(['update', 'remove']);
 });
 
+test('each entry names its writer: a function (its invocation), the environment\'s credentials, or the local endpoints', async () => {
+  await cloud.wx().database().createCollection('counters');
+  expect((await cloud.local('POST', '/database/writelog', { collection: 'counters', fields: ['n'] })).status).toBe(200);
+  await cloud.node().database().collection('counters').add({ _id: 'c1', n: 0 }); // an admin script
+  const invoked = await cloud.invoke('txinc', { id: 'c1' }, { openid: 'oW' }); // a function, in a transaction
+  expect(invoked.result).toEqual({ n: 1 });
+  const node = cloud.node().database();
+  const tx = await node.startTransaction(); // an admin script's transaction
+  await tx.collection('counters').doc('c1').update({ n: 5 });
+  await tx.commit();
+  expect((await cloud.local('POST', '/database/counters:import', { _id: 'c2', n: 1 })).status).toBe(200); // a JSON Lines import
+
+  const { entries } = (await cloud.local('GET', '/database/writelog?collection=counters')).json;
+  expect(entries.map((e: any) => [e.id, e.after, e.writer])).toEqual([
+    ['c1', { n: 0 }, { kind: 'admin' }],
+    ['c1', { n: 1 }, { kind: 'function', functionName: 'txinc', requestId: invoked.requestId }],
+    ['c1', { n: 5 }, { kind: 'admin' }],
+    ['c2', { n: 1 }, { kind: 'local' }],
+  ]);
+
+  // `*` watches the whole document: a write of any field is logged.
+  expect((await cloud.local('POST', '/database/writelog', { collection: 'counters', fields: ['*'] })).status).toBe(200);
+  await cloud.node().database().collection('counters').doc('c2').update({ note: 'x' });
+  const whole = (await cloud.local('GET', '/database/writelog?collection=counters')).json.entries;
+  expect(whole.map((e: any) => [e.before, e.after])).toEqual([[{ '*': { _id: 'c2', n: 1 } }, { '*': { _id: 'c2', n: 1, note: 'x' } }]]);
+});
+
 test('a bad watch request is refused; clearing stops the log', async () => {
   for (const body of [{ collection: 'wl_docs', fields: [] }, { collection: 'wl docs', fields: ['a'] }, { collection: 'wl_docs', fields: ['a b'] }, {}]) {
     expect(await cloud.local('POST', '/database/writelog', body)).toMatchObject({ status: 400, json: { error: { code: 'INVALID_PARAM' } } });

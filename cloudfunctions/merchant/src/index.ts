@@ -1,5 +1,6 @@
 import { actionHandler } from '../../../server/handler';
-import { adjustStock, cancel, complete, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
+import { adjustStock, cancel, complete, editOrder, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
+import { attributionReport, scanReport } from '../../../server/merchant-reports';
 
 export const main = actionHandler(
   'merchant',
@@ -12,6 +13,9 @@ export const main = actionHandler(
     complete: (request) => complete(request),
     cancel: (request) => cancel(request),
     ledgerCheck: (request) => ledgerCheck(request),
+    editOrder: (request) => editOrder(request),
+    scanReport: (request) => scanReport(request),
+    attributionReport: (request) => attributionReport(request),
   },
-  { merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck'] },
+  { merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport'] },
 );
