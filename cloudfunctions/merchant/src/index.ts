@@ -1,5 +1,6 @@
 import { actionHandler } from '../../../server/handler';
 import { adjustStock, cancel, complete, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
+import { retryDueUploads } from '../../../server/shipping-upload';
 
 export const main = actionHandler(
   'merchant',
@@ -13,5 +14,9 @@ export const main = actionHandler(
     cancel: (request) => cancel(request),
     ledgerCheck: (request) => ledgerCheck(request),
   },
-  { merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck'] },
+  {
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck'],
+    // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
+    timers: { shippingUploads: () => retryDueUploads() },
+  },
 );
