@@ -164,6 +164,9 @@ const COMMANDS: Record<string, Command> = {
       const trackingNo = String(values.tracking ?? '');
       const r = dataOf(await callMerchant(await cloud(), 'ship', { orderId, carrier, trackingNo }));
       console.log(`order ${orderId} shipped: ${CARRIERS[carrier]} ${String(r.order.trackingNo)}`);
+      const upload = r.shippingUpload;
+      if (upload?.state === 'uploaded') console.log('shipping info accepted by WeChat (order-shipping service)');
+      else if (upload) console.log(`shipping info not accepted by WeChat yet (${upload.lastError ?? upload.state}); the merchant function's shippingUploads timer retries it every 5 minutes`);
       return 0;
     },
   },

@@ -3,7 +3,7 @@
  * reads them. Types only, so both the Node side and the browser bundle can import this file.
  * Documents travel as relaxed EJSON (dates as {"$date": "..."}).
  */
-import type { Attribution, Fen, OrderLine, OrderStatus, Product } from '../typings/domain';
+import type { Attribution, Fen, OrderLine, OrderStatus, Product, SceneTarget, ShippingUpload } from '../typings/domain';
 import type { ActionResponse, AttributionReport, ReportTotals, ScanReportRow } from '../typings/api';
 
 export type WireDoc = Record<string, unknown>;
@@ -133,6 +133,9 @@ export interface OrderRow {
   address?: { name?: string; phone?: string; province?: string; city?: string; district?: string; detail?: string };
   attribution?: Attribution;
   trackingNo?: string;
+  carrier?: string;
+  /** Where the report to WeChat's order-shipping service stands (shipped orders). */
+  shippingUpload?: ShippingUpload;
   createdAt?: unknown;
   paidAt?: unknown;
   events: MerchantEvent[];

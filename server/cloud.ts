@@ -55,6 +55,8 @@ export interface Command {
   and(conditions: unknown[]): unknown;
   /** The field is present (true) or absent (false). */
   exists(present: boolean): unknown;
+  /** Replaces a field's whole value (an object is not merged field by field). */
+  set(value: unknown): unknown;
 }
 
 export interface Db {
@@ -134,6 +136,25 @@ export interface MsgSecCheckResult {
 export async function msgSecCheck(params: { openid: string; scene: number; content: string; version: 2 }): Promise<MsgSecCheckResult> {
   ensureInit();
   return (await cloud.openapi.security.msgSecCheck(params as never)) as MsgSecCheckResult;
+}
+
+/** WeChat's order-shipping service by cloud call (docs/reference/wx-shipping-info.md); errors throw with `errCode`. */
+interface ShippingApi {
+  uploadShippingInfo(params: Record<string, unknown>): Promise<{ errCode?: number; errMsg?: string }>;
+  getOrder(params: Record<string, unknown>): Promise<{ errCode?: number; errMsg?: string; order?: { orderState?: number; shipping?: { shippingList?: { trackingNo?: string }[] } } }>;
+}
+
+function shippingApi(): ShippingApi {
+  ensureInit();
+  return (cloud.openapi as unknown as { wxa: { sec: { order: ShippingApi } } }).wxa.sec.order;
+}
+
+export async function uploadShippingInfo(params: Record<string, unknown>): Promise<{ errCode?: number; errMsg?: string }> {
+  return shippingApi().uploadShippingInfo(params);
+}
+
+export async function getShippingOrder(params: { transaction_id: string } | { merchant_id: string; merchant_trade_no: string }): ReturnType<ShippingApi['getOrder']> {
+  return shippingApi().getOrder(params);
 }
 
 export async function uploadFile(cloudPath: string, fileContent: Buffer): Promise<string> {

@@ -10,6 +10,7 @@ import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { CARRIERS, isCarrier } from '../miniprogram/domain/carriers';
 import { idProblem } from '../miniprogram/domain/ids';
 import { withKeywords } from '../miniprogram/domain/search-terms';
+import { pendingUpload } from '../miniprogram/domain/shipping-info';
 import type { ActionCaller } from './handler';
 import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
@@ -19,6 +20,7 @@ import { digestId } from './ids';
 import { STATUS_FIELDS } from '../miniprogram/domain/order-state';
 import { applyTransitionCas, asOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder } from './payments';
+import { uploadShipping } from './shipping-upload';
 import { adjustStock as adjustLedger, checkLedger, createProductTx, openingMove, renameProductTx, revisionOf, saveProductTx, STOCK_MOVES } from './stock-ledger';
 
 type Req<A extends keyof import('../typings/api').MerchantApi> = ActionRequest<'merchant', A>;
@@ -234,13 +236,23 @@ async function merchantTransition(orderId: string, event: 'ship' | 'confirmRecei
   return { order: toView((await getDoc(COLLECTIONS.orders, orderId)) as AnyDoc) };
 }
 
+/**
+ * Ships a paid order and reports the shipment to WeChat at once (./shipping-upload.ts); an upload
+ * WeChat did not accept is retried by the timer. The same shipment sent again (a retried request, a
+ * second click) moves nothing and tries a pending upload now.
+ */
 export async function ship(req: Req<'ship'>): Promise<Res<'ship'>> {
   if (!isCarrier(req.carrier)) {
     throw invalid('请选择快递公司', { carriers: Object.keys(CARRIERS) }, { detail: `carrier must be one of ${Object.keys(CARRIERS).join(', ')}` });
   }
-  const result = await merchantTransition(req.orderId, 'ship', { carrier: req.carrier, trackingNo: req.trackingNo });
-  if ('refusedIn' in result) throw invalidState('订单当前状态不能发货', { status: result.refusedIn });
-  return result;
+  const order = await loadOrder(req.orderId);
+  const again = order.status === 'shipped' && order.carrier === req.carrier && order.trackingNo === req.trackingNo;
+  if (!again) {
+    const result = await merchantTransition(req.orderId, 'ship', { carrier: req.carrier, trackingNo: req.trackingNo, shippingUpload: pendingUpload(order.fulfilment, now()) });
+    if ('refusedIn' in result) throw invalidState('订单当前状态不能发货', { status: result.refusedIn });
+  }
+  const shippingUpload = (await uploadShipping(req.orderId)) ?? undefined;
+  return { order: toView((await getDoc(COLLECTIONS.orders, req.orderId)) as AnyDoc), ...(shippingUpload ? { shippingUpload } : {}) };
 }
 
 export async function complete(req: Req<'complete'>): Promise<Res<'complete'>> {

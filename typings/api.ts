@@ -19,6 +19,7 @@ import type {
   OrderView,
   SceneTarget,
   ShelfStatus,
+  ShippingUpload,
   SpecDimension,
 } from './domain';
 
@@ -428,7 +429,8 @@ export interface MerchantApi {
   /** Ships a paid order with a carrier from WeChat's delivery company list (docs/reference/wechat-delivery-companies.md). */
   ship: {
     req: { orderId: string; carrier: string; trackingNo: string };
-    res: { order: OrderView };
+    /** `shippingUpload`: where the report to WeChat's order-shipping service stands after this call. */
+    res: { order: OrderView; shippingUpload?: ShippingUpload };
   };
   /** Marks a shipped order received (the shopper has not confirmed it). */
   complete: {

@@ -153,6 +153,38 @@ export interface Order {
   updatedAt: number;
   /** What after-sales requests hold of this order (absent until the first one). */
   afterSales?: OrderAfterSales;
+  /** How the goods reach the shopper; absent = express delivery. */
+  fulfilment?: Fulfilment;
+  /** The shipment's report to WeChat's order-shipping service (from the ship action on). */
+  shippingUpload?: ShippingUpload;
+}
+
+/** Express delivery by a carrier, or collected by the shopper at a store. */
+export type Fulfilment = 'express' | 'pickup';
+
+/**
+ * pending (not sent yet) → sending (an attempt in flight, held until `leaseUntil`) → uploaded (WeChat
+ * accepted it) | failed (refused or unknown; tried again at `nextAttemptAt`).
+ */
+export type ShippingUploadState = 'pending' | 'sending' | 'uploaded' | 'failed';
+
+/** The state of an order's shipping-info upload (docs/reference/wx-shipping-info.md). */
+export interface ShippingUpload {
+  state: ShippingUploadState;
+  /** WeChat's logistics_type: 1 express, 4 self-pickup. */
+  logisticsType: 1 | 4;
+  /** Attempts started so far. */
+  attempts: number;
+  /** When the next attempt is due (ms). */
+  nextAttemptAt: number;
+  lastAttemptAt: number | null;
+  /** The last attempt's error (WeChat's errcode and message), null once accepted. */
+  lastError: string | null;
+  uploadedAt: number | null;
+  /** An attempt in flight holds the upload until then (ms); null when none is. */
+  leaseUntil: number | null;
+  /** How the acceptance was learned: the upload's own answer, or WeChat's order query after an attempt whose answer was lost. */
+  confirmedBy: 'upload' | 'query' | null;
 }
 
 /** An order as clients see it: no owner id. */

@@ -94,8 +94,8 @@ async function ordersList(): Promise<void> {
         rows.push(...res.orders);
         if (res.orders.length < EXPORT_PAGE || rows.length >= res.total) break;
       }
-      const header = ['orders.col.order', 'orders.col.created', 'col.status', 'orders.col.items', 'orders.col.totalYuan', 'orders.col.shipTo', 'orders.col.scene', 'orders.col.attribution', 'orders.col.referral', 'orders.col.tracking'] as const;
-      const body = rows.map((o) => [o._id, formatDateTime(o.createdAt), statusLabel(o.status), itemsText(o).join('; '), typeof o.total === 'number' ? (o.total / 100).toFixed(2) : '', [o.address?.name, o.address?.phone, o.address?.city].filter(Boolean).join(' '), o.attribution?.sceneCode ?? '', attributionText(o), o.attribution?.referralCode ?? '', o.trackingNo ?? '']);
+      const header = ['orders.col.order', 'orders.col.created', 'col.status', 'orders.col.items', 'orders.col.totalYuan', 'orders.col.shipTo', 'orders.col.scene', 'orders.col.attribution', 'orders.col.referral', 'orders.col.tracking', 'orders.col.upload'] as const;
+      const body = rows.map((o) => [o._id, formatDateTime(o.createdAt), statusLabel(o.status), itemsText(o).join('; '), typeof o.total === 'number' ? (o.total / 100).toFixed(2) : '', [o.address?.name, o.address?.phone, o.address?.city].filter(Boolean).join(' '), o.attribution?.sceneCode ?? '', attributionText(o), o.attribution?.referralCode ?? '', o.trackingNo ?? '', uploadText(o) ?? '']);
       download(`orders-${formatDateTime(Date.now()).slice(0, 10)}.csv`, toCsv(header.map((k) => t(k)), body), 'text/csv;charset=utf-8');
     } catch (e) {
       error.textContent = errorText(e);
@@ -133,6 +133,23 @@ async function ordersList(): Promise<void> {
   await load();
 }
 
+/** The shipment as the merchant needs it: carrier, tracking number, and whether WeChat has it yet. */
+function shipmentCell(o: OrderRow): Node[] {
+  const up = o.shippingUpload;
+  const carrier = o.carrier ? CARRIERS[o.carrier] ?? o.carrier : '';
+  const cells: Node[] = [h('div', { class: 'order-tracking-no' }, [carrier, o.trackingNo ?? ''].filter(Boolean).join(' '))];
+  if (up) {
+    cells.push(h('div', { class: `order-upload upload-${up.state}`, dataset: { upload: up.state } }, uploadText(o) ?? ''));
+    if (up.state !== 'uploaded' && up.lastError) cells.push(h('div', { class: 'order-upload-error muted' }, t('orders.upload.error', { error: up.lastError })));
+  }
+  return cells;
+}
+
+function uploadText(o: OrderRow): string | null {
+  const up = o.shippingUpload;
+  return up ? t(`orders.upload.${up.state}`, { n: up.attempts }) : null;
+}
+
 function orderRow(o: OrderRow, error: HTMLElement, reload: () => Promise<void>): HTMLElement {
   const id = o._id;
   const address = o.address ?? {};
@@ -166,7 +183,7 @@ function orderRow(o: OrderRow, error: HTMLElement, reload: () => Promise<void>):
     h('td', {}, [address.name, address.phone, address.city].filter(Boolean).join(' · ')),
     h('td', { class: 'order-attribution' }, a.sceneCode ? h('code', { class: 'order-scene' }, a.sceneCode) : null, source ? h('div', {}, source) : null, !a.sceneCode && !source ? h('span', { class: 'muted' }, t('orders.direct')) : null),
     h('td', { class: 'order-referral' }, a.referralCode ? h('code', {}, a.referralCode) : ''),
-    h('td', { class: 'order-tracking' }, o.trackingNo ?? ''),
+    h('td', { class: 'order-tracking' }, ...shipmentCell(o)),
     h('td', { class: 'order-actions' }, ...actions),
   );
 }

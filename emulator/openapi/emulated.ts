@@ -4,13 +4,17 @@ import * as path from 'node:path';
 import { OpenApiService } from './service';
 import { encodeResp } from './proto';
 import { DEFAULT_BLOCK_LIST, parseBlockList } from './seccheck';
+import { ShippingService, type PaymentsView } from './shipping';
 import { CloudBaseError } from '../util/errors';
 import type { FunctionsService } from '../functions/service';
 import type { EmulatedService, ServiceFactory } from '../registry';
 
 export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiService> => {
   const defaultAppJson = path.join(ctx.repoRoot, 'miniprogram', 'app.json');
+  // The pay sandbox registers after this service: it is looked up when a shipping call needs it.
+  const shipping = new ShippingService(ctx.db, () => ctx.registry.get<PaymentsView>('pay'));
   const openapi = new OpenApiService(ctx.registry.get<FunctionsService>('functions'), {
+    shipping,
     appJsonPath: ctx.options.appJson ?? (fs.existsSync(defaultAppJson) ? defaultAppJson : undefined),
     checkPermissions: ctx.options.openapiPermissions ?? true,
     rateLimitPerMinute: 5000,
@@ -52,6 +56,23 @@ export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiSer
         handle: () => {
           openapi.blockList = DEFAULT_BLOCK_LIST.map((w) => ({ ...w }));
           return { json: { words: openapi.blockList } };
+        },
+      },
+      // WeChat's order-shipping service: what it accepted per payment, and a fault switch for tests.
+      { control: true, method: 'GET', path: /^\/openapi\/shipping$/, handle: () => ({ json: { payments: shipping.records() } }) },
+      {
+        control: true,
+        method: 'POST',
+        path: /^\/openapi\/shipping:fail$/,
+        handle: async ({ json }) => {
+          const body = await json();
+          const mode = body.mode ?? 'error';
+          const times = body.times ?? 1;
+          if ((mode !== 'error' && mode !== 'lost') || !Number.isSafeInteger(times) || (times as number) < 0) {
+            return { status: 400, json: { error: { code: 'INVALID_PARAM', message: 'body must be {"mode"?: "error" | "lost", "times"?: n >= 0}' } } };
+          }
+          shipping.failNext(mode, times as number);
+          return { json: { mode, times } };
         },
       },
     ],

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import { decodeCommApiData, encodeResp } from './proto';
 import { renderUnlimited, validateUnlimited, type WxaError } from './wxacode';
 import { DEFAULT_BLOCK_LIST, msgSecCheck, type BlockWord } from './seccheck';
+import type { ShippingService } from './shipping';
 import type { ActiveInvocation, FunctionsService } from '../functions/service';
 import type { MultipartPart } from '../util/http';
 
@@ -28,6 +29,8 @@ export interface OpenApiOptions {
   /** enforce config.json permissions.openapi for calls made from inside functions */
   checkPermissions: boolean;
   rateLimitPerMinute: number;
+  /** WeChat's order-shipping service (wxa.sec.order.*) */
+  shipping: ShippingService;
 }
 
 const json = (o: unknown) => encodeResp({ respData: Buffer.from(JSON.stringify(o)), contentType: 'application/json; charset=utf-8' });
@@ -104,6 +107,12 @@ export class OpenApiService {
       }
       case 'security.msgSecCheck': {
         const answer = msgSecCheck(call.params, this.blockList);
+        return record(json(answer), answer.errcode ? (answer as WxaError) : undefined);
+      }
+      case 'wxa.sec.order.uploadShippingInfo':
+      case 'wxa.sec.order.getOrder': {
+        const shipping = this.opts.shipping;
+        const answer = apiName === 'wxa.sec.order.getOrder' ? shipping.getOrder(call.params) : shipping.upload(call.params);
         return record(json(answer), answer.errcode ? (answer as WxaError) : undefined);
       }
       case 'urlscheme.generate':

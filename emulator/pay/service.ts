@@ -142,6 +142,17 @@ export class PayService {
     return typeof data.out_trade_no === 'string' ? this.load('out_trade_no', data.out_trade_no) : undefined;
   }
 
+  /**
+   * A payment as other emulated WeChat services see it (the order-shipping service checks that the
+   * payment it is told about exists and was paid), with what has been refunded of it.
+   */
+  payment(key: { transactionId?: string; outTradeNo?: string }): (PayOrder & { refundedFee: number }) | undefined {
+    const o = key.transactionId ? this.load('transaction_id', key.transactionId) : key.outTradeNo ? this.load('out_trade_no', key.outTradeNo) : undefined;
+    if (!o) return undefined;
+    const refundedFee = this.refundsOf(o.outTradeNo).filter((r) => r.status === 'SUCCESS').reduce((sum, r) => sum + r.refundFee, 0);
+    return { ...o, refundedFee };
+  }
+
   /** What WeChat's payment sheet shows for a `package` (amount and description), read-only. */
   sheet(pkg: string): { body: string; totalFee: number; state: PayOrder['state'] } | undefined {
     const o = this.load('prepay_id', pkg.replace(/^prepay_id=/, ''));

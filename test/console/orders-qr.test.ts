@@ -4,8 +4,10 @@
  * Chromium.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
+import { artifactsDir } from '../support/artifacts';
 import { useConsole } from './harness';
 
 jest.setTimeout(120_000);
@@ -91,7 +93,13 @@ describe('orders', () => {
     await row.locator('.tracking-input').fill('SF1234567890');
     await row.locator('.ship-order').click();
     await ui.page.waitForFunction(`document.querySelector('.order-row[data-id="o-paid-1"]').dataset.status === 'shipped'`);
-    await expect(ui.page.locator('.order-row[data-id="o-paid-1"] .order-tracking').textContent()).resolves.toBe('SF1234567890');
+    await expect(ui.page.locator('.order-row[data-id="o-paid-1"] .order-tracking-no').textContent()).resolves.toBe('顺丰速运 SF1234567890');
+    // This order was never paid at WeChat Pay (written straight into the database): WeChat refuses its
+    // shipping info, and the merchant sees why and that it will be retried.
+    const upload = ui.page.locator('.order-row[data-id="o-paid-1"] .order-upload');
+    await expect(upload.getAttribute('data-upload')).resolves.toBe('failed');
+    await expect(upload.textContent()).resolves.toBe('发货信息上传失败（已试 1 次，将自动重试）');
+    await expect(ui.page.locator('.order-row[data-id="o-paid-1"] .order-upload-error').textContent()).resolves.toContain('10060001');
     const shipped = (await ui.db().collection('orders').doc('o-paid-1').get()).data[0];
     expect(shipped).toMatchObject({ status: 'shipped', carrier: 'SF', trackingNo: 'SF1234567890', _openid: 'oSOMEONE' });
     expect(typeof shipped.shippedAt).toBe('number');
@@ -146,6 +154,10 @@ test('an order placed and paid through the storefront is shipped from the consol
 
   const seen = await ui.cloud.invoke('orders', { action: 'get', orderId }, { openid: 'oBUYER' });
   expect(seen.result.data.order).toMatchObject({ status: 'shipped', trackingNo: 'JD0099887766' });
+  // Paid through WeChat Pay: the shipping info went to WeChat, and the list says so.
+  await expect(row.locator('.order-upload').getAttribute('data-upload')).resolves.toBe('uploaded');
+  await expect(row.locator('.order-upload').textContent()).resolves.toBe('发货信息已上传微信');
+  await ui.page.screenshot({ path: join(artifactsDir('console'), 'orders-shipping-upload.png'), fullPage: true });
   await ui.page.fill('#order-id', '');
 });
 

@@ -4,8 +4,9 @@
  * - the address picker behind the privacy popup: agreed → the address is filled; refused → the
  *   platform's refusal, told in Chinese, and the manual form instead;
  * - a remark with blocked text refused by the content check with a Chinese message, nothing written;
- * - confirm receipt through WeChat's confirm-receipt component → the order completes (and a cancel in
- *   the component leaves it shipped).
+ * - ship (the merchant function) → the local cloud received a valid shipping-info upload → confirm
+ *   receipt through WeChat's confirm-receipt component → the order completes (and a cancel in the
+ *   component leaves it shipped).
  * The privacy state and the component's answer are stand-in controls (`__headless__`), so these run on
  * the simulator only.
  */
@@ -112,7 +113,7 @@ journey('a remark with blocked text is refused with a Chinese message and no ord
   expect(order.remark).toBe('请放门口，谢谢');
 }, JOURNEY_TIMEOUT);
 
-/** A paid order of one towel for a fresh shopper, then shipped by the merchant (set in the database). */
+/** A paid order of one towel for a fresh shopper, shipped by the merchant through the merchant function. */
 async function shippedOrder(name: string): Promise<string> {
   let page = await toCheckout(name);
   await tap(page, '#choose-address');
@@ -124,12 +125,25 @@ async function shippedOrder(name: string): Promise<string> {
   const paid = await shop().doc('orders', orderId);
   expect(paid.status).toBe('paid');
   expect(paid.transactionId).toMatch(/\S/);
-  // The merchant's ship action is not part of this journey: the order is marked shipped directly.
-  await shop().db.collection('orders').doc(orderId).update({ status: 'shipped', shippedAt: Date.now(), trackingNo: 'SF1234567890', updatedAt: Date.now() });
+  // The merchant ships (o_merchant is a merchant in config/merchants): the shipment is reported to
+  // WeChat's order-shipping service at once, which the confirm-receipt component needs.
+  const shipped = await shop().invoke('merchant', { action: 'ship', orderId, carrier: 'SF', trackingNo: 'SF1234567890' }, 'o_merchant');
+  expect(shipped).toMatchObject({ ok: true, data: { order: { status: 'shipped' }, shippingUpload: { state: 'uploaded', attempts: 1 } } });
+  const { json } = await shop().cloud!.local('GET', '/openapi/shipping');
+  const received = json.payments.find((p: { transactionId: string }) => p.transactionId === paid.transactionId);
+  expect(received).toMatchObject({ outTradeNo: orderId, orderState: 2, reshipUsed: false });
+  expect(received.uploads).toHaveLength(1);
+  expect(received.uploads[0].request).toMatchObject({
+    order_key: { order_number_type: 2, transaction_id: paid.transactionId },
+    logistics_type: 1,
+    delivery_mode: 1,
+    shipping_list: [{ tracking_no: 'SF1234567890', express_company: 'SF', item_desc: expect.stringMatching(/\*1$/), contact: { receiver_contact: expect.stringMatching(/\*{4}\d{4}$/) } }],
+    payer: { openid: shop().openid },
+  });
   return orderId;
 }
 
-journey('confirm receipt through WeChat\'s component: a cancel changes nothing, a confirm completes the order', async () => {
+journey('ship → WeChat received the shipping info → confirm receipt through its component: a cancel changes nothing, a confirm completes the order', async () => {
   const J = 'golive-confirm-receipt';
   const orderId = await shippedOrder('receipt');
   const paid = await shop().doc('orders', orderId);

@@ -1,6 +1,7 @@
 import { actionHandler } from '../../../server/handler';
 import { adjustStock, cancel, complete, editOrder, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
 import { attributionReport, scanReport } from '../../../server/merchant-reports';
+import { retryDueUploads } from '../../../server/shipping-upload';
 
 export const main = actionHandler(
   'merchant',
@@ -17,5 +18,9 @@ export const main = actionHandler(
     scanReport: (request) => scanReport(request),
     attributionReport: (request) => attributionReport(request),
   },
-  { merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport'] },
+  {
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport'],
+    // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
+    timers: { shippingUploads: () => retryDueUploads() },
+  },
 );
