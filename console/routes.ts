@@ -3,7 +3,7 @@
  * reads them. Types only, so both the Node side and the browser bundle can import this file.
  * Documents travel as relaxed EJSON (dates as {"$date": "..."}).
  */
-import type { Attribution, Fen, OrderLine, OrderStatus, Product, SceneTarget, ShippingUpload } from '../typings/domain';
+import type { Attribution, Fen, OrderLine, OrderStatus, Product, ShippingUpload } from '../typings/domain';
 import type { ActionResponse, AttributionReport, ReportTotals, ScanReportRow } from '../typings/api';
 
 export type WireDoc = Record<string, unknown>;
