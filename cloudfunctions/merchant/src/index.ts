@@ -1,4 +1,5 @@
 import { actionHandler } from '../../../server/handler';
+import { listTemplates, saveTemplate } from '../../../server/coupons';
 import { adjustStock, cancel, complete, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
 
 export const main = actionHandler(
@@ -12,6 +13,8 @@ export const main = actionHandler(
     complete: (request) => complete(request),
     cancel: (request) => cancel(request),
     ledgerCheck: (request) => ledgerCheck(request),
+    saveCouponTemplate: (request) => saveTemplate(request),
+    listCouponTemplates: () => listTemplates(),
   },
-  { merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck'] },
+  { merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'saveCouponTemplate', 'listCouponTemplates'] },
 );
