@@ -4,7 +4,7 @@
  * for what can be done with it (claim, choose).
  */
 Component({
-  options: { addGlobalClass: true, multipleSlots: true },
+  options: { multipleSlots: true },
   properties: {
     card: { type: Object, value: {} },
   },

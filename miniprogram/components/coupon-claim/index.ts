@@ -25,7 +25,6 @@ function itemOf(t: ClaimableCoupon): ClaimItem {
  * `orders.claimCoupon`, where the server decides the limits.
  */
 Component({
-  options: { addGlobalClass: true },
   properties: {
     productId: { type: String, value: '' },
     templateIds: { type: Array, value: [] as string[] },

@@ -14,7 +14,6 @@ interface Choice {
  * the server to price the order again with it.
  */
 Component({
-  options: { addGlobalClass: true },
   properties: {
     offers: { type: Array, value: [] as CouponOffer[] },
     chosenId: { type: String, value: '' },
