@@ -3,6 +3,7 @@
  * adding one is an import and an entry here.
  */
 import { afterSalesView } from './after-sales';
+import { couponsView } from './coupons';
 import { databaseView } from './database';
 import { logsView } from './logs';
 import { ordersView } from './orders';
@@ -15,6 +16,7 @@ export const VIEWS: readonly ConsoleView[] = [
   productsView,
   ordersView,
   afterSalesView,
+  couponsView,
   qrcodesView,
   reportsView,
   databaseView,
