@@ -53,6 +53,10 @@ test('claim a coupon on the product page and pay less', async () => {
   expect(await shop().where('payments', { orderId })).toEqual([expect.objectContaining({ status: 'paid', totalFee: 2800 })]);
   expect(await shop().doc('coupons', claimed[0]._id)).toMatchObject({ status: 'used', orderId });
 
+  page = await shop().navigateTo(`/pages/order-detail/index?id=${orderId}`);
+  expect((await textOf(page, '#order-coupon')).replace(/\s/g, '')).toBe('优惠券-¥5.00');
+  expect(await textOf(page, '#order-total')).toBe('¥28.00');
+
   page = await shop().navigateTo('/pages-coupons/list/index?status=used');
   expect(await textsOf(page, '.coupon-item')).toEqual([expect.stringContaining('马克杯满20减5')]);
   await shop().shot(J, 'coupons-used');
