@@ -246,7 +246,7 @@ export async function useCouponTx<P extends { lines: OrderLine[]; total: number 
   const coupon = asCoupon(await txGet(tx, COLLECTIONS.coupons, use.couponId));
   if (!coupon || coupon._openid !== use.openid) throw invalidState('优惠券不存在', { coupon: 'NOT_FOUND', couponId: use.couponId });
   const result = couponDiscount(coupon, couponLines(priced.lines, lookup), use.at);
-  if (!result.ok) throw invalidState(result.message, { coupon: result.reason, couponId: use.couponId });
+  if (!result.ok) throw invalidState(COUPON_REFUSAL_MESSAGES[result.reason], { coupon: result.reason, couponId: use.couponId });
   await tx.collection(COLLECTIONS.coupons).doc(coupon._id).update({ data: { status: 'used', orderId: use.orderId, usedAt: use.at } });
   return {
     priced: { ...priced, lines: linesWithDiscount(priced.lines, result.shares), total: priced.total - result.discount },
