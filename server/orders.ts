@@ -61,7 +61,8 @@ function orderFingerprint(req: CreateRequest): string {
     lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty, expectedPrice: l.expectedPrice ?? null })),
     address: req.address,
     remark: req.remark ?? '',
-    couponId: req.couponId ?? null,
+    // Only when one is used, so the fingerprints of orders without a coupon stay what they were.
+    ...(req.couponId ? { couponId: req.couponId } : {}),
     // No client attribution: the server decides it, and a retry must not conflict over it.
   });
 }
