@@ -122,6 +122,12 @@ export class ConsoleApi {
         return json(await this.call('orders', 'receiveReturn', { afterSaleId: parts[1] }));
       case 'POST /after-sales/:/refund':
         return json(await this.call('orders', 'refundAfterSale', { afterSaleId: parts[1] }));
+      case 'GET /coupons':
+        return json(await this.call('merchant', 'listCouponTemplates', {}));
+      case 'POST /coupons':
+        return json(await this.call('merchant', 'saveCouponTemplate', { template: isRecord(body) && isRecord(body.template) ? body.template : {}, create: true }), 201);
+      case 'PUT /coupons/:':
+        return json(await this.call('merchant', 'saveCouponTemplate', { template: { ...(isRecord(body) && isRecord(body.template) ? body.template : {}), _id: parts[1] } }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
     }

@@ -15,6 +15,10 @@ export const COLLECTIONS = {
   /** Every QR scan and share-card landing, per OPENID: what orders are attributed to (server/attribution.ts). */
   scans: 'scans',
   stockMoves: 'stock_moves',
+  /** Coupons (server/coupons.ts): the merchant's templates, shoppers' coupons, claims per shopper and template. */
+  couponTemplates: 'coupon_templates',
+  coupons: 'coupons',
+  couponClaims: 'coupon_claims',
 } as const;
 
 /**

@@ -122,8 +122,9 @@ export const EVENT_SCHEMAS: SchemaMap = {
       address,
       remark: optional(str({ min: 0, max: 200 })),
       attribution: optional(attribution),
+      couponId: optional(id()),
     }),
-    quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })) }),
+    quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })), couponId: optional(id()), noCoupon: optional(bool) }),
     list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize) }),
     get: orderId,
     cancel: orderId,
@@ -141,6 +142,9 @@ export const EVENT_SCHEMAS: SchemaMap = {
     refuseAfterSale: obj({ afterSaleId: id(), reason: str({ max: MAX_REASON_LENGTH }) }),
     receiveReturn: obj({ afterSaleId: id() }),
     refundAfterSale: obj({ afterSaleId: id() }),
+    claimCoupon: obj({ templateId: id() }),
+    myCoupons: obj({ status: optional(oneOf(['available', 'used', 'expired'] as const)) }),
+    claimableCoupons: obj({ templateIds: optional(arrayOf(id(), 0, 20)), productId: optional(id()) }),
   },
   scenes: {
     create: obj({
@@ -185,6 +189,8 @@ export const EVENT_SCHEMAS: SchemaMap = {
       referral: optional(token),
       scene: optional(sceneCode),
     }),
+    saveCouponTemplate: obj({ template: documentSchema, create: optional(bool) }),
+    listCouponTemplates: empty,
   },
 };
 
@@ -227,6 +233,10 @@ export const FIELD_MESSAGES: Record<string, string> = {
   carrier: '请选择快递公司',
   trackingNo: '快递单号为 4-40 位字母、数字或 -',
   delta: '调整数量须为整数',
+  couponId: '优惠券无效，请重新选择',
+  templateId: '优惠券编号无效',
+  templateIds: '优惠券编号无效',
+  template: '优惠券信息有误',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

@@ -14,6 +14,7 @@ import { db, type AnyDoc, type TxCollections } from './cloud';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { invalidState, notFound } from './errors';
 import { releaseTx } from './stock-ledger';
+import { returnCouponTx } from './coupons';
 
 /**
  * What we keep in `orders`: the contract's Order plus bookkeeping never shown to clients.
@@ -25,7 +26,7 @@ export type StoredOrder = Order & { payRequestedAt?: number; statusEvent?: Statu
 const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',
   'createdAt', 'expireAt', 'paidAt', 'transactionId', 'shippedAt', 'trackingNo', 'carrier', 'completedAt', 'cancelledAt', 'expiredAt', 'updatedAt',
-  'afterSales', 'refundedAt',
+  'afterSales', 'refundedAt', 'coupon',
 ];
 
 /** The client's view of an order: a whitelist, so the owner id and bookkeeping never leak. */
@@ -76,6 +77,9 @@ export async function createOrderTx(tx: TxCollections, fields: NewOrder, now: nu
   return order;
 }
 
+/** Events after which the shopper keeps nothing of the order: its coupon comes back (while valid). */
+const COUPON_RETURNING: readonly OrderEvent[] = ['cancel', 'expire', 'refundAll'];
+
 /**
  * The writer of an order's status, inside a transaction that has read (and so locked) the order:
  * applies `event` if the domain table allows it from the order's current status. Null when it does not
@@ -86,6 +90,8 @@ export async function applyTransitionTx(tx: TxCollections, order: StoredOrder, e
   if (!patch) return null;
   const data = patchWith(patch, event, extra);
   await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data });
+  // An order that ends without keeping its goods gives its coupon back, with the same commit.
+  if (COUPON_RETURNING.includes(event)) await returnCouponTx(tx, order, now);
   return { ...order, ...data } as StoredOrder;
 }
 

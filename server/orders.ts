@@ -1,5 +1,5 @@
 import type { ActionRequest, ActionResponse, AlreadyPaidDetails, LineFailure, PaymentParams } from '../typings/api';
-import type { OrderLine, OrderView } from '../typings/domain';
+import type { OrderCoupon, OrderLine, OrderView } from '../typings/domain';
 import { normalizeProduct, type NormalizeResult } from '../miniprogram/domain/normalize';
 import { nextStatus } from '../miniprogram/domain/order-state';
 import { priceOrder, quoteOrder, type PricingResult } from '../miniprogram/domain/pricing';
@@ -18,6 +18,7 @@ import { reserveTx } from './stock-ledger';
 import { loadProducts } from './products';
 import { accepted, refusal, unifiedOrder } from './wxpay';
 import { attributionFor } from './attribution';
+import { couponLines, offersFor, useCouponTx } from './coupons';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
 
@@ -60,6 +61,8 @@ function orderFingerprint(req: CreateRequest): string {
     lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty, expectedPrice: l.expectedPrice ?? null })),
     address: req.address,
     remark: req.remark ?? '',
+    // Only when one is used, so the fingerprints of orders without a coupon stay what they were.
+    ...(req.couponId ? { couponId: req.couponId } : {}),
     // No client attribution: the server decides it, and a retry must not conflict over it.
   });
 }
@@ -122,7 +125,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const attribution = await attributionFor(openid);
 
   type Priced = Extract<PricingResult, { ok: true }>;
-  const write = async (tx: TxCollections, priced: Priced, at: number) => {
+  const write = async (tx: TxCollections, priced: Priced, at: number, coupon?: OrderCoupon) => {
     const order = await createOrderTx(
       tx,
       {
@@ -137,6 +140,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         remark: req.remark ?? '',
         attribution,
         expireAt: at + windowMs,
+        ...(coupon ? { coupon } : {}),
       },
       at,
     );
@@ -176,7 +180,11 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         // A concurrent retry of this very checkout committed meanwhile: undo ours (the SDK rolls back on throw).
         const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
         if (existing) throw new AlreadyCreated(existing);
-        return write(tx, priced, now());
+        const at = now();
+        if (!req.couponId) return write(tx, priced, at);
+        // The coupon comes off the lines at the prices charged (sale prices already in them).
+        const used = await useCouponTx(tx, { openid, couponId: req.couponId, orderId, at }, priced, (id) => normalized.get(id));
+        return write(tx, used.priced, at, used.coupon);
       },
       { budgetMs: CREATE_RETRY_BUDGET_MS },
     );
@@ -194,13 +202,20 @@ class AlreadyCreated extends Error {
 }
 
 /** Prices lines as `create` would, reserving nothing (the domain's quoteOrder). Lines with problems carry them and are not totalled. */
-export async function quote(req: ActionRequest<'orders', 'quote'>): Promise<ActionResponse<'orders', 'quote'>> {
+export async function quote(req: ActionRequest<'orders', 'quote'>, openid = ''): Promise<ActionResponse<'orders', 'quote'>> {
   const products = await loadProducts(req.lines.map((l) => l.productId));
   const lookup = (id: string) => products.get(id);
   const shipping = await shippingContext(req.province);
   const quoted = quoteOrder(req.lines, lookup, shipping);
   if (!quoted.ok) return refuse(quoted, lookup);
-  return { ...quoted, freeShippingFrom: shipping.template.freeFrom, lines: quoted.lines.map((line) => stripUndefined(withProductProblems(line, lookup))) };
+  const lines = quoted.lines.map((line) => stripUndefined(withProductProblems(line, lookup)));
+  const base = { ...quoted, freeShippingFrom: shipping.template.freeFrom, lines };
+  if (!openid) return base;
+  // The shopper's coupons over the lines that can be bought now, at their current prices.
+  const billable = quoted.lines.filter((l) => l.currentPrice !== null && l.problems.every((p) => p.code === 'PRICE_CHANGED'));
+  const offers = await offersFor(openid, couponLines(billable.map((l) => ({ productId: l.productId, lineTotal: (l.currentPrice as number) * l.qty })), lookup), req.noCoupon ? null : req.couponId);
+  const discount = offers.coupon?.discount ?? 0;
+  return { ...base, ...offers, discount, total: quoted.total - discount };
 }
 
 function stripUndefined<T extends object>(value: T): T {

@@ -12,6 +12,8 @@ import type {
   AfterSaleView,
   Attribution,
   Category,
+  CouponTemplate,
+  CouponView,
   Fen,
   FieldProblem,
   LineProblem,
@@ -236,15 +238,32 @@ export interface OrdersApi {
        * recorded scan (server/attribution.ts).
        */
       attribution?: Attribution;
+      /** The shopper's coupon to use (one per order); the server checks it and prices its discount. */
+      couponId?: string;
     };
     res: { order: OrderView };
   };
   /** Prices the lines as `create` would, without reserving anything (the checkout summary). */
   quote: {
     /** `province`: where the order ships (the shipping fee depends on it); none = the default fee. */
-    req: { lines: OrderLineRequest[]; province?: string };
-    /** `freeShippingFrom`: the merchant's free-shipping threshold (null = none), for the checkout hint. */
-    res: { lines: CheckLineResult[]; itemsTotal: Fen; shippingFee: Fen; total: Fen; freeShippingFrom?: Fen | null };
+    /** `couponId`: price with this coupon; `noCoupon`: with none; neither: with the best one. */
+    req: { lines: OrderLineRequest[]; province?: string; couponId?: string; noCoupon?: boolean };
+    /**
+     * `freeShippingFrom`: the merchant's free-shipping threshold (null = none), for the checkout hint.
+     * With a signed-in shopper: `coupons` that apply, best first; `coupon` the one priced in (`discount`
+     * is off `total`); `couponProblem` why the asked one does not apply.
+     */
+    res: {
+      lines: CheckLineResult[];
+      itemsTotal: Fen;
+      shippingFee: Fen;
+      total: Fen;
+      freeShippingFrom?: Fen | null;
+      discount?: Fen;
+      coupon?: CouponOffer | null;
+      coupons?: CouponOffer[];
+      couponProblem?: string;
+    };
   };
   list: {
     req: { status?: OrderStatus; cursor?: string; pageSize?: number };
@@ -306,8 +325,48 @@ export interface OrdersApi {
   refundAfterSale: {
     req: { afterSaleId: string };
     res: { afterSale: MerchantAfterSale };
+  };  /** Claims one coupon of a template (within its total and per-shopper limits). */
+  claimCoupon: {
+    req: { templateId: string };
+    res: { coupon: CouponView; template: ClaimableCoupon };
+  };
+  /** The caller's coupons, soonest expiry first within each status. */
+  myCoupons: {
+    req: { status?: CouponView['status'] };
+    res: { coupons: CouponView[] };
+  };
+  /** Templates a shopper may claim: the given ones, or those that apply to a product (active only). */
+  claimableCoupons: {
+    req: { templateIds?: string[]; productId?: string };
+    res: { templates: ClaimableCoupon[] };
   };
 }
+
+/** A coupon that applies to a checkout and what it takes off. */
+export interface CouponOffer {
+  coupon: CouponView;
+  discount: Fen;
+}
+
+/** A template as a shopper sees it where coupons are claimed. */
+export interface ClaimableCoupon {
+  templateId: string;
+  title: string;
+  kind: CouponTemplate['kind'];
+  amountOff?: Fen;
+  percentOff?: number;
+  threshold: Fen;
+  scope: CouponTemplate['scope'];
+  validity: CouponTemplate['validity'];
+  /** Coupons left to claim. */
+  remaining: number;
+  /** Coupons of it the caller holds (any status). */
+  held: number;
+  perShopperLimit: number;
+  /** Why the caller cannot claim one now (Chinese), absent when they can. */
+  refusal?: string;
+}
+
 
 /** Units of one order line asked back. */
 export interface AfterSaleUnits {
@@ -446,6 +505,18 @@ export interface MerchantApi {
   ledgerCheck: {
     req: { productIds?: string[] };
     res: { checkedProducts: number; checkedSkus: number; unopened: string[]; problems: LedgerProblem[] };
+  };  /**
+   * Creates (`create`: the id must be new) or updates a coupon template. `claimed` is the server's; a
+   * total below what was claimed is refused. Coupons already claimed keep the rules they were claimed with.
+   */
+  saveCouponTemplate: {
+    req: { template: Record<string, unknown>; create?: boolean };
+    res: { template: CouponTemplate };
+  };
+  /** Every coupon template, newest first, with how many of its coupons were used. */
+  listCouponTemplates: {
+    req: Record<string, never>;
+    res: { templates: (CouponTemplate & { used: number })[] };
   };
   /** Every QR code (newest first) with its scans and the orders whose attribution names it. */
   scanReport: {

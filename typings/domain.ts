@@ -121,6 +121,8 @@ export interface OrderLine {
   unitPrice: Fen;
   qty: number;
   lineTotal: Fen;
+  /** This line's share of the order's coupon discount (absent without one); paid = lineTotal − discount. */
+  discount?: Fen;
 }
 
 export interface Order {
@@ -157,6 +159,8 @@ export interface Order {
   fulfilment?: Fulfilment;
   /** The shipment's report to WeChat's order-shipping service (from the ship action on). */
   shippingUpload?: ShippingUpload;
+  /** The coupon this order used (one at most): total = itemsTotal + shippingFee − coupon.discount. */
+  coupon?: OrderCoupon;
 }
 
 /** Express delivery by a carrier, or collected by the shopper at a store. */
@@ -260,4 +264,70 @@ export interface OrderAfterSales {
   count: number;
   /** Every request's current status, by its id. */
   states: Record<string, AfterSaleStatus>;
+}
+
+/* ------------------------------------------------------------------ coupons */
+
+/** Amount off (`amountOff` fen) or percent off (`percentOff` %, rounded down to whole fen). */
+export type CouponKind = 'amount' | 'percent';
+
+/** Which lines a coupon applies to (and whose total its threshold is measured on). */
+export type CouponScope = { kind: 'all' } | { kind: 'categories'; ids: string[] } | { kind: 'products'; ids: string[] };
+
+/** Fixed dates (ms, `until` exclusive), or `days` days from the moment it is claimed. */
+export type CouponValidity = { kind: 'fixed'; from: number; until: number } | { kind: 'days'; days: number };
+
+/** What a coupon takes off and where: shared by the template and every coupon claimed from it. */
+export interface CouponRule {
+  kind: CouponKind;
+  amountOff?: Fen;
+  percentOff?: number;
+  /** Spend at least this much on the lines in scope (goods at the prices charged, before shipping); 0 = none. */
+  threshold: Fen;
+  scope: CouponScope;
+}
+
+/** A merchant's coupon template (collection `coupon_templates`). */
+export interface CouponTemplate extends CouponRule {
+  _id: string;
+  title: string;
+  validity: CouponValidity;
+  /** Coupons that may ever be claimed from it. */
+  totalLimit: number;
+  /** Coupons one shopper may claim from it. */
+  perShopperLimit: number;
+  /** Coupons claimed so far (never above totalLimit). */
+  claimed: number;
+  /** `stopped`: no more claims; coupons already claimed stay usable. */
+  status: 'active' | 'stopped';
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** available → used (by one order) → available again when that order is cancelled, expires or is refunded in full. */
+export type CouponStatus = 'available' | 'used' | 'expired';
+
+/** A shopper's coupon (collection `coupons`), as clients see it. */
+export interface CouponView extends CouponRule {
+  _id: string;
+  templateId: string;
+  title: string;
+  validFrom: number;
+  /** Exclusive. */
+  validUntil: number;
+  /** `expired`: past its validity and not used. */
+  status: CouponStatus;
+  /** The order using it (status `used`). */
+  orderId?: string;
+  claimedAt: number;
+  usedAt?: number;
+  returnedAt?: number;
+}
+
+/** The coupon on an order: what it took off, for the order page and the console. */
+export interface OrderCoupon {
+  couponId: string;
+  templateId: string;
+  title: string;
+  discount: Fen;
 }

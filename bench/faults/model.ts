@@ -29,11 +29,18 @@
  * or expired while WeChat kept its payment; a paid order keeps its money (less what after-sales refunded);
  * what after-sales refunded is never more than the order's total. The refunds WeChat holds are exactly
  * those of our refunded payment records and refunded after-sales requests, one each.
+ *
+ * Coupons: shoppers claim from one template with small total and per-shopper limits (claims beyond
+ * either are refused); some creates use a coupon (refused below its threshold), sometimes two checkouts
+ * of one shopper race with the same coupon (one gets it). After every step every coupon is as the model
+ * says: used by exactly the one live order that took it, available again once that order was
+ * cancelled, expired or refunded in full (returned once); after-sales refunds follow the lines' shares.
  */
 import type { ActionName, ActionRequest, FunctionName, RawInvoke } from '../../typings/api';
 import { callAction } from '../../server/call-action';
 import { localMerchantKey, merchantEvent } from '../../admin/merchant-key';
 import { ADDRESS, Client, rng, productDoc } from '../lib/cloud';
+import { spreadByLargestRemainder } from '../../miniprogram/domain/after-sales';
 
 type Status = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'refunded' | 'cancelled' | 'expired';
 /** After-sales request statuses (miniprogram/domain/after-sales.ts). */
@@ -45,6 +52,8 @@ interface MAfterSale {
   /** units asked back, per order line */
   units: { index: number; qty: number }[];
   fee: number;
+  /** fen of `fee` per order line (index → fen) */
+  lineFees: Record<number, number>;
   status: AsStatus;
 }
 interface Line {
@@ -69,6 +78,11 @@ interface MOrder {
   shippingFee: number;
   /** units per line claimed by after-sales requests (refused ones give theirs back) */
   claimed: number[];
+  /** fen per line claimed by after-sales requests */
+  claimedFee: number[];
+  /** what the shopper paid per line (line total less its share of the coupon) */
+  paid: number[];
+  couponId?: string;
   /** units per line that after-sales put back on the shelf */
   returned: number[];
   /** what `create` answered, for replay checks */
@@ -109,6 +123,8 @@ export interface ModelResult {
   afterSaleMoves: Record<string, number>;
   /** `merchant.ledgerCheck` at the end */
   ledger: { checkedSkus: number; problems: number; unopened: number };
+  /** coupons: claimed / refused claims, orders placed with one, refused for it, returned, and coupon checks */
+  coupons: { claimed: number; claimRefused: number; used: number; useRefused: number; returned: number; checks: number };
   ms: number;
 }
 
@@ -134,6 +150,10 @@ const CATALOG: { productId: string; skus: { skuId: string; price: number; stock:
 const SKUS = CATALOG.flatMap((p) => p.skus.map((s) => ({ productId: p.productId, skuId: s.skuId })));
 const key = (productId: string, skuId: string) => `${productId}/${skuId}`;
 const USERS = ['oM_1', 'oM_2', 'oM_3', 'oM_4', 'oM_5'];
+/** The walk's coupon template: 5 yuan off from 20 yuan of goods, 8 in all, 3 per shopper. */
+const COUPON = { amountOff: 500, threshold: 2000, totalLimit: 8, perShopperLimit: 3 };
+/** Order statuses that keep the goods (and so the coupon). */
+const KEEPS_COUPON: Status[] = ['pending_payment', 'paid', 'shipped', 'completed'];
 /** statuses whose units were sold (less those after-sales put back) */
 const SOLD: Status[] = ['paid', 'shipped', 'completed', 'refunded'];
 /** statuses that take after-sales requests (completed: within the window after receipt) */
@@ -160,6 +180,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
   const money: MoneySummary = { paidAtWechat: 0, refundedClosed: 0, refundsAtWechat: 0, refundedRecords: 0, owedOpen: 0, cancelFoundPaid: 0 };
   const merchantStats: ModelResult['merchant'] = { adjusted: 0, adjustRefused: 0, adjustedUnits: 0, cancelled: 0, shipped: 0 };
   const ledger: ModelResult['ledger'] = { checkedSkus: 0, problems: 0, unopened: 0 };
+  const couponStats: ModelResult['coupons'] = { claimed: 0, claimRefused: 0, used: 0, useRefused: 0, returned: 0, checks: 0 };
   let checks = 0;
   let step = 0;
   let reqSeq = 0;
@@ -192,6 +213,17 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     const r = await asMerchant('merchant', 'saveProduct', { product: doc, create: true });
     if (!r.ok) throw new Error(`model: creating ${pid(p.productId)} answered ${JSON.stringify(r.error)}`);
   }
+
+  const templateId = `tpl-${tag}`;
+  {
+    const r = await asMerchant('merchant', 'saveCouponTemplate', {
+      template: { _id: templateId, title: '满20减5', kind: 'amount', amountOff: COUPON.amountOff, threshold: COUPON.threshold, scope: { kind: 'all' }, validity: { kind: 'days', days: 7 }, totalLimit: COUPON.totalLimit, perShopperLimit: COUPON.perShopperLimit },
+      create: true,
+    });
+    if (!r.ok) throw new Error(`model: creating the coupon template answered ${JSON.stringify(r.error)}`);
+  }
+  /** every coupon claimed: its owner and the orders that took it, in turn */
+  const coupons = new Map<string, { owner: string; orders: string[] }>();
 
   const orders = new Map<string, MOrder>();
   const afterSales = new Map<string, MAfterSale>();
@@ -264,8 +296,11 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     openid: o.owner,
   });
 
-  const newOrder = (view: { _id: string; total: number; shippingFee?: number }, owner: string, requestId: string, lines: Line[], response: unknown): MOrder => ({
+  const newOrder = (view: { _id: string; total: number; shippingFee?: number }, owner: string, requestId: string, lines: Line[], response: unknown, couponId?: string): MOrder => ({
     id: view._id,
+    couponId,
+    claimedFee: lines.map(() => 0),
+    paid: paidPerLine(lines, couponId !== undefined),
     owner,
     requestId,
     lines,
@@ -279,17 +314,99 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     returned: lines.map(() => 0),
   });
 
+  // ---- coupons ------------------------------------------------------------------------------------
+  const goods = (lines: Line[]) => lines.reduce((n, l) => n + price.get(key(l.productId, l.skuId))! * l.qty, 0);
+  /** What each line costs the shopper: its total less its share of the coupon (largest remainder). */
+  function paidPerLine(lines: Line[], withCoupon: boolean): number[] {
+    const totals = lines.map((l) => price.get(key(l.productId, l.skuId))! * l.qty);
+    const shares = withCoupon ? spreadByLargestRemainder(Math.min(COUPON.amountOff, goods(lines)), totals) : totals.map(() => 0);
+    return totals.map((t, i) => t - shares[i]);
+  }
+  /** The order holding a coupon now: the last that took it, while it keeps its goods. */
+  const holder = (couponId: string) => {
+    const taken = coupons.get(couponId)!.orders;
+    const last = taken.length ? orders.get(taken[taken.length - 1]) : undefined;
+    return last && KEEPS_COUPON.includes(last.status) ? last : undefined;
+  };
+  const availableCoupon = (owner: string) => [...coupons.entries()].find(([id, c]) => c.owner === owner && !holder(id))?.[0];
+  const claimCoupon = async () => {
+    const owner = pick(USERS);
+    const held = [...coupons.values()].filter((c) => c.owner === owner).length;
+    const r = await call({ action: 'claimCoupon', templateId }, owner);
+    const reason = coupons.size >= COUPON.totalLimit ? 'CLAIMED_OUT' : held >= COUPON.perShopperLimit ? 'SHOPPER_LIMIT' : null;
+    if (reason === null) {
+      expect(r.ok && r.data.coupon.status === 'available', () => `claim by ${owner} (${held} held, ${coupons.size} claimed) answered ${JSON.stringify(r).slice(0, 300)}`);
+      coupons.set(r.data.coupon._id, { owner, orders: [] });
+      couponStats.claimed += 1;
+    } else {
+      expect(!r.ok && r.error?.code === 'INVALID_STATE' && r.error.details?.reason === reason, () => `claim by ${owner} expected ${reason}, answered ${JSON.stringify(r).slice(0, 300)}`);
+      couponStats.claimRefused += 1;
+    }
+  };
+  /** Books a create's answer when it asked for a coupon: placed with it, or refused for it (nothing written). */
+  const bookCouponUse = (couponId: string, lines: Line[], r: { ok: boolean; data?: any; error?: { code: string; details?: any } }) => {
+    if (goods(lines) < COUPON.threshold) {
+      expect(!r.ok && r.error?.code === 'INVALID_STATE' && r.error.details?.coupon === 'BELOW_THRESHOLD', () => `create below the threshold with ${couponId} answered ${JSON.stringify(r).slice(0, 300)}`);
+      couponStats.useRefused += 1;
+      return false;
+    }
+    expect(r.ok, () => `create with available coupon ${couponId} refused: ${JSON.stringify(r.error)}`);
+    const order = r.data.order;
+    const discount = Math.min(COUPON.amountOff, goods(lines));
+    expect(order.coupon?.couponId === couponId && order.coupon.discount === discount && order.total === order.itemsTotal + order.shippingFee - discount, () => `order ${order._id} with ${couponId}: ${JSON.stringify(order).slice(0, 300)}`);
+    expect(JSON.stringify(order.lines.map((l: { lineTotal: number; discount?: number }) => l.lineTotal - (l.discount ?? 0))) === JSON.stringify(paidPerLine(lines, true)), () => `order ${order._id}: lines' shares ${JSON.stringify(order.lines)}`);
+    coupons.get(couponId)!.orders.push(order._id);
+    couponStats.used += 1;
+    return true;
+  };
+  const couponRace = async () => {
+    // Two checkouts of one shopper with the same coupon at once: one order takes it, the other is refused.
+    const owner = USERS.find((u) => availableCoupon(u) !== undefined);
+    if (!owner) return claimCoupon();
+    const couponId = availableCoupon(owner)!;
+    const s = pick(SKUS);
+    const line = { productId: pid(s.productId), skuId: s.skuId, qty: Math.ceil(COUPON.threshold / price.get(key(pid(s.productId), s.skuId))!) };
+    if (modelStock(key(line.productId, line.skuId)) < 2 * line.qty) return claimCoupon();
+    const reqs = [`${tag}-${++reqSeq}`, `${tag}-${++reqSeq}`];
+    const rs = await Promise.all(reqs.map((requestId) => call({ action: 'create', requestId, lines: [line], address: ADDRESS, couponId }, owner)));
+    const won = rs.findIndex((r) => r.ok);
+    expect(won >= 0 && rs.filter((r) => r.ok).length === 1, () => `two checkouts with ${couponId} answered ${JSON.stringify(rs).slice(0, 400)}`);
+    const other = rs[1 - won];
+    expect(other.error?.code === 'UNAVAILABLE' || (other.error?.code === 'INVALID_STATE' && other.error.details?.coupon === 'USED'), () => `the other checkout with ${couponId} answered ${JSON.stringify(other).slice(0, 300)}`);
+    bookCouponUse(couponId, [line], rs[won]);
+    addOrder(newOrder(rs[won].data.order, owner, reqs[won], [line], rs[won], couponId));
+    couponStats.useRefused += 1;
+  };
+  /** Every coupon of the walk's template as the model says: the template's count, each coupon's status and order. */
+  const checkCoupons = async () => {
+    const template = await client.getDoc('coupon_templates', templateId);
+    expect(template.claimed === coupons.size, () => `template claimed ${template.claimed}, model ${coupons.size}`);
+    const stored = await client.all('coupons', { templateId });
+    expect(stored.length === coupons.size, () => `database has ${stored.length} coupons, model ${coupons.size}`);
+    for (const d of stored) {
+      const c = coupons.get(d._id);
+      expect(c !== undefined && d._openid === c.owner, () => `coupon ${d._id} not in the model (or another owner)`);
+      const h = holder(d._id);
+      const want = h ? `used by ${h.id}` : 'available';
+      const got = d.status === 'used' ? `used by ${d.orderId}` : String(d.status);
+      expect(got === want, () => `coupon ${d._id}: ${got}, model ${want} (orders ${JSON.stringify(c!.orders)})`);
+    }
+    couponStats.checks += 1;
+  };
+
   // ---- the operations ---------------------------------------------------------------------------
   const create = async () => {
     const owner = pick(USERS);
     const lines = randomLines();
     const requestId = `${tag}-${++reqSeq}`;
     const ok = feasible(lines);
-    const r = await call({ action: 'create', requestId, lines, address: ADDRESS }, owner);
+    const couponId = rand() < 0.5 ? availableCoupon(owner) : undefined;
+    const r = await call({ action: 'create', requestId, lines, address: ADDRESS, ...(couponId ? { couponId } : {}) }, owner);
     if (ok) {
+      if (couponId && !bookCouponUse(couponId, lines, r)) return;
       expect(r.ok, () => `create of feasible ${JSON.stringify(lines)} refused: ${JSON.stringify(r.error)}`);
       const view = r.data.order;
-      addOrder(newOrder(view, owner, requestId, lines, r));
+      addOrder(newOrder(view, owner, requestId, lines, r, couponId));
     } else {
       expect(!r.ok && r.error?.code === 'OUT_OF_STOCK', () => `create of infeasible ${JSON.stringify(lines)} answered ${JSON.stringify(r).slice(0, 300)}`);
     }
@@ -297,7 +414,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
   const replay = async () => {
     const o = someOrder();
     if (!o) return create();
-    const r = await call({ action: 'create', requestId: o.requestId, lines: o.lines, address: ADDRESS }, o.owner);
+    const r = await call({ action: 'create', requestId: o.requestId, lines: o.lines, address: ADDRESS, ...(o.couponId ? { couponId: o.couponId } : {}) }, o.owner);
     // The same order comes back, as it is now (paid, cancelled, expired since), never a second one.
     const first = (o.response as { data: { order: { _id: string; total: number } } }).data.order;
     const now = r.ok ? r.data.order : null;
@@ -573,12 +690,20 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     const view = r.data.afterSale;
     const immediate = o.status === 'paid';
     moved(immediate ? 'requestedBeforeShipping' : 'requestedAfterShipping');
-    units.forEach((u) => (o.claimed[u.index] += u.qty));
+    // A unit refunds what its line was paid (less the coupon's share); a line's last units take what is
+    // left of it; shipping only with the last units before shipping.
+    const lineFees: Record<number, number> = {};
+    for (const u of units) {
+      const line = o.lines[u.index];
+      const fee = o.claimed[u.index] + u.qty === line.qty ? o.paid[u.index] - o.claimedFee[u.index] : Math.floor((o.paid[u.index] * u.qty) / line.qty);
+      lineFees[u.index] = fee;
+      o.claimed[u.index] += u.qty;
+      o.claimedFee[u.index] += fee;
+    }
     const allClaimed = remaining(o).every((n) => n === 0);
-    // No discounts here: a unit refunds its price; shipping only with the last units before shipping.
-    const fee = units.reduce((n, u) => n + price.get(key(o.lines[u.index].productId, o.lines[u.index].skuId))! * u.qty, 0) + (immediate && allClaimed ? o.shippingFee : 0);
+    const fee = Object.values(lineFees).reduce((n, f) => n + f, 0) + (immediate && allClaimed ? o.shippingFee : 0);
     expect(view.refundFee === fee, () => `after-sale of ${o.id}: refundFee ${view.refundFee}, model ${fee}`);
-    const a: MAfterSale = { id: view._id, orderId: o.id, requestId, units, fee, status: view.status };
+    const a: MAfterSale = { id: view._id, orderId: o.id, requestId, units, fee, lineFees, status: view.status };
     afterSales.set(a.id, a);
     if (immediate) {
       expect((view.status === 'refunding' || view.status === 'refunded') && view.shippedWhenRequested === false, () => `after-sale before shipping ${JSON.stringify(view).slice(0, 200)}`);
@@ -675,7 +800,10 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     const status = (ok[0] as { data: { afterSale: { status: AsStatus } } }).data.afterSale.status;
     expect(to.includes(status), () => `after-sale ${a.id} went ${a.status} → ${status}, model expected ${to.join('/')}`);
     moved(status === 'return_pending' ? 'approvedReturn' : status === 'received' ? 'received' : status === 'refused' ? 'refused' : a.status === 'requested' ? 'approvedRefund' : 'refundedReturn');
-    if (status === 'refused') a.units.forEach((u) => (o.claimed[u.index] -= u.qty));
+    if (status === 'refused') {
+      a.units.forEach((u) => (o.claimed[u.index] -= u.qty));
+      for (const [index, fee] of Object.entries(a.lineFees)) o.claimedFee[Number(index)] -= fee;
+    }
     if (status === 'received') a.units.forEach((u) => (o.returned[u.index] += u.qty));
     if (status === 'refunding' || status === 'refunded') o.refundedOnPurpose += a.fee;
     a.status = status;
@@ -701,6 +829,8 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     ['adjust', 7, adjust],
     ['merchantCancel', 5, merchantCancel],
     ['merchantRace', 4, merchantRace],
+    ['claimCoupon', 6, claimCoupon],
+    ['couponRace', 2, couponRace],
   ];
   const totalWeight = table.reduce((s, x) => s + x[1], 0);
 
@@ -817,6 +947,14 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
 
   try {
     await checkStock();
+    // Every shopper starts with a coupon, so creates use them from the first steps.
+    for (const owner of USERS) {
+      const r = await call({ action: 'claimCoupon', templateId }, owner);
+      expect(r.ok, () => `first claim by ${owner} answered ${JSON.stringify(r).slice(0, 300)}`);
+      coupons.set(r.data.coupon._id, { owner, orders: [] });
+      couponStats.claimed += 1;
+    }
+    await checkCoupons();
     for (step = 1; step <= opts.steps; step += 1) {
       let roll = rand() * totalWeight;
       let chosen = table[0];
@@ -830,6 +968,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
       await chosen[2]();
       await checkStock();
       await checkTouched();
+      await checkCoupons();
       if (step % fullEvery === 0 || step === opts.steps) {
         await checkAll();
         log(`model: step ${step}/${opts.steps}, ${orders.size} orders`);
@@ -838,6 +977,7 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     // Leave no overdue order behind (another walk may share this cloud and count its own sweeps).
     await sweep();
     await checkTouched();
+    await checkCoupons();
     // The refunds timer runs until nothing owed is due (each run takes every due refund one step), so
     // what owed payments and after-sales started is done before the requests and the money are compared.
     for (let i = 0; i < 3; i += 1) await refunds();
@@ -866,6 +1006,8 @@ export async function runModel(client: Client, opts: ModelOptions): Promise<Mode
     merchant: merchantStats,
     afterSaleMoves,
     ledger,
+    // A coupon comes back once per order that took it and then ended without its goods.
+    coupons: { ...couponStats, returned: [...orders.values()].filter((o) => o.couponId && !KEEPS_COUPON.includes(o.status)).length },
     ms: Date.now() - started,
   };
 }

@@ -3,6 +3,7 @@
  * adding one is an import and an entry here.
  */
 import { afterSalesView } from './after-sales';
+import { couponsView } from './coupons';
 import { databaseView } from './database';
 import { ledgerView } from './ledger';
 import { logsView } from './logs';
@@ -16,6 +17,7 @@ export const VIEWS: readonly ConsoleView[] = [
   productsView,
   ordersView,
   afterSalesView,
+  couponsView,
   qrcodesView,
   reportsView,
   ledgerView,

@@ -69,8 +69,13 @@ export function orderDiscount(order: PricedOrder): Fen {
   return Math.max(0, order.itemsTotal + order.shippingFee - order.total);
 }
 
-/** What the shopper paid for each line: its total less its share of the discount. */
+/**
+ * What the shopper paid for each line: its total less its share of the discount. A coupon's shares are
+ * written on the lines when the order is priced (only lines in its scope carry one); otherwise the
+ * order's discount is spread over every line here.
+ */
 export function linePaidAmounts(order: PricedOrder): Fen[] {
+  if (order.lines.some((l) => typeof l.discount === 'number')) return order.lines.map((l) => l.lineTotal - (l.discount ?? 0));
   const discount = Math.min(orderDiscount(order), order.itemsTotal);
   const shares = spreadByLargestRemainder(discount, order.lines.map((l) => l.lineTotal));
   return order.lines.map((l, i) => l.lineTotal - shares[i]);

@@ -11,6 +11,7 @@ export const PAGES = {
   orderDetail: 'pages/order-detail/index',
   landing: 'pages/landing/index',
   afterSaleRequest: 'pages-after-sales/request/index',
+  coupons: 'pages-coupons/list/index',
 } as const;
 
 export type PageRoute = (typeof PAGES)[keyof typeof PAGES];

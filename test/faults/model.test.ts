@@ -4,7 +4,8 @@
  * functions (bench/faults/model.ts, reduced size): the stock invariant (stock + reserved + sold =
  * initial + adjustments, never negative, each figure as the model says) is checked after every step,
  * the stock ledger and the money at WeChat at the end. The bench (`npm run bench`) runs the same walk
- * with more steps.
+ * with more steps. Coupons ride along: claimed within their limits, used by one order at a time, back
+ * once when that order is cancelled, expires or is refunded in full.
  */
 import { Client, startChild, type ChildCloud } from '../../bench/lib/cloud';
 import { runModel } from '../../bench/faults/model';
@@ -31,4 +32,8 @@ test.each([1, 2])('seed %i: 50 random steps keep stock + reserved + sold = initi
   expect(r.money.refundsAtWechat).toBe(r.money.refundedRecords + afterSalesRefunded);
   expect(r.ledger).toEqual({ checkedSkus: 4, problems: 0, unopened: 0 });
   expect(r.orders).toBeGreaterThan(0);
+  // coupons: checked before the walk, after every step and after the last sweep; some orders used one
+  expect(r.coupons.checks).toBe(52);
+  expect(r.coupons.claimed).toBeGreaterThanOrEqual(5);
+  expect(r.coupons.used).toBeGreaterThan(0);
 });

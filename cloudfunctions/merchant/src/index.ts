@@ -2,6 +2,7 @@ import { actionHandler } from '../../../server/handler';
 import { adjustStock, cancel, complete, editOrder, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
 import { attributionReport, scanReport } from '../../../server/merchant-reports';
 import { retryDueUploads } from '../../../server/shipping-upload';
+import { listTemplates, saveTemplate } from '../../../server/coupons';
 
 export const main = actionHandler(
   'merchant',
@@ -17,9 +18,11 @@ export const main = actionHandler(
     editOrder: (request) => editOrder(request),
     scanReport: (request) => scanReport(request),
     attributionReport: (request) => attributionReport(request),
+    saveCouponTemplate: (request) => saveTemplate(request),
+    listCouponTemplates: () => listTemplates(),
   },
   {
-    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport'],
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates'],
     // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
     timers: { shippingUploads: () => retryDueUploads() },
   },

@@ -3,6 +3,7 @@ import { expireDueOrders } from '../../../server/expiry';
 import { cancel, confirmReceipt, create, get, list, pay, quote } from '../../../server/orders';
 import { handlePayNotification } from '../../../server/payments';
 import { handleRefundNotification } from '../../../server/refunds';
+import { claim, claimableFor, mine } from '../../../server/coupons';
 import {
   approveAfterSale,
   handleAfterSaleRefundNotification,
@@ -20,7 +21,7 @@ export const main = actionHandler(
   'orders',
   {
     create: (request, caller) => create(caller.openid, request),
-    quote: (request) => quote(request),
+    quote: (request, caller) => quote(request, caller.openid),
     list: (request, caller) => list(caller.openid, request),
     get: (request, caller) => get(caller.openid, request),
     cancel: (request, caller) => cancel(caller.openid, request),
@@ -33,6 +34,9 @@ export const main = actionHandler(
     refuseAfterSale: (request) => refuseAfterSale(request),
     receiveReturn: (request) => receiveReturn(request),
     refundAfterSale: (request) => refundAfterSale(request),
+    claimCoupon: (request, caller) => claim(caller.openid, request),
+    myCoupons: (request, caller) => mine(caller.openid, request),
+    claimableCoupons: (request, caller) => claimableFor(caller.openid, request),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).

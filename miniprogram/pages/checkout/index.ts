@@ -1,4 +1,4 @@
-import type { ActionRequest, CheckLineResult, LineFailure, OrderLineRequest, PriceChange } from '../../../typings/api';
+import type { ActionRequest, CheckLineResult, CouponOffer, LineFailure, OrderLineRequest, PriceChange } from '../../../typings/api';
 import type { Address, OrderView } from '../../../typings/domain';
 import type { LoadStatus } from '../../behaviors/load-state';
 import { call, errorText } from '../../services/api';
@@ -9,6 +9,7 @@ import { payOrder, payResultUrl } from '../../services/pay';
 import { addressProblem, cleanAddress, fromWechatAddress } from '../../utils/address';
 import { newRequestId } from '../../utils/id';
 import { formatFen } from '../../domain/money';
+import { couponState, isCouponRefusal } from '../../utils/coupon-view';
 import { PAGES, switchToTab } from '../../utils/routes';
 import { readStorage, writeStorageLater } from '../../utils/storage';
 import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';
@@ -54,7 +55,11 @@ Page({
     blocked: false,
     remark: '',
     submitting: false,
+    /** the coupons that apply and the one priced in (coupon-picker) */
+    coupon: { offers: [] as CouponOffer[], id: '', discount: 0 },
   },
+  /** The shopper's coupon choice: undefined = the best one (the server's proposal), null = none. */
+  couponChoice: undefined as string | null | undefined,
 
   source: 'cart' as 'cart' | 'buy_now',
   requestLines: [] as OrderLineRequest[],
@@ -86,12 +91,14 @@ Page({
     const req: ActionRequest<'orders', 'quote'> = { lines: this.requestLines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) };
     // The fee depends on where the order ships: the server prices it for the chosen address's province.
     if (this.data.address) req.province = this.data.address.province;
+    if (this.couponChoice !== undefined) Object.assign(req, this.couponChoice === null ? { noCoupon: true } : { couponId: this.couponChoice });
     const res = await call('orders', 'quote', req);
     if (!res.ok) {
       this.setData({ status: 'error', message: errorText(res.error) });
       return;
     }
-    this.setData({ shippingHint: shippingHint(res.data.itemsTotal, res.data.shippingFee, res.data.freeShippingFrom) });
+    if (res.data.couponProblem) wx.showToast({ title: res.data.couponProblem, icon: 'none' });
+    this.setData({ shippingHint: shippingHint(res.data.itemsTotal, res.data.shippingFee, res.data.freeShippingFrom), coupon: couponState(res.data) });
     this.showQuote(res.data.lines, res.data.itemsTotal, res.data.shippingFee, res.data.total);
   },
 
@@ -207,6 +214,7 @@ Page({
     if (remark) req.remark = remark;
     const attribution = getAttribution();
     if (attribution) req.attribution = attribution;
+    if (this.data.coupon.id) req.couponId = this.data.coupon.id;
     const res = await call('orders', 'create', req);
     if (!res.ok) {
       this.submitLock = false;
@@ -224,6 +232,13 @@ Page({
       return;
     }
     this.requestId = newRequestId();
+    if (isCouponRefusal(code, details)) {
+      // The coupon went (used elsewhere, expired): price the order again with the best one left.
+      this.couponChoice = undefined;
+      wx.showModal({ title: '优惠券不可用', content: message, showCancel: false });
+      this.quote();
+      return;
+    }
     if (code === 'PRICE_CHANGED' && Array.isArray(details)) {
       const changes = details as PriceChange[];
       const lines = this.data.lines.map((line, i) => {
@@ -255,6 +270,11 @@ Page({
     clearCheckoutDraft();
     const result = await payOrder(order._id);
     wx.redirectTo({ url: payResultUrl(order._id, result.outcome) });
+  },
+
+  onCouponChange(e: WechatMiniprogram.CustomEvent<{ couponId: string | null }>) {
+    this.couponChoice = e.detail.couponId;
+    this.quote();
   },
 
   onBack() {

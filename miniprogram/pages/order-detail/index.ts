@@ -17,6 +17,8 @@ interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | '
   lines: Pick<OrderLine, 'productId' | 'skuId' | 'title' | 'specText' | 'image' | 'unitPrice' | 'qty'>[];
   itemsTotal: number;
   shippingFee: number;
+  /** the coupon's discount (0 without one) */
+  couponDiscount: number;
   address: Address;
   remark: string;
   trackingNo: string;
@@ -48,6 +50,7 @@ function toDetail(order: OrderView, now: number): DetailView {
     lines: order.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, title: l.title, specText: l.specText, image: l.image, unitPrice: l.unitPrice, qty: l.qty })),
     itemsTotal: order.itemsTotal,
     shippingFee: order.shippingFee,
+    couponDiscount: order.coupon ? order.coupon.discount : 0,
     address: order.address,
     remark: order.remark || '',
     trackingNo: order.trackingNo || '',

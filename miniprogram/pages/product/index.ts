@@ -39,6 +39,8 @@ Page({
     maxQty: 1,
     cartCount: 0,
     deepLanding: false,
+    /** the product whose coupons coupon-claim offers */
+    claimProductId: '',
   },
 
   productId: '',
@@ -54,7 +56,7 @@ Page({
       recordReferral(q.ref, enter ? enter.scene : undefined);
     }
     // Opened straight from a card or code: no page below to go back to.
-    this.setData({ deepLanding: getCurrentPages().length <= 1 });
+    this.setData({ deepLanding: getCurrentPages().length <= 1, claimProductId: this.productId });
     fetchReferralCode();
     this.load();
   },

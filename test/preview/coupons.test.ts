@@ -1,0 +1,92 @@
+/**
+ * Coupons in a real browser at phone and desktop sizes: the product page offers the merchant's coupons,
+ * a tap claims one, the shopper's list shows it, and checkout prices the best one in, with a sheet to
+ * choose another or none. Screens go to <artifacts>/preview/coupons-*.png.
+ */
+import type { Page } from 'playwright-core';
+import { call, dataOf } from '../support';
+import { onRoute, phone, screenshot, startStore, toNewPage, until, VIEWPORTS, type Store } from './harness';
+
+jest.setTimeout(180_000);
+
+let store: Store;
+beforeAll(async () => {
+  store = await startStore();
+  const DAY = 86_400_000;
+  const templates = [
+    { _id: 'pv-20', title: '满100减20', kind: 'amount', amountOff: 2000, threshold: 10000, scope: { kind: 'all' }, validity: { kind: 'days', days: 7 }, totalLimit: 100, perShopperLimit: 1 },
+    { _id: 'pv-pct', title: '全场九折', kind: 'percent', percentOff: 10, threshold: 0, scope: { kind: 'all' }, validity: { kind: 'fixed', from: Date.now() - DAY, until: Date.now() + 30 * DAY }, totalLimit: 50, perShopperLimit: 2 },
+    { _id: 'pv-out', title: '新人券', kind: 'amount', amountOff: 500, threshold: 0, scope: { kind: 'all' }, validity: { kind: 'days', days: 3 }, totalLimit: 1, perShopperLimit: 1 },
+  ];
+  for (const template of templates) dataOf(await call(store.cloud, 'merchant', { action: 'saveCouponTemplate', template, create: true }));
+  // Someone else took the only 新人券: it shows as gone.
+  dataOf(await call(store.cloud, 'orders', { action: 'claimCoupon', templateId: 'pv-out' }, 'oSOMEONE'));
+}, 120_000);
+afterAll(async () => {
+  await store?.close();
+});
+
+const toastText = (page: Page) => page.evaluate(() => document.querySelector('#toast.show #toast-text')?.textContent ?? null);
+
+const SIZES = VIEWPORTS.slice(0, 2).map((viewport, i) => ({ ...viewport, user: ['o_sim_user_2', 'o_sim_user_3'][i] }));
+
+test.each(SIZES)('at $width x $height: claim on the product page, see it listed, pay less at checkout', async ({ user, ...viewport }) => {
+  const { context, page } = await store.open(viewport);
+  const frame = phone(page);
+  const tag = `${viewport.width}`;
+  try {
+    // A shopper of their own per size (the limits are per shopper).
+    await page.selectOption('#user', user);
+    await toNewPage(page, () => page.click('#switch-user'));
+    await onRoute(page, 'pages/catalog/index');
+    await toNewPage(page, () => frame.locator('.product-card').first().click());
+    await onRoute(page, 'pages/product/index');
+    const claim = frame.locator('#coupon-claim');
+    await claim.waitFor();
+    expect(await claim.locator('coupon-card').count()).toBe(3);
+    expect(await frame.locator('#claim-pv-out').innerText()).toBe('已领完');
+    // The cards fit the phone.
+    for (const box of await claim.locator('coupon-card').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right))) expect(box).toBeLessThanOrEqual(375);
+    await screenshot(page, `coupons-product-${tag}`);
+
+    await frame.locator('#claim-pv-20').click();
+    expect(await until(() => toastText(page), (v) => v === '领取成功')).toBe('领取成功');
+    expect(await until(() => frame.locator('#claim-pv-20').innerText(), (v) => v === '已领取')).toBe('已领取');
+    await frame.locator('#claim-pv-pct').click();
+    expect(await until(() => frame.locator('#claim-pv-pct').innerText(), (v) => v === '再领一张')).toBe('再领一张');
+
+    await toNewPage(page, () => frame.locator('#my-coupons').click());
+    await onRoute(page, 'pages-coupons/list/index');
+    await frame.locator('#coupon-list').waitFor();
+    await until(() => toastText(page), (v) => v === null);
+    expect(await frame.locator('coupon-card').count()).toBe(2);
+    await screenshot(page, `coupons-list-${tag}`);
+    await frame.locator('#tab-used').click();
+    await frame.getByText('还没有用过优惠券').waitFor();
+    await screenshot(page, `coupons-list-empty-${tag}`);
+    await toNewPage(page, () => page.click('#back'));
+    await onRoute(page, 'pages/product/index');
+
+    const dims = frame.locator('.sku-dim');
+    for (let i = 0; i < (await dims.count()); i++) await dims.nth(i).locator('.sku-value').first().click();
+    await toNewPage(page, () => frame.locator('#buy-now').click());
+    await onRoute(page, 'pages/checkout/index');
+    const summary = frame.locator('#coupon-summary');
+    await summary.waitFor();
+    // One unit of the first product: under 100 yuan or not, the best coupon that applies is priced in.
+    const text = await until(() => summary.innerText(), (v) => /^-¥/.test(v));
+    expect(text).toMatch(/^-¥\d+\.\d\d$/);
+    const totalWith = await frame.locator('#checkout-total').innerText();
+    await screenshot(page, `coupons-checkout-${tag}`);
+
+    await frame.locator('#coupon-row').click();
+    await frame.locator('#coupon-sheet').waitFor();
+    expect(await frame.locator('#coupon-none').evaluate((el) => el.getBoundingClientRect().right)).toBeLessThanOrEqual(375);
+    await screenshot(page, `coupons-sheet-${tag}`);
+    await frame.locator('#coupon-none').click();
+    expect(await until(() => summary.innerText(), (v) => /张可用$/.test(v))).toMatch(/张可用$/);
+    expect(await until(() => frame.locator('#checkout-total').innerText(), (v) => v !== totalWith)).not.toBe(totalWith);
+  } finally {
+    await context.close();
+  }
+});
