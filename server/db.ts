@@ -15,6 +15,10 @@ export const COLLECTIONS = {
   /** Every QR scan and share-card landing, per OPENID: what orders are attributed to (server/attribution.ts). */
   scans: 'scans',
   stockMoves: 'stock_moves',
+  /** One document per SKU with a flash sale: its price, window, limit and what is left of its allotment. */
+  flashSales: 'flash_sales',
+  /** Units each shopper holds in a flash sale's paid and unpaid orders (the per-shopper limit). */
+  flashBuyers: 'flash_buyers',
 } as const;
 
 /**

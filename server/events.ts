@@ -171,6 +171,17 @@ export const EVENT_SCHEMAS: SchemaMap = {
     complete: orderId,
     cancel: orderId,
     ledgerCheck: obj({ productIds: optional(arrayOf(id(), 1, 1000)) }),
+    scheduleFlashSale: obj({
+      productId: id(),
+      skuId: id(),
+      price: int(1, MAX_FEN),
+      allotment: int(1, LIMITS.stock),
+      startAt: int(0, 8_640_000_000_000),
+      endAt: int(0, 8_640_000_000_000),
+      limit: int(1, 99),
+    }),
+    flashSales: obj({ productId: optional(id()) }),
+    endFlashSale: obj({ productId: id(), skuId: id() }),
   },
 };
 

@@ -18,6 +18,7 @@ import { AppError, invalid, invalidState, notFound } from './errors';
 import { digestId } from './ids';
 import { applyTransitionCas, asOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder } from './payments';
+import { end as endSale, schedule as scheduleSale } from './flash-sales';
 import { adjustStock as adjustLedger, checkLedger, createProductTx, openingMove, renameProductTx, revisionOf, saveProductTx, STOCK_MOVES } from './stock-ledger';
 
 type Req<A extends keyof import('../typings/api').MerchantApi> = ActionRequest<'merchant', A>;
@@ -258,3 +259,9 @@ export async function cancel(req: Req<'cancel'>): Promise<Res<'cancel'>> {
 export async function ledgerCheck(req: Req<'ledgerCheck'>): Promise<Res<'ledgerCheck'>> {
   return checkLedger(req.productIds);
 }
+
+/* ------------------------------------------------------------------ flash sales (server/flash-sales.ts) */
+
+export const scheduleFlashSale = (req: Req<'scheduleFlashSale'>, caller: ActionCaller): Promise<Res<'scheduleFlashSale'>> => scheduleSale(req, who(caller));
+export const endFlashSale = (req: Req<'endFlashSale'>, caller: ActionCaller): Promise<Res<'endFlashSale'>> => endSale(req, who(caller));
+export { list as flashSales } from './flash-sales';

@@ -15,7 +15,11 @@ import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { checkText, SEC_SCENE } from './content-security';
 import { shippingContext } from './shipping';
 import { reserveTx } from './stock-ledger';
-import { loadProducts } from './products';
+import { loadPricedProducts } from './products';
+import { readSalesTx, refuseFlashLine, refuseFlashLines, salesByLine } from './flash-sales';
+import { claimUnitsTx, heldUnitsTx } from './flash-limit';
+import { allotmentKey } from './allotment';
+import { flashPhase, resolveUnitPrices, type FlashSale } from '../miniprogram/domain/flash-sale';
 import { accepted, refusal, unifiedOrder } from './wxpay';
 import { attributionFor } from './attribution';
 
@@ -106,7 +110,14 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
   // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
-  const snapshot = await loadProducts(productIds);
+  const { products: snapshot, sales } = await loadPricedProducts(productIds);
+  const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
+  const flashSales = salesByLine(sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
+  try {
+    await refuseFlashLines(openid, req.lines, flashSales);
+  } catch (error) {
+    return replayIfRaced(error, orderId, print);
+  }
   const shipping = await shippingContext(req.address.province);
   const early = priceOrder(req.lines, (id) => snapshot.get(id), shipping);
   if (!early.ok) {
@@ -157,11 +168,14 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         const normalized = new Map<string, NormalizeResult>();
         for (const productId of productIds) {
           const doc = await txGet(tx, COLLECTIONS.products, productId);
-          if (doc) {
-            raw.set(productId, doc);
-            normalized.set(productId, normalizeProduct(doc));
-          }
+          if (doc) raw.set(productId, doc);
         }
+        // The unit-price step: flash lines cost the sale price and take from its allotment, within the
+        // shopper's limit, all as this transaction reads them.
+        const at = now();
+        const allotments = await flashLinesTx(tx, openid, req.lines, flashSales, at);
+        const txSales = [...allotments.values()].map((line) => line.sale);
+        for (const [productId, doc] of raw) normalized.set(productId, resolveUnitPrices(normalizeProduct(doc), txSales, at));
         const priced = priceOrder(req.lines, (id) => normalized.get(id), shipping);
         if (!priced.ok) {
           // The same snapshot shows whether a retry of this very checkout took the last units.
@@ -171,19 +185,63 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         }
 
         // Normalization succeeded, so every line's SKU is in its raw document.
-        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw);
+        const sold = new Map([...allotments].map(([key, line]) => [key, line.sale]));
+        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw, sold);
+        for (const line of allotments.values()) await claimUnitsTx(tx, line.sale, openid, line.held, line.qty);
 
         // A concurrent retry of this very checkout committed meanwhile: undo ours (the SDK rolls back on throw).
         const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
         if (existing) throw new AlreadyCreated(existing);
-        return write(tx, priced, now());
+        const lines = priced.lines.map((line) => {
+          const flash = allotments.get(allotmentKey(line.productId, line.skuId));
+          return flash ? { ...line, flashSaleId: flash.sale.saleId } : line;
+        });
+        return write(tx, { ...priced, lines }, now());
       },
       { budgetMs: CREATE_RETRY_BUDGET_MS },
     );
   } catch (error) {
     if (error instanceof AlreadyCreated) return replay(error.record, print, readOrder);
-    throw error;
+    return replayIfRaced(error, orderId, print);
   }
+}
+
+/**
+ * A flash sale refused the checkout: when a retry of this very checkout went through meanwhile (and so
+ * took the shopper's last units or the allotment's), answer as it did. Rethrows otherwise.
+ */
+async function replayIfRaced(error: unknown, orderId: string, print: string): Promise<{ order: OrderView }> {
+  if (error instanceof AppError && error.code.startsWith('FLASH_')) {
+    const raced = await getDoc(COLLECTIONS.idempotency, orderId);
+    if (raced) return replay(raced, print, readOrder);
+  }
+  throw error;
+}
+
+/**
+ * The checkout's lines on an active flash sale, with the sale and the shopper's units as `tx` reads
+ * them; refuses (throws) a line the sale will not sell.
+ */
+async function flashLinesTx(
+  tx: TxCollections,
+  openid: string,
+  lines: CreateRequest['lines'],
+  candidates: ReadonlyMap<string, FlashSale>,
+  at: number,
+): Promise<Map<string, { sale: FlashSale; held: number; qty: number }>> {
+  const out = new Map<string, { sale: FlashSale; held: number; qty: number }>();
+  if (candidates.size === 0) return out;
+  const sales = await readSalesTx(tx, candidates);
+  for (const line of lines) {
+    const key = allotmentKey(line.productId, line.skuId);
+    const sale = sales.get(key);
+    if (!sale) continue;
+    const active = flashPhase(sale, at) === 'active';
+    const held = active ? await heldUnitsTx(tx, sale.saleId, openid) : 0;
+    refuseFlashLine(sale, line, held, at);
+    if (active) out.set(key, { sale, held, qty: line.qty });
+  }
+  return out;
 }
 
 /** Thrown inside the checkout transaction to roll it back when the request's order already exists. */
@@ -195,7 +253,7 @@ class AlreadyCreated extends Error {
 
 /** Prices lines as `create` would, reserving nothing (the domain's quoteOrder). Lines with problems carry them and are not totalled. */
 export async function quote(req: ActionRequest<'orders', 'quote'>): Promise<ActionResponse<'orders', 'quote'>> {
-  const products = await loadProducts(req.lines.map((l) => l.productId));
+  const { products } = await loadPricedProducts(req.lines.map((l) => l.productId));
   const lookup = (id: string) => products.get(id);
   const shipping = await shippingContext(req.province);
   const quoted = quoteOrder(req.lines, lookup, shipping);

@@ -121,6 +121,8 @@ export interface OrderLine {
   unitPrice: Fen;
   qty: number;
   lineTotal: Fen;
+  /** The flash sale whose allotment and per-shopper limit the line's units came from. */
+  flashSaleId?: string;
 }
 
 export interface Order {
