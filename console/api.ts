@@ -119,6 +119,12 @@ export class ConsoleApi {
         return json(await this.call('orders', 'receiveReturn', { afterSaleId: parts[1] }));
       case 'POST /after-sales/:/refund':
         return json(await this.call('orders', 'refundAfterSale', { afterSaleId: parts[1] }));
+      case 'GET /flash-sales':
+        return json(await this.call('merchant', 'flashSales', query.get('productId') ? { productId: query.get('productId') as string } : {}));
+      case 'POST /flash-sales':
+        return json(await this.call('merchant', 'scheduleFlashSale', body as ActionRequest<'merchant', 'scheduleFlashSale'>), 201);
+      case 'POST /flash-sales/:/end':
+        return json(await this.call('merchant', 'endFlashSale', { productId: parts[1], skuId: (isRecord(body) ? body.skuId : undefined) as string }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
     }

@@ -131,7 +131,7 @@ export async function schedule(req: ActionRequest<'merchant', 'scheduleFlashSale
     const at = now();
     const problems = scheduleProblems(req, { price: sku.price, stock: figures.stock }, at);
     const reasons = problems.join('；');
-    if (problems.length > 0) throw invalid(`秒杀设置有误：${reasons}`, { problems });
+    if (problems.length > 0) throw invalid(`秒杀设置有误：${reasons}`, { reasons: problems });
     const next: FlashSale = { _id: docId, saleId: `S${randomId(15)}`, productId: req.productId, skuId: req.skuId, price: req.price, allotment: req.allotment, remaining: req.allotment, startAt: req.startAt, endAt: req.endAt, limit: req.limit, ended: false, createdAt: at };
     await moveStockTx(tx, req.productId, [{ skuId: req.skuId, stock: -req.allotment, allotted: req.allotment }], { reason: 'allot', merchant, note: next.saleId }, { product, strict: true });
     const { _id, ...data } = next;

@@ -4,6 +4,7 @@
  */
 import { afterSalesView } from './after-sales';
 import { databaseView } from './database';
+import { flashSalesView } from './flash-sales';
 import { logsView } from './logs';
 import { ordersView } from './orders';
 import { productsView } from './products';
@@ -15,6 +16,7 @@ export const VIEWS: readonly ConsoleView[] = [
   productsView,
   ordersView,
   afterSalesView,
+  flashSalesView,
   qrcodesView,
   reportsView,
   databaseView,
