@@ -168,14 +168,12 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         const normalized = new Map<string, NormalizeResult>();
         for (const productId of productIds) {
           const doc = await txGet(tx, COLLECTIONS.products, productId);
-          if (doc) raw.set(productId, doc);
+          if (doc) {
+            raw.set(productId, doc);
+            normalized.set(productId, normalizeProduct(doc));
+          }
         }
-        // The unit-price step: flash lines cost the sale price and take from its allotment, within the
-        // shopper's limit, all as this transaction reads them.
-        const at = now();
-        const allotments = await flashLinesTx(tx, openid, req.lines, flashSales, at);
-        const txSales = [...allotments.values()].map((line) => line.sale);
-        for (const [productId, doc] of raw) normalized.set(productId, resolveUnitPrices(normalizeProduct(doc), txSales, at));
+        const flash = await flashLinesTx(tx, openid, req.lines, flashSales, normalized);
         const priced = priceOrder(req.lines, (id) => normalized.get(id), shipping);
         if (!priced.ok) {
           // The same snapshot shows whether a retry of this very checkout took the last units.
@@ -185,18 +183,13 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         }
 
         // Normalization succeeded, so every line's SKU is in its raw document.
-        const sold = new Map([...allotments].map(([key, line]) => [key, line.sale]));
-        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw, sold);
-        for (const line of allotments.values()) await claimUnitsTx(tx, line.sale, openid, line.held, line.qty);
+        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw, flash.allotments);
+        await flash.claimTx();
 
         // A concurrent retry of this very checkout committed meanwhile: undo ours (the SDK rolls back on throw).
         const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
         if (existing) throw new AlreadyCreated(existing);
-        const lines = priced.lines.map((line) => {
-          const flash = allotments.get(allotmentKey(line.productId, line.skuId));
-          return flash ? { ...line, flashSaleId: flash.sale.saleId } : line;
-        });
-        return write(tx, { ...priced, lines }, now());
+        return write(tx, flash.tag(priced), now());
       },
       { budgetMs: CREATE_RETRY_BUDGET_MS },
     );
@@ -218,20 +211,25 @@ async function replayIfRaced(error: unknown, orderId: string, print: string): Pr
   throw error;
 }
 
+interface FlashLines {
+  /** Active sales the reservation takes from, by allotmentKey. */
+  allotments: Map<string, FlashSale>;
+  /** Counts the lines' units against the shopper's limits. */
+  claimTx(): Promise<void>;
+  /** The priced order with each flash line naming its sale. */
+  tag<T extends { lines: OrderLine[] }>(priced: T): T;
+}
+
 /**
- * The checkout's lines on an active flash sale, with the sale and the shopper's units as `tx` reads
- * them; refuses (throws) a line the sale will not sell.
+ * The unit-price step of a checkout, inside its transaction: reads the sales of its flash lines and the
+ * shopper's units in them, refuses (throws) a line a sale will not sell, and prices active sales' SKUs
+ * in `normalized` at the sale price (and their allotment as their stock) before the rest of pricing.
  */
-async function flashLinesTx(
-  tx: TxCollections,
-  openid: string,
-  lines: CreateRequest['lines'],
-  candidates: ReadonlyMap<string, FlashSale>,
-  at: number,
-): Promise<Map<string, { sale: FlashSale; held: number; qty: number }>> {
-  const out = new Map<string, { sale: FlashSale; held: number; qty: number }>();
-  if (candidates.size === 0) return out;
-  const sales = await readSalesTx(tx, candidates);
+async function flashLinesTx(tx: TxCollections, openid: string, lines: CreateRequest['lines'], candidates: ReadonlyMap<string, FlashSale>, normalized: Map<string, NormalizeResult>): Promise<FlashLines> {
+  const allotments = new Map<string, FlashSale>();
+  const claims: { sale: FlashSale; held: number; qty: number }[] = [];
+  const sales = candidates.size > 0 ? await readSalesTx(tx, candidates) : new Map<string, FlashSale>();
+  const at = now();
   for (const line of lines) {
     const key = allotmentKey(line.productId, line.skuId);
     const sale = sales.get(key);
@@ -239,9 +237,18 @@ async function flashLinesTx(
     const active = flashPhase(sale, at) === 'active';
     const held = active ? await heldUnitsTx(tx, sale.saleId, openid) : 0;
     refuseFlashLine(sale, line, held, at);
-    if (active) out.set(key, { sale, held, qty: line.qty });
+    if (!active) continue;
+    allotments.set(key, sale);
+    claims.push({ sale, held, qty: line.qty });
   }
-  return out;
+  if (allotments.size > 0) for (const [productId, result] of normalized) normalized.set(productId, resolveUnitPrices(result, [...allotments.values()], at));
+  return {
+    allotments,
+    claimTx: async () => {
+      for (const claim of claims) await claimUnitsTx(tx, claim.sale, openid, claim.held, claim.qty);
+    },
+    tag: (priced) => ({ ...priced, lines: priced.lines.map((line) => (allotments.has(allotmentKey(line.productId, line.skuId)) ? { ...line, flashSaleId: allotments.get(allotmentKey(line.productId, line.skuId))!.saleId } : line)) }),
+  };
 }
 
 /** Thrown inside the checkout transaction to roll it back when the request's order already exists. */
