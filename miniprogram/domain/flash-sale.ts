@@ -107,7 +107,8 @@ export interface FlashRefusal {
   message: string;
 }
 
-function clock(ms: number): string {
+/** "06-18 10:00": an instant as shoppers in China read it, whatever the phone's or server's zone. */
+export function chinaClock(ms: number): string {
   const d = new Date(ms + 8 * 3600_000);
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
@@ -121,7 +122,7 @@ function clock(ms: number): string {
 export function flashRefusal(sale: FlashSale, line: { qty: number; expectedPrice?: Fen }, held: number, now: number): FlashRefusal | null {
   const phase = flashPhase(sale, now);
   const wantsSale = line.expectedPrice === sale.price;
-  if (phase === 'scheduled') return wantsSale ? { code: 'FLASH_NOT_STARTED', message: `秒杀尚未开始，开始时间 ${clock(sale.startAt)}` } : null;
+  if (phase === 'scheduled') return wantsSale ? { code: 'FLASH_NOT_STARTED', message: `秒杀尚未开始，开始时间 ${chinaClock(sale.startAt)}` } : null;
   if (phase === 'ended') return wantsSale ? { code: 'FLASH_ENDED', message: '秒杀已结束，商品已恢复原价' } : null;
   if (held + line.qty > sale.limit) {
     const left = Math.max(0, sale.limit - held);

@@ -40,6 +40,7 @@ journey('a flash sale refused before its start and over its limit, then bought a
   let page = await shop().relaunch({ path: 'pages/product/index', query: { id: BAG } });
   expect(await flashText(page, '#flash-price')).toBe('¥19.90');
   expect(await flashText(page, '#flash-when')).toBe('距开始');
+  expect(await flashText(page, '.flash-meta')).toMatch(/^每人限购 1 件 · \d\d-\d\d \d\d:\d\d 开抢$/);
   expect(await flashText(page, '#flash-countdown')).toMatch(/^(10:00|09:[0-5]\d)$/);
   expect(await textOf(page, '#product-price')).toContain('¥49.00');
   expect(await textOf(page, '#stock')).toBe('库存 7 件');

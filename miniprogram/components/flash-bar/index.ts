@@ -1,6 +1,6 @@
 import type { FlashSaleView } from '../../../typings/api';
 import { formatFen } from '../../domain/money';
-import { takenPercent } from '../../domain/flash-sale';
+import { chinaClock, takenPercent } from '../../domain/flash-sale';
 
 const WHEN = { scheduled: '距开始', active: '距结束', ended: '秒杀已结束' } as const;
 
@@ -21,7 +21,7 @@ Component({
     skuId: { type: String, value: '' },
     serverTime: { type: Number, value: 0 },
   },
-  data: { shown: false, phase: 'scheduled', priceText: '', regularText: '', limit: 0, taken: 0, when: '', deadline: 0 },
+  data: { shown: false, phase: 'scheduled', priceText: '', regularText: '', limit: 0, taken: 0, when: '', startText: '', deadline: 0 },
   observers: {
     'sales, skuId, serverTime'(sales: FlashSaleView[], skuId: string, serverTime: number) {
       const sale = pick(sales || [], skuId);
@@ -40,6 +40,7 @@ Component({
         limit: sale.limit,
         taken: takenPercent(sale),
         when: WHEN[sale.phase],
+        startText: chinaClock(sale.startAt),
         deadline,
       });
     },
