@@ -128,6 +128,12 @@ export class ConsoleApi {
         return json(await this.call('merchant', 'saveCouponTemplate', { template: isRecord(body) && isRecord(body.template) ? body.template : {}, create: true }), 201);
       case 'PUT /coupons/:':
         return json(await this.call('merchant', 'saveCouponTemplate', { template: { ...(isRecord(body) && isRecord(body.template) ? body.template : {}), _id: parts[1] } }));
+      case 'GET /flash-sales':
+        return json(await this.call('merchant', 'flashSales', query.get('productId') ? { productId: query.get('productId') as string } : {}));
+      case 'POST /flash-sales':
+        return json(await this.call('merchant', 'scheduleFlashSale', body as ActionRequest<'merchant', 'scheduleFlashSale'>), 201);
+      case 'POST /flash-sales/:/end':
+        return json(await this.call('merchant', 'endFlashSale', { productId: parts[1], skuId: (isRecord(body) ? body.skuId : undefined) as string }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
     }

@@ -8,6 +8,9 @@ import { fetchAfter, positionAfter, readCursor, type KeysetSort } from './cursor
 import { AppError, notFound } from './errors';
 import { encodeCursor } from './ids';
 import { loadProduct, reportBroken } from './products';
+import { loadFlashSales } from './flash-sales';
+import { flashViewsOf, withFlashPrices } from '../miniprogram/domain/flash-sale';
+import { now } from './clock';
 import { queryTokens } from '../miniprogram/domain/search-terms';
 
 const DEFAULT_PAGE_SIZE = 20;
@@ -103,7 +106,9 @@ export async function get(req: ActionRequest<'catalog', 'get'>): Promise<ActionR
     reportBroken(result, 'catalog.get');
     throw new AppError('UNAVAILABLE', '商品信息有误，暂不可购买', { productId: result.productId ?? req.productId, problems: result.problems });
   }
-  return { product: toDetail(result.product) };
+  const sales = await loadFlashSales([req.productId]);
+  const at = now();
+  return { product: toDetail(withFlashPrices(result.product, sales, at)), flashSales: flashViewsOf(result.product, sales, at), serverTime: at };
 }
 
 export async function categories(): Promise<ActionResponse<'catalog', 'categories'>> {

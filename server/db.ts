@@ -19,6 +19,10 @@ export const COLLECTIONS = {
   couponTemplates: 'coupon_templates',
   coupons: 'coupons',
   couponClaims: 'coupon_claims',
+  /** One document per SKU with a flash sale: its price, window, limit and what is left of its allotment. */
+  flashSales: 'flash_sales',
+  /** Units each shopper holds in a flash sale's paid and unpaid orders (the per-shopper limit). */
+  flashBuyers: 'flash_buyers',
 } as const;
 
 /**

@@ -191,6 +191,17 @@ export const EVENT_SCHEMAS: SchemaMap = {
     }),
     saveCouponTemplate: obj({ template: documentSchema, create: optional(bool) }),
     listCouponTemplates: empty,
+    scheduleFlashSale: obj({
+      productId: id(),
+      skuId: id(),
+      price: int(1, MAX_FEN),
+      allotment: int(1, LIMITS.stock),
+      startAt: int(0, 8_640_000_000_000),
+      endAt: int(0, 8_640_000_000_000),
+      limit: int(1, 99),
+    }),
+    flashSales: obj({ productId: optional(id()) }),
+    endFlashSale: obj({ productId: id(), skuId: id() }),
   },
 };
 

@@ -1,9 +1,9 @@
 import type { ActionRequest, ActionResponse } from '../typings/api';
 import { checkLine } from '../miniprogram/domain/cart';
-import { loadProducts } from './products';
+import { loadPricedProducts } from './products';
 
 export async function check(req: ActionRequest<'inventory', 'check'>): Promise<ActionResponse<'inventory', 'check'>> {
-  const products = await loadProducts(req.lines.map((l) => l.productId));
+  const { products } = await loadPricedProducts(req.lines.map((l) => l.productId));
   return {
     lines: req.lines.map((line) => {
       const current = products.get(line.productId);

@@ -21,6 +21,7 @@ import { STATUS_FIELDS } from '../miniprogram/domain/order-state';
 import { applyTransitionCas, asOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder } from './payments';
 import { uploadShipping } from './shipping-upload';
+import { end as endSale, schedule as scheduleSale } from './flash-sales';
 import { adjustStock as adjustLedger, checkLedger, createProductTx, openingMove, renameProductTx, revisionOf, saveProductTx, STOCK_MOVES } from './stock-ledger';
 
 type Req<A extends keyof import('../typings/api').MerchantApi> = ActionRequest<'merchant', A>;
@@ -305,3 +306,9 @@ export async function editOrder(req: Req<'editOrder'>): Promise<Res<'editOrder'>
   }
   return { order: toView((await getDoc(COLLECTIONS.orders, req.orderId)) as AnyDoc) };
 }
+
+/* ------------------------------------------------------------------ flash sales (server/flash-sales.ts) */
+
+export const scheduleFlashSale = (req: Req<'scheduleFlashSale'>, caller: ActionCaller): Promise<Res<'scheduleFlashSale'>> => scheduleSale(req, who(caller));
+export const endFlashSale = (req: Req<'endFlashSale'>, caller: ActionCaller): Promise<Res<'endFlashSale'>> => endSale(req, who(caller));
+export { list as flashSales } from './flash-sales';

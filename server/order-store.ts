@@ -15,6 +15,7 @@ import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { invalidState, notFound } from './errors';
 import { releaseTx } from './stock-ledger';
 import { returnCouponTx } from './coupons';
+import { releaseUnitsTx } from './flash-limit';
 
 /**
  * What we keep in `orders`: the contract's Order plus bookkeeping never shown to clients.
@@ -131,6 +132,8 @@ export async function releaseOrder(
     const moved = await applyTransitionTx(tx, order, event, options.now);
     if (!moved) return { order, changed: false };
     await releaseTx(tx, order);
+    // A cancelled or expired order no longer counts against the shopper's flash-sale limits.
+    await releaseUnitsTx(tx, order);
     return { order: moved, changed: true };
   });
 }

@@ -15,7 +15,11 @@ import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { checkText, SEC_SCENE } from './content-security';
 import { shippingContext } from './shipping';
 import { reserveTx } from './stock-ledger';
-import { loadProducts } from './products';
+import { loadPricedProducts } from './products';
+import { readSalesTx, refuseFlashLine, refuseFlashLines, salesByLine } from './flash-sales';
+import { claimUnitsTx, heldUnitsTx } from './flash-limit';
+import { allotmentKey } from './allotment';
+import { flashPhase, resolveUnitPrices, type FlashSale } from '../miniprogram/domain/flash-sale';
 import { accepted, refusal, unifiedOrder } from './wxpay';
 import { attributionFor } from './attribution';
 import { couponLines, offersFor, useCouponTx } from './coupons';
@@ -109,7 +113,14 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
   // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
-  const snapshot = await loadProducts(productIds);
+  const { products: snapshot, sales } = await loadPricedProducts(productIds);
+  const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
+  const flashSales = salesByLine(sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
+  try {
+    await refuseFlashLines(openid, req.lines, flashSales);
+  } catch (error) {
+    return replayIfRaced(error, orderId, print);
+  }
   const shipping = await shippingContext(req.address.province);
   const early = priceOrder(req.lines, (id) => snapshot.get(id), shipping);
   if (!early.ok) {
@@ -166,6 +177,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
             normalized.set(productId, normalizeProduct(doc));
           }
         }
+        const flash = await flashLinesTx(tx, openid, req.lines, flashSales, normalized);
         const priced = priceOrder(req.lines, (id) => normalized.get(id), shipping);
         if (!priced.ok) {
           // The same snapshot shows whether a retry of this very checkout took the last units.
@@ -175,23 +187,77 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         }
 
         // Normalization succeeded, so every line's SKU is in its raw document.
-        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw);
+        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw, flash.allotments);
+        await flash.claimTx();
 
         // A concurrent retry of this very checkout committed meanwhile: undo ours (the SDK rolls back on throw).
         const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
         if (existing) throw new AlreadyCreated(existing);
         const at = now();
-        if (!req.couponId) return write(tx, priced, at);
+        const tagged = flash.tag(priced);
+        if (!req.couponId) return write(tx, tagged, at);
         // The coupon comes off the lines at the prices charged (sale prices already in them).
-        const used = await useCouponTx(tx, { openid, couponId: req.couponId, orderId, at }, priced, (id) => normalized.get(id));
+        const used = await useCouponTx(tx, { openid, couponId: req.couponId, orderId, at }, tagged, (id) => normalized.get(id));
         return write(tx, used.priced, at, used.coupon);
       },
       { budgetMs: CREATE_RETRY_BUDGET_MS },
     );
   } catch (error) {
     if (error instanceof AlreadyCreated) return replay(error.record, print, readOrder);
-    throw error;
+    return replayIfRaced(error, orderId, print);
   }
+}
+
+/**
+ * A flash sale refused the checkout: when a retry of this very checkout went through meanwhile (and so
+ * took the shopper's last units or the allotment's), answer as it did. Rethrows otherwise.
+ */
+async function replayIfRaced(error: unknown, orderId: string, print: string): Promise<{ order: OrderView }> {
+  if (error instanceof AppError && error.code.startsWith('FLASH_')) {
+    const raced = await getDoc(COLLECTIONS.idempotency, orderId);
+    if (raced) return replay(raced, print, readOrder);
+  }
+  throw error;
+}
+
+interface FlashLines {
+  /** Active sales the reservation takes from, by allotmentKey. */
+  allotments: Map<string, FlashSale>;
+  /** Counts the lines' units against the shopper's limits. */
+  claimTx(): Promise<void>;
+  /** The priced order with each flash line naming its sale. */
+  tag<T extends { lines: OrderLine[] }>(priced: T): T;
+}
+
+/**
+ * The unit-price step of a checkout, inside its transaction: reads the sales of its flash lines and the
+ * shopper's units in them, refuses (throws) a line a sale will not sell, and prices active sales' SKUs
+ * in `normalized` at the sale price (and their allotment as their stock) before the rest of pricing.
+ */
+async function flashLinesTx(tx: TxCollections, openid: string, lines: CreateRequest['lines'], candidates: ReadonlyMap<string, FlashSale>, normalized: Map<string, NormalizeResult>): Promise<FlashLines> {
+  const allotments = new Map<string, FlashSale>();
+  const claims: { sale: FlashSale; held: number; qty: number }[] = [];
+  const sales = candidates.size > 0 ? await readSalesTx(tx, candidates) : new Map<string, FlashSale>();
+  const at = now();
+  for (const line of lines) {
+    const key = allotmentKey(line.productId, line.skuId);
+    const sale = sales.get(key);
+    if (!sale) continue;
+    const active = flashPhase(sale, at) === 'active';
+    const held = active ? await heldUnitsTx(tx, sale.saleId, openid) : 0;
+    refuseFlashLine(sale, line, held, at);
+    if (!active) continue;
+    allotments.set(key, sale);
+    claims.push({ sale, held, qty: line.qty });
+  }
+  if (allotments.size > 0) for (const [productId, result] of normalized) normalized.set(productId, resolveUnitPrices(result, [...allotments.values()], at));
+  return {
+    allotments,
+    claimTx: async () => {
+      for (const claim of claims) await claimUnitsTx(tx, claim.sale, openid, claim.held, claim.qty);
+    },
+    tag: (priced) => ({ ...priced, lines: priced.lines.map((line) => (allotments.has(allotmentKey(line.productId, line.skuId)) ? { ...line, flashSaleId: allotments.get(allotmentKey(line.productId, line.skuId))!.saleId } : line)) }),
+  };
 }
 
 /** Thrown inside the checkout transaction to roll it back when the request's order already exists. */
@@ -203,7 +269,7 @@ class AlreadyCreated extends Error {
 
 /** Prices lines as `create` would, reserving nothing (the domain's quoteOrder). Lines with problems carry them and are not totalled. */
 export async function quote(req: ActionRequest<'orders', 'quote'>, openid = ''): Promise<ActionResponse<'orders', 'quote'>> {
-  const products = await loadProducts(req.lines.map((l) => l.productId));
+  const { products } = await loadPricedProducts(req.lines.map((l) => l.productId));
   const lookup = (id: string) => products.get(id);
   const shipping = await shippingContext(req.province);
   const quoted = quoteOrder(req.lines, lookup, shipping);

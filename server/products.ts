@@ -1,6 +1,9 @@
 import { normalizeProduct, type NormalizeResult } from '../miniprogram/domain/normalize';
 import { db } from './cloud';
 import { COLLECTIONS, getDoc } from './db';
+import { now } from './clock';
+import type { FlashSale } from '../miniprogram/domain/flash-sale';
+import { atFlashPrices, loadFlashSales } from './flash-sales';
 
 /** Logs a broken product once per call site so the merchant can find it; never throws. */
 export function reportBroken(result: NormalizeResult, where: string): void {
@@ -12,7 +15,16 @@ export async function loadProduct(productId: string): Promise<NormalizeResult | 
   return doc ? normalizeProduct(doc) : undefined;
 }
 
-/** Normalized products by id (absent ids are deleted products). At most 100 distinct ids. */
+/**
+ * Normalized products by id at the prices a checkout pays now (flash-sale prices applied), with the
+ * products' flash sales. At most 100 distinct ids.
+ */
+export async function loadPricedProducts(productIds: readonly string[]): Promise<{ products: Map<string, NormalizeResult>; sales: FlashSale[] }> {
+  const [products, sales] = await Promise.all([loadProducts(productIds), loadFlashSales(productIds)]);
+  return { products: atFlashPrices(products, sales, now()), sales };
+}
+
+/** Normalized products by id (absent ids are deleted products), at their own prices. At most 100 distinct ids. */
 export async function loadProducts(productIds: readonly string[]): Promise<Map<string, NormalizeResult>> {
   const ids = [...new Set(productIds)];
   const found = new Map<string, NormalizeResult>();

@@ -7,6 +7,10 @@
  * stock + reserved + sold equals the sum of its moves, unless someone edits the document by hand; the
  * ledger check finds such SKUs.
  *
+ * A flash sale's allotment is a fourth bucket, `allotted`, kept on the sale's document (server/allotment.ts)
+ * rather than the product's: moves record its deltas beside the product's, so for every SKU
+ * stock + reserved + sold + allotted equals the sum of its moves.
+ *
  * A product written before the ledger existed has no `revision` (and may lack `reserved`/`sold`, read as
  * 0). The first ledger write to it records an `open` move with the figures it found, so the sum holds
  * from then on. A move records the deltas actually applied: releasing or selling units that an order
@@ -19,6 +23,8 @@ import { now } from './clock';
 import { COLLECTIONS, txGet, withTransaction } from './db';
 import { AppError, notFound } from './errors';
 import { randomId } from './ids';
+import { allotmentKey, NO_ALLOTMENTS, returnToAllotmentTx, takeAllotmentTx, type Allotments } from './allotment';
+import { asFlashSale } from '../miniprogram/domain/flash-sale';
 
 export const STOCK_MOVES = COLLECTIONS.stockMoves;
 
@@ -32,9 +38,11 @@ export type SkuFigures = Record<StockField, number>;
  * back; `sell`: a payment turns held units into sold ones; `restock`: units a refund returned to the shelf;
  * `adjust`: a merchant's delta; `open`: the figures a SKU had when the ledger first saw it (or a new SKU's
  * starting stock); `remove`: a SKU taken out of its product; `correct`: a merchant accepting the figures a
- * hand edit left.
+ * hand edit left; `allot`: stock carved out for a flash sale (stock → allotted); `unallot`: what was left of
+ * it when the sale ended (allotted → stock). A flash order's `reserve` takes from allotted, and its
+ * `release` during the sale gives back to it.
  */
-export type MoveReason = 'open' | 'reserve' | 'release' | 'sell' | 'restock' | 'adjust' | 'remove' | 'correct';
+export type MoveReason = 'open' | 'reserve' | 'release' | 'sell' | 'restock' | 'adjust' | 'remove' | 'correct' | 'allot' | 'unallot';
 
 export interface MoveSource {
   reason: MoveReason;
@@ -45,12 +53,15 @@ export interface MoveSource {
   note?: string;
 }
 
-export type SkuDelta = { skuId: string } & Partial<SkuFigures>;
+/** `allotted` is the flash-sale allotment's change: written to the sale's document by the caller, recorded here. */
+export type SkuDelta = { skuId: string } & Partial<SkuFigures> & { allotted?: number };
+
+type MovedSku = { skuId: string } & SkuFigures & { allotted?: number };
 
 export interface StockMove extends MoveSource {
   _id: string;
   productId: string;
-  skus: ({ skuId: string } & SkuFigures)[];
+  skus: MovedSku[];
   /** The product's revision after this move. */
   revision: number;
   at: number;
@@ -83,7 +94,7 @@ export function revisionOf(product: AnyDoc): number {
 
 export interface MoveResult {
   /** The deltas written, per SKU (only SKUs that moved). */
-  applied: ({ skuId: string } & SkuFigures)[];
+  applied: MovedSku[];
   /** SKUs not in the product (deleted since): nothing moved for them. */
   missing: string[];
   revision: number;
@@ -124,7 +135,7 @@ export async function moveStockTx(tx: TxCollections, productId: string, deltas: 
       continue;
     }
     if (!figures) throw new AppError('INVALID_STATE', '商品库存数据有误，请先修正商品', { productId, skuId: delta.skuId, detail: 'stock/reserved/sold are not whole numbers ≥ 0' });
-    const moved: { skuId: string } & SkuFigures = { skuId: delta.skuId, stock: 0, reserved: 0, sold: 0 };
+    const moved: MovedSku = { skuId: delta.skuId, stock: 0, reserved: 0, sold: 0 };
     for (const field of STOCK_FIELDS) {
       const wanted = delta[field] ?? 0;
       if (wanted === 0) continue;
@@ -134,7 +145,8 @@ export async function moveStockTx(tx: TxCollections, productId: string, deltas: 
       moved[field] = Math.max(wanted, -figures[field]);
       if (moved[field] !== 0) data[`skus.${index}.${field}`] = _.inc(moved[field]);
     }
-    if (moved.stock !== 0 || moved.reserved !== 0 || moved.sold !== 0) applied.push(moved);
+    if (delta.allotted) moved.allotted = delta.allotted;
+    if (moved.stock !== 0 || moved.reserved !== 0 || moved.sold !== 0 || moved.allotted) applied.push(moved);
   }
   const opening = product.revision === undefined || product.revision === null;
   if (applied.length === 0 && !options.set && !opening) return { applied, missing, revision: revisionOf(product) };
@@ -357,7 +369,7 @@ async function moveOrderLines(
   tx: TxCollections,
   order: Pick<Order, '_id' | 'lines'>,
   source: MoveSource,
-  perUnit: Partial<SkuFigures>,
+  perUnit: Partial<SkuFigures> | ((line: { productId: string; skuId: string }) => UnitMove),
   options: { products?: Map<string, AnyDoc>; salesPerUnit?: number; strict?: boolean } = {},
 ): Promise<void> {
   const lines = byProduct(order.lines);
@@ -369,8 +381,9 @@ async function moveOrderLines(
     }
     const list = lines.get(productId) ?? [];
     const deltas: SkuDelta[] = list.map((line) => {
+      const unit: UnitMove = typeof perUnit === 'function' ? perUnit({ productId, skuId: line.skuId }) : perUnit;
       const delta: SkuDelta = { skuId: line.skuId };
-      for (const field of STOCK_FIELDS) if (perUnit[field]) delta[field] = (perUnit[field] as number) * line.qty;
+      for (const field of [...STOCK_FIELDS, 'allotted'] as const) if (unit[field]) delta[field] = (unit[field] as number) * line.qty;
       return delta;
     });
     const units = list.reduce((n, line) => n + line.qty, 0);
@@ -379,17 +392,39 @@ async function moveOrderLines(
   }
 }
 
+type UnitMove = Partial<SkuFigures> & { allotted?: number };
+
 /**
  * Checkout: holds the order's units (stock → reserved) inside the checkout's transaction. `products` are
  * the raw documents the transaction read and priced (pricing already checked there is enough stock).
+ * Lines of SKUs on an active flash sale (`allotments`, read in this transaction) take from the sale's
+ * allotment instead (allotted → reserved).
  */
-export function reserveTx(tx: TxCollections, order: Pick<Order, '_id' | 'lines'>, products: Map<string, AnyDoc>): Promise<void> {
-  return moveOrderLines(tx, order, { reason: 'reserve', orderId: order._id }, { stock: -1, reserved: 1 }, { products, salesPerUnit: 1, strict: true });
+export async function reserveTx(tx: TxCollections, order: Pick<Order, '_id' | 'lines'>, products: Map<string, AnyDoc>, allotments: Allotments = NO_ALLOTMENTS): Promise<void> {
+  if (allotments.size > 0) await reserveAllotmentsTx(tx, order, allotments);
+  const unit = (line: { productId: string; skuId: string }): UnitMove => (allotments.has(allotmentKey(line.productId, line.skuId)) ? { allotted: -1, reserved: 1 } : { stock: -1, reserved: 1 });
+  return moveOrderLines(tx, order, { reason: 'reserve', orderId: order._id }, unit, { products, salesPerUnit: 1, strict: true });
 }
 
-/** A cancelled or expired order gives its units back (reserved → stock). */
-export function releaseTx(tx: TxCollections, order: Pick<Order, '_id' | 'lines'>): Promise<void> {
-  return moveOrderLines(tx, order, { reason: 'release', orderId: order._id }, { stock: 1, reserved: -1 }, { salesPerUnit: -1 });
+/** The allotment branch of a reservation: each flash line's units leave its sale's allotment. */
+async function reserveAllotmentsTx(tx: TxCollections, order: Pick<Order, 'lines'>, allotments: Allotments): Promise<void> {
+  for (const line of order.lines) {
+    const sale = allotments.get(allotmentKey(line.productId, line.skuId));
+    if (sale) await takeAllotmentTx(tx, sale, line.qty);
+  }
+}
+
+/**
+ * A cancelled or expired order gives its units back (reserved → stock). A flash line's units go back to
+ * its sale's allotment while that sale has not ended (reserved → allotted).
+ */
+export async function releaseTx(tx: TxCollections, order: Pick<Order, '_id' | 'lines'>): Promise<void> {
+  const toAllotment = new Set<string>();
+  for (const line of order.lines) {
+    if (line.flashSaleId && (await returnToAllotmentTx(tx, line.productId, line.skuId, line.flashSaleId, line.qty))) toAllotment.add(allotmentKey(line.productId, line.skuId));
+  }
+  const unit = (line: { productId: string; skuId: string }): UnitMove => (toAllotment.has(allotmentKey(line.productId, line.skuId)) ? { allotted: 1, reserved: -1 } : { stock: 1, reserved: -1 });
+  return moveOrderLines(tx, order, { reason: 'release', orderId: order._id }, unit, { salesPerUnit: -1 });
 }
 
 /** A paid order's units are sold (reserved → sold). */
@@ -426,10 +461,10 @@ export async function adjustStock(productId: string, skuId: string, delta: numbe
 export interface LedgerProblem {
   productId: string;
   skuId: string;
-  /** What the document says (null when its figures are not whole numbers). */
-  figures: SkuFigures | null;
+  /** What the document says (null when its figures are not whole numbers); `allotted` from the SKU's flash sale. */
+  figures: (SkuFigures & { allotted?: number }) | null;
   /** What the moves add up to. */
-  ledger: SkuFigures;
+  ledger: SkuFigures & { allotted?: number };
 }
 
 export interface LedgerReport {
@@ -440,9 +475,11 @@ export interface LedgerReport {
   problems: LedgerProblem[];
 }
 
+type LedgerFigures = SkuFigures & { allotted: number };
+
 /** The moves of some products, summed per product and SKU. */
-async function ledgerSums(productIds: readonly string[]): Promise<Map<string, SkuFigures>> {
-  const sums = new Map<string, SkuFigures>();
+async function ledgerSums(productIds: readonly string[]): Promise<Map<string, LedgerFigures>> {
+  const sums = new Map<string, LedgerFigures>();
   const _ = db().command;
   for (let i = 0; i < productIds.length; i += 100) {
     const part = productIds.slice(i, i + 100);
@@ -451,8 +488,9 @@ async function ledgerSums(productIds: readonly string[]): Promise<Map<string, Sk
       for (const move of data as unknown as StockMove[]) {
         for (const sku of Array.isArray(move.skus) ? move.skus : []) {
           const key = `${move.productId}\u0000${sku.skuId}`;
-          const sum = sums.get(key) ?? { stock: 0, reserved: 0, sold: 0 };
+          const sum = sums.get(key) ?? { stock: 0, reserved: 0, sold: 0, allotted: 0 };
           for (const field of STOCK_FIELDS) sum[field] += Number(sku[field]) || 0;
+          sum.allotted += Number(sku.allotted) || 0;
           sums.set(key, sum);
         }
       }
@@ -482,17 +520,18 @@ export async function checkLedger(productIds?: readonly string[]): Promise<Ledge
       if (data.length < 1000) break;
     }
   }
-  const sums = await ledgerSums(products.filter(isOpened).map((p) => String(p._id)));
-  return compareWithLedger(products, sums);
+  const opened = products.filter(isOpened).map((p) => String(p._id));
+  return compareWithLedger(products, await ledgerSums(opened), await allottedUnits(opened));
 }
 
 const isOpened = (product: AnyDoc) => product.revision !== undefined && product.revision !== null;
 
 /**
  * The check's verdict (no I/O): every SKU of the products the ledger has written against its moves'
- * sums (`sums`, keyed `<productId>\u0000<skuId>`, as ledgerSums makes them).
+ * sums (`sums`, keyed `<productId>\u0000<skuId>`, as ledgerSums makes them) and the units running flash
+ * sales hold in their allotments (`allotted`, same keys).
  */
-export function compareWithLedger(products: readonly AnyDoc[], sums: ReadonlyMap<string, SkuFigures>): LedgerReport {
+export function compareWithLedger(products: readonly AnyDoc[], sums: ReadonlyMap<string, SkuFigures & { allotted?: number }>, allotted: ReadonlyMap<string, number> = new Map()): LedgerReport {
   const opened = products.filter(isOpened);
   const report: LedgerReport = { checkedProducts: opened.length, checkedSkus: 0, unopened: products.filter((p) => !isOpened(p)).map((p) => String(p._id)), problems: [] };
   for (const product of opened) {
@@ -500,11 +539,34 @@ export function compareWithLedger(products: readonly AnyDoc[], sums: ReadonlyMap
       const skuId = String((sku as AnyDoc)?.skuId);
       report.checkedSkus += 1;
       const figures = skuFigures(sku);
-      const ledger = sums.get(`${String(product._id)}\u0000${skuId}`) ?? { stock: 0, reserved: 0, sold: 0 };
-      if (!figures || STOCK_FIELDS.some((field) => figures[field] !== ledger[field])) {
-        report.problems.push({ productId: String(product._id), skuId, figures, ledger });
+      const key = allotmentKey(String(product._id), skuId);
+      const { allotted: movedAllotted = 0, ...ledger } = sums.get(key) ?? { stock: 0, reserved: 0, sold: 0, allotted: 0 };
+      const held = allotted.get(key) ?? 0;
+      if (!figures || STOCK_FIELDS.some((field) => figures[field] !== ledger[field]) || held !== movedAllotted) {
+        // The allotment shows only where a flash sale ever had one, so plain SKUs read as before.
+        const withAllotment = held !== 0 || movedAllotted !== 0;
+        report.problems.push({
+          productId: String(product._id),
+          skuId,
+          figures: figures && withAllotment ? { ...figures, allotted: held } : figures,
+          ledger: withAllotment ? { ...ledger, allotted: movedAllotted } : ledger,
+        });
       }
     }
   }
   return report;
+}
+
+/** Units in the allotments of the products' flash sales (0 once a sale ended), by allotmentKey. */
+async function allottedUnits(productIds: readonly string[]): Promise<Map<string, number>> {
+  const units = new Map<string, number>();
+  const _ = db().command;
+  for (let i = 0; i < productIds.length; i += 100) {
+    const { data } = await db().collection(COLLECTIONS.flashSales).where({ productId: _.in(productIds.slice(i, i + 100)) }).limit(1000).get();
+    for (const doc of data) {
+      const sale = asFlashSale(doc);
+      if (sale && !sale.ended) units.set(allotmentKey(sale.productId, sale.skuId), sale.remaining);
+    }
+  }
+  return units;
 }

@@ -38,7 +38,15 @@ export type ErrorCode =
   | 'UNAVAILABLE'
   | 'INTERNAL'
   /** orders.cancel: WeChat Pay reports the order paid, so it was marked paid instead of cancelled */
-  | 'ALREADY_PAID';
+  | 'ALREADY_PAID'
+  /** orders.create: a flash sale refused the line (see FlashRefusalCode) */
+  | FlashRefusalCode;
+
+/**
+ * Why orders.create refuses a flash-sale line: the sale has not started or has ended (for a line that
+ * expects the sale price), the shopper's limit would be passed, or the allotment is short.
+ */
+export type FlashRefusalCode = 'FLASH_NOT_STARTED' | 'FLASH_ENDED' | 'FLASH_LIMIT' | 'FLASH_SOLD_OUT';
 
 /** `details` of ALREADY_PAID: the order as it is now (paid), for the page to show at once. */
 export interface AlreadyPaidDetails {
@@ -132,7 +140,11 @@ export interface CatalogApi {
   };
   get: {
     req: { productId: string };
-    res: { product: ProductDetail };
+    /**
+     * `product` prices a SKU on an active flash sale at the sale price. `flashSales`: the product's
+     * sales not yet over (and ones that ended), `serverTime`: the cloud's clock, for countdowns.
+     */
+    res: { product: ProductDetail; flashSales?: FlashSaleView[]; serverTime?: number };
   };
   categories: {
     req: Record<string, never>;
@@ -143,6 +155,22 @@ export interface CatalogApi {
     req: { keyword: string };
     res: { suggestions: SearchSuggestion[] };
   };
+}
+
+/** A flash sale as a shopper's page sees it. */
+export interface FlashSaleView {
+  saleId: string;
+  skuId: string;
+  price: Fen;
+  regularPrice: Fen;
+  startAt: number;
+  endAt: number;
+  /** Units one shopper may hold in paid and unpaid orders. */
+  limit: number;
+  allotment: number;
+  /** Units of the allotment still to be had. */
+  remaining: number;
+  phase: 'scheduled' | 'active' | 'ended';
 }
 
 export interface SearchSuggestion {
@@ -433,6 +461,8 @@ export interface StockFigures {
   stock: number;
   reserved: number;
   sold: number;
+  /** Units carved out for a flash sale and not held by orders (present when a sale ever had some). */
+  allotted?: number;
 }
 
 /** A SKU whose figures differ from the sum of its `stock_moves` (edited outside the ledger). */
@@ -457,6 +487,28 @@ export interface ImportOutcome {
   result: 'created' | 'updated' | 'unchanged' | 'refused';
   /** Why it was refused (e.g. it exists and upsert was not asked, a delta would go below 0). */
   problem?: string;
+}
+
+/** A merchant's flash sale: a sale price for one SKU, an allotment carved out of its stock, a window and a per-shopper limit. */
+export interface FlashSaleInput {
+  productId: string;
+  skuId: string;
+  price: Fen;
+  allotment: number;
+  /** Epoch ms. */
+  startAt: number;
+  endAt: number;
+  limit: number;
+}
+
+/** A flash sale as the console lists it. */
+export interface MerchantFlashSale extends FlashSaleInput {
+  saleId: string;
+  /** Units of the allotment not held by orders (0 once ended). */
+  remaining: number;
+  phase: 'scheduled' | 'active' | 'ended';
+  /** The allotment's rest went back to the SKU's stock. */
+  ended: boolean;
 }
 
 /** Merchants only (config/merchants OPENIDs or server calls). Stock moves only by explicit deltas. */
@@ -505,7 +557,8 @@ export interface MerchantApi {
   ledgerCheck: {
     req: { productIds?: string[] };
     res: { checkedProducts: number; checkedSkus: number; unopened: string[]; problems: LedgerProblem[] };
-  };  /**
+  };
+  /**
    * Creates (`create`: the id must be new) or updates a coupon template. `claimed` is the server's; a
    * total below what was claimed is refused. Coupons already claimed keep the rules they were claimed with.
    */
@@ -535,6 +588,21 @@ export interface MerchantApi {
   attributionReport: {
     req: AttributionReportRequest;
     res: AttributionReport;
+  };
+  /** Schedules a flash sale on a SKU with no sale under way; its allotment leaves the SKU's stock at once. */
+  scheduleFlashSale: {
+    req: FlashSaleInput;
+    res: { sale: MerchantFlashSale };
+  };
+  /** Flash sales, newest first (of one product when given). */
+  flashSales: {
+    req: { productId?: string };
+    res: { sales: MerchantFlashSale[] };
+  };
+  /** Ends a SKU's sale now (or cancels it before its start): the allotment's rest goes back to stock. */
+  endFlashSale: {
+    req: { productId: string; skuId: string };
+    res: { sale: MerchantFlashSale };
   };
 }
 

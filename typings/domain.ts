@@ -123,6 +123,8 @@ export interface OrderLine {
   lineTotal: Fen;
   /** This line's share of the order's coupon discount (absent without one); paid = lineTotal − discount. */
   discount?: Fen;
+  /** The flash sale whose allotment and per-shopper limit the line's units came from. */
+  flashSaleId?: string;
 }
 
 export interface Order {

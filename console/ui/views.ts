@@ -6,6 +6,7 @@ import { afterSalesView } from './after-sales';
 import { couponsView } from './coupons';
 import { databaseView } from './database';
 import { ledgerView } from './ledger';
+import { flashSalesView } from './flash-sales';
 import { logsView } from './logs';
 import { ordersView } from './orders';
 import { productsView } from './products';
@@ -18,6 +19,7 @@ export const VIEWS: readonly ConsoleView[] = [
   ordersView,
   afterSalesView,
   couponsView,
+  flashSalesView,
   qrcodesView,
   reportsView,
   ledgerView,

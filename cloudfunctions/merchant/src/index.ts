@@ -1,5 +1,5 @@
 import { actionHandler } from '../../../server/handler';
-import { adjustStock, cancel, complete, editOrder, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
+import { adjustStock, cancel, complete, editOrder, importProducts, ledgerCheck, renameProduct, saveProduct, ship, endFlashSale, flashSales, scheduleFlashSale } from '../../../server/merchant';
 import { attributionReport, scanReport } from '../../../server/merchant-reports';
 import { retryDueUploads } from '../../../server/shipping-upload';
 import { listTemplates, saveTemplate } from '../../../server/coupons';
@@ -20,9 +20,12 @@ export const main = actionHandler(
     attributionReport: (request) => attributionReport(request),
     saveCouponTemplate: (request) => saveTemplate(request),
     listCouponTemplates: () => listTemplates(),
+    scheduleFlashSale: (request, caller) => scheduleFlashSale(request, caller),
+    flashSales: (request) => flashSales(request),
+    endFlashSale: (request, caller) => endFlashSale(request, caller),
   },
   {
-    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates'],
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale'],
     // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
     timers: { shippingUploads: () => retryDueUploads() },
   },

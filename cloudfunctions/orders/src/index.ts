@@ -1,5 +1,6 @@
 import { actionHandler } from '../../../server/handler';
 import { expireDueOrders } from '../../../server/expiry';
+import { endDueFlashSales } from '../../../server/flash-sales';
 import { cancel, confirmReceipt, create, get, list, pay, quote } from '../../../server/orders';
 import { handlePayNotification } from '../../../server/payments';
 import { handleRefundNotification } from '../../../server/refunds';
@@ -43,7 +44,8 @@ export const main = actionHandler(
     merchantOnly: ['merchantAfterSales', 'approveAfterSale', 'refuseAfterSale', 'receiveReturn', 'refundAfterSale'],
     // Every minute (config.json): unpaid orders past their payment window give their stock back, and
     // refunds owed (late or duplicate payments, after-sales) are executed or confirmed.
-    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds() },
+    // Flash sales past their end give the rest of their allotment back to stock (also done on read).
+    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales() },
     // cloudPay.unifiedOrder and cloudPay.refund name this function as the one WeChat Pay notifies.
     payNotifications: (event) => handlePayNotification(event),
     refundNotifications: (event) => (isAfterSaleRefundNumber(event.outRefundNo) ? handleAfterSaleRefundNotification(event) : handleRefundNotification(event)),

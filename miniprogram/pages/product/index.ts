@@ -1,4 +1,4 @@
-import type { ProductDetail, SkuView } from '../../../typings/api';
+import type { FlashSaleView, ProductDetail, SkuView } from '../../../typings/api';
 import type { SpecDimension } from '../../../typings/domain';
 import { MAX_QTY_PER_LINE } from '../../domain/cart';
 import { specText } from '../../domain/product';
@@ -41,6 +41,9 @@ Page({
     deepLanding: false,
     /** the product whose coupons coupon-claim offers */
     claimProductId: '',
+    /** The product's flash sales and the cloud's clock when they were read (the flash-bar component). */
+    flashSales: [] as FlashSaleView[],
+    serverTime: 0,
   },
 
   productId: '',
@@ -100,6 +103,7 @@ Page({
     const productId = this.productId;
     const data = await loadWithState(this, { shown: !!this.data.product, notFound: '商品不存在或已删除', request: () => call('catalog', 'get', { productId }) });
     if (data) this.show(data.product);
+    if (data) this.setData({ flashSales: data.flashSales || [], serverTime: data.serverTime || 0 });
   },
 
   show(p: ProductDetail) {

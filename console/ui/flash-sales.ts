@@ -1,0 +1,123 @@
+/**
+ * The merchant's flash sales (#/flash-sales): schedule a sale on a SKU (sale price, allotment carved out
+ * of its sellable stock, start and end in UTC+8, per-shopper limit), and the list of sales with what is
+ * left of each allotment; a sale not over can be ended now (its allotment goes back to stock). Every
+ * action is a `merchant` function action relayed by the console API.
+ */
+import type { FlashSaleInput, MerchantFlashSale } from '../../typings/api';
+import type { ProductRow, ProductsResponse } from '../routes';
+import { parseYuan } from '../../miniprogram/domain/money';
+import { request } from './client';
+import { h, table, toast, viewRoot } from './dom';
+import { CHINA_OFFSET_MS, errorText, formatDateTime, money, t, type MessageKey } from './i18n';
+import type { ConsoleView } from './view';
+
+/** "2026-06-18T10:00" from a datetime-local input, read as UTC+8 → epoch ms (NaN when empty). */
+function chinaInstant(value: string): number {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? Date.parse(`${value}:00Z`) - CHINA_OFFSET_MS : NaN;
+}
+
+/** Epoch ms → the datetime-local value of that instant in UTC+8. */
+function chinaInput(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16);
+}
+
+const phaseText = (s: MerchantFlashSale) => t(`flash.phase.${s.phase}` as MessageKey);
+
+async function render(): Promise<void> {
+  const error = h('p', { class: 'error', id: 'flash-error', role: 'alert' });
+  const rows = h('tbody');
+  const { products } = await request<ProductsResponse>('GET', 'products');
+  const sellable = products.filter((p) => p.ok);
+  const product = h('select', { id: 'flash-product', 'aria-label': t('flash.product') }, sellable.map((p) => h('option', { value: p._id }, `${p.title}（${p._id}）`)));
+  const sku = h('select', { id: 'flash-sku', 'aria-label': t('flash.sku') });
+  const fillSkus = () => {
+    const row = sellable.find((p) => p._id === product.value) as ProductRow | undefined;
+    sku.replaceChildren(...(row?.skus ?? []).map((s) => h('option', { value: s.skuId }, t('flash.skuOption', { spec: s.specValues.join(' / ') || s.skuId, price: money(s.price), stock: s.stock }))));
+  };
+  product.addEventListener('change', fillSkus);
+  fillSkus();
+  const inHour = Math.ceil(Date.now() / 3600_000) * 3600_000;
+  const price = h('input', { id: 'flash-price', inputmode: 'decimal', placeholder: '9.90', 'aria-label': t('flash.price') });
+  const allotment = h('input', { id: 'flash-allotment', type: 'number', min: '1', step: '1', value: '10', 'aria-label': t('flash.allotment') });
+  const limit = h('input', { id: 'flash-limit', type: 'number', min: '1', max: '99', step: '1', value: '1', 'aria-label': t('flash.limit') });
+  const start = h('input', { id: 'flash-start', type: 'datetime-local', value: chinaInput(inHour), 'aria-label': t('flash.start') });
+  const end = h('input', { id: 'flash-end', type: 'datetime-local', value: chinaInput(inHour + 3600_000), 'aria-label': t('flash.end') });
+
+  const load = async () => {
+    const { sales } = await request<{ sales: MerchantFlashSale[] }>('GET', 'flash-sales');
+    const title = (id: string) => products.find((p) => p._id === id)?.title ?? id;
+    rows.replaceChildren(...(sales.length ? sales.map((s) => saleRow(s, title(s.productId), endSale)) : [h('tr', { class: 'empty-row' }, h('td', { colspan: 9, class: 'muted' }, t('flash.empty')))]));
+  };
+  const show = (e: unknown) => void (error.textContent = errorText(e));
+  const endSale = async (s: MerchantFlashSale) => {
+    error.textContent = '';
+    try {
+      await request('POST', `flash-sales/${encodeURIComponent(s.productId)}/end`, { skuId: s.skuId });
+      toast(t('flash.ended'));
+      await load();
+    } catch (e) {
+      show(e);
+    }
+  };
+  const schedule = async () => {
+    error.textContent = '';
+    const fen = parseYuan(price.value.trim());
+    if (fen === null) {
+      error.textContent = t('flash.badPrice');
+      return;
+    }
+    const input: FlashSaleInput = { productId: product.value, skuId: sku.value, price: fen, allotment: Number(allotment.value), limit: Number(limit.value), startAt: chinaInstant(start.value), endAt: chinaInstant(end.value) };
+    if (!Number.isFinite(input.startAt) || !Number.isFinite(input.endAt)) {
+      error.textContent = t('flash.badTime');
+      return;
+    }
+    try {
+      await request('POST', 'flash-sales', input);
+      toast(t('flash.scheduled'));
+      await load();
+    } catch (e) {
+      show(e);
+    }
+  };
+
+  const field = (key: MessageKey, input: HTMLElement) => h('label', {}, t(key), input);
+  viewRoot().replaceChildren(
+    h('h2', {}, t('flash.title')),
+    h('p', { class: 'muted' }, t('flash.intro')),
+    h(
+      'div',
+      { class: 'toolbar', id: 'flash-form' },
+      field('flash.product', product),
+      field('flash.sku', sku),
+      field('flash.price', price),
+      field('flash.allotment', allotment),
+      field('flash.limit', limit),
+      field('flash.start', start),
+      field('flash.end', end),
+      h('button', { id: 'flash-schedule', class: 'primary', onclick: () => void schedule() }, t('flash.schedule')),
+    ),
+    error,
+    table('flash-table', ['product', 'sku', 'price', 'allotment', 'remaining', 'window', 'limit', 'phase', 'actions'].map((k) => t(`flash.col.${k}` as MessageKey)), rows),
+  );
+  await load().catch(show);
+}
+
+function saleRow(s: MerchantFlashSale, title: string, end: (s: MerchantFlashSale) => Promise<void>): HTMLElement {
+  const action = s.phase === 'ended' ? '' : h('button', { class: 'danger', 'aria-label': `${t('flash.end.now')} ${s.skuId}`, onclick: () => void end(s) }, s.phase === 'scheduled' ? t('flash.cancel') : t('flash.end.now'));
+  return h(
+    'tr',
+    { 'data-sale': s.saleId },
+    h('td', {}, title),
+    h('td', {}, s.skuId),
+    h('td', {}, money(s.price)),
+    h('td', {}, String(s.allotment)),
+    h('td', {}, String(s.remaining)),
+    h('td', {}, `${formatDateTime(s.startAt)} – ${formatDateTime(s.endAt)}`),
+    h('td', {}, String(s.limit)),
+    h('td', { class: `flash-phase-${s.phase}` }, phaseText(s)),
+    h('td', {}, action),
+  );
+}
+
+export const flashSalesView: ConsoleView = { tab: 'flash-sales', label: 'nav.flashSales', render: () => render() };

@@ -1,0 +1,47 @@
+/**
+ * The product page of a SKU on a flash sale, in a real browser at phone, laptop and desktop sizes: the
+ * flash bar (sale price, the SKU's own price struck through, the limit, the countdown to the end) sits
+ * under the gallery within the phone's 375 px, and the page's price follows the sale.
+ */
+import { call, dataOf } from '../support';
+import { onRoute, phone, screenshot, startStore, toNewPage, VIEWPORTS, type Store } from './harness';
+
+jest.setTimeout(120_000);
+
+let store: Store;
+let title = '';
+beforeAll(async () => {
+  store = await startStore();
+  // The first card of the catalog: its cheapest SKU goes on sale now for two hours.
+  const first = dataOf(await call(store.cloud, 'catalog', { action: 'list' }, 'oPREVIEW')).items[0];
+  const product = dataOf(await call(store.cloud, 'catalog', { action: 'get', productId: first._id }, 'oPREVIEW')).product;
+  const sku = product.skus.find((s) => s.available >= 5)!;
+  title = product.title;
+  const now = Date.now();
+  dataOf(await call(store.cloud, 'merchant', { action: 'scheduleFlashSale', productId: product._id, skuId: sku.skuId, price: Math.floor(sku.price / 2), allotment: 5, startAt: now, endAt: now + 2 * 3600_000, limit: 2 }));
+});
+afterAll(async () => {
+  await store?.close();
+});
+
+test.each(VIEWPORTS)('at $width x $height the flash bar fits the phone and counts down to the end', async (viewport) => {
+  const { context, page } = await store.open(viewport);
+  try {
+    const frame = phone(page);
+    await toNewPage(page, () => frame.locator('.product-card', { hasText: title }).first().click());
+    await onRoute(page, 'pages/product/index');
+    const bar = frame.locator('#flash-bar');
+    await bar.waitFor();
+    const text = (await bar.innerText()).replace(/\s+/g, ' ');
+    expect(text).toContain('限时秒杀');
+    expect(text).toContain('每人限购 2 件');
+    expect(text).toMatch(/距结束 (2:00:00|1:59:[0-5]\d)/);
+    const box = (await bar.boundingBox())!;
+    expect(box.width).toBeLessThanOrEqual(375);
+    const right = await bar.evaluate((el) => Math.max(...Array.from(el.querySelectorAll('*')).map((child) => child.getBoundingClientRect().right)));
+    expect(right).toBeLessThanOrEqual(375);
+    await screenshot(page, `flash-product-${viewport.width}`);
+  } finally {
+    await context.close();
+  }
+});
