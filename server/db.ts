@@ -15,6 +15,10 @@ export const COLLECTIONS = {
   /** Every QR scan and share-card landing, per OPENID: what orders are attributed to (server/attribution.ts). */
   scans: 'scans',
   stockMoves: 'stock_moves',
+  /** Campaigns the merchant defines (server/campaigns.ts). */
+  campaigns: 'campaigns',
+  /** Every opening of a campaign's page, per OPENID with the server's time and the launch scene. */
+  campaignVisits: 'campaign_visits',
 } as const;
 
 /**

@@ -229,3 +229,26 @@ export interface OrderAfterSales {
   /** Every request's current status, by its id. */
   states: Record<string, AfterSaleStatus>;
 }
+
+/**
+ * A campaign the merchant defines (collection `campaigns`; `_id` is also the `campaign` printed on its
+ * QR codes, so it follows the campaign token rule: 1-32 letters, digits, _ or -). Times are ms.
+ */
+export interface Campaign {
+  _id: string;
+  title: string;
+  /** The banner picture: a `cloud://` file id or an https URL ('' = none). */
+  banner: string;
+  intro: string;
+  /** The products shown on its page, in this order. */
+  productIds: string[];
+  /** The coupon templates a shopper can claim on its page. */
+  couponTemplateIds: string[];
+  startAt: number;
+  endAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** Where a campaign is in its time: not started, running, or over. */
+export type CampaignPhase = 'upcoming' | 'live' | 'ended';

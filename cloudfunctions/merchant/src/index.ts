@@ -1,5 +1,7 @@
 import { actionHandler } from '../../../server/handler';
 import { adjustStock, cancel, complete, importProducts, ledgerCheck, renameProduct, saveProduct, ship } from '../../../server/merchant';
+import { listCampaigns, saveCampaign } from '../../../server/campaigns';
+import { campaignReport } from '../../../server/campaigns-report';
 
 export const main = actionHandler(
   'merchant',
@@ -12,6 +14,12 @@ export const main = actionHandler(
     complete: (request) => complete(request),
     cancel: (request) => cancel(request),
     ledgerCheck: (request) => ledgerCheck(request),
+    saveCampaign: (request) => saveCampaign(request),
+    listCampaigns: () => listCampaigns(),
+    campaignReport: (request) => campaignReport(request),
   },
-  { merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck'] },
+  {
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck',
+      'saveCampaign', 'listCampaigns', 'campaignReport'],
+  },
 );
