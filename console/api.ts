@@ -11,11 +11,11 @@ import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, STATUS_FIELDS, type Order
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
 import { callAction } from '../server/call-action';
 import { CARRIERS, TRACKING_NO } from '../miniprogram/domain/carriers';
-import type { ActionName, ActionRequest, ActionResponse, ApiError, FunctionName } from '../typings/api';
+import type { ActionName, ActionRequest, ActionResponse, ApiError, CampaignInput, FunctionName } from '../typings/api';
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
-import type { CollectionsResponse, DocsResponse, LogsResponse, OrderEventResponse, OrderRow, OrdersResponse, ProductResponse, ProductRow, ProductsResponse, QrCodeRow, QrCodesResponse, QrCreateResponse, SaveProductResponse, StockResponse, UploadResponse } from './routes';
+import type { CampaignsResponse, CollectionsResponse, DocsResponse, LogsResponse, OrderEventResponse, OrderRow, OrdersResponse, ProductResponse, ProductRow, ProductsResponse, QrCodeRow, QrCodesResponse, QrCreateResponse, SaveProductResponse, StockResponse, UploadResponse } from './routes';
 
 export class HttpError extends Error {
   constructor(
@@ -119,6 +119,12 @@ export class ConsoleApi {
         return json(await this.call('orders', 'receiveReturn', { afterSaleId: parts[1] }));
       case 'POST /after-sales/:/refund':
         return json(await this.call('orders', 'refundAfterSale', { afterSaleId: parts[1] }));
+      case 'GET /campaigns':
+        return json(await this.campaigns());
+      case 'POST /campaigns':
+        return json(await this.call('merchant', 'saveCampaign', { campaign: campaignBody(body), create: true }), 201);
+      case 'PUT /campaigns/:':
+        return json(await this.call('merchant', 'saveCampaign', { campaign: { ...campaignBody(body), _id: parts[1] } }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
     }
@@ -388,6 +394,14 @@ export class ConsoleApi {
     }
   }
 
+  /* ------------------------------------------------------------------ campaigns */
+
+  /** Every campaign with its figures (both from merchant actions, so a real environment answers the same). */
+  private async campaigns(): Promise<CampaignsResponse> {
+    const [{ campaigns }, report] = await Promise.all([this.call('merchant', 'listCampaigns', {}), this.call('merchant', 'campaignReport', {})]);
+    return { campaigns, report };
+  }
+
   /* ------------------------------------------------------------------- QR codes */
 
   private async createQr(body: unknown): Promise<QrCreateResponse> {
@@ -546,6 +560,12 @@ function shipment(orderId: string, body: unknown): ActionRequest<'merchant', 'sh
 }
 
 /** A function's refusal as the console's HTTP error (a refused product keeps its problems). */
+/** The campaign in a console request; the merchant function validates every field. */
+function campaignBody(body: unknown): CampaignInput {
+  if (!isRecord(body) || !isRecord(body.campaign)) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected {"campaign": {...}}');
+  return body.campaign as unknown as CampaignInput;
+}
+
 function merchantError(error: ApiError): HttpError {
   const problems = (error.details as { problems?: unknown } | undefined)?.problems;
   if (error.code === 'INVALID_ARGUMENT' && Array.isArray(problems)) {

@@ -3,7 +3,8 @@
  * reads them. Types only, so both the Node side and the browser bundle can import this file.
  * Documents travel as relaxed EJSON (dates as {"$date": "..."}).
  */
-import type { Attribution, Fen, OrderLine, OrderStatus, Product, SceneTarget } from '../typings/domain';
+import type { Attribution, Campaign, Fen, OrderLine, OrderStatus, Product, SceneTarget } from '../typings/domain';
+import type { CampaignReport } from '../typings/api';
 
 export type WireDoc = Record<string, unknown>;
 
@@ -204,4 +205,11 @@ export interface LogRow {
 }
 export interface LogsResponse {
   logs: LogRow[];
+}
+
+/* campaigns */
+/** GET /campaigns: the merchant's campaigns (merchant.listCampaigns) and their figures (merchant.campaignReport). */
+export interface CampaignsResponse {
+  campaigns: Campaign[];
+  report: CampaignReport;
 }

@@ -3,6 +3,7 @@
  * adding one is an import and an entry here.
  */
 import { afterSalesView } from './after-sales';
+import { campaignsView } from './campaigns';
 import { databaseView } from './database';
 import { logsView } from './logs';
 import { ordersView } from './orders';
@@ -16,6 +17,7 @@ export const VIEWS: readonly ConsoleView[] = [
   ordersView,
   afterSalesView,
   qrcodesView,
+  campaignsView,
   reportsView,
   databaseView,
   logsView,
