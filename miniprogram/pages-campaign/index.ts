@@ -20,7 +20,7 @@ Page({
     campaign: null as CampaignView | null,
     products: [] as ProductSummary[],
     period: '',
-    /** The phase in words, shown next to the period ('' while live). */
+    /** A campaign not started yet says when it starts ('' otherwise). */
     phaseText: '',
   },
 
@@ -45,7 +45,8 @@ Page({
     const data = await loadWithState(this, { shown: !!this.data.campaign, notFound: '活动不存在或已下线', request: () => call('catalog', 'campaign', { campaignId: this.campaignId }) });
     if (!data) return;
     const { campaign, products } = data;
-    const phaseText = campaign.phase === 'upcoming' ? `活动将于 ${formatDateTime(campaign.startAt)} 开始` : campaign.phase === 'ended' ? '活动已结束' : '';
+    // An ended campaign says so in its own block (with the way home) instead.
+    const phaseText = campaign.phase === 'upcoming' ? `活动将于 ${formatDateTime(campaign.startAt)} 开始` : '';
     this.setData({ status: 'ok', message: '', campaign, products, period: `${formatDateTime(campaign.startAt)} – ${formatDateTime(campaign.endAt)}`, phaseText });
     wx.setNavigationBarTitle({ title: campaign.title });
     this.reportVisit();
