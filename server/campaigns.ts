@@ -45,7 +45,8 @@ export async function saveCampaign(req: ActionRequest<'merchant', 'saveCampaign'
   const input = req.campaign;
   const problems = campaignProblems(input);
   if (problems.length > 0) {
-    throw new AppError('INVALID_ARGUMENT', CAMPAIGN_FIELD_MESSAGES[problems[0].field] ?? '活动信息有误，请按提示修改', { fields: problems }, { detail: problems.map((p) => `${p.field}: ${p.problem}`).join('; ') });
+    // Every field campaignProblems names has its words in the table.
+    throw new AppError('INVALID_ARGUMENT', CAMPAIGN_FIELD_MESSAGES[problems[0].field], { fields: problems }, { detail: problems.map((p) => `${p.field}: ${p.problem}`).join('; ') });
   }
   const at = now();
   return withTransaction(async (tx) => {

@@ -80,9 +80,9 @@ export function campaignProblems(input: CampaignInput): FieldProblem[] {
 
 /** Chinese words for a definition's problems, by field (the console and the API's message). */
 export const CAMPAIGN_FIELD_MESSAGES: Record<string, string> = {
-  _id: '活动编号只能包含字母、数字、_ 或 -（1-32 位）',
+  _id: '活动编号只能包含字母、数字、下划线或短横线（1-32 位）',
   title: '活动标题为 1-40 个字',
-  banner: '横幅图片须为云存储文件 ID（cloud://）或 https 链接',
+  banner: '横幅图片须为云存储中的文件或以安全协议开头的网址',
   intro: '活动介绍最多 1000 个字',
   productIds: '活动商品编号有误（最多 50 个，不能重复）',
   couponTemplateIds: '优惠券编号有误（最多 20 个，不能重复）',
