@@ -31,7 +31,7 @@ async function count(collection: string, where: AnyDoc): Promise<number> {
 }
 
 /** True when the error says the collection does not exist (a claims collection not created yet). */
-function isMissingCollection(error: unknown): boolean {
+export function isMissingCollection(error: unknown): boolean {
   const e = error as { code?: unknown; errCode?: unknown; message?: unknown; errMsg?: unknown };
   const text = `${String(e?.code ?? '')} ${String(e?.errCode ?? '')} ${String(e?.message ?? '')} ${String(e?.errMsg ?? '')}`;
   return /COLLECTION_NOT_EXIST|not exist|-502005/i.test(text);

@@ -111,7 +111,9 @@ const campaignInput: Schema<CampaignInput> = {
     // Each refused field in the merchant's words (the console shows the first).
     for (const issue of issues.slice(before)) {
       const field = issue.path.slice(path.length + 1).split(/[.[]/)[0];
-      if (!issue.message && CAMPAIGN_FIELD_MESSAGES[field]) issue.message = CAMPAIGN_FIELD_MESSAGES[field];
+      // A start or end that is not a time at all is missing, whichever it is.
+      const key = field === 'endAt' ? 'startAt' : field;
+      if (!issue.message && CAMPAIGN_FIELD_MESSAGES[key]) issue.message = CAMPAIGN_FIELD_MESSAGES[key];
     }
     return out;
   },
