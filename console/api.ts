@@ -11,12 +11,12 @@ import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, type OrderEvent } from '.
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
 import { callAction } from '../server/call-action';
 import { CARRIERS, TRACKING_NO } from '../miniprogram/domain/carriers';
-import type { ActionName, ActionRequest, ActionResponse, ApiError, AttributionDimension, AttributionReportRequest, FunctionName } from '../typings/api';
+import type { ActionName, ActionRequest, ActionResponse, ApiError, AttributionDimension, AttributionReportRequest, CampaignInput, FunctionName } from '../typings/api';
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
 import { codeTitle } from './ui/report-tables';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
-import type { AttributionReportResponse, CollectionsResponse, DocsResponse, LogsResponse, OrderEventResponse, OrderRow, OrdersResponse, ProductResponse, ProductRow, ProductsResponse, QrCodeRow, QrCodesResponse, QrCreateResponse, SaveProductResponse, StockResponse, UploadResponse } from './routes';
+import type { AttributionReportResponse, CampaignsResponse, CollectionsResponse, DocsResponse, LogsResponse, OrderEventResponse, OrderRow, OrdersResponse, ProductResponse, ProductRow, ProductsResponse, QrCodeRow, QrCodesResponse, QrCreateResponse, SaveProductResponse, StockResponse, UploadResponse } from './routes';
 
 export class HttpError extends Error {
   constructor(
@@ -134,6 +134,12 @@ export class ConsoleApi {
         return json(await this.call('merchant', 'scheduleFlashSale', body as ActionRequest<'merchant', 'scheduleFlashSale'>), 201);
       case 'POST /flash-sales/:/end':
         return json(await this.call('merchant', 'endFlashSale', { productId: parts[1], skuId: (isRecord(body) ? body.skuId : undefined) as string }));
+      case 'GET /campaigns':
+        return json(await this.campaigns());
+      case 'POST /campaigns':
+        return json(await this.call('merchant', 'saveCampaign', { campaign: campaignBody(body), create: true }), 201);
+      case 'PUT /campaigns/:':
+        return json(await this.call('merchant', 'saveCampaign', { campaign: { ...campaignBody(body), _id: parts[1] } }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
     }
@@ -391,6 +397,14 @@ export class ConsoleApi {
     }
   }
 
+  /* ------------------------------------------------------------------ campaigns */
+
+  /** Every campaign with its figures (both from merchant actions, so a real environment answers the same). */
+  private async campaigns(): Promise<CampaignsResponse> {
+    const [{ campaigns }, report] = await Promise.all([this.call('merchant', 'listCampaigns', {}), this.call('merchant', 'campaignReport', {})]);
+    return { campaigns, report };
+  }
+
   /* ------------------------------------------------------------------- QR codes */
 
   private async createQr(body: unknown): Promise<QrCreateResponse> {
@@ -518,6 +532,12 @@ function shipment(orderId: string, body: unknown): ActionRequest<'merchant', 'sh
 }
 
 /** A function's refusal as the console's HTTP error (a refused product keeps its problems). */
+/** The campaign in a console request; the merchant function validates every field. */
+function campaignBody(body: unknown): CampaignInput {
+  if (!isRecord(body) || !isRecord(body.campaign)) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected {"campaign": {...}}');
+  return body.campaign as unknown as CampaignInput;
+}
+
 function merchantError(error: ApiError): HttpError {
   const problems = (error.details as { problems?: unknown } | undefined)?.problems;
   if (error.code === 'INVALID_ARGUMENT' && Array.isArray(problems)) {

@@ -3,8 +3,8 @@
  * reads them. Types only, so both the Node side and the browser bundle can import this file.
  * Documents travel as relaxed EJSON (dates as {"$date": "..."}).
  */
-import type { Attribution, Fen, OrderLine, OrderStatus, Product, ShippingUpload } from '../typings/domain';
-import type { ActionResponse, AttributionReport, ReportTotals, ScanReportRow } from '../typings/api';
+import type { Attribution, Campaign, Fen, OrderLine, OrderStatus, Product, ShippingUpload } from '../typings/domain';
+import type { ActionResponse, AttributionReport, CampaignReport, ReportTotals, ScanReportRow } from '../typings/api';
 
 export type WireDoc = Record<string, unknown>;
 
@@ -197,4 +197,11 @@ export interface LogRow {
 }
 export interface LogsResponse {
   logs: LogRow[];
+}
+
+/* campaigns */
+/** GET /campaigns: the merchant's campaigns (merchant.listCampaigns) and their figures (merchant.campaignReport). */
+export interface CampaignsResponse {
+  campaigns: Campaign[];
+  report: CampaignReport;
 }

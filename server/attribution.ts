@@ -15,7 +15,8 @@ import { COLLECTIONS } from './db';
 /** One scan or landing, as stored in `scans`. */
 export interface ScanRecord {
   _openid: string;
-  kind: 'qr' | 'share';
+  /** `article`: a campaign page opened from an Official Account article or menu (server/campaigns.ts). */
+  kind: 'qr' | 'share' | 'article';
   at: number;
   sceneCode?: string;
   campaign?: string;
@@ -38,6 +39,11 @@ export async function recordQrScan(openid: string, code: { sceneCode: string; ca
   if (code.channel) scan.channel = code.channel;
   if (code.store) scan.store = code.store;
   await record(scan);
+}
+
+/** A user opened a live campaign's page from an Official Account article or menu: credited to the campaign like a scan. */
+export async function recordArticleEntry(openid: string, campaign: string): Promise<void> {
+  await record({ _openid: openid, kind: 'article', at: now(), campaign });
 }
 
 /** The OPENID behind a referral code, or null when no sharer has it (a forged or mistyped code). */

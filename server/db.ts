@@ -23,6 +23,10 @@ export const COLLECTIONS = {
   flashSales: 'flash_sales',
   /** Units each shopper holds in a flash sale's paid and unpaid orders (the per-shopper limit). */
   flashBuyers: 'flash_buyers',
+  /** Campaigns the merchant defines (server/campaigns.ts). */
+  campaigns: 'campaigns',
+  /** Every opening of a campaign's page, per OPENID with the server's time and the launch scene. */
+  campaignVisits: 'campaign_visits',
 } as const;
 
 /**

@@ -3,7 +3,8 @@
  * raw event into a typed request or an INVALID_ARGUMENT envelope, with no I/O, so tests can push
  * thousands of malformed events through exactly the code the functions run.
  */
-import type { ActionName, ActionRequest, Envelope, FunctionName } from '../typings/api';
+import type { ActionName, ActionRequest, CampaignInput, Envelope, FunctionName } from '../typings/api';
+import { CAMPAIGN_FIELD_MESSAGES } from '../miniprogram/domain/campaigns';
 import { MAX_LINES, MAX_QTY_PER_LINE } from '../miniprogram/domain/cart';
 import { MAX_FEN } from '../miniprogram/domain/money';
 import { ORDER_STATUSES } from '../miniprogram/domain/order-state';
@@ -94,6 +95,32 @@ const deltaMap: Schema<Record<string, number>> = {
 
 const stockDelta = int(-LIMITS.stock, LIMITS.stock);
 
+/** A campaign's definition: shapes here, its rules (lengths, dates, duplicates) in domain/campaigns. */
+const campaignShape = obj({
+  _id: token,
+  title: str({ min: 0, max: 200 }),
+  banner: str({ min: 0, max: 1024 }),
+  intro: str({ min: 0, max: 5000, trim: false }),
+  productIds: arrayOf(id(), 0, 200),
+  couponTemplateIds: arrayOf(id(), 0, 200),
+  startAt: int(0, Number.MAX_SAFE_INTEGER),
+  endAt: int(0, Number.MAX_SAFE_INTEGER),
+});
+const campaignInput: Schema<CampaignInput> = {
+  check(value, path, issues) {
+    const before = issues.length;
+    const out = campaignShape.check(value, path, issues);
+    // Each refused field in the merchant's words (the console shows the first).
+    for (const issue of issues.slice(before)) {
+      const field = issue.path.slice(path.length + 1).split(/[.[]/)[0];
+      // A start or end that is not a time at all is missing, whichever it is.
+      const key = field === 'endAt' ? 'startAt' : field;
+      if (!issue.message && CAMPAIGN_FIELD_MESSAGES[key]) issue.message = CAMPAIGN_FIELD_MESSAGES[key];
+    }
+    return out;
+  },
+};
+
 // Typed against the contract: a schema whose output does not fit the action's request type fails the build.
 type SchemaMap = { [F in FunctionName]: { [A in ActionName<F>]: Schema<ActionRequest<F, A>> } };
 
@@ -109,6 +136,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
     get: obj({ productId: id() }),
     categories: empty,
     suggest: obj({ keyword: str({ min: 0, max: 50 }) }),
+    campaign: obj({ campaignId: token }),
   },
   inventory: {
     check: obj({
@@ -163,6 +191,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
     resolve: obj({ scene: str({ max: 96, trim: false }) }),
     referralCode: empty,
     shareLanding: obj({ referralCode: token }),
+    campaignVisit: obj({ campaignId: token, scene: optional(int(1000, 9999)) }),
   },
   merchant: {
     adjustStock: obj({ productId: id(), skuId: id(), delta: stockDelta, reason: str({ min: 1, max: 100 }) }),
@@ -202,6 +231,9 @@ export const EVENT_SCHEMAS: SchemaMap = {
     }),
     flashSales: obj({ productId: optional(id()) }),
     endFlashSale: obj({ productId: id(), skuId: id() }),
+    saveCampaign: obj({ campaign: campaignInput, create: optional(bool) }),
+    listCampaigns: empty,
+    campaignReport: obj({ campaignIds: optional(arrayOf(token, 1, 200)) }),
   },
 };
 
@@ -248,6 +280,8 @@ export const FIELD_MESSAGES: Record<string, string> = {
   templateId: '优惠券编号无效',
   templateIds: '优惠券编号无效',
   template: '优惠券信息有误',
+  campaignId: '活动编号无效',
+  campaignIds: '活动编号无效',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

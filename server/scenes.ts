@@ -6,6 +6,7 @@ import { now } from './clock';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { AppError, invalid, notFound } from './errors';
 import { recordQrScan, recordShareLanding } from './attribution';
+import { landingTarget } from './campaigns';
 import { canonicalJson, digestId, randomId, sha256 } from './ids';
 
 const CODE_LENGTH = 8;
@@ -126,7 +127,8 @@ export async function resolve(req: ActionRequest<'scenes', 'resolve'>, openid: s
   if (typeof doc.channel === 'string') attribution.channel = doc.channel;
   if (typeof doc.store === 'string') attribution.store = doc.store;
   if (openid) await recordQrScan(openid, { sceneCode: attribution.sceneCode as string, campaign: attribution.campaign, channel: attribution.channel, store: attribution.store });
-  return { target: { page: target.page, query: { ...(target.query ?? {}) } }, attribution };
+  const opens = await landingTarget({ page: target.page, query: { ...(target.query ?? {}) } }, attribution.campaign);
+  return { target: opens, attribution };
 }
 
 /**

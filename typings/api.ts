@@ -11,6 +11,8 @@ import type {
   AfterSaleStatus,
   AfterSaleView,
   Attribution,
+  Campaign,
+  CampaignPhase,
   Category,
   CouponTemplate,
   CouponView,
@@ -155,6 +157,23 @@ export interface CatalogApi {
     req: { keyword: string };
     res: { suggestions: SearchSuggestion[] };
   };
+  /** A campaign's page: what the merchant defined, its phase now (server clock) and its on-shelf products. */
+  campaign: {
+    req: { campaignId: string };
+    res: { campaign: CampaignView; products: ProductSummary[] };
+  };
+}
+
+/** A campaign as its page shows it. */
+export interface CampaignView {
+  _id: string;
+  title: string;
+  banner: string;
+  intro: string;
+  couponTemplateIds: string[];
+  startAt: number;
+  endAt: number;
+  phase: CampaignPhase;
 }
 
 /** A flash sale as a shopper's page sees it. */
@@ -452,6 +471,16 @@ export interface ScenesApi {
     req: { referralCode: string };
     res: { credited: boolean };
   };
+  /**
+   * The caller opened a campaign's page (`scene`: this entry's launch scene). The server records a
+   * visit with its own time; an entry from an Official Account article or menu is also recorded as the
+   * caller's latest scan, so orders are credited to the campaign (`attributed`). Only a campaign that
+   * exists and is live counts.
+   */
+  campaignVisit: {
+    req: { campaignId: string; scene?: number };
+    res: { recorded: boolean; attributed: boolean };
+  };
 }
 
 /* ----------------------------------------------------------------- merchant */
@@ -604,6 +633,21 @@ export interface MerchantApi {
     req: { productId: string; skuId: string };
     res: { sale: MerchantFlashSale };
   };
+  /** Creates (`create`: it must not exist) or replaces a campaign's definition. */
+  saveCampaign: {
+    req: { campaign: CampaignInput; create?: boolean };
+    res: { campaign: Campaign };
+  };
+  /** Every campaign, live first (miniprogram/domain/campaigns.ts orderCampaigns). */
+  listCampaigns: {
+    req: Record<string, never>;
+    res: { campaigns: Campaign[] };
+  };
+  /** Per-campaign figures (all campaigns, or the given ones). */
+  campaignReport: {
+    req: { campaignIds?: string[] };
+    res: CampaignReport;
+  };
 }
 
 /* ------------------------------------------------------- merchant reports */
@@ -667,6 +711,34 @@ export interface AttributionReport {
   /** Orders (and scans) of the period and filter without a value for the dimension (e.g. direct visits). */
   none: ReportTotals;
   totals: ReportTotals;
+}
+
+/** What a merchant sends to define a campaign (miniprogram/domain/campaigns.ts checks it). */
+export type CampaignInput = Omit<Campaign, 'createdAt' | 'updatedAt'>;
+
+/** One campaign's figures; orders are those the server credited to the campaign (attribution.campaign). */
+export interface CampaignFigures {
+  campaignId: string;
+  /** QR scans of codes printed with this campaign. */
+  scans: number;
+  /** Openings of its page (any entry). */
+  visits: number;
+  /** Of the visits: entries from an Official Account article or menu. */
+  articleVisits: number;
+  /** Distinct shoppers who opened its page. */
+  visitors: number;
+  /** Coupons claimed on it (0 when no claims collection exists: see `claimsSource`). */
+  claims: number;
+  orders: number;
+  paidOrders: number;
+  /** Fen paid by its paid, shipped and completed orders. */
+  revenue: Fen;
+}
+
+export interface CampaignReport {
+  campaigns: CampaignFigures[];
+  /** The collection claims were counted in, or null when there is none yet. */
+  claimsSource: string | null;
 }
 
 /* ---------------------------------------------------------------- the map */

@@ -306,6 +306,26 @@ export interface CouponTemplate extends CouponRule {
   updatedAt: number;
 }
 
+/**
+ * A campaign the merchant defines (collection `campaigns`; `_id` is also the `campaign` printed on its
+ * QR codes, so it follows the campaign token rule: 1-32 letters, digits, _ or -). Times are ms.
+ */
+export interface Campaign {
+  _id: string;
+  title: string;
+  /** The banner picture: a `cloud://` file id or an https URL ('' = none). */
+  banner: string;
+  intro: string;
+  /** The products shown on its page, in this order. */
+  productIds: string[];
+  /** The coupon templates a shopper can claim on its page. */
+  couponTemplateIds: string[];
+  startAt: number;
+  endAt: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
 /** available → used (by one order) → available again when that order is cancelled, expires or is refunded in full. */
 export type CouponStatus = 'available' | 'used' | 'expired';
 
@@ -333,3 +353,6 @@ export interface OrderCoupon {
   title: string;
   discount: Fen;
 }
+
+/** Where a campaign is in its time: not started, running, or over. */
+export type CampaignPhase = 'upcoming' | 'live' | 'ended';

@@ -4,6 +4,7 @@
  */
 import { afterSalesView } from './after-sales';
 import { couponsView } from './coupons';
+import { campaignsView } from './campaigns';
 import { databaseView } from './database';
 import { ledgerView } from './ledger';
 import { flashSalesView } from './flash-sales';
@@ -21,6 +22,7 @@ export const VIEWS: readonly ConsoleView[] = [
   couponsView,
   flashSalesView,
   qrcodesView,
+  campaignsView,
   reportsView,
   ledgerView,
   databaseView,

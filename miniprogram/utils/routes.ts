@@ -1,3 +1,4 @@
+import { CAMPAIGN_PAGE } from '../domain/campaigns';
 import { pagePath } from './query';
 
 /** Every page of app.json, by name: navigation, share paths and QR targets use these, never literals. */
@@ -12,6 +13,7 @@ export const PAGES = {
   landing: 'pages/landing/index',
   afterSaleRequest: 'pages-after-sales/request/index',
   coupons: 'pages-coupons/list/index',
+  campaign: CAMPAIGN_PAGE,
 } as const;
 
 export type PageRoute = (typeof PAGES)[keyof typeof PAGES];
@@ -21,7 +23,7 @@ export const HOME_PAGE: TabPage = PAGES.catalog;
 /** The tab bar's pages (app.json `tabBar.list`): opened with switchTab, which takes no query. */
 export const TAB_PAGES: PageRoute[] = [PAGES.catalog, PAGES.cart, PAGES.orders];
 /** Pages a QR code may open (a resolved target outside this list is treated as an invalid code). */
-export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGES.orderDetail]);
+export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGES.orderDetail, PAGES.campaign]);
 
 /** The absolute URL wx.navigateTo / redirectTo / switchTab take. */
 export function pageUrl(page: PageRoute, query: Record<string, string | number | undefined> = {}): string {

@@ -39,6 +39,9 @@ function walk(node: ExNode, fn: (n: ExNode) => void): void {
   for (const c of node.__wxSlotChildren ?? node.childNodes ?? []) if (c.childNodes || c.__wxSlotChildren) walk(c, fn);
 }
 
+/** background-size for each fitting <image mode>; the cropping modes other than aspectFill are shown as it. */
+const IMAGE_MODES: Record<string, string> = { scaleToFill: '100% 100%', aspectFit: 'contain', aspectFill: 'cover', widthFix: '100% 100%', heightFix: '100% 100%' };
+
 export interface Mirror { html: string; styles: string[]; uaCss: string }
 
 export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInputs?: boolean } = {}): Mirror {
@@ -80,6 +83,11 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
       }
     }
     if (name === 'image' && typeof d.src === 'string') {
+      // How <image mode> fits the picture into its box (aspectFill crops, aspectFit letterboxes).
+      const fit = IMAGE_MODES[String(d.mode ?? 'scaleToFill')] ?? IMAGE_MODES.scaleToFill;
+      el.style.backgroundSize = fit;
+      el.style.backgroundRepeat = 'no-repeat';
+      el.style.backgroundPosition = 'center';
       const file = assetFile(d.src);
       if (file) el.style.backgroundImage = `url(data:image/${path.extname(file).slice(1) || 'png'};base64,${fs.readFileSync(file).toString('base64')})`;
       else if (/^https?:/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;

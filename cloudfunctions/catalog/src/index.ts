@@ -1,4 +1,5 @@
 import { categories, get, list, suggest } from '../../../server/catalog';
+import { campaignPage } from '../../../server/campaigns';
 import { actionHandler } from '../../../server/handler';
 
 export const main = actionHandler(
@@ -8,7 +9,8 @@ export const main = actionHandler(
     get: (request) => get(request),
     categories: () => categories(),
     suggest: (request) => suggest(request),
+    campaign: (request) => campaignPage(request),
   },
   // Browsing needs no identity (share-card previews, crawlers).
-  { anonymous: ['list', 'get', 'categories', 'suggest'] },
+  { anonymous: ['list', 'get', 'categories', 'suggest', 'campaign'] },
 );

@@ -3,6 +3,8 @@ import { adjustStock, cancel, complete, editOrder, importProducts, ledgerCheck, 
 import { attributionReport, scanReport } from '../../../server/merchant-reports';
 import { retryDueUploads } from '../../../server/shipping-upload';
 import { listTemplates, saveTemplate } from '../../../server/coupons';
+import { listCampaigns, saveCampaign } from '../../../server/campaigns';
+import { campaignReport } from '../../../server/campaigns-report';
 
 export const main = actionHandler(
   'merchant',
@@ -23,9 +25,12 @@ export const main = actionHandler(
     scheduleFlashSale: (request, caller) => scheduleFlashSale(request, caller),
     flashSales: (request) => flashSales(request),
     endFlashSale: (request, caller) => endFlashSale(request, caller),
+    saveCampaign: (request) => saveCampaign(request),
+    listCampaigns: () => listCampaigns(),
+    campaignReport: (request) => campaignReport(request),
   },
   {
-    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale'],
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport'],
     // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
     timers: { shippingUploads: () => retryDueUploads() },
   },
