@@ -27,6 +27,8 @@ export const COLLECTIONS = {
   campaigns: 'campaigns',
   /** Every opening of a campaign's page, per OPENID with the server's time and the launch scene. */
   campaignVisits: 'campaign_visits',
+  /** One document per user image sent to WeChat's image check, with its verdict (server/image-check.ts). */
+  mediaChecks: 'media_checks',
 } as const;
 
 /**

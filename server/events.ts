@@ -49,6 +49,8 @@ const attribution = obj({
 const orderLine = obj({ productId: id(), skuId: id(), qty, expectedPrice: optional(fen) });
 const orderLines = arrayOf(orderLine, 1, MAX_LINES);
 const orderId = obj({ orderId: id() });
+/** A cloud storage fileID (cloud://<env>.<bucket>/<path>), as wx.cloud.uploadFile answers it. */
+const cloudFileId = str({ max: 512, pattern: /^cloud:\/\/[A-Za-z0-9._-]+\/[^\s?#]+$/, patternHint: 'a cloud fileID', trim: false });
 
 const pagePath = str({ max: 128, pattern: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, patternHint: 'a page path without leading / or query', trim: false });
 
@@ -173,6 +175,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
     claimCoupon: obj({ templateId: id() }),
     myCoupons: obj({ status: optional(oneOf(['available', 'used', 'expired'] as const)) }),
     claimableCoupons: obj({ templateIds: optional(arrayOf(id(), 0, 20)), productId: optional(id()) }),
+    checkImage: obj({ fileID: cloudFileId, scene: optional(oneOf(['profile', 'comment'] as const)) }),
   },
   scenes: {
     create: obj({

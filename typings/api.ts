@@ -14,6 +14,7 @@ import type {
   Campaign,
   CampaignPhase,
   Category,
+  CheckedImage,
   CouponTemplate,
   CouponView,
   Fen,
@@ -386,6 +387,15 @@ export interface OrdersApi {
   claimableCoupons: {
     req: { templateIds?: string[]; productId?: string };
     res: { templates: ClaimableCoupon[] };
+  };
+  /**
+   * Starts WeChat's check of an image the caller uploaded (a cloud fileID), or answers where it stands:
+   * pages call it right after `wx.cloud.uploadFile`, so the verdict is usually in before the image is
+   * shown. Idempotent per fileID. `scene`: profile (avatars) or comment (photos; default).
+   */
+  checkImage: {
+    req: { fileID: string; scene?: 'profile' | 'comment' };
+    res: { image: CheckedImage };
   };
 }
 

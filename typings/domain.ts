@@ -356,3 +356,14 @@ export interface OrderCoupon {
 
 /** Where a campaign is in its time: not started, running, or over. */
 export type CampaignPhase = 'upcoming' | 'live' | 'ended';
+
+/** A user image's place in WeChat's image check (server/image-check.ts): shown to others only once it is `pass`. */
+export type ImageCheckState = 'pending' | 'pass' | 'refused';
+
+/** A user image as pages and the console show it: the image when it passed, otherwise `note` in its place. */
+export interface CheckedImage {
+  fileID: string;
+  state: ImageCheckState;
+  /** '' when passed; 图片审核中 while pending; the refusal in Chinese when refused */
+  note: string;
+}
