@@ -170,9 +170,10 @@ export type Fulfilment = 'express' | 'pickup';
 
 /**
  * pending (not sent yet) → sending (an attempt in flight, held until `leaseUntil`) → uploaded (WeChat
- * accepted it) | failed (refused or unknown; tried again at `nextAttemptAt`).
+ * accepted it) | failed (refused or unknown; tried again at `nextAttemptAt`) | abandoned (the payment
+ * was refunded in full or the order closed: WeChat will never take it, so it is not tried again).
  */
-export type ShippingUploadState = 'pending' | 'sending' | 'uploaded' | 'failed';
+export type ShippingUploadState = 'pending' | 'sending' | 'uploaded' | 'failed' | 'abandoned';
 
 /** The state of an order's shipping-info upload (docs/reference/wx-shipping-info.md). */
 export interface ShippingUpload {
@@ -191,6 +192,9 @@ export interface ShippingUpload {
   leaseUntil: number | null;
   /** How the acceptance was learned: the upload's own answer, or WeChat's order query after an attempt whose answer was lost. */
   confirmedBy: 'upload' | 'query' | null;
+  /** When it was given up (state `abandoned`), and why, in the merchant's words. */
+  abandonedAt?: number | null;
+  abandonedReason?: string | null;
 }
 
 /** An order as clients see it: no owner id. */
