@@ -10,7 +10,7 @@
  * A check still pending well after WeChat's 30 minutes is sent again when it is next asked about.
  */
 import type { CheckedImage, ImageCheckState } from '../typings/domain';
-import { checkedImage } from '../miniprogram/domain/image-check';
+import { checkedImage, RESUBMIT_AFTER_MS } from '../miniprogram/domain/image-check';
 import { db, mediaCheckAsync, tempFileUrl, type AnyDoc } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, getDoc } from './db';
@@ -20,8 +20,6 @@ import { SEC_LABELS, type SecScene } from './content-security';
 
 /** mediaCheckAsync's media_type for an image (1 is audio). */
 const MEDIA_TYPE_IMAGE = 2;
-/** WeChat pushes the verdict within 30 minutes; past this a pending check is sent again. */
-export const RESUBMIT_AFTER_MS = 40 * 60_000;
 /** The download link WeChat gets must outlive its 30-minute window. */
 const LINK_MAX_AGE_S = 2 * 3600;
 

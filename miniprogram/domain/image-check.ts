@@ -5,6 +5,9 @@
  */
 import type { CheckedImage, ImageCheckState } from '../../typings/domain';
 
+/** WeChat pushes a verdict within 30 minutes; a check still pending this long after it was sent is sent again. */
+export const RESUBMIT_AFTER_MS = 40 * 60_000;
+
 export const IMAGE_NOTES: Record<ImageCheckState, string> = {
   pending: '图片审核中',
   pass: '',
