@@ -118,6 +118,7 @@ export class MediaCheckService {
   delayMs = DEFAULT_DELAY_MS;
   pushRoutes: PushRoute[];
   private timer?: NodeJS.Timeout;
+  private stopWatchingClock?: () => void;
   private delivering = false;
 
   constructor(
@@ -127,10 +128,11 @@ export class MediaCheckService {
   ) {
     this.db.exec('CREATE TABLE IF NOT EXISTS openapi_media_checks (trace_id TEXT PRIMARY KEY, due_at INTEGER NOT NULL, state TEXT NOT NULL, body TEXT NOT NULL)');
     this.pushRoutes = this.defaultPushRoutes();
-    this.timer = setInterval(() => void this.deliverDue(), 250);
+    const tick = () => void this.deliverDue().catch((e) => console.warn(`[emulator] media check delivery: ${(e as Error).message}`));
+    this.timer = setInterval(tick, 250);
     this.timer.unref?.();
     // A clock moved forward delivers what became due without waiting for the next tick.
-    clock.onChange(() => void this.deliverDue());
+    this.stopWatchingClock = clock.onChange(tick);
   }
 
   /** `<functionsDir>/message-push.json`, if the project has one. */
@@ -147,6 +149,7 @@ export class MediaCheckService {
 
   close(): void {
     if (this.timer) clearInterval(this.timer);
+    this.stopWatchingClock?.();
   }
 
   records(): MediaCheckRecord[] {
