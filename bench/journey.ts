@@ -69,7 +69,7 @@ export async function runJourney(): Promise<JourneyFigures> {
 
     // The merchant prints a QR code for the product.
     const qr = await timed('scenes.create + PNG', async () => {
-      const create = { action: 'create', target: { page: 'pages/product/index', query: { id: 'journey-1' } }, campaign: 'bench' };
+      const create = { action: 'create', target: { page: 'pages-shop/product/index', query: { id: 'journey-1' } }, campaign: 'bench' };
       const r = await client.invoke('scenes', merchantEvent(create, localMerchantKey())); // server-side, as the merchant's tools call it
       if (!r.result?.ok) throw new Error(`scenes.create: ${JSON.stringify(r).slice(0, 200)}`);
       const file = await client.wx().downloadFile({ fileID: r.result.data.fileID });
@@ -99,7 +99,7 @@ export async function runJourney(): Promise<JourneyFigures> {
         if (!p) return undefined;
         const route = p.path.replace(/^\//, '');
         const status = await p.data('status');
-        if (route === 'pages/product/index' && status === 'ok') return { page: p };
+        if (route === 'pages-shop/product/index' && status === 'ok') return { page: p };
         if (route === 'pages/landing/index' && (status === 'invalid' || status === 'error')) {
           lastSeen = `${route}: ${String(await p.data('message'))}`;
           return { page: undefined };
@@ -120,7 +120,7 @@ export async function runJourney(): Promise<JourneyFigures> {
     });
     const checkout = await timed('tap 立即购买 → checkout', async () => {
       await tap(productPage, '#buy-now');
-      return pageWhere(m, 'pages/checkout/index', async (p) => (await p.data('status')) === 'ok');
+      return pageWhere(m, 'pages-shop/checkout/index', async (p) => (await p.data('status')) === 'ok');
     });
     await timed('choose address', async () => {
       if (!(await checkout.data('address'))) {
@@ -133,7 +133,7 @@ export async function runJourney(): Promise<JourneyFigures> {
     });
     const result = await timed('tap 提交订单 → paid', async () => {
       await tap(checkout, '#checkout-submit');
-      return pageWhere(m, 'pages/pay-result/index', async () => true);
+      return pageWhere(m, 'pages-shop/pay-result/index', async () => true);
     });
     const totalMs = Math.round(Number(process.hrtime.bigint() - t0) / 1e5) / 10;
     const orderId = String((await result.query)?.orderId ?? (await result.data('orderId')) ?? '');

@@ -5,10 +5,10 @@ export const PAGES = {
   catalog: 'pages/catalog/index',
   cart: 'pages/cart/index',
   orders: 'pages/orders/index',
-  product: 'pages/product/index',
-  checkout: 'pages/checkout/index',
-  payResult: 'pages/pay-result/index',
-  orderDetail: 'pages/order-detail/index',
+  product: 'pages-shop/product/index',
+  checkout: 'pages-shop/checkout/index',
+  payResult: 'pages-shop/pay-result/index',
+  orderDetail: 'pages-order/detail/index',
   landing: 'pages/landing/index',
   afterSaleRequest: 'pages-after-sales/request/index',
 } as const;
@@ -21,6 +21,22 @@ export const HOME_PAGE: TabPage = PAGES.catalog;
 export const TAB_PAGES: PageRoute[] = [PAGES.catalog, PAGES.cart, PAGES.orders];
 /** Pages a QR code may open (a resolved target outside this list is treated as an invalid code). */
 export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGES.orderDetail]);
+
+/**
+ * Where pages lived before they moved into subpackages. QR codes and share cards printed with these
+ * paths keep working: scenes stored with an old target resolve to the page's new route.
+ */
+export const MOVED_PAGES: Record<string, PageRoute> = {
+  'pages/product/index': PAGES.product,
+  'pages/checkout/index': PAGES.checkout,
+  'pages/pay-result/index': PAGES.payResult,
+  'pages/order-detail/index': PAGES.orderDetail,
+};
+
+/** A page path as printed (no leading slash), mapped to where the page lives now. */
+export function currentRoute(page: string): string {
+  return MOVED_PAGES[page] || page;
+}
 
 /** The absolute URL wx.navigateTo / redirectTo / switchTab take. */
 export function pageUrl(page: PageRoute, query: Record<string, string | number | undefined> = {}): string {

@@ -10,7 +10,7 @@ import { setCheckoutDraft } from '../../services/checkout';
 import { forwardCodeToLanding, recordReferral } from '../../services/entry';
 import { cachedReferralCode, fetchReferralCode } from '../../services/referral';
 import { HOME_PAGE, pageUrl, PAGES, productUrl, switchToTab } from '../../utils/routes';
-import { toCombos } from '../../utils/sku';
+import { toCombos } from '../utils/sku';
 
 interface ProductView {
   title: string;
