@@ -28,8 +28,6 @@ export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGE
  */
 export const MOVED_PAGES: Record<string, PageRoute> = {
   'pages/product/index': PAGES.product,
-  'pages/checkout/index': PAGES.checkout,
-  'pages/pay-result/index': PAGES.payResult,
   'pages/order-detail/index': PAGES.orderDetail,
 };
 
@@ -55,6 +53,21 @@ export function orderDetailUrl(orderId: string): string {
 /** The after-sales request form of an order (in the after-sales subpackage). */
 export function afterSaleRequestUrl(orderId: string): string {
   return pageUrl(PAGES.afterSaleRequest, { orderId });
+}
+
+/**
+ * What the small page left at a moved page's old path does: it replaces itself with the page's new
+ * route and the query exactly as it arrived (values stay URL-encoded as the base library hands them
+ * to onLoad, so a QR `scene` reaches the page unchanged).
+ */
+export function forwardMovedPage(oldRoute: keyof typeof MOVED_PAGES, query: Record<string, string | undefined> = {}): void {
+  const qs = Object.keys(query)
+    .filter((key) => query[key] !== undefined)
+    .map((key) => `${key}=${query[key]}`)
+    .join('&');
+  const url = `/${MOVED_PAGES[oldRoute]}${qs ? `?${qs}` : ''}`;
+  // redirectTo keeps the page stack as the shopper had it; reLaunch when there is nothing to replace.
+  wx.redirectTo({ url, fail: () => wx.reLaunch({ url }) });
 }
 
 export function switchToTab(page: TabPage): void {
