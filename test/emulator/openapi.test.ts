@@ -11,7 +11,7 @@ import jsQR from 'jsqr';
 import { useCloud } from '../helpers/cloud';
 
 const appJson = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'appjson-')), 'app.json');
-fs.writeFileSync(appJson, JSON.stringify({ pages: ['pages/index/index', 'pages-shop/product/index'], subpackages: [{ root: 'pkg', pages: ['pages/share/index'] }] }));
+fs.writeFileSync(appJson, JSON.stringify({ pages: ['pages/index/index', 'pages/product/index'], subpackages: [{ root: 'pkg', pages: ['pages/share/index'] }] }));
 const cloud = useCloud({ appJson });
 
 function decodeQr(buf: Buffer): string {
@@ -22,12 +22,12 @@ function decodeQr(buf: Buffer): string {
 }
 
 test('getUnlimited returns a PNG QR code that decodes to page + scene', async () => {
-  const r = await cloud.wx().openapi.wxacode.getUnlimited({ scene: 'p=8f3k2a&s=ab12', page: 'pages-shop/product/index' });
+  const r = await cloud.wx().openapi.wxacode.getUnlimited({ scene: 'p=8f3k2a&s=ab12', page: 'pages/product/index' });
   expect(r).toMatchObject({ contentType: 'image/png', errCode: 0, errMsg: 'openapi.wxacode.getUnlimited:ok' });
   expect(Buffer.from(r.buffer).subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
   const url = new URL(decodeQr(Buffer.from(r.buffer)));
   expect(url.origin + url.pathname).toBe('https://local.wxacode/');
-  expect(url.searchParams.get('page')).toBe('pages-shop/product/index');
+  expect(url.searchParams.get('page')).toBe('pages/product/index');
   expect(url.searchParams.get('scene')).toBe('p=8f3k2a&s=ab12');
 });
 
@@ -51,8 +51,8 @@ test.each([
   ['scene with %', { scene: 'p%3D1' }, 40129],
   ['scene with Chinese text', { scene: '商品1' }, 40129],
   ['empty scene', { scene: '' }, 40129],
-  ['page with a leading slash', { scene: 'a=1', page: '/pages-shop/product/index' }, 41030],
-  ['page with a query string', { scene: 'a=1', page: 'pages-shop/product/index?id=1' }, 41030],
+  ['page with a leading slash', { scene: 'a=1', page: '/pages/product/index' }, 41030],
+  ['page with a query string', { scene: 'a=1', page: 'pages/product/index?id=1' }, 41030],
   ['page not in app.json (check_path defaults to true)', { scene: 'a=1', page: 'pages/nope/index' }, 41030],
   ['width below 280', { scene: 'a=1', width: 100 }, 40097],
   ['bad env_version', { scene: 'a=1', envVersion: 'beta' }, 40097],
@@ -69,7 +69,7 @@ test('checkPath: false accepts a page that is not in app.json', async () => {
 });
 
 test('inside a function: allowed with config.json permissions.openapi, -604101 without', async () => {
-  const ok = await cloud.invoke('qr', { scene: 'p=abc', page: 'pages-shop/product/index' }, { openid: 'oQR' });
+  const ok = await cloud.invoke('qr', { scene: 'p=abc', page: 'pages/product/index' }, { openid: 'oQR' });
   expect(ok.result.contentType).toBe('image/png');
   const url = new URL(decodeQr(Buffer.from(ok.result.png, 'base64')));
   expect(url.searchParams.get('scene')).toBe('p=abc');
