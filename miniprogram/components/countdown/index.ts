@@ -1,4 +1,4 @@
-import { formatCountdown } from '../../../utils/time';
+import { formatCountdown } from '../../utils/time';
 
 /** Interval handles per component instance, kept out of `data` (a handle is not view data). */
 const timers = new WeakMap<object, ReturnType<typeof setInterval>>();
