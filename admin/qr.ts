@@ -10,7 +10,7 @@ import { callAction } from '../server/call-action';
 import type { SceneTarget } from '../typings/domain';
 import { invokeFunction, throwIfCode, type Cloud } from './cloud';
 
-export const PRODUCT_PAGE = 'pages/product/index';
+export const PRODUCT_PAGE = 'pages-shop/product/index';
 export const HOME_PAGE = 'pages/catalog/index';
 
 export type QrRequest = ActionRequest<'scenes', 'create'>;

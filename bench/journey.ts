@@ -17,7 +17,9 @@ import { decodeQrPng } from '../simulator/qr';
 import { Client, REPO, freePort, productDoc, seedDocs, sleep } from './lib/cloud';
 
 /** the simulator's control global inside AppService (simulator/README.md) */
-declare const __headless__: { scanQr(p: unknown): unknown };
+declare const __headless__: { scanQr(p: unknown): unknown; relaunch(o: unknown): unknown; launchTiming(): LaunchTiming | undefined };
+
+interface LaunchTiming { route: string; firstRenderMs: number; settledMs: number; modules: number }
 
 type MP = Awaited<ReturnType<typeof automator.connect>>;
 type Page = NonNullable<Awaited<ReturnType<MP['currentPage']>>>;
@@ -27,6 +29,23 @@ export interface JourneyFigures {
   taps: number;
   steps: { step: string; ms: number }[];
   orderStatus: string;
+  /** cold starts on the catalog tab (medians): launch to first render, and to the first products shown */
+  launch?: { runs: number; firstRenderMedianMs: number; settledMedianMs: number; modules: number };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Cold starts on the home tab, as a shopper opening the app: the simulator's own launch timing. */
+async function coldStarts(m: MP, runs = 5): Promise<NonNullable<JourneyFigures['launch']>> {
+  const all: LaunchTiming[] = [];
+  for (let i = 0; i < runs; i += 1) {
+    await m.evaluate(() => __headless__.relaunch({ scene: 1001, path: 'pages/catalog/index', query: {} }));
+    const t = await m.evaluate(() => __headless__.launchTiming());
+    if (!t || t.route !== 'pages/catalog/index') throw new Error(`cold start did not reach the catalog: ${JSON.stringify(t)}`);
+    all.push(t);
+  }
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { runs, firstRenderMedianMs: r(median(all.map((t) => t.firstRenderMs))), settledMedianMs: r(median(all.map((t) => t.settledMs))), modules: all[0].modules };
 }
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
@@ -69,7 +88,7 @@ export async function runJourney(): Promise<JourneyFigures> {
 
     // The merchant prints a QR code for the product.
     const qr = await timed('scenes.create + PNG', async () => {
-      const create = { action: 'create', target: { page: 'pages/product/index', query: { id: 'journey-1' } }, campaign: 'bench' };
+      const create = { action: 'create', target: { page: 'pages-shop/product/index', query: { id: 'journey-1' } }, campaign: 'bench' };
       const r = await client.invoke('scenes', merchantEvent(create, localMerchantKey())); // server-side, as the merchant's tools call it
       if (!r.result?.ok) throw new Error(`scenes.create: ${JSON.stringify(r).slice(0, 200)}`);
       const file = await client.wx().downloadFile({ fileID: r.result.data.fileID });
@@ -84,6 +103,7 @@ export async function runJourney(): Promise<JourneyFigures> {
       mp = await waitFor('simulator', () => automator.connect({ wsEndpoint: `ws://127.0.0.1:${port}` }).catch(() => undefined), 60_000);
     });
     const m = mp!;
+    const launch = await coldStarts(m);
     const t0 = process.hrtime.bigint();
     let taps = 0;
     const tap = async (page: Page, selector: string) => {
@@ -99,7 +119,7 @@ export async function runJourney(): Promise<JourneyFigures> {
         if (!p) return undefined;
         const route = p.path.replace(/^\//, '');
         const status = await p.data('status');
-        if (route === 'pages/product/index' && status === 'ok') return { page: p };
+        if (route === 'pages-shop/product/index' && status === 'ok') return { page: p };
         if (route === 'pages/landing/index' && (status === 'invalid' || status === 'error')) {
           lastSeen = `${route}: ${String(await p.data('message'))}`;
           return { page: undefined };
@@ -120,7 +140,7 @@ export async function runJourney(): Promise<JourneyFigures> {
     });
     const checkout = await timed('tap 立即购买 → checkout', async () => {
       await tap(productPage, '#buy-now');
-      return pageWhere(m, 'pages/checkout/index', async (p) => (await p.data('status')) === 'ok');
+      return pageWhere(m, 'pages-shop/checkout/index', async (p) => (await p.data('status')) === 'ok');
     });
     await timed('choose address', async () => {
       if (!(await checkout.data('address'))) {
@@ -133,12 +153,12 @@ export async function runJourney(): Promise<JourneyFigures> {
     });
     const result = await timed('tap 提交订单 → paid', async () => {
       await tap(checkout, '#checkout-submit');
-      return pageWhere(m, 'pages/pay-result/index', async () => true);
+      return pageWhere(m, 'pages-shop/pay-result/index', async () => true);
     });
     const totalMs = Math.round(Number(process.hrtime.bigint() - t0) / 1e5) / 10;
     const orderId = String((await result.query)?.orderId ?? (await result.data('orderId')) ?? '');
     const order = orderId ? await client.getDoc('orders', orderId) : null;
-    return { totalMs, taps, steps, orderStatus: order ? String(order.status) : `no order (${orderId})` };
+    return { totalMs, taps, steps, orderStatus: order ? String(order.status) : `no order (${orderId})`, launch };
   } finally {
     try {
       await mp?.close();

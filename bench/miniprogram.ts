@@ -110,6 +110,8 @@ export function formatMiniprogram(r: MiniprogramResult): string {
   if (r.journey.ok) {
     lines.push(`  QR-to-order journey        ${r.journey.value.totalMs} ms from scan to paid (${r.journey.value.taps} taps, ${(r.journey.value.totalMs / Math.max(1, r.journey.value.taps)).toFixed(0)} ms per tap incl. cloud calls), order ${r.journey.value.orderStatus}`);
     for (const s of r.journey.value.steps) lines.push(`    ${s.step.padEnd(24)} ${s.ms} ms`);
+    const l = r.journey.value.launch;
+    if (l) lines.push(`  launch → first catalog render ${l.firstRenderMedianMs} ms, first products shown ${l.settledMedianMs} ms (median of ${l.runs} cold starts in the simulator, ${l.modules} modules loaded; no target: compare runs on one machine)`);
   } else lines.push(`  QR-to-order journey        ${na(r.journey)}`);
   return lines.join('\n');
 }

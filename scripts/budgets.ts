@@ -1,6 +1,8 @@
 // Storefront budgets, measured rather than estimated:
-//   1. main package size: what DevTools would upload, i.e. miniprogram-ci's compiled project
-//      (minified JS incl. Babel helpers, WXML, WXSS, JSON, images), offline with a placeholder key;
+//   1. package sizes: what DevTools would upload, i.e. miniprogram-ci's compiled project
+//      (minified JS incl. Babel helpers, WXML, WXSS, JSON, images), offline with a placeholder key,
+//      split by app.json subpackage roots: the main package against the start-fast target, each
+//      subpackage and the total against the platform limits;
 //   2. the largest single page setData payload (JSON bytes) while the catalog scrolls to 500 products,
 //      plus the product page with the largest product a document may hold and a full cart. The pages
 //      run from that compiled package (official wcc templates, exparser via miniprogram-simulate).
@@ -10,11 +12,51 @@ import path from 'path';
 import { fakeCatalog, freshBuild, installWx, MP_ROOT, renderPage, REPO, settle, tempDir } from '../test/support/mp-harness';
 import type { FakeWx } from '../test/support/mp-harness';
 
-export const BUDGETS = { mainPackageBytes: 200 * 1024, setDataBytes: 16 * 1024 };
+/**
+ * mainPackageBytes: the start-fast target (the tab pages and what they need). Platform limits
+ * (docs/reference/platform-limits.md §1): 2 MB for the main package and for each subpackage, 20 MB
+ * for all packages together.
+ */
+export const BUDGETS = { mainPackageBytes: 80 * 1024, setDataBytes: 16 * 1024 };
+/** What fails the run: the main package may not grow back past this while it is above its target. */
+export const MAIN_PACKAGE_CEILING_BYTES = 128 * 1024;
+export const PLATFORM_LIMITS = { packageBytes: 2 * 1024 * 1024, totalBytes: 20 * 1024 * 1024 };
+
+export interface PackageSize {
+  /** '' for the main package, else the subpackage root */
+  root: string;
+  name: string;
+  bytes: number;
+  files: number;
+}
+
+/**
+ * Splits the compiled upload into its packages the way WeChat packs it: a file under a subpackage
+ * root ships in that subpackage, every other file (app.*, tab pages, shared components, domain,
+ * images, @babel/runtime helpers) in the main package.
+ */
+export function splitPackages(result: Record<string, string | Buffer>, appJson = readAppJson()): PackageSize[] {
+  const subs = [...(appJson.subpackages ?? []), ...(appJson.subPackages ?? [])].map((s) => ({ root: s.root.replace(/^\/+|\/+$/g, ''), name: s.name ?? s.root }));
+  const sizes: PackageSize[] = [{ root: '', name: 'main', bytes: 0, files: 0 }, ...subs.map((s) => ({ ...s, bytes: 0, files: 0 }))];
+  for (const [file, value] of Object.entries(result)) {
+    const i = subs.findIndex((s) => file.startsWith(`${s.root}/`));
+    const size = sizes[i + 1];
+    size.bytes += typeof value === 'string' ? Buffer.byteLength(value) : value.length;
+    size.files += 1;
+  }
+  return sizes;
+}
+
+function readAppJson(): { subpackages?: { root: string; name?: string }[]; subPackages?: { root: string; name?: string }[] } {
+  return JSON.parse(fs.readFileSync(path.join(MP_ROOT, 'app.json'), 'utf8'));
+}
 const CATALOG_TARGET = 500;
 
 export interface BudgetReport {
   mainPackageBytes: number;
+  /** every package of the upload, main first */
+  packages: PackageSize[];
+  totalBytes: number;
   packageSource: 'miniprogram-ci' | 'estimate';
   /** Which JS the pages ran from while measuring setData. */
   pagesRunFrom: 'miniprogram-ci output' | 'esbuild transpile';
@@ -28,12 +70,12 @@ export interface BudgetReport {
 }
 
 /** The upload content as miniprogram-ci compiles it (the same compiler DevTools uses). */
-export async function compiledPackage(): Promise<{ bytes: number; files: number; source: 'miniprogram-ci' | 'estimate'; result?: Record<string, string | Buffer> }> {
+export async function compiledPackage(): Promise<{ bytes: number; files: number; source: 'miniprogram-ci' | 'estimate'; result?: Record<string, string | Buffer>; packages: PackageSize[] }> {
   try {
     const result = await compileWithCi();
-    let bytes = 0;
-    for (const value of Object.values(result)) bytes += typeof value === 'string' ? Buffer.byteLength(value) : value.length;
-    return { bytes, files: Object.keys(result).length, source: 'miniprogram-ci', result };
+    const packages = splitPackages(result);
+    // `bytes` / `files`: the main package, the one downloaded before the first page shows.
+    return { bytes: packages[0].bytes, files: packages[0].files, source: 'miniprogram-ci', result, packages };
   } catch (err) {
     // No usable miniprogram-ci: count sources as-is (an over-estimate: nothing minified).
     let bytes = 0;
@@ -49,8 +91,8 @@ export async function compiledPackage(): Promise<{ bytes: number; files: number;
       }
     };
     walk(MP_ROOT);
-    process.stderr.write(`miniprogram-ci unavailable (${String(err)}); package size estimated from sources\n`);
-    return { bytes, files, source: 'estimate' };
+    process.stderr.write(`miniprogram-ci unavailable (${String(err)}); package size estimated from sources (all packages)\n`);
+    return { bytes, files, source: 'estimate', packages: [{ root: '', name: 'all packages', bytes, files }] };
   }
 }
 
@@ -192,11 +234,17 @@ export async function runBudgets(): Promise<BudgetReport> {
   const log = [...catalog.fake.setDataLog, ...product.setDataLog, ...cart.setDataLog];
   const top = largest(log);
   const failures: string[] = [];
-  if (pkg.bytes > BUDGETS.mainPackageBytes) failures.push(`main package ${kb(pkg.bytes)} > ${kb(BUDGETS.mainPackageBytes)}`);
+  // The 80 KB target is printed beside the figure; the run fails past the ceiling (a regression).
+  if (pkg.bytes > MAIN_PACKAGE_CEILING_BYTES) failures.push(`main package ${kb(pkg.bytes)} > ${kb(MAIN_PACKAGE_CEILING_BYTES)} ceiling`);
+  for (const p of pkg.packages.slice(1)) if (p.bytes > PLATFORM_LIMITS.packageBytes) failures.push(`subpackage ${p.name} ${kb(p.bytes)} > ${kb(PLATFORM_LIMITS.packageBytes)}`);
+  const totalBytes = pkg.packages.reduce((n, p) => n + p.bytes, 0);
+  if (totalBytes > PLATFORM_LIMITS.totalBytes) failures.push(`all packages ${kb(totalBytes)} > ${kb(PLATFORM_LIMITS.totalBytes)}`);
   if (top.bytes > BUDGETS.setDataBytes) failures.push(`setData on ${top.page} ${kb(top.bytes)} > ${kb(BUDGETS.setDataBytes)} (keys ${top.keys.slice(0, 5).join(', ')}…)`);
   if (catalog.count < CATALOG_TARGET) failures.push(`catalog scrolled to ${catalog.count} products, expected ${CATALOG_TARGET}`);
   return {
     mainPackageBytes: pkg.bytes,
+    packages: pkg.packages,
+    totalBytes,
     packageSource: pkg.source,
     pagesRunFrom: pkg.result ? 'miniprogram-ci output' : 'esbuild transpile',
     files: pkg.files,
@@ -221,7 +269,9 @@ export function formatReport(r: BudgetReport): string {
   const mark = (ok: boolean) => (ok ? 'ok  ' : 'OVER');
   return [
     'Storefront budgets',
-    `  ${mark(r.mainPackageBytes <= BUDGETS.mainPackageBytes)} main package        ${kb(r.mainPackageBytes)} / ${kb(BUDGETS.mainPackageBytes)}  (${r.files} files, ${r.packageSource})`,
+    `  ${mark(r.mainPackageBytes <= BUDGETS.mainPackageBytes)} main package        ${kb(r.mainPackageBytes)} / ${kb(BUDGETS.mainPackageBytes)} target, ${kb(MAIN_PACKAGE_CEILING_BYTES)} ceiling, ${kb(PLATFORM_LIMITS.packageBytes)} limit  (${r.files} files, ${r.packageSource}, compiled as uploaded)`,
+    ...r.packages.slice(1).map((p) => `  ${mark(p.bytes <= PLATFORM_LIMITS.packageBytes)} subpackage ${p.name.padEnd(8)} ${kb(p.bytes)} / ${kb(PLATFORM_LIMITS.packageBytes)} limit  (${p.files} files, root ${p.root}/)`),
+    `  ${mark(r.totalBytes <= PLATFORM_LIMITS.totalBytes)} all packages        ${kb(r.totalBytes)} / ${kb(PLATFORM_LIMITS.totalBytes)} limit`,
     `  ${mark(r.largestSetData.bytes <= BUDGETS.setDataBytes)} largest setData     ${kb(r.largestSetData.bytes)} / ${kb(BUDGETS.setDataBytes)}  (page ${r.largestSetData.page})`,
     `       catalog scroll      ${r.catalogProducts} products in ${r.catalogSetDataCalls} setData calls, largest ${kb(r.perPage.catalog)}  (pages run from ${r.pagesRunFrom})`,
     `       product (200 SKUs)  largest ${kb(r.perPage.product)}`,

@@ -15,6 +15,7 @@ export interface AppJson {
   pages: string[];
   tabBar?: { list: { pagePath: string }[] };
   usingComponents?: Record<string, string>;
+  subpackages?: { root: string; name?: string; pages: string[] }[];
 }
 
 export function readAppJson(root = MP_ROOT): AppJson {
@@ -23,11 +24,16 @@ export function readAppJson(root = MP_ROOT): AppJson {
 
 /** Every page and custom component, as paths without extension relative to the root. */
 export function listUnits(root = MP_ROOT): { pages: string[]; components: string[] } {
-  const pages = readAppJson(root).pages;
-  const compDir = path.join(root, 'components');
-  const components = fs.existsSync(compDir)
-    ? fs.readdirSync(compDir).filter((d) => fs.existsSync(path.join(compDir, d, 'index.json'))).map((d) => `components/${d}/index`)
-    : [];
+  const app = readAppJson(root);
+  const subs = app.subpackages ?? [];
+  const pages = [...app.pages, ...subs.flatMap((s) => s.pages.map((p) => `${s.root}/${p}`))];
+  // Shared components in components/, subpackage-local ones in <root>/components/.
+  const components: string[] = [];
+  for (const base of ['', ...subs.map((s) => `${s.root}/`)]) {
+    const compDir = path.join(root, base, 'components');
+    if (!fs.existsSync(compDir)) continue;
+    for (const d of fs.readdirSync(compDir)) if (fs.existsSync(path.join(compDir, d, 'index.json'))) components.push(`${base}components/${d}/index`);
+  }
   return { pages, components };
 }
 

@@ -155,6 +155,8 @@ export class Simulator {
       native: () => JSON.parse(JSON.stringify(this.state.native)),
       advanceTime: (ms: number) => this.app.timers.advance(ms),
       reachBottom: () => void this.app.router.current()?.call('onReachBottom'),
+      /** The last cold start's timing (AppRuntime.launchTiming): launch to the entry page's first render. */
+      launchTiming: () => (this.app.launchTiming ? { ...this.app.launchTiming } : undefined),
       audit: () => {
         const page = this.app.router.current();
         if (!page) throw new Error('no page to audit');

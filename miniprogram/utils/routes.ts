@@ -6,10 +6,10 @@ export const PAGES = {
   catalog: 'pages/catalog/index',
   cart: 'pages/cart/index',
   orders: 'pages/orders/index',
-  product: 'pages/product/index',
-  checkout: 'pages/checkout/index',
-  payResult: 'pages/pay-result/index',
-  orderDetail: 'pages/order-detail/index',
+  product: 'pages-shop/product/index',
+  checkout: 'pages-shop/checkout/index',
+  payResult: 'pages-shop/pay-result/index',
+  orderDetail: 'pages-order/detail/index',
   landing: 'pages/landing/index',
   afterSaleRequest: 'pages-after-sales/request/index',
   coupons: 'pages-coupons/list/index',
@@ -24,6 +24,20 @@ export const HOME_PAGE: TabPage = PAGES.catalog;
 export const TAB_PAGES: PageRoute[] = [PAGES.catalog, PAGES.cart, PAGES.orders];
 /** Pages a QR code may open (a resolved target outside this list is treated as an invalid code). */
 export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGES.orderDetail, PAGES.campaign]);
+
+/**
+ * Where pages lived before they moved into subpackages. QR codes and share cards printed with these
+ * paths keep working: scenes stored with an old target resolve to the page's new route.
+ */
+export const MOVED_PAGES: Record<string, PageRoute> = {
+  'pages/product/index': PAGES.product,
+  'pages/order-detail/index': PAGES.orderDetail,
+};
+
+/** A page path as printed (no leading slash), mapped to where the page lives now. */
+export function currentRoute(page: string): string {
+  return MOVED_PAGES[page] || page;
+}
 
 /** The absolute URL wx.navigateTo / redirectTo / switchTab take. */
 export function pageUrl(page: PageRoute, query: Record<string, string | number | undefined> = {}): string {
@@ -42,6 +56,21 @@ export function orderDetailUrl(orderId: string): string {
 /** The after-sales request form of an order (in the after-sales subpackage). */
 export function afterSaleRequestUrl(orderId: string): string {
   return pageUrl(PAGES.afterSaleRequest, { orderId });
+}
+
+/**
+ * What the small page left at a moved page's old path does: it replaces itself with the page's new
+ * route and the query exactly as it arrived (values stay URL-encoded as the base library hands them
+ * to onLoad, so a QR `scene` reaches the page unchanged).
+ */
+export function forwardMovedPage(oldRoute: keyof typeof MOVED_PAGES, query: Record<string, string | undefined> = {}): void {
+  const qs = Object.keys(query)
+    .filter((key) => query[key] !== undefined)
+    .map((key) => `${key}=${query[key]}`)
+    .join('&');
+  const url = `/${MOVED_PAGES[oldRoute]}${qs ? `?${qs}` : ''}`;
+  // redirectTo keeps the page stack as the shopper had it; reLaunch when there is nothing to replace.
+  wx.redirectTo({ url, fail: () => wx.reLaunch({ url }) });
 }
 
 export function switchToTab(page: TabPage): void {

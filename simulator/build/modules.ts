@@ -6,6 +6,7 @@ import fs from 'fs';
 import path from 'path';
 import vm from 'vm';
 import { transformSync } from 'esbuild';
+import type { PackageMap } from './packages';
 
 export type FrameworkGlobals = Record<string, unknown>;
 
@@ -36,7 +37,14 @@ export class ModuleSystem {
   constructor(
     private readonly root: string,
     private readonly globals: () => FrameworkGlobals,
+    /** app.json subpackage boundaries; without it every file may require every other */
+    private readonly packages?: PackageMap,
   ) {}
+
+  /** How many script and JSON files this run has evaluated. */
+  loadedCount(): number {
+    return this.cache.size;
+  }
 
   /** Resolves a mini-program module specifier relative to `fromDir`; undefined if absent. */
   resolve(spec: string, fromDir: string): string | undefined {
@@ -64,6 +72,8 @@ export class ModuleSystem {
   require(spec: string, fromDir: string): unknown {
     const file = this.resolve(spec, fromDir);
     if (!file) throw new Error(`module "${spec}" is not defined (required from ${path.relative(this.root, fromDir) || '/'})`);
+    const refused = this.packages?.refusal(path.join(fromDir, '_'), file, 'require');
+    if (refused) throw new Error(`module "${spec}" is not defined: ${refused}`);
     return this.load(file);
   }
 

@@ -2,6 +2,7 @@
 // project.config.json (shallow per top-level key, deep for `setting`/`condition`).
 import fs from 'fs';
 import path from 'path';
+import { checkAppJsonPackages } from './packages';
 
 export interface CompileCondition {
   name?: string;
@@ -31,6 +32,7 @@ export interface AppJson {
   requiredPrivateInfos?: string[];
   subpackages?: { root: string; pages: string[] }[];
   subPackages?: { root: string; pages: string[] }[];
+  preloadRule?: Record<string, { network?: string; packages?: string[] }>;
 }
 
 export interface Project {
@@ -64,6 +66,9 @@ export function readProject(projectPath: string): Project {
   const root = path.resolve(abs, config.miniprogramRoot ?? '.');
   const appJson = readJson<AppJson>(path.join(root, 'app.json'));
   if (!appJson) throw new Error(`app.json not found in ${root}`);
+  // DevTools refuses to compile these; so does the simulator.
+  const problems = checkAppJsonPackages(appJson);
+  if (problems.length) throw new Error(problems.join('\n'));
   const pages = [...appJson.pages];
   for (const sub of [...(appJson.subpackages ?? []), ...(appJson.subPackages ?? [])]) {
     for (const p of sub.pages) pages.push(path.posix.join(sub.root, p));

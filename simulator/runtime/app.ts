@@ -3,6 +3,7 @@
 // (storage per user, native chrome) carries over like on a phone.
 import { EventEmitter } from 'events';
 import { ModuleSystem, type FrameworkGlobals } from '../build/modules';
+import { PackageMap } from '../build/packages';
 import type { Gwx } from '../build/wxml';
 import type { Project } from '../build/project';
 import { framework } from '../render/framework';
@@ -40,6 +41,14 @@ export class AppRuntime {
   });
   appInstance: AppDef | undefined;
   exited = false;
+  /**
+   * Cold start timing, in ms from the start of launch (app.js about to load): `firstRenderMs` when the
+   * entry page has loaded its scripts and components, rendered and run onReady; `settledMs` when its
+   * first cloud calls have answered and their data is rendered (the catalog's first products).
+   * `modules` counts the script files evaluated by then. Wall-clock on this machine, for comparison
+   * within one run, not a phone's figure.
+   */
+  launchTiming: { route: string; firstRenderMs: number; settledMs: number; modules: number } | undefined;
   private globals: FrameworkGlobals;
 
   constructor(
@@ -72,8 +81,9 @@ export class AppRuntime {
         await this.enterForeground(opts);
       },
     });
-    this.modules = new ModuleSystem(project.root, () => this.globals);
-    this.registry = new Registry(project.root, gwx, this.modules, project.appJson.usingComponents ?? {}, this.generation);
+    const packages = new PackageMap(project.root, project.appJson);
+    this.modules = new ModuleSystem(project.root, () => this.globals, packages);
+    this.registry = new Registry(project.root, gwx, this.modules, project.appJson.usingComponents ?? {}, this.generation, packages);
     const ctors = this.registry.constructors();
     this.globals = {
       App: (def: AppDef) => {
@@ -117,6 +127,7 @@ export class AppRuntime {
   /** Cold start: App.onLaunch -> App.onShow -> first page onLoad -> onShow -> onReady. */
   async launch(opts: EnterOptions): Promise<void> {
     currentApp = this;
+    const started = performance.now();
     this.state.launchOptions = { ...opts, query: { ...opts.query } };
     this.state.enterOptions = { ...opts, query: { ...opts.query } };
     const appScript = this.modules.resolve('./app', this.project.root);
@@ -129,7 +140,9 @@ export class AppRuntime {
       route = this.project.appJson.entryPagePath?.replace(/^\//, '') ?? this.project.pages[0];
     }
     await this.router.launch(route, opts.query);
+    const firstRenderMs = performance.now() - started;
     await settle();
+    this.launchTiming = { route, firstRenderMs, settledMs: performance.now() - started, modules: this.modules.loadedCount() };
   }
 
   /** Hot start: App.onShow(new options) -> current page onShow; optionally lands on a page. */

@@ -6,6 +6,7 @@ import path from 'path';
 import { framework } from '../render/framework';
 import type { Gwx, TemplateGenerator } from '../build/wxml';
 import type { ModuleSystem } from '../build/modules';
+import type { PackageMap } from '../build/packages';
 
 type Def = Record<string, unknown>;
 
@@ -67,6 +68,7 @@ export class Registry {
     private readonly modules: ModuleSystem,
     private readonly globalUsing: Record<string, string>,
     private readonly generation: number,
+    private readonly packages?: PackageMap,
   ) {}
 
   /** The framework constructors the project's code calls. */
@@ -134,6 +136,8 @@ export class Registry {
       if (spec.startsWith('plugin://')) continue;
       const target = this.resolveUsing(file, spec);
       if (!target) throw new Error(`Component is not found in path "${spec}" (using by "${path.relative(this.root, file)}")`);
+      const refused = this.packages?.refusal(file, target, 'component');
+      if (refused) throw new Error(`Component "${tag}" of "${path.relative(this.root, file)}" is not usable: ${refused}`);
       if (target === file) continue;
       using[tag] = this.load(target, 'component', tag).id;
     }

@@ -315,11 +315,11 @@ describe('qrcodes', () => {
     const payload = decodePng(join(out, 'product-demo-p01.png'));
     expect(payload).not.toBeNull();
     const url = new URL(payload!);
-    expect(url.searchParams.get('page')).toBe('pages/product/index');
+    expect(url.searchParams.get('page')).toBe('pages-shop/product/index');
     const scene = url.searchParams.get('scene')!;
     expect(scene.length).toBeLessThanOrEqual(32);
     const resolved = await cloud.invoke('scenes', { action: 'resolve', scene }, { openid: 'oSHOPPER' });
-    expect(resolved.result).toMatchObject({ ok: true, data: { target: { page: 'pages/product/index', query: { id: 'demo-p01' } } } });
+    expect(resolved.result).toMatchObject({ ok: true, data: { target: { page: 'pages-shop/product/index', query: { id: 'demo-p01' } } } });
     const sheet = readFileSync(join(out, 'index.html'), 'utf8');
     expect(sheet).toContain('src="product-demo-p01.png"');
     expect(sheet).toContain('纯棉圆领短袖T恤 男女同款');

@@ -163,10 +163,10 @@ test('orders export as CSV with a UTF-8 BOM, in Chinese, with attribution', asyn
   const bytes = readFileSync((await file.path())!);
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
   const lines = bytes.toString('utf8').slice(1).trim().split('\r\n');
-  expect(lines[0]).toBe('订单号,下单时间,状态,商品,实付（元）,收货人,二维码,来源,分享人,运单号');
+  expect(lines[0]).toBe('订单号,下单时间,状态,商品,实付（元）,收货人,二维码,来源,分享人,运单号,发货信息上传');
   expect(lines).toHaveLength(5);
   const a1 = lines.find((l) => l.startsWith('o-a1,'))!;
-  expect(a1).toBe(`o-a1,2026-03-02 00:30,待发货,纯棉圆领短袖T恤 男女同款 (白色 / S) × 1,59.00,王五 13700000000 上海市,${campaignScene},double11 · poster · hz-01,R8xK2mQ4pZ,`);
+  expect(a1).toBe(`o-a1,2026-03-02 00:30,待发货,纯棉圆领短袖T恤 男女同款 (白色 / S) × 1,59.00,王五 13700000000 上海市,${campaignScene},double11 · poster · hz-01,R8xK2mQ4pZ,,`);
 
   await ui.open('#/qrcodes');
   const [qr] = await Promise.all([ui.page.waitForEvent('download'), ui.page.click('#export-qr')]);

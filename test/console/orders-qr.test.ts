@@ -191,10 +191,10 @@ describe('QR codes', () => {
     expect(download.suggestedFilename()).toBe('product-demo-p05.png');
     const payload = decode(readFileSync((await download.path())!));
     const url = new URL(payload!);
-    expect(url.searchParams.get('page')).toBe('pages/product/index');
+    expect(url.searchParams.get('page')).toBe('pages-shop/product/index');
     expect(url.searchParams.get('scene')).toBe(scene);
     const resolved = await ui.cloud.invoke('scenes', { action: 'resolve', scene }, { openid: 'oSHOPPER' });
-    expect(resolved.result.data.target).toEqual({ page: 'pages/product/index', query: { id: 'demo-p05' } });
+    expect(resolved.result.data.target).toEqual({ page: 'pages-shop/product/index', query: { id: 'demo-p05' } });
   });
 
   test('a campaign code, and a printable sheet of every code made', async () => {

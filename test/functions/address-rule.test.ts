@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { ADDRESS_LIMITS } from '../../miniprogram/domain/address';
-import { addressProblem, cleanAddress } from '../../miniprogram/utils/address';
+import { addressProblem, cleanAddress } from '../../miniprogram/pages-shop/utils/address';
 import { parseEvent } from '../../server/events';
 import type { Address } from '../../typings/domain';
 

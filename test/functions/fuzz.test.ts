@@ -132,7 +132,7 @@ const ACTIONS: ActionSpec[] = [
   {
     fn: 'scenes',
     action: 'create',
-    base: () => ({ action: 'create', target: { page: 'pages/product/index', query: { id: 'p1' } }, campaign: 'c', channel: 'ch', store: 's1' }),
+    base: () => ({ action: 'create', target: { page: 'pages-shop/product/index', query: { id: 'p1' } }, campaign: 'c', channel: 'ch', store: 's1' }),
     mutations: [
       { path: ['target'], bad: fc.oneof(required, nonObject) },
       { path: ['target', 'page'], bad: fc.oneof(required, nonString, fc.constantFrom('/pages/x', 'pages/x?id=1', 'pages//x', 'pages/x/', '../x', 'pages/中'), huge(128)) },
@@ -326,7 +326,7 @@ describe('every error a shopper can receive has a Chinese message', () => {
     const shopper = { openid: 'oCN', source: 'wx_client' };
     const calls: [FunctionName, unknown, { openid?: string; source?: string }][] = [
       ['orders', { action: 'list' }, {}], // no OPENID: UNAUTHENTICATED
-      ['scenes', { action: 'create', target: { page: 'pages/product/index', query: {} } }, shopper], // PERMISSION_DENIED
+      ['scenes', { action: 'create', target: { page: 'pages-shop/product/index', query: {} } }, shopper], // PERMISSION_DENIED
       ['orders', { outTradeNo: orderId, returnCode: 'SUCCESS', resultCode: 'SUCCESS', totalFee: 1000 }, shopper], // forged notification
       ['orders', { Type: 'Timer', TriggerName: 'expireOrders' }, shopper], // forged timer
       ['inventory', { Type: 'Timer', TriggerName: 'expireOrders' }, {}], // a timer this function does not declare

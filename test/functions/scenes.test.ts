@@ -24,7 +24,7 @@ const outbox = async (): Promise<any[]> => (await cloud.local('GET', '/openapi/o
 const create = (req: ActionRequest<'scenes', 'create'>) => call(cloud, 'scenes', { action: 'create', ...req }, 'oMERCHANT');
 
 test('create is for merchants: a shopper and a stranger are refused and nothing is made; the merchant key and listed merchants may', async () => {
-  const target = { page: 'pages/product/index', query: { id: 'perm-1' } };
+  const target = { page: 'pages-shop/product/index', query: { id: 'perm-1' } };
   const before = (await all(cloud, 'scenes', {})).length;
   const shopper = await call(cloud, 'scenes', { action: 'create', target }, 'oSHOPPER');
   expect(shopper).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
@@ -46,7 +46,7 @@ test('create is for merchants: a shopper and a stranger are refused and nothing 
 });
 
 test('create: short scene within WeChat rules, QR PNG in storage that encodes it; the same target gives the same code without regenerating', async () => {
-  const target = { page: 'pages/product/index', query: { id: 'p1', sku: 'red' } };
+  const target = { page: 'pages-shop/product/index', query: { id: 'p1', sku: 'red' } };
   const first = await create({ target, campaign: 'spring', channel: 'poster', store: 'sz01' });
   expect(first.ok).toBe(true);
   const { scene, fileID, created } = dataOf(first);
@@ -57,7 +57,7 @@ test('create: short scene within WeChat rules, QR PNG in storage that encodes it
 
   const calls = (await outbox()).filter((e) => e.apiName === 'wxacode.getUnlimited' && e.params.scene === scene);
   expect(calls).toHaveLength(1);
-  expect(calls[0]).toMatchObject({ functionName: 'scenes', params: { page: 'pages/product/index', checkPath: false } });
+  expect(calls[0]).toMatchObject({ functionName: 'scenes', params: { page: 'pages-shop/product/index', checkPath: false } });
 
   const { fileContent } = await cloud.wx().downloadFile({ fileID });
   const png = PNG.sync.read(fileContent);
@@ -65,7 +65,7 @@ test('create: short scene within WeChat rules, QR PNG in storage that encodes it
   expect(qr?.data).toContain(encodeURIComponent(scene));
 
   // Same target, query keys in another order: same code, no second QR call.
-  const again = await create({ target: { page: 'pages/product/index', query: { sku: 'red', id: 'p1' } }, store: 'sz01', channel: 'poster', campaign: 'spring' });
+  const again = await create({ target: { page: 'pages-shop/product/index', query: { sku: 'red', id: 'p1' } }, store: 'sz01', channel: 'poster', campaign: 'spring' });
   expect(dataOf(again)).toEqual({ scene, fileID, created: false });
   expect((await outbox()).filter((e) => e.apiName === 'wxacode.getUnlimited' && e.params.scene === scene)).toHaveLength(1);
 
@@ -84,7 +84,7 @@ test('create: 5 concurrent requests for a new target agree on one code and one r
 });
 
 test('create: a code already taken by another target moves on to the next candidate', async () => {
-  const req = { target: { page: 'pages/product/index', query: { id: 'collide' } }, campaign: 'c' };
+  const req = { target: { page: 'pages-shop/product/index', query: { id: 'collide' } }, campaign: 'c' };
   const canonical = canonicalTarget(req);
   const taken = candidateCode(canonical, 0);
   await seed(cloud, 'scenes', [{ _id: taken, code: taken, scene: `s=${taken}`, canonical: '{"someone":"else"}', target: { page: 'pages/index/index', query: {} }, fileID: 'cloud://x/y.png', scans: 0 }]);
@@ -105,12 +105,12 @@ test('create: bad targets are refused before any QR call', async () => {
 });
 
 test('resolve: scene → page, query and attribution; counts scans; URL-encoded scenes work; unknown → NOT_FOUND', async () => {
-  const made = await create({ target: { page: 'pages/product/index', query: { id: 'p9' } }, campaign: 'launch', store: 'bj02' });
+  const made = await create({ target: { page: 'pages-shop/product/index', query: { id: 'p9' } }, campaign: 'launch', store: 'bj02' });
   const scene: string = dataOf(made).scene;
   const code = scene.slice(2);
   for (const raw of [scene, encodeURIComponent(scene), scene]) {
     const r = await call(cloud, 'scenes', { action: 'resolve', scene: raw });
-    expect(r).toEqual({ ok: true, data: { target: { page: 'pages/product/index', query: { id: 'p9' } }, attribution: { sceneCode: scene, campaign: 'launch', store: 'bj02' } } });
+    expect(r).toEqual({ ok: true, data: { target: { page: 'pages-shop/product/index', query: { id: 'p9' } }, attribution: { sceneCode: scene, campaign: 'launch', store: 'bj02' } } });
   }
   expect((await getDoc(cloud, 'scenes', code)).scans).toBe(3);
   await Promise.all(Array.from({ length: 7 }, () => call(cloud, 'scenes', { action: 'resolve', scene })));

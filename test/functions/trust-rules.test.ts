@@ -34,7 +34,7 @@ async function order(openid: string, attribution?: Record<string, unknown>, id =
 const storedAttribution = async (orderId: string) => (await getDoc(cloud, 'orders', orderId)).attribution;
 
 async function qrCode(campaign: string, store: string): Promise<string> {
-  const made = await call(cloud, 'scenes', { action: 'create', target: { page: 'pages/product/index', query: { id: 'trust-1' } }, campaign, channel: 'poster', store });
+  const made = await call(cloud, 'scenes', { action: 'create', target: { page: 'pages-shop/product/index', query: { id: 'trust-1' } }, campaign, channel: 'poster', store });
   return dataOf(made).scene;
 }
 

@@ -23,10 +23,10 @@ const shop = useShop();
 
 /** Product page → 立即购买 → checkout with the simulator's address → paid. Returns the order id. */
 async function buyOne(productId: string, journey: string): Promise<string> {
-  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: productId } });
+  let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: productId } });
   await tap(page, '#buy-now');
   page = await shop().page();
-  expect(page.path).toBe('pages/checkout/index');
+  expect(page.path).toBe('pages-shop/checkout/index');
   if (!(await page.$('#address-view'))) {
     await tap(page, '#choose-address');
     // A new shopper agrees to the privacy guide first (the address picker is a privacy API).
@@ -34,7 +34,7 @@ async function buyOne(productId: string, journey: string): Promise<string> {
   }
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/pay-result/index');
+  expect(page.path).toBe('pages-shop/pay-result/index');
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
   await shop().shot(journey, 'paid');
   return String(await page.data('orderId'));
@@ -42,7 +42,7 @@ async function buyOne(productId: string, journey: string): Promise<string> {
 
 /** From the order detail: 申请售后 → the form → a reason → 提交申请; back on the detail page. */
 async function askAfterSale(orderId: string, journey: string, reasonIndex: number) {
-  let page = await shop().navigateTo(`/pages/order-detail/index?id=${orderId}`);
+  let page = await shop().navigateTo(`/pages-order/detail/index?id=${orderId}`);
   await tapIn(page, '#order-actions', '#order-after-sale');
   page = await shop().page();
   expect(page.path).toBe('pages-after-sales/request/index');
@@ -57,7 +57,7 @@ async function askAfterSale(orderId: string, journey: string, reasonIndex: numbe
   await tap(page, '#as-submit');
   const toast = (await shop().native()).toast;
   page = await shop().page();
-  expect(page.path).toBe('pages/order-detail/index');
+  expect(page.path).toBe('pages-order/detail/index');
   return { refund, hint, toast, page };
 }
 
@@ -177,7 +177,7 @@ const consoleShot = (page: BrowserPage, journey: string, step: string) => page.s
     }
 
     // The shopper comes back to the order: refunded.
-    const page = await shop().navigateTo(`/pages/order-detail/index?id=${orderId}`);
+    const page = await shop().navigateTo(`/pages-order/detail/index?id=${orderId}`);
     expect(await textOf(page, '#order-status')).toBe('待收货');
     expect(await textOf(page, '#order-after-sales-state')).toBe('已全额退款');
     expect(await textOf(page, '.after-sale-status')).toBe('已退款');

@@ -55,7 +55,7 @@ test('a campaign code opens its page; its article path is a visit attributed lik
   if (!mugCard) throw new Error('the product card renders no .pc');
   await tapElement(mugCard);
   page = await shop().page();
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   await tap(page, '#buy-now');
   page = await shop().page();
   if (!(await page.$('#address-view'))) {
@@ -64,7 +64,7 @@ test('a campaign code opens its page; its article path is a visit attributed lik
   }
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/pay-result/index');
+  expect(page.path).toBe('pages-shop/pay-result/index');
   const order = await shop().doc('orders', String(await page.data('orderId')));
   expect(order.attribution).toMatchObject({ campaign: id });
   expect(order.attribution.sceneCode).toBeUndefined();

@@ -19,7 +19,7 @@ test('claim a coupon on the product page and pay less', async () => {
   expect(saved.ok).toBe(true);
   const openid = await shop().switchUser('coupon_shopper');
 
-  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: mug } });
+  let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: mug } });
   const host = await page.$('#product-coupons');
   expect(host).not.toBeNull();
   expect(await textOf(page, '#product-coupons')).toContain('马克杯满20减5');
@@ -32,7 +32,7 @@ test('claim a coupon on the product page and pay less', async () => {
 
   await tap(page, '#buy-now');
   page = await shop().page();
-  expect(page.path).toBe('pages/checkout/index');
+  expect(page.path).toBe('pages-shop/checkout/index');
   // The best coupon is priced in by the server: 25.00 + 8.00 shipping − 5.00.
   expect(await textOf(page, '#coupon-picker')).toContain('-¥5.00');
   expect(await textOf(page, '#checkout-total')).toBe('¥28.00');
@@ -43,7 +43,7 @@ test('claim a coupon on the product page and pay less', async () => {
   await shop().shot(J, 'checkout');
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/pay-result/index');
+  expect(page.path).toBe('pages-shop/pay-result/index');
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
   const orderId = String(await page.data('orderId'));
 
@@ -53,7 +53,7 @@ test('claim a coupon on the product page and pay less', async () => {
   expect(await shop().where('payments', { orderId })).toEqual([expect.objectContaining({ status: 'paid', totalFee: 2800 })]);
   expect(await shop().doc('coupons', claimed[0]._id)).toMatchObject({ status: 'used', orderId });
 
-  page = await shop().navigateTo(`/pages/order-detail/index?id=${orderId}`);
+  page = await shop().navigateTo(`/pages-order/detail/index?id=${orderId}`);
   expect((await textOf(page, '#order-coupon')).replace(/\s/g, '')).toBe('优惠券-¥5.00');
   expect(await textOf(page, '#order-total')).toBe('¥28.00');
 

@@ -37,7 +37,7 @@ journey('a flash sale refused before its start and over its limit, then bought a
 
   // Before the start: the page counts down to it and still sells at the bag's own price.
   await shop().switchUser('flash_a');
-  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: BAG } });
+  let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: BAG } });
   expect(await flashText(page, '#flash-price')).toBe('¥19.90');
   expect(await flashText(page, '#flash-when')).toBe('距开始');
   expect(await flashText(page, '.flash-meta')).toMatch(/^每人限购 1 件 · \d\d-\d\d \d\d:\d\d 开抢$/);
@@ -54,7 +54,7 @@ journey('a flash sale refused before its start and over its limit, then bought a
 
   // The sale runs: the page shows the sale price, the limit and the countdown to the end.
   await cloud.setClock({ frozenAt: startAt + MIN });
-  page = await shop().relaunch({ path: 'pages/product/index', query: { id: BAG } });
+  page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: BAG } });
   expect(await flashText(page, '#flash-when')).toBe('距结束');
   expect(await flashText(page, '#flash-countdown')).toMatch(/^(29:00|28:[0-5]\d)$/);
   expect(await flashText(page, '.flash-meta')).toBe('每人限购 1 件 · 已抢 0%');
@@ -65,12 +65,12 @@ journey('a flash sale refused before its start and over its limit, then bought a
 
   await tap(page, '#buy-now');
   page = await shop().page();
-  expect(page.path).toBe('pages/checkout/index');
+  expect(page.path).toBe('pages-shop/checkout/index');
   await tap(page, '#choose-address');
   await answerPrivacy(page, 'agree');
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/pay-result/index');
+  expect(page.path).toBe('pages-shop/pay-result/index');
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
   const orderId = String(await page.data('orderId'));
   const order = await shop().doc('orders', orderId);
@@ -79,12 +79,12 @@ journey('a flash sale refused before its start and over its limit, then bought a
   expect(order.itemsTotal).toBe(1990);
 
   // A second one passes the limit of 1: the checkout says why, and nothing is written.
-  page = await shop().relaunch({ path: 'pages/product/index', query: { id: BAG } });
+  page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: BAG } });
   expect(await flashText(page, '.flash-meta')).toBe('每人限购 1 件 · 已抢 20%');
   await tap(page, '#buy-now');
   page = await shop().page();
   await tap(page, '#checkout-submit');
-  expect(page.path).toBe('pages/checkout/index');
+  expect(page.path).toBe('pages-shop/checkout/index');
   const modal = (await shop().native()).modal;
   expect(modal?.options).toMatchObject({ title: '下单失败', content: '秒杀商品每人限购 1 件，您已达到限购数量' });
   await shop().shot(J, 'over-limit');

@@ -34,10 +34,10 @@ const shop = useShop();
 /** A fresh shopper (never agreed to the privacy guide) on the checkout page of one towel. */
 async function toCheckout(name: string): Promise<Page> {
   await shop().switchUser(name);
-  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: pid('towel') } });
+  let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: pid('towel') } });
   await tap(page, '#buy-now');
   page = await shop().page();
-  expect(page.path).toBe('pages/checkout/index');
+  expect(page.path).toBe('pages-shop/checkout/index');
   return page;
 }
 
@@ -97,7 +97,7 @@ journey('a remark with blocked text is refused with a Chinese message and no ord
   await remark.input('麻烦代开发票，谢谢');
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/checkout/index');
+  expect(page.path).toBe('pages-shop/checkout/index');
   const modal = (await shop().native()).modal;
   expect(modal?.options).toMatchObject({ title: '下单失败', content: '备注含有不适宜公开的内容，请修改后再提交' });
   await shop().shot(J, 'refused');
@@ -108,7 +108,7 @@ journey('a remark with blocked text is refused with a Chinese message and no ord
   await remark.input('请放门口，谢谢');
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/pay-result/index');
+  expect(page.path).toBe('pages-shop/pay-result/index');
   const order = await shop().doc('orders', String(await page.data('orderId')));
   expect(order.remark).toBe('请放门口，谢谢');
 }, JOURNEY_TIMEOUT);
@@ -120,7 +120,7 @@ async function shippedOrder(name: string): Promise<string> {
   await answerPrivacy(page, 'agree');
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/pay-result/index');
+  expect(page.path).toBe('pages-shop/pay-result/index');
   const orderId = String(await page.data('orderId'));
   const paid = await shop().doc('orders', orderId);
   expect(paid.status).toBe('paid');
@@ -147,7 +147,7 @@ journey('ship → WeChat received the shipping info → confirm receipt through 
   const J = 'golive-confirm-receipt';
   const orderId = await shippedOrder('receipt');
   const paid = await shop().doc('orders', orderId);
-  let page = await shop().navigateTo(`/pages/order-detail/index?id=${orderId}`);
+  let page = await shop().navigateTo(`/pages-order/detail/index?id=${orderId}`);
   expect(await textOf(page, '#order-status')).toBe('待收货');
   await shop().shot(J, 'shipped');
 
@@ -161,7 +161,7 @@ journey('ship → WeChat received the shipping info → confirm receipt through 
   await shop().mp.evaluate(() => __headless__.setOrderConfirmAnswer('success'));
   await tapIn(page, '#order-actions', '#order-confirm');
   page = await shop().page();
-  expect(page.path).toBe('pages/order-detail/index');
+  expect(page.path).toBe('pages-order/detail/index');
   expect((await shop().enterOptions()).scene).toBe(1038);
   const done = await shop().doc('orders', orderId);
   expect(done.status).toBe('completed');

@@ -79,7 +79,7 @@ test('recent searches and suggestions in the page: a search is remembered, typin
   await shop.shot('search', 'suggest');
   await tapIn(page, '.search-panel', '.search-suggestion');
   page = await shop.page();
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   expect(page.query).toMatchObject({ id: 'demo-p35' });
   page = await shop.navigateBack();
   await tapElement(await mustFind(page, '#search-cancel'));

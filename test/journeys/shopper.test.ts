@@ -37,7 +37,7 @@ const shop = useShop();
 /** Checkout with the simulator's WeChat address; lands on the pay result. Returns the order id. */
 async function checkoutWithAddress(journey: string): Promise<string> {
   let page = await shop().page();
-  expect(page.path).toBe('pages/checkout/index');
+  expect(page.path).toBe('pages-shop/checkout/index');
   if (!(await page.$('#address-view'))) {
     await tap(page, '#choose-address');
     // A new shopper is asked to agree to the privacy guide first (the address picker is a privacy API).
@@ -47,7 +47,7 @@ async function checkoutWithAddress(journey: string): Promise<string> {
   await shop().shot(journey, 'checkout');
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/pay-result/index');
+  expect(page.path).toBe('pages-shop/pay-result/index');
   return String(await page.data('orderId'));
 }
 
@@ -74,17 +74,17 @@ test('1. QR scan to paid order: scenes.create → PNG → scan (1047) → SKU �
   const salesBefore = (await shop().doc('products', tee)).sales as number;
 
   // The merchant prints a code for the product.
-  const created = await shop().invoke('scenes', { action: 'create', target: { page: 'pages/product/index', query: { id: tee } } }, 'o_merchant');
+  const created = await shop().invoke('scenes', { action: 'create', target: { page: 'pages-shop/product/index', query: { id: tee } } }, 'o_merchant');
   expect(created.ok).toBe(true);
   const png = await shop().downloadFile(created.data.fileID);
   expect(png.subarray(1, 4).toString()).toBe('PNG');
   const payload = decodeQrPng(png);
-  expect(payload.page).toBe('pages/product/index');
+  expect(payload.page).toBe('pages-shop/product/index');
   expect(payload.scene).toBe(created.data.scene);
 
   // Scan: cold start with scene 1047 → landing resolves the code → product page.
   let page = await shop().scanQr(payload);
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   expect(page.query).toMatchObject({ id: tee });
   expect((await shop().enterOptions()).scene).toBe(1047);
   expect(await textOf(page, '#product-title')).toBe('纯棉T恤');
@@ -132,7 +132,7 @@ test("2. Share card: A shares a product with A's opaque referral code; B opens t
   const J = '02-share-card';
   const mug = pid('mug');
   const openidA = await shop().switchUser('sharer_a');
-  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: mug } });
+  let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: mug } });
   expect(await textOf(page, '#product-title')).toBe('陶瓷马克杯');
   await shop().shot(J, 'sharer-product');
 
@@ -140,7 +140,7 @@ test("2. Share card: A shares a product with A's opaque referral code; B opens t
   const card = await shop().shareFromMenu();
   expect(card.title).toBe('陶瓷马克杯');
   const url = new URL(card.path, 'https://card.invalid');
-  expect(url.pathname).toBe('/pages/product/index');
+  expect(url.pathname).toBe('/pages-shop/product/index');
   expect([...url.searchParams.keys()].sort()).toEqual(['id', 'ref']);
   expect(url.searchParams.get('id')).toBe(mug);
   const ref = url.searchParams.get('ref')!;
@@ -155,7 +155,7 @@ test("2. Share card: A shares a product with A's opaque referral code; B opens t
   // B (another WeChat user) opens the card: cold start, scene 1007, the card's path and query.
   const openidB = await shop().switchUser('friend_b');
   page = await shop().relaunch({ scene: 1007, path: url.pathname.slice(1), query: Object.fromEntries(url.searchParams) });
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   const enter = await shop().enterOptions();
   expect(enter.scene).toBe(1007);
   expect(enter.query).toEqual({ id: mug, ref });
@@ -190,12 +190,12 @@ test('3. Last unit: two shoppers buy the last unit at the same moment → one or
   /** A shopper on their own phone: product → 白 → 立即购买 → checkout with an address, ready to submit. */
   const readyToSubmit = async (s: Shop, name: string) => {
     await s.switchUser(name);
-    let page = await s.relaunch({ path: 'pages/product/index', query: { id: lamp } });
+    let page = await s.relaunch({ path: 'pages-shop/product/index', query: { id: lamp } });
     await pickSku(page, '白');
     expect(await textOf(page, '#stock')).toBe('库存 1 件');
     await tap(page, '#buy-now');
     page = await s.page();
-    expect(page.path).toBe('pages/checkout/index');
+    expect(page.path).toBe('pages-shop/checkout/index');
     await tap(page, '#choose-address');
     await answerPrivacy(page, 'agree');
     expect(await textOf(page, '#checkout-total')).toBe('¥129.00');
@@ -203,7 +203,7 @@ test('3. Last unit: two shoppers buy the last unit at the same moment → one or
   };
   /** What the shopper who lost sees: told it is sold out, cannot submit again. */
   const expectToldSoldOut = async (s: Shop, page: Page) => {
-    expect(page.path).toBe('pages/checkout/index');
+    expect(page.path).toBe('pages-shop/checkout/index');
     expect((await s.native()).toast).toMatchObject({ title: '部分商品库存不足' });
     expect(await textOf(page, '.line-problem')).toBe('已售罄');
     expect(await isDisabled(await mustFind(page, '#checkout-submit'))).toBe(true);
@@ -220,8 +220,8 @@ test('3. Last unit: two shoppers buy the last unit at the same moment → one or
       await Promise.all([tap(pageA, '#checkout-submit'), tap(pageB, '#checkout-submit')]);
       const [afterA, afterB] = [await shop().page(), await second.page()];
       const paths = [afterA.path, afterB.path].sort();
-      expect(paths).toEqual(['pages/checkout/index', 'pages/pay-result/index']);
-      const [winner, winnerPage] = afterA.path === 'pages/pay-result/index' ? [shop(), afterA] : [second, afterB];
+      expect(paths).toEqual(['pages-shop/checkout/index', 'pages-shop/pay-result/index']);
+      const [winner, winnerPage] = afterA.path === 'pages-shop/pay-result/index' ? [shop(), afterA] : [second, afterB];
       loser = winner === shop() ? second : shop();
       expect(await textOf(winnerPage, '#pay-result-title')).toBe('支付成功');
       await winner.shot(J, 'winner-paid');
@@ -260,7 +260,7 @@ test('3. Last unit: two shoppers buy the last unit at the same moment → one or
   /** Back on the product page: it reloads on return, 白 is greyed out as sold out and cannot be bought; 黑 still can. */
   async function checkGreyedOut(s: Shop) {
     const page = await s.navigateBack();
-    expect(page.path).toBe('pages/product/index');
+    expect(page.path).toBe('pages-shop/product/index');
     expect(await textOf(page, '#stock')).toBe('已售罄');
     const whiteState = await skuState(page, '白');
     expect(whiteState.cls).toContain('sku-value-sold_out');
@@ -269,7 +269,7 @@ test('3. Last unit: two shoppers buy the last unit at the same moment → one or
     expect((await skuState(page, '黑')).cls).toContain('sku-value-available');
     await tap(page, '#buy-now');
     expect((await s.native()).toast).toMatchObject({ title: '该规格已售罄' });
-    expect((await s.page()).path).toBe('pages/product/index');
+    expect((await s.page()).path).toBe('pages-shop/product/index');
     await s.shot(J, 'sku-greyed-out');
     expect(s.exceptions).toEqual([]);
   }
@@ -279,7 +279,7 @@ test('4. Merchant edits the price while the item sits in a cart → old and new 
   const J = '04-price-change';
   const tea = pid('tea');
   await shop().switchUser('price_watcher');
-  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: tea } });
+  let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: tea } });
   expect(await textOf(page, '#product-price')).toBe('¥58.00');
   await tap(page, '#add-to-cart');
   page = await shop().switchTab('/pages/cart/index');
@@ -303,7 +303,7 @@ test('4. Merchant edits the price while the item sits in a cart → old and new 
   expect(await textOf(page, '#cart-total')).toBe('¥68.00');
   await tap(page, '#cart-checkout');
   page = await shop().page();
-  expect(page.path).toBe('pages/checkout/index');
+  expect(page.path).toBe('pages-shop/checkout/index');
   await tap(page, '#choose-address');
   await answerPrivacy(page, 'agree');
   expect(await textOf(page, '#items-total')).toBe('¥68.00');
@@ -326,7 +326,7 @@ test('4. Merchant edits the price while the item sits in a cart → old and new 
   expect(await page.$('#price-changed')).toBeNull();
   await tap(page, '#checkout-submit');
   page = await shop().page();
-  expect(page.path).toBe('pages/pay-result/index');
+  expect(page.path).toBe('pages-shop/pay-result/index');
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
 
   const orders = await shop().where('orders', { 'lines.productId': tea });
@@ -341,12 +341,12 @@ test('5. A product taken off the shelf and one broken by hand (price "12.50", st
   const J = '05-off-shelf-broken';
   const [scarf, socks, towel] = [pid('scarf'), pid('socks'), pid('towel')];
   await shop().switchUser('shelf_watcher');
-  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: scarf } });
+  let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: scarf } });
   await tap(page, '#add-to-cart');
-  page = await shop().relaunch({ path: 'pages/product/index', query: { id: socks } });
+  page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: socks } });
   await pickSku(page, 'M');
   await tap(page, '#add-to-cart');
-  page = await shop().relaunch({ path: 'pages/product/index', query: { id: towel } });
+  page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: towel } });
   await tap(page, '#add-to-cart');
 
   page = await shop().relaunch({ path: 'pages/catalog/index' });
@@ -383,12 +383,12 @@ test('5. A product taken off the shelf and one broken by hand (price "12.50", st
   expect(fields).toEqual(['skus[0].price', 'skus[0].stock']);
 
   // Opening them directly: the off-shelf product says so and cannot be bought; the broken one fails gracefully.
-  page = await shop().navigateTo(`/pages/product/index?id=${scarf}`);
+  page = await shop().navigateTo(`/pages-shop/product/index?id=${scarf}`);
   expect(await textOf(page, '#off-shelf')).toBe('商品已下架');
   expect(await isDisabled(await mustFind(page, '#add-to-cart'))).toBe(true);
   expect(await isDisabled(await mustFind(page, '#buy-now'))).toBe(true);
   await shop().shot(J, 'off-shelf-product');
-  page = await shop().navigateTo(`/pages/product/index?id=${socks}`);
+  page = await shop().navigateTo(`/pages-shop/product/index?id=${socks}`);
   expect(await page.data('status')).toBe('error');
   expect(await textOf(page, 'state')).toBe('商品信息有误，暂不可购买 重试');
   expect(await page.$('#add-to-cart')).toBeNull();
@@ -404,7 +404,7 @@ test('6. Unpaid order expires: stock returns, the order shows expired, paying it
   await shop().switchUser('late_payer');
   const stockBefore = await stockOf(shop(), candle, std);
   await shop().setPayment('cancel');
-  let page = await shop().relaunch({ path: 'pages/product/index', query: { id: candle } });
+  let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: candle } });
   await tap(page, '#buy-now');
   const orderId = await checkoutWithAddress(J);
   page = await shop().page();
@@ -414,7 +414,7 @@ test('6. Unpaid order expires: stock returns, the order shows expired, paying it
 
   await tap(page, '#view-order');
   page = await shop().page();
-  expect(page.path).toBe('pages/order-detail/index');
+  expect(page.path).toBe('pages-order/detail/index');
   expect(await textOf(page, '#order-status')).toBe('待付款');
   expect(await payButton(page)).not.toBeNull();
   await shop().shot(J, 'pending-order');
@@ -436,7 +436,7 @@ test('6. Unpaid order expires: stock returns, the order shows expired, paying it
   expect((await shop().doc('orders', orderId)).status).toBe('expired');
 
   // Coming back to the order shows it expired, with no pay button.
-  page = await shop().relaunch({ path: 'pages/order-detail/index', query: { id: orderId } });
+  page = await shop().relaunch({ path: 'pages-order/detail/index', query: { id: orderId } });
   expect(await textOf(page, '#order-status')).toBe('已过期');
   expect(await payButton(page)).toBeNull();
   await shop().shot(J, 'expired-order');
@@ -451,7 +451,7 @@ test('7. Campaign QR code with a channel (store poster): the order is attributed
   await shop().switchUser('poster_fan');
   const created = await shop().invoke(
     'scenes',
-    { action: 'create', target: { page: 'pages/product/index', query: { id: bag } }, campaign: 'spring-2026', channel: 'store-poster', store: 'sz-nanshan' },
+    { action: 'create', target: { page: 'pages-shop/product/index', query: { id: bag } }, campaign: 'spring-2026', channel: 'store-poster', store: 'sz-nanshan' },
     'o_merchant',
   );
   expect(created.ok).toBe(true);
@@ -460,7 +460,7 @@ test('7. Campaign QR code with a channel (store poster): the order is attributed
   const payload = decodeQrPng(await shop().downloadFile(created.data.fileID));
 
   let page = await shop().scanQr(payload);
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   expect(await textOf(page, '#product-title')).toBe('帆布托特包');
   expect((await shop().doc('scenes', code)).scans).toBe(1);
   await shop().shot(J, 'poster-product');
@@ -482,7 +482,7 @@ test('8. Cold and hot start: a QR scan while the app is already open (App.onShow
   const [tee, bag] = [pid('tee'), pid('bag')];
   await shop().switchUser('hot_starter');
   const qr = async (id: string) => {
-    const created = await shop().invoke('scenes', { action: 'create', target: { page: 'pages/product/index', query: { id } } }, 'o_merchant');
+    const created = await shop().invoke('scenes', { action: 'create', target: { page: 'pages-shop/product/index', query: { id } } }, 'o_merchant');
     expect(created.ok).toBe(true);
     return { payload: decodeQrPng(await shop().downloadFile(created.data.fileID)), code: String(created.data.scene).replace(/^s=/, '') };
   };
@@ -492,7 +492,7 @@ test('8. Cold and hot start: a QR scan while the app is already open (App.onShow
 
   // Cold start from the first code.
   let page = await shop().scanQr(teeQr.payload);
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   expect(await textOf(page, '#product-title')).toBe('纯棉T恤');
   const hotStarts = async () => (await shop().mp.evaluate(() => getApp().globalData.hotStarts)) as number;
   const hotBefore = await hotStarts();
@@ -502,7 +502,7 @@ test('8. Cold and hot start: a QR scan while the app is already open (App.onShow
   page = await shop().switchTab('/pages/cart/index');
   expect(page.path).toBe('pages/cart/index');
   page = await shop().scanQr(bagQr.payload, 'hot');
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   expect(page.query).toMatchObject({ id: bag });
   expect(await textOf(page, '#product-title')).toBe('帆布托特包');
   expect(await hotStarts()).toBe(hotBefore + 1);
@@ -514,7 +514,7 @@ test('8. Cold and hot start: a QR scan while the app is already open (App.onShow
   // Scanning the first code while a product page is open: same page route, so only the app's own
   // App.onShow routing (getEnterOptionsSync → landing → target) can bring the shopper to the new target.
   page = await shop().scanQr(teeQr.payload, 'hot');
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   expect(page.query).toMatchObject({ id: tee });
   expect(await textOf(page, '#product-title')).toBe('纯棉T恤');
   expect(await hotStarts()).toBe(hotBefore + 2);
@@ -522,7 +522,7 @@ test('8. Cold and hot start: a QR scan while the app is already open (App.onShow
   // And the bag code scanned again from the home tab lands on the bag again.
   page = await shop().switchTab('/pages/catalog/index');
   page = await shop().scanQr(bagQr.payload, 'hot');
-  expect(page.path).toBe('pages/product/index');
+  expect(page.path).toBe('pages-shop/product/index');
   expect(await textOf(page, '#product-title')).toBe('帆布托特包');
 
   expect(await scans(teeQr.code)).toBe(teeScans + 2);

@@ -65,7 +65,7 @@ describe('checkout', () => {
     expect(fake.calls.map((c) => `${c.name}.${c.data.action}`)).toEqual(['orders.quote', 'orders.quote', 'orders.create', 'orders.pay']);
     expect(fake.calls[0].data).not.toHaveProperty('province');
     expect(fake.calls[1].data).toMatchObject({ province: '广东省' });
-    expect(fake.navigations.pop()).toEqual({ api: 'redirectTo', url: '/pages/pay-result/index?orderId=o1&status=paid' });
+    expect(fake.navigations.pop()).toEqual({ api: 'redirectTo', url: '/pages-shop/pay-result/index?orderId=o1&status=paid' });
   });
 
   test('a lost response is retried with the SAME key; a refusal gets a new one', async () => {
@@ -193,7 +193,7 @@ describe('checkout', () => {
     await withAddress(page);
     page.instance.onSubmit();
     await settle(8);
-    expect(fake.navigations.pop()).toEqual({ api: 'redirectTo', url: '/pages/pay-result/index?orderId=o1&status=cancelled' });
+    expect(fake.navigations.pop()).toEqual({ api: 'redirectTo', url: '/pages-shop/pay-result/index?orderId=o1&status=cancelled' });
     expect(storedCart(fake).map((l) => l.productId)).toEqual(['p9']);
   });
 

@@ -14,10 +14,10 @@ const { pages, components } = listUnits();
 describe('official compilers', () => {
   test('the project has the storefront pages and components', () => {
     expect(pages).toEqual(
-      expect.arrayContaining(['pages/catalog/index', 'pages/product/index', 'pages/cart/index', 'pages/checkout/index', 'pages/pay-result/index', 'pages/orders/index', 'pages/order-detail/index', 'pages/landing/index']),
+      expect.arrayContaining(['pages/catalog/index', 'pages-shop/product/index', 'pages/cart/index', 'pages-shop/checkout/index', 'pages-shop/pay-result/index', 'pages/orders/index', 'pages-order/detail/index', 'pages/landing/index']),
     );
     expect(components).toEqual(
-      expect.arrayContaining(['components/price/index', 'components/stepper/index', 'components/product-card/index', 'components/sku-picker/index', 'components/state/index']),
+      expect.arrayContaining(['components/price/index', 'components/stepper/index', 'components/product-card/index', 'pages-shop/components/sku-picker/index', 'components/state/index']),
     );
     for (const unit of [...pages, ...components]) {
       for (const ext of ['ts', 'wxml', 'wxss', 'json']) expect(fs.existsSync(path.join(MP_ROOT, `${unit}.${ext}`))).toBe(true);
@@ -52,7 +52,7 @@ describe('official compilers', () => {
     const line = (res.stdout || '').trim().split('\n').pop() || '{}';
     const report = JSON.parse(line) as { problems: string[]; ciFiles: string[] };
     expect(report.problems).toEqual([]);
-    expect(report.ciFiles).toEqual(expect.arrayContaining(['app.js', 'pages/catalog/index.js', 'components/sku-picker/index.js', 'domain/money.js']));
+    expect(report.ciFiles).toEqual(expect.arrayContaining(['app.js', 'pages/catalog/index.js', 'pages-shop/components/sku-picker/index.js', 'domain/money.js']));
     expect(res.status).toBe(0);
   });
 
@@ -62,7 +62,7 @@ describe('official compilers', () => {
     expect(tabs).toEqual(expect.arrayContaining(['pages/catalog/index', 'pages/cart/index']));
     expect(app.pages[0]).toBe('pages/catalog/index');
     const sitemap = JSON.parse(fs.readFileSync(path.join(MP_ROOT, 'sitemap.json'), 'utf8')) as { rules: { action: string; page: string }[] };
-    expect(sitemap.rules.find((r) => r.page === 'pages/product/index')?.action).toBe('allow');
+    expect(sitemap.rules.find((r) => r.page === 'pages-shop/product/index')?.action).toBe('allow');
   });
 
   test('pages import the API contract type-only (typings/ is outside the package)', () => {

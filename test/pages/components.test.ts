@@ -152,7 +152,7 @@ describe('product-card', () => {
     expect(text(c)).toContain('¥59.90');
     c.querySelector('.pc')!.dispatchEvent('tap');
     await settle();
-    expect(fake.navigations).toEqual([{ api: 'navigateTo', url: '/pages/product/index?id=p%201' }]);
+    expect(fake.navigations).toEqual([{ api: 'navigateTo', url: '/pages-shop/product/index?id=p%201' }]);
   });
 });
 

@@ -20,7 +20,7 @@ describe('App entry handling', () => {
     const inits: any[] = [];
     (globalThis as any).wx.cloud.init = (o: any) => inits.push(o);
     const app = loadApp(root);
-    const options = { scene: 1008, path: 'pages/product/index', query: { id: 'p1', ref: 'Friend9' } };
+    const options = { scene: 1008, path: 'pages-shop/product/index', query: { id: 'p1', ref: 'Friend9' } };
     app.onLaunch(options);
     app.onShow(options);
     await settle();
@@ -35,7 +35,7 @@ describe('App entry handling', () => {
     const app = loadApp(root);
     app.onLaunch({ scene: 1001, path: 'pages/catalog/index', query: {} });
     app.onShow({ scene: 1001, path: 'pages/catalog/index', query: {} });
-    fake.enterOptions = { scene: 1047, path: 'pages/product/index', query: { scene: 's%3Dk7Hx2Q9a' } };
+    fake.enterOptions = { scene: 1047, path: 'pages-shop/product/index', query: { scene: 's%3Dk7Hx2Q9a' } };
     app.onShow(fake.enterOptions);
     await settle();
     expect(fake.navigations).toEqual([{ api: 'reLaunch', url: '/pages/landing/index?scene=s%3Dk7Hx2Q9a' }]);
@@ -51,10 +51,10 @@ describe('App entry handling', () => {
     const app = loadApp(root);
     app.onLaunch({ scene: 1001, path: 'pages/catalog/index', query: {} });
     app.onShow({ scene: 1001, path: 'pages/catalog/index', query: {} });
-    fake.enterOptions = { scene: 1007, path: 'pages/product/index', query: { id: 'p 2', ref: 'Ref77' } };
+    fake.enterOptions = { scene: 1007, path: 'pages-shop/product/index', query: { id: 'p 2', ref: 'Ref77' } };
     app.onShow(fake.enterOptions);
     await settle();
-    expect(fake.navigations).toEqual([{ api: 'reLaunch', url: '/pages/product/index?id=p%202&ref=Ref77' }]);
+    expect(fake.navigations).toEqual([{ api: 'reLaunch', url: '/pages-shop/product/index?id=p%202&ref=Ref77' }]);
     expect(storedAttribution(fake).referralCode).toBe('Ref77');
   });
 });

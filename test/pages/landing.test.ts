@@ -11,13 +11,13 @@ describe('landing (QR entry)', () => {
     const fake = installWx(
       cloudOf({
         'scenes.resolve': (req) =>
-          req.scene === 's=k7Hx2Q9a' ? ok({ target: { page: 'pages/product/index', query: { id: 'p1' } }, attribution: { campaign: 'dbl11', channel: 'poster', store: 'sh01' } }) : fail('NOT_FOUND'),
+          req.scene === 's=k7Hx2Q9a' ? ok({ target: { page: 'pages-shop/product/index', query: { id: 'p1' } }, attribution: { campaign: 'dbl11', channel: 'poster', store: 'sh01' } }) : fail('NOT_FOUND'),
       }),
     );
     fake.enterOptions = { scene: 1047, path: 'pages/landing/index', query: { scene: 's%3Dk7Hx2Q9a' } };
     renderPage('landing', fake, { scene: 's%3Dk7Hx2Q9a' });
     await settle(5);
-    expect(fake.navigations).toEqual([{ api: 'redirectTo', url: '/pages/product/index?id=p1' }]);
+    expect(fake.navigations).toEqual([{ api: 'redirectTo', url: '/pages-shop/product/index?id=p1' }]);
     expect(storedAttribution(fake)).toEqual({ campaign: 'dbl11', channel: 'poster', store: 'sh01', sceneCode: 's=k7Hx2Q9a', launchScene: 1047 });
   });
 

@@ -39,5 +39,5 @@ test('a cancelled payment makes no call and offers to pay from the order', async
   expect(text(page.querySelector('#pay-result-title'))).toBe('订单已提交，尚未支付');
   page.querySelector('#view-order')!.dispatchEvent('tap');
   await settle();
-  expect(fake.navigations.pop()).toEqual({ api: 'redirectTo', url: '/pages/order-detail/index?id=o1' });
+  expect(fake.navigations.pop()).toEqual({ api: 'redirectTo', url: '/pages-order/detail/index?id=o1' });
 });

@@ -54,16 +54,16 @@ describe('product', () => {
     page.querySelector('#buy-now')!.dispatchEvent('tap');
     await settle();
     expect(mod('services/checkout.js').getCheckoutDraft()).toEqual({ source: 'buy_now', lines: [{ productId: 'p1', skuId: 'blue-m', qty: 1, expectedPrice: 7990 }] });
-    expect(fake.navigations.pop()).toEqual({ api: 'navigateTo', url: '/pages/checkout/index' });
+    expect(fake.navigations.pop()).toEqual({ api: 'navigateTo', url: '/pages-shop/checkout/index' });
   });
 
   test('share card and timeline carry the id and the shopper referral code; an incoming ref is recorded', async () => {
     const fake = installWx(productCloud());
-    fake.enterOptions = { scene: 1007, path: 'pages/product/index', query: { id: 'p1', ref: 'Friend9' } };
+    fake.enterOptions = { scene: 1007, path: 'pages-shop/product/index', query: { id: 'p1', ref: 'Friend9' } };
     const page = renderPage('product', fake, { id: 'p1', ref: 'Friend9' });
     await settle(5);
     const share = page.instance.onShareAppMessage();
-    expect(share).toMatchObject({ title: '纯棉卫衣', path: '/pages/product/index?id=p1&ref=RefMe42', imageUrl: 'https://img/1.jpg' });
+    expect(share).toMatchObject({ title: '纯棉卫衣', path: '/pages-shop/product/index?id=p1&ref=RefMe42', imageUrl: 'https://img/1.jpg' });
     expect(JSON.stringify(share)).not.toMatch(/openid/i);
     expect(page.instance.onShareTimeline()).toMatchObject({ query: 'id=p1&ref=RefMe42' });
     expect(storedAttribution(fake)).toEqual({ referralCode: 'Friend9', launchScene: 1007 });
@@ -76,9 +76,9 @@ describe('product', () => {
     const page = renderPage('product', fake, { id: 'p1' });
     await settle(5);
     const share = page.instance.onShareAppMessage();
-    expect(share.path).toBe('/pages/product/index?id=p1');
+    expect(share.path).toBe('/pages-shop/product/index?id=p1');
     release();
-    expect(await share.promise).toMatchObject({ path: '/pages/product/index?id=p1&ref=Late1' });
+    expect(await share.promise).toMatchObject({ path: '/pages-shop/product/index?id=p1&ref=Late1' });
   });
 
   test('a deleted product gets the empty state and a way home', async () => {

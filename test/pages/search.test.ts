@@ -76,7 +76,7 @@ test('typing asks catalog.suggest; a suggestion opens its product, the typed lin
   expect(text(panel.querySelector('#search-typed'))).toBe('搜索“杯”');
   panel.querySelector('.search-suggestion')!.dispatchEvent('tap');
   await settle(5);
-  expect(fake.navigations[fake.navigations.length - 1]).toEqual({ api: 'navigateTo', url: '/pages/product/index?id=demo-p17' });
+  expect(fake.navigations[fake.navigations.length - 1]).toEqual({ api: 'navigateTo', url: '/pages-shop/product/index?id=demo-p17' });
 
   page.instance.onSearchInput({ detail: { value: '杯子' } });
   await settle(5);

@@ -64,7 +64,7 @@ test('scanning a product code from the store lands on that product (scene 1047)'
   productTitle = label.replace(/^商品码 · /, '');
   await page.selectOption('#code-select', (await option.getAttribute('value'))!);
   await toNewPage(page, () => page.click('#scan-code'));
-  await onRoute(page, 'pages/product/index');
+  await onRoute(page, 'pages-shop/product/index');
   expect(await panelText('scan-result')).toMatch(/^https:\/\/local\.wxacode\/\?page=pages%2Fproduct%2Findex&scene=/);
   expect(await until(() => phone(page).locator('#product-title').innerText(), (v) => v === productTitle)).toBe(productTitle);
   // The page names itself after the product (cut to 16 characters), in the navigation bar.
@@ -75,11 +75,11 @@ test('scanning a product code from the store lands on that product (scene 1047)'
 test('a share card opened by another user shows the same product to that user', async () => {
   await page.click('#share');
   await page.locator('#share-card.show').waitFor();
-  expect(await panelText('card-path')).toContain('pages/product/index');
+  expect(await panelText('card-path')).toContain('pages-shop/product/index');
   await screenshot(page, 'share-card');
   await page.selectOption('#share-user', 'o_sim_user_2');
   await toNewPage(page, () => page.click('#open-share'));
-  await onRoute(page, 'pages/product/index');
+  await onRoute(page, 'pages-shop/product/index');
   expect(await panelText('where')).toContain('用户 B');
   expect(await until(() => phone(page).locator('#product-title').innerText(), (v) => v === productTitle)).toBe(productTitle);
 });
@@ -119,7 +119,7 @@ test('offline, the store says so; back online, pull-down refresh loads again', a
 async function openFirstProduct(): Promise<void> {
   await relaunch(page);
   await toNewPage(page, () => cards().first().click());
-  await onRoute(page, 'pages/product/index');
+  await onRoute(page, 'pages-shop/product/index');
   const dims = phone(page).locator('.sku-dim');
   for (let i = 0; i < (await dims.count()); i++) await dims.nth(i).locator('.sku-value').first().click();
 }
@@ -160,7 +160,7 @@ test('add to cart shows a toast; the tab bar follows app.json; the cart total st
 test('the payment sheet: cancel leaves the order unpaid, a failure says so, pay pays', async () => {
   await openFirstProduct();
   await toNewPage(page, () => phone(page).locator('#buy-now').click());
-  await onRoute(page, 'pages/checkout/index');
+  await onRoute(page, 'pages-shop/checkout/index');
   await phone(page).locator('#choose-address').click();
   // A new shopper is asked to agree to the privacy guide before the address picker runs.
   await phone(page).locator('#privacy-agree').waitFor();
@@ -173,11 +173,11 @@ test('the payment sheet: cancel leaves the order unpaid, a failure says so, pay 
   expect(await until(() => panelText('pay-amount'), (v) => /^\d+\.\d\d$/.test(v))).toMatch(/^\d+\.\d\d$/);
   await screenshot(page, 'pay-sheet');
   await page.click('#pay-cancel');
-  await onRoute(page, 'pages/pay-result/index');
+  await onRoute(page, 'pages-shop/pay-result/index');
   expect(await until(() => phone(page).locator('#pay-result-title').innerText(), (v) => v === '订单已提交，尚未支付')).toBe('订单已提交，尚未支付');
 
   await toNewPage(page, () => phone(page).locator('#view-order').click());
-  await onRoute(page, 'pages/order-detail/index');
+  await onRoute(page, 'pages-order/detail/index');
   const status = phone(page).locator('#order-status');
   const unpaid = await status.innerText();
   await phone(page).locator('#order-pay').click();

@@ -40,7 +40,7 @@ test.each(SIZES)('at $width x $height: claim on the product page, see it listed,
     await toNewPage(page, () => page.click('#switch-user'));
     await onRoute(page, 'pages/catalog/index');
     await toNewPage(page, () => frame.locator('.product-card').first().click());
-    await onRoute(page, 'pages/product/index');
+    await onRoute(page, 'pages-shop/product/index');
     const claim = frame.locator('#coupon-claim');
     await claim.waitFor();
     expect(await claim.locator('coupon-card').count()).toBe(3);
@@ -65,12 +65,12 @@ test.each(SIZES)('at $width x $height: claim on the product page, see it listed,
     await frame.getByText('还没有用过优惠券').waitFor();
     await screenshot(page, `coupons-list-empty-${tag}`);
     await toNewPage(page, () => page.click('#back'));
-    await onRoute(page, 'pages/product/index');
+    await onRoute(page, 'pages-shop/product/index');
 
     const dims = frame.locator('.sku-dim');
     for (let i = 0; i < (await dims.count()); i++) await dims.nth(i).locator('.sku-value').first().click();
     await toNewPage(page, () => frame.locator('#buy-now').click());
-    await onRoute(page, 'pages/checkout/index');
+    await onRoute(page, 'pages-shop/checkout/index');
     const summary = frame.locator('#coupon-summary');
     await summary.waitFor();
     // One unit of the first product: under 100 yuan or not, the best coupon that applies is priced in.

@@ -29,7 +29,7 @@ test.each(VIEWPORTS)('at $width x $height the flash bar fits the phone and count
   try {
     const frame = phone(page);
     await toNewPage(page, () => frame.locator('.product-card', { hasText: title }).first().click());
-    await onRoute(page, 'pages/product/index');
+    await onRoute(page, 'pages-shop/product/index');
     const bar = frame.locator('#flash-bar');
     await bar.waitFor();
     const text = (await bar.innerText()).replace(/\s+/g, ' ');

@@ -34,7 +34,7 @@ test.each([...VIEWPORTS, ZOOMED])('at $width x $height at $zoom× zoom the phone
     const tag = `${viewport.width}${viewport.zoom !== 1 ? `-zoom${viewport.zoom}` : ''}`;
     await screenshot(page, `catalog-${tag}`);
     await toNewPage(page, () => frame.locator('.product-card').first().click());
-    await onRoute(page, 'pages/product/index');
+    await onRoute(page, 'pages-shop/product/index');
     const lines = async (text: string) =>
       frame.locator('wx-button', { hasText: text }).evaluate((el) => {
         const range = el.ownerDocument.createRange();
@@ -52,7 +52,7 @@ test.each([...VIEWPORTS, ZOOMED])('at $width x $height at $zoom× zoom the phone
     // Checkout at the phone's own size (the first, fresh user): the privacy popup and the fee lines fit.
     if (viewport.width === 375) {
       await toNewPage(page, () => frame.locator('#buy-now').click());
-      await onRoute(page, 'pages/checkout/index');
+      await onRoute(page, 'pages-shop/checkout/index');
       await frame.locator('#choose-address').click();
       const agree = frame.locator('#privacy-agree');
       await agree.waitFor();

@@ -64,9 +64,16 @@ export function freshBuild(): string {
 }
 
 /** Loads a component of a fresh build (see renderPage) and renders it with `props`. */
+/** Components that live in one subpackage (the rest are shared, in components/). */
+const COMPONENT_DIRS: Record<string, string> = {
+  'sku-picker': 'pages-shop/components',
+  'privacy-popup': 'pages-shop/components',
+  countdown: 'pages-order/components',
+};
+
 export function renderComponent(name: string, props: Record<string, unknown> = {}, root: string = freshBuild()): RenderedComponent {
   const sim = simulate();
-  const id = sim.load(path.join(root, 'components', name, 'index'), { rootPath: root });
+  const id = sim.load(path.join(root, COMPONENT_DIRS[name] ?? 'components', name, 'index'), { rootPath: root });
   const comp = sim.render(id, props);
   comp.attach(document.createElement('parent-wrapper'));
   return comp;
@@ -272,10 +279,24 @@ export function installPageShim(fake: FakeWx, pageName: () => string, query: () 
  * default: module singletons (cart cache, entry state) start clean, and Node/Jest module caches never
  * hand back a page module whose Page() call already ran.
  */
+/** Pages by the short name tests use; the ones not listed live at pages/<name>/index. */
+const PAGE_ROUTES: Record<string, string> = {
+  product: 'pages-shop/product/index',
+  checkout: 'pages-shop/checkout/index',
+  'pay-result': 'pages-shop/pay-result/index',
+  'order-detail': 'pages-order/detail/index',
+};
+
+export function pageRoute(page: string): string {
+  if (PAGE_ROUTES[page]) return PAGE_ROUTES[page];
+  // '../<root>/<page>' names a subpackage page relative to pages/
+  return page.startsWith('../') ? `${page.slice(3)}/index` : `pages/${page}/index`;
+}
+
 export function renderPage(page: string, fake: FakeWx, query: Record<string, string> = {}, root: string = freshBuild()): RenderedComponent {
   const sim = simulate();
   installPageShim(fake, () => page, () => query);
-  const id = sim.load(path.join(root, 'pages', page, 'index'), { rootPath: root });
+  const id = sim.load(path.join(root, pageRoute(page)), { rootPath: root });
   const comp = sim.render(id);
   const parent = document.createElement('parent-wrapper');
   comp.attach(parent);

@@ -2,7 +2,7 @@ import type { SceneTarget } from '../../../typings/domain';
 import { call, errorText } from '../../services/api';
 import type { LoadStatus } from '../../behaviors/load-state';
 import { recordScene, sceneCodeFromQuery } from '../../services/entry';
-import { HOME_PAGE, LINKABLE_PAGES, pageUrl, switchToTab, TAB_PAGES } from '../../utils/routes';
+import { currentRoute, HOME_PAGE, LINKABLE_PAGES, pageUrl, switchToTab, TAB_PAGES } from '../../utils/routes';
 import type { PageRoute, TabPage } from '../../utils/routes';
 
 /** A code that cannot be used is its own state (with a way home), not an error to retry. */
@@ -46,7 +46,7 @@ Page({
   },
 
   go(target: SceneTarget) {
-    const page = (target.page || '').replace(/^\//, '') as PageRoute;
+    const page = currentRoute((target.page || '').replace(/^\//, '')) as PageRoute;
     if (LINKABLE_PAGES.indexOf(page) < 0) {
       this.setData({ status: 'invalid', message: '二维码指向的页面不存在' });
       return;

@@ -1,5 +1,5 @@
-import type { Address } from '../../typings/domain';
-import { addressMessage, checkAddress } from '../domain/address';
+import type { Address } from '../../../typings/domain';
+import { addressMessage, checkAddress } from '../../domain/address';
 
 export const ADDRESS_FIELDS: (keyof Address)[] = ['name', 'phone', 'province', 'city', 'district', 'detail'];
 

@@ -1,6 +1,6 @@
-import type { AfterSaleView } from '../../typings/domain';
-import { AFTER_SALE_STATUS_LABELS } from '../domain/after-sales';
-import { formatDateTime } from '../utils/time';
+import type { AfterSaleView } from '../../../typings/domain';
+import { AFTER_SALE_STATUS_LABELS } from '../../domain/after-sales';
+import { formatDateTime } from '../../utils/time';
 
 /** One after-sales request as the order detail renders it (money in fen; the price component formats it). */
 export interface AfterSaleCard {

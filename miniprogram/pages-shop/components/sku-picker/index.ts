@@ -1,7 +1,7 @@
-import type { SpecDimension } from '../../../typings/domain';
-import { skuForPick, specValueStates } from '../../domain/product';
+import type { SpecDimension } from '../../../../typings/domain';
+import { skuForPick, specValueStates } from '../../../domain/product';
 import { fromCombos } from '../../utils/sku';
-import type { SpecValueState } from '../../domain/product';
+import type { SpecValueState } from '../../../domain/product';
 
 interface PickerSku {
   specValues: string[];

@@ -1,4 +1,4 @@
-import type { SpecDimension } from '../../typings/domain';
+import type { SpecDimension } from '../../../typings/domain';
 
 /**
  * The page passes SKUs as compact combos, `[valueIndex per dimension..., available]`, e.g. `[0, 2, 5]`

@@ -6,7 +6,7 @@ import { lineKey, removeLines } from '../../services/cart';
 import { clearCheckoutDraft, getCheckoutDraft } from '../../services/checkout';
 import { getAttribution } from '../../services/entry';
 import { payOrder, payResultUrl } from '../../services/pay';
-import { addressProblem, cleanAddress, fromWechatAddress } from '../../utils/address';
+import { addressProblem, cleanAddress, fromWechatAddress } from '../utils/address';
 import { newRequestId } from '../../utils/id';
 import { formatFen } from '../../domain/money';
 import { couponState, isCouponRefusal } from '../../utils/coupon-view';

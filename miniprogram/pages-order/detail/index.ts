@@ -1,0 +1,139 @@
+import type { Envelope } from '../../../typings/api';
+import type { Address, AfterSaleView, OrderLine, OrderView } from '../../../typings/domain';
+import { loadOrderWithState } from '../../behaviors/load-state';
+import type { LoadStatus } from '../../behaviors/load-state';
+import { msUntilExpiry } from '../../domain/order-state';
+import { call } from '../../services/api';
+import { forwardCodeToLanding } from '../../services/entry';
+import { toOrderCard } from '../../services/orders';
+import { toAfterSaleCard } from '../services/after-sales';
+import type { AfterSaleCard } from '../services/after-sales';
+import type { OrderCard } from '../../services/orders';
+import { PAGES, productUrl, switchToTab } from '../../utils/routes';
+import { formatDateTime } from '../../utils/time';
+
+/** Only what the detail template renders. */
+interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm' | 'canAfterSale' | 'afterSalesText' | 'transactionId'> {
+  lines: Pick<OrderLine, 'productId' | 'skuId' | 'title' | 'specText' | 'image' | 'unitPrice' | 'qty'>[];
+  itemsTotal: number;
+  shippingFee: number;
+  /** the coupon's discount (0 without one) */
+  couponDiscount: number;
+  address: Address;
+  remark: string;
+  trackingNo: string;
+  times: { label: string; text: string }[];
+  counting: boolean;
+}
+
+function toDetail(order: OrderView, now: number): DetailView {
+  const times: { label: string; text: string }[] = [{ label: '下单时间', text: formatDateTime(order.createdAt) }];
+  if (order.paidAt) times.push({ label: '支付时间', text: formatDateTime(order.paidAt) });
+  if (order.shippedAt) times.push({ label: '发货时间', text: formatDateTime(order.shippedAt) });
+  if (order.completedAt) times.push({ label: '完成时间', text: formatDateTime(order.completedAt) });
+  if (order.cancelledAt) times.push({ label: '取消时间', text: formatDateTime(order.cancelledAt) });
+  if (order.expiredAt) times.push({ label: '关闭时间', text: formatDateTime(order.expiredAt) });
+  if (order.refundedAt) times.push({ label: '退款时间', text: formatDateTime(order.refundedAt) });
+  const card = toOrderCard(order, now);
+  return {
+    _id: card._id,
+    status: card.status,
+    statusText: card.statusText,
+    total: card.total,
+    expireAt: card.expireAt,
+    canPay: card.canPay,
+    canCancel: card.canCancel,
+    canConfirm: card.canConfirm,
+    canAfterSale: card.canAfterSale,
+    afterSalesText: card.afterSalesText,
+    transactionId: card.transactionId,
+    lines: order.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, title: l.title, specText: l.specText, image: l.image, unitPrice: l.unitPrice, qty: l.qty })),
+    itemsTotal: order.itemsTotal,
+    shippingFee: order.shippingFee,
+    couponDiscount: order.coupon ? order.coupon.discount : 0,
+    address: order.address,
+    remark: order.remark || '',
+    trackingNo: order.trackingNo || '',
+    times,
+    counting: msUntilExpiry(order, now) > 0,
+  };
+}
+
+/** The order and, when it has any, its after-sales requests, as one load (either failing fails the load). */
+async function orderWithAfterSales(orderId: string): Promise<Envelope<{ order: OrderView; afterSales: AfterSaleView[] }>> {
+  const order = await call('orders', 'get', { orderId });
+  if (!order.ok) return order;
+  const tally = order.data.order.afterSales;
+  if (!tally || Object.keys(tally.states || {}).length === 0) return { ok: true, data: { order: order.data.order, afterSales: [] } };
+  const afterSales = await call('orders', 'listAfterSales', { orderId });
+  if (!afterSales.ok) return afterSales;
+  return { ok: true, data: { order: order.data.order, afterSales: afterSales.data.afterSales } };
+}
+
+Page({
+  data: {
+    status: 'loading' as LoadStatus,
+    message: '',
+    order: null as DetailView | null,
+    afterSales: [] as AfterSaleCard[],
+    deepLanding: false,
+  },
+
+  orderId: '',
+
+  onLoad(query: Record<string, string | undefined>) {
+    if (!(query && query.id) && forwardCodeToLanding(query)) return;
+    this.orderId = query && query.id ? decodeURIComponent(query.id) : '';
+    // Opened from a code or a service message with nothing below it: offer a way home.
+    this.setData({ deepLanding: getCurrentPages().length <= 1 });
+  },
+
+  onShow() {
+    this.load();
+  },
+
+  onPullDownRefresh() {
+    this.load().then(() => wx.stopPullDownRefresh());
+  },
+
+  async load() {
+    const data = await loadOrderWithState(this, this.orderId, !!this.data.order, orderWithAfterSales);
+    if (data) this.show(data.order, data.afterSales);
+  },
+
+  show(order: OrderView, afterSales?: AfterSaleView[]) {
+    const patch: Record<string, unknown> = { status: 'ok', order: toDetail(order, Date.now()) };
+    if (afterSales) patch.afterSales = afterSales.map(toAfterSaleCard);
+    this.setData(patch);
+  },
+
+  /** The countdown reached zero: the server expires the order on its own timer; show it as closed now. */
+  onExpire() {
+    const order = this.data.order;
+    if (!order) return;
+    this.setData({ 'order.canPay': false, 'order.canCancel': false, 'order.counting': false, 'order.statusText': '已过期' });
+    setTimeout(() => this.load(), 1500);
+  },
+
+  /** The order-actions bar changed the order: show the server's copy, or reload when it sent none. */
+  onOrderChanged(e: WechatMiniprogram.CustomEvent<{ order: OrderView | null }>) {
+    if (e.detail.order) this.show(e.detail.order);
+    else this.load();
+  },
+
+  onOpenProduct(e: WechatMiniprogram.TouchEvent) {
+    wx.navigateTo({ url: productUrl(String(e.currentTarget.dataset.id)) });
+  },
+
+  onGoHome() {
+    switchToTab(PAGES.catalog);
+  },
+
+  onBackToList() {
+    switchToTab(PAGES.orders);
+  },
+
+  onRetry() {
+    this.load();
+  },
+});
