@@ -27,6 +27,8 @@ export const COLLECTIONS = {
   campaigns: 'campaigns',
   /** Every opening of a campaign's page, per OPENID with the server's time and the launch scene. */
   campaignVisits: 'campaign_visits',
+  /** One document per shopper: their saved shipping addresses and which is the default (server/addresses.ts). */
+  addressBooks: 'address_books',
 } as const;
 
 /**

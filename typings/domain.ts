@@ -356,3 +356,14 @@ export interface OrderCoupon {
 
 /** Where a campaign is in its time: not started, running, or over. */
 export type CampaignPhase = 'upcoming' | 'live' | 'ended';
+
+/* ------------------------------------------------------------ address book */
+
+/** One address of a shopper's address book (kept on the server, collection `address_books`). */
+export interface SavedAddress extends Address {
+  /** Stable within the shopper's book (not a database id). */
+  id: string;
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}

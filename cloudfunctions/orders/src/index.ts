@@ -17,6 +17,8 @@ import {
   refuseAfterSale,
   requestAfterSale,
 } from '../../../server/after-sales';
+import { listAddresses, removeAddress, saveAddress, setDefaultAddress } from '../../../server/addresses';
+import { meSummary } from '../../../server/me';
 
 export const main = actionHandler(
   'orders',
@@ -38,6 +40,11 @@ export const main = actionHandler(
     claimCoupon: (request, caller) => claim(caller.openid, request),
     myCoupons: (request, caller) => mine(caller.openid, request),
     claimableCoupons: (request, caller) => claimableFor(caller.openid, request),
+    addresses: (_request, caller) => listAddresses(caller.openid),
+    saveAddress: (request, caller) => saveAddress(caller.openid, request),
+    removeAddress: (request, caller) => removeAddress(caller.openid, request),
+    setDefaultAddress: (request, caller) => setDefaultAddress(caller.openid, request),
+    meSummary: (_request, caller) => meSummary(caller.openid),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).

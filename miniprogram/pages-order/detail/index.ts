@@ -9,7 +9,7 @@ import { toOrderCard } from '../../services/orders';
 import { toAfterSaleCard } from '../services/after-sales';
 import type { AfterSaleCard } from '../services/after-sales';
 import type { OrderCard } from '../../services/orders';
-import { PAGES, productUrl, switchToTab } from '../../utils/routes';
+import { openOrders, PAGES, productUrl, switchToTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 
 /** Only what the detail template renders. */
@@ -130,7 +130,7 @@ Page({
   },
 
   onBackToList() {
-    switchToTab(PAGES.orders);
+    openOrders();
   },
 
   onRetry() {
