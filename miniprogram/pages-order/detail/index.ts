@@ -7,6 +7,7 @@ import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { toOrderCard } from '../../services/orders';
 import { toAfterSaleCard } from '../services/after-sales';
+import { buyAgain } from '../services/buy-again';
 import type { AfterSaleCard } from '../services/after-sales';
 import type { OrderCard } from '../../services/orders';
 import { openOrders, PAGES, productUrl, switchToTab } from '../../utils/routes';
@@ -123,6 +124,13 @@ Page({
 
   onOpenProduct(e: WechatMiniprogram.TouchEvent) {
     wx.navigateTo({ url: productUrl(String(e.currentTarget.dataset.id)) });
+  },
+
+  /** The order's lines into the cart (which shows what changed since), then the cart. */
+  onBuyAgain() {
+    if (!this.data.order) return;
+    buyAgain(this.data.order.lines);
+    switchToTab(PAGES.cart);
   },
 
   onGoHome() {
