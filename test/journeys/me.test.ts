@@ -20,12 +20,13 @@ async function fill(page: Page, values: Record<string, string>): Promise<void> {
 }
 
 /** Buys one towel from its product page with whatever address the checkout starts from. */
-async function buyTowel(): Promise<{ page: Page; orderId: string; addressText: string }> {
+async function buyTowel(shot?: [string, string]): Promise<{ page: Page; orderId: string; addressText: string }> {
   let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: pid('towel') } });
   await tap(page, '#buy-now');
   page = await shop().page();
   expect(page.path).toBe('pages-shop/checkout/index');
   const addressText = await textOf(page, '#address-view');
+  if (shot) await shop().shot(...shot);
   await tap(page, '#checkout-submit');
   page = await shop().page();
   expect(page.path).toBe('pages-shop/pay-result/index');
@@ -92,7 +93,7 @@ journey('the address book on the server, used at checkout; "我的" shows every 
   expect(book.entries.find((e: { id: string }) => e.id === book.defaultId)).toMatchObject({ name: '李四', detail: '文三路 100 号' });
 
   // The checkout starts from the book's default (no picker), and the order ships there.
-  const first = await buyTowel();
+  const first = await buyTowel([J, 'checkout-default-address']);
   expect(first.addressText).toContain('李四');
   expect(first.addressText).toContain('文三路 100 号');
   expect((await shop().doc('orders', first.orderId)).address).toMatchObject({ name: '李四', city: '杭州市', detail: '文三路 100 号' });
