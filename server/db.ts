@@ -29,6 +29,8 @@ export const COLLECTIONS = {
   campaignVisits: 'campaign_visits',
   /** One document per user image sent to WeChat's image check, with its verdict (server/image-check.ts). */
   mediaChecks: 'media_checks',
+  /** One document per shopper: their saved shipping addresses and which is the default (server/addresses.ts). */
+  addressBooks: 'address_books',
 } as const;
 
 /**

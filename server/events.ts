@@ -155,7 +155,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
       couponId: optional(id()),
     }),
     quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })), couponId: optional(id()), noCoupon: optional(bool) }),
-    list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize) }),
+    list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize), afterSales: optional(bool) }),
     get: orderId,
     cancel: orderId,
     pay: orderId,
@@ -176,6 +176,11 @@ export const EVENT_SCHEMAS: SchemaMap = {
     myCoupons: obj({ status: optional(oneOf(['available', 'used', 'expired'] as const)) }),
     claimableCoupons: obj({ templateIds: optional(arrayOf(id(), 0, 20)), productId: optional(id()) }),
     checkImage: obj({ fileID: cloudFileId, scene: optional(oneOf(['profile', 'comment'] as const)) }),
+    addresses: empty,
+    saveAddress: obj({ id: optional(id()), address, makeDefault: optional(bool) }),
+    removeAddress: obj({ id: id() }),
+    setDefaultAddress: obj({ id: id() }),
+    meSummary: empty,
   },
   scenes: {
     create: obj({
@@ -285,6 +290,7 @@ export const FIELD_MESSAGES: Record<string, string> = {
   template: '优惠券信息有误',
   campaignId: '活动编号无效',
   campaignIds: '活动编号无效',
+  id: '地址不存在或已删除',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

@@ -296,6 +296,7 @@ export async function list(openid: string, req: ActionRequest<'orders', 'list'>)
   const position = readCursor(ORDER_LIST_SORT, req.cursor);
   const where: AnyDoc = { _openid: openid };
   if (req.status !== undefined) where.status = req.status;
+  if (req.afterSales) where.afterSales = db().command.exists(true);
   const data = await fetchAfter(COLLECTIONS.orders, where, ORDER_LIST_SORT, position, pageSize + 1);
   const shown = data.slice(0, pageSize);
   const page = shown.filter((doc) => asOrder(doc) && doc._openid === openid);

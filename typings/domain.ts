@@ -371,3 +371,14 @@ export interface CheckedImage {
   /** '' when passed; 图片审核中 while pending; the refusal in Chinese when refused */
   note: string;
 }
+
+/* ------------------------------------------------------------ address book */
+
+/** One address of a shopper's address book (kept on the server, collection `address_books`). */
+export interface SavedAddress extends Address {
+  /** Stable within the shopper's book (not a database id). */
+  id: string;
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}

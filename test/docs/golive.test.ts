@@ -70,5 +70,5 @@ test('the indexes, private APIs and components it names are the ones the store d
   const indexes = JSON.parse(read('database.config.json')).collections.flatMap((c: { indexes?: { name: string }[] }) => (c.indexes ?? []).map((i) => i.name));
   for (const name of codeSpans.filter((s) => /^[a-z]+[A-Z]?\w*_\w+$/.test(s) && s.includes('_') && !s.startsWith('wx'))) expect([name, indexes.includes(name)]).toEqual([name, true]);
   for (const api of JSON.parse(read('miniprogram/app.json')).requiredPrivateInfos as string[]) expect(DOC).toContain(`wx.${api}`);
-  expect(fs.existsSync(path.join(REPO, 'miniprogram/pages-shop/components/privacy-popup/index.ts'))).toBe(true);
+  expect(fs.existsSync(path.join(REPO, 'miniprogram/components/privacy-popup/index.ts'))).toBe(true);
 });

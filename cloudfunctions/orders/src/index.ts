@@ -19,6 +19,8 @@ import {
 } from '../../../server/after-sales';
 import { checkImage, recordImageVerdict } from '../../../server/image-check';
 import { SEC_SCENE } from '../../../server/content-security';
+import { listAddresses, removeAddress, saveAddress, setDefaultAddress } from '../../../server/addresses';
+import { meSummary } from '../../../server/me';
 
 export const main = actionHandler(
   'orders',
@@ -41,6 +43,11 @@ export const main = actionHandler(
     myCoupons: (request, caller) => mine(caller.openid, request),
     claimableCoupons: (request, caller) => claimableFor(caller.openid, request),
     checkImage: async (request, caller) => ({ image: await checkImage(caller.openid, request.fileID, SEC_SCENE[request.scene ?? 'comment']) }),
+    addresses: (_request, caller) => listAddresses(caller.openid),
+    saveAddress: (request, caller) => saveAddress(caller.openid, request),
+    removeAddress: (request, caller) => removeAddress(caller.openid, request),
+    setDefaultAddress: (request, caller) => setDefaultAddress(caller.openid, request),
+    meSummary: (_request, caller) => meSummary(caller.openid),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).

@@ -10,8 +10,8 @@ import { addressProblem, cleanAddress, fromWechatAddress } from '../utils/addres
 import { newRequestId } from '../../utils/id';
 import { formatFen } from '../../domain/money';
 import { couponState, isCouponRefusal } from '../../utils/coupon-view';
-import { PAGES, switchToTab } from '../../utils/routes';
-import { readStorage, writeStorageLater } from '../../utils/storage';
+import { pageUrl, PAGES, switchToTab } from '../../utils/routes';
+import { checkoutAddress, rememberAddress } from '../../services/addresses';
 import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';
 
 interface SummaryLine {
@@ -25,8 +25,6 @@ interface SummaryLine {
   oldPrice: number;
   problem: string;
 }
-
-const ADDRESS_KEY = 'storefront.address.v1';
 
 /** "满¥99包邮，还差¥20.10" / "已包邮" under the fee, from what the server quoted. */
 function shippingHint(itemsTotal: number, fee: number, freeFrom: number | null | undefined): string {
@@ -80,9 +78,19 @@ Page({
     this.source = draft.source;
     this.requestLines = draft.lines.map((l) => ({ ...l }));
     this.requestId = newRequestId();
-    const saved = readStorage(ADDRESS_KEY);
-    if (saved && typeof saved === 'object' && !addressProblem(saved as Address)) this.setData({ address: cleanAddress(saved as Address) });
+    this.loadAddress();
+  },
+
+  /** Starts from the address book's default (the fee depends on where it ships), then prices the order. */
+  async loadAddress() {
+    const address = await checkoutAddress();
+    if (address && !this.data.address) this.setData({ address });
     this.quote();
+  },
+
+  /** Picks an address from the shopper's address book (pages-me). */
+  onOpenAddressBook() {
+    wx.navigateTo({ url: pageUrl(PAGES.addresses, { select: 1 }), events: { select: (address: Address) => this.setAddress(address) } });
   },
 
   /** Server-priced summary (orders.quote): the page never computes what the shopper pays. */
@@ -178,7 +186,7 @@ Page({
   setAddress(address: Address) {
     const regionChanged = !this.data.address || this.data.address.province !== address.province;
     this.setData({ address });
-    writeStorageLater(ADDRESS_KEY, address);
+    rememberAddress(address);
     if (regionChanged && this.data.status === 'ok') this.quote();
   },
 
