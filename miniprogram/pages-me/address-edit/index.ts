@@ -4,6 +4,7 @@ import { loadWithState } from '../../behaviors/load-state';
 import { addressMessage } from '../../domain/address';
 import { call, errorText } from '../../services/api';
 import { loadAddressBook, plainAddress } from '../../services/addresses';
+import { onFormInput } from '../../behaviors/form-input';
 
 const EMPTY_FORM: Address = { name: '', phone: '', province: '', city: '', district: '', detail: '' };
 
@@ -33,10 +34,7 @@ Page({
     this.setData({ status: 'ok', form: plainAddress(saved), makeDefault: saved.isDefault });
   },
 
-  onFormInput(e: WechatMiniprogram.Input) {
-    const field = String(e.currentTarget.dataset.field);
-    this.setData({ [`form.${field}`]: e.detail.value });
-  },
+  onFormInput,
 
   onDefaultChange(e: WechatMiniprogram.SwitchChange) {
     this.setData({ makeDefault: e.detail.value });

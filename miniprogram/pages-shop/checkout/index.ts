@@ -13,6 +13,7 @@ import { couponState, isCouponRefusal } from '../../utils/coupon-view';
 import { pageUrl, PAGES, switchToTab } from '../../utils/routes';
 import { checkoutAddress, rememberAddress } from '../../services/addresses';
 import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';
+import { onFormInput } from '../../behaviors/form-input';
 
 interface SummaryLine {
   key: string;
@@ -164,10 +165,7 @@ Page({
     this.setData({ manual: true, form: this.data.address ? { ...this.data.address } : { ...EMPTY_FORM } });
   },
 
-  onFormInput(e: WechatMiniprogram.Input) {
-    const field = String(e.currentTarget.dataset.field);
-    this.setData({ [`form.${field}`]: e.detail.value });
-  },
+  onFormInput,
 
   onSaveManual() {
     const problem = addressProblem(this.data.form);
