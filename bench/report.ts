@@ -177,6 +177,7 @@ function faultSections(r: Results): string[] {
       `| acknowledged orders / payments before the kill | ${k.acknowledgedOrders} / ${k.acknowledgedPayments} |`,
       `| checkouts in flight at the kill | ${k.inFlightAtKill} |`,
       `| failed calls before the kill | ${JSON.stringify(k.errorsBeforeKill)} |`,
+      `| checkouts answered UNAVAILABLE (busy, retry) before the kill | ${k.busyBeforeKill ?? 'not counted'} |`,
       `| lost acknowledged orders / payments / idempotency records | ${k.lostAcknowledgedOrders} / ${k.lostAcknowledgedPayments} / ${k.missingIdempotencyRecords} |`,
       `| stock violations at the restart / after retrying | ${k.stockViolations.length} / ${k.stockViolationsAfterRetry.length} |`,
       `| retries of in-flight checkouts (same requestId) | ${JSON.stringify(k.retryOutcomes)}, duplicates ${k.duplicateOrdersAfterRetry} |`,

@@ -40,6 +40,11 @@ export interface Kill9Result {
   committedUnacknowledged: number;
   /** failed calls of the lanes before the kill, by kind (each one fails the run) */
   errorsBeforeKill: Record<string, number>;
+  /**
+   * Checkouts before the kill that gave up on contention with UNAVAILABLE (the busy answer a shopper is
+   * told to retry): counted and printed, not failures.
+   */
+  busyBeforeKill: number;
   lostAcknowledgedOrders: number;
   lostAcknowledgedPayments: number;
   missingIdempotencyRecords: number;
@@ -125,6 +130,7 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
     // Failures before the kill are counted, not swallowed (after it, failing calls are the point).
     const errors: Record<string, number> = {};
     const countError = (what: string) => (errors[what.slice(0, 80)] = (errors[what.slice(0, 80)] ?? 0) + 1);
+    let busy = 0;
     let seq = 0;
     const plan = () => {
       const n = rand() < 0.6 ? 1 : 2;
@@ -146,7 +152,8 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
           if (r.result?.ok) {
             orderId = r.result.data.order._id as string;
             acknowledged.set(orderId, job);
-          } else if (!killed) countError(`create ${r.error ? `invoke:${r.error.code}` : String(r.result?.error?.code)}`);
+          } else if (!killed && r.result?.error?.code === 'UNAVAILABLE') busy += 1;
+          else if (!killed) countError(`create ${r.error ? `invoke:${r.error.code}` : String(r.result?.error?.code)}`);
           inFlight.delete(requestId);
         } catch (e) {
           if (!killed) countError(`create transport: ${(e as Error).message}`);
@@ -227,6 +234,7 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
       inFlightAtKill,
       committedUnacknowledged,
       errorsBeforeKill: errors,
+      busyBeforeKill: busy,
       lostAcknowledgedOrders: lostOrders,
       lostAcknowledgedPayments: lostPayments,
       missingIdempotencyRecords: missingIdem,
@@ -254,7 +262,7 @@ export function kill9Failures(k: Kill9Result): string[] {
   if (k.lostAcknowledgedOrders || k.lostAcknowledgedPayments || k.missingIdempotencyRecords) f.push(`kill -9: lost ${k.lostAcknowledgedOrders} orders / ${k.lostAcknowledgedPayments} payments, ${k.missingIdempotencyRecords} idempotency records missing`);
   if (k.stockViolations.length || k.stockViolationsAfterRetry.length) f.push(`kill -9: stock ${[...k.stockViolations, ...k.stockViolationsAfterRetry].slice(0, 3).join('; ')}`);
   if (k.duplicateOrdersAfterRetry) f.push(`kill -9: ${k.duplicateOrdersAfterRetry} requestIds with several orders after the retry`);
-  if (Object.keys(k.retryOutcomes).some((c) => c !== 'OK' && c !== 'OUT_OF_STOCK')) f.push(`kill -9: retries failed ${JSON.stringify(k.retryOutcomes)}`);
+  if (Object.keys(k.retryOutcomes).some((c) => c !== 'OK' && c !== 'OUT_OF_STOCK' && c !== 'UNAVAILABLE')) f.push(`kill -9: retries failed ${JSON.stringify(k.retryOutcomes)}`);
   if (k.newCheckoutsAfterRestart !== 3) f.push(`kill -9: ${k.newCheckoutsAfterRestart}/3 new checkouts after the restart`);
   return f;
 }
