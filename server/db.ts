@@ -66,6 +66,8 @@ export function backoffMs(attempt: number, baseMs = 20, capMs = 1000): number {
 export interface RetryOptions {
   /** Give up (UNAVAILABLE) when the next attempt would start after this many ms from now. */
   budgetMs: number;
+  /** Longest wait between attempts (default 1 s). */
+  backoffCapMs?: number;
 }
 
 /**
@@ -92,7 +94,7 @@ export async function withTransaction<T>(work: (tx: TxCollections) => Promise<T>
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (!isTransactionConflict(error) && !isTransactionGone(error)) throw error;
-      const wait = backoffMs(attempt);
+      const wait = backoffMs(attempt, 20, options.backoffCapMs);
       if (Date.now() + wait >= deadline) {
         console.warn(`[tx] gave up after ${attempt + 1} conflicting attempts (${Date.now() - started} ms)`);
         throw new AppError('UNAVAILABLE', '当前购买人数较多，请稍后重试', { reason: 'TRANSACTION_CONTENTION', attempts: attempt + 1 });
