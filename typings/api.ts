@@ -19,6 +19,8 @@ import type {
   Fen,
   FieldProblem,
   LineProblem,
+  NoticeKind,
+  NoticeView,
   OrderStatus,
   OrderView,
   SceneTarget,
@@ -387,6 +389,16 @@ export interface OrdersApi {
     req: { templateIds?: string[]; productId?: string };
     res: { templates: ClaimableCoupon[] };
   };
+  /** The subscribe-message template ids the store sends, per kind (only the configured ones). */
+  noticeTemplates: {
+    req: Record<string, never>;
+    res: { templates: Partial<Record<NoticeKind, string>> };
+  };
+  /** What the shopper answered in the subscribe dialog (template id → accept/reject/ban/filter); a hint, WeChat decides. */
+  reportSubscriptions: {
+    req: { results: Record<string, string> };
+    res: { recorded: number };
+  };
 }
 
 /** A coupon that applies to a checkout and what it takes off. */
@@ -647,6 +659,11 @@ export interface MerchantApi {
   campaignReport: {
     req: { campaignIds?: string[] };
     res: CampaignReport;
+  };
+  /** Subscribe-message notices, newest first: of one order, or those in one state. */
+  notices: {
+    req: { orderId?: string; state?: NoticeView['state'] };
+    res: { notices: NoticeView[] };
   };
 }
 

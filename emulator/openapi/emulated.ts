@@ -5,6 +5,7 @@ import { OpenApiService } from './service';
 import { encodeResp } from './proto';
 import { DEFAULT_BLOCK_LIST, parseBlockList } from './seccheck';
 import { ShippingService, type PaymentsView } from './shipping';
+import { SubscribeService } from './subscribe';
 import { CloudBaseError } from '../util/errors';
 import type { FunctionsService } from '../functions/service';
 import type { EmulatedService, ServiceFactory } from '../registry';
@@ -13,8 +14,11 @@ export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiSer
   const defaultAppJson = path.join(ctx.repoRoot, 'miniprogram', 'app.json');
   // The pay sandbox registers after this service: it is looked up when a shipping call needs it.
   const shipping = new ShippingService(ctx.db, () => ctx.registry.get<PaymentsView>('pay'));
+  // Sends check `page` against the same app.json as QR codes (read when the open-API service exists).
+  const subscribe = new SubscribeService(ctx.db, () => openapi.pages());
   const openapi = new OpenApiService(ctx.registry.get<FunctionsService>('functions'), {
     shipping,
+    subscribe,
     appJsonPath: ctx.options.appJson ?? (fs.existsSync(defaultAppJson) ? defaultAppJson : undefined),
     checkPermissions: ctx.options.openapiPermissions ?? true,
     rateLimitPerMinute: 5000,
@@ -73,6 +77,29 @@ export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiSer
           }
           shipping.failNext(mode, times as number);
           return { json: { mode, times } };
+        },
+      },
+      // Subscribe messages: the simulator's wx.requestSubscribeMessage records what the user accepted;
+      // grants left per user and template, and every send (sent or refused); DELETE forgets both.
+      {
+        control: true,
+        method: 'POST',
+        path: /^\/openapi\/subscriptions$/,
+        handle: async ({ json }) => {
+          const problem = subscribe.subscribe(await json());
+          if (problem) return { status: 400, json: { error: { code: 'INVALID_PARAM', message: problem } } };
+          return { json: { ok: true } };
+        },
+      },
+      { control: true, method: 'GET', path: /^\/openapi\/subscriptions$/, handle: ({ url }) => ({ json: { grants: subscribe.grants(url.searchParams.get('openid') ?? undefined) } }) },
+      { control: true, method: 'GET', path: /^\/openapi\/messages$/, handle: ({ url }) => ({ json: { messages: subscribe.messages(url.searchParams.get('touser') ?? undefined) } }) },
+      {
+        control: true,
+        method: 'DELETE',
+        path: /^\/openapi\/subscriptions$/,
+        handle: () => {
+          subscribe.clear();
+          return { json: { ok: true } };
         },
       },
     ],
