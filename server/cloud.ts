@@ -167,3 +167,9 @@ export async function uploadFile(cloudPath: string, fileContent: Buffer): Promis
 export function currentEnv(): string {
   return wxContext().ENV ?? process.env.TCB_ENV ?? process.env.SCF_NAMESPACE ?? '';
 }
+
+/** `subscribeMessage.send` by cloud call (docs/reference/wx-subscribe-message.md); a refusal throws with `errCode`. */
+export async function sendSubscribeMessage(params: { touser: string; templateId: string; page: string; data: Record<string, { value: string }>; miniprogramState: string; lang: 'zh_CN' }): Promise<{ errCode?: number; msgid?: number | string }> {
+  ensureInit();
+  return (await cloud.openapi.subscribeMessage.send(params as never)) as { errCode?: number; msgid?: number | string };
+}

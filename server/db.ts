@@ -27,6 +27,10 @@ export const COLLECTIONS = {
   campaigns: 'campaigns',
   /** Every opening of a campaign's page, per OPENID with the server's time and the launch scene. */
   campaignVisits: 'campaign_visits',
+  /** Subscribe-message notices per order, kind and subject, with their attempts (server/notify.ts). */
+  notices: 'notices',
+  /** What shoppers answered in the subscribe dialog, per shopper and template (a hint for merchants). */
+  noticeGrants: 'notice_grants',
 } as const;
 
 /**

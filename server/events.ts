@@ -173,6 +173,14 @@ export const EVENT_SCHEMAS: SchemaMap = {
     claimCoupon: obj({ templateId: id() }),
     myCoupons: obj({ status: optional(oneOf(['available', 'used', 'expired'] as const)) }),
     claimableCoupons: obj({ templateIds: optional(arrayOf(id(), 0, 20)), productId: optional(id()) }),
+    noticeTemplates: empty,
+    reportSubscriptions: obj({
+      results: stringMap({
+        maxKeys: 5,
+        key: str({ max: 128, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'a template id', trim: false }),
+        value: str({ max: 16, trim: false }),
+      }),
+    }),
   },
   scenes: {
     create: obj({
@@ -234,6 +242,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
     saveCampaign: obj({ campaign: campaignInput, create: optional(bool) }),
     listCampaigns: empty,
     campaignReport: obj({ campaignIds: optional(arrayOf(token, 1, 200)) }),
+    notices: obj({ orderId: optional(id()), state: optional(oneOf(['pending', 'sending', 'sent', 'refused', 'failed'] as const)) }),
   },
 };
 

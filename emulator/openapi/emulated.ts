@@ -15,8 +15,8 @@ export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiSer
   // The pay sandbox registers after this service: it is looked up when a shipping call needs it.
   const shipping = new ShippingService(ctx.db, () => ctx.registry.get<PaymentsView>('pay'));
   // Sends check `page` against the same app.json as QR codes (read when the open-API service exists).
-  const subscribe = new SubscribeService(ctx.db, () => openapi.pages());
-  const openapi = new OpenApiService(ctx.registry.get<FunctionsService>('functions'), {
+  const subscribe: SubscribeService = new SubscribeService(ctx.db, (): string[] | undefined => openapi.pages());
+  const openapi: OpenApiService = new OpenApiService(ctx.registry.get<FunctionsService>('functions'), {
     shipping,
     subscribe,
     appJsonPath: ctx.options.appJson ?? (fs.existsSync(defaultAppJson) ? defaultAppJson : undefined),
@@ -93,6 +93,17 @@ export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiSer
       },
       { control: true, method: 'GET', path: /^\/openapi\/subscriptions$/, handle: ({ url }) => ({ json: { grants: subscribe.grants(url.searchParams.get('openid') ?? undefined) } }) },
       { control: true, method: 'GET', path: /^\/openapi\/messages$/, handle: ({ url }) => ({ json: { messages: subscribe.messages(url.searchParams.get('touser') ?? undefined) } }) },
+      {
+        control: true,
+        method: 'POST',
+        path: /^\/openapi\/messages:fail$/,
+        handle: async ({ json }) => {
+          const times = (await json()).times ?? 1;
+          if (!Number.isSafeInteger(times) || (times as number) < 0) return { status: 400, json: { error: { code: 'INVALID_PARAM', message: 'body must be {"times"?: n >= 0}' } } };
+          subscribe.failNext(times as number);
+          return { json: { times } };
+        },
+      },
       {
         control: true,
         method: 'DELETE',

@@ -90,6 +90,9 @@ export function dataProblem(data: unknown): WxaError | null {
 }
 
 export class SubscribeService {
+  /** sends still to fail with errcode -1 (system busy) before anything is checked or spent */
+  private failing = 0;
+
   constructor(private readonly db: Sqlite, private readonly pages: () => string[] | undefined) {
     this.db.exec(
       'CREATE TABLE IF NOT EXISTS openapi_subscribe_grants (openid TEXT NOT NULL, template_id TEXT NOT NULL, remaining INTEGER NOT NULL, granted INTEGER NOT NULL, updated_at TEXT NOT NULL, PRIMARY KEY (openid, template_id));' +
@@ -128,9 +131,15 @@ export class SubscribeService {
     return touser ? all.filter((m) => m.touser === touser) : all;
   }
 
+  /** Makes the next `times` sends fail as WeChat does when busy (errcode -1, nothing spent). */
+  failNext(times: number): void {
+    this.failing = times;
+  }
+
   /** Forgets every grant and message (a test's fresh start). */
   clear(): void {
     this.db.exec('DELETE FROM openapi_subscribe_grants; DELETE FROM openapi_subscribe_messages;');
+    this.failing = 0;
   }
 
   private checkPage(page: unknown): WxaError | null {
@@ -151,7 +160,8 @@ export class SubscribeService {
 
   /** One `subscribeMessage.send`: the answer WeChat would give, after taking the grant it spends. */
   send(p: Record<string, unknown>, msgid: number, functionName?: string): WxaError | { errcode: 0; errmsg: 'ok'; msgid: number } {
-    const refused = this.problem(p) ?? this.spend(String(p.touser), String(p.templateId));
+    const busy = this.failing > 0 ? (this.failing--, error(-1, 'system error')) : null;
+    const refused = busy ?? this.problem(p) ?? this.spend(String(p.touser), String(p.templateId));
     const answer = refused ?? { errcode: 0 as const, errmsg: 'ok' as const, msgid };
     const record: SubscribeMessageRecord = {
       msgid: refused ? null : msgid,

@@ -5,6 +5,7 @@ import { cancel, confirmReceipt, create, get, list, pay, quote } from '../../../
 import { handlePayNotification } from '../../../server/payments';
 import { handleRefundNotification } from '../../../server/refunds';
 import { claim, claimableFor, mine } from '../../../server/coupons';
+import { noticeTemplates, reportSubscriptions, retryDueNotices } from '../../../server/notify';
 import {
   approveAfterSale,
   handleAfterSaleRefundNotification,
@@ -38,6 +39,8 @@ export const main = actionHandler(
     claimCoupon: (request, caller) => claim(caller.openid, request),
     myCoupons: (request, caller) => mine(caller.openid, request),
     claimableCoupons: (request, caller) => claimableFor(caller.openid, request),
+    noticeTemplates: () => noticeTemplates(),
+    reportSubscriptions: (request, caller) => reportSubscriptions(caller.openid, request),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).
@@ -45,7 +48,8 @@ export const main = actionHandler(
     // Every minute (config.json): unpaid orders past their payment window give their stock back, and
     // refunds owed (late or duplicate payments, after-sales) are executed or confirmed.
     // Flash sales past their end give the rest of their allotment back to stock (also done on read).
-    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales() },
+    // Subscribe-message notices not sent yet (a failure other than 43101) are tried again.
+    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales(), notices: () => retryDueNotices() },
     // cloudPay.unifiedOrder and cloudPay.refund name this function as the one WeChat Pay notifies.
     payNotifications: (event) => handlePayNotification(event),
     refundNotifications: (event) => (isAfterSaleRefundNumber(event.outRefundNo) ? handleAfterSaleRefundNotification(event) : handleRefundNotification(event)),
