@@ -328,7 +328,8 @@ export interface OrdersApi {
   };
   pay: {
     req: { orderId: string };
-    res: { orderId: string; payment: PaymentParams };
+    /** `noticeTemplates`: the subscribe-message ids the page asks for once the payment succeeds. */
+    res: { orderId: string; payment: PaymentParams; noticeTemplates?: Partial<Record<NoticeKind, string>> };
   };
   confirmReceipt: {
     req: { orderId: string };

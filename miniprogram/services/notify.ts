@@ -4,13 +4,18 @@ import { call } from './api';
 /**
  * Subscribe-message notices (docs/reference/wx-subscribe-message.md). WeChat opens the subscribe dialog
  * only from a tap or a payment's callback, never after an unrelated cloud call, so the template ids are
- * fetched ahead (`prepareNotices`, on page load or when a payment starts) and `askFor` uses them at once.
+ * known ahead (`prepareNotices` on page load; `orders.pay` answers them too) and `askFor` uses them at once.
  */
 let templates: Partial<Record<NoticeKind, string>> | null = null;
 let loading: Promise<void> | null = null;
 
 /** Whether this WeChat has the subscribe dialog (base library 2.4.4+). */
 const canAsk = () => typeof wx.requestSubscribeMessage === 'function';
+
+/** The ids as a cloud answer gave them (orders.pay). */
+export function useNoticeTemplates(ids: Partial<Record<NoticeKind, string>>): void {
+  templates = ids;
+}
 
 /** Fetches the store's template ids once per run; never rejects. */
 export function prepareNotices(): Promise<void> {

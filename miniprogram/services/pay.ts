@@ -1,7 +1,7 @@
 import { isUserCancel } from '../utils/wx-error';
 import { call, errorText } from './api';
 import { pageUrl, PAGES } from '../utils/routes';
-import { askFor, prepareNotices } from './notify';
+import { askFor, useNoticeTemplates } from './notify';
 
 /**
  * What became of one attempt to pay an order, in the words every page uses:
@@ -20,11 +20,10 @@ export interface PayResult {
 
 /** orders.pay, then the WeChat Pay sheet with the parameters the server signed; never throws. */
 export async function payOrder(orderId: string): Promise<PayResult> {
-  const notices = prepareNotices();
   const res = await call('orders', 'pay', { orderId });
   if (!res.ok) return { outcome: 'refused', message: errorText(res.error) };
+  if (res.data.noticeTemplates) useNoticeTemplates(res.data.noticeTemplates);
   try {
-    await notices;
     // Right after the payment's success, where WeChat allows the subscribe dialog: news of this order.
     await wx.requestPayment({ ...res.data.payment }).then(() => askFor(['shipped', 'refund']));
     return { outcome: 'paid', message: '支付成功' };

@@ -6,7 +6,7 @@
  * ask for, and the answers pages report.
  */
 import { useCloud } from '../helpers/cloud';
-import { ADDRESS, call, dataOf, ensureCollections, getDoc, productDoc, requestId, seed } from '../support';
+import { ADDRESS, call, dataOf, ensureCollections, productDoc, requestId, seed } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
 
@@ -24,7 +24,9 @@ beforeEach(async () => {
 
 async function paidOrder(openid: string, qty = 2) {
   const created = dataOf(await call(cloud, 'orders', { action: 'create', requestId: requestId(openid), lines: [{ productId: 'notify-1', skuId: 'a', qty }], address: ADDRESS }, openid));
-  const { payment } = dataOf(await call(cloud, 'orders', { action: 'pay', orderId: created.order._id }, openid));
+  const { payment, noticeTemplates } = dataOf(await call(cloud, 'orders', { action: 'pay', orderId: created.order._id }, openid));
+  // The page asks for these once the payment succeeds.
+  expect(noticeTemplates).toEqual(TEMPLATES);
   await cloud.confirmPay(payment.package, 1);
   return created.order as { _id: string };
 }
