@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { EJSON } from 'bson';
-import type { OrderStatus } from '../typings/domain';
+import type { OrderStatus, NoticeView } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { isOrderStatus, nextStatus, ORDER_TRANSITIONS, type OrderEvent } from '../miniprogram/domain/order-state';
 import { invokeFunction, throwIfCode, type Cloud } from '../admin/cloud';
@@ -112,6 +112,8 @@ export class ConsoleApi {
         return json(await this.attributionReport(query));
       case 'GET /logs':
         return json(await this.logs(query));
+      case 'GET /notices':
+        return json(await this.call('merchant', 'notices', { ...(query.get('orderId') ? { orderId: query.get('orderId') as string } : {}), ...(query.get('state') ? { state: query.get('state') as NoticeView['state'] } : {}) }));
       case 'GET /after-sales':
         return json(await this.call('orders', 'merchantAfterSales', query.get('status') ? ({ status: query.get('status') } as ActionRequest<'orders', 'merchantAfterSales'>) : {}));
       case 'POST /after-sales/:/approve':

@@ -26,6 +26,7 @@ import { AppError, invalidState, notFound } from './errors';
 import { digestId, fingerprint } from './ids';
 import { applyTransitionTx, asOrder, toView, type StoredOrder } from './order-store';
 import { returnToStockTx } from './stock-ledger';
+import { notifyOrder } from './notify';
 import { advanceRefund, confirmNotifiedRefund, processDueRefunds, sweepDue, type RefundStore, type RefundSweepSummary, type Step } from './refunds';
 
 /** What `after_sales` keeps: the view plus the owner, the idempotency fingerprint and refund progress. */
@@ -116,7 +117,8 @@ function requireMoved(result: MoveResult, what: string): StoredAfterSale {
 
 const afterSaleStore: RefundStore = {
   async refunded(id, seen, extra) {
-    await move(id, ['confirmRefund'], { extra: { ...extra, refundState: 'SUCCESS', refundId: seen.refundId ?? null, refundSuccessTime: seen.successTime ?? null } });
+    const moved = await move(id, ['confirmRefund'], { extra: { ...extra, refundState: 'SUCCESS', refundId: seen.refundId ?? null, refundSuccessTime: seen.successTime ?? null } });
+    if (moved.changed) await notifyOrder('refund', moved.afterSale.orderId, id, { amount: moved.afterSale.refundFee });
   },
   async later(id, data, nextAt) {
     await db()

@@ -181,3 +181,9 @@ export async function tempFileUrl(fileID: string, maxAgeS: number): Promise<stri
   const url = result.fileList?.[0]?.tempFileURL;
   return typeof url === 'string' && url ? url : null;
 }
+
+/** `subscribeMessage.send` by cloud call (docs/reference/wx-subscribe-message.md); a refusal throws with `errCode`. */
+export async function sendSubscribeMessage(params: { touser: string; templateId: string; page: string; data: Record<string, { value: string }>; miniprogramState: string; lang: 'zh_CN' }): Promise<{ errCode?: number; msgid?: number | string }> {
+  ensureInit();
+  return (await cloud.openapi.subscribeMessage.send(params as never)) as { errCode?: number; msgid?: number | string };
+}

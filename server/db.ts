@@ -31,6 +31,10 @@ export const COLLECTIONS = {
   mediaChecks: 'media_checks',
   /** One document per shopper: their saved shipping addresses and which is the default (server/addresses.ts). */
   addressBooks: 'address_books',
+  /** Subscribe-message notices per order, kind and subject, with their attempts (server/notify.ts). */
+  notices: 'notices',
+  /** What shoppers answered in the subscribe dialog, per shopper and template (a hint for merchants). */
+  noticeGrants: 'notice_grants',
 } as const;
 
 /**

@@ -181,6 +181,14 @@ export const EVENT_SCHEMAS: SchemaMap = {
     removeAddress: obj({ id: id() }),
     setDefaultAddress: obj({ id: id() }),
     meSummary: empty,
+    noticeTemplates: empty,
+    reportSubscriptions: obj({
+      results: stringMap({
+        maxKeys: 5,
+        key: str({ max: 128, pattern: /^[A-Za-z0-9_-]+$/, patternHint: 'a template id', trim: false }),
+        value: str({ max: 16, trim: false }),
+      }),
+    }),
   },
   scenes: {
     create: obj({
@@ -242,6 +250,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
     saveCampaign: obj({ campaign: campaignInput, create: optional(bool) }),
     listCampaigns: empty,
     campaignReport: obj({ campaignIds: optional(arrayOf(token, 1, 200)) }),
+    notices: obj({ orderId: optional(id()), state: optional(oneOf(['pending', 'sending', 'sent', 'refused', 'failed'] as const)) }),
   },
 };
 

@@ -21,6 +21,7 @@ import { STATUS_FIELDS } from '../miniprogram/domain/order-state';
 import { applyTransitionCas, asOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder } from './payments';
 import { uploadShipping } from './shipping-upload';
+import { notifyOrder } from './notify';
 import { end as endSale, schedule as scheduleSale } from './flash-sales';
 import { adjustStock as adjustLedger, checkLedger, createProductTx, openingMove, renameProductTx, revisionOf, saveProductTx, STOCK_MOVES } from './stock-ledger';
 
@@ -253,6 +254,8 @@ export async function ship(req: Req<'ship'>): Promise<Res<'ship'>> {
     if ('refusedIn' in result) throw invalidState('订单当前状态不能发货', { status: result.refusedIn });
   }
   const shippingUpload = (await uploadShipping(req.orderId)) ?? undefined;
+  // The shopper's "shipped" notice, once per order (a repeated ship finds it sent).
+  await notifyOrder('shipped', req.orderId);
   return { order: toView((await getDoc(COLLECTIONS.orders, req.orderId)) as AnyDoc), ...(shippingUpload ? { shippingUpload } : {}) };
 }
 

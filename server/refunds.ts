@@ -15,6 +15,7 @@ import { now } from './clock';
 import { SWEEP_BUDGET_MS } from './config';
 import { COLLECTIONS, getDoc } from './db';
 import { isPlainObject } from './validate';
+import { notifyOrder } from './notify';
 import { accepted, queryRefund, refund, refusal, type RefundRequest, type RefundState } from './wxpay';
 
 export type CallbackAnswer = { errcode: number; errmsg: string };
@@ -111,7 +112,9 @@ export interface OwedRefund extends RefundRequest {
 
 const paymentStore: RefundStore = {
   async refunded(id, seen, extra) {
-    await markRefunded(id, seen, extra);
+    if ((await markRefunded(id, seen, extra)) !== 'refunded') return;
+    const payment = await getDoc(COLLECTIONS.payments, id);
+    if (typeof payment?.outTradeNo === 'string') await notifyOrder('refund', payment.outTradeNo, id, { amount: Number(payment.refundFee ?? payment.totalFee) });
   },
   async later(id, data, nextAt) {
     await later(id, data, nextAt, 'pending');
@@ -173,13 +176,14 @@ async function wait(store: RefundStore, id: string, data: AnyDoc, nextAt: number
   return step;
 }
 
+/** Marks the payment refunded; 'pending' when it no longer owed the refund (nothing written). */
 async function markRefunded(id: string, seen: { refundId?: string; successTime?: string }, extra: AnyDoc = {}): Promise<Step> {
   const at = now();
-  await db()
+  const result = await db()
     .collection(COLLECTIONS.payments)
     .where({ _id: id, status: 'refund_required' })
     .update({ data: { ...extra, status: 'refunded', refundState: 'SUCCESS', refundId: seen.refundId ?? null, refundSuccessTime: seen.successTime ?? null, refundedAt: at, updatedAt: at } });
-  return 'refunded';
+  return result.stats.updated === 1 ? 'refunded' : 'pending';
 }
 
 /** Leaves an owed refund for the timer to look at again at `nextAt`. */

@@ -152,6 +152,9 @@ export class Simulator {
       setPrivacyPopupAnswer: (answer: 'agree' | 'disagree') => void (this.state.privacyPopupAnswer = answer),
       /** What the confirm-receipt component (wx.openBusinessView weappOrderConfirm) answers next. */
       setOrderConfirmAnswer: (answer: 'success' | 'cancel' | 'fail') => void (this.state.orderConfirmAnswer = answer),
+      /** What the user answers in the subscribe-message dialog: one answer for every template, or per template id (`*` for the rest). */
+      setSubscribeAnswer: (answer: 'accept' | 'reject' | 'ban' | Record<string, 'accept' | 'reject' | 'ban'>) =>
+        void (this.state.subscribeAnswers = typeof answer === 'string' ? { '*': answer } : { '*': 'accept', ...answer }),
       native: () => JSON.parse(JSON.stringify(this.state.native)),
       advanceTime: (ms: number) => this.app.timers.advance(ms),
       reachBottom: () => void this.app.router.current()?.call('onReachBottom'),

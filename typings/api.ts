@@ -20,6 +20,8 @@ import type {
   Fen,
   FieldProblem,
   LineProblem,
+  NoticeKind,
+  NoticeView,
   OrderStatus,
   OrderView,
   SavedAddress,
@@ -329,7 +331,8 @@ export interface OrdersApi {
   };
   pay: {
     req: { orderId: string };
-    res: { orderId: string; payment: PaymentParams };
+    /** `noticeTemplates`: the subscribe-message ids the page asks for once the payment succeeds. */
+    res: { orderId: string; payment: PaymentParams; noticeTemplates?: Partial<Record<NoticeKind, string>> };
   };
   confirmReceipt: {
     req: { orderId: string };
@@ -425,6 +428,16 @@ export interface OrdersApi {
   meSummary: {
     req: Record<string, never>;
     res: { orders: Record<OrderStatus, number>; afterSales: number; coupons: number };
+  };
+  /** The subscribe-message template ids the store sends, per kind (only the configured ones). */
+  noticeTemplates: {
+    req: Record<string, never>;
+    res: { templates: Partial<Record<NoticeKind, string>> };
+  };
+  /** What the shopper answered in the subscribe dialog (template id → accept/reject/ban/filter); a hint, WeChat decides. */
+  reportSubscriptions: {
+    req: { results: Record<string, string> };
+    res: { recorded: number };
   };
 }
 
@@ -693,6 +706,11 @@ export interface MerchantApi {
   campaignReport: {
     req: { campaignIds?: string[] };
     res: CampaignReport;
+  };
+  /** Subscribe-message notices, newest first: of one order, or those in one state. */
+  notices: {
+    req: { orderId?: string; state?: NoticeView['state'] };
+    res: { notices: NoticeView[] };
   };
 }
 

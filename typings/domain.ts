@@ -382,3 +382,40 @@ export interface SavedAddress extends Address {
   createdAt: number;
   updatedAt: number;
 }
+
+/* -------------------------------------------------------------- notices (subscribe messages) */
+
+/** The subscribe-message notices the store sends (docs/reference/wx-subscribe-message.md). */
+export type NoticeKind = 'shipped' | 'refund' | 'group';
+
+/**
+ * pending (not sent yet) → sending (an attempt in flight until `leaseUntil`) → sent | refused (WeChat's
+ * 43101: the shopper holds no subscription) | failed (tried again at `nextAttemptAt` while `retry`).
+ */
+export type NoticeState = 'pending' | 'sending' | 'sent' | 'refused' | 'failed';
+
+/** One notice about one order (collection `notices`, one per order, kind and subject), as merchants see it. */
+export interface NoticeView {
+  _id: string;
+  kind: NoticeKind;
+  orderId: string;
+  /** What else the notice is about (an after-sales request, a payment refund, a group); '' for none. */
+  subject: string;
+  templateId: string;
+  page: string;
+  /** The template data sent (keyword → value). */
+  data: Record<string, { value: string }>;
+  state: NoticeState;
+  attempts: number;
+  /** WeChat's errcode of the last attempt (0 when sent). */
+  errcode: number | null;
+  lastError: string | null;
+  /** Whether a failed notice is tried again (false after a configuration error). */
+  retry: boolean;
+  nextAttemptAt: number;
+  leaseUntil: number | null;
+  msgid: string | null;
+  createdAt: number;
+  sentAt: number | null;
+  updatedAt: number;
+}

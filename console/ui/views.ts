@@ -9,6 +9,7 @@ import { databaseView } from './database';
 import { ledgerView } from './ledger';
 import { flashSalesView } from './flash-sales';
 import { logsView } from './logs';
+import { noticesView } from './notices';
 import { ordersView } from './orders';
 import { productsView } from './products';
 import { qrcodesView } from './qrcodes';
@@ -19,6 +20,7 @@ export const VIEWS: readonly ConsoleView[] = [
   productsView,
   ordersView,
   afterSalesView,
+  noticesView,
   couponsView,
   flashSalesView,
   qrcodesView,

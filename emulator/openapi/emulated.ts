@@ -7,6 +7,7 @@ import { DEFAULT_BLOCK_LIST, parseBlockList } from './seccheck';
 import { ShippingService, type PaymentsView } from './shipping';
 import { DEFAULT_DELAY_MS, DEFAULT_MEDIA_BLOCK_LIST, MediaCheckService, parseMediaBlockList, parsePushRoutes } from './media-check';
 import type { StorageService } from '../storage/service';
+import { SubscribeService } from './subscribe';
 import { CloudBaseError } from '../util/errors';
 import type { FunctionsService } from '../functions/service';
 import type { EmulatedService, ServiceFactory } from '../registry';
@@ -21,9 +22,12 @@ export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiSer
     functionsDir: path.resolve(ctx.options.functionsDir ?? path.join(ctx.repoRoot, 'cloudfunctions')),
     appid: ctx.appid,
   });
-  const openapi = new OpenApiService(ctx.registry.get<FunctionsService>('functions'), {
+  // Sends check `page` against the same app.json as QR codes (read when the open-API service exists).
+  const subscribe: SubscribeService = new SubscribeService(ctx.db, (): string[] | undefined => openapi.pages());
+  const openapi: OpenApiService = new OpenApiService(ctx.registry.get<FunctionsService>('functions'), {
     shipping,
     mediaCheck,
+    subscribe,
     appJsonPath: ctx.options.appJson ?? (fs.existsSync(defaultAppJson) ? defaultAppJson : undefined),
     checkPermissions: ctx.options.openapiPermissions ?? true,
     rateLimitPerMinute: 5000,
@@ -132,6 +136,40 @@ export const openapiEmulator: ServiceFactory = (ctx): EmulatedService<OpenApiSer
           }
           shipping.failNext(mode, times as number);
           return { json: { mode, times } };
+        },
+      },
+      // Subscribe messages: the simulator's wx.requestSubscribeMessage records what the user accepted;
+      // grants left per user and template, and every send (sent or refused); DELETE forgets both.
+      {
+        control: true,
+        method: 'POST',
+        path: /^\/openapi\/subscriptions$/,
+        handle: async ({ json }) => {
+          const problem = subscribe.subscribe(await json());
+          if (problem) return { status: 400, json: { error: { code: 'INVALID_PARAM', message: problem } } };
+          return { json: { ok: true } };
+        },
+      },
+      { control: true, method: 'GET', path: /^\/openapi\/subscriptions$/, handle: ({ url }) => ({ json: { grants: subscribe.grants(url.searchParams.get('openid') ?? undefined) } }) },
+      { control: true, method: 'GET', path: /^\/openapi\/messages$/, handle: ({ url }) => ({ json: { messages: subscribe.messages(url.searchParams.get('touser') ?? undefined) } }) },
+      {
+        control: true,
+        method: 'POST',
+        path: /^\/openapi\/messages:fail$/,
+        handle: async ({ json }) => {
+          const times = (await json()).times ?? 1;
+          if (!Number.isSafeInteger(times) || (times as number) < 0) return { status: 400, json: { error: { code: 'INVALID_PARAM', message: 'body must be {"times"?: n >= 0}' } } };
+          subscribe.failNext(times as number);
+          return { json: { times } };
+        },
+      },
+      {
+        control: true,
+        method: 'DELETE',
+        path: /^\/openapi\/subscriptions$/,
+        handle: () => {
+          subscribe.clear();
+          return { json: { ok: true } };
         },
       },
     ],

@@ -10,6 +10,7 @@ import { renderUnlimited, validateUnlimited, type WxaError } from './wxacode';
 import { DEFAULT_BLOCK_LIST, msgSecCheck, type BlockWord } from './seccheck';
 import type { ShippingService } from './shipping';
 import type { MediaCheckService } from './media-check';
+import type { SubscribeService } from './subscribe';
 import type { ActiveInvocation, FunctionsService } from '../functions/service';
 import type { MultipartPart } from '../util/http';
 
@@ -34,6 +35,8 @@ export interface OpenApiOptions {
   shipping: ShippingService;
   /** security.mediaCheckAsync and its wxa_media_check push */
   mediaCheck: MediaCheckService;
+  /** subscribe messages: grants per user and template, sends (subscribeMessage.send) */
+  subscribe: SubscribeService;
 }
 
 const json = (o: unknown) => encodeResp({ respData: Buffer.from(JSON.stringify(o)), contentType: 'application/json; charset=utf-8' });
@@ -48,7 +51,7 @@ export class OpenApiService {
   constructor(private readonly functions: FunctionsService, private readonly opts: OpenApiOptions) {}
 
   /** Pages from app.json (incl. subpackages) for check_path; undefined = don't check. */
-  private pages(): string[] | undefined {
+  pages(): string[] | undefined {
     const f = this.opts.appJsonPath;
     if (!f || !fs.existsSync(f)) return undefined;
     try {
@@ -101,12 +104,8 @@ export class OpenApiService {
         return record(encodeResp({ respData: png, contentType: 'image/png' }));
       }
       case 'subscribeMessage.send': {
-        const p = call.params;
-        if (typeof p.touser !== 'string' || typeof p.templateId !== 'string' || !p.data) {
-          const e = { errcode: 47003, errmsg: 'argument invalid! touser, template_id and data are required' };
-          return record(json(e), e);
-        }
-        return record(json({ errcode: 0, errmsg: 'ok', msgid: ++this.msgSeq }));
+        const answer = this.opts.subscribe.send(call.params, ++this.msgSeq, caller?.functionName);
+        return record(json(answer), answer.errcode ? (answer as WxaError) : undefined);
       }
       case 'security.msgSecCheck': {
         const answer = msgSecCheck(call.params, this.blockList);

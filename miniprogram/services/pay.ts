@@ -1,6 +1,7 @@
 import { isUserCancel } from '../utils/wx-error';
 import { call, errorText } from './api';
 import { pageUrl, PAGES } from '../utils/routes';
+import { askFor, useNoticeTemplates } from './notify';
 
 /**
  * What became of one attempt to pay an order, in the words every page uses:
@@ -21,8 +22,10 @@ export interface PayResult {
 export async function payOrder(orderId: string): Promise<PayResult> {
   const res = await call('orders', 'pay', { orderId });
   if (!res.ok) return { outcome: 'refused', message: errorText(res.error) };
+  if (res.data.noticeTemplates) useNoticeTemplates(res.data.noticeTemplates);
   try {
-    await wx.requestPayment({ ...res.data.payment });
+    // Right after the payment's success, where WeChat allows the subscribe dialog: news of this order.
+    await wx.requestPayment({ ...res.data.payment }).then(() => askFor(['shipped', 'refund']));
     return { outcome: 'paid', message: '支付成功' };
   } catch (err) {
     return isUserCancel(err) ? { outcome: 'cancelled', message: '已取消支付' } : { outcome: 'failed', message: '支付失败，请重试' };

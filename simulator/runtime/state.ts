@@ -54,6 +54,8 @@ export class SimState {
   privacyPopupAnswer: 'agree' | 'disagree' = 'agree';
   /** wx.openBusinessView('weappOrderConfirm'): what the confirm-receipt component answers */
   orderConfirmAnswer: 'success' | 'cancel' | 'fail' = 'success';
+  /** wx.requestSubscribeMessage: what the user answers per template id (`*`: any other template) */
+  subscribeAnswers: Record<string, 'accept' | 'reject' | 'ban'> = { '*': 'accept' };
   /** set by the current app run's wx: delivers wx.onNetworkStatusChange when the switch flips */
   onNetworkChange: ((offline: boolean) => void) | undefined;
 

@@ -61,6 +61,28 @@ export function networkApis(ctx: WxContext): Record<string, unknown> {
     return { result: json.result, requestID: `sim-${++reqSeq}` };
   }, ctx.track);
 
+  /**
+   * The subscribe-message dialog, answered as the test set it (setSubscribeAnswer). Accepted templates
+   * are recorded with the local cloud for this user, as WeChat's client records them with WeChat, so
+   * `subscribeMessage.send` finds them (docs/reference/wx-subscribe-message.md).
+   */
+  const requestSubscribeMessage = asyncApi('requestSubscribeMessage', async (o) => {
+    const ids = o.tmplIds;
+    if (!Array.isArray(ids) || ids.length === 0) throw new WxFail("TmplIds can't be empty", { errCode: 10001 });
+    if (ids.some((id) => typeof id !== 'string' || id === '')) throw new WxFail('Invalid template id', { errCode: 10004 });
+    // Older clients take at most 3 ids per call; the store keeps to that everywhere.
+    if (ids.length > 3) throw new WxFail('Templates count out of max bounds', { errCode: 20003 });
+    offlineCheck();
+    const answers = ctx.state.subscribeAnswers;
+    const results: Record<string, string> = Object.fromEntries((ids as string[]).map((id) => [id, answers[id] ?? answers['*'] ?? 'accept']));
+    if (Object.values(results).includes('accept') && ctx.state.cloudUrl) {
+      const { status } = await postJson(`${cloudUrl()}/_emulator/v1/openapi/subscriptions`, { openid: ctx.state.openid, results });
+      if (status >= 400) throw new WxFail('Request subscribe fail', { errCode: 10003 });
+    }
+    ctx.state.native.history.push({ api: 'requestSubscribeMessage', options: { tmplIds: ids, results } });
+    return results;
+  }, ctx.track);
+
   const request = (raw?: Opts) => {
     const controller = new AbortController();
     const api = asyncApi('request', async (o) => {
@@ -141,6 +163,7 @@ export function networkApis(ctx: WxContext): Record<string, unknown> {
   return {
     request,
     requestPayment,
+    requestSubscribeMessage,
     getNetworkType: asyncApi('getNetworkType', () => ({ networkType: ctx.state.offline ? 'none' : 'wifi' })),
     onNetworkStatusChange: (fn: (res: { isConnected: boolean; networkType: string }) => void) => void networkListeners.add(fn),
     offNetworkStatusChange: (fn?: (res: { isConnected: boolean; networkType: string }) => void) => void (fn ? networkListeners.delete(fn) : networkListeners.clear()),

@@ -116,7 +116,6 @@ export function uiApis(ctx: WxContext): Record<string, unknown> {
     chooseImage: asyncApi('chooseImage', () => Promise.reject(new WxFail('cancel'))),
     chooseMedia: asyncApi('chooseMedia', () => Promise.reject(new WxFail('cancel'))),
     scanCode: asyncApi('scanCode', () => Promise.reject(new WxFail('cancel'))),
-    requestSubscribeMessage: asyncApi('requestSubscribeMessage', (o) => Object.fromEntries(((o.tmplIds as string[]) ?? []).map((id) => [id, 'accept']))),
     getMenuButtonBoundingClientRect: () => ({ width: 87, height: 32, top: 24, right: 368, bottom: 56, left: 281 }),
     setClipboardData: asyncApi('setClipboardData', (o) => ((n() as unknown as Record<string, unknown>).clipboard = o.data, {})),
     getClipboardData: asyncApi('getClipboardData', () => ({ data: (n() as unknown as Record<string, unknown>).clipboard ?? '' })),

@@ -85,7 +85,8 @@ test('the outbox records generated codes with caller and QR text', async () => {
   expect(entry.qrText).toBe('https://local.wxacode/?page=pages%2Findex%2Findex&scene=outbox%3D1');
 });
 
-test('subscribeMessage.send answers with a msgid', async () => {
+test('subscribeMessage.send answers with a msgid when the user has a grant', async () => {
+  await cloud.local('POST', '/openapi/subscriptions', { openid: 'oUSER', results: { TPL: 'accept' } });
   const r = await cloud.wx().openapi.subscribeMessage.send({ touser: 'oUSER', templateId: 'TPL', page: 'pages/index/index', data: { thing1: { value: 'x' } } });
   expect(r).toMatchObject({ errCode: 0, errMsg: 'openapi.subscribeMessage.send:ok', msgid: expect.any(Number) });
 });

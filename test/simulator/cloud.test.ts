@@ -96,3 +96,21 @@ test('SIMULATOR_CLOUD_URL and SIMULATOR_OPENID configure a launch', async () => 
     await other.close();
   }
 });
+
+test('wx.requestSubscribeMessage answers as set per template and records only accepted ones with the cloud', async () => {
+  await s.mp.evaluate(() => __headless__.setSubscribeAnswer({ T_NO: 'reject' }));
+  const res = await s.mp.evaluate(() => wx.requestSubscribeMessage({ tmplIds: ['T_YES', 'T_NO'] }));
+  expect(res).toEqual({ T_YES: 'accept', T_NO: 'reject', errMsg: 'requestSubscribeMessage:ok' });
+  expect(stub.calls).toEqual([{ url: '/_emulator/v1/openapi/subscriptions', body: { openid: 'o_sim_user_1', results: { T_YES: 'accept', T_NO: 'reject' } } }]);
+
+  // All refused: nothing to record.
+  stub.calls.length = 0;
+  await s.mp.evaluate(() => __headless__.setSubscribeAnswer('reject'));
+  expect(await s.mp.evaluate(() => wx.requestSubscribeMessage({ tmplIds: ['T_YES'] }))).toEqual({ T_YES: 'reject', errMsg: 'requestSubscribeMessage:ok' });
+  expect(stub.calls).toEqual([]);
+  await s.mp.evaluate(() => __headless__.setSubscribeAnswer('accept'));
+
+  const fail = (ids: unknown) => s.mp.evaluate((t: unknown) => wx.requestSubscribeMessage({ tmplIds: t }).catch((e: unknown) => e), ids);
+  expect(await fail([])).toEqual({ errCode: 10001, errMsg: "requestSubscribeMessage:fail TmplIds can't be empty" });
+  expect(await fail(['A', 'B', 'C', 'D'])).toEqual({ errCode: 20003, errMsg: 'requestSubscribeMessage:fail Templates count out of max bounds' });
+});

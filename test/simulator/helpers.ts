@@ -84,6 +84,7 @@ export async function startCloudStub(): Promise<{ url: string; calls: StubCall[]
       if (m && m[1] === 'whoami') reply(200, { result: { openid: body.openid, event: body.event } });
       else if (m && m[1] === 'getProduct') reply(200, { result: { name: 'Cup #' + String((body.event as { id?: string }).id) } });
       else if (m && m[1] === 'boom') reply(200, { error: { code: 'FUNCTION_ERROR', message: 'boom failed' } });
+      else if (req.url === '/_emulator/v1/openapi/subscriptions') reply(200, { ok: true });
       else if (req.url === '/_emulator/v1/pay/confirm') reply(200, { result: { delivered: true, package: body.package } });
       else if (req.url?.startsWith('/echo')) reply(200, { method: req.method, url: req.url, body });
       else reply(404, { error: { code: 'NOT_FOUND', message: 'no such endpoint' } });

@@ -5,6 +5,7 @@ import { cancel, confirmReceipt, create, get, list, pay, quote } from '../../../
 import { handlePayNotification } from '../../../server/payments';
 import { handleRefundNotification } from '../../../server/refunds';
 import { claim, claimableFor, mine } from '../../../server/coupons';
+import { noticeTemplates, reportSubscriptions, retryDueNotices } from '../../../server/notify';
 import {
   approveAfterSale,
   handleAfterSaleRefundNotification,
@@ -30,7 +31,7 @@ export const main = actionHandler(
     list: (request, caller) => list(caller.openid, request),
     get: (request, caller) => get(caller.openid, request),
     cancel: (request, caller) => cancel(caller.openid, request),
-    pay: (request, caller) => pay(caller.openid, request),
+    pay: async (request, caller) => ({ ...(await pay(caller.openid, request)), noticeTemplates: (await noticeTemplates()).templates }),
     confirmReceipt: (request, caller) => confirmReceipt(caller.openid, request),
     requestAfterSale: (request, caller) => requestAfterSale(caller.openid, request),
     listAfterSales: (request, caller) => listAfterSales(caller.openid, request),
@@ -48,6 +49,8 @@ export const main = actionHandler(
     removeAddress: (request, caller) => removeAddress(caller.openid, request),
     setDefaultAddress: (request, caller) => setDefaultAddress(caller.openid, request),
     meSummary: (_request, caller) => meSummary(caller.openid),
+    noticeTemplates: () => noticeTemplates(),
+    reportSubscriptions: (request, caller) => reportSubscriptions(caller.openid, request),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).
@@ -55,7 +58,8 @@ export const main = actionHandler(
     // Every minute (config.json): unpaid orders past their payment window give their stock back, and
     // refunds owed (late or duplicate payments, after-sales) are executed or confirmed.
     // Flash sales past their end give the rest of their allotment back to stock (also done on read).
-    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales() },
+    // Subscribe-message notices not sent yet (a failure other than 43101) are tried again.
+    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales(), notices: () => retryDueNotices() },
     // cloudPay.unifiedOrder and cloudPay.refund name this function as the one WeChat Pay notifies.
     payNotifications: (event) => handlePayNotification(event),
     refundNotifications: (event) => (isAfterSaleRefundNumber(event.outRefundNo) ? handleAfterSaleRefundNotification(event) : handleRefundNotification(event)),
