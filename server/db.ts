@@ -27,6 +27,10 @@ export const COLLECTIONS = {
   campaigns: 'campaigns',
   /** Every opening of a campaign's page, per OPENID with the server's time and the launch scene. */
   campaignVisits: 'campaign_visits',
+  /** Retail stores (server/stores.ts): their QR codes carry the store; pickup orders are collected there. */
+  stores: 'stores',
+  /** Wrong pickup codes per verifier and per order in the current window (server/pickup.ts). */
+  pickupAttempts: 'pickup_attempts',
 } as const;
 
 /**

@@ -46,6 +46,12 @@ const attribution = obj({
   referralCode: optional(token),
 });
 
+/** A store pickup at checkout: the contact's own rule (domain/stores) gives the shopper's words on the server. */
+const pickupRequest = obj({
+  storeId: optional(token),
+  contact: obj({ name: str({ min: 0, max: 50 }), phone: str({ min: 0, max: 20 }) }),
+});
+
 const orderLine = obj({ productId: id(), skuId: id(), qty, expectedPrice: optional(fen) });
 const orderLines = arrayOf(orderLine, 1, MAX_LINES);
 const orderId = obj({ orderId: id() });
@@ -147,12 +153,13 @@ export const EVENT_SCHEMAS: SchemaMap = {
     create: obj({
       requestId: str({ max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, patternHint: 'letters, digits or _.:-', trim: false }),
       lines: orderLines,
-      address,
+      address: optional(address),
       remark: optional(str({ min: 0, max: 200 })),
       attribution: optional(attribution),
       couponId: optional(id()),
+      pickup: optional(pickupRequest),
     }),
-    quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })), couponId: optional(id()), noCoupon: optional(bool) }),
+    quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })), couponId: optional(id()), noCoupon: optional(bool), fulfilment: optional(oneOf(['express', 'pickup'] as const)) }),
     list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize) }),
     get: orderId,
     cancel: orderId,
@@ -173,6 +180,8 @@ export const EVENT_SCHEMAS: SchemaMap = {
     claimCoupon: obj({ templateId: id() }),
     myCoupons: obj({ status: optional(oneOf(['available', 'used', 'expired'] as const)) }),
     claimableCoupons: obj({ templateIds: optional(arrayOf(id(), 0, 20)), productId: optional(id()) }),
+    pickupStores: empty,
+    pickupCode: orderId,
   },
   scenes: {
     create: obj({
@@ -234,6 +243,10 @@ export const EVENT_SCHEMAS: SchemaMap = {
     saveCampaign: obj({ campaign: campaignInput, create: optional(bool) }),
     listCampaigns: empty,
     campaignReport: obj({ campaignIds: optional(arrayOf(token, 1, 200)) }),
+    saveStore: obj({ store: documentSchema, create: optional(bool) }),
+    listStores: empty,
+    pickupOrders: obj({ storeId: optional(token) }),
+    verifyPickup: obj({ code: str({ max: 100 }), orderId: optional(id()) }),
   },
 };
 
@@ -282,6 +295,10 @@ export const FIELD_MESSAGES: Record<string, string> = {
   template: '优惠券信息有误',
   campaignId: '活动编号无效',
   campaignIds: '活动编号无效',
+  pickup: '请填写提货人和手机号',
+  fulfilment: '请选择配送方式',
+  storeId: '门店编号有误',
+  code: '请输入提货码',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

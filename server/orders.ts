@@ -23,6 +23,7 @@ import { flashPhase, resolveUnitPrices, type FlashSale } from '../miniprogram/do
 import { accepted, refusal, unifiedOrder } from './wxpay';
 import { attributionFor } from './attribution';
 import { couponLines, offersFor, useCouponTx } from './coupons';
+import { PICKUP_SHIPPING, pickupForOrder } from './stores';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
 
@@ -67,6 +68,7 @@ function orderFingerprint(req: CreateRequest): string {
     remark: req.remark ?? '',
     // Only when one is used, so the fingerprints of orders without a coupon stay what they were.
     ...(req.couponId ? { couponId: req.couponId } : {}),
+    ...(req.pickup ? { pickup: req.pickup } : {}),
     // No client attribution: the server decides it, and a retry must not conflict over it.
   });
 }
@@ -109,6 +111,10 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
 
   // The merchant reads the remark: it passes WeChat's content check before anything is written.
   await checkText(openid, req.remark ?? '', SEC_SCENE.comment, { path: 'remark', label: '备注' });
+  // Store pickup: the store is the server's choice (./stores.ts), the address who collects it there.
+  const pickup = req.pickup ? await pickupForOrder(openid, req.pickup) : null;
+  const address = pickup ? pickup.address : req.address;
+  if (!address) throw invalid('请填写收货地址', undefined, { detail: 'address is required unless pickup is asked', issues: [{ path: 'address', problem: 'is required' }] });
 
   // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
   // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
@@ -121,7 +127,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   } catch (error) {
     return replayIfRaced(error, orderId, print);
   }
-  const shipping = await shippingContext(req.address.province);
+  const shipping = pickup ? PICKUP_SHIPPING : await shippingContext(address.province);
   const early = priceOrder(req.lines, (id) => snapshot.get(id), shipping);
   if (!early.ok) {
     // A concurrent retry of this very checkout may have taken the last units: its reservation and its
@@ -147,11 +153,12 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         itemsTotal: priced.itemsTotal,
         shippingFee: priced.shippingFee,
         total: priced.total,
-        address: req.address,
+        address,
         remark: req.remark ?? '',
         attribution,
         expireAt: at + windowMs,
         ...(coupon ? { coupon } : {}),
+        ...(pickup ? { fulfilment: 'pickup' as const, pickup: pickup.pickup } : {}),
       },
       at,
     );
@@ -271,7 +278,7 @@ class AlreadyCreated extends Error {
 export async function quote(req: ActionRequest<'orders', 'quote'>, openid = ''): Promise<ActionResponse<'orders', 'quote'>> {
   const { products } = await loadPricedProducts(req.lines.map((l) => l.productId));
   const lookup = (id: string) => products.get(id);
-  const shipping = await shippingContext(req.province);
+  const shipping = req.fulfilment === 'pickup' ? PICKUP_SHIPPING : await shippingContext(req.province);
   const quoted = quoteOrder(req.lines, lookup, shipping);
   if (!quoted.ok) return refuse(quoted, lookup);
   const lines = quoted.lines.map((line) => stripUndefined(withProductProblems(line, lookup)));

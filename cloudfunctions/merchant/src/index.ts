@@ -5,6 +5,8 @@ import { retryDueUploads } from '../../../server/shipping-upload';
 import { listTemplates, saveTemplate } from '../../../server/coupons';
 import { listCampaigns, saveCampaign } from '../../../server/campaigns';
 import { campaignReport } from '../../../server/campaigns-report';
+import { listStores, saveStore } from '../../../server/stores';
+import { pickupOrders, verifyPickup } from '../../../server/pickup';
 
 export const main = actionHandler(
   'merchant',
@@ -28,9 +30,14 @@ export const main = actionHandler(
     saveCampaign: (request) => saveCampaign(request),
     listCampaigns: () => listCampaigns(),
     campaignReport: (request) => campaignReport(request),
+    saveStore: (request) => saveStore(request),
+    listStores: () => listStores(),
+    pickupOrders: (request) => pickupOrders(request),
+    verifyPickup: (request, caller) => verifyPickup(request, caller),
   },
   {
-    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport'],
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport',
+      'saveStore', 'listStores', 'pickupOrders', 'verifyPickup'],
     // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
     timers: { shippingUploads: () => retryDueUploads() },
   },

@@ -17,6 +17,8 @@ import {
   refuseAfterSale,
   requestAfterSale,
 } from '../../../server/after-sales';
+import { pickupStores } from '../../../server/stores';
+import { pickupCode } from '../../../server/pickup-code';
 
 export const main = actionHandler(
   'orders',
@@ -38,6 +40,8 @@ export const main = actionHandler(
     claimCoupon: (request, caller) => claim(caller.openid, request),
     myCoupons: (request, caller) => mine(caller.openid, request),
     claimableCoupons: (request, caller) => claimableFor(caller.openid, request),
+    pickupStores: (_request, caller) => pickupStores(caller.openid),
+    pickupCode: (request, caller) => pickupCode(caller.openid, request),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).
