@@ -141,3 +141,12 @@ export function msUntilExpiry(order: { status: OrderStatus; expireAt: number }, 
   if (order.status !== 'pending_payment') return 0;
   return Math.max(0, order.expireAt - now);
 }
+
+/* Store pickup: a paid pickup order waits to be collected, not shipped. */
+
+export const PICKUP_STATUS_LABELS: Readonly<Partial<Record<OrderStatus, string>>> = { paid: '待提货', completed: '已提货' };
+
+/** The status as the shopper reads it, for express and pickup orders alike. */
+export function orderStatusLabel(order: { status: OrderStatus; fulfilment?: string }): string {
+  return (order.fulfilment === 'pickup' && PICKUP_STATUS_LABELS[order.status]) || ORDER_STATUS_LABELS[order.status];
+}

@@ -3,7 +3,7 @@
  * save), the pickup contact's rule, the pickup code's shape and the "no shipping" pricing of a pickup
  * order. Used by the server, the checkout's pickup choice, the order page and the console.
  */
-import type { Fen, OrderView, PickupContact, Store } from '../../typings/domain';
+import type { Fen, PickupContact, Store } from '../../typings/domain';
 import type { ShippingTemplate } from './shipping';
 import { ADDRESS_LIMITS, PHONE_PATTERN } from './address';
 
@@ -70,12 +70,4 @@ export function pickupQrText(orderId: string, code: string): string {
 /** "1234 5678": easier to read out at a counter. */
 export function formatPickupCode(code: string): string {
   return code.length === PICKUP_CODE_LENGTH ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
-}
-
-/** The order's status as the shopper reads it: a paid pickup order waits for pickup, not for shipping. */
-export function pickupStatusLabel(order: Pick<OrderView, 'status' | 'fulfilment'>): string | null {
-  if (order.fulfilment !== 'pickup') return null;
-  if (order.status === 'paid') return '待提货';
-  if (order.status === 'completed') return '已提货';
-  return null;
 }

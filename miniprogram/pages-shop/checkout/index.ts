@@ -13,6 +13,7 @@ import { couponState, isCouponRefusal } from '../../utils/coupon-view';
 import { PAGES, switchToTab } from '../../utils/routes';
 import { readStorage, writeStorageLater } from '../../utils/storage';
 import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';
+import type { FulfilmentChoice } from '../components/pickup-choice/index';
 
 interface SummaryLine {
   key: string;
@@ -57,7 +58,11 @@ Page({
     submitting: false,
     /** the coupons that apply and the one priced in (coupon-picker) */
     coupon: { offers: [] as CouponOffer[], id: '', discount: 0 },
+    /** store pickup chosen (pickup-choice): no address, no shipping fee */
+    pickup: false,
   },
+  /** The pickup-choice's answer; null = express delivery. */
+  pickupChoice: null as FulfilmentChoice | null,
   /** The shopper's coupon choice: undefined = the best one (the server's proposal), null = none. */
   couponChoice: undefined as string | null | undefined,
 
@@ -91,6 +96,7 @@ Page({
     const req: ActionRequest<'orders', 'quote'> = { lines: this.requestLines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) };
     // The fee depends on where the order ships: the server prices it for the chosen address's province.
     if (this.data.address) req.province = this.data.address.province;
+    if (this.pickupChoice) req.fulfilment = 'pickup';
     if (this.couponChoice !== undefined) Object.assign(req, this.couponChoice === null ? { noCoupon: true } : { couponId: this.couponChoice });
     const res = await call('orders', 'quote', req);
     if (!res.ok) {
@@ -190,8 +196,9 @@ Page({
     // The lock is plain instance state so a second tap in the same tick is already refused.
     if (this.submitLock || this.data.status !== 'ok') return;
     const address = this.data.address;
-    const problem = addressProblem(address);
-    if (problem || !address) {
+    const pickup = this.pickupChoice;
+    const problem = pickup ? pickup.problem : addressProblem(address);
+    if (problem || (!address && !pickup)) {
       wx.showToast({ title: problem || '请填写收货地址', icon: 'none' });
       return;
     }
@@ -208,7 +215,7 @@ Page({
     const req: ActionRequest<'orders', 'create'> = {
       requestId: this.requestId,
       lines: this.requestLines.map((l) => ({ ...l })),
-      address,
+      ...(pickup && pickup.request ? { pickup: pickup.request } : { address: address as Address }),
     };
     const remark = this.data.remark.trim();
     if (remark) req.remark = remark;
@@ -270,6 +277,15 @@ Page({
     clearCheckoutDraft();
     const result = await payOrder(order._id);
     wx.redirectTo({ url: payResultUrl(order._id, result.outcome) });
+  },
+
+  onFulfilmentChange(e: WechatMiniprogram.CustomEvent<FulfilmentChoice>) {
+    const wasPickup = !!this.pickupChoice;
+    this.pickupChoice = e.detail.fulfilment === 'pickup' ? e.detail : null;
+    if (wasPickup !== !!this.pickupChoice) {
+      this.setData({ pickup: !!this.pickupChoice });
+      this.quote();
+    }
   },
 
   onCouponChange(e: WechatMiniprogram.CustomEvent<{ couponId: string | null }>) {
