@@ -61,7 +61,7 @@ async function refuseIfLocked(keys: { key: string; limit: number }[], at: number
     const bucket = bucketOf(await getDoc(COLLECTIONS.pickupAttempts, key), at);
     if (bucket.failures >= limit) {
       const minutes = Math.max(1, Math.ceil((bucket.windowStart + PICKUP_GUESS_LIMITS.windowMs - at) / 60_000));
-      throw new AppError('TOO_MANY_ATTEMPTS', `提货码错误次数过多，请${minutes}分钟后再试`, { retryAfterMs: bucket.windowStart + PICKUP_GUESS_LIMITS.windowMs - at }, { detail: `pickup verification locked for ${key}` });
+      throw new AppError('TOO_MANY_ATTEMPTS', `提货码错误次数过多，请${minutes}分钟后再试`, { retryAfterMs: bucket.windowStart + PICKUP_GUESS_LIMITS.windowMs - at });
     }
   }
 }
@@ -95,7 +95,7 @@ function answer(order: StoredOrder, alreadyPickedUp: boolean): ActionResponse<'m
  */
 export async function verifyPickup(req: ActionRequest<'merchant', 'verifyPickup'>, caller: ActionCaller): Promise<ActionResponse<'merchant', 'verifyPickup'>> {
   const input = readVerifyInput(req.code, req.orderId);
-  if (!input) throw invalid('提货码为8位数字，请核对后重新输入', undefined, { detail: 'code is neither 8 digits nor a pickup QR text (of this order)', issues: [{ path: 'code', problem: 'is not a pickup code' }] });
+  if (!input) throw invalid('提货码为8位数字，请核对后重新输入', undefined, { issues: [{ path: 'code', problem: 'is neither 8 digits nor a pickup QR text (of this order)' }] });
   const at = now();
   const keys: { key: string; limit: number }[] = [{ key: verifierKey(caller), limit: PICKUP_GUESS_LIMITS.verifier }];
   if (input.orderId) keys.push({ key: `o${input.orderId}`, limit: PICKUP_GUESS_LIMITS.order });
@@ -108,7 +108,7 @@ export async function verifyPickup(req: ActionRequest<'merchant', 'verifyPickup'
     .filter((o) => !input.orderId || o._id === input.orderId);
   if (matches.length === 0) {
     await recordFailure(keys, at);
-    throw notFound('提货码不正确，请核对后重试', undefined, { detail: 'no pickup order has this code' });
+    throw notFound('提货码不正确，请核对后重试');
   }
   const waiting = matches.filter((o) => o.status === 'paid');
   if (waiting.length > 1) throw new AppError('CONFLICT', '该提货码对应多个订单，请扫描顾客订单页的提货二维码', { orders: waiting.length });

@@ -36,7 +36,7 @@ export function storeView(store: Store): StoreView {
 
 export async function saveStore(req: ActionRequest<'merchant', 'saveStore'>): Promise<ActionResponse<'merchant', 'saveStore'>> {
   const checked = checkStore(req.store);
-  if (!checked.ok) throw invalid(checked.problems[0], { problems: checked.problems }, { detail: `store refused: ${checked.problems.join('; ')}` });
+  if (!checked.ok) throw invalid(checked.problems[0], { storeProblems: checked.problems });
   const input = checked.store;
   const at = now();
   return withTransaction(async (tx) => {

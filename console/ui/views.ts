@@ -13,6 +13,7 @@ import { ordersView } from './orders';
 import { productsView } from './products';
 import { qrcodesView } from './qrcodes';
 import { reportsView } from './reports';
+import { storesView } from './stores';
 import type { ConsoleView } from './view';
 
 export const VIEWS: readonly ConsoleView[] = [
@@ -22,6 +23,7 @@ export const VIEWS: readonly ConsoleView[] = [
   couponsView,
   flashSalesView,
   qrcodesView,
+  storesView,
   campaignsView,
   reportsView,
   ledgerView,
