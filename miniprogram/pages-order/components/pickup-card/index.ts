@@ -8,7 +8,6 @@ import { formatDateTime } from '../../../utils/time';
  * scan (asked from the server: the code never travels with the order). After the handover it says when.
  */
 Component({
-  options: { addGlobalClass: true },
   properties: {
     orderId: { type: String, value: '' },
     status: { type: String, value: '' },

@@ -18,7 +18,6 @@ export interface FulfilmentChoice {
  * without a shipping fee. Emits `change` with a FulfilmentChoice.
  */
 Component({
-  options: { addGlobalClass: true },
   properties: {
     /** Who collects, filled from the shopper's address when there is one. */
     name: { type: String, value: '' },
