@@ -5,11 +5,21 @@
  * code; the order is picked up and WeChat received a self-pickup shipment (logistics type 4).
  * Simulator only: the local cloud's record of shipping uploads is read.
  */
+import { PNG } from 'pngjs';
+import jsQR from 'jsqr';
 import { decodeQrPng } from '../../simulator/qr';
 import { JOURNEY_TIMEOUT, REAL, mustFind, pid, tap, textOf, useShop } from './harness';
 
 const shop = useShop();
 const journey = REAL ? test.skip : test;
+
+/** What a scanner at the counter reads from the QR picture the order page shows (a PNG data URL). */
+function scanDataUrl(dataUrl: string): string {
+  const img = PNG.sync.read(Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64'));
+  const code = jsQR(new Uint8ClampedArray(img.data.buffer, img.data.byteOffset, img.data.length), img.width, img.height);
+  if (!code) throw new Error('no QR code in the pickup picture');
+  return code.data;
+}
 
 journey('a store-code order picked up with its code', async () => {
   const J = '10-store-pickup';
@@ -56,14 +66,17 @@ journey('a store-code order picked up with its code', async () => {
   expect(await card.$('#pickup-qr')).not.toBeNull();
   await shop().shot(J, 'order-code');
 
-  // 4. The merchant verifies the code the shopper shows: picked up, reported to WeChat as a self-pickup.
-  const verified = await shop().invoke('merchant', { action: 'verifyPickup', code: shown }, 'o_merchant');
+  // 4. The merchant scans the shopper's QR code: picked up, reported to WeChat as a self-pickup.
+  // (A custom component's Element has data(); the shared Element type does not declare it.)
+  const scanned = scanDataUrl(String(await (card as unknown as { data(path: string): Promise<unknown> }).data('qr')));
+  expect(scanned).toBe(`PICKUP:${orderId}:${paid.pickup.code}`);
+  const verified = await shop().invoke('merchant', { action: 'verifyPickup', code: scanned }, 'o_merchant');
   expect(verified).toMatchObject({ ok: true, data: { alreadyPickedUp: false, order: { status: 'completed' }, shippingUpload: { state: 'uploaded', logisticsType: 4 } } });
   const { json } = await shop().cloud!.local('GET', '/openapi/shipping');
   const received = json.payments.find((p: { transactionId: string }) => p.transactionId === paid.transactionId);
   expect(received.uploads).toHaveLength(1);
   expect(received.uploads[0].request).toMatchObject({ logistics_type: 4, payer: { openid: shop().openid } });
-  // Shown twice (the shopper shows it again): nothing moves, the clerk is told it was used.
+  // Typed again (the shopper shows the digits at another counter): nothing moves, the clerk is told it was used.
   const again = await shop().invoke('merchant', { action: 'verifyPickup', code: shown }, 'o_merchant');
   expect(again).toMatchObject({ ok: true, data: { alreadyPickedUp: true } });
 
