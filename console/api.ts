@@ -150,7 +150,7 @@ export class ConsoleApi {
         return json(await this.storeQr(parts[1]), 201);
       case 'GET /pickups':
         return json(await this.call('merchant', 'pickupOrders', query.get('storeId') ? { storeId: query.get('storeId') as string } : {}));
-      case 'POST /pickups/verify':
+      case 'POST /pickup-verifications':
         return json(await this.call('merchant', 'verifyPickup', { code: isRecord(body) && typeof body.code === 'string' ? body.code : '' }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);

@@ -7,7 +7,7 @@
 import type { ActionResponse } from '../../typings/api';
 import type { OrderView, Store } from '../../typings/domain';
 import type { QrCreateResponse } from '../routes';
-import { client, request } from './client';
+import { ApiError, client, request } from './client';
 import { h, table, toast, viewRoot } from './dom';
 import { errorText, formatDateTime, t, type MessageKey } from './i18n';
 import type { ConsoleView } from './view';
@@ -25,7 +25,7 @@ function verifyPanel(onVerified: () => Promise<void>): HTMLElement {
     const code = input.value.trim();
     if (!code) return;
     try {
-      const res = await request<ActionResponse<'merchant', 'verifyPickup'>>('POST', 'pickups/verify', { code });
+      const res = await request<ActionResponse<'merchant', 'verifyPickup'>>('POST', 'pickup-verifications', { code });
       const o = res.order;
       const contact = o.pickup ? `${o.pickup.contact.name} ${o.pickup.contact.phone}` : '';
       const message = res.alreadyPickedUp
@@ -38,7 +38,8 @@ function verifyPanel(onVerified: () => Promise<void>): HTMLElement {
       await onVerified();
     } catch (e) {
       result.className = 'error';
-      result.textContent = errorText(e);
+      // The function's own words are what the clerk needs (wrong, used, unpaid, too many tries).
+      result.textContent = e instanceof ApiError ? e.message : errorText(e);
     }
     input.focus();
   };
