@@ -52,6 +52,20 @@ const pickupRequest = obj({
   contact: obj({ name: str({ min: 0, max: 50 }), phone: str({ min: 0, max: 20 }) }),
 });
 
+/** A checkout ships to its address, or is collected at a store: one of the two is required. */
+function addressUnlessPickup<T extends { address?: Address; pickup?: unknown }>(schema: Schema<T>): Schema<T> {
+  return {
+    check(value, path, issues) {
+      const out = schema.check(value, path, issues);
+      if (out && out.address === undefined && out.pickup === undefined) {
+        issues.push({ path: path ? `${path}.address` : 'address', problem: 'is required unless pickup is given', message: ADDRESS_MESSAGES.ADDRESS_MISSING });
+        return undefined;
+      }
+      return out;
+    },
+  };
+}
+
 const orderLine = obj({ productId: id(), skuId: id(), qty, expectedPrice: optional(fen) });
 const orderLines = arrayOf(orderLine, 1, MAX_LINES);
 const orderId = obj({ orderId: id() });
@@ -150,15 +164,17 @@ export const EVENT_SCHEMAS: SchemaMap = {
     }),
   },
   orders: {
-    create: obj({
-      requestId: str({ max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, patternHint: 'letters, digits or _.:-', trim: false }),
-      lines: orderLines,
-      address: optional(address),
-      remark: optional(str({ min: 0, max: 200 })),
-      attribution: optional(attribution),
-      couponId: optional(id()),
-      pickup: optional(pickupRequest),
-    }),
+    create: addressUnlessPickup(
+      obj({
+        requestId: str({ max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, patternHint: 'letters, digits or _.:-', trim: false }),
+        lines: orderLines,
+        address: optional(address),
+        remark: optional(str({ min: 0, max: 200 })),
+        attribution: optional(attribution),
+        couponId: optional(id()),
+        pickup: optional(pickupRequest),
+      }),
+    ),
     quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })), couponId: optional(id()), noCoupon: optional(bool), fulfilment: optional(oneOf(['express', 'pickup'] as const)) }),
     list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize) }),
     get: orderId,

@@ -76,13 +76,21 @@ async function recordFailure(keys: { key: string }[], at: number): Promise<void>
   });
 }
 
-const NOT_COLLECTABLE: Partial<Record<OrderStatus, string>> = {
-  pending_payment: '订单尚未支付，不能提货',
-  cancelled: '订单已取消，不能提货',
-  expired: '订单已超时关闭，不能提货',
-  refunded: '订单已退款，不能提货',
-  shipped: '订单已发货，不能到店提货',
-};
+/** Why an order that has the code cannot be collected now (throws). */
+function refuseNotCollectable(status: OrderStatus): never {
+  switch (status) {
+    case 'pending_payment':
+      throw invalidState('订单尚未支付，不能提货', { status });
+    case 'cancelled':
+      throw invalidState('订单已取消，不能提货', { status });
+    case 'expired':
+      throw invalidState('订单已超时关闭，不能提货', { status });
+    case 'refunded':
+      throw invalidState('订单已退款，不能提货', { status });
+    default:
+      throw invalidState('订单当前状态不能提货', { status });
+  }
+}
 
 function answer(order: StoredOrder, alreadyPickedUp: boolean): ActionResponse<'merchant', 'verifyPickup'> {
   return { order: toView(order as unknown as AnyDoc), alreadyPickedUp, ...(order.shippingUpload ? { shippingUpload: order.shippingUpload } : {}) };
@@ -116,14 +124,13 @@ export async function verifyPickup(req: ActionRequest<'merchant', 'verifyPickup'
   if (!order) {
     const done = matches.find((o) => o.status === 'completed' && typeof o.pickedUpAt === 'number');
     if (done) return answer(done, true);
-    const status = matches[0].status;
-    throw invalidState(NOT_COLLECTABLE[status] ?? '订单当前状态不能提货', { status });
+    refuseNotCollectable(matches[0].status);
   }
   if (!(await applyTransitionCas(order, 'pickUp', at, { extra: { shippingUpload: pendingUpload('pickup', at) } }))) {
     // Verified at the same moment by another counter: the first one did it.
     const latest = asOrder(await getDoc(COLLECTIONS.orders, order._id)) as StoredOrder;
     if (latest.status === 'completed' && typeof latest.pickedUpAt === 'number') return answer(latest, true);
-    throw invalidState(NOT_COLLECTABLE[latest.status] ?? '订单当前状态不能提货', { status: latest.status });
+    refuseNotCollectable(latest.status);
   }
   console.log(`[pickup] ${order._id} picked up at ${order.pickup?.storeId}`);
   await uploadShipping(order._id);

@@ -36,7 +36,7 @@ export function storeView(store: Store): StoreView {
 
 export async function saveStore(req: ActionRequest<'merchant', 'saveStore'>): Promise<ActionResponse<'merchant', 'saveStore'>> {
   const checked = checkStore(req.store);
-  if (!checked.ok) throw invalid(checked.problems[0], { storeProblems: checked.problems });
+  if (!checked.ok) throw invalid(`门店信息有误：${checked.problems[0]}`, { storeProblems: checked.problems });
   const input = checked.store;
   const at = now();
   return withTransaction(async (tx) => {
@@ -109,7 +109,7 @@ export function newPickupCode(): string {
  */
 export async function pickupForOrder(openid: string, req: PickupRequest): Promise<{ pickup: OrderPickup; address: Address }> {
   const problem = pickupContactProblem(req.contact);
-  if (problem) throw invalid(problem, undefined, { detail: 'pickup.contact is refused by the contact rule', issues: [{ path: 'pickup.contact', problem }] });
+  if (problem) throw invalid(`提货人信息有误：${problem}`, undefined, { detail: 'pickup.contact is refused by the contact rule', issues: [{ path: 'pickup.contact', problem }] });
   const storeId = req.storeId ?? (await latestScannedStore(openid));
   if (!storeId) throw invalid('请选择自提门店', undefined, { detail: 'no pickup.storeId and no store scan to take it from' });
   const store = asStore(await getDoc(COLLECTIONS.stores, storeId));

@@ -61,7 +61,7 @@ test('stores, a store code, and a pickup verified at the counter: wrong code, ri
   await page.fill('#store-name', '坏店');
   await page.fill('#store-address', '某路');
   await page.click('#store-save');
-  await expect(page.locator('#stores-error').textContent()).resolves.toBe('输入有误：门店编号为 1-32 位字母、数字、_ 或 -');
+  await expect(page.locator('#stores-error').textContent()).resolves.toBe('输入有误：门店信息有误：门店编号为 1-32 位字母、数字、_ 或 -');
 
   await page.locator('#stores-table tr[data-store="sh-jingan"] button.store-qr').click();
   await page.locator('#store-qr img.qr-preview').waitFor();

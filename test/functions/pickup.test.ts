@@ -7,6 +7,8 @@
 import { useCloud } from '../helpers/cloud';
 import { call, dataOf, ensureCollections, errorOf, getDoc, productDoc, requestId, seed } from '../support';
 
+jest.setTimeout(120_000);
+
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
 const CONTACT = { name: '李四', phone: '13900001111' };
 const LINES = [{ productId: 'pk-1', skuId: 'a', qty: 1 }];
@@ -44,7 +46,7 @@ const verify = (code: string, orderId?: string) => call(cloud, 'merchant', { act
 
 test('the merchant keeps stores; a shopper sees those offering pickup, the scanned one suggested', async () => {
   const refused = errorOf(await call(cloud, 'merchant', { action: 'saveStore', store: { _id: 'bad id!', name: '', address: 'x' } }));
-  expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', message: '门店编号为 1-32 位字母、数字、_ 或 -' });
+  expect(refused).toMatchObject({ code: 'INVALID_ARGUMENT', message: '门店信息有误：门店编号为 1-32 位字母、数字、_ 或 -' });
   expect(errorOf(await call(cloud, 'merchant', { action: 'saveStore', store: { _id: 'sh-xuhui', name: '徐汇店', address: '漕溪北路', pickup: true }, create: true })).code).toBe('CONFLICT');
   expect(errorOf(await call(cloud, 'merchant', { action: 'saveStore', store: { _id: 'x1', name: '店', address: '路' } }, 'oSHOPPER')).code).toBe('PERMISSION_DENIED');
 
@@ -79,8 +81,8 @@ test('a pickup checkout: no address, no shipping fee, the scanned store copied f
 test('a store is never taken from the client as it is', async () => {
   expect(errorOf(await pickupOrder('oPK-2', { storeId: 'sh-closed', contact: CONTACT }))).toMatchObject({ code: 'INVALID_ARGUMENT', message: '该门店暂不支持自提，请选择其他门店' });
   expect(errorOf(await pickupOrder('oPK-2', { storeId: 'nowhere', contact: CONTACT })).code).toBe('INVALID_ARGUMENT');
-  expect(errorOf(await pickupOrder('oPK-2', { storeId: 'sh-xuhui', contact: { name: '', phone: '139' } }))).toMatchObject({ code: 'INVALID_ARGUMENT', message: '请填写提货人' });
-  expect(errorOf(await pickupOrder('oPK-2', { storeId: 'sh-xuhui', contact: { name: '王五', phone: 'abc' } })).message).toBe('请填写正确的手机号');
+  expect(errorOf(await pickupOrder('oPK-2', { storeId: 'sh-xuhui', contact: { name: '', phone: '139' } }))).toMatchObject({ code: 'INVALID_ARGUMENT', message: '提货人信息有误：请填写提货人' });
+  expect(errorOf(await pickupOrder('oPK-2', { storeId: 'sh-xuhui', contact: { name: '王五', phone: 'abc' } })).message).toBe('提货人信息有误：请填写正确的手机号');
   // Without pickup an address is still required.
   expect(errorOf(await call(cloud, 'orders', { action: 'create', requestId: requestId('oPK-2'), lines: LINES }, 'oPK-2'))).toMatchObject({ code: 'INVALID_ARGUMENT', message: '请填写收货地址' });
   // A chosen store the shopper did not scan is fine when it offers pickup.
