@@ -142,6 +142,18 @@ export class ConsoleApi {
         return json(await this.call('merchant', 'saveCampaign', { campaign: campaignBody(body), create: true }), 201);
       case 'PUT /campaigns/:':
         return json(await this.call('merchant', 'saveCampaign', { campaign: { ...campaignBody(body), _id: parts[1] } }));
+      case 'GET /stores':
+        return json(await this.call('merchant', 'listStores', {}));
+      case 'POST /stores':
+        return json(await this.call('merchant', 'saveStore', { store: isRecord(body) && isRecord(body.store) ? body.store : {}, create: true }), 201);
+      case 'PUT /stores/:':
+        return json(await this.call('merchant', 'saveStore', { store: { ...(isRecord(body) && isRecord(body.store) ? body.store : {}), _id: parts[1] } }));
+      case 'POST /stores/:/qrcode':
+        return json(await this.storeQr(parts[1]), 201);
+      case 'GET /pickups':
+        return json(await this.call('merchant', 'pickupOrders', query.get('storeId') ? { storeId: query.get('storeId') as string } : {}));
+      case 'POST /pickup-verifications':
+        return json(await this.call('merchant', 'verifyPickup', { code: isRecord(body) && typeof body.code === 'string' ? body.code : '' }));
       default:
         throw new HttpError(404, 'NOT_FOUND', `no API ${method} ${path}`);
     }
@@ -433,6 +445,17 @@ export class ConsoleApi {
     }
   }
 
+  /** A store's code: it opens the home page and carries the store (what a pickup checkout starts from). */
+  private async storeQr(storeId: string): Promise<QrCreateResponse> {
+    try {
+      const code = await createSceneQr(this.cloud(), { target: campaignTarget(), store: storeId });
+      return { scene: code.scene, fileID: code.fileID, created: code.created, title: storeId, fileName: `store-${safeName(storeId)}.png` };
+    } catch (error) {
+      if (error instanceof QrError) throw new HttpError(error.error.code === 'INVALID_ARGUMENT' ? 400 : 502, error.error.code, error.error.message);
+      throw error;
+    }
+  }
+
   /** Every code with its scans, orders and revenue (the merchant function's scan report), named for the list. */
   private async qrCodes(): Promise<QrCodesResponse> {
     const report = await this.call('merchant', 'scanReport', {});
@@ -545,7 +568,7 @@ function merchantError(error: ApiError): HttpError {
   if (error.code === 'INVALID_ARGUMENT' && Array.isArray(problems)) {
     return new HttpError(422, 'INVALID_PRODUCT', (problems as { field: string; problem: string }[]).map((p) => `${p.field}: ${p.problem}`).join('; '), { problems });
   }
-  const status: Record<string, number> = { INVALID_ARGUMENT: 400, NOT_FOUND: 404, CONFLICT: 409, OUT_OF_STOCK: 409, INVALID_STATE: 409, PERMISSION_DENIED: 403, UNAUTHENTICATED: 401, UNAVAILABLE: 503 };
+  const status: Record<string, number> = { INVALID_ARGUMENT: 400, NOT_FOUND: 404, CONFLICT: 409, OUT_OF_STOCK: 409, INVALID_STATE: 409, PERMISSION_DENIED: 403, UNAUTHENTICATED: 401, UNAVAILABLE: 503, TOO_MANY_ATTEMPTS: 429 };
   return new HttpError(status[error.code] ?? 502, error.code, error.detail ? `${error.message} (${error.detail})` : error.message, error.details);
 }
 

@@ -35,6 +35,10 @@ export const COLLECTIONS = {
   notices: 'notices',
   /** What shoppers answered in the subscribe dialog, per shopper and template (a hint for merchants). */
   noticeGrants: 'notice_grants',
+  /** Retail stores (server/stores.ts): their QR codes carry the store; pickup orders are collected there. */
+  stores: 'stores',
+  /** Wrong pickup codes per verifier and per order in the current window (server/pickup.ts). */
+  pickupAttempts: 'pickup_attempts',
 } as const;
 
 /**

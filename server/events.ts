@@ -46,6 +46,26 @@ const attribution = obj({
   referralCode: optional(token),
 });
 
+/** A store pickup at checkout: the contact's own rule (domain/stores) gives the shopper's words on the server. */
+const pickupRequest = obj({
+  storeId: optional(token),
+  contact: obj({ name: str({ min: 0, max: 50 }), phone: str({ min: 0, max: 20 }) }),
+});
+
+/** A checkout ships to its address, or is collected at a store: one of the two is required. */
+function addressUnlessPickup<T extends { address?: Address; pickup?: unknown }>(schema: Schema<T>): Schema<T> {
+  return {
+    check(value, path, issues) {
+      const out = schema.check(value, path, issues);
+      if (out && out.address === undefined && out.pickup === undefined) {
+        issues.push({ path: path ? `${path}.address` : 'address', problem: 'is required unless pickup is given', message: ADDRESS_MESSAGES.ADDRESS_MISSING });
+        return undefined;
+      }
+      return out;
+    },
+  };
+}
+
 const orderLine = obj({ productId: id(), skuId: id(), qty, expectedPrice: optional(fen) });
 const orderLines = arrayOf(orderLine, 1, MAX_LINES);
 const orderId = obj({ orderId: id() });
@@ -146,15 +166,18 @@ export const EVENT_SCHEMAS: SchemaMap = {
     }),
   },
   orders: {
-    create: obj({
-      requestId: str({ max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, patternHint: 'letters, digits or _.:-', trim: false }),
-      lines: orderLines,
-      address,
-      remark: optional(str({ min: 0, max: 200 })),
-      attribution: optional(attribution),
-      couponId: optional(id()),
-    }),
-    quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })), couponId: optional(id()), noCoupon: optional(bool) }),
+    create: addressUnlessPickup(
+      obj({
+        requestId: str({ max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, patternHint: 'letters, digits or _.:-', trim: false }),
+        lines: orderLines,
+        address: optional(address),
+        remark: optional(str({ min: 0, max: 200 })),
+        attribution: optional(attribution),
+        couponId: optional(id()),
+        pickup: optional(pickupRequest),
+      }),
+    ),
+    quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })), couponId: optional(id()), noCoupon: optional(bool), fulfilment: optional(oneOf(['express', 'pickup'] as const)) }),
     list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize), afterSales: optional(bool) }),
     get: orderId,
     cancel: orderId,
@@ -189,6 +212,8 @@ export const EVENT_SCHEMAS: SchemaMap = {
         value: str({ max: 16, trim: false }),
       }),
     }),
+    pickupStores: empty,
+    pickupCode: orderId,
   },
   scenes: {
     create: obj({
@@ -251,6 +276,10 @@ export const EVENT_SCHEMAS: SchemaMap = {
     listCampaigns: empty,
     campaignReport: obj({ campaignIds: optional(arrayOf(token, 1, 200)) }),
     notices: obj({ orderId: optional(id()), state: optional(oneOf(['pending', 'sending', 'sent', 'refused', 'failed'] as const)) }),
+    saveStore: obj({ store: documentSchema, create: optional(bool) }),
+    listStores: empty,
+    pickupOrders: obj({ storeId: optional(token) }),
+    verifyPickup: obj({ code: str({ max: 100 }), orderId: optional(id()) }),
   },
 };
 
@@ -300,6 +329,10 @@ export const FIELD_MESSAGES: Record<string, string> = {
   campaignId: '活动编号无效',
   campaignIds: '活动编号无效',
   id: '地址不存在或已删除',
+  pickup: '请填写提货人和手机号',
+  fulfilment: '请选择配送方式',
+  storeId: '门店编号有误',
+  code: '请输入提货码',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

@@ -248,6 +248,8 @@ export async function ship(req: Req<'ship'>): Promise<Res<'ship'>> {
     throw invalid('请选择快递公司', { carriers: Object.keys(CARRIERS) }, { detail: `carrier must be one of ${Object.keys(CARRIERS).join(', ')}` });
   }
   const order = await loadOrder(req.orderId);
+  // A store pickup is handed over with its code (merchant.verifyPickup), never shipped.
+  if (order.fulfilment === 'pickup') throw invalidState('到店自提订单无需发货，请在顾客到店时核销提货码', { fulfilment: 'pickup' });
   const again = order.status === 'shipped' && order.carrier === req.carrier && order.trackingNo === req.trackingNo;
   if (!again) {
     const result = await merchantTransition(req.orderId, 'ship', { carrier: req.carrier, trackingNo: req.trackingNo, shippingUpload: pendingUpload(order.fulfilment, now()) });

@@ -28,12 +28,18 @@ const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',
   'createdAt', 'expireAt', 'paidAt', 'transactionId', 'shippedAt', 'trackingNo', 'carrier', 'completedAt', 'cancelledAt', 'expiredAt', 'updatedAt',
   'afterSales', 'refundedAt', 'coupon',
+  'fulfilment', 'pickup', 'pickedUpAt',
 ];
 
 /** The client's view of an order: a whitelist, so the owner id and bookkeeping never leak. */
 export function toView(doc: AnyDoc): OrderView {
   const view: Record<string, unknown> = {};
   for (const field of VIEW_FIELDS) if (doc[field] !== undefined) view[field] = doc[field];
+  // The pickup code is handed out on its own (orders.pickupCode, once paid), never with the order.
+  if (view.pickup && typeof view.pickup === 'object') {
+    const { code: _code, ...pickup } = view.pickup as Record<string, unknown>;
+    view.pickup = pickup;
+  }
   return view as unknown as OrderView;
 }
 

@@ -23,6 +23,7 @@ import { flashPhase, resolveUnitPrices, type FlashSale } from '../miniprogram/do
 import { accepted, refusal, unifiedOrder } from './wxpay';
 import { attributionFor } from './attribution';
 import { couponLines, offersFor, useCouponTx } from './coupons';
+import { PICKUP_SHIPPING, pickupForOrder } from './stores';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
 
@@ -72,6 +73,7 @@ function orderFingerprint(req: CreateRequest): string {
     remark: req.remark ?? '',
     // Only when one is used, so the fingerprints of orders without a coupon stay what they were.
     ...(req.couponId ? { couponId: req.couponId } : {}),
+    ...(req.pickup ? { pickup: req.pickup } : {}),
     // No client attribution: the server decides it, and a retry must not conflict over it.
   });
 }
@@ -111,22 +113,28 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
 
   // Everything the checkout reads before its transaction goes out at once (each read is a round trip
   // from the function to the database, and a rush is decided by how long a checkout takes).
-  const [stored, remarkChecked, loaded, shipping, windowMs, attribution] = await Promise.allSettled([
+  const [stored, remarkChecked, loaded, shipping, windowMs, attribution, pickupChosen] = await Promise.allSettled([
     getDoc(COLLECTIONS.idempotency, orderId),
     // The merchant reads the remark: it passes WeChat's content check before anything is written.
     checkText(openid, req.remark ?? '', SEC_SCENE.comment, { path: 'remark', label: '备注' }),
     // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
     // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
     loadPricedProducts(productIds),
-    shippingContext(req.address.province),
+    // A pickup order pays no shipping; otherwise the request has an address (events.ts addressUnlessPickup).
+    req.pickup ? Promise.resolve(PICKUP_SHIPPING) : shippingContext(req.address?.province ?? ''),
     paymentWindowMs(),
     // Where the order came from is the server's record, never the request's `attribution`.
     attributionFor(openid),
+    // Store pickup: the store is the server's choice (./stores.ts), the address who collects it there.
+    req.pickup ? pickupForOrder(openid, req.pickup) : Promise.resolve(null),
   ]);
   // A retry of a checkout that already went through: answer from the record, touch nothing.
   const record = settled(stored);
   if (record) return replay(record, print, readOrder);
   settled(remarkChecked);
+  const pickup = settled(pickupChosen);
+  const address = pickup ? pickup.address : req.address;
+  if (!address) throw invalid('请填写收货地址', undefined, { detail: 'address is required unless pickup is asked', issues: [{ path: 'address', problem: 'is required' }] });
   const { products: snapshot, sales } = settled(loaded);
 
   const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
@@ -159,11 +167,12 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         itemsTotal: priced.itemsTotal,
         shippingFee: priced.shippingFee,
         total: priced.total,
-        address: req.address,
+        address,
         remark: req.remark ?? '',
         attribution: origin,
         expireAt: at + window,
         ...(coupon ? { coupon } : {}),
+        ...(pickup ? { fulfilment: 'pickup' as const, pickup: pickup.pickup } : {}),
       },
       at,
       // Its idempotency record goes with it.
@@ -314,7 +323,7 @@ class AlreadyCreated extends Error {
 export async function quote(req: ActionRequest<'orders', 'quote'>, openid = ''): Promise<ActionResponse<'orders', 'quote'>> {
   const { products } = await loadPricedProducts(req.lines.map((l) => l.productId));
   const lookup = (id: string) => products.get(id);
-  const shipping = await shippingContext(req.province);
+  const shipping = req.fulfilment === 'pickup' ? PICKUP_SHIPPING : await shippingContext(req.province);
   const quoted = quoteOrder(req.lines, lookup, shipping);
   if (!quoted.ok) return refuse(quoted, lookup);
   const lines = quoted.lines.map((line) => stripUndefined(withProductProblems(line, lookup)));

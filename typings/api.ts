@@ -25,6 +25,9 @@ import type {
   OrderStatus,
   OrderView,
   SavedAddress,
+  PickupContact,
+  Store,
+  StoreView,
   SceneTarget,
   ShelfStatus,
   ShippingUpload,
@@ -46,7 +49,9 @@ export type ErrorCode =
   /** orders.cancel: WeChat Pay reports the order paid, so it was marked paid instead of cancelled */
   | 'ALREADY_PAID'
   /** orders.create: a flash sale refused the line (see FlashRefusalCode) */
-  | FlashRefusalCode;
+  | FlashRefusalCode
+  /** merchant.verifyPickup: too many wrong pickup codes; try again later */
+  | 'TOO_MANY_ATTEMPTS';
 
 /**
  * Why orders.create refuses a flash-sale line: the sale has not started or has ended (for a line that
@@ -282,7 +287,8 @@ export interface OrdersApi {
       /** Idempotency key, generated once per checkout and reused on every retry (≤ 64 chars). */
       requestId: string;
       lines: OrderLineRequest[];
-      address: Address;
+      /** Where to ship; not asked for a store pickup (`pickup`). */
+      address?: Address;
       remark?: string;
       /**
        * Accepted from older clients and ignored: the server credits the order to the caller's latest
@@ -291,6 +297,11 @@ export interface OrdersApi {
       attribution?: Attribution;
       /** The shopper's coupon to use (one per order); the server checks it and prices its discount. */
       couponId?: string;
+      /**
+       * Collect at a store instead of shipping (no shipping fee). `storeId`: one of `pickupStores`; none =
+       * the store of the caller's latest store QR scan. The server decides and copies the store.
+       */
+      pickup?: PickupRequest;
     };
     res: { order: OrderView };
   };
@@ -298,7 +309,7 @@ export interface OrdersApi {
   quote: {
     /** `province`: where the order ships (the shipping fee depends on it); none = the default fee. */
     /** `couponId`: price with this coupon; `noCoupon`: with none; neither: with the best one. */
-    req: { lines: OrderLineRequest[]; province?: string; couponId?: string; noCoupon?: boolean };
+    req: { lines: OrderLineRequest[]; province?: string; couponId?: string; noCoupon?: boolean; /** `pickup`: no shipping fee */ fulfilment?: 'express' | 'pickup' };
     /**
      * `freeShippingFrom`: the merchant's free-shipping threshold (null = none), for the checkout hint.
      * With a signed-in shopper: `coupons` that apply, best first; `coupon` the one priced in (`discount`
@@ -439,6 +450,16 @@ export interface OrdersApi {
     req: { results: Record<string, string> };
     res: { recorded: number };
   };
+  /** The stores a shopper may collect at, and the one of their latest store QR scan (if it offers pickup). */
+  pickupStores: {
+    req: Record<string, never>;
+    res: { stores: StoreView[]; suggestedStoreId: string | null };
+  };
+  /** The caller's pickup code of a paid pickup order, with its QR code (a PNG data URL) for the store to scan. */
+  pickupCode: {
+    req: { orderId: string };
+    res: { code: string; qr: string; pickedUpAt: number | null };
+  };
 }
 
 /** A shopper's address book as the pages see it. */
@@ -446,6 +467,12 @@ export interface AddressBookView {
   addresses: SavedAddress[];
   /** How many addresses a book may hold. */
   limit: number;
+}
+
+/** A checkout's store pickup: the store (optional, see orders.create) and who collects. */
+export interface PickupRequest {
+  storeId?: string;
+  contact: PickupContact;
 }
 
 /** A coupon that applies to a checkout and what it takes off. */
@@ -711,6 +738,30 @@ export interface MerchantApi {
   notices: {
     req: { orderId?: string; state?: NoticeView['state'] };
     res: { notices: NoticeView[] };
+  };
+  /** Creates (`create`: the id must be new) or updates a store (miniprogram/domain/stores.ts checks it). */
+  saveStore: {
+    req: { store: Record<string, unknown>; create?: boolean };
+    res: { store: Store };
+  };
+  /** Every store, by id, with its orders waiting for pickup. */
+  listStores: {
+    req: Record<string, never>;
+    res: { stores: (Store & { awaitingPickup: number })[] };
+  };
+  /** Paid pickup orders not collected yet (of one store when given), oldest first. */
+  pickupOrders: {
+    req: { storeId?: string };
+    res: { orders: OrderView[] };
+  };
+  /**
+   * Verifies a pickup code (typed, or read from the shopper's QR code) and marks its order picked up;
+   * the shipment is reported to WeChat as a self-pickup. `orderId` narrows the code to one order.
+   * A code already used answers its order with `alreadyPickedUp` (verifying twice changes nothing).
+   */
+  verifyPickup: {
+    req: { code: string; orderId?: string };
+    res: { order: OrderView; alreadyPickedUp: boolean; shippingUpload?: ShippingUpload };
   };
 }
 

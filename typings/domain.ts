@@ -163,6 +163,10 @@ export interface Order {
   shippingUpload?: ShippingUpload;
   /** The coupon this order used (one at most): total = itemsTotal + shippingFee − coupon.discount. */
   coupon?: OrderCoupon;
+  /** Collected at a store (fulfilment `pickup`): the store as it was when ordered, and the pickup code. */
+  pickup?: OrderPickup;
+  /** When the merchant verified the pickup code and handed the goods over. */
+  pickedUpAt?: number;
 }
 
 /** Express delivery by a carrier, or collected by the shopper at a store. */
@@ -418,4 +422,39 @@ export interface NoticeView {
   createdAt: number;
   sentAt: number | null;
   updatedAt: number;
+}
+/* ------------------------------------------------------------ stores, pickup */
+
+/** A retail store (collection `stores`; `_id` is also the `store` printed on its QR codes). */
+export interface Store {
+  _id: string;
+  name: string;
+  /** One line, as a shopper reads it. */
+  address: string;
+  /** Opening hours as the merchant writes them ("每天 9:00-21:00"). */
+  hours: string;
+  /** Whether shoppers may collect orders here. */
+  pickup: boolean;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A store as a shopper sees it at checkout. */
+export type StoreView = Pick<Store, '_id' | 'name' | 'address' | 'hours'>;
+
+/** Who collects a pickup order. */
+export interface PickupContact {
+  name: string;
+  phone: string;
+}
+
+/** A pickup order's store (copied when ordered) and its code (shown to the shopper once paid). */
+export interface OrderPickup {
+  storeId: string;
+  storeName: string;
+  storeAddress: string;
+  storeHours: string;
+  contact: PickupContact;
+  /** 8 random digits; absent from the shopper's view until the order is paid. */
+  code?: string;
 }

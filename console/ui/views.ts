@@ -14,6 +14,7 @@ import { ordersView } from './orders';
 import { productsView } from './products';
 import { qrcodesView } from './qrcodes';
 import { reportsView } from './reports';
+import { storesView } from './stores';
 import type { ConsoleView } from './view';
 
 export const VIEWS: readonly ConsoleView[] = [
@@ -24,6 +25,7 @@ export const VIEWS: readonly ConsoleView[] = [
   couponsView,
   flashSalesView,
   qrcodesView,
+  storesView,
   campaignsView,
   reportsView,
   ledgerView,

@@ -189,10 +189,11 @@ export interface RequestedUnits {
 type EligibleOrder = Pick<Order, 'status' | 'lines' | 'itemsTotal' | 'shippingFee' | 'total' | 'completedAt' | 'afterSales'>;
 
 /** Whether the order takes after-sales requests now (status, and the window after receipt). */
-export function afterSaleWindow(order: Pick<Order, 'status' | 'completedAt'>, now: number, windowMs: number): 'open' | AfterSaleRefusal {
+export function afterSaleWindow(order: Pick<Order, 'status' | 'completedAt'> & Pick<Partial<Order>, 'pickedUpAt'>, now: number, windowMs: number): 'open' | AfterSaleRefusal {
   if (order.status === 'paid' || order.status === 'shipped') return 'open';
   if (order.status !== 'completed') return 'NOT_ELIGIBLE';
-  const receivedAt = typeof order.completedAt === 'number' ? order.completedAt : 0;
+  // A store pickup is received when it is collected.
+  const receivedAt = typeof order.completedAt === 'number' ? order.completedAt : typeof order.pickedUpAt === 'number' ? order.pickedUpAt : 0;
   return now <= receivedAt + windowMs ? 'open' : 'WINDOW_CLOSED';
 }
 

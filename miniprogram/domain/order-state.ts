@@ -1,10 +1,13 @@
 import type { OrderStatus } from '../../typings/domain';
 
 /** Everything that can happen to an order. */
-export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire' | 'refundAll';
+export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire' | 'refundAll'
+  // Store pickup: the merchant verified the pickup code and handed the goods over.
+  | 'pickUp';
 
 /** The timestamps a transition writes (epoch ms), besides `updatedAt`. */
-export type OrderStamp = 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt' | 'refundedAt';
+export type OrderStamp = 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt' | 'refundedAt'
+  | 'pickedUpAt';
 
 export interface OrderTransition {
   from: OrderStatus;
@@ -26,6 +29,8 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderEvent, OrderTransition>> = 
   expire: { from: 'pending_payment', to: 'expired', stamps: ['expiredAt'] },
   // Every unit asked back before shipping (after-sales): nothing is left to ship.
   refundAll: { from: 'paid', to: 'refunded', stamps: ['refundedAt'] },
+  // Store pickup: a paid pickup order is done once collected (nothing is shipped, nothing to confirm).
+  pickUp: { from: 'paid', to: 'completed', stamps: ['pickedUpAt'] },
 };
 
 export type TransitionPatch = { status: OrderStatus; updatedAt: number } & Partial<Record<OrderStamp, number>>;
@@ -135,4 +140,13 @@ export function allowedEvents(status: OrderStatus): OrderEvent[] {
 export function msUntilExpiry(order: { status: OrderStatus; expireAt: number }, now: number): number {
   if (order.status !== 'pending_payment') return 0;
   return Math.max(0, order.expireAt - now);
+}
+
+/* Store pickup: a paid pickup order waits to be collected, not shipped. */
+
+export const PICKUP_STATUS_LABELS: Readonly<Partial<Record<OrderStatus, string>>> = { paid: '待提货', completed: '已提货' };
+
+/** The status as the shopper reads it, for express and pickup orders alike. */
+export function orderStatusLabel(order: { status: OrderStatus; fulfilment?: string }): string {
+  return (order.fulfilment === 'pickup' && PICKUP_STATUS_LABELS[order.status]) || ORDER_STATUS_LABELS[order.status];
 }

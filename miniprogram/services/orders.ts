@@ -1,6 +1,6 @@
 import type { AlreadyPaidDetails } from '../../typings/api';
 import type { OrderView } from '../../typings/domain';
-import { allowedEvents, ORDER_STATUS_LABELS } from '../domain/order-state';
+import { allowedEvents, orderStatusLabel } from '../domain/order-state';
 import { afterSalesLabel, afterSaleWindow, DEFAULT_AFTER_SALE_WINDOW_DAYS, remainingUnits } from '../domain/after-sales';
 import { call, errorText } from './api';
 
@@ -43,7 +43,7 @@ export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCa
   return {
     _id: order._id,
     status: order.status,
-    statusText: overdue ? '已过期' : ORDER_STATUS_LABELS[order.status],
+    statusText: overdue ? '已过期' : orderStatusLabel(order),
     title: first ? (order.lines.length > 1 ? `${first.title} 等 ${order.lines.length} 种商品` : first.title) : '订单',
     image: first ? first.image : '',
     count,

@@ -91,6 +91,8 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
       const file = assetFile(d.src);
       if (file) el.style.backgroundImage = `url(data:image/${path.extname(file).slice(1) || 'png'};base64,${fs.readFileSync(file).toString('base64')})`;
       else if (/^https?:/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;
+      // Base64 pictures (a QR code made on the server) show as they are, as on a phone.
+      else if (/^data:image\/(png|jpe?g|gif);base64,[A-Za-z0-9+/=]+$/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;
       else if (d.src.startsWith('cloud://') && sim.state.cloudUrl) el.style.backgroundImage = `url(${JSON.stringify(cloudFileUrl(sim, d.src))})`;
     }
     if (name === 'swiper') {

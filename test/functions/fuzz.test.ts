@@ -24,6 +24,7 @@ import { FIELD_MESSAGES, parseEvent } from '../../server/events';
 import { platformEvent } from '../../server/handler';
 import type { ErrorCode, FunctionName, OrderLineRequest } from '../../typings/api';
 import { useCloud } from '../helpers/cloud';
+import { localMerchantKey, merchantEvent } from '../../admin/merchant-key';
 import { ADDRESS, call, ensureCollections, productDoc, requestId, seed, snapshot, dataOf } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });
@@ -323,6 +324,8 @@ describe('every error a shopper can receive has a Chinese message', () => {
     const paid = dataOf(await call(cloud, 'orders', create('cn-paid', [line]), 'oCN')).order;
     await cloud.invoke('orders', { outTradeNo: paid._id, returnCode: 'SUCCESS', resultCode: 'SUCCESS', totalFee: paid.total, transactionId: 'cnpaid1' }, { source: 'wx_paycallback' });
 
+    // A verifier who typed 10 wrong pickup codes is stopped for a while (TOO_MANY_ATTEMPTS below).
+    for (let i = 0; i < 10; i += 1) expect((await call(cloud, 'merchant', { action: 'verifyPickup', code: String(90000000 + i) })).ok).toBe(false);
     const shopper = { openid: 'oCN', source: 'wx_client' };
     const calls: [FunctionName, unknown, { openid?: string; source?: string }][] = [
       ['orders', { action: 'list' }, {}], // no OPENID: UNAUTHENTICATED
@@ -349,6 +352,7 @@ describe('every error a shopper can receive has a Chinese message', () => {
       ['scenes', { action: 'resolve', scene: 's=zzzzzzzz' }, shopper],
       ['scenes', { action: 'resolve', scene: '%E4%B8' }, shopper],
       ['scenes', { action: 'resolve', scene: 'x' }, shopper],
+      ['merchant', merchantEvent({ action: 'verifyPickup', code: '90000099' }, localMerchantKey()), {}], // TOO_MANY_ATTEMPTS
     ];
     const reached = new Set<ErrorCode>();
     for (const [fn, event, as] of calls) {

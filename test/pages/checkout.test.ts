@@ -65,7 +65,8 @@ describe('checkout', () => {
     // The address book (no default here; the chosen address is saved into it) beside the order's own calls.
     const bookCalls = ['addresses', 'saveAddress'];
     expect(fake.calls.filter((c) => bookCalls.includes(String(c.data.action))).map((c) => c.data.action)).toEqual(bookCalls);
-    const calls = fake.calls.filter((c) => !bookCalls.includes(String(c.data.action)));
+    // (Besides these, the delivery choice asks once for the merchant's pickup stores: none here.)
+    const calls = fake.calls.filter((c) => !bookCalls.includes(String(c.data.action)) && c.data.action !== 'pickupStores');
     expect(calls.map((c) => `${c.name}.${c.data.action}`)).toEqual(['orders.quote', 'orders.quote', 'orders.create', 'orders.pay']);
     expect(calls[0].data).not.toHaveProperty('province');
     expect(calls[1].data).toMatchObject({ province: '广东省' });

@@ -6,6 +6,8 @@ import { listTemplates, saveTemplate } from '../../../server/coupons';
 import { listCampaigns, saveCampaign } from '../../../server/campaigns';
 import { campaignReport } from '../../../server/campaigns-report';
 import { listNotices } from '../../../server/notify';
+import { listStores, saveStore } from '../../../server/stores';
+import { pickupOrders, verifyPickup } from '../../../server/pickup';
 
 export const main = actionHandler(
   'merchant',
@@ -30,9 +32,13 @@ export const main = actionHandler(
     listCampaigns: () => listCampaigns(),
     campaignReport: (request) => campaignReport(request),
     notices: (request) => listNotices(request),
+    saveStore: (request) => saveStore(request),
+    listStores: () => listStores(),
+    pickupOrders: (request) => pickupOrders(request),
+    verifyPickup: (request, caller) => verifyPickup(request, caller),
   },
   {
-    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport', 'notices'],
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport', 'notices', 'saveStore', 'listStores', 'pickupOrders', 'verifyPickup'],
     // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
     timers: { shippingUploads: () => retryDueUploads() },
   },

@@ -22,6 +22,8 @@ import { checkImage, recordImageVerdict } from '../../../server/image-check';
 import { SEC_SCENE } from '../../../server/content-security';
 import { listAddresses, removeAddress, saveAddress, setDefaultAddress } from '../../../server/addresses';
 import { meSummary } from '../../../server/me';
+import { pickupStores } from '../../../server/stores';
+import { pickupCode } from '../../../server/pickup-code';
 
 export const main = actionHandler(
   'orders',
@@ -51,6 +53,8 @@ export const main = actionHandler(
     meSummary: (_request, caller) => meSummary(caller.openid),
     noticeTemplates: () => noticeTemplates(),
     reportSubscriptions: (request, caller) => reportSubscriptions(caller.openid, request),
+    pickupStores: (_request, caller) => pickupStores(caller.openid),
+    pickupCode: (request, caller) => pickupCode(caller.openid, request),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).

@@ -1,5 +1,5 @@
 import type { Envelope } from '../../../typings/api';
-import type { Address, AfterSaleView, OrderLine, OrderView } from '../../../typings/domain';
+import type { Address, AfterSaleView, OrderLine, OrderPickup, OrderView } from '../../../typings/domain';
 import { loadOrderWithState } from '../../behaviors/load-state';
 import type { LoadStatus } from '../../behaviors/load-state';
 import { msUntilExpiry } from '../../domain/order-state';
@@ -25,12 +25,15 @@ interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | '
   trackingNo: string;
   times: { label: string; text: string }[];
   counting: boolean;
+  /** a store pickup's store and contact (pickup-card), null for express */
+  pickup: OrderPickup | null;
 }
 
 function toDetail(order: OrderView, now: number): DetailView {
   const times: { label: string; text: string }[] = [{ label: '下单时间', text: formatDateTime(order.createdAt) }];
   if (order.paidAt) times.push({ label: '支付时间', text: formatDateTime(order.paidAt) });
   if (order.shippedAt) times.push({ label: '发货时间', text: formatDateTime(order.shippedAt) });
+  if (order.pickedUpAt) times.push({ label: '提货时间', text: formatDateTime(order.pickedUpAt) });
   if (order.completedAt) times.push({ label: '完成时间', text: formatDateTime(order.completedAt) });
   if (order.cancelledAt) times.push({ label: '取消时间', text: formatDateTime(order.cancelledAt) });
   if (order.expiredAt) times.push({ label: '关闭时间', text: formatDateTime(order.expiredAt) });
@@ -57,6 +60,7 @@ function toDetail(order: OrderView, now: number): DetailView {
     trackingNo: order.trackingNo || '',
     times,
     counting: msUntilExpiry(order, now) > 0,
+    pickup: order.fulfilment === 'pickup' && order.pickup ? order.pickup : null,
   };
 }
 

@@ -14,6 +14,7 @@ import { pageUrl, PAGES, switchToTab } from '../../utils/routes';
 import { checkoutAddress, rememberAddress } from '../../services/addresses';
 import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';
 import { onFormInput } from '../../behaviors/form-input';
+import type { FulfilmentChoice } from '../components/pickup-choice/index';
 
 interface SummaryLine {
   key: string;
@@ -56,7 +57,11 @@ Page({
     submitting: false,
     /** the coupons that apply and the one priced in (coupon-picker) */
     coupon: { offers: [] as CouponOffer[], id: '', discount: 0 },
+    /** store pickup chosen (pickup-choice): no address, no shipping fee */
+    pickup: false,
   },
+  /** The pickup-choice's answer; null = express delivery. */
+  pickupChoice: null as FulfilmentChoice | null,
   /** The shopper's coupon choice: undefined = the best one (the server's proposal), null = none. */
   couponChoice: undefined as string | null | undefined,
 
@@ -100,6 +105,7 @@ Page({
     const req: ActionRequest<'orders', 'quote'> = { lines: this.requestLines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) };
     // The fee depends on where the order ships: the server prices it for the chosen address's province.
     if (this.data.address) req.province = this.data.address.province;
+    if (this.pickupChoice) req.fulfilment = 'pickup';
     if (this.couponChoice !== undefined) Object.assign(req, this.couponChoice === null ? { noCoupon: true } : { couponId: this.couponChoice });
     const res = await call('orders', 'quote', req);
     if (!res.ok) {
@@ -196,8 +202,9 @@ Page({
     // The lock is plain instance state so a second tap in the same tick is already refused.
     if (this.submitLock || this.data.status !== 'ok') return;
     const address = this.data.address;
-    const problem = addressProblem(address);
-    if (problem || !address) {
+    const pickup = this.pickupChoice;
+    const problem = pickup ? pickup.problem : addressProblem(address);
+    if (problem || (!address && !pickup)) {
       wx.showToast({ title: problem || '请填写收货地址', icon: 'none' });
       return;
     }
@@ -214,7 +221,7 @@ Page({
     const req: ActionRequest<'orders', 'create'> = {
       requestId: this.requestId,
       lines: this.requestLines.map((l) => ({ ...l })),
-      address,
+      ...(pickup && pickup.request ? { pickup: pickup.request } : { address: address as Address }),
     };
     const remark = this.data.remark.trim();
     if (remark) req.remark = remark;
@@ -276,6 +283,15 @@ Page({
     clearCheckoutDraft();
     const result = await payOrder(order._id);
     wx.redirectTo({ url: payResultUrl(order._id, result.outcome) });
+  },
+
+  onFulfilmentChange(e: WechatMiniprogram.CustomEvent<FulfilmentChoice>) {
+    const wasPickup = !!this.pickupChoice;
+    this.pickupChoice = e.detail.fulfilment === 'pickup' ? e.detail : null;
+    if (wasPickup !== !!this.pickupChoice) {
+      this.setData({ pickup: !!this.pickupChoice });
+      this.quote();
+    }
   },
 
   onCouponChange(e: WechatMiniprogram.CustomEvent<{ couponId: string | null }>) {
