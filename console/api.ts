@@ -423,33 +423,31 @@ export class ConsoleApi {
 
   private async createQr(body: unknown): Promise<QrCreateResponse> {
     if (!isRecord(body)) throw new HttpError(400, 'INVALID_ARGUMENT', 'expected a JSON object');
-    try {
-      if (typeof body.productId === 'string' && body.productId) {
-        const id = body.productId;
-        const res = await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>);
-        const doc = res.data?.[0];
-        if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
-        const code = await createSceneQr(this.cloud(), { target: productTarget(id) });
-        return { scene: code.scene, fileID: code.fileID, created: code.created, title: typeof doc.title === 'string' ? doc.title : id, fileName: `product-${safeName(id)}.png` };
-      }
-      const campaign = typeof body.campaign === 'string' ? body.campaign.trim() : '';
-      const channel = typeof body.channel === 'string' ? body.channel.trim() : '';
-      const store = typeof body.store === 'string' ? body.store.trim() : '';
-      if (!campaign || !channel) throw new HttpError(400, 'INVALID_ARGUMENT', 'a campaign code needs a campaign and a channel');
-      const code = await createSceneQr(this.cloud(), { target: campaignTarget(), campaign, channel, ...(store ? { store } : {}) });
-      const label = [campaign, channel, store].filter(Boolean).join(' · ');
-      return { scene: code.scene, fileID: code.fileID, created: code.created, title: label, fileName: `campaign-${safeName([campaign, channel, store].filter(Boolean).join('-'))}.png` };
-    } catch (error) {
-      if (error instanceof QrError) throw new HttpError(error.error.code === 'INVALID_ARGUMENT' ? 400 : 502, error.error.code, error.error.message);
-      throw error;
+    if (typeof body.productId === 'string' && body.productId) {
+      const id = body.productId;
+      const res = await wrap(this.cloud().db.collection('products').doc(id).get() as Promise<{ data?: Doc[] }>);
+      const doc = res.data?.[0];
+      if (!doc) throw new HttpError(404, 'NOT_FOUND', `no product ${id}`);
+      return this.sceneQr({ target: productTarget(id) }, typeof doc.title === 'string' ? doc.title : id, `product-${safeName(id)}.png`);
     }
+    const campaign = typeof body.campaign === 'string' ? body.campaign.trim() : '';
+    const channel = typeof body.channel === 'string' ? body.channel.trim() : '';
+    const store = typeof body.store === 'string' ? body.store.trim() : '';
+    if (!campaign || !channel) throw new HttpError(400, 'INVALID_ARGUMENT', 'a campaign code needs a campaign and a channel');
+    const parts = [campaign, channel, store].filter(Boolean);
+    return this.sceneQr({ target: campaignTarget(), campaign, channel, ...(store ? { store } : {}) }, parts.join(' · '), `campaign-${safeName(parts.join('-'))}.png`);
   }
 
   /** A store's code: it opens the home page and carries the store (what a pickup checkout starts from). */
-  private async storeQr(storeId: string): Promise<QrCreateResponse> {
+  private storeQr(storeId: string): Promise<QrCreateResponse> {
+    return this.sceneQr({ target: campaignTarget(), store: storeId }, storeId, `store-${safeName(storeId)}.png`);
+  }
+
+  /** Makes a code through the scenes function: its refusals keep their code, anything else is a bad gateway. */
+  private async sceneQr(input: Parameters<typeof createSceneQr>[1], title: string, fileName: string): Promise<QrCreateResponse> {
     try {
-      const code = await createSceneQr(this.cloud(), { target: campaignTarget(), store: storeId });
-      return { scene: code.scene, fileID: code.fileID, created: code.created, title: storeId, fileName: `store-${safeName(storeId)}.png` };
+      const code = await createSceneQr(this.cloud(), input);
+      return { scene: code.scene, fileID: code.fileID, created: code.created, title, fileName };
     } catch (error) {
       if (error instanceof QrError) throw new HttpError(error.error.code === 'INVALID_ARGUMENT' ? 400 : 502, error.error.code, error.error.message);
       throw error;
