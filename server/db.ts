@@ -27,6 +27,10 @@ export const COLLECTIONS = {
   campaigns: 'campaigns',
   /** Every opening of a campaign's page, per OPENID with the server's time and the launch scene. */
   campaignVisits: 'campaign_visits',
+  /** Group buying (server/groups.ts): the merchant's deal per product, the groups, members' nickname and avatar. */
+  groupDeals: 'group_deals',
+  groups: 'groups',
+  groupProfiles: 'group_profiles',
 } as const;
 
 /**

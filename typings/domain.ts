@@ -84,7 +84,9 @@ export interface LineProblem {
   message: string;
 }
 
-export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'expired' | 'refunded';
+export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'expired' | 'refunded'
+  // Paid into a group that has not formed yet (cannot ship): group buying.
+  | 'grouping';
 
 export interface Address {
   name: string;
@@ -163,6 +165,11 @@ export interface Order {
   shippingUpload?: ShippingUpload;
   /** The coupon this order used (one at most): total = itemsTotal + shippingFee − coupon.discount. */
   coupon?: OrderCoupon;
+  /** Group buying: the group this order holds a place in, and when its payment, formation or failure came. */
+  group?: OrderGroup;
+  groupPaidAt?: number;
+  groupFormedAt?: number;
+  groupFailedAt?: number;
 }
 
 /** Express delivery by a carrier, or collected by the shopper at a store. */
@@ -356,3 +363,43 @@ export interface OrderCoupon {
 
 /** Where a campaign is in its time: not started, running, or over. */
 export type CampaignPhase = 'upcoming' | 'live' | 'ended';
+
+/* ------------------------------------------------------------- group buying */
+
+/**
+ * A product's group deal (拼团), set by the merchant: SKUs at a group price for groups of `size`
+ * shoppers who all pay within `windowHours` of the group's opening.
+ */
+export interface GroupDeal {
+  productId: string;
+  size: number;
+  windowHours: number;
+  /** skuId → group price (fen), below the SKU's own price; SKUs not listed are not sold in groups. */
+  prices: Record<string, Fen>;
+  enabled: boolean;
+  updatedAt: number;
+}
+
+/** A group's stored state: forming until `size` members paid (formed) or its window ended short (failed). */
+export type GroupStatus = 'forming' | 'formed' | 'failed';
+
+/**
+ * What a shopper sees of a group: forming (places open, counting down), full (every place reserved,
+ * waiting for payments), formed, failed (refunded), expired (window over, the result being settled).
+ */
+export type GroupPhase = 'forming' | 'full' | 'formed' | 'failed' | 'expired';
+
+/** A member as other shoppers see them: nickname and avatar only (never an OPENID). */
+export interface GroupMember {
+  nickname: string;
+  avatar: string;
+  leader: boolean;
+  paid: boolean;
+}
+
+/** The group order of an order (absent on ordinary orders). */
+export interface OrderGroup {
+  groupId: string;
+  size: number;
+  leader: boolean;
+}

@@ -53,6 +53,7 @@ export const ZH = {
   'status.cancelled': '已取消',
   'status.expired': '已过期',
   'status.refunded': '已退款',
+  'status.grouping': '待成团',
 
   'afterSales.title': '售后与退款',
   'afterSales.statusFilter': '状态',
@@ -498,6 +499,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   'status.cancelled': 'Cancelled',
   'status.expired': 'Expired',
   'status.refunded': 'Refunded',
+  'status.grouping': 'Group forming',
 
   'afterSales.title': 'After-sales & refunds',
   'afterSales.statusFilter': 'Status',

@@ -1,10 +1,13 @@
 import type { OrderStatus } from '../../typings/domain';
 
 /** Everything that can happen to an order. */
-export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire' | 'refundAll';
+export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire' | 'refundAll'
+  // Group buying: paid into a forming group, the group formed, the group's window ended short.
+  | 'payGroup' | 'groupFormed' | 'groupFail';
 
 /** The timestamps a transition writes (epoch ms), besides `updatedAt`. */
-export type OrderStamp = 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt' | 'refundedAt';
+export type OrderStamp = 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt' | 'refundedAt'
+  | 'groupPaidAt' | 'groupFormedAt' | 'groupFailedAt';
 
 export interface OrderTransition {
   from: OrderStatus;
@@ -26,6 +29,12 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderEvent, OrderTransition>> = 
   expire: { from: 'pending_payment', to: 'expired', stamps: ['expiredAt'] },
   // Every unit asked back before shipping (after-sales): nothing is left to ship.
   refundAll: { from: 'paid', to: 'refunded', stamps: ['refundedAt'] },
+  // Group buying (domain/groups.ts): a group order's payment waits in `grouping` (it cannot ship) until
+  // the group's last place is paid (that order goes straight to paid by `pay`, the others by
+  // `groupFormed`); when the group's window ends short every paid member is refunded in full.
+  payGroup: { from: 'pending_payment', to: 'grouping', stamps: ['groupPaidAt'] },
+  groupFormed: { from: 'grouping', to: 'paid', stamps: ['groupFormedAt'] },
+  groupFail: { from: 'grouping', to: 'refunded', stamps: ['groupFailedAt'] },
 };
 
 export type TransitionPatch = { status: OrderStatus; updatedAt: number } & Partial<Record<OrderStamp, number>>;
@@ -97,6 +106,7 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
   'cancelled',
   'expired',
   'refunded',
+  'grouping',
 ];
 
 /** Statuses after which the reserved stock has gone back to the shelf. */
@@ -110,6 +120,7 @@ export const ORDER_STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   cancelled: '已取消',
   expired: '已过期',
   refunded: '已退款',
+  grouping: '待成团',
 };
 
 export function isOrderStatus(value: unknown): value is OrderStatus {

@@ -5,7 +5,9 @@
 import type { CloudHandle } from '../helpers/cloud';
 
 /** Every collection the functions use. */
-export const COLLECTIONS = ['products', 'categories', 'orders', 'idempotency', 'payments', 'scenes', 'referrals', 'config', 'scans', 'after_sales', 'stock_moves', 'coupon_templates', 'coupons', 'coupon_claims', 'flash_sales', 'flash_buyers', 'campaigns', 'campaign_visits'] as const;
+export const COLLECTIONS = ['products', 'categories', 'orders', 'idempotency', 'payments', 'scenes', 'referrals', 'config', 'scans', 'after_sales', 'stock_moves', 'coupon_templates', 'coupons', 'coupon_claims', 'flash_sales', 'flash_buyers', 'campaigns', 'campaign_visits',
+  // group buying
+  'group_deals', 'groups', 'group_profiles'] as const;
 
 /** Creates the functions' collections (an existing one is left as it is). */
 export async function ensureCollections(cloud: CloudHandle): Promise<void> {

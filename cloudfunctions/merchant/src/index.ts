@@ -5,6 +5,7 @@ import { retryDueUploads } from '../../../server/shipping-upload';
 import { listTemplates, saveTemplate } from '../../../server/coupons';
 import { listCampaigns, saveCampaign } from '../../../server/campaigns';
 import { campaignReport } from '../../../server/campaigns-report';
+import { listGroupDeals, saveGroupDeal } from '../../../server/groups';
 
 export const main = actionHandler(
   'merchant',
@@ -28,9 +29,11 @@ export const main = actionHandler(
     saveCampaign: (request) => saveCampaign(request),
     listCampaigns: () => listCampaigns(),
     campaignReport: (request) => campaignReport(request),
+    saveGroupDeal: (request) => saveGroupDeal(request),
+    groupDeals: () => listGroupDeals(),
   },
   {
-    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport'],
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport', 'saveGroupDeal', 'groupDeals'],
     // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
     timers: { shippingUploads: () => retryDueUploads() },
   },

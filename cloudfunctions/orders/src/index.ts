@@ -5,6 +5,7 @@ import { cancel, confirmReceipt, create, get, list, pay, quote } from '../../../
 import { handlePayNotification } from '../../../server/payments';
 import { handleRefundNotification } from '../../../server/refunds';
 import { claim, claimableFor, mine } from '../../../server/coupons';
+import { group, groupDeal, joinGroup, myGroupProfile, openGroup, saveGroupProfile, settleDueGroups } from '../../../server/groups';
 import {
   approveAfterSale,
   handleAfterSaleRefundNotification,
@@ -38,6 +39,12 @@ export const main = actionHandler(
     claimCoupon: (request, caller) => claim(caller.openid, request),
     myCoupons: (request, caller) => mine(caller.openid, request),
     claimableCoupons: (request, caller) => claimableFor(caller.openid, request),
+    groupDeal: (request) => groupDeal(request),
+    group: (request, caller) => group(caller.openid, request),
+    openGroup: (request, caller) => openGroup(caller.openid, request),
+    joinGroup: (request, caller) => joinGroup(caller.openid, request),
+    saveGroupProfile: (request, caller) => saveGroupProfile(caller.openid, request),
+    myGroupProfile: (_request, caller) => myGroupProfile(caller.openid),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).
@@ -45,7 +52,9 @@ export const main = actionHandler(
     // Every minute (config.json): unpaid orders past their payment window give their stock back, and
     // refunds owed (late or duplicate payments, after-sales) are executed or confirmed.
     // Flash sales past their end give the rest of their allotment back to stock (also done on read).
-    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales() },
+    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales(),
+      // Groups whose window ended short fail and their paid members are refunded (server/groups.ts).
+      settleGroups: () => settleDueGroups() },
     // cloudPay.unifiedOrder and cloudPay.refund name this function as the one WeChat Pay notifies.
     payNotifications: (event) => handlePayNotification(event),
     refundNotifications: (event) => (isAfterSaleRefundNumber(event.outRefundNo) ? handleAfterSaleRefundNotification(event) : handleRefundNotification(event)),
