@@ -41,6 +41,7 @@ test.each([1, 2])('seed %i: 50 random steps keep stock + reserved + sold = initi
 
 test('group buying: 60 random steps never let more than N members of a group pay, refund every member of a group that ends short, and keep the stock', async () => {
   const r = await runGroupModel(Client.of(emu), { steps: 60, seed: 7 });
+  console.log(`group walk: ${JSON.stringify({ ops: r.ops, groups: r.groups, orders: r.orders, refundedMembers: r.refundedMembers, keptMembers: r.keptMembers, shipTried: r.shipTried, shipped: r.shipped })}`);
   expect(r.violations).toEqual([]);
   // one check before the walk, one after each step, one after the windows ran out
   expect(r.invariantChecks).toBe(62);
