@@ -1,4 +1,5 @@
 import { CAMPAIGN_PAGE } from '../domain/campaigns';
+import { GROUP_PAGE } from '../domain/groups';
 import { pagePath } from './query';
 
 /** Every page of app.json, by name: navigation, share paths and QR targets use these, never literals. */
@@ -14,6 +15,7 @@ export const PAGES = {
   afterSaleRequest: 'pages-after-sales/request/index',
   coupons: 'pages-coupons/list/index',
   campaign: CAMPAIGN_PAGE,
+  group: GROUP_PAGE,
 } as const;
 
 export type PageRoute = (typeof PAGES)[keyof typeof PAGES];
