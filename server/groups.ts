@@ -182,6 +182,8 @@ async function viewOf(group: StoredGroup, openid: string | null, at: number): Pr
     members: await membersOf(group),
     joined: mine !== undefined,
     ...(mine ? { myOrderId: mine.orderId } : {}),
+    myPaid: mine?.paid === true,
+    windowHours: Math.round(group.windowMs / 3_600_000),
   };
 }
 

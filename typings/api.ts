@@ -460,9 +460,11 @@ export interface GroupView {
   message: string;
   expireAt: number;
   members: GroupMember[];
-  /** The caller holds a place (their order: myOrderId). */
+  /** The caller holds a place (their order: myOrderId; paid or not: myPaid). */
   joined: boolean;
   myOrderId?: string;
+  myPaid: boolean;
+  windowHours: number;
 }
 
 export interface GroupProfile {

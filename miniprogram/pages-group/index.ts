@@ -27,7 +27,8 @@ interface Slot {
 /** The members in their places, the places still open drawn empty. */
 function slotsOf(group: GroupView): Slot[] {
   const slots: Slot[] = group.members.map((m, i) => ({ key: `m${i}`, nickname: m.nickname, avatar: m.avatar, leader: m.leader, paid: m.paid, empty: false }));
-  for (let i = slots.length; i < group.size; i += 1) slots.push({ key: `e${i}`, nickname: '待加入', avatar: '', leader: false, paid: false, empty: true });
+  const open = group.phase === 'forming' || group.phase === 'full';
+  for (let i = slots.length; open && i < group.size; i += 1) slots.push({ key: `e${i}`, nickname: '待加入', avatar: '', leader: false, paid: false, empty: true });
   return slots;
 }
 
@@ -148,6 +149,12 @@ Page({
   onOpenGroupPage(e: WechatMiniprogram.TouchEvent) {
     const groupId = String(e.currentTarget.dataset.group || '');
     if (groupId) wx.navigateTo({ url: groupPagePath(groupId) });
+  },
+
+  /** A group that takes no one any more: the same product, to open a new group. */
+  onNewGroup() {
+    const group = this.data.group;
+    if (group) wx.redirectTo({ url: `/pages-group/index?productId=${encodeURIComponent(group.productId)}` });
   },
 
   onViewOrder() {

@@ -6,7 +6,7 @@
  * its two paid members are refunded by the timers. The clock is a stand-in control, so this runs on
  * the simulator only.
  */
-import { MODE, REAL, pid, tap, textOf, textsOf, useShop, type Page } from './harness';
+import { MODE, REAL, mustFind, pid, tap, textOf, textsOf, useShop, type Page } from './harness';
 
 const shop = useShop();
 const ADDRESS_KEY = 'storefront.address.v1';
@@ -20,8 +20,7 @@ async function withSavedAddress(): Promise<void> {
 
 /** Fills in the nickname and avatar on the group page and taps the join (or open) button; payment confirms. */
 async function joinOnPage(page: Page, nickname: string): Promise<void> {
-  const input = await page.$('#group-nickname');
-  if (!input) throw new Error('no nickname input on the group page');
+  const input = (await mustFind(page, '#group-nickname')) as unknown as { input(value: string): Promise<void> };
   await input.input(nickname);
   await tap(page, '#group-avatar');
   await tap(page, '#group-join');
@@ -48,6 +47,7 @@ maybe('a two-person group: opened by one shopper, completed by a friend from the
   page = await shop().page();
   expect(await textOf(page, '#group-message')).toBe('还差 1 人成团');
   expect(await textsOf(page, '#group-members .nickname')).toEqual(['小王', '待加入']);
+  expect(await page.$('#group-pay')).toBeNull();
   await shop().shot(J, 'leader-paid');
   const orders = await shop().where('orders', { _openid: leader });
   expect(orders).toEqual([expect.objectContaining({ status: 'grouping', total: 1500 + orders[0].shippingFee })]);
