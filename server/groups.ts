@@ -152,7 +152,7 @@ export async function groupDeal(req: Req<'groupDeal'>): Promise<Res<'groupDeal'>
     .get();
   const open = data.map(asGroup).filter((g): g is StoredGroup => g !== null && canJoin(g, at)).slice(0, 5);
   const groups = await Promise.all(open.map((g) => viewOf(g, null, at)));
-  return { deal: { productId: deal.productId, size: deal.size, windowHours: deal.windowHours, lowestPrice: lowestGroupPrice(deal) ?? 0, skus }, groups, serverTime: at };
+  return { deal: { productId: deal.productId, title: product.product.title, image: product.product.images[0] ?? '', size: deal.size, windowHours: deal.windowHours, lowestPrice: lowestGroupPrice(deal) ?? 0, skus }, groups, serverTime: at };
 }
 
 async function membersOf(group: StoredGroup): Promise<GroupMember[]> {

@@ -439,6 +439,8 @@ export interface GroupSkuView {
 
 export interface GroupDealView {
   productId: string;
+  title: string;
+  image: string;
   size: number;
   windowHours: number;
   lowestPrice: Fen;
