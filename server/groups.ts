@@ -417,6 +417,8 @@ async function reservePlace(found: StoredGroup, key: string, seat: Seat): Promis
   if (result.stats.updated === 1) return;
   const latest = asGroup(await getDoc(COLLECTIONS.groups, found._id));
   if (latest?.seats[key]) throw invalidState('您已在该团中，请勿重复参团', { phase: groupPhase(latest, at), orderId: latest.seats[key].orderId });
+  // A full group may hold a place whose order never came (its checkout died in between): free it for the next try.
+  if (latest && groupPhase(latest, at) === 'full') await freeStalePlaces(latest, at);
   const phase = latest ? groupPhase(latest, at) : 'failed';
   throw invalidState(phase === 'forming' ? JOIN_REFUSALS.full : JOIN_REFUSALS[phase], { phase });
 }
@@ -427,6 +429,17 @@ async function givePlaceBack(groupId: string, key: string, orderId: string): Pro
     .collection(COLLECTIONS.groups)
     .where({ _id: groupId, [`seats.${key}.orderId`]: orderId, [`seats.${key}.paid`]: false })
     .update({ data: { taken: _.inc(-1), seats: { [key]: _.remove() } } });
+}
+
+/** How long a reserved place may wait for its order before it counts as abandoned (well past a checkout's 30 s). */
+const PLACE_WITHOUT_ORDER_MS = 2 * 60_000;
+
+/** Gives back the places reserved more than two minutes ago whose order does not exist. */
+async function freeStalePlaces(found: StoredGroup, at: number): Promise<void> {
+  for (const [key, seat] of Object.entries(found.seats)) {
+    if (seat.paid || at - seat.at < PLACE_WITHOUT_ORDER_MS) continue;
+    if (!(await getDoc(COLLECTIONS.orders, seat.orderId))) await givePlaceBack(found._id, key, seat.orderId);
+  }
 }
 
 /**

@@ -108,6 +108,21 @@ test('an unpaid member\'s order expires: the place goes back and someone else ca
   await cloud.setClock({ frozenAt: T0 });
 });
 
+test('a place whose order never came (the checkout died after reserving it) is freed for the next shopper after two minutes', async () => {
+  await product('gd-f');
+  const leader = await open('oL4', 'gd-f');
+  // What a checkout that died between its reservation and its order leaves: a place, no order.
+  const now = (await cloud.local('GET', '/clock')).json.now;
+  await cloud.wx().database().collection('groups').doc(leader.groupId).update({ data: { taken: 2, seats: { mDEAD: { orderId: 'ONOSUCHORDER', skuId: 's', profileId: 'Unone', leader: false, paid: false, at: now } } } });
+  expect(errorOf(await join('oNEXT4', leader.groupId)).message).toBe('该团名额已满，您可以发起新的拼团');
+  await cloud.setClock({ frozenAt: now + 3 * 60_000 });
+  // The refusal frees the abandoned place; the next try gets it.
+  expect(errorOf(await join('oNEXT4', leader.groupId)).code).toBe('INVALID_STATE');
+  expect((await getDoc(cloud, 'groups', leader.groupId)).taken).toBe(1);
+  expect(dataOf(await join('oNEXT4', leader.groupId)).order.status).toBe('pending_payment');
+  await cloud.setClock({ frozenAt: T0 });
+});
+
 test('a group whose window ends short refunds every paid member once, through WeChat Pay; the stock comes back', async () => {
   await seed(cloud, 'products', [productDoc('gd-d', [{ skuId: 's', price: 5000, stock: 10 }])]);
   dataOf(await merchant({ action: 'saveGroupDeal', productId: 'gd-d', size: 3, windowHours: 2, prices: { s: 3000 }, enabled: true }));
