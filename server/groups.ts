@@ -110,7 +110,7 @@ export async function saveGroupDeal(req: ActionRequest<'merchant', 'saveGroupDea
   if (!product) throw notFound('商品不存在');
   if (!product.ok) throw invalid('商品资料有误，请先修正商品', product.problems);
   const problems = dealProblems(req, product.product);
-  if (problems.length > 0) throw invalid(problems.join('；'), { problems });
+  if (problems.length > 0) throw invalid(`拼团设置有误：${problems.join('；')}`, { reasons: problems });
   const deal: GroupDeal = {
     productId: req.productId,
     size: req.size,

@@ -8,6 +8,7 @@ import { campaignsView } from './campaigns';
 import { databaseView } from './database';
 import { ledgerView } from './ledger';
 import { flashSalesView } from './flash-sales';
+import { groupDealsView } from './group-deals';
 import { logsView } from './logs';
 import { ordersView } from './orders';
 import { productsView } from './products';
@@ -21,6 +22,7 @@ export const VIEWS: readonly ConsoleView[] = [
   afterSalesView,
   couponsView,
   flashSalesView,
+  groupDealsView,
   qrcodesView,
   campaignsView,
   reportsView,

@@ -48,7 +48,7 @@ const ship = (orderId: string) => merchant({ action: 'ship', orderId, carrier: '
 test('the merchant sets a deal; a deal that is no deal is refused with reasons and writes nothing', async () => {
   await seed(cloud, 'products', [productDoc('gd-a', [{ skuId: 's', price: 5000, stock: 5 }])]);
   const bad = await merchant({ action: 'saveGroupDeal', productId: 'gd-a', size: 1, windowHours: 100, prices: { s: 5000, x: 10 }, enabled: true });
-  expect(errorOf(bad).message).toBe('成团人数须为 2-20 人；成团时限须为 1-72 小时；规格 s 的拼团价须大于 0 且低于原价 ¥50.00；规格 x 不存在');
+  expect(errorOf(bad).message).toBe('拼团设置有误：成团人数须为 2-20 人；成团时限须为 1-72 小时；规格 s 的拼团价须大于 0 且低于原价 ¥50.00；规格 x 不存在');
   expect(await getDoc(cloud, 'group_deals', 'gd-a')).toBeNull();
   const { deal } = dataOf(await merchant({ action: 'saveGroupDeal', productId: 'gd-a', size: 3, prices: { s: 3900 }, enabled: true }));
   expect(deal).toMatchObject({ productId: 'gd-a', size: 3, windowHours: 24, prices: { s: 3900 }, enabled: true });
