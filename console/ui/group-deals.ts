@@ -1,7 +1,7 @@
 /**
  * The merchant's group deals (#/group-deals, 拼团): a product's SKU at a group price for groups of N
- * shoppers who all pay within the window (hours, 24 by default), and the list of deals. Saving a deal
- * for a product replaces its previous one. Every action is a `merchant` function action relayed by the
+ * shoppers who all pay within the window (hours, 24 by default), and the list of deals. Saving a SKU
+ * keeps the product's other SKUs' group prices; size and window are the product's. Every action is a `merchant` function action relayed by the
  * console API.
  */
 import type { GroupDeal } from '../../typings/domain';
@@ -44,7 +44,10 @@ async function render(): Promise<void> {
       return;
     }
     try {
-      await request('POST', 'group-deals', { productId: product.value, size: Number(size.value), windowHours: Number(hours.value), prices: { [sku.value]: fen }, enabled: true });
+      // The product's other SKUs keep their group prices.
+      const { deals } = await request<{ deals: GroupDeal[] }>('GET', 'group-deals');
+      const kept = deals.find((d) => d.productId === product.value)?.prices ?? {};
+      await request('POST', 'group-deals', { productId: product.value, size: Number(size.value), windowHours: Number(hours.value), prices: { ...kept, [sku.value]: fen }, enabled: true });
       toast(t('group.saved'));
       await load();
     } catch (e) {
