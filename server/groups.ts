@@ -110,7 +110,8 @@ export async function saveGroupDeal(req: ActionRequest<'merchant', 'saveGroupDea
   if (!product) throw notFound('商品不存在');
   if (!product.ok) throw invalid('商品资料有误，请先修正商品', product.problems);
   const problems = dealProblems(req, product.product);
-  if (problems.length > 0) throw invalid(`拼团设置有误：${problems.join('；')}`, { reasons: problems });
+  const reasons = problems.join('；');
+  if (problems.length > 0) throw invalid(`拼团设置有误：${reasons}`, { reasons: problems });
   const deal: GroupDeal = {
     productId: req.productId,
     size: req.size,
@@ -420,7 +421,7 @@ async function reservePlace(found: StoredGroup, key: string, seat: Seat): Promis
   // A full group may hold a place whose order never came (its checkout died in between): free it for the next try.
   if (latest && groupPhase(latest, at) === 'full') await freeStalePlaces(latest, at);
   const phase = latest ? groupPhase(latest, at) : 'failed';
-  throw invalidState(phase === 'forming' ? JOIN_REFUSALS.full : JOIN_REFUSALS[phase], { phase });
+  throw invalidState(JOIN_REFUSALS[phase === 'forming' ? 'full' : phase], { phase });
 }
 
 async function givePlaceBack(groupId: string, key: string, orderId: string): Promise<void> {
