@@ -136,6 +136,10 @@ export class ConsoleApi {
         return json(await this.call('merchant', 'scheduleFlashSale', body as ActionRequest<'merchant', 'scheduleFlashSale'>), 201);
       case 'POST /flash-sales/:/end':
         return json(await this.call('merchant', 'endFlashSale', { productId: parts[1], skuId: (isRecord(body) ? body.skuId : undefined) as string }));
+      case 'GET /group-deals':
+        return json(await this.call('merchant', 'groupDeals', {}));
+      case 'POST /group-deals':
+        return json(await this.call('merchant', 'saveGroupDeal', body as ActionRequest<'merchant', 'saveGroupDeal'>), 201);
       case 'GET /campaigns':
         return json(await this.campaigns());
       case 'POST /campaigns':

@@ -39,6 +39,10 @@ export const COLLECTIONS = {
   stores: 'stores',
   /** Wrong pickup codes per verifier and per order in the current window (server/pickup.ts). */
   pickupAttempts: 'pickup_attempts',
+  /** Group buying (server/groups.ts): the merchant's deal per product, the groups, members' nickname and avatar. */
+  groupDeals: 'group_deals',
+  groups: 'groups',
+  groupProfiles: 'group_profiles',
 } as const;
 
 /**

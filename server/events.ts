@@ -143,6 +143,27 @@ const campaignInput: Schema<CampaignInput> = {
   },
 };
 
+/** The idempotency key of a checkout (orders.create, group checkouts). */
+const requestId = str({ max: 64, pattern: /^[A-Za-z0-9_.:-]+$/, patternHint: 'letters, digits or _.:-', trim: false });
+
+/** skuId → a price in fen (a group deal's prices). */
+const priceMap: Schema<Record<string, number>> = {
+  check(value, path, issues) {
+    if (!isPlainObject(value) || Object.keys(value).length > LIMITS.skus) {
+      issues.push({ path, problem: `must map at most ${LIMITS.skus} SKU ids to prices in fen` });
+      return undefined;
+    }
+    const out: Record<string, number> = {};
+    const before = issues.length;
+    for (const [key, price] of Object.entries(value)) {
+      const k = id().check(key, `${path}{key}`, issues);
+      const v = fen.check(price, `${path}.${key}`, issues);
+      if (k !== undefined && v !== undefined) out[k] = v;
+    }
+    return issues.length === before ? out : undefined;
+  },
+};
+
 // Typed against the contract: a schema whose output does not fit the action's request type fails the build.
 type SchemaMap = { [F in FunctionName]: { [A in ActionName<F>]: Schema<ActionRequest<F, A>> } };
 
@@ -214,6 +235,12 @@ export const EVENT_SCHEMAS: SchemaMap = {
     }),
     pickupStores: empty,
     pickupCode: orderId,
+    groupDeal: obj({ productId: id() }),
+    group: obj({ groupId: id() }),
+    openGroup: obj({ requestId, productId: id(), skuId: id(), address, expectedPrice: optional(fen) }),
+    joinGroup: obj({ requestId, groupId: id(), skuId: id(), address, expectedPrice: optional(fen) }),
+    saveGroupProfile: obj({ nickname: str({ min: 0, max: 64 }), avatar: str({ min: 0, max: 300, trim: false }) }),
+    myGroupProfile: empty,
   },
   scenes: {
     create: obj({
@@ -280,6 +307,8 @@ export const EVENT_SCHEMAS: SchemaMap = {
     listStores: empty,
     pickupOrders: obj({ storeId: optional(token) }),
     verifyPickup: obj({ code: str({ max: 100 }), orderId: optional(id()) }),
+    saveGroupDeal: obj({ productId: id(), size: int(1, 100), windowHours: optional(int(1, 1000)), prices: priceMap, enabled: bool }),
+    groupDeals: empty,
   },
 };
 
@@ -333,6 +362,14 @@ export const FIELD_MESSAGES: Record<string, string> = {
   fulfilment: '请选择配送方式',
   storeId: '门店编号有误',
   code: '请输入提货码',
+  groupId: '拼团编号无效',
+  skuId: '请选择商品规格',
+  nickname: '昵称最多20个字',
+  avatar: '头像无效，请重新选择',
+  expectedPrice: '价格信息有误，请刷新后重试',
+  size: '成团人数有误',
+  windowHours: '成团时限有误',
+  prices: '拼团价有误',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

@@ -16,19 +16,21 @@ import { invalidState, notFound } from './errors';
 import { releaseTx } from './stock-ledger';
 import { returnCouponTx } from './coupons';
 import { releaseUnitsTx } from './flash-limit';
+import { releasePlaceTx } from './groups';
 
 /**
  * What we keep in `orders`: the contract's Order plus bookkeeping never shown to clients.
  * `statusEvent` is written with every status change and names its cause (creation or the table's
  * event), so the database's write log can show each one came from this module.
  */
-export type StoredOrder = Order & { payRequestedAt?: number; statusEvent?: StatusCause };
+export type StoredOrder = Order & { payRequestedAt?: number; statusEvent?: StatusCause; /** Group orders: the payment record of the payment counted toward the group (refunded if it fails). */ paymentId?: string };
 
 const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',
   'createdAt', 'expireAt', 'paidAt', 'transactionId', 'shippedAt', 'trackingNo', 'carrier', 'completedAt', 'cancelledAt', 'expiredAt', 'updatedAt',
   'afterSales', 'refundedAt', 'coupon',
   'fulfilment', 'pickup', 'pickedUpAt',
+  'group', 'groupPaidAt', 'groupFormedAt', 'groupFailedAt',
 ];
 
 /** The client's view of an order: a whitelist, so the owner id and bookkeeping never leak. */
@@ -136,13 +138,24 @@ export async function releaseOrder(
     const order = asOrder(await txGet(tx, COLLECTIONS.orders, orderId));
     if (!order || (options.owner !== null && order._openid !== options.owner)) throw notFound('订单不存在');
     if (options.dueBy !== undefined && order.expireAt > options.dueBy) return { order, changed: false };
-    const moved = await applyTransitionTx(tx, order, event, options.now);
-    if (!moved) return { order, changed: false };
-    await releaseTx(tx, order);
-    // A cancelled or expired order no longer counts against the shopper's flash-sale limits.
-    await releaseUnitsTx(tx, order);
-    return { order: moved, changed: true };
+    const moved = await releaseOrderTx(tx, order, event, options.now);
+    return moved ? { order: moved, changed: true } : { order, changed: false };
   });
+}
+
+/**
+ * Cancels or expires an unpaid order inside the caller's transaction (which has read the order) and
+ * gives back what it held. Null when the order was no longer unpaid (nothing written).
+ */
+export async function releaseOrderTx(tx: TxCollections, order: StoredOrder, event: Extract<OrderEvent, 'cancel' | 'expire'>, at: number): Promise<StoredOrder | null> {
+  const moved = await applyTransitionTx(tx, order, event, at);
+  if (!moved) return null;
+  await releaseTx(tx, order);
+  // A cancelled or expired order no longer counts against the shopper's flash-sale limits.
+  await releaseUnitsTx(tx, order);
+  // Nor holds a place in a group.
+  await releasePlaceTx(tx, order);
+  return moved;
 }
 
 export function requireTransition(result: TransitionResult, what: string): StoredOrder {

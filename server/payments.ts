@@ -15,7 +15,8 @@ import { type AnyDoc } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, txGet, withTransaction } from './db';
 import { digestId } from './ids';
-import { applyTransitionTx, asOrder, releaseOrder, type TransitionResult } from './order-store';
+import { applyTransitionTx, asOrder, releaseOrder, releaseOrderTx, type TransitionResult } from './order-store';
+import { countGroupPaymentTx } from './groups';
 import { owedRefundFields } from './refunds';
 import { sellTx } from './stock-ledger';
 import { accepted, closeOrder, queryOrder, refusal } from './wxpay';
@@ -141,6 +142,16 @@ async function record(n: PayNotification): Promise<Outcome> {
     if (n.returnCode !== 'SUCCESS' || n.resultCode !== 'SUCCESS') return write('failed');
     if (!order) return write('unknown_order');
     if (n.totalFee !== order.total) return write('amount_mismatch', { expectedFee: order.total, _openid: order._openid });
+    if (order.group && order.status === 'pending_payment') {
+      // A group order's payment counts toward its group (server/groups.ts); when the group takes no
+      // payment any more the order is closed and the payment owed back.
+      if (await countGroupPaymentTx(tx, order, at, { transactionId: n.transactionId, paymentId: id })) {
+        await sellTx(tx, order);
+        return write('paid', { _openid: order._openid });
+      }
+      await releaseOrderTx(tx, order, 'expire', at);
+      return write('refund_required', { _openid: order._openid, reason: 'GROUP_CLOSED', orderStatus: order.status, ...owedRefundFields(id, n.totalFee, 'GROUP_CLOSED', at) });
+    }
     if (await applyTransitionTx(tx, order, 'pay', at, { transactionId: n.transactionId })) {
       await sellTx(tx, order);
       return write('paid', { _openid: order._openid });

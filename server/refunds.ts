@@ -38,12 +38,19 @@ export function refundRetryDelayMs(attempts: number): number {
   return Math.min(MAX_DELAY_MINUTES, 2 ** Math.max(0, attempts - 1)) * 60_000;
 }
 
+/** WeChat Pay's refund description by reason (shown to the shopper in WeChat Pay's records). */
+const REFUND_DESCRIPTIONS: Record<string, string> = {
+  DUPLICATE_PAYMENT: '重复支付退款',
+  GROUP_FAILED: '拼团未成功，自动退款',
+  GROUP_CLOSED: '拼团已结束，自动退款',
+};
+
 /** What the payment record keeps so the timer can refund it. */
 export function owedRefundFields(paymentId: string, fee: number, reason: string, at: number): AnyDoc {
   return {
     outRefundNo: refundNumberFor(paymentId),
     refundFee: fee,
-    refundDesc: reason === 'DUPLICATE_PAYMENT' ? '重复支付退款' : '订单已关闭，自动退款',
+    refundDesc: REFUND_DESCRIPTIONS[reason] ?? '订单已关闭，自动退款',
     refundAttempts: 0,
     nextRefundAt: at,
   };

@@ -33,6 +33,7 @@ import type {
   ShippingUpload,
   SpecDimension,
 } from './domain';
+import type { GroupDeal, GroupMember, GroupPhase } from './domain';
 
 export type ErrorCode =
   | 'INVALID_ARGUMENT'
@@ -460,6 +461,36 @@ export interface OrdersApi {
     req: { orderId: string };
     res: { code: string; qr: string; pickedUpAt: number | null };
   };
+  /* group buying (拼团) */
+  /** A product's group deal (null without an active one) and its groups open to join, on the cloud's clock. */
+  groupDeal: {
+    req: { productId: string };
+    res: { deal: GroupDealView | null; groups: GroupView[]; serverTime: number };
+  };
+  /** One group as the caller sees it, with the SKUs a member may buy in it. */
+  group: {
+    req: { groupId: string };
+    res: { group: GroupView; skus: GroupSkuView[]; serverTime: number };
+  };
+  /** Opens a group (the caller leads it) and creates the leader's unpaid order at the group price. */
+  openGroup: {
+    req: GroupCheckoutRequest & { productId: string };
+    res: { order: OrderView; groupId: string };
+  };
+  /** Reserves a place in a group for the caller and creates their unpaid order at the group price. */
+  joinGroup: {
+    req: GroupCheckoutRequest & { groupId: string };
+    res: { order: OrderView; groupId: string };
+  };
+  /** The nickname (content-checked) and avatar (a cloud:// file) other members see. */
+  saveGroupProfile: {
+    req: { nickname: string; avatar: string };
+    res: { profile: GroupProfile };
+  };
+  myGroupProfile: {
+    req: Record<string, never>;
+    res: { profile: GroupProfile | null };
+  };
 }
 
 /** A shopper's address book as the pages see it. */
@@ -473,6 +504,60 @@ export interface AddressBookView {
 export interface PickupRequest {
   storeId?: string;
   contact: PickupContact;
+}
+
+/** What opening or joining a group sends: one unit of a SKU at its group price, idempotent by requestId. */
+export interface GroupCheckoutRequest {
+  requestId: string;
+  skuId: string;
+  address: Address;
+  /** The group price the shopper saw; a different price is PRICE_CHANGED. */
+  expectedPrice?: Fen;
+}
+
+export interface GroupSkuView {
+  skuId: string;
+  specText: string;
+  price: Fen;
+  regularPrice: Fen;
+  stock: number;
+}
+
+export interface GroupDealView {
+  productId: string;
+  title: string;
+  image: string;
+  size: number;
+  windowHours: number;
+  lowestPrice: Fen;
+  skus: GroupSkuView[];
+}
+
+/** A group as shoppers see it: members by nickname and avatar, never an OPENID. */
+export interface GroupView {
+  groupId: string;
+  productId: string;
+  title: string;
+  image: string;
+  size: number;
+  /** Places reserved (paid or not). */
+  taken: number;
+  paid: number;
+  phase: GroupPhase;
+  /** What the phase means for shoppers (Chinese). */
+  message: string;
+  expireAt: number;
+  members: GroupMember[];
+  /** The caller holds a place (their order: myOrderId; paid or not: myPaid). */
+  joined: boolean;
+  myOrderId?: string;
+  myPaid: boolean;
+  windowHours: number;
+}
+
+export interface GroupProfile {
+  nickname: string;
+  avatar: string;
 }
 
 /** A coupon that applies to a checkout and what it takes off. */
@@ -762,6 +847,15 @@ export interface MerchantApi {
   verifyPickup: {
     req: { code: string; orderId?: string };
     res: { order: OrderView; alreadyPickedUp: boolean; shippingUpload?: ShippingUpload };
+  };
+  /** A product's group deal (拼团): group prices per SKU, group size, window (hours, default 24). */
+  saveGroupDeal: {
+    req: { productId: string; size: number; windowHours?: number; prices: Record<string, Fen>; enabled: boolean };
+    res: { deal: GroupDeal };
+  };
+  groupDeals: {
+    req: Record<string, never>;
+    res: { deals: GroupDeal[] };
   };
 }
 

@@ -84,7 +84,9 @@ export interface LineProblem {
   message: string;
 }
 
-export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'expired' | 'refunded';
+export type OrderStatus = 'pending_payment' | 'paid' | 'shipped' | 'completed' | 'cancelled' | 'expired' | 'refunded'
+  // Paid into a group that has not formed yet (cannot ship): group buying.
+  | 'grouping';
 
 export interface Address {
   name: string;
@@ -167,6 +169,11 @@ export interface Order {
   pickup?: OrderPickup;
   /** When the merchant verified the pickup code and handed the goods over. */
   pickedUpAt?: number;
+  /** Group buying: the group this order holds a place in, and when its payment, formation or failure came. */
+  group?: OrderGroup;
+  groupPaidAt?: number;
+  groupFormedAt?: number;
+  groupFailedAt?: number;
 }
 
 /** Express delivery by a carrier, or collected by the shopper at a store. */
@@ -457,4 +464,44 @@ export interface OrderPickup {
   contact: PickupContact;
   /** 8 random digits; absent from the shopper's view until the order is paid. */
   code?: string;
+}
+
+/* ------------------------------------------------------------- group buying */
+
+/**
+ * A product's group deal (拼团), set by the merchant: SKUs at a group price for groups of `size`
+ * shoppers who all pay within `windowHours` of the group's opening.
+ */
+export interface GroupDeal {
+  productId: string;
+  size: number;
+  windowHours: number;
+  /** skuId → group price (fen), below the SKU's own price; SKUs not listed are not sold in groups. */
+  prices: Record<string, Fen>;
+  enabled: boolean;
+  updatedAt: number;
+}
+
+/** A group's stored state: forming until `size` members paid (formed) or its window ended short (failed). */
+export type GroupStatus = 'forming' | 'formed' | 'failed';
+
+/**
+ * What a shopper sees of a group: forming (places open, counting down), full (every place reserved,
+ * waiting for payments), formed, failed (refunded), expired (window over, the result being settled).
+ */
+export type GroupPhase = 'forming' | 'full' | 'formed' | 'failed' | 'expired';
+
+/** A member as other shoppers see them: nickname and avatar only (never an OPENID). */
+export interface GroupMember {
+  nickname: string;
+  avatar: string;
+  leader: boolean;
+  paid: boolean;
+}
+
+/** The group order of an order (absent on ordinary orders). */
+export interface OrderGroup {
+  groupId: string;
+  size: number;
+  leader: boolean;
 }

@@ -45,6 +45,11 @@ export function toast(text: string): void {
 }
 
 /** Where the current view renders. */
+/** A form field: its caption above its input. */
+export function field(caption: string, input: HTMLElement): HTMLLabelElement {
+  return h('label', {}, caption, input);
+}
+
 export function viewRoot(): HTMLElement {
   return document.getElementById('view')!;
 }

@@ -8,7 +8,7 @@ import type { FlashSaleInput, MerchantFlashSale } from '../../typings/api';
 import type { ProductRow, ProductsResponse } from '../routes';
 import { parseYuan } from '../../miniprogram/domain/money';
 import { request } from './client';
-import { h, table, toast, viewRoot } from './dom';
+import { field, h, table, toast, viewRoot } from './dom';
 import { errorText, formatDateTime, fromLocalInput, money, t, toLocalInput, type MessageKey } from './i18n';
 import type { ConsoleView } from './view';
 
@@ -72,20 +72,19 @@ async function render(): Promise<void> {
     }
   };
 
-  const field = (key: MessageKey, input: HTMLElement) => h('label', {}, t(key), input);
   viewRoot().replaceChildren(
     h('h2', {}, t('flash.title')),
     h('p', { class: 'muted' }, t('flash.intro')),
     h(
       'div',
       { class: 'toolbar', id: 'flash-form' },
-      field('flash.product', product),
-      field('flash.sku', sku),
-      field('flash.price', price),
-      field('flash.allotment', allotment),
-      field('flash.limit', limit),
-      field('flash.start', start),
-      field('flash.end', end),
+      field(t('flash.product'), product),
+      field(t('flash.sku'), sku),
+      field(t('flash.price'), price),
+      field(t('flash.allotment'), allotment),
+      field(t('flash.limit'), limit),
+      field(t('flash.start'), start),
+      field(t('flash.end'), end),
       h('button', { id: 'flash-schedule', class: 'primary', onclick: () => void schedule() }, t('flash.schedule')),
     ),
     error,

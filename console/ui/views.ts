@@ -8,6 +8,7 @@ import { campaignsView } from './campaigns';
 import { databaseView } from './database';
 import { ledgerView } from './ledger';
 import { flashSalesView } from './flash-sales';
+import { groupDealsView } from './group-deals';
 import { logsView } from './logs';
 import { noticesView } from './notices';
 import { ordersView } from './orders';
@@ -24,6 +25,7 @@ export const VIEWS: readonly ConsoleView[] = [
   noticesView,
   couponsView,
   flashSalesView,
+  groupDealsView,
   qrcodesView,
   storesView,
   campaignsView,

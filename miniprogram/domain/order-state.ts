@@ -3,11 +3,14 @@ import type { OrderStatus } from '../../typings/domain';
 /** Everything that can happen to an order. */
 export type OrderEvent = 'pay' | 'ship' | 'confirmReceipt' | 'cancel' | 'expire' | 'refundAll'
   // Store pickup: the merchant verified the pickup code and handed the goods over.
-  | 'pickUp';
+  | 'pickUp'
+  // Group buying: paid into a forming group, the group formed, the group's window ended short.
+  | 'payGroup' | 'groupFormed' | 'groupFail';
 
 /** The timestamps a transition writes (epoch ms), besides `updatedAt`. */
 export type OrderStamp = 'paidAt' | 'shippedAt' | 'completedAt' | 'cancelledAt' | 'expiredAt' | 'refundedAt'
-  | 'pickedUpAt';
+  | 'pickedUpAt'
+  | 'groupPaidAt' | 'groupFormedAt' | 'groupFailedAt';
 
 export interface OrderTransition {
   from: OrderStatus;
@@ -31,6 +34,12 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderEvent, OrderTransition>> = 
   refundAll: { from: 'paid', to: 'refunded', stamps: ['refundedAt'] },
   // Store pickup: a paid pickup order is done once collected (nothing is shipped, nothing to confirm).
   pickUp: { from: 'paid', to: 'completed', stamps: ['pickedUpAt'] },
+  // Group buying (domain/groups.ts): a group order's payment waits in `grouping` (it cannot ship) until
+  // the group's last place is paid (that order goes straight to paid by `pay`, the others by
+  // `groupFormed`); when the group's window ends short every paid member is refunded in full.
+  payGroup: { from: 'pending_payment', to: 'grouping', stamps: ['groupPaidAt'] },
+  groupFormed: { from: 'grouping', to: 'paid', stamps: ['groupFormedAt'] },
+  groupFail: { from: 'grouping', to: 'refunded', stamps: ['groupFailedAt'] },
 };
 
 export type TransitionPatch = { status: OrderStatus; updatedAt: number } & Partial<Record<OrderStamp, number>>;
@@ -102,6 +111,7 @@ export const ORDER_STATUSES: readonly OrderStatus[] = [
   'cancelled',
   'expired',
   'refunded',
+  'grouping',
 ];
 
 /** Statuses after which the reserved stock has gone back to the shelf. */
@@ -115,6 +125,7 @@ export const ORDER_STATUS_LABELS: Readonly<Record<OrderStatus, string>> = {
   cancelled: '已取消',
   expired: '已过期',
   refunded: '已退款',
+  grouping: '待成团',
 };
 
 export function isOrderStatus(value: unknown): value is OrderStatus {

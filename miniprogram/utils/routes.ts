@@ -1,5 +1,6 @@
 import { CAMPAIGN_PAGE } from '../domain/campaigns';
 import type { OrderStatus } from '../../typings/domain';
+import { GROUP_PAGE } from '../domain/groups';
 import { pagePath } from './query';
 
 /** A tab of the orders list: every order (''), one status, or the orders with after-sales. */
@@ -21,6 +22,7 @@ export const PAGES = {
   me: 'pages/me/index',
   addresses: 'pages-me/addresses/index',
   addressEdit: 'pages-me/address-edit/index',
+  group: GROUP_PAGE,
 } as const;
 
 export type PageRoute = (typeof PAGES)[keyof typeof PAGES];

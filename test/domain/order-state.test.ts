@@ -38,7 +38,19 @@ describe('order state machine', () => {
   test('terminal states allow nothing; pending allows pay, cancel, expire', () => {
     const terminal: OrderStatus[] = ['completed', 'cancelled', 'expired'];
     for (const status of terminal) expect(allowedEvents(status)).toEqual([]);
-    expect(allowedEvents('pending_payment').sort()).toEqual(['cancel', 'expire', 'pay']);
+    // payGroup: the payment of a group order (the payment callback's, never a button).
+    expect(allowedEvents('pending_payment').sort()).toEqual(['cancel', 'expire', 'pay', 'payGroup']);
+  });
+
+  test('group buying: a group order waits in grouping (nothing ships from there), then is paid or refunded', () => {
+    expect(nextStatus('pending_payment', 'payGroup')).toBe('grouping');
+    expect(nextStatus('grouping', 'groupFormed')).toBe('paid');
+    expect(nextStatus('grouping', 'groupFail')).toBe('refunded');
+    expect(allowedEvents('grouping').sort()).toEqual(['groupFail', 'groupFormed']);
+    expect(nextStatus('grouping', 'ship')).toBeNull();
+    expect(nextStatus('grouping', 'cancel')).toBeNull();
+    expect(ORDER_STATUS_LABELS.grouping).toBe('待成团');
+    expect(transitionPatch('grouping', 'groupFail', 4)).toEqual({ status: 'refunded', groupFailedAt: 4, updatedAt: 4 });
   });
 
   test('transitionPatch: the new status, the event\'s own stamp and updatedAt, nothing else', () => {

@@ -9,6 +9,7 @@
  */
 import { Client, startChild, type ChildCloud } from '../../bench/lib/cloud';
 import { runModel } from '../../bench/faults/model';
+import { runGroupModel } from '../../bench/faults/group-model';
 import { localFunctionEnv } from '../../admin/merchant-key';
 
 jest.setTimeout(120_000);
@@ -36,4 +37,16 @@ test.each([1, 2])('seed %i: 50 random steps keep stock + reserved + sold = initi
   expect(r.coupons.checks).toBe(52);
   expect(r.coupons.claimed).toBeGreaterThanOrEqual(5);
   expect(r.coupons.used).toBeGreaterThan(0);
+});
+
+test('group buying: 60 random steps never let more than N members of a group pay, refund every member of a group that ends short, and keep the stock', async () => {
+  const r = await runGroupModel(Client.of(emu), { steps: 60, seed: 7 });
+  console.log(`group walk: ${JSON.stringify({ ops: r.ops, groups: r.groups, orders: r.orders, refundedMembers: r.refundedMembers, keptMembers: r.keptMembers, shipTried: r.shipTried, shipped: r.shipped })}`);
+  expect(r.violations).toEqual([]);
+  // one check before the walk, one after each step, one after the windows ran out
+  expect(r.invariantChecks).toBe(62);
+  // the walk reached both ends of a group and the merchant was refused while a group formed
+  expect((r.groups.formed ?? 0) + (r.groups.failed ?? 0)).toBeGreaterThan(0);
+  expect(r.refundedMembers + r.keptMembers).toBeGreaterThan(0);
+  expect(r.shipTried).toBeGreaterThan(r.shipped);
 });

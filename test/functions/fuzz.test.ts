@@ -19,6 +19,7 @@ import { ADDRESS_MESSAGES } from '../../miniprogram/domain/address';
 import { AFTER_SALE_REFUSAL_MESSAGES } from '../../miniprogram/domain/after-sales';
 import { CLAIM_REFUSAL_MESSAGES, COUPON_REFUSAL_MESSAGES } from '../../miniprogram/domain/coupons';
 import { CAMPAIGN_FIELD_MESSAGES } from '../../miniprogram/domain/campaigns';
+import { JOIN_REFUSALS } from '../../miniprogram/domain/groups';
 import { productKeywords, queryTokens } from '../../miniprogram/domain/search-terms';
 import { FIELD_MESSAGES, parseEvent } from '../../server/events';
 import { platformEvent } from '../../server/handler';
@@ -301,12 +302,12 @@ describe('every error a shopper can receive has a Chinese message', () => {
     for (const { file, code, message } of refusals) {
       if (message === '' && code === 'INVALID_ARGUMENT') continue; // badCursor(): its message is in errors.ts
       const literal = /^(['`])(.*)\1$/s.exec(message);
-      const known = message === 'FIELD_MESSAGES.action' || message.startsWith('issueMessage(') || message.startsWith('AFTER_SALE_REFUSAL_MESSAGES[') || message.startsWith('CLAIM_REFUSAL_MESSAGES[') || message.startsWith('COUPON_REFUSAL_MESSAGES[') || message.startsWith('CAMPAIGN_FIELD_MESSAGES[');
+      const known = message === 'FIELD_MESSAGES.action' || message.startsWith('issueMessage(') || message.startsWith('AFTER_SALE_REFUSAL_MESSAGES[') || message.startsWith('CLAIM_REFUSAL_MESSAGES[') || message.startsWith('COUPON_REFUSAL_MESSAGES[') || message.startsWith('CAMPAIGN_FIELD_MESSAGES[') || message.startsWith('JOIN_REFUSALS[');
       expect({ file, code, message, literal: literal !== null || known }).toEqual({ file, code, message, literal: true });
       // Interpolations (`${what}`) are checked where they are filled in: here only the written text.
       if (literal) expect({ file, message: literal[2].replace(/\$\{[^}]*\}/g, '') }).toEqual({ file, message: expect.stringMatching(CHINESE) });
     }
-    for (const text of [...Object.values(FIELD_MESSAGES), ...Object.values(ADDRESS_MESSAGES), ...Object.values(AFTER_SALE_REFUSAL_MESSAGES), ...Object.values(CLAIM_REFUSAL_MESSAGES), ...Object.values(COUPON_REFUSAL_MESSAGES), ...Object.values(CAMPAIGN_FIELD_MESSAGES)]) expect(text).toMatch(CHINESE);
+    for (const text of [...Object.values(FIELD_MESSAGES), ...Object.values(ADDRESS_MESSAGES), ...Object.values(AFTER_SALE_REFUSAL_MESSAGES), ...Object.values(CLAIM_REFUSAL_MESSAGES), ...Object.values(COUPON_REFUSAL_MESSAGES), ...Object.values(CAMPAIGN_FIELD_MESSAGES), ...Object.values(JOIN_REFUSALS)]) expect(text).toMatch(CHINESE);
   });
 
   test('each error code the functions throw, reached through the real functions, says so in Chinese', async () => {

@@ -49,7 +49,7 @@ function addressBookOf() {
   };
 }
 
-const counts = { pending_payment: 2, paid: 1, shipped: 0, completed: 5, cancelled: 1, expired: 2, refunded: 0 };
+const counts = { pending_payment: 2, paid: 1, shipped: 0, completed: 5, cancelled: 1, expired: 2, refunded: 0, grouping: 0 };
 
 describe('"我的" tab', () => {
   test('order shortcuts with the server\'s counts open the orders list on their tab (navigateTo: it is no tab any more)', async () => {

@@ -8,6 +8,7 @@ import { campaignReport } from '../../../server/campaigns-report';
 import { listNotices } from '../../../server/notify';
 import { listStores, saveStore } from '../../../server/stores';
 import { pickupOrders, verifyPickup } from '../../../server/pickup';
+import { listGroupDeals, saveGroupDeal } from '../../../server/groups';
 
 export const main = actionHandler(
   'merchant',
@@ -36,9 +37,11 @@ export const main = actionHandler(
     listStores: () => listStores(),
     pickupOrders: (request) => pickupOrders(request),
     verifyPickup: (request, caller) => verifyPickup(request, caller),
+    saveGroupDeal: (request) => saveGroupDeal(request),
+    groupDeals: () => listGroupDeals(),
   },
   {
-    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport', 'notices', 'saveStore', 'listStores', 'pickupOrders', 'verifyPickup'],
+    merchantOnly: ['adjustStock', 'saveProduct', 'importProducts', 'renameProduct', 'ship', 'complete', 'cancel', 'ledgerCheck', 'editOrder', 'scanReport', 'attributionReport', 'saveCouponTemplate', 'listCouponTemplates', 'scheduleFlashSale', 'flashSales', 'endFlashSale', 'saveCampaign', 'listCampaigns', 'campaignReport', 'notices', 'saveStore', 'listStores', 'pickupOrders', 'verifyPickup', 'saveGroupDeal', 'groupDeals'],
     // Every 5 minutes (config.json): shipping-info uploads WeChat has not accepted yet are tried again.
     timers: { shippingUploads: () => retryDueUploads() },
   },

@@ -6,6 +6,7 @@ import { handlePayNotification } from '../../../server/payments';
 import { handleRefundNotification } from '../../../server/refunds';
 import { claim, claimableFor, mine } from '../../../server/coupons';
 import { noticeTemplates, reportSubscriptions, retryDueNotices } from '../../../server/notify';
+import { group, groupDeal, joinGroup, myGroupProfile, openGroup, saveGroupProfile, settleDueGroups } from '../../../server/groups';
 import {
   approveAfterSale,
   handleAfterSaleRefundNotification,
@@ -55,6 +56,12 @@ export const main = actionHandler(
     reportSubscriptions: (request, caller) => reportSubscriptions(caller.openid, request),
     pickupStores: (_request, caller) => pickupStores(caller.openid),
     pickupCode: (request, caller) => pickupCode(caller.openid, request),
+    groupDeal: (request) => groupDeal(request),
+    group: (request, caller) => group(caller.openid, request),
+    openGroup: (request, caller) => openGroup(caller.openid, request),
+    joinGroup: (request, caller) => joinGroup(caller.openid, request),
+    saveGroupProfile: (request, caller) => saveGroupProfile(caller.openid, request),
+    myGroupProfile: (_request, caller) => myGroupProfile(caller.openid),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).
@@ -63,7 +70,9 @@ export const main = actionHandler(
     // refunds owed (late or duplicate payments, after-sales) are executed or confirmed.
     // Flash sales past their end give the rest of their allotment back to stock (also done on read).
     // Subscribe-message notices not sent yet (a failure other than 43101) are tried again.
-    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales(), notices: () => retryDueNotices() },
+    timers: { expireOrders: () => expireDueOrders(), refunds: () => processAllDueRefunds(), endFlashSales: () => endDueFlashSales(), notices: () => retryDueNotices(),
+      // Groups whose window ended short fail and their paid members are refunded (server/groups.ts).
+      settleGroups: () => settleDueGroups() },
     // cloudPay.unifiedOrder and cloudPay.refund name this function as the one WeChat Pay notifies.
     payNotifications: (event) => handlePayNotification(event),
     refundNotifications: (event) => (isAfterSaleRefundNumber(event.outRefundNo) ? handleAfterSaleRefundNotification(event) : handleRefundNotification(event)),
