@@ -134,10 +134,11 @@ test('an unpaid flash order that expires after the sale ended gives its units to
 });
 
 test('listing cards follow the sale on the cloud clock: the catalog and a campaign page show the sale price with the SKU\'s own struck through while it runs', async () => {
+  const SIZES = [{ name: '尺寸', values: ['大', '小'] }];
   await seed(cloud, 'products', [
-    productDoc('fs-card', [{ skuId: 'big', price: 2990, stock: 10 }, { skuId: 'small', price: 1990, stock: 10 }], { categoryId: 'fs-cards', createdAt: 2 }),
+    productDoc('fs-card', [{ skuId: 'big', price: 2990, stock: 10, specValues: ['大'] }, { skuId: 'small', price: 1990, stock: 10, specValues: ['小'] }], { categoryId: 'fs-cards', createdAt: 2, specs: SIZES }),
     // The sale's SKU stays dearer than its sibling: the card shows the sibling's price, not a sale.
-    productDoc('fs-card-pricier', [{ skuId: 'big', price: 5000, stock: 10 }, { skuId: 'small', price: 1000, stock: 10 }], { categoryId: 'fs-cards', createdAt: 1 }),
+    productDoc('fs-card-pricier', [{ skuId: 'big', price: 5000, stock: 10, specValues: ['大'] }, { skuId: 'small', price: 1000, stock: 10, specValues: ['小'] }], { categoryId: 'fs-cards', createdAt: 1, specs: SIZES }),
   ]);
   const sale = dataOf(await schedule({ productId: 'fs-card', skuId: 'big', price: 990 })).sale;
   dataOf(await schedule({ productId: 'fs-card-pricier', skuId: 'big', price: 3000 }));
