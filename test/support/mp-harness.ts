@@ -68,7 +68,6 @@ export function freshBuild(): string {
 const COMPONENT_DIRS: Record<string, string> = {
   'sku-picker': 'pages-shop/components',
   'privacy-popup': 'pages-shop/components',
-  countdown: 'pages-order/components',
 };
 
 export function renderComponent(name: string, props: Record<string, unknown> = {}, root: string = freshBuild()): RenderedComponent {
