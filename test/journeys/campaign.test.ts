@@ -110,7 +110,7 @@ test('scan a campaign code, claim its coupon on the page and pay less; the repor
     expect(page.path).toBe(CAMPAIGN_PAGE);
     expect(await textOf(page, '#campaign-coupons')).toContain('秋日满20减5');
     await shop().shot(J, 'coupon-offered');
-    await tapIn(page, '#campaign-coupons', `#claim-${templateId}`);
+    await tapIn(page, '#campaign-coupon-claim', `#claim-${templateId}`);
     expect((await shop().native()).toast).toMatchObject({ title: '领取成功' });
     expect(await textOf(page, '#campaign-coupons')).toContain('已领取');
     await shop().shot(J, 'coupon-claimed');
