@@ -42,6 +42,8 @@ test.each(VIEWPORTS)('at $width x $height the flash bar fits the phone and count
     expect(await card.locator('.price--price-original').evaluate((el) => getComputedStyle(el).textDecorationLine)).toBe('line-through');
     // Within the phone's 375 px (the frame's own coordinates).
     expect(await card.evaluate((el) => Math.max(...Array.from(el.querySelectorAll('*')).map((child) => child.getBoundingClientRect().right)))).toBeLessThanOrEqual(375);
+    // At phone width the panel stacks under the phone: the picture starts at the top of the window.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, `flash-catalog-${viewport.width}`);
     await toNewPage(page, () => card.click());
     await onRoute(page, 'pages-shop/product/index');
