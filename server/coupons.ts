@@ -13,7 +13,7 @@
  *   campaign report) only when that campaign exists, is live now and offers that template.
  */
 import type { ActionRequest, ActionResponse, ClaimableCoupon, CouponOffer } from '../typings/api';
-import type { CouponTemplate, CouponView, OrderCoupon, OrderLine } from '../typings/domain';
+import type { CouponRule, CouponTemplate, CouponView, OrderCoupon, OrderLine } from '../typings/domain';
 import {
   checkTemplate,
   CLAIM_REFUSAL_MESSAGES,
@@ -65,15 +65,22 @@ export function toCouponView(doc: StoredCoupon, at: number): CouponView {
   return view as unknown as CouponView;
 }
 
-function claimable(template: CouponTemplate, held: number, at: number): ClaimableCoupon {
-  const refusal = claimRefusal(template, held, at);
+/** What a template hands to each coupon claimed from it: its name and rule. */
+function ruleOf(template: CouponTemplate): CouponRule & { title: string } {
   return {
-    templateId: template._id,
     title: template.title,
     kind: template.kind,
     ...(template.kind === 'amount' ? { amountOff: template.amountOff } : { percentOff: template.percentOff }),
     threshold: template.threshold,
     scope: template.scope,
+  };
+}
+
+function claimable(template: CouponTemplate, held: number, at: number): ClaimableCoupon {
+  const refusal = claimRefusal(template, held, at);
+  return {
+    templateId: template._id,
+    ...ruleOf(template),
     validity: template.validity,
     remaining: Math.max(0, template.totalLimit - template.claimed),
     held,
@@ -157,11 +164,7 @@ export async function claim(openid: string, req: ActionRequest<'orders', 'claimC
         _id: couponId(template._id, openid, held + 1),
         _openid: openid,
         templateId: template._id,
-        title: template.title,
-        kind: template.kind,
-        ...(template.kind === 'amount' ? { amountOff: template.amountOff } : { percentOff: template.percentOff }),
-        threshold: template.threshold,
-        scope: template.scope,
+        ...ruleOf(template),
         ...couponWindow(template.validity, at),
         status: 'available',
         claimedAt: at,

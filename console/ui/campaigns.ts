@@ -10,21 +10,11 @@ import { campaignPagePath, campaignPhase } from '../../miniprogram/domain/campai
 import type { CampaignsResponse, ProductRow } from '../routes';
 import { client, request } from './client';
 import { fileUrl, h, table, toast, viewRoot } from './dom';
-import { errorText, formatDateTime, money, t } from './i18n';
+import { errorText, formatDateTime, fromLocalInput, money, t, toLocalInput } from './i18n';
 import type { ConsoleView } from './view';
 
-const CHINA_OFFSET_MS = 8 * 3600_000;
 const DAY_MS = 86_400_000;
 
-/** ms → the value of a datetime-local input, in Beijing time. */
-export function toLocalInput(ms: number): string {
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16);
-}
-
-/** A datetime-local value (Beijing time) → ms; NaN when empty or malformed. */
-export function fromLocalInput(value: string): number {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? Date.parse(`${value}:00+08:00`) : NaN;
-}
 
 /** "a, b,,c" → ['a', 'b', 'c']. */
 export function idList(text: string): string[] {

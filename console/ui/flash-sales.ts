@@ -9,18 +9,9 @@ import type { ProductRow, ProductsResponse } from '../routes';
 import { parseYuan } from '../../miniprogram/domain/money';
 import { request } from './client';
 import { h, table, toast, viewRoot } from './dom';
-import { CHINA_OFFSET_MS, errorText, formatDateTime, money, t, type MessageKey } from './i18n';
+import { errorText, formatDateTime, fromLocalInput, money, t, toLocalInput, type MessageKey } from './i18n';
 import type { ConsoleView } from './view';
 
-/** "2026-06-18T10:00" from a datetime-local input, read as UTC+8 → epoch ms (NaN when empty). */
-function chinaInstant(value: string): number {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? Date.parse(`${value}:00Z`) - CHINA_OFFSET_MS : NaN;
-}
-
-/** Epoch ms → the datetime-local value of that instant in UTC+8. */
-function chinaInput(ms: number): string {
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16);
-}
 
 const phaseText = (s: MerchantFlashSale) => t(`flash.phase.${s.phase}` as MessageKey);
 
@@ -41,8 +32,8 @@ async function render(): Promise<void> {
   const price = h('input', { id: 'flash-price', inputmode: 'decimal', placeholder: '9.90', 'aria-label': t('flash.price') });
   const allotment = h('input', { id: 'flash-allotment', type: 'number', min: '1', step: '1', value: '10', 'aria-label': t('flash.allotment') });
   const limit = h('input', { id: 'flash-limit', type: 'number', min: '1', max: '99', step: '1', value: '1', 'aria-label': t('flash.limit') });
-  const start = h('input', { id: 'flash-start', type: 'datetime-local', value: chinaInput(inHour), 'aria-label': t('flash.start') });
-  const end = h('input', { id: 'flash-end', type: 'datetime-local', value: chinaInput(inHour + 3600_000), 'aria-label': t('flash.end') });
+  const start = h('input', { id: 'flash-start', type: 'datetime-local', value: toLocalInput(inHour), 'aria-label': t('flash.start') });
+  const end = h('input', { id: 'flash-end', type: 'datetime-local', value: toLocalInput(inHour + 3600_000), 'aria-label': t('flash.end') });
 
   const load = async () => {
     const { sales } = await request<{ sales: MerchantFlashSale[] }>('GET', 'flash-sales');
@@ -67,7 +58,7 @@ async function render(): Promise<void> {
       error.textContent = t('flash.badPrice');
       return;
     }
-    const input: FlashSaleInput = { productId: product.value, skuId: sku.value, price: fen, allotment: Number(allotment.value), limit: Number(limit.value), startAt: chinaInstant(start.value), endAt: chinaInstant(end.value) };
+    const input: FlashSaleInput = { productId: product.value, skuId: sku.value, price: fen, allotment: Number(allotment.value), limit: Number(limit.value), startAt: fromLocalInput(start.value), endAt: fromLocalInput(end.value) };
     if (!Number.isFinite(input.startAt) || !Number.isFinite(input.endAt)) {
       error.textContent = t('flash.badTime');
       return;

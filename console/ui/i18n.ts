@@ -3,6 +3,7 @@
  * remembered in localStorage. Dates are shown in China Standard Time whatever the browser's zone.
  * No DOM here (only an optional localStorage), so Node tests can check it.
  */
+import { CHINA_OFFSET_MS, chinaDateTime } from '../../miniprogram/domain/china-time';
 import { formatFen } from '../../miniprogram/domain/money';
 import { ZH, EN, type MessageKey } from './messages';
 
@@ -74,14 +75,14 @@ export function errorText(error: unknown): string {
 
 /* ------------------------------------------------------------- dates (UTC+8) */
 
-/**
- * China Standard Time: UTC+8 all year (no daylight saving since 1991), so a fixed offset is exact and
- * does not depend on the browser's zone or its time-zone data.
- */
-export const CHINA_OFFSET_MS = 8 * 3600_000;
+/** ms → the value of a datetime-local input, in Beijing time. */
+export function toLocalInput(ms: number): string {
+  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16);
+}
 
-function pad(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
+/** A datetime-local value (Beijing time) → ms; NaN when empty or malformed. */
+export function fromLocalInput(value: string): number {
+  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? Date.parse(`${value}:00+08:00`) : NaN;
 }
 
 /** ms, {"$date": ISO} or an ISO string → ms; anything else → NaN. */
@@ -101,8 +102,7 @@ export function toMillis(value: unknown): number {
 export function formatDateTime(value: unknown): string {
   const ms = toMillis(value);
   if (!Number.isFinite(ms)) return '';
-  const d = new Date(ms + CHINA_OFFSET_MS);
-  return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return chinaDateTime(ms);
 }
 
 /** "2026-03-02": the calendar day in UTC+8. */

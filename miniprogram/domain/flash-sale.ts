@@ -11,6 +11,7 @@ import type { FlashSaleInput, FlashSaleView, FlashRefusalCode, ProductSummary } 
 import type { Fen, Product } from '../../typings/domain';
 import type { NormalizeResult } from './normalize';
 import { formatFen } from './money';
+import { chinaDateTime } from './china-time';
 import { toSummary } from './product';
 
 /** A flash sale as the `flash_sales` collection stores it (one document per SKU, reused by the next sale). */
@@ -120,9 +121,7 @@ export interface FlashRefusal {
 
 /** "06-18 10:00": an instant as shoppers in China read it, whatever the phone's or server's zone. */
 export function chinaClock(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+  return chinaDateTime(ms).slice(5);
 }
 
 /**
