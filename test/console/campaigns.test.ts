@@ -43,7 +43,8 @@ test('a merchant defines a campaign, edits it, makes its QR code, copies its art
   const start = await ui.page.inputValue('#campaign-start');
   await ui.page.fill('#campaign-end', start.replace(/^(\d{4})/, (y) => String(Number(y) - 1)));
   await ui.page.click('#campaign-save');
-  await expect(ui.page.locator('#campaign-error').textContent()).resolves.toContain('结束时间须晚于开始时间');
+  // The refusal comes back from the function: wait for it rather than read at once.
+  await ui.page.waitForFunction(`(document.querySelector('#campaign-error')?.textContent ?? '').includes('结束时间须晚于开始时间')`);
   expect((await ui.db().collection('campaigns').get()).data).toHaveLength(0);
 
   await ui.page.fill('#campaign-end', start.replace(/^(\d{4})/, (y) => String(Number(y) + 1)));
