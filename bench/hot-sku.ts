@@ -1,32 +1,24 @@
 /**
  * Hot-SKU checkout benchmark: N concurrent buyers (each a different OPENID, through the emulator's
  * invoke endpoint) call `orders.create` for ONE SKU whose stock is N/2, against the local cloud running
- * in a child process with the repo's built functions. In the same run and with the same shape (N
- * requests, N in flight), the local cloud's ceilings:
- *   - no-op: invoking a trivial function (`noop`), and a bare `db.collection().doc().get()` (wx-server-sdk);
- *   - a bare conditional update `where({_id, stock: _.gte(1)}).update({stock: _.inc(-1)})` on stock N/2;
- *   - a deliberately naive read-then-write checkout (get, check, `update({stock: read - 1})`, no transaction).
- * Oversold units are computed from the database: initial − final stock must equal the ordered quantity,
- * and the ordered quantity must not exceed the initial stock.
+ * in a child process with the repo's built functions (or `functionsFrom`, to measure another build).
  *
- *   npx tsx bench/hot-sku.ts [--buyers 100,500] [--workers 8] [--json]
+ * The ceiling is measured the same way in the same run: N invocations, N in flight, of a function
+ * (`condupdate`) that makes one conditional update of the same SKU shape on the same stock N/2, through
+ * the same number of function workers. Checkout and ceiling each get their own HTTP agent with as many
+ * sockets as buyers. The ratio compares SUCCESSES per second: orders written against units taken, so
+ * quick refusals of the sold-out half count for neither.
+ *
+ * Also measured: a no-op invoke (the function hop alone), a deliberately naive read-then-write checkout
+ * (what oversells), and the local cloud's transaction counters during the checkout (where the time
+ * goes: aborted attempts, conflicts, outside writes waiting for a transaction). Oversold units and
+ * ledger drift are computed from the database after the run.
+ *
+ *   npx tsx bench/hot-sku.ts [--buyers 100,500] [--workers 8] [--functions-from DIR] [--json]
  */
 import * as fs from 'node:fs';
 import { argValue, runMain } from './lib/cli';
-import {
-  ADDRESS,
-  Client,
-  closedLoop,
-  latencyStats,
-  prepareFunctionsDir,
-  productDoc,
-  removeDir,
-  round1,
-  seedDocs,
-  startChild,
-  stockOf,
-  type LatencyStats,
-} from './lib/cloud';
+import { ADDRESS, Client, closedLoop, Invoker, latencyStats, prepareFunctionsDir, productDoc, removeDir, round1, seedDocs, startChild, stockOf, type LatencyStats } from './lib/cloud';
 
 export interface OpFigures {
   requests: number;
@@ -36,12 +28,24 @@ export interface OpFigures {
   latency: LatencyStats;
 }
 
+/** The local cloud's transaction counters (GET /_emulator/v1/database/transactions), as deltas over one measurement. */
+export interface TxCounters {
+  committed: number;
+  aborted: number;
+  conflicts: number;
+  outsideWaits: number;
+  outsideTimeouts: number;
+  /** database requests the local cloud served (every action, all callers) */
+  dbRequests: number;
+}
+
 export interface HotSkuRound {
   buyers: number;
   initialStock: number;
   checkout: OpFigures & {
     ok: number;
     outOfStock: number;
+    /** every other outcome, by code: each one is a failed call */
     otherErrors: Record<string, number>;
     /** successful orders per second */
     ordersPerSec: number;
@@ -53,39 +57,85 @@ export interface HotSkuRound {
     oversold: number;
     /** initial − final − ordered: stock that moved without an order (or the reverse); must be 0 */
     stockDrift: number;
+    /** SKU figures minus the sum of the product's stock moves (0 when every unit moved with its move) */
+    ledger: { stockVsMoves: number; reservedVsMoves: number };
+    tx: TxCounters;
   };
-  noopInvoke: OpFigures;
-  docGet: OpFigures;
-  conditionalUpdate: OpFigures & { updated: number; finalStock: number; oversold: number };
+  /** figures of the run after the checkout; successPerSec is the mean of the runs before and after it (`runs`) */
+  ceiling: OpFigures & { updated: number; successPerSec: number; finalStock: number; oversold: number; otherErrors: Record<string, number>; tx: TxCounters; runs: number[] };
+  noopInvoke: OpFigures & { errors: number };
   naive: OpFigures & { sold: number; finalStock: number; oversold: number };
-  /** checkout req/s ÷ ceiling req/s (higher = closer to the ceiling) */
-  ratios: { vsNoopInvoke: number; vsDocGet: number; vsConditionalUpdate: number; p50VsNoopInvoke: number };
+  /** checkout orders/s ÷ ceiling successful updates/s; checkout p50 ÷ no-op p50 */
+  ratios: { ordersVsCeiling: number; p50VsNoopInvoke: number };
 }
 
 export interface HotSkuResult {
   workersPerFunction: number;
+  functions: string;
+  /** target of ratios.ordersVsCeiling at the largest buyer count */
+  target: number;
   rounds: HotSkuRound[];
 }
+
+export const HOT_SKU_TARGET = 0.5;
 
 function figures(latencies: number[], wallMs: number): OpFigures {
   return { requests: latencies.length, wallMs: round1(wallMs), rps: round1((latencies.length / wallMs) * 1000), latency: latencyStats(latencies) };
 }
 
-export async function runHotSku(opts: { buyers?: number[]; workers?: number; log?: (s: string) => void } = {}): Promise<HotSkuResult> {
+async function txCounters(client: Client): Promise<TxCounters> {
+  const view = (await client.local('GET', '/database/transactions')).json as { stats: TxCounters; requests?: Record<string, number> };
+  const s = view.stats;
+  const dbRequests = Object.values(view.requests ?? {}).reduce((a, b) => a + b, 0);
+  return { committed: s.committed, aborted: s.aborted, conflicts: s.conflicts, outsideWaits: s.outsideWaits, outsideTimeouts: s.outsideTimeouts, dbRequests };
+}
+
+const minus = (a: TxCounters, b: TxCounters): TxCounters => ({
+  committed: a.committed - b.committed,
+  aborted: a.aborted - b.aborted,
+  conflicts: a.conflicts - b.conflicts,
+  outsideWaits: a.outsideWaits - b.outsideWaits,
+  outsideTimeouts: a.outsideTimeouts - b.outsideTimeouts,
+  dbRequests: a.dbRequests - b.dbRequests,
+});
+
+const tally = (codes: string[], expected: string[]) => {
+  const out: Record<string, number> = {};
+  for (const c of codes) if (!expected.includes(c)) out[c] = (out[c] ?? 0) + 1;
+  return out;
+};
+
+/** The reply's outcome code: OK, the API error code, `invoke:<code>` for a failed invocation, or `transport:<message>`. */
+async function outcome(call: () => Promise<{ result?: any; error?: { code: string } }>): Promise<string> {
+  try {
+    const r = await call();
+    if (r.error) return `invoke:${r.error.code}`;
+    if (r.result?.ok === true) return 'OK';
+    return String(r.result?.error?.code ?? 'REFUSED');
+  } catch (e) {
+    return `transport:${(e as Error).message.slice(0, 80)}`;
+  }
+}
+
+export async function runHotSku(opts: { buyers?: number[]; workers?: number; functionsFrom?: string; log?: (s: string) => void } = {}): Promise<HotSkuResult> {
   const buyers = opts.buyers ?? [100, 500];
   const workers = opts.workers ?? 8;
   const log = opts.log ?? (() => undefined);
-  const functionsDir = prepareFunctionsDir('hot');
+  const functionsDir = prepareFunctionsDir('hot', {}, opts.functionsFrom);
   const emu = await startChild({ functionsDir, maxWorkersPerFunction: workers });
   const client = Client.of(emu);
   const db = client.db();
-  const _ = db.command;
   const rounds: HotSkuRound[] = [];
   try {
     // Start every worker process before measuring (process start-up is not the checkout path).
-    await Promise.all(Array.from({ length: workers * 2 }, (_x, i) => client.invoke('orders', { action: 'list' }, `oWARM_${i}`)));
-    await Promise.all(Array.from({ length: workers * 2 }, () => client.invoke('noop', {})));
-    await db.collection('products').doc('warm').set({ data: { stock: 1 } });
+    const warm = new Invoker(emu.url, workers * 2);
+    for (const fn of ['orders', 'noop', 'condupdate']) {
+      const event = fn === 'orders' ? { action: 'list' } : { productId: 'warm' };
+      const codes = await Promise.all(Array.from({ length: workers * 2 }, (_x, i) => outcome(() => warm.invoke(fn, event, `oWARM_${i}`))));
+      const failed = codes.filter((c) => c.startsWith('invoke:') || c.startsWith('transport:'));
+      if (failed.length) throw new Error(`warming ${fn} failed: ${failed[0]}`);
+    }
+    warm.close();
 
     for (const n of buyers) {
       const k = Math.floor(n / 2);
@@ -93,33 +143,44 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; log
       const pid = `hot-${n}`;
       await seedDocs(client, 'products', [productDoc(pid, [{ skuId: 'h', price: 990, stock: k }])]);
 
+      // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent. Measured
+      //    right before and right after the checkout (the machine's load drifts), and averaged.
+      const ceilingRun = async (tag: string) => {
+        const cid = `cond-${n}-${tag}`;
+        await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);
+        const agent = new Invoker(emu.url, n);
+        const before = await txCounters(client);
+        const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke('condupdate', { productId: cid }, `oCEIL_${n}_${i}`)));
+        const txDelta = minus(await txCounters(client), before);
+        agent.close();
+        const updated = run.results.filter((c) => c === 'OK').length;
+        const final = stockOf(await client.getDoc('products', cid), 'h');
+        return { ...figures(run.latencies, run.wallMs), updated, successPerSec: round1((updated / run.wallMs) * 1000), finalStock: final, oversold: Math.max(0, updated - k) + Math.max(0, -final), otherErrors: tally(run.results, ['OK', 'REFUSED']), tx: txDelta };
+      };
+      const pre = await ceilingRun('pre');
       // 1. Checkout through the orders function, every buyer a different OPENID.
-      const run = await closedLoop(n, n, async (i) => {
-        try {
-          const r = await client.invoke(
-            'orders',
-            { action: 'create', requestId: `bench-${n}-${i}`, lines: [{ productId: pid, skuId: 'h', qty: 1 }], address: ADDRESS },
-            `oBUYER_${n}_${i}`,
-          );
-          if (r.error) return `invoke:${r.error.code}`;
-          return r.result?.ok ? 'OK' : String(r.result?.error?.code ?? 'UNKNOWN');
-        } catch (e) {
-          return `fetch:${(e as Error).message}`;
-        }
-      });
+      const buyersAgent = new Invoker(emu.url, n);
+      const txBefore = await txCounters(client);
+      const run = await closedLoop(n, n, (i) =>
+        outcome(() => buyersAgent.invoke('orders', { action: 'create', requestId: `bench-${n}-${i}`, lines: [{ productId: pid, skuId: 'h', qty: 1 }], address: ADDRESS }, `oBUYER_${n}_${i}`)),
+      );
+      const tx = minus(await txCounters(client), txBefore);
+      buyersAgent.close();
       const ok = run.results.filter((c) => c === 'OK').length;
       const outOfStock = run.results.filter((c) => c === 'OUT_OF_STOCK').length;
-      const otherErrors: Record<string, number> = {};
-      for (const c of run.results) if (c !== 'OK' && c !== 'OUT_OF_STOCK') otherErrors[c] = (otherErrors[c] ?? 0) + 1;
       const okLat = run.latencies.filter((_l, i) => run.results[i] === 'OK');
       const finalStock = stockOf(await client.getDoc('products', pid), 'h');
       const orders = await client.all('orders', { 'lines.0.productId': pid });
       const orderedQty = orders.reduce((s, o) => s + (o.lines as { qty: number }[]).reduce((a, l) => a + l.qty, 0), 0);
+      const product = await client.getDoc('products', pid);
+      const moves = await client.all('stock_moves', { productId: pid });
+      const sum = (field: string) => moves.reduce((a, m) => a + Number((m.skus as Record<string, unknown>[]).find((x) => x.skuId === 'h')?.[field] ?? 0), 0);
+      const sku = (product.skus as Record<string, number>[])[0];
       const checkout = {
         ...figures(run.latencies, run.wallMs),
         ok,
         outOfStock,
-        otherErrors,
+        otherErrors: tally(run.results, ['OK', 'OUT_OF_STOCK']),
         ordersPerSec: round1((ok / run.wallMs) * 1000),
         okLatency: latencyStats(okLat),
         finalStock,
@@ -127,22 +188,18 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; log
         ordersInDb: orders.length,
         oversold: Math.max(0, orderedQty - k),
         stockDrift: k - finalStock - orderedQty,
+        ledger: { stockVsMoves: sku.stock - sum('stock'), reservedVsMoves: (sku.reserved ?? 0) - sum('reserved') },
+        tx,
       };
 
-      // 2. Ceiling: a trivial function.
-      const noop = await closedLoop(n, n, () => client.invoke('noop', {}));
-      // 3. Ceiling: a bare document read through the SDK.
-      const get = await closedLoop(n, n, () => db.collection('products').doc('warm').get());
-      // 4. Ceiling: a bare conditional decrement on the same stock k.
-      const cid = `cond-${n}`;
-      await db.collection('products').doc(cid).set({ data: { stock: k } });
-      const cond = await closedLoop(n, n, async () => {
-        const r = await db.collection('products').where({ _id: cid, stock: _.gte(1) }).update({ data: { stock: _.inc(-1) } });
-        return r.stats.updated as number;
-      });
-      const updated = cond.results.reduce((a, b) => a + b, 0);
-      const condFinal = (await client.getDoc('products', cid)).stock as number;
-      // 5. The naive read-then-write checkout (what NOT to do), same stock k.
+      const post = await ceilingRun('post');
+      const successPerSec = round1((pre.successPerSec + post.successPerSec) / 2);
+      const ceiling = { ...post, successPerSec, oversold: pre.oversold + post.oversold, otherErrors: { ...pre.otherErrors, ...post.otherErrors }, runs: [pre.successPerSec, post.successPerSec] };
+      // 3. The function hop alone.
+      const noopAgent = new Invoker(emu.url, n);
+      const noop = await closedLoop(n, n, () => outcome(() => noopAgent.invoke('noop', {})));
+      noopAgent.close();
+      // 4. The naive read-then-write checkout (what NOT to do), same stock k, through the SDK.
       const nid = `naive-${n}`;
       await db.collection('products').doc(nid).set({ data: { stock: k } });
       const naive = await closedLoop(n, n, async (): Promise<number> => {
@@ -155,20 +212,15 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; log
       const naiveFinal = (await client.getDoc('products', nid)).stock as number;
 
       const noopF = figures(noop.latencies, noop.wallMs);
-      const getF = figures(get.latencies, get.wallMs);
-      const condF = figures(cond.latencies, cond.wallMs);
       rounds.push({
         buyers: n,
         initialStock: k,
         checkout,
-        noopInvoke: noopF,
-        docGet: getF,
-        conditionalUpdate: { ...condF, updated, finalStock: condFinal, oversold: Math.max(0, updated - k) + Math.max(0, -condFinal) },
+        ceiling,
+        noopInvoke: { ...noopF, errors: noop.results.filter((c) => c !== 'OK').length },
         naive: { ...figures(naive.latencies, naive.wallMs), sold, finalStock: naiveFinal, oversold: Math.max(0, sold - k) },
         ratios: {
-          vsNoopInvoke: Math.round((checkout.rps / noopF.rps) * 1000) / 1000,
-          vsDocGet: Math.round((checkout.rps / getF.rps) * 1000) / 1000,
-          vsConditionalUpdate: Math.round((checkout.rps / condF.rps) * 1000) / 1000,
+          ordersVsCeiling: successPerSec > 0 ? Math.round((checkout.ordersPerSec / successPerSec) * 1000) / 1000 : 0,
           p50VsNoopInvoke: round1(checkout.latency.p50 / noopF.latency.p50),
         },
       });
@@ -177,7 +229,22 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; log
     await emu.stop();
     removeDir(functionsDir);
   }
-  return { workersPerFunction: workers, rounds };
+  return { workersPerFunction: workers, functions: opts.functionsFrom ?? 'cloudfunctions/', target: HOT_SKU_TARGET, rounds };
+}
+
+/** What makes a hot-SKU run fail: oversold, drift, a ledger difference, or any failed call. */
+export function hotSkuFailures(r: HotSkuResult): string[] {
+  const f: string[] = [];
+  for (const x of r.rounds) {
+    const c = x.checkout;
+    if (c.oversold || c.stockDrift) f.push(`hot SKU ${x.buyers}: oversold ${c.oversold}, stock drift ${c.stockDrift}`);
+    if (c.ledger.stockVsMoves || c.ledger.reservedVsMoves) f.push(`hot SKU ${x.buyers}: ledger ${JSON.stringify(c.ledger)}`);
+    if (Object.keys(c.otherErrors).length) f.push(`hot SKU ${x.buyers}: failed checkouts ${JSON.stringify(c.otherErrors)}`);
+    if (c.ok !== x.initialStock) f.push(`hot SKU ${x.buyers}: ${c.ok} orders for stock ${x.initialStock}`);
+    if (x.ceiling.oversold || Object.keys(x.ceiling.otherErrors).length) f.push(`hot SKU ${x.buyers} ceiling: oversold ${x.ceiling.oversold}, failed ${JSON.stringify(x.ceiling.otherErrors)}`);
+    if (x.noopInvoke.errors) f.push(`hot SKU ${x.buyers}: ${x.noopInvoke.errors} no-op invocations failed`);
+  }
+  return f;
 }
 
 export function formatHotSku(r: HotSkuResult): string {
@@ -185,15 +252,15 @@ export function formatHotSku(r: HotSkuResult): string {
   for (const x of r.rounds) {
     const c = x.checkout;
     lines.push(
-      `Hot SKU: ${x.buyers} buyers, stock ${x.initialStock}, ${r.workersPerFunction} workers/function`,
-      `  checkout (orders.create)   ${c.rps} req/s, ${c.ordersPerSec} orders/s, p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms (ok-only p50 ${c.okLatency.p50}, p99 ${c.okLatency.p99})`,
-      `                             ok ${c.ok}, OUT_OF_STOCK ${c.outOfStock}, other ${JSON.stringify(c.otherErrors)}; orders in DB ${c.ordersInDb}, ordered ${c.orderedQty}, final stock ${c.finalStock}`,
-      `                             OVERSOLD ${c.oversold}, stock drift ${c.stockDrift}`,
-      `  ceiling: no-op invoke      ${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`,
-      `  ceiling: doc().get()       ${x.docGet.rps} req/s, p50 ${x.docGet.latency.p50} ms, p99 ${x.docGet.latency.p99} ms`,
-      `  ceiling: cond. update      ${x.conditionalUpdate.rps} req/s, p50 ${x.conditionalUpdate.latency.p50} ms, p99 ${x.conditionalUpdate.latency.p99} ms; updated ${x.conditionalUpdate.updated}/${x.initialStock}, oversold ${x.conditionalUpdate.oversold}`,
+      `Hot SKU: ${x.buyers} buyers, stock ${x.initialStock}, ${r.workersPerFunction} workers/function, functions ${r.functions}`,
+      `  checkout (orders.create)   ${c.ordersPerSec} orders/s (${c.rps} req/s), p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms (ok-only p50 ${c.okLatency.p50}, p99 ${c.okLatency.p99})`,
+      `                             ok ${c.ok}, OUT_OF_STOCK ${c.outOfStock}, failed ${JSON.stringify(c.otherErrors)}; orders in DB ${c.ordersInDb}, ordered ${c.orderedQty}, final stock ${c.finalStock}`,
+      `                             OVERSOLD ${c.oversold}, stock drift ${c.stockDrift}; ledger ${JSON.stringify(c.ledger)}`,
+      `                             transactions ${JSON.stringify(c.tx)}; database requests per buyer ${round1(c.tx.dbRequests / x.buyers)} (ceiling: ${x.ceiling.tx ? round1(x.ceiling.tx.dbRequests / x.buyers) : 'n/a'} per call)`,
+      `  ceiling: cond. update fn   ${x.ceiling.successPerSec} updates/s (mean of ${(x.ceiling.runs ?? []).join(' and ')} before and after the checkout; ${x.ceiling.rps} req/s), p50 ${x.ceiling.latency.p50} ms, p99 ${x.ceiling.latency.p99} ms; updated ${x.ceiling.updated}/${x.initialStock}, oversold ${x.ceiling.oversold}`,
+      `  no-op invoke               ${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`,
       `  naive read-then-write      ${x.naive.rps} req/s; "sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock} → OVERSOLD ${x.naive.oversold}`,
-      `  ratio checkout/ceiling     req/s vs no-op invoke ${x.ratios.vsNoopInvoke}, vs doc get ${x.ratios.vsDocGet}, vs cond. update ${x.ratios.vsConditionalUpdate}; p50 ${x.ratios.p50VsNoopInvoke}× no-op`,
+      `  orders/s ÷ ceiling updates/s ${x.ratios.ordersVsCeiling} (target ≥ ${r.target} at ${Math.max(...r.rounds.map((y) => y.buyers))} buyers); checkout p50 ${x.ratios.p50VsNoopInvoke}× no-op`,
     );
   }
   return lines.join('\n');
@@ -203,13 +270,14 @@ if (require.main === module) {
   const buyers = argValue('buyers')?.split(',').map(Number) ?? [100, 500];
   const workers = argValue('workers') ? Number(argValue('workers')) : 8;
   const out = argValue('out');
+  const functionsFrom = argValue('functions-from');
   runMain(
     async () => {
-      const r = await runHotSku({ buyers, workers, log: (s) => process.stderr.write(`${s}\n`) });
+      const r = await runHotSku({ buyers, workers, functionsFrom, log: (s) => process.stderr.write(`${s}\n`) });
       if (out) fs.writeFileSync(out, JSON.stringify(r, null, 2));
       return r;
     },
     formatHotSku,
-    { exitCode: (r) => (r.rounds.some((x) => x.checkout.oversold > 0 || x.checkout.stockDrift !== 0) ? 1 : 0) },
+    { exitCode: (r) => (hotSkuFailures(r).length ? 1 : 0) },
   );
 }

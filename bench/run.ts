@@ -3,22 +3,25 @@
  * writes bench/out/results.json. Exits 1 if any run oversold, lost an acknowledged order or payment,
  * or broke the stock invariant.
  *
- *   npm run bench [-- --only hot,catalog,mp,kill9,timeout,model,preview] [-- --model-steps 2000]
+ *   npm run bench [-- --only hot,catalog,mp,kill9,timeout,model,model-repeat,preview] [-- --model-steps 2000]
+ *     [-- --repeat-steps 200] [-- --hot-before DIR]   (DIR: an earlier build of cloudfunctions/, measured in the same run)
+ * Also writes bench/RESULTS.md from the JSON (bench/report.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OUT_DIR, REPO } from './lib/cloud';
-import { formatHotSku, runHotSku, type HotSkuResult } from './hot-sku';
-import { formatCatalog, runCatalog, type CatalogResult } from './catalog';
+import { formatHotSku, hotSkuFailures, runHotSku } from './hot-sku';
+import { formatCatalog, runCatalog } from './catalog';
 import { formatMiniprogram, type MiniprogramResult } from './miniprogram';
-import { runKill9, type Kill9Result } from './faults/kill9';
-import { runTimeout, type TimeoutResult } from './faults/timeout';
-import { runModel, type ModelResult } from './faults/model';
-import { formatPreviewScroll, runPreviewScroll, type PreviewScrollResult } from './preview-scroll';
+import { kill9Failures, runKill9 } from './faults/kill9';
+import { runTimeout } from './faults/timeout';
+import { runModel } from './faults/model';
 import { Client, startChild } from './lib/cloud';
 import { localFunctionEnv } from '../admin/merchant-key';
+import { formatPreviewScroll, runPreviewScroll } from './preview-scroll';
+import { formatTargets, isErr, renderResultsMd, RESULTS_JSON, type ModelRepeat, type Results, type RunMeta } from './report';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -27,19 +30,6 @@ const arg = (name: string) => {
 const only = arg('only')?.split(',');
 const want = (k: string) => !only || only.includes(k);
 const log = (s: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${s}\n`);
-
-interface Results {
-  machine: { date: string; nproc: number; memGiB: string; node: string; loadavgAtStart: number[]; loadavgAtEnd?: number[]; cpu: string };
-  totalMs?: number;
-  hotSku?: HotSkuResult | { error: string };
-  catalog?: CatalogResult | { error: string };
-  miniprogram?: MiniprogramResult | { error: string };
-  kill9?: Kill9Result | { error: string };
-  timeout?: TimeoutResult | { error: string };
-  model?: ModelResult | { error: string };
-  previewScroll?: PreviewScrollResult | { error: string };
-  failures: string[];
-}
 
 function machine(): Results['machine'] {
   let memGiB = `${Math.round(os.totalmem() / 2 ** 30)} GiB total`;
@@ -58,17 +48,31 @@ function machine(): Results['machine'] {
   };
 }
 
-async function section<T>(name: string, f: () => Promise<T>): Promise<T | { error: string }> {
+const loadNow = () => os.loadavg().map((x) => Math.round(x * 100) / 100);
+
+/** Runs one part, recording when it ran and the machine's load at its start and end. */
+async function section<T extends object>(name: string, f: () => Promise<T>): Promise<(T | { error: string }) & { ran: RunMeta }> {
   const t = Date.now();
-  log(`${name}…`);
+  const meta = { date: new Date().toISOString(), cores: os.cpus().length, loadavgAtStart: loadNow(), command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim() };
+  log(`${name}… (load average ${meta.loadavgAtStart.join(' ')})`);
   try {
     const r = await f();
     log(`${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
-    return r;
+    return { ...r, ran: { ...meta, loadavgAtEnd: loadNow() } };
   } catch (e) {
     log(`${name} FAILED: ${(e as Error)?.stack ?? String(e)}`);
-    return { error: String((e as Error)?.message ?? e).slice(0, 300) };
+    return { error: String((e as Error)?.message ?? e).slice(0, 300), ran: { ...meta, loadavgAtEnd: loadNow() } };
   }
+}
+
+/** What two walks of one seed must share if the walk is deterministic. */
+function compareWalks(a: Awaited<ReturnType<typeof runModel>>, b: Awaited<ReturnType<typeof runModel>>): string[] {
+  const d: string[] = [];
+  const keys = (x: Record<string, number>, y: Record<string, number>) => [...new Set([...Object.keys(x), ...Object.keys(y)])].sort();
+  for (const k of keys(a.ops, b.ops)) if ((a.ops[k] ?? 0) !== (b.ops[k] ?? 0)) d.push(`ops.${k} ${a.ops[k] ?? 0} vs ${b.ops[k] ?? 0}`);
+  for (const k of keys(a.byStatus, b.byStatus)) if ((a.byStatus[k] ?? 0) !== (b.byStatus[k] ?? 0)) d.push(`orders ${k} ${a.byStatus[k] ?? 0} vs ${b.byStatus[k] ?? 0}`);
+  if (a.orders !== b.orders) d.push(`orders ${a.orders} vs ${b.orders}`);
+  return d;
 }
 
 function miniprogramChild(): Promise<MiniprogramResult> {
@@ -88,7 +92,6 @@ function miniprogramChild(): Promise<MiniprogramResult> {
   });
 }
 
-const isErr = (x: unknown): x is { error: string } => typeof x === 'object' && x !== null && 'error' in x;
 const na = (reason: string) => `n/a (${reason})`;
 
 function table(r: Results): string {
@@ -99,12 +102,12 @@ function table(r: Results): string {
     else
       for (const x of r.hotSku.rounds) {
         const c = x.checkout;
-        add(`hot SKU ${x.buyers} buyers: checkout`, `${c.ordersPerSec} orders/s (${c.rps} req/s), p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms; ok ${c.ok}/${x.initialStock} stock, errors ${JSON.stringify(c.otherErrors)}`);
-        add(`hot SKU ${x.buyers} buyers: OVERSOLD`, `${c.oversold} (stock drift ${c.stockDrift})`);
-        add(`  ceiling no-op invoke`, `${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`);
-        add(`  ceiling doc().get()`, `${x.docGet.rps} req/s, p50 ${x.docGet.latency.p50} ms, p99 ${x.docGet.latency.p99} ms`);
-        add(`  ceiling conditional update`, `${x.conditionalUpdate.rps} req/s, p50 ${x.conditionalUpdate.latency.p50} ms, p99 ${x.conditionalUpdate.latency.p99} ms (oversold ${x.conditionalUpdate.oversold})`);
-        add(`  ratio checkout / ceiling`, `${x.ratios.vsNoopInvoke} of no-op invoke, ${x.ratios.vsDocGet} of doc get, ${x.ratios.vsConditionalUpdate} of cond. update (req/s); p50 ${x.ratios.p50VsNoopInvoke}× no-op`);
+        add(`hot SKU ${x.buyers} buyers: checkout`, `${c.ordersPerSec} orders/s (${c.rps} req/s), p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms; ok ${c.ok}/${x.initialStock} stock, failed ${JSON.stringify(c.otherErrors)}`);
+        add(`hot SKU ${x.buyers} buyers: OVERSOLD`, `${c.oversold} (stock drift ${c.stockDrift}; ledger ${JSON.stringify(c.ledger)})`);
+        add(`  ceiling: conditional update fn`, `${x.ceiling.successPerSec} updates/s, p50 ${x.ceiling.latency.p50} ms, p99 ${x.ceiling.latency.p99} ms (oversold ${x.ceiling.oversold})`);
+        add(`  orders/s ÷ ceiling updates/s`, `${x.ratios.ordersVsCeiling} (target ≥ ${r.hotSku.target})`);
+        add(`  no-op invoke`, `${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms; checkout p50 ${x.ratios.p50VsNoopInvoke}× no-op`);
+        add(`  transactions during checkout`, JSON.stringify(c.tx));
         add(`  naive read-then-write`, `OVERSOLD ${x.naive.oversold} units ("sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock}), ${x.naive.rps} req/s`);
       }
   }
@@ -140,7 +143,8 @@ function table(r: Results): string {
     if (isErr(r.kill9)) add('kill -9', na(r.kill9.error));
     else {
       const k = r.kill9;
-      add('kill -9 mid-checkout', `${k.acknowledgedOrders} acked orders, ${k.acknowledgedPayments} acked payments, ${k.inFlightAtKill} in flight; restart ${k.restartMs} ms`);
+      add('kill -9 mid-checkout', `${k.acknowledgedOrders} acked orders, ${k.acknowledgedPayments} acked payments (target > 0), ${k.inFlightAtKill} in flight (target > 0); restart ${k.restartMs} ms`);
+      add('  failed calls before the kill', `${JSON.stringify(k.errorsBeforeKill)} (target {})`);
       add('  LOST acknowledged orders', `${k.lostAcknowledgedOrders} (payments lost ${k.lostAcknowledgedPayments}, idempotency records missing ${k.missingIdempotencyRecords})`);
       add('  stock + sold = initial', k.stockViolations.length ? `VIOLATED: ${k.stockViolations.join('; ')}` : 'holds for every SKU');
       add('  retry in-flight (same requestId)', `${JSON.stringify(k.retryOutcomes)}, duplicates ${k.duplicateOrdersAfterRetry}, invariant ${k.stockViolationsAfterRetry.length ? 'VIOLATED' : 'holds'}`);
@@ -192,42 +196,48 @@ function table(r: Results): string {
 
 async function main(): Promise<void> {
   const t0 = Date.now();
-  const results: Results = { machine: machine(), failures: [] };
+  // Parts not run this time keep their last figures (each says when it ran).
+  const previous: Partial<Results> = fs.existsSync(RESULTS_JSON) ? (JSON.parse(fs.readFileSync(RESULTS_JSON, 'utf8')) as Partial<Results>) : {};
+  const results: Results = { ...previous, machine: machine(), failures: [] };
   log(`machine: ${JSON.stringify(results.machine)}`);
   log('npm run build (functions)');
   execFileSync(process.execPath, ['--import', 'tsx', 'scripts/build-functions.ts'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] });
 
+  const before = arg('hot-before');
+  if (want('hot') && before) results.hotSkuBefore = await section('hot SKU (earlier build)', () => runHotSku({ buyers: [100, 500], functionsFrom: before, log }));
   if (want('hot')) results.hotSku = await section('hot SKU', () => runHotSku({ buyers: [100, 500], log }));
   if (want('catalog')) results.catalog = await section('catalog', () => runCatalog({ products: 10_000, calls: 30, log }));
   if (want('mp')) results.miniprogram = await section('mini program', miniprogramChild);
   if (want('kill9')) results.kill9 = await section('kill -9', () => runKill9({ lanes: 50, killAfter: 150, seed: 11, log }));
   if (want('timeout')) results.timeout = await section('function timeout', () => runTimeout({ attempts: 40, workers: 4, retry: true, log }));
-  if (want('model')) {
-    const steps = Number(arg('model-steps') ?? 2000);
-    results.model = await section('model-based walk', async () => {
-      const emu = await startChild({ functionEnv: localFunctionEnv() });
-      try {
-        return await runModel(Client.of(emu), { steps, seed: 20261125, fullEvery: 250, log });
-      } finally {
-        await emu.stop();
-      }
+  const walk = async (steps: number) => {
+    const emu = await startChild({ functionEnv: localFunctionEnv() });
+    try {
+      return await runModel(Client.of(emu), { steps, seed: 20261125, fullEvery: 250, log });
+    } finally {
+      await emu.stop();
+    }
+  };
+  if (want('model')) results.model = await section('model-based walk', () => walk(Number(arg('model-steps') ?? 2000)));
+  if (want('model-repeat')) {
+    // Is the walk deterministic for a seed? Two walks of the same seed, compared.
+    const steps = Number(arg('repeat-steps') ?? 200);
+    results.modelRepeat = await section('model walk twice, one seed', async (): Promise<ModelRepeat> => {
+      const a = await walk(steps);
+      const b = await walk(steps);
+      const differences = compareWalks(a, b);
+      return { seed: a.seed, steps, same: differences.length === 0, differences };
     });
   }
-  // Chromium scrolling the browser preview far (moved out of `npm test`: a browser scroll check).
+
+  // Chromium scrolling the browser preview far (a browser scroll check kept out of `npm test`).
   if (want('preview')) results.previewScroll = await section('preview scroll', () => runPreviewScroll({ log }));
 
   const f = results.failures;
-  if (results.hotSku && !isErr(results.hotSku))
-    for (const x of results.hotSku.rounds) {
-      if (x.checkout.oversold || x.checkout.stockDrift) f.push(`hot SKU ${x.buyers}: oversold ${x.checkout.oversold}, drift ${x.checkout.stockDrift}`);
-      if (x.conditionalUpdate.oversold) f.push(`conditional update ${x.buyers}: oversold ${x.conditionalUpdate.oversold}`);
-    }
+  if (results.hotSku && !isErr(results.hotSku)) f.push(...hotSkuFailures(results.hotSku));
   if (results.catalog && !isErr(results.catalog) && results.catalog.mixes.some((m) => m.mismatches)) f.push('catalog: indexed and unindexed results differ');
-  if (results.kill9 && !isErr(results.kill9)) {
-    const k = results.kill9;
-    if (k.lostAcknowledgedOrders || k.lostAcknowledgedPayments || k.missingIdempotencyRecords || k.stockViolations.length || k.duplicateOrdersAfterRetry || k.stockViolationsAfterRetry.length)
-      f.push(`kill -9: lost ${k.lostAcknowledgedOrders} orders / ${k.lostAcknowledgedPayments} payments, ${k.stockViolations.length + k.stockViolationsAfterRetry.length} stock violations`);
-  }
+  if (results.catalog && !isErr(results.catalog) && results.catalog.errors) f.push(`catalog: ${results.catalog.errors} calls failed`);
+  if (results.kill9 && !isErr(results.kill9)) f.push(...kill9Failures(results.kill9));
   if (results.timeout && !isErr(results.timeout) && (results.timeout.halfOrders.length || results.timeout.duplicateOrders || results.timeout.violationsAfterRetry?.length))
     f.push(`timeout: ${results.timeout.halfOrders.length} half orders, ${results.timeout.violationsAfterRetry?.length ?? 0} violations after retry`);
   if (results.model && !isErr(results.model) && results.model.violations.length) f.push(`model: ${results.model.violations[0]}`);
@@ -238,7 +248,8 @@ async function main(): Promise<void> {
   results.totalMs = Date.now() - t0;
   results.machine.loadavgAtEnd = os.loadavg().map((x) => Math.round(x * 100) / 100);
   fs.mkdirSync(OUT_DIR, { recursive: true });
-  fs.writeFileSync(path.join(OUT_DIR, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(RESULTS_JSON, `${JSON.stringify(results, null, 2)}\n`);
+  fs.writeFileSync(path.join(REPO, 'bench', 'RESULTS.md'), renderResultsMd(results));
 
   const m = results.machine;
   process.stdout.write(
@@ -247,6 +258,9 @@ async function main(): Promise<void> {
       'Shared, loaded machine: compare the ratios within one run, not absolute times across runs.',
       '',
       table(results),
+      '',
+      'Targets:',
+      formatTargets(results),
       '',
       results.hotSku && !isErr(results.hotSku) ? formatHotSku(results.hotSku) : '',
       results.catalog && !isErr(results.catalog) ? formatCatalog(results.catalog) : '',

@@ -10,7 +10,7 @@ import { launchChromium } from '../simulator/chromium/browser';
 const ICONS: Record<string, string> = {
   home: '<path d="M12 38 40 14l28 24" {S}/><path d="M20 33v33h14V50h12v16h14V33" {F}/>',
   cart: '<path d="M8 14h10l8 36h38l7-26H22" {S}/><path d="M24 24h47l-7 26H29z" {F}/><circle cx="32" cy="62" r="5" {F}/><circle cx="60" cy="62" r="5" {F}/>',
-  orders: '<rect x="16" y="10" width="48" height="60" rx="6" {F}/><path d="M27 28h26M27 40h26M27 52h16" {L}/>',
+  me: '<circle cx="40" cy="27" r="14" {F}/><path d="M13 68c0-15 12-25 27-25s27 10 27 25z" {F}/>',
 };
 
 async function main(): Promise<void> {

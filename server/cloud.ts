@@ -167,3 +167,17 @@ export async function uploadFile(cloudPath: string, fileContent: Buffer): Promis
 export function currentEnv(): string {
   return wxContext().ENV ?? process.env.TCB_ENV ?? process.env.SCF_NAMESPACE ?? '';
 }
+
+/** `security.mediaCheckAsync` (version 2) through the SDK: the trace id of the check (docs/reference/wx-media-check.md). */
+export async function mediaCheckAsync(params: { mediaUrl: string; mediaType: 1 | 2; version: 2; openid: string; scene: number }): Promise<{ traceId?: string; errCode?: number; errMsg?: string }> {
+  ensureInit();
+  return (await cloud.openapi.security.mediaCheckAsync(params as never)) as { traceId?: string; errCode?: number; errMsg?: string };
+}
+
+/** A temporary download link of a cloud file, valid `maxAgeS` seconds; null when the file does not exist. */
+export async function tempFileUrl(fileID: string, maxAgeS: number): Promise<string | null> {
+  ensureInit();
+  const result = (await cloud.getTempFileURL({ fileList: [{ fileID, maxAge: maxAgeS }] } as never)) as { fileList?: { tempFileURL?: string; status?: number }[] };
+  const url = result.fileList?.[0]?.tempFileURL;
+  return typeof url === 'string' && url ? url : null;
+}

@@ -27,6 +27,10 @@ export const COLLECTIONS = {
   campaigns: 'campaigns',
   /** Every opening of a campaign's page, per OPENID with the server's time and the launch scene. */
   campaignVisits: 'campaign_visits',
+  /** One document per user image sent to WeChat's image check, with its verdict (server/image-check.ts). */
+  mediaChecks: 'media_checks',
+  /** One document per shopper: their saved shipping addresses and which is the default (server/addresses.ts). */
+  addressBooks: 'address_books',
 } as const;
 
 /**
@@ -62,6 +66,8 @@ export function backoffMs(attempt: number, baseMs = 20, capMs = 1000): number {
 export interface RetryOptions {
   /** Give up (UNAVAILABLE) when the next attempt would start after this many ms from now. */
   budgetMs: number;
+  /** Longest wait between attempts (default 1 s). */
+  backoffCapMs?: number;
 }
 
 /**
@@ -88,7 +94,7 @@ export async function withTransaction<T>(work: (tx: TxCollections) => Promise<T>
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (!isTransactionConflict(error) && !isTransactionGone(error)) throw error;
-      const wait = backoffMs(attempt);
+      const wait = backoffMs(attempt, 20, options.backoffCapMs);
       if (Date.now() + wait >= deadline) {
         console.warn(`[tx] gave up after ${attempt + 1} conflicting attempts (${Date.now() - started} ms)`);
         throw new AppError('UNAVAILABLE', '当前购买人数较多，请稍后重试', { reason: 'TRANSACTION_CONTENTION', attempts: attempt + 1 });

@@ -49,6 +49,8 @@ const attribution = obj({
 const orderLine = obj({ productId: id(), skuId: id(), qty, expectedPrice: optional(fen) });
 const orderLines = arrayOf(orderLine, 1, MAX_LINES);
 const orderId = obj({ orderId: id() });
+/** A cloud storage fileID (cloud://<env>.<bucket>/<path>), as wx.cloud.uploadFile answers it. */
+const cloudFileId = str({ max: 512, pattern: /^cloud:\/\/[A-Za-z0-9._-]+\/[^\s?#]+$/, patternHint: 'a cloud fileID', trim: false });
 
 const pagePath = str({ max: 128, pattern: /^[A-Za-z0-9_-]+(\/[A-Za-z0-9_-]+)*$/, patternHint: 'a page path without leading / or query', trim: false });
 
@@ -153,7 +155,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
       couponId: optional(id()),
     }),
     quote: obj({ lines: orderLines, province: optional(str({ min: 0, max: 50 })), couponId: optional(id()), noCoupon: optional(bool) }),
-    list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize) }),
+    list: obj({ status: optional(oneOf(ORDER_STATUSES)), cursor: optional(cursor), pageSize: optional(pageSize), afterSales: optional(bool) }),
     get: orderId,
     cancel: orderId,
     pay: orderId,
@@ -173,6 +175,12 @@ export const EVENT_SCHEMAS: SchemaMap = {
     claimCoupon: obj({ templateId: id(), campaignId: optional(token) }),
     myCoupons: obj({ status: optional(oneOf(['available', 'used', 'expired'] as const)) }),
     claimableCoupons: obj({ templateIds: optional(arrayOf(id(), 0, 20)), productId: optional(id()) }),
+    checkImage: obj({ fileID: cloudFileId, scene: optional(oneOf(['profile', 'comment'] as const)) }),
+    addresses: empty,
+    saveAddress: obj({ id: optional(id()), address, makeDefault: optional(bool) }),
+    removeAddress: obj({ id: id() }),
+    setDefaultAddress: obj({ id: id() }),
+    meSummary: empty,
   },
   scenes: {
     create: obj({
@@ -282,6 +290,7 @@ export const FIELD_MESSAGES: Record<string, string> = {
   template: '优惠券信息有误',
   campaignId: '活动编号无效',
   campaignIds: '活动编号无效',
+  id: '地址不存在或已删除',
 };
 const REQUEST_MESSAGE = '请求内容有误，请刷新后重试';
 

@@ -46,6 +46,23 @@ export interface HandlerOptions<F extends FunctionName> {
   payNotifications?: (event: Record<string, unknown>) => Promise<NotificationAnswer>;
   /** CloudPay's refund result notification (refund's `functionName` is this function). */
   refundNotifications?: (event: Record<string, unknown>) => Promise<NotificationAnswer>;
+  /**
+   * WeChat's message push to this function, by `Event` (the cloud console's 消息推送 routes
+   * `<MsgType event, Event>` here; e.g. `wxa_media_check`). See `mayBeMessagePush` for who may deliver one.
+   */
+  messagePush?: Record<string, (event: Record<string, unknown>) => Promise<unknown>>;
+}
+
+/**
+ * Whether an invocation can be WeChat's message push. The platform does not document the SOURCE or
+ * OPENID a push arrives with, so a push is refused only where it certainly is not one: a mini program
+ * user's own call (wx_client, wx_devtools, wx_localdebug, wx_crawler) or another function (a chain).
+ * What a push carries must therefore prove itself (an image verdict counts only for a trace id the
+ * store was given and never shows anyone).
+ */
+export function mayBeMessagePush(source: unknown): boolean {
+  const s = typeof source === 'string' ? source.trim() : '';
+  return !s.includes(',') && !['wx_client', 'wx_devtools', 'wx_localdebug', 'wx_crawler'].includes(s);
 }
 
 /** The first element of the SOURCE chain: who started this invocation ("wx_client,scf" → wx_client). */
@@ -85,7 +102,7 @@ function strangerRefusal(fn: string, what: string, proof: Exclude<MerchantProof,
   }
 }
 
-type PlatformEvent = { kind: 'timer'; name: string } | { kind: 'pay' } | { kind: 'refund' };
+type PlatformEvent = { kind: 'timer'; name: string } | { kind: 'pay' } | { kind: 'refund' } | { kind: 'push'; name: string };
 
 /**
  * Recognises the platform's own events, which carry no `action`: a timer (SCF format `{Type: 'Timer',
@@ -97,10 +114,25 @@ export function platformEvent(event: unknown): PlatformEvent | null {
   if (event.Type === 'Timer' && typeof event.TriggerName === 'string') return { kind: 'timer', name: event.TriggerName };
   if ('reqInfo' in event || 'outRefundNo' in event || 'refundStatus' in event) return { kind: 'refund' };
   if ('outTradeNo' in event && ('returnCode' in event || 'resultCode' in event)) return { kind: 'pay' };
+  if (event.MsgType === 'event' && typeof event.Event === 'string') return { kind: 'push', name: event.Event };
   return null;
 }
 
-async function runPlatform<F extends FunctionName>(fn: F, what: PlatformEvent, event: Record<string, unknown>, caller: Caller, options: HandlerOptions<F>): Promise<unknown> {
+async function runPush<F extends FunctionName>(fn: F, name: string, event: Record<string, unknown>, options: HandlerOptions<F>): Promise<unknown> {
+  const source = wxContext().SOURCE;
+  if (!mayBeMessagePush(source)) {
+    console.warn(`[${fn}] message push ${name} from SOURCE ${String(source)} refused`);
+    return fail('PERMISSION_DENIED', '无权执行此操作', { detail: 'a message push does not come from a mini program or another function' });
+  }
+  const declared = options.messagePush?.[name];
+  if (!declared) {
+    console.warn(`[${fn}] message push ${name} refused: not declared by this function`);
+    return fail('INVALID_ARGUMENT', '请求内容有误', { detail: `${fn} declares no message push ${name}` });
+  }
+  return declared(event);
+}
+
+async function runPlatform<F extends FunctionName>(fn: F, what: Exclude<PlatformEvent, { kind: 'push' }>, event: Record<string, unknown>, caller: Caller, options: HandlerOptions<F>): Promise<unknown> {
   const expected: PlatformSource = what.kind === 'timer' ? 'wx_trigger' : 'wx_paycallback';
   const label = what.kind === 'timer' ? `timer ${what.name}` : `${what.kind} notification`;
   const fromPlatform = caller.kind === 'platform' && caller.source === expected;
@@ -139,6 +171,13 @@ export function actionHandler<F extends FunctionName>(fn: F, handlers: ActionHan
     // The key leaves the event first: validation, the actions and the logs never see it.
     const { event, proof } = takeMerchantKey(raw);
     const platform = platformEvent(event);
+    if (platform?.kind === 'push') {
+      try {
+        return await runPush(fn, platform.name, event as Record<string, unknown>, options);
+      } catch (error) {
+        return toErrorEnvelope(error, `${fn}.${platform.name}`);
+      }
+    }
     if (platform) {
       try {
         return await runPlatform(fn, platform, event as Record<string, unknown>, await resolveCaller(wxContext(), proof, false), options);

@@ -72,9 +72,10 @@ export type NewOrder = Omit<StoredOrder, 'status' | 'statusEvent' | 'createdAt' 
  * The first write of an order's status: creates the order document in its initial status, inside the
  * caller's transaction (the one that reserves its stock).
  */
-export async function createOrderTx(tx: TxCollections, fields: NewOrder, now: number): Promise<StoredOrder> {
+export async function createOrderTx(tx: TxCollections, fields: NewOrder, now: number, alongside?: (order: StoredOrder) => Promise<unknown>): Promise<StoredOrder> {
   const order = { ...fields, ...creationPatch(now), statusEvent: 'create' } as StoredOrder;
-  await tx.collection(COLLECTIONS.orders).doc(order._id).set({ data: withoutId(order as unknown as AnyDoc) });
+  // `alongside`: the caller's writes that need the order as written, sent with it (one round trip).
+  await Promise.all([tx.collection(COLLECTIONS.orders).doc(order._id).set({ data: withoutId(order as unknown as AnyDoc) }), alongside?.(order)]);
   return order;
 }
 

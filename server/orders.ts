@@ -28,6 +28,11 @@ type CreateRequest = ActionRequest<'orders', 'create'>;
 
 /** Budget for stock-reservation retries under contention: well inside the function's 30 s timeout. */
 const CREATE_RETRY_BUDGET_MS = 12_000;
+/**
+ * Longest wait between checkout attempts. A lost attempt lost to a checkout that commits within a call
+ * or two, so waiting longer only leaves the product idle while the waiting function holds its instance.
+ */
+const CREATE_BACKOFF_CAP_MS = 200;
 
 /** Adds the product document's own problems to INVALID_PRODUCT lines, so the refusal says what is wrong. */
 function withProductProblems<T extends { productId: string; problems: { code: string }[]; productProblems?: unknown }>(
@@ -102,18 +107,28 @@ const readOrder = (id: string) => getDoc(COLLECTIONS.orders, id);
 export async function create(openid: string, req: CreateRequest): Promise<ActionResponse<'orders', 'create'>> {
   const orderId = orderIdFor(openid, req.requestId);
   const print = orderFingerprint(req);
-
-  // A retry of a checkout that already went through: answer from the record, touch nothing.
-  const stored = await getDoc(COLLECTIONS.idempotency, orderId);
-  if (stored) return replay(stored, print, readOrder);
-
-  // The merchant reads the remark: it passes WeChat's content check before anything is written.
-  await checkText(openid, req.remark ?? '', SEC_SCENE.comment, { path: 'remark', label: '备注' });
-
-  // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
-  // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
-  const { products: snapshot, sales } = await loadPricedProducts(productIds);
+
+  // Everything the checkout reads before its transaction goes out at once (each read is a round trip
+  // from the function to the database, and a rush is decided by how long a checkout takes).
+  const [stored, remarkChecked, loaded, shipping, windowMs, attribution] = await Promise.allSettled([
+    getDoc(COLLECTIONS.idempotency, orderId),
+    // The merchant reads the remark: it passes WeChat's content check before anything is written.
+    checkText(openid, req.remark ?? '', SEC_SCENE.comment, { path: 'remark', label: '备注' }),
+    // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
+    // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
+    loadPricedProducts(productIds),
+    shippingContext(req.address.province),
+    paymentWindowMs(),
+    // Where the order came from is the server's record, never the request's `attribution`.
+    attributionFor(openid),
+  ]);
+  // A retry of a checkout that already went through: answer from the record, touch nothing.
+  const record = settled(stored);
+  if (record) return replay(record, print, readOrder);
+  settled(remarkChecked);
+  const { products: snapshot, sales } = settled(loaded);
+
   const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
   const flashSales = salesByLine(sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
   try {
@@ -121,8 +136,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   } catch (error) {
     return replayIfRaced(error, orderId, print);
   }
-  const shipping = await shippingContext(req.address.province);
-  const early = priceOrder(req.lines, (id) => snapshot.get(id), shipping);
+  const early = priceOrder(req.lines, (id) => snapshot.get(id), settled(shipping));
   if (!early.ok) {
     // A concurrent retry of this very checkout may have taken the last units: its reservation and its
     // record commit together, so if we saw the stock gone we now see the record and answer as it did.
@@ -130,10 +144,8 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     if (raced) return replay(raced, print, readOrder);
     refuse(early, (id) => snapshot.get(id));
   }
-
-  const windowMs = await paymentWindowMs();
-  // Where the order came from is the server's record, never the request's `attribution`.
-  const attribution = await attributionFor(openid);
+  const window = settled(windowMs);
+  const origin = settled(attribution);
 
   type Priced = Extract<PricingResult, { ok: true }>;
   const write = async (tx: TxCollections, priced: Priced, at: number, coupon?: OrderCoupon) => {
@@ -149,63 +161,74 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         total: priced.total,
         address: req.address,
         remark: req.remark ?? '',
-        attribution,
-        expireAt: at + windowMs,
+        attribution: origin,
+        expireAt: at + window,
         ...(coupon ? { coupon } : {}),
       },
       at,
+      // Its idempotency record goes with it.
+      (written) => {
+        const record: IdempotencyRecord = { _openid: openid, requestId: req.requestId, fingerprint: print, orderId, response: { order: toView(written as unknown as AnyDoc) }, createdAt: at };
+        return tx.collection(COLLECTIONS.idempotency).doc(orderId).set({ data: record as unknown as AnyDoc });
+      },
     );
-    const response = { order: toView(order as unknown as AnyDoc) };
-    const record: IdempotencyRecord = { _openid: openid, requestId: req.requestId, fingerprint: print, orderId, response, createdAt: at };
-    await tx.collection(COLLECTIONS.idempotency).doc(orderId).set({ data: record as unknown as AnyDoc });
-    return response;
+    return { order: toView(order as unknown as AnyDoc) };
   };
 
   try {
     return await withTransaction(
       async (tx) => {
         // CloudBase transactions read a snapshot taken at their first operation, and a write to a document
-        // someone changed after it fails (first writer wins). So the shared product documents come first:
-        // read, check and decrement them back to back, which keeps that window to one call; the order and
-        // its record are this checkout's own documents and are written after.
+        // someone changed after it fails (first writer wins); a written document stays locked until commit.
+        // So: every read at once (the snapshot), the shared documents' writes right after, then this
+        // checkout's own documents together, then commit (docs/reference/cloudbase-transactions.md).
+        const [docs, existing, flashRead] = await Promise.all([
+          Promise.all(productIds.map((productId) => txGet(tx, COLLECTIONS.products, productId))),
+          txGet(tx, COLLECTIONS.idempotency, orderId),
+          readFlashTx(tx, openid, flashSales),
+        ]);
+        // A concurrent retry of this very checkout committed meanwhile: answer as it did, write nothing.
+        if (existing) throw new AlreadyCreated(existing);
         const raw = new Map<string, AnyDoc>();
         const normalized = new Map<string, NormalizeResult>();
-        for (const productId of productIds) {
-          const doc = await txGet(tx, COLLECTIONS.products, productId);
-          if (doc) {
-            raw.set(productId, doc);
-            normalized.set(productId, normalizeProduct(doc));
-          }
-        }
-        const flash = await flashLinesTx(tx, openid, req.lines, flashSales, normalized);
-        const priced = priceOrder(req.lines, (id) => normalized.get(id), shipping);
-        if (!priced.ok) {
-          // The same snapshot shows whether a retry of this very checkout took the last units.
-          const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
-          if (existing) return replay(existing, print, (id) => txGet(tx, COLLECTIONS.orders, id));
-          refuse(priced, (id) => normalized.get(id));
-        }
+        productIds.forEach((productId, i) => {
+          const doc = docs[i];
+          if (!doc) return;
+          raw.set(productId, doc);
+          normalized.set(productId, normalizeProduct(doc));
+        });
+        const flash = flashLines(tx, openid, req.lines, flashRead, normalized);
+        const priced = priceOrder(req.lines, (id) => normalized.get(id), settled(shipping));
+        if (!priced.ok) refuse(priced, (id) => normalized.get(id));
 
-        // Normalization succeeded, so every line's SKU is in its raw document.
+        // The shared documents first (a conflict there ends the attempt before anything else is sent),
+        // then this checkout's own documents together.
         await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw, flash.allotments);
-        await flash.claimTx();
-
-        // A concurrent retry of this very checkout committed meanwhile: undo ours (the SDK rolls back on throw).
-        const existing = await txGet(tx, COLLECTIONS.idempotency, orderId);
-        if (existing) throw new AlreadyCreated(existing);
         const at = now();
         const tagged = flash.tag(priced);
-        if (!req.couponId) return write(tx, tagged, at);
-        // The coupon comes off the lines at the prices charged (sale prices already in them).
-        const used = await useCouponTx(tx, { openid, couponId: req.couponId, orderId, at }, tagged, (id) => normalized.get(id));
-        return write(tx, used.priced, at, used.coupon);
+        const [response] = await Promise.all([
+          (async () => {
+            if (!req.couponId) return write(tx, tagged, at);
+            // The coupon comes off the lines at the prices charged (sale prices already in them).
+            const used = await useCouponTx(tx, { openid, couponId: req.couponId, orderId, at }, tagged, (id) => normalized.get(id));
+            return write(tx, used.priced, at, used.coupon);
+          })(),
+          flash.claimTx(),
+        ]);
+        return response;
       },
-      { budgetMs: CREATE_RETRY_BUDGET_MS },
+      { budgetMs: CREATE_RETRY_BUDGET_MS, backoffCapMs: CREATE_BACKOFF_CAP_MS },
     );
   } catch (error) {
     if (error instanceof AlreadyCreated) return replay(error.record, print, readOrder);
     return replayIfRaced(error, orderId, print);
   }
+}
+
+/** The value of a settled read, or its error thrown. */
+function settled<T>(result: PromiseSettledResult<T>): T {
+  if (result.status === 'rejected') throw result.reason;
+  return result.value;
 }
 
 /**
@@ -229,22 +252,42 @@ interface FlashLines {
   tag<T extends { lines: OrderLine[] }>(priced: T): T;
 }
 
+/** A checkout's flash sales and the shopper's units in them, as its transaction read them. */
+interface FlashRead {
+  sales: Map<string, FlashSale>;
+  /** Units the shopper holds, by saleId. */
+  held: Map<string, number>;
+}
+
 /**
- * The unit-price step of a checkout, inside its transaction: reads the sales of its flash lines and the
- * shopper's units in them, refuses (throws) a line a sale will not sell, and prices active sales' SKUs
- * in `normalized` at the sale price (and their allotment as their stock) before the rest of pricing.
+ * Reads the sales of a checkout's flash lines and the shopper's units in each, inside its transaction,
+ * all at once (the counters are read by the sales' ids found before the transaction; a sale that changed
+ * meanwhile has its counter read again).
  */
-async function flashLinesTx(tx: TxCollections, openid: string, lines: CreateRequest['lines'], candidates: ReadonlyMap<string, FlashSale>, normalized: Map<string, NormalizeResult>): Promise<FlashLines> {
+async function readFlashTx(tx: TxCollections, openid: string, candidates: ReadonlyMap<string, FlashSale>): Promise<FlashRead> {
+  if (candidates.size === 0) return { sales: new Map(), held: new Map() };
+  const saleIds = [...new Set([...candidates.values()].map((sale) => sale.saleId))];
+  const [sales, units] = await Promise.all([readSalesTx(tx, candidates), Promise.all(saleIds.map((saleId) => heldUnitsTx(tx, saleId, openid)))]);
+  const held = new Map(saleIds.map((saleId, i) => [saleId, units[i]]));
+  for (const sale of sales.values()) if (!held.has(sale.saleId)) held.set(sale.saleId, await heldUnitsTx(tx, sale.saleId, openid));
+  return { sales, held };
+}
+
+/**
+ * The unit-price step of a checkout, inside its transaction: refuses (throws) a line a sale will not
+ * sell, and prices active sales' SKUs in `normalized` at the sale price (and their allotment as their
+ * stock) before the rest of pricing.
+ */
+function flashLines(tx: TxCollections, openid: string, lines: CreateRequest['lines'], read: FlashRead, normalized: Map<string, NormalizeResult>): FlashLines {
   const allotments = new Map<string, FlashSale>();
   const claims: { sale: FlashSale; held: number; qty: number }[] = [];
-  const sales = candidates.size > 0 ? await readSalesTx(tx, candidates) : new Map<string, FlashSale>();
   const at = now();
   for (const line of lines) {
     const key = allotmentKey(line.productId, line.skuId);
-    const sale = sales.get(key);
+    const sale = read.sales.get(key);
     if (!sale) continue;
     const active = flashPhase(sale, at) === 'active';
-    const held = active ? await heldUnitsTx(tx, sale.saleId, openid) : 0;
+    const held = active ? (read.held.get(sale.saleId) ?? 0) : 0;
     refuseFlashLine(sale, line, held, at);
     if (!active) continue;
     allotments.set(key, sale);
@@ -254,7 +297,7 @@ async function flashLinesTx(tx: TxCollections, openid: string, lines: CreateRequ
   return {
     allotments,
     claimTx: async () => {
-      for (const claim of claims) await claimUnitsTx(tx, claim.sale, openid, claim.held, claim.qty);
+      await Promise.all(claims.map((claim) => claimUnitsTx(tx, claim.sale, openid, claim.held, claim.qty)));
     },
     tag: (priced) => ({ ...priced, lines: priced.lines.map((line) => (allotments.has(allotmentKey(line.productId, line.skuId)) ? { ...line, flashSaleId: allotments.get(allotmentKey(line.productId, line.skuId))!.saleId } : line)) }),
   };
@@ -296,6 +339,7 @@ export async function list(openid: string, req: ActionRequest<'orders', 'list'>)
   const position = readCursor(ORDER_LIST_SORT, req.cursor);
   const where: AnyDoc = { _openid: openid };
   if (req.status !== undefined) where.status = req.status;
+  if (req.afterSales) where.afterSales = db().command.exists(true);
   const data = await fetchAfter(COLLECTIONS.orders, where, ORDER_LIST_SORT, position, pageSize + 1);
   const shown = data.slice(0, pageSize);
   const page = shown.filter((doc) => asOrder(doc) && doc._openid === openid);

@@ -151,18 +151,21 @@ export async function moveStockTx(tx: TxCollections, productId: string, deltas: 
   const opening = product.revision === undefined || product.revision === null;
   if (applied.length === 0 && !options.set && !opening) return { applied, missing, revision: revisionOf(product) };
   let revision = revisionOf(product);
-  if (opening) {
-    // First time the ledger sees this product: its current figures are the opening balance.
-    const open = skus.map((sku) => ({ skuId: String(sku.skuId), ...(skuFigures(sku) ?? { stock: 0, reserved: 0, sold: 0 }) }));
-    await writeMove(tx, { _id: `M${randomId(20)}`, productId, reason: 'open', skus: open, revision, at });
-  }
   revision += 1;
   data.revision = revision;
   if (options.sales) data.sales = _.inc(options.sales);
+  // The shared document first, alone: when it conflicts, nothing else of the attempt was sent for nothing.
   await tx.collection(COLLECTIONS.products).doc(productId).update({ data });
-  if (applied.length > 0) {
-    await writeMove(tx, { _id: options.moveId ?? `M${randomId(20)}`, productId, ...source, skus: applied, revision, at });
+  // Then the moves together (this transaction's own documents), so the product's lock, held until
+  // commit, waits for one round trip here rather than one per move.
+  const moves: Promise<void>[] = [];
+  if (opening) {
+    // First time the ledger sees this product: its figures before this write are the opening balance.
+    const open = skus.map((sku) => ({ skuId: String(sku.skuId), ...(skuFigures(sku) ?? { stock: 0, reserved: 0, sold: 0 }) }));
+    moves.push(writeMove(tx, { _id: `M${randomId(20)}`, productId, reason: 'open', skus: open, revision: revision - 1, at }));
   }
+  if (applied.length > 0) moves.push(writeMove(tx, { _id: options.moveId ?? `M${randomId(20)}`, productId, ...source, skus: applied, revision, at }));
+  await Promise.all(moves);
   return { applied, missing, revision };
 }
 
@@ -401,9 +404,9 @@ type UnitMove = Partial<SkuFigures> & { allotted?: number };
  * allotment instead (allotted → reserved).
  */
 export async function reserveTx(tx: TxCollections, order: Pick<Order, '_id' | 'lines'>, products: Map<string, AnyDoc>, allotments: Allotments = NO_ALLOTMENTS): Promise<void> {
-  if (allotments.size > 0) await reserveAllotmentsTx(tx, order, allotments);
   const unit = (line: { productId: string; skuId: string }): UnitMove => (allotments.has(allotmentKey(line.productId, line.skuId)) ? { allotted: -1, reserved: 1 } : { stock: -1, reserved: 1 });
-  return moveOrderLines(tx, order, { reason: 'reserve', orderId: order._id }, unit, { products, salesPerUnit: 1, strict: true });
+  // Sale documents and products are separate documents: written side by side (see moveStockTx).
+  await Promise.all([allotments.size > 0 ? reserveAllotmentsTx(tx, order, allotments) : undefined, moveOrderLines(tx, order, { reason: 'reserve', orderId: order._id }, unit, { products, salesPerUnit: 1, strict: true })]);
 }
 
 /** The allotment branch of a reservation: each flash line's units leave its sale's allotment. */

@@ -14,6 +14,7 @@ import type {
   Campaign,
   CampaignPhase,
   Category,
+  CheckedImage,
   CouponTemplate,
   CouponView,
   Fen,
@@ -21,6 +22,7 @@ import type {
   LineProblem,
   OrderStatus,
   OrderView,
+  SavedAddress,
   SceneTarget,
   ShelfStatus,
   ShippingUpload,
@@ -315,7 +317,8 @@ export interface OrdersApi {
     };
   };
   list: {
-    req: { status?: OrderStatus; cursor?: string; pageSize?: number };
+    /** `afterSales`: only orders with an after-sales request (any status). */
+    req: { status?: OrderStatus; cursor?: string; pageSize?: number; afterSales?: boolean };
     res: { orders: OrderView[]; nextCursor: string | null };
   };
   get: {
@@ -391,6 +394,49 @@ export interface OrdersApi {
     req: { templateIds?: string[]; productId?: string };
     res: { templates: ClaimableCoupon[] };
   };
+  /**
+   * Starts WeChat's check of an image the caller uploaded (a cloud fileID), or answers where it stands:
+   * pages call it right after `wx.cloud.uploadFile`, so the verdict is usually in before the image is
+   * shown. Idempotent per fileID. `scene`: profile (avatars) or comment (photos; default).
+   */
+  checkImage: {
+    req: { fileID: string; scene?: 'profile' | 'comment' };
+    res: { image: CheckedImage };
+  };
+  /** The caller's address book: the default first, then the most recently saved. */
+  addresses: {
+    req: Record<string, never>;
+    res: AddressBookView;
+  };
+  /**
+   * Adds an address (an identical one already in the book is refreshed instead of added twice) or,
+   * with `id`, edits that one. The first address of a book becomes its default.
+   */
+  saveAddress: {
+    req: { id?: string; address: Address; makeDefault?: boolean };
+    res: AddressBookView & { address: SavedAddress };
+  };
+  /** Deleting the default makes the most recently saved of the rest the default. */
+  removeAddress: {
+    req: { id: string };
+    res: AddressBookView;
+  };
+  setDefaultAddress: {
+    req: { id: string };
+    res: AddressBookView;
+  };
+  /** What the "我的" page shows: the caller's orders per status, orders with after-sales, usable coupons. */
+  meSummary: {
+    req: Record<string, never>;
+    res: { orders: Record<OrderStatus, number>; afterSales: number; coupons: number };
+  };
+}
+
+/** A shopper's address book as the pages see it. */
+export interface AddressBookView {
+  addresses: SavedAddress[];
+  /** How many addresses a book may hold. */
+  limit: number;
 }
 
 /** A coupon that applies to a checkout and what it takes off. */

@@ -170,9 +170,10 @@ export type Fulfilment = 'express' | 'pickup';
 
 /**
  * pending (not sent yet) → sending (an attempt in flight, held until `leaseUntil`) → uploaded (WeChat
- * accepted it) | failed (refused or unknown; tried again at `nextAttemptAt`).
+ * accepted it) | failed (refused or unknown; tried again at `nextAttemptAt`) | abandoned (the payment
+ * was refunded in full or the order closed: WeChat will never take it, so it is not tried again).
  */
-export type ShippingUploadState = 'pending' | 'sending' | 'uploaded' | 'failed';
+export type ShippingUploadState = 'pending' | 'sending' | 'uploaded' | 'failed' | 'abandoned';
 
 /** The state of an order's shipping-info upload (docs/reference/wx-shipping-info.md). */
 export interface ShippingUpload {
@@ -191,6 +192,9 @@ export interface ShippingUpload {
   leaseUntil: number | null;
   /** How the acceptance was learned: the upload's own answer, or WeChat's order query after an attempt whose answer was lost. */
   confirmedBy: 'upload' | 'query' | null;
+  /** When it was given up (state `abandoned`), and why, in the merchant's words. */
+  abandonedAt?: number | null;
+  abandonedReason?: string | null;
 }
 
 /** An order as clients see it: no owner id. */
@@ -356,3 +360,25 @@ export interface OrderCoupon {
 
 /** Where a campaign is in its time: not started, running, or over. */
 export type CampaignPhase = 'upcoming' | 'live' | 'ended';
+
+/** A user image's place in WeChat's image check (server/image-check.ts): shown to others only once it is `pass`. */
+export type ImageCheckState = 'pending' | 'pass' | 'refused';
+
+/** A user image as pages and the console show it: the image when it passed, otherwise `note` in its place. */
+export interface CheckedImage {
+  fileID: string;
+  state: ImageCheckState;
+  /** '' when passed; 图片审核中 while pending; the refusal in Chinese when refused */
+  note: string;
+}
+
+/* ------------------------------------------------------------ address book */
+
+/** One address of a shopper's address book (kept on the server, collection `address_books`). */
+export interface SavedAddress extends Address {
+  /** Stable within the shopper's book (not a database id). */
+  id: string;
+  isDefault: boolean;
+  createdAt: number;
+  updatedAt: number;
+}

@@ -26,6 +26,8 @@ export interface Kill9Options {
   seed?: number;
   /** fraction of acknowledged orders the buyer then pays */
   payRate?: number;
+  /** acknowledged payments to wait for before the kill (default 3) */
+  minPayments?: number;
   log?: (s: string) => void;
 }
 
@@ -36,6 +38,13 @@ export interface Kill9Result {
   inFlightAtKill: number;
   /** orders found after restart that no client saw acknowledged (committed, reply lost) */
   committedUnacknowledged: number;
+  /** failed calls of the lanes before the kill, by kind (each one fails the run) */
+  errorsBeforeKill: Record<string, number>;
+  /**
+   * Checkouts before the kill that gave up on contention with UNAVAILABLE (the busy answer a shopper is
+   * told to retry): counted and printed, not failures.
+   */
+  busyBeforeKill: number;
   lostAcknowledgedOrders: number;
   lostAcknowledgedPayments: number;
   missingIdempotencyRecords: number;
@@ -60,6 +69,7 @@ function assertBuilt(): void {
   if (!fs.existsSync(path.join(REPO, 'cloudfunctions', 'orders', 'index.js'))) throw new Error('cloudfunctions/orders/index.js is missing: run `npm run build` first');
 }
 
+/** For every SKU: stock + units of pending/paid orders = initial, stock ≥ 0, `sales` consistent. */
 async function stockCheck(client: Client, productIds: string[], initial: Map<string, number>): Promise<string[]> {
   const problems: string[] = [];
   const orders = (await client.all('orders')).filter((o) => o.status === 'pending_payment' || o.status === 'paid');
@@ -73,9 +83,9 @@ async function stockCheck(client: Client, productIds: string[], initial: Map<str
       const h = held.get(k) ?? 0;
       units += h;
       if (s.stock < 0) problems.push(`${k}: stock ${s.stock} < 0`);
-      if (s.stock + h !== initial.get(k)) problems.push(`${k}: stock ${s.stock} + sold ${h} ≠ initial ${initial.get(k)}`);
+      if (s.stock + h !== initial.get(k)) problems.push(`${k}: stock ${s.stock} + held ${h} ≠ initial ${initial.get(k)}`);
     }
-    if (p.sales !== units) problems.push(`${id}: sales ${p.sales} ≠ sold ${units}`);
+    if (p.sales !== units) problems.push(`${id}: sales ${p.sales} ≠ held ${units}`);
   }
   return problems;
 }
@@ -117,6 +127,10 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
     const paidAck = new Set<string>();
     const inFlight = new Map<string, { owner: string; requestId: string; lines: Line[] }>();
     let killed = false;
+    // Failures before the kill are counted, not swallowed (after it, failing calls are the point).
+    const errors: Record<string, number> = {};
+    const countError = (what: string) => (errors[what.slice(0, 80)] = (errors[what.slice(0, 80)] ?? 0) + 1);
+    let busy = 0;
     let seq = 0;
     const plan = () => {
       const n = rand() < 0.6 ? 1 : 2;
@@ -138,9 +152,11 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
           if (r.result?.ok) {
             orderId = r.result.data.order._id as string;
             acknowledged.set(orderId, job);
-          }
+          } else if (!killed && r.result?.error?.code === 'UNAVAILABLE') busy += 1;
+          else if (!killed) countError(`create ${r.error ? `invoke:${r.error.code}` : String(r.result?.error?.code)}`);
           inFlight.delete(requestId);
-        } catch {
+        } catch (e) {
+          if (!killed) countError(`create transport: ${(e as Error).message}`);
           return; // the cloud is gone: this request stays "in flight"
         }
         if (orderId && pay && !killed) {
@@ -149,8 +165,10 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
             if (p.result?.ok) {
               const c = await client.confirmPay(p.result.data.payment.package, 1);
               if (c.status === 200 && (c.json.deliveries as { result?: { errcode: number } }[])?.[0]?.result?.errcode === 0) paidAck.add(orderId);
-            }
-          } catch {
+              else if (!killed) countError(`confirm HTTP ${c.status}`);
+            } else if (!killed) countError(`pay ${p.error ? `invoke:${p.error.code}` : String(p.result?.error?.code)}`);
+          } catch (e) {
+            if (!killed) countError(`pay transport: ${(e as Error).message}`);
             return;
           }
         }
@@ -158,7 +176,9 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
     };
     const t0 = Date.now();
     const lanes = Array.from({ length: opts.lanes }, (_, i) => lane(i));
-    while (acknowledged.size < opts.killAfter && Date.now() - t0 < 120_000) await sleep(5);
+    // The kill must land on both kinds of work: wait for acknowledged payments too, not only orders.
+    const minPaid = opts.minPayments ?? 3;
+    while ((acknowledged.size < opts.killAfter || paidAck.size < minPaid) && Date.now() - t0 < 120_000) await sleep(5);
     killed = true;
     await emu.kill9();
     const loadMs = Date.now() - t0;
@@ -213,6 +233,8 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
       acknowledgedPayments: paidAck.size,
       inFlightAtKill,
       committedUnacknowledged,
+      errorsBeforeKill: errors,
+      busyBeforeKill: busy,
       lostAcknowledgedOrders: lostOrders,
       lostAcknowledgedPayments: lostPayments,
       missingIdempotencyRecords: missingIdem,
@@ -229,4 +251,18 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
     await emu?.stop();
     removeDir(dataDir);
   }
+}
+
+/** What makes a kill -9 run fail, including a run that proves nothing (no work in flight, no payment acknowledged). */
+export function kill9Failures(k: Kill9Result): string[] {
+  const f: string[] = [];
+  if (k.inFlightAtKill === 0) f.push('kill -9: no checkout was in flight at the kill');
+  if (k.acknowledgedPayments === 0) f.push('kill -9: no payment was acknowledged before the kill');
+  if (Object.keys(k.errorsBeforeKill).length) f.push(`kill -9: calls failed before the kill ${JSON.stringify(k.errorsBeforeKill)}`);
+  if (k.lostAcknowledgedOrders || k.lostAcknowledgedPayments || k.missingIdempotencyRecords) f.push(`kill -9: lost ${k.lostAcknowledgedOrders} orders / ${k.lostAcknowledgedPayments} payments, ${k.missingIdempotencyRecords} idempotency records missing`);
+  if (k.stockViolations.length || k.stockViolationsAfterRetry.length) f.push(`kill -9: stock ${[...k.stockViolations, ...k.stockViolationsAfterRetry].slice(0, 3).join('; ')}`);
+  if (k.duplicateOrdersAfterRetry) f.push(`kill -9: ${k.duplicateOrdersAfterRetry} requestIds with several orders after the retry`);
+  if (Object.keys(k.retryOutcomes).some((c) => c !== 'OK' && c !== 'OUT_OF_STOCK' && c !== 'UNAVAILABLE')) f.push(`kill -9: retries failed ${JSON.stringify(k.retryOutcomes)}`);
+  if (k.newCheckoutsAfterRestart !== 3) f.push(`kill -9: ${k.newCheckoutsAfterRestart}/3 new checkouts after the restart`);
+  return f;
 }

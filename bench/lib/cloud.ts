@@ -8,6 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as path from 'node:path';
 import type { EmulatorOptions } from '../../emulator';
 import { freePort } from '../../simulator/free-port';
@@ -40,8 +41,8 @@ export function removeDir(dir: string): void {
  * functions dir and adds `noop` (returns at once, no SDK). `timeoutSeconds` overrides config.json
  * timeouts per function (the emulator reads config.json on every invocation; see setFunctionTimeout).
  */
-export function prepareFunctionsDir(tag: string, timeoutSeconds: Record<string, number> = {}): string {
-  const src = path.join(REPO, 'cloudfunctions');
+export function prepareFunctionsDir(tag: string, timeoutSeconds: Record<string, number> = {}, from = path.join(REPO, 'cloudfunctions')): string {
+  const src = from;
   const dir = scratchDir(`functions-${tag}`);
   for (const name of fs.readdirSync(src)) {
     const from = path.join(src, name);
@@ -56,6 +57,24 @@ export function prepareFunctionsDir(tag: string, timeoutSeconds: Record<string, 
   fs.mkdirSync(path.join(dir, 'noop'));
   fs.writeFileSync(path.join(dir, 'noop', 'index.js'), "'use strict';\nexports.main = async () => ({ ok: true });\n");
   fs.writeFileSync(path.join(dir, 'noop', 'config.json'), '{ "timeout": 10 }\n');
+  // The hot-SKU ceiling: one conditional update of a SKU's stock, through the same invoke path as a checkout.
+  fs.mkdirSync(path.join(dir, 'condupdate'));
+  fs.writeFileSync(
+    path.join(dir, 'condupdate', 'index.js'),
+    [
+      "'use strict';",
+      "const cloud = require('wx-server-sdk');",
+      'cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });',
+      'const db = cloud.database();',
+      'const _ = db.command;',
+      'exports.main = async (event) => {',
+      "  const r = await db.collection('products').where({ _id: event.productId, 'skus.0.stock': _.gte(1) }).update({ data: { 'skus.0.stock': _.inc(-1), 'skus.0.reserved': _.inc(1), sales: _.inc(1) } });",
+      '  return { ok: r.stats.updated === 1 };',
+      '};',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(path.join(dir, 'condupdate', 'config.json'), '{ "timeout": 10 }\n');
   for (const [name, seconds] of Object.entries(timeoutSeconds)) setFunctionTimeout(dir, name, seconds);
   return dir;
 }
@@ -161,6 +180,50 @@ export async function startChild(options: EmulatorOptions): Promise<ChildCloud> 
     'bench/lib/emu-child.ts',
   );
   return handle(child, port, options.envId ?? 'local-env');
+}
+
+/**
+ * Invokes functions over its own keep-alive HTTP agent with `sockets` sockets, so a load of N buyers in
+ * flight is not capped by a shared agent (node-sdk's is capped at 100 sockets). Throws on a transport
+ * failure; answers what the invoke endpoint answers.
+ */
+export class Invoker {
+  private readonly agent: http.Agent;
+  constructor(
+    readonly url: string,
+    sockets: number,
+  ) {
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: sockets, maxFreeSockets: sockets });
+  }
+
+  invoke(name: string, event: unknown, openid?: string): Promise<InvokeReply> {
+    const body = JSON.stringify(openid ? { event, openid } : { event });
+    const target = new URL(`${this.url}/_emulator/v1/functions/${encodeURIComponent(name)}:invoke`);
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        target,
+        { method: 'POST', agent: this.agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            try {
+              resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')) as InvokeReply);
+            } catch (e) {
+              reject(new Error(`invoke ${name}: HTTP ${res.statusCode}, not JSON (${(e as Error).message})`));
+            }
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('error', reject);
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
 }
 
 /** What `/functions/<name>:invoke` answers: `{result}` or `{error: {code, message}}`. */

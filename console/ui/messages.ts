@@ -197,6 +197,7 @@ export const ZH = {
   'orders.upload.sending': '发货信息上传中',
   'orders.upload.uploaded': '发货信息已上传微信',
   'orders.upload.failed': '发货信息上传失败（已试 {n} 次，将自动重试）',
+  'orders.upload.abandoned': '不再上传发货信息（{reason}）',
   'orders.upload.error': '微信返回：{error}',
   'orders.col.upload': '发货信息上传',
 
@@ -640,6 +641,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   'orders.upload.sending': 'Sending shipping info to WeChat',
   'orders.upload.uploaded': 'Shipping info sent to WeChat',
   'orders.upload.failed': 'Shipping info upload failed ({n} attempts; retried automatically)',
+  'orders.upload.abandoned': 'Shipping info no longer sent ({reason})',
   'orders.upload.error': 'WeChat answered: {error}',
   'orders.col.upload': 'Shipping info upload',
 

@@ -147,7 +147,7 @@ function shipmentCell(o: OrderRow): Node[] {
 
 function uploadText(o: OrderRow): string | null {
   const up = o.shippingUpload;
-  return up ? t(`orders.upload.${up.state}`, { n: up.attempts }) : null;
+  return up ? t(`orders.upload.${up.state}`, { n: up.attempts, reason: up.abandonedReason ?? '' }) : null;
 }
 
 function orderRow(o: OrderRow, error: HTMLElement, reload: () => Promise<void>): HTMLElement {

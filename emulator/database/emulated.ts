@@ -68,7 +68,7 @@ export const databaseEmulator: ServiceFactory = (ctx): EmulatedService<DatabaseS
         control: true,
         method: 'GET',
         path: /^\/database\/transactions$/,
-        handle: () => ({ json: database.txns.describe() }),
+        handle: () => ({ json: { ...database.txns.describe(), requests: { ...database.requests } } }),
       },
       {
         // Which code writes a field: watch fields of a collection, then read every write that changed them.

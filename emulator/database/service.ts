@@ -43,7 +43,11 @@ export class DatabaseService {
     this.txns = new TransactionManager(this.store, { lifetimeMs: opts.transactionLifetimeMs, outsideWriteWaitMs: opts.outsideWriteWaitMs, clock: opts.clock });
   }
 
+  /** Database requests served, per action (read by benchmarks to count a call's round trips). */
+  readonly requests: Record<string, number> = {};
+
   async handle(action: string, body: Doc): Promise<ActionResult> {
+    this.requests[action] = (this.requests[action] ?? 0) + 1;
     const now = this.opts.clock.date();
     switch (action) {
       case 'database.addCollection':

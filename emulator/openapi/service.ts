@@ -9,6 +9,7 @@ import { decodeCommApiData, encodeResp } from './proto';
 import { renderUnlimited, validateUnlimited, type WxaError } from './wxacode';
 import { DEFAULT_BLOCK_LIST, msgSecCheck, type BlockWord } from './seccheck';
 import type { ShippingService } from './shipping';
+import type { MediaCheckService } from './media-check';
 import type { ActiveInvocation, FunctionsService } from '../functions/service';
 import type { MultipartPart } from '../util/http';
 
@@ -31,6 +32,8 @@ export interface OpenApiOptions {
   rateLimitPerMinute: number;
   /** WeChat's order-shipping service (wxa.sec.order.*) */
   shipping: ShippingService;
+  /** security.mediaCheckAsync and its wxa_media_check push */
+  mediaCheck: MediaCheckService;
 }
 
 const json = (o: unknown) => encodeResp({ respData: Buffer.from(JSON.stringify(o)), contentType: 'application/json; charset=utf-8' });
@@ -107,6 +110,10 @@ export class OpenApiService {
       }
       case 'security.msgSecCheck': {
         const answer = msgSecCheck(call.params, this.blockList);
+        return record(json(answer), answer.errcode ? (answer as WxaError) : undefined);
+      }
+      case 'security.mediaCheckAsync': {
+        const answer = this.opts.mediaCheck.check(call.params);
         return record(json(answer), answer.errcode ? (answer as WxaError) : undefined);
       }
       case 'wxa.sec.order.uploadShippingInfo':

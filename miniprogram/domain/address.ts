@@ -93,3 +93,19 @@ export function addressMessage(input: unknown): string | null {
   const result = checkAddress(input);
   return result.ok ? null : ADDRESS_MESSAGES[result.problems[0].code];
 }
+
+/** What wx.chooseAddress hands over. */
+export interface WechatAddress {
+  userName: string;
+  telNumber: string;
+  provinceName: string;
+  cityName: string;
+  countyName: string;
+  detailInfo: string;
+  postalCode?: string;
+}
+
+/** wx.chooseAddress's result in our field names (still to be checked by the rule above). */
+export function wechatAddressFields(r: WechatAddress): Partial<Address> {
+  return { name: r.userName, phone: r.telNumber, province: r.provinceName, city: r.cityName, district: r.countyName, detail: r.detailInfo, postalCode: r.postalCode };
+}

@@ -3,7 +3,8 @@
  * shipment, built from an order: pure, so the server, the tests and the console agree on it. The
  * field rules and their sources: docs/reference/wx-shipping-info.md.
  */
-import type { Address, Fulfilment, OrderLine, ShippingUpload } from '../../typings/domain';
+import type { Address, Fulfilment, Order, OrderLine, ShippingUpload } from '../../typings/domain';
+import { claimedTotal, isOpenAfterSale, tallyOf } from './after-sales';
 
 /** logistics_type: 1 express, 2 same-city delivery, 3 virtual goods, 4 collected by the shopper. */
 export const LOGISTICS_TYPE = { express: 1, sameCity: 2, virtual: 3, pickup: 4 } as const;
@@ -24,6 +25,17 @@ export function logisticsTypeOf(fulfilment: Fulfilment | undefined): 1 | 4 {
 /** The upload's state when the order ships: due now, nothing tried yet. */
 export function pendingUpload(fulfilment: Fulfilment | undefined, now: number): ShippingUpload {
   return { state: 'pending', logisticsType: logisticsTypeOf(fulfilment), attempts: 0, nextAttemptAt: now, lastAttemptAt: null, lastError: null, uploadedAt: null, leaseUntil: null, confirmedBy: null };
+}
+
+/** Why an order's shipment will never be taken by WeChat, in the merchant's words (null: it still may be). */
+export function uploadNoLongerPossible(order: Pick<Order, 'status' | 'total' | 'lines' | 'afterSales'>): string | null {
+  if (order.status === 'cancelled' || order.status === 'expired' || order.status === 'refunded') return '订单已关闭或已退款';
+  // Every fen paid is refunded (after-sales requests that all finished): WeChat's order_state 5.
+  const tally = tallyOf(order);
+  // Refused requests release their claim; every other one must have finished refunding.
+  const states = Object.values(tally.states);
+  if (states.includes('refunded') && !states.some(isOpenAfterSale) && claimedTotal(tally) >= order.total) return '订单已全额退款';
+  return null;
 }
 
 /** Wait before the attempt after `attempts` failed ones: 1, 2, 4, … minutes, at most an hour. */

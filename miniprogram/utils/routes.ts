@@ -1,5 +1,9 @@
 import { CAMPAIGN_PAGE } from '../domain/campaigns';
+import type { OrderStatus } from '../../typings/domain';
 import { pagePath } from './query';
+
+/** A tab of the orders list: every order (''), one status, or the orders with after-sales. */
+export type OrdersTab = OrderStatus | '' | 'after_sales';
 
 /** Every page of app.json, by name: navigation, share paths and QR targets use these, never literals. */
 export const PAGES = {
@@ -14,16 +18,22 @@ export const PAGES = {
   afterSaleRequest: 'pages-after-sales/request/index',
   coupons: 'pages-coupons/list/index',
   campaign: CAMPAIGN_PAGE,
+  me: 'pages/me/index',
+  addresses: 'pages-me/addresses/index',
+  addressEdit: 'pages-me/address-edit/index',
 } as const;
 
 export type PageRoute = (typeof PAGES)[keyof typeof PAGES];
-export type TabPage = typeof PAGES.catalog | typeof PAGES.cart | typeof PAGES.orders;
+export type TabPage = typeof PAGES.catalog | typeof PAGES.cart | typeof PAGES.me;
 
 export const HOME_PAGE: TabPage = PAGES.catalog;
 /** The tab bar's pages (app.json `tabBar.list`): opened with switchTab, which takes no query. */
-export const TAB_PAGES: PageRoute[] = [PAGES.catalog, PAGES.cart, PAGES.orders];
-/** Pages a QR code may open (a resolved target outside this list is treated as an invalid code). */
-export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGES.orderDetail, PAGES.campaign]);
+export const TAB_PAGES: PageRoute[] = [PAGES.catalog, PAGES.cart, PAGES.me];
+/**
+ * Pages a QR code may open (a resolved target outside this list is treated as an invalid code). The
+ * orders list was a tab once: codes and cards printed then still open it, now as an ordinary page.
+ */
+export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGES.orderDetail, PAGES.campaign, PAGES.orders]);
 
 /**
  * Where pages lived before they moved into subpackages. QR codes and share cards printed with these
@@ -47,6 +57,26 @@ export function pageUrl(page: PageRoute, query: Record<string, string | number |
 /** Share path for a product: only the id and the sharer's opaque referral code, never an OPENID. */
 export function productUrl(id: string, ref?: string | null): string {
   return pageUrl(PAGES.product, { id, ref: ref || undefined });
+}
+
+/** The orders list, on one status tab (or 售后) when asked. It is not a tab page: navigateTo / redirectTo it. */
+export function ordersUrl(tab: OrdersTab = ''): string {
+  return pageUrl(PAGES.orders, tab === 'after_sales' ? { tab } : { status: tab || undefined });
+}
+
+/**
+ * Opens the orders list: back to it when it is the page below (it reloads on show), else over the
+ * current page, or in its place when the page stack is full.
+ */
+export function openOrders(tab: OrdersTab = ''): void {
+  const pages = getCurrentPages();
+  const below = pages.length > 1 ? pages[pages.length - 2] : null;
+  if (below && below.route === PAGES.orders && !tab) {
+    wx.navigateBack({ delta: 1 });
+    return;
+  }
+  const url = ordersUrl(tab);
+  wx.navigateTo({ url, fail: () => wx.redirectTo({ url }) });
 }
 
 export function orderDetailUrl(orderId: string): string {

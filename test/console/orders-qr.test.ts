@@ -161,6 +161,21 @@ test('an order placed and paid through the storefront is shipped from the consol
   await ui.page.fill('#order-id', '');
 });
 
+test('an upload given up after a full refund says so and why, and offers no retry', async () => {
+  const at = Date.UTC(2026, 2, 5, 2);
+  const upload = { state: 'abandoned', logisticsType: 1, attempts: 3, nextAttemptAt: at, lastAttemptAt: at, lastError: '10060004 支付单处于不可发货的状态', uploadedAt: null, leaseUntil: null, confirmedBy: null, abandonedAt: at, abandonedReason: '微信支付单已退款或关闭' };
+  await ui.db().collection('orders').add([order('o-refunded-shipped', 'shipped', at, { carrier: 'YTO', trackingNo: 'YT000222', shippedAt: at, shippingUpload: upload })]);
+  await ui.open('#/orders');
+  await ui.page.fill('#order-id', 'o-refunded-shipped');
+  await ui.page.click('#apply-order-filter');
+  await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '共 1 个订单'`);
+  const row = ui.page.locator('.order-row[data-id="o-refunded-shipped"]');
+  await expect(row.locator('.order-upload').getAttribute('data-upload')).resolves.toBe('abandoned');
+  await expect(row.locator('.order-upload').textContent()).resolves.toBe('不再上传发货信息（微信支付单已退款或关闭）');
+  await expect(row.locator('.order-upload-error').textContent()).resolves.toContain('10060004');
+  await ui.page.fill('#order-id', '');
+});
+
 describe('QR codes', () => {
   test('a product code: preview, PNG download that scans to the product page', async () => {
     await ui.open('#/qrcodes');

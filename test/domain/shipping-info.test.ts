@@ -1,5 +1,5 @@
 /** The shipping information built from an order for WeChat's order-shipping service (pure rules). */
-import { itemDesc, maskedPhone, pendingUpload, retryDelayMs, rfc3339China, shippingInfoRequest } from '../../miniprogram/domain/shipping-info';
+import { itemDesc, maskedPhone, pendingUpload, retryDelayMs, rfc3339China, shippingInfoRequest, uploadNoLongerPossible } from '../../miniprogram/domain/shipping-info';
 
 const order = { _id: 'O1', _openid: 'oBUYER', transactionId: '4200001', lines: [{ title: ' 毛巾 ', qty: 2 }, { title: '牙刷', qty: 1 }], address: { phone: '+86 138-0013-8000' }, carrier: 'ZTO', trackingNo: 'ZT1' };
 
@@ -38,4 +38,28 @@ test('express by transaction id (contact only for SF); self-pickup by merchant n
 
 test('retries wait 1, 2, 4 … minutes, at most an hour', () => {
   expect([1, 2, 3, 7, 8, 20].map(retryDelayMs)).toEqual([60_000, 120_000, 240_000, 3_600_000, 3_600_000, 3_600_000]);
+});
+
+describe('uploadNoLongerPossible: when WeChat will never take the shipment', () => {
+  const lines = [{ qty: 2 }, { qty: 1 }] as never;
+  const order = (status: string, afterSales?: unknown) => ({ status, total: 5000, lines, afterSales }) as never;
+  const tally = (fees: number[], shippingFee: number, states: Record<string, string>) => ({ lines: fees.map((fee) => ({ qty: 1, fee })), shippingFee, count: Object.keys(states).length, states });
+
+  test('a shipped order without refunds, or refunded in part, still uploads', () => {
+    expect(uploadNoLongerPossible(order('shipped'))).toBeNull();
+    expect(uploadNoLongerPossible(order('shipped', tally([3000, 0], 0, { A1: 'refunded' })))).toBeNull();
+    // The shipping fee stays paid after shipping: WeChat still holds that much.
+    expect(uploadNoLongerPossible(order('completed', tally([3000, 1200], 0, { A1: 'refunded' })))).toBeNull();
+  });
+
+  test('refunds still under way or refused do not count', () => {
+    expect(uploadNoLongerPossible(order('shipped', tally([3800, 1200], 0, { A1: 'refunded', A2: 'refunding' })))).toBeNull();
+    expect(uploadNoLongerPossible(order('shipped', tally([0, 0], 0, { A1: 'refused' })))).toBeNull();
+  });
+
+  test('every fen refunded, or an order that never ships', () => {
+    expect(uploadNoLongerPossible(order('shipped', tally([3800, 1200], 0, { A1: 'refunded', A2: 'refunded' })))).toBe('订单已全额退款');
+    expect(uploadNoLongerPossible(order('shipped', tally([3800, 1200], 0, { A1: 'refused', A2: 'refunded' })))).toBe('订单已全额退款');
+    for (const status of ['cancelled', 'expired', 'refunded']) expect(uploadNoLongerPossible(order(status))).toBe('订单已关闭或已退款');
+  });
 });

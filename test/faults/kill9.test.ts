@@ -11,6 +11,10 @@ jest.setTimeout(150_000);
 test('kill -9 during 20 concurrent checkouts loses no acknowledged order and keeps stock + sold = initial', async () => {
   const r = await runKill9({ lanes: 20, killAfter: 30, seed: 3 });
   expect(r.acknowledgedOrders).toBeGreaterThanOrEqual(30);
+  // The kill landed on work: checkouts in flight and payments acknowledged; no call failed before it.
+  expect(r.inFlightAtKill).toBeGreaterThan(0);
+  expect(r.acknowledgedPayments).toBeGreaterThan(0);
+  expect(r.errorsBeforeKill).toEqual({});
   expect(r.lostAcknowledgedOrders).toBe(0);
   expect(r.lostAcknowledgedPayments).toBe(0);
   expect(r.missingIdempotencyRecords).toBe(0);

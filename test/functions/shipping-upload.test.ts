@@ -15,8 +15,8 @@ beforeAll(async () => {
 });
 
 /** A paid order (paid at the pay sandbox, its notification delivered) of `openid`. */
-async function paidOrder(openid: string) {
-  const created = await call(cloud, 'orders', { action: 'create', requestId: requestId(openid), lines: [{ productId: 'ship-1', skuId: 'a', qty: 2 }], address: ADDRESS }, openid);
+async function paidOrder(openid: string, qty = 2) {
+  const created = await call(cloud, 'orders', { action: 'create', requestId: requestId(openid), lines: [{ productId: 'ship-1', skuId: 'a', qty }], address: ADDRESS }, openid);
   const order = dataOf(created).order;
   const { payment } = dataOf(await call(cloud, 'orders', { action: 'pay', orderId: order._id }, openid));
   await cloud.confirmPay(payment.package, 1);
@@ -69,7 +69,7 @@ test('a refused upload is retried by the timer until accepted, and WeChat receiv
   expect(await received(order.transactionId)).toBeUndefined();
 
   // Not due yet: the timer leaves it (the retry waits a minute after the first failure).
-  expect(dataOf((await cloud.fireTimer('merchant', 'shippingUploads')).result)).toEqual({ tried: 0, uploaded: 0, failed: 0 });
+  expect(dataOf((await cloud.fireTimer('merchant', 'shippingUploads')).result)).toEqual({ tried: 0, uploaded: 0, failed: 0, abandoned: 0 });
   await cloud.setClock({ advanceMs: 61_000 });
   expect(dataOf((await cloud.fireTimer('merchant', 'shippingUploads')).result)).toMatchObject({ tried: 1, failed: 1 });
   expect((await getDoc(cloud, 'orders', order._id)).shippingUpload).toMatchObject({ state: 'failed', attempts: 2 });
@@ -112,4 +112,64 @@ test('concurrent ship calls and timer runs send one upload', async () => {
 test('the timer is the platform\'s (or an operator\'s with the merchant key): a shopper cannot run it', async () => {
   const reply = await cloud.invoke('merchant', { Type: 'Timer', TriggerName: 'shippingUploads' }, { openid: 'oSHIP5' });
   expect(reply.result).toMatchObject({ ok: false, error: { code: 'PERMISSION_DENIED' } });
+});
+
+describe('an order refunded in full after it shipped: the upload is given up, never retried', () => {
+  /** Uploads that reached WeChat's service for the payment (accepted or refused). */
+  async function uploadCalls(transactionId: string) {
+    const { json } = await cloud.local('GET', '/openapi/outbox');
+    return json.outbox.filter((e: { apiName: string; params: { orderKey?: { transaction_id?: string } } }) => e.apiName === 'wxa.sec.order.uploadShippingInfo' && e.params.orderKey?.transaction_id === transactionId);
+  }
+
+  /** A refund the merchant made outside the store (WeChat Pay's merchant platform), in full. */
+  async function refundOutside(order: { _id: string; total: number }) {
+    const answer = await cloud.wx().cloudPay.refund({ functionName: 'orders', envId: cloud.envId, sub_mch_id: '1900000109', nonce_str: 'outside', out_trade_no: order._id, out_refund_no: `X${order._id}`.slice(0, 64), total_fee: order.total, refund_fee: order.total });
+    expect(answer.resultCode).toBe('SUCCESS');
+  }
+
+  afterEach(async () => {
+    await fail('error', 0);
+    await cloud.setClock({ reset: true });
+  });
+
+  test('refunded through after-sales: the timer gives it up without asking WeChat, the console reason is set', async () => {
+    const order = await paidOrder('oSHIP6', 8);
+    expect(order).toMatchObject({ shippingFee: 0, total: 10320 });
+    await fail('error', 100);
+    expect(dataOf(await ship(order._id, 'ZT0000000006', 'ZTO')).shippingUpload).toMatchObject({ state: 'failed', attempts: 1 });
+    const asked = dataOf(await call(cloud, 'orders', { action: 'requestAfterSale', orderId: order._id, requestId: requestId('oSHIP6'), lines: [{ productId: 'ship-1', skuId: 'a', qty: 8 }], reason: '不想要了' }, 'oSHIP6'));
+    expect(dataOf(await call(cloud, 'orders', { action: 'approveAfterSale', afterSaleId: asked.afterSale._id, mode: 'refund' })).afterSale.status).toBe('refunded');
+
+    await cloud.setClock({ advanceMs: 61_000 });
+    expect(dataOf((await cloud.fireTimer('merchant', 'shippingUploads')).result)).toMatchObject({ tried: 1, abandoned: 1, failed: 0 });
+    const upload = (await getDoc(cloud, 'orders', order._id)).shippingUpload;
+    expect(upload).toMatchObject({ state: 'abandoned', attempts: 1, abandonedAt: expect.any(Number), abandonedReason: '订单已全额退款' });
+    // Hours later nothing is due, and WeChat heard of the shipment only once (the refused first attempt).
+    await cloud.setClock({ advanceMs: 3 * 3600_000 });
+    expect(dataOf((await cloud.fireTimer('merchant', 'shippingUploads')).result)).toMatchObject({ tried: 0 });
+    expect(await uploadCalls(order.transactionId)).toHaveLength(1);
+    // Ship clicked again: the upload stays given up.
+    expect(dataOf(await ship(order._id, 'ZT0000000006', 'ZTO')).shippingUpload).toMatchObject({ state: 'abandoned', attempts: 1 });
+    expect(await uploadCalls(order.transactionId)).toHaveLength(1);
+  });
+
+  test('refunded outside the store: WeChat says so (10060004 on upload, order_state 5 on the query) and it is given up', async () => {
+    // Refunded before the first upload: WeChat refuses it as not shippable.
+    const first = await paidOrder('oSHIP7');
+    await refundOutside(first);
+    const shipped = dataOf(await ship(first._id, 'YT0000000007', 'YTO')).shippingUpload;
+    expect(shipped).toMatchObject({ state: 'abandoned', attempts: 1, lastError: expect.stringContaining('10060004'), abandonedReason: '微信支付单已退款或关闭' });
+
+    // Refunded while retries were failing: the next attempt's query finds the refund and sends nothing.
+    const second = await paidOrder('oSHIP8');
+    await fail('error', 1);
+    expect(dataOf(await ship(second._id, 'YT0000000008', 'YTO')).shippingUpload).toMatchObject({ state: 'failed', attempts: 1 });
+    await refundOutside(second);
+    await cloud.setClock({ advanceMs: 61_000 });
+    expect(dataOf((await cloud.fireTimer('merchant', 'shippingUploads')).result)).toMatchObject({ tried: 1, abandoned: 1 });
+    expect((await getDoc(cloud, 'orders', second._id)).shippingUpload).toMatchObject({ state: 'abandoned', attempts: 2, abandonedReason: '微信支付单已全额退款' });
+    expect(await uploadCalls(second.transactionId)).toHaveLength(1);
+    await cloud.setClock({ advanceMs: 3 * 3600_000 });
+    expect(dataOf((await cloud.fireTimer('merchant', 'shippingUploads')).result)).toMatchObject({ tried: 0 });
+  });
 });

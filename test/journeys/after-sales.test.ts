@@ -94,7 +94,11 @@ test('1. Pay → ask for a refund before shipping → refunded at once, stock ba
   expect(await stockOf(shop(), mug, sku)).toBe(before);
   if (!REAL) expect(await wechatRefunds(orderId)).toEqual({ fees: [3300], statuses: ['SUCCESS'] });
 
-  const list = await shop().switchTab('/pages/orders/index');
+  // "我的" → 售后: the orders with after-sales requests.
+  const me = await shop().switchTab('/pages/me/index');
+  await tap(me, '#me-orders-after_sales');
+  const list = await shop().page();
+  expect(list.path).toBe('pages/orders/index');
   expect(await textOf(list, '.order-card .order-status')).toBe('已退款');
   expect(await list.$('.order-card .after-sales-tag')).toBeNull();
   await shop().shot(J, 'order-list');

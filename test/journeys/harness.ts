@@ -47,7 +47,7 @@ export const MODE: 'simulator' | 'devtools' = DEVTOOLS_CLI ? 'devtools' : 'simul
 export const REAL = MODE === 'devtools';
 /** Generous: the CI box is small and shared. */
 export const JOURNEY_TIMEOUT = 180_000;
-const TAB_PAGES = ['pages/catalog/index', 'pages/cart/index', 'pages/orders/index'];
+const TAB_PAGES = ['pages/catalog/index', 'pages/cart/index', 'pages/me/index'];
 
 /** Product ids are fixed locally; on a real env they get a per-run prefix so runs never collide. */
 export const RUN = REAL ? `j${Date.now().toString(36)}` : 'j';

@@ -440,7 +440,11 @@ test('6. Unpaid order expires: stock returns, the order shows expired, paying it
   expect(await textOf(page, '#order-status')).toBe('已过期');
   expect(await payButton(page)).toBeNull();
   await shop().shot(J, 'expired-order');
-  page = await shop().switchTab('/pages/orders/index');
+  // "我的" → 全部订单 (the orders list is no longer a tab): the expired order is there.
+  page = await shop().switchTab('/pages/me/index');
+  await tap(page, '#me-all-orders');
+  page = await shop().page();
+  expect(page.path).toBe('pages/orders/index');
   expect(await textsOf(page, '#order-list .order-status')).toEqual(['已过期']);
   expect(shop().exceptions).toEqual([]);
 }, JOURNEY_TIMEOUT);

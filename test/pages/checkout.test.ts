@@ -62,9 +62,13 @@ describe('checkout', () => {
     });
     expect(created[0].requestId).toMatch(/^[\w-]{8,64}$/);
     // The address's province re-prices the shipping fee (a second quote, for that province).
-    expect(fake.calls.map((c) => `${c.name}.${c.data.action}`)).toEqual(['orders.quote', 'orders.quote', 'orders.create', 'orders.pay']);
-    expect(fake.calls[0].data).not.toHaveProperty('province');
-    expect(fake.calls[1].data).toMatchObject({ province: '广东省' });
+    // The address book (no default here; the chosen address is saved into it) beside the order's own calls.
+    const bookCalls = ['addresses', 'saveAddress'];
+    expect(fake.calls.filter((c) => bookCalls.includes(String(c.data.action))).map((c) => c.data.action)).toEqual(bookCalls);
+    const calls = fake.calls.filter((c) => !bookCalls.includes(String(c.data.action)));
+    expect(calls.map((c) => `${c.name}.${c.data.action}`)).toEqual(['orders.quote', 'orders.quote', 'orders.create', 'orders.pay']);
+    expect(calls[0].data).not.toHaveProperty('province');
+    expect(calls[1].data).toMatchObject({ province: '广东省' });
     expect(fake.navigations.pop()).toEqual({ api: 'redirectTo', url: '/pages-shop/pay-result/index?orderId=o1&status=paid' });
   });
 

@@ -56,10 +56,12 @@ describe('official compilers', () => {
     expect(res.status).toBe(0);
   });
 
-  test('app.json: tab pages are catalog and cart (and orders), all pages exist, sitemap allows product pages', () => {
+  test('app.json: tab pages are 首页, 购物车 and 我的 (the orders list stays a page at its path), all pages exist, sitemap allows product pages', () => {
     const app = readAppJson();
     const tabs = (app.tabBar?.list ?? []).map((t) => t.pagePath);
-    expect(tabs).toEqual(expect.arrayContaining(['pages/catalog/index', 'pages/cart/index']));
+    expect(tabs).toEqual(['pages/catalog/index', 'pages/cart/index', 'pages/me/index']);
+    expect((app.tabBar?.list ?? []).map((t) => (t as { text?: string }).text)).toEqual(['首页', '购物车', '我的']);
+    expect(app.pages).toContain('pages/orders/index');
     expect(app.pages[0]).toBe('pages/catalog/index');
     const sitemap = JSON.parse(fs.readFileSync(path.join(MP_ROOT, 'sitemap.json'), 'utf8')) as { rules: { action: string; page: string }[] };
     expect(sitemap.rules.find((r) => r.page === 'pages-shop/product/index')?.action).toBe('allow');

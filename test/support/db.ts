@@ -5,7 +5,7 @@
 import type { CloudHandle } from '../helpers/cloud';
 
 /** Every collection the functions use. */
-export const COLLECTIONS = ['products', 'categories', 'orders', 'idempotency', 'payments', 'scenes', 'referrals', 'config', 'scans', 'after_sales', 'stock_moves', 'coupon_templates', 'coupons', 'coupon_claims', 'flash_sales', 'flash_buyers', 'campaigns', 'campaign_visits'] as const;
+export const COLLECTIONS = ['products', 'categories', 'orders', 'idempotency', 'payments', 'scenes', 'referrals', 'config', 'scans', 'after_sales', 'stock_moves', 'coupon_templates', 'coupons', 'coupon_claims', 'flash_sales', 'flash_buyers', 'campaigns', 'campaign_visits', 'media_checks', 'address_books'] as const;
 
 /** Creates the functions' collections (an existing one is left as it is). */
 export async function ensureCollections(cloud: CloudHandle): Promise<void> {

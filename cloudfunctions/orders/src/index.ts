@@ -17,6 +17,10 @@ import {
   refuseAfterSale,
   requestAfterSale,
 } from '../../../server/after-sales';
+import { checkImage, recordImageVerdict } from '../../../server/image-check';
+import { SEC_SCENE } from '../../../server/content-security';
+import { listAddresses, removeAddress, saveAddress, setDefaultAddress } from '../../../server/addresses';
+import { meSummary } from '../../../server/me';
 
 export const main = actionHandler(
   'orders',
@@ -38,6 +42,12 @@ export const main = actionHandler(
     claimCoupon: (request, caller) => claim(caller.openid, request),
     myCoupons: (request, caller) => mine(caller.openid, request),
     claimableCoupons: (request, caller) => claimableFor(caller.openid, request),
+    checkImage: async (request, caller) => ({ image: await checkImage(caller.openid, request.fileID, SEC_SCENE[request.scene ?? 'comment']) }),
+    addresses: (_request, caller) => listAddresses(caller.openid),
+    saveAddress: (request, caller) => saveAddress(caller.openid, request),
+    removeAddress: (request, caller) => removeAddress(caller.openid, request),
+    setDefaultAddress: (request, caller) => setDefaultAddress(caller.openid, request),
+    meSummary: (_request, caller) => meSummary(caller.openid),
   },
   {
     // The merchant's order actions (the console calls them with the environment's credentials).
@@ -49,5 +59,7 @@ export const main = actionHandler(
     // cloudPay.unifiedOrder and cloudPay.refund name this function as the one WeChat Pay notifies.
     payNotifications: (event) => handlePayNotification(event),
     refundNotifications: (event) => (isAfterSaleRefundNumber(event.outRefundNo) ? handleAfterSaleRefundNotification(event) : handleRefundNotification(event)),
+    // The environment's message push sends image check verdicts here (cloudfunctions/message-push.json).
+    messagePush: { wxa_media_check: (event) => recordImageVerdict(event) },
   },
 );

@@ -4,7 +4,7 @@ import type { LoadStatus } from '../../behaviors/load-state';
 import { DEFAULT_AFTER_SALE_WINDOW_DAYS, MAX_REASON_LENGTH, planAfterSale, remainingUnits } from '../../domain/after-sales';
 import { call, errorText } from '../../services/api';
 import { newRequestId } from '../../utils/id';
-import { PAGES, switchToTab } from '../../utils/routes';
+import { openOrders, ordersUrl } from '../../utils/routes';
 
 /** One line of the order the shopper may ask back (only lines with units left). */
 interface FormLine {
@@ -114,11 +114,11 @@ Page({
     wx.showToast({ title: status === 'refunded' ? '退款成功' : status === 'refunding' ? '退款处理中' : '已提交，等待商家处理', icon: status === 'refunded' ? 'success' : 'none' });
     // Back to the order, which shows the request (it reloads on show).
     if (getCurrentPages().length > 1) wx.navigateBack({ delta: 1 });
-    else switchToTab(PAGES.orders);
+    else wx.redirectTo({ url: ordersUrl('after_sales') });
   },
 
   onBackToList() {
-    switchToTab(PAGES.orders);
+    openOrders();
   },
 
   onRetry() {

@@ -7,9 +7,10 @@ import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { toOrderCard } from '../../services/orders';
 import { toAfterSaleCard } from '../services/after-sales';
+import { buyAgain } from '../services/buy-again';
 import type { AfterSaleCard } from '../services/after-sales';
 import type { OrderCard } from '../../services/orders';
-import { PAGES, productUrl, switchToTab } from '../../utils/routes';
+import { openOrders, PAGES, productUrl, switchToTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 
 /** Only what the detail template renders. */
@@ -125,12 +126,19 @@ Page({
     wx.navigateTo({ url: productUrl(String(e.currentTarget.dataset.id)) });
   },
 
+  /** The order's lines into the cart (which shows what changed since), then the cart. */
+  onBuyAgain() {
+    if (!this.data.order) return;
+    buyAgain(this.data.order.lines);
+    switchToTab(PAGES.cart);
+  },
+
   onGoHome() {
     switchToTab(PAGES.catalog);
   },
 
   onBackToList() {
-    switchToTab(PAGES.orders);
+    openOrders();
   },
 
   onRetry() {

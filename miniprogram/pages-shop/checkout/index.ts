@@ -10,9 +10,10 @@ import { addressProblem, cleanAddress, fromWechatAddress } from '../utils/addres
 import { newRequestId } from '../../utils/id';
 import { formatFen } from '../../domain/money';
 import { couponState, isCouponRefusal } from '../../utils/coupon-view';
-import { PAGES, switchToTab } from '../../utils/routes';
-import { readStorage, writeStorageLater } from '../../utils/storage';
+import { pageUrl, PAGES, switchToTab } from '../../utils/routes';
+import { checkoutAddress, rememberAddress } from '../../services/addresses';
 import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';
+import { onFormInput } from '../../behaviors/form-input';
 
 interface SummaryLine {
   key: string;
@@ -25,8 +26,6 @@ interface SummaryLine {
   oldPrice: number;
   problem: string;
 }
-
-const ADDRESS_KEY = 'storefront.address.v1';
 
 /** "满¥99包邮，还差¥20.10" / "已包邮" under the fee, from what the server quoted. */
 function shippingHint(itemsTotal: number, fee: number, freeFrom: number | null | undefined): string {
@@ -80,9 +79,19 @@ Page({
     this.source = draft.source;
     this.requestLines = draft.lines.map((l) => ({ ...l }));
     this.requestId = newRequestId();
-    const saved = readStorage(ADDRESS_KEY);
-    if (saved && typeof saved === 'object' && !addressProblem(saved as Address)) this.setData({ address: cleanAddress(saved as Address) });
+    this.loadAddress();
+  },
+
+  /** Starts from the address book's default (the fee depends on where it ships), then prices the order. */
+  async loadAddress() {
+    const address = await checkoutAddress();
+    if (address && !this.data.address) this.setData({ address });
     this.quote();
+  },
+
+  /** Picks an address from the shopper's address book (pages-me). */
+  onOpenAddressBook() {
+    wx.navigateTo({ url: pageUrl(PAGES.addresses, { select: 1 }), events: { select: (address: Address) => this.setAddress(address) } });
   },
 
   /** Server-priced summary (orders.quote): the page never computes what the shopper pays. */
@@ -156,10 +165,7 @@ Page({
     this.setData({ manual: true, form: this.data.address ? { ...this.data.address } : { ...EMPTY_FORM } });
   },
 
-  onFormInput(e: WechatMiniprogram.Input) {
-    const field = String(e.currentTarget.dataset.field);
-    this.setData({ [`form.${field}`]: e.detail.value });
-  },
+  onFormInput,
 
   onSaveManual() {
     const problem = addressProblem(this.data.form);
@@ -178,7 +184,7 @@ Page({
   setAddress(address: Address) {
     const regionChanged = !this.data.address || this.data.address.province !== address.province;
     this.setData({ address });
-    writeStorageLater(ADDRESS_KEY, address);
+    rememberAddress(address);
     if (regionChanged && this.data.status === 'ok') this.quote();
   },
 

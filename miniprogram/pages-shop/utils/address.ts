@@ -1,5 +1,5 @@
 import type { Address } from '../../../typings/domain';
-import { addressMessage, checkAddress } from '../../domain/address';
+import { addressMessage, checkAddress, wechatAddressFields, type WechatAddress } from '../../domain/address';
 
 export const ADDRESS_FIELDS: (keyof Address)[] = ['name', 'phone', 'province', 'city', 'district', 'detail'];
 
@@ -25,22 +25,6 @@ export function cleanAddress(a: Partial<Address>): Address {
 }
 
 /** wx.chooseAddress result → our Address. */
-export function fromWechatAddress(r: {
-  userName: string;
-  telNumber: string;
-  provinceName: string;
-  cityName: string;
-  countyName: string;
-  detailInfo: string;
-  postalCode?: string;
-}): Address {
-  return cleanAddress({
-    name: r.userName,
-    phone: r.telNumber,
-    province: r.provinceName,
-    city: r.cityName,
-    district: r.countyName,
-    detail: r.detailInfo,
-    postalCode: r.postalCode,
-  });
+export function fromWechatAddress(r: WechatAddress): Address {
+  return cleanAddress(wechatAddressFields(r));
 }

@@ -6,17 +6,19 @@ import { forwardCodeToLanding } from '../../services/entry';
 import { toOrderCard } from '../../services/orders';
 import type { OrderCard } from '../../services/orders';
 import { orderDetailUrl, PAGES, switchToTab } from '../../utils/routes';
+import type { OrdersTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 
 /** What a list row renders: times are preformatted, raw timestamps stay off the view. */
 type ListItem = Omit<OrderCard, 'createdAt' | 'expireAt'> & { createdText: string };
 
-const TABS: { status: OrderStatus | ''; label: string }[] = [
+const TABS: { status: OrdersTab; label: string }[] = [
   { status: '', label: '全部' },
   { status: 'pending_payment', label: '待付款' },
   { status: 'paid', label: '待发货' },
   { status: 'shipped', label: '待收货' },
   { status: 'completed', label: '已完成' },
+  { status: 'after_sales', label: '售后' },
 ];
 const PAGE_SIZE = 10;
 /** An order card's height and the gap under it, in rpx (index.wxss `.order-card`, `.with-actions`). */
@@ -38,7 +40,7 @@ Page({
   data: {
     ...pagedListData<ListItem>(),
     tabs: TABS,
-    tab: '' as OrderStatus | '',
+    tab: '' as OrdersTab,
   },
 
   list: null as PagedList<ListItem> | null,
@@ -46,8 +48,9 @@ Page({
   onLoad(query: Record<string, string | undefined>) {
     this.list = new PagedList<ListItem>(this, {
       fetch: async (cursor) => {
-        const req: { status?: OrderStatus; cursor?: string; pageSize: number } = { pageSize: PAGE_SIZE };
-        if (this.data.tab) req.status = this.data.tab;
+        const req: { status?: OrderStatus; afterSales?: boolean; cursor?: string; pageSize: number } = { pageSize: PAGE_SIZE };
+        if (this.data.tab === 'after_sales') req.afterSales = true;
+        else if (this.data.tab) req.status = this.data.tab;
         if (cursor) req.cursor = cursor;
         const res = await call('orders', 'list', req);
         if (!res.ok) return res;
@@ -58,6 +61,7 @@ Page({
     }, { groupHeight: (rows) => rows.reduce((sum, row) => sum + cardHeight(row), 0), id: (row) => row._id });
     if (forwardCodeToLanding(query)) return;
     if (query && isOrderStatus(query.status)) this.setData({ tab: query.status });
+    else if (query && query.tab === 'after_sales') this.setData({ tab: 'after_sales' });
   },
 
   onShow() {
@@ -74,7 +78,7 @@ Page({
   },
 
   onTabTap(e: WechatMiniprogram.TouchEvent) {
-    const tab = String(e.currentTarget.dataset.status || '') as OrderStatus | '';
+    const tab = String(e.currentTarget.dataset.status || '') as OrdersTab;
     if (tab === this.data.tab) return;
     this.setData({ tab });
     this.reload();

@@ -1,0 +1,64 @@
+/**
+ * "我的" and the address book in a real browser at phone and desktop sizes: the tab shows the shopper's
+ * orders by state from the server, the address book lists the saved addresses (default first) and
+ * opens the form. Screens go to <artifacts>/preview/me-*.png.
+ */
+import { ADDRESS, call, dataOf, requestId } from '../support';
+import { onRoute, phone, screenshot, startStore, toNewPage, until, VIEWPORTS, type Store } from './harness';
+
+jest.setTimeout(180_000);
+
+let store: Store;
+const USERS = ['o_sim_user_2', 'o_sim_user_3'];
+beforeAll(async () => {
+  store = await startStore();
+  const [first] = dataOf(await call(store.cloud, 'catalog', { action: 'list', pageSize: 1 })).items;
+  const { product } = dataOf(await call(store.cloud, 'catalog', { action: 'get', productId: first._id }));
+  const line = { productId: product._id, skuId: product.skus.find((s) => s.available > 1)!.skuId, qty: 1 };
+  for (const user of USERS) {
+    dataOf(await call(store.cloud, 'orders', { action: 'saveAddress', address: ADDRESS }, user));
+    dataOf(await call(store.cloud, 'orders', { action: 'saveAddress', address: { ...ADDRESS, name: '李四', province: '浙江省', city: '杭州市', district: '西湖区', detail: '文三路 90 号 西湖科技园 B 座 1203 室' } }, user));
+    const order = dataOf(await call(store.cloud, 'orders', { action: 'create', requestId: requestId(user), lines: [line], address: ADDRESS }, user)).order;
+    dataOf(await call(store.cloud, 'orders', { action: 'create', requestId: requestId(user), lines: [line], address: ADDRESS }, user));
+    dataOf(await call(store.cloud, 'orders', { action: 'cancel', orderId: order._id }, user));
+  }
+}, 120_000);
+afterAll(async () => {
+  await store?.close();
+});
+
+const SIZES = VIEWPORTS.slice(0, 2).map((viewport, i) => ({ ...viewport, user: USERS[i] }));
+
+test.each(SIZES)('at $width x $height: 我的 with the order states, the address book and its form', async ({ user, ...viewport }) => {
+  const { context, page } = await store.open(viewport);
+  const frame = phone(page);
+  const tag = `${viewport.width}`;
+  try {
+    await page.selectOption('#user', user);
+    await toNewPage(page, () => page.click('#switch-user'));
+    await onRoute(page, 'pages/catalog/index');
+    expect(await page.locator('#tabbar .tab').allInnerTexts()).toEqual(['首页', '购物车', '我的']);
+    await toNewPage(page, () => page.locator('#tabbar .tab').nth(2).click());
+    await onRoute(page, 'pages/me/index');
+    const pending = frame.locator('#me-orders-pending_payment .shortcut-count');
+    expect(await until(() => pending.innerText(), (v) => v === '1')).toBe('1');
+    expect(await frame.locator('#me-closed').innerText()).toBe('已取消、已过期 1 个，见全部订单');
+    for (const right of await frame.locator('.shortcut, .cell').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right))) expect(right).toBeLessThanOrEqual(375);
+    await screenshot(page, `me-${tag}`);
+
+    await toNewPage(page, () => frame.locator('#me-addresses').click());
+    await onRoute(page, 'pages-me/addresses/index');
+    await frame.locator('.address-row').first().waitFor();
+    expect(await frame.locator('.address-row .addr-name').allInnerTexts()).toEqual(['张三', '李四']);
+    expect(await frame.locator('.address-row').first().locator('.default-tag').innerText()).toBe('默认');
+    for (const right of await frame.locator('.address-row, #add-address').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right))) expect(right).toBeLessThanOrEqual(375);
+    await screenshot(page, `me-addresses-${tag}`);
+
+    await toNewPage(page, () => frame.locator('.edit-address').nth(1).click());
+    await onRoute(page, 'pages-me/address-edit/index');
+    await until(() => frame.locator('#edit-detail input, #edit-detail').first().inputValue().catch(() => ''), (v) => v.includes('文三路'));
+    await screenshot(page, `me-address-edit-${tag}`);
+  } finally {
+    await context.close();
+  }
+});
