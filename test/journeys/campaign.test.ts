@@ -139,8 +139,11 @@ test('scan a campaign code, claim its coupon on the page and pay less; the repor
     const order = await shop().doc('orders', String(await page.data('orderId')));
     expect(order).toMatchObject({ total: 2800, status: 'paid', attribution: { campaign: id }, coupon: { couponId: claimed[0]._id, discount: 500 } });
 
-    // The order list says what the coupon took off.
-    page = await shop().switchTab('/pages/orders/index');
+    // The order list ("我的" → 全部订单) says what the coupon took off.
+    const me = await shop().switchTab('/pages/me/index');
+    await tap(me, '#me-all-orders');
+    page = await shop().page();
+    expect(page.path).toBe('pages/orders/index');
     expect((await textOf(page, '.order-coupon')).replace(/\s/g, '')).toBe('优惠券-¥5.00');
     await shop().shot(J, 'orders');
 

@@ -108,7 +108,9 @@ test.each(VIEWPORTS.slice(0, 2))('at $width x $height the order list says what t
     await page.selectOption('#user', 'o_sim_user_1');
     await toNewPage(page, () => page.click('#switch-user'));
     await onRoute(page, 'pages/catalog/index');
-    await toNewPage(page, () => page.locator('#tabbar .tab', { hasText: '订单' }).click());
+    await toNewPage(page, () => page.locator('#tabbar .tab', { hasText: '我的' }).click());
+    await onRoute(page, 'pages/me/index');
+    await toNewPage(page, () => frame.locator('#me-all-orders').click());
     await onRoute(page, 'pages/orders/index');
     const row = frame.locator('.order-card', { hasText: words }).first();
     await row.waitFor();
