@@ -13,11 +13,13 @@
  *   queryRefund says SUCCESS. The `refunds` timer retries what did not finish.
  * - Units go back to stock once: in the transaction that moves the request to refunding (before
  *   shipping) or to received (a return), which happens once by the table.
+ * - The order's coupon comes back (while valid) when the order is given back in full: before shipping
+ *   with the order's `refundAll` transition, after shipping with the last request's refund.
  */
 import { checkText, SEC_SCENE } from './content-security';
 import type { ActionRequest, ActionResponse, MerchantAfterSale, OwedRefundView } from '../typings/api';
 import type { AfterSaleLine, AfterSaleStatus, AfterSaleView } from '../typings/domain';
-import { AFTER_SALE_REFUSAL_MESSAGES, afterSalePatch, planAfterSale, releaseClaim, remainingUnits, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
+import { AFTER_SALE_REFUSAL_MESSAGES, afterSalePatch, fullyRefunded, planAfterSale, releaseClaim, remainingUnits, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { afterSaleWindowMs } from './config';
@@ -27,6 +29,7 @@ import { digestId, fingerprint } from './ids';
 import { applyTransitionTx, asOrder, toView, type StoredOrder } from './order-store';
 import { returnToStockTx } from './stock-ledger';
 import { notifyOrder } from './notify';
+import { returnCouponTx } from './coupons';
 import { advanceRefund, confirmNotifiedRefund, processDueRefunds, sweepDue, type RefundStore, type RefundSweepSummary, type Step } from './refunds';
 
 /** What `after_sales` keeps: the view plus the owner, the idempotency fingerprint and refund progress. */
@@ -102,6 +105,9 @@ async function move(id: string, events: readonly AfterSaleEvent[], options: { ex
     tally.states[id] = status;
     await tx.collection(COLLECTIONS.afterSales).doc(id).update({ data });
     await tx.collection(COLLECTIONS.orders).doc(order._id).update({ data: { afterSales: tally } });
+    // The last refund of an order the shopper gave back in full (after shipping: the order keeps its
+    // status) gives its coupon back, as a refund in full before shipping does, while it is valid.
+    if (status === 'refunded' && fullyRefunded({ lines: order.lines, afterSales: tally })) await returnCouponTx(tx, order, at);
     const moved = { ...request, ...data } as StoredAfterSale;
     if (options.then) await options.then(tx, moved, order);
     return { afterSale: moved, changed: true };

@@ -4,16 +4,16 @@
  * (scenes.campaignVisit). What counts is decided here, with the server's clock: the client names only
  * the campaign it opened and its launch scene.
  */
-import type { ActionRequest, ActionResponse, CampaignView, ProductSummary } from '../typings/api';
-import type { Campaign, SceneTarget } from '../typings/domain';
+import type { ActionRequest, ActionResponse, CampaignView } from '../typings/api';
+import type { Campaign, Product, SceneTarget } from '../typings/domain';
 import { CAMPAIGN_FIELD_MESSAGES, CAMPAIGN_ID, CAMPAIGN_PAGE, campaignPhase, campaignProblems, isArticleScene, orderCampaigns } from '../miniprogram/domain/campaigns';
-import { toSummary } from '../miniprogram/domain/product';
 import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { AppError, notFound } from './errors';
 import { recordArticleEntry } from './attribution';
 import { loadProducts, reportBroken } from './products';
+import { summariesNow } from './flash-sales';
 
 /** The page a code printed for the home page opens when its campaign is defined. */
 const HOME_PAGE = 'pages/catalog/index';
@@ -88,7 +88,7 @@ export async function campaignPage(req: ActionRequest<'catalog', 'campaign'>): P
   const campaign = await loadCampaign(req.campaignId);
   if (!campaign) throw notFound('活动不存在或已下线');
   const found = await loadProducts(campaign.productIds);
-  const products: ProductSummary[] = [];
+  const onShelf: Product[] = [];
   for (const id of campaign.productIds) {
     const result = found.get(id);
     if (!result) continue;
@@ -96,8 +96,9 @@ export async function campaignPage(req: ActionRequest<'catalog', 'campaign'>): P
       reportBroken(result, 'catalog.campaign');
       continue;
     }
-    if (result.product.status === 'on_shelf') products.push(toSummary(result.product));
+    if (result.product.status === 'on_shelf') onShelf.push(result.product);
   }
+  const products = await summariesNow(onShelf);
   const view: CampaignView = {
     _id: campaign._id,
     title: campaign.title,

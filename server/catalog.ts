@@ -1,14 +1,14 @@
-import type { ActionRequest, ActionResponse, CatalogSort, ProductSummary } from '../typings/api';
-import type { Category } from '../typings/domain';
+import type { ActionRequest, ActionResponse, CatalogSort } from '../typings/api';
+import type { Category, Product } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { toDetail, toSummary } from '../miniprogram/domain/product';
+import { toDetail } from '../miniprogram/domain/product';
 import { db, type AnyDoc } from './cloud';
 import { COLLECTIONS } from './db';
 import { fetchAfter, positionAfter, readCursor, type KeysetSort } from './cursor';
 import { AppError, notFound } from './errors';
 import { encodeCursor } from './ids';
 import { loadProduct, reportBroken } from './products';
-import { loadFlashSales } from './flash-sales';
+import { loadFlashSales, summariesNow } from './flash-sales';
 import { flashViewsOf, withFlashPrices } from '../miniprogram/domain/flash-sale';
 import { now } from './clock';
 import { queryTokens } from '../miniprogram/domain/search-terms';
@@ -41,9 +41,9 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
   if (keyword === NOTHING_SEARCHABLE) return { items: [], nextCursor: null };
   if (keyword) where.keywords = keyword;
 
-  const items: ProductSummary[] = [];
+  const products: Product[] = [];
   let exhausted = false;
-  for (let round = 0; round < MAX_ROUNDS && items.length < pageSize && !exhausted; round += 1) {
+  for (let round = 0; round < MAX_ROUNDS && products.length < pageSize && !exhausted; round += 1) {
     const data = await fetchAfter(COLLECTIONS.products, where, sort, position, BATCH);
     let consumed = 0;
     for (const doc of data) {
@@ -55,13 +55,14 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
         continue;
       }
       if (result.product.status !== 'on_shelf') continue;
-      items.push(toSummary(result.product));
-      if (items.length === pageSize) break;
+      products.push(result.product);
+      if (products.length === pageSize) break;
     }
     exhausted = data.length < BATCH && consumed === data.length;
   }
-  return { items, nextCursor: exhausted || position === null ? null : encodeCursor(position) };
+  return { items: await summariesNow(products), nextCursor: exhausted || position === null ? null : encodeCursor(position) };
 }
+
 
 const NOTHING_SEARCHABLE = Symbol('nothing searchable');
 

@@ -9,6 +9,8 @@
  *   creates the order (`useCouponTx`): two checkouts with one coupon write the same document, so only
  *   one commits. It comes back (`returnCouponTx`) in the transaction that cancels, expires or refunds
  *   that order in full, only while it is still valid, and only if that order still holds it.
+ * - A claim made on a campaign page names the campaign; the coupon keeps it (`campaignId`, counted by the
+ *   campaign report) only when that campaign exists, is live now and offers that template.
  */
 import type { ActionRequest, ActionResponse, ClaimableCoupon, CouponOffer } from '../typings/api';
 import type { CouponRule, CouponTemplate, CouponView, OrderCoupon, OrderLine } from '../typings/domain';
@@ -30,6 +32,8 @@ import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalid, invalidState, notFound } from './errors';
+import { campaignPhase } from '../miniprogram/domain/campaigns';
+import { loadCampaign } from './campaigns';
 import { digestId } from './ids';
 import { loadProduct } from './products';
 
@@ -38,7 +42,8 @@ const CLAIM_BUDGET_MS = 20_000;
 const MAX_TEMPLATES = 200;
 const MAX_COUPONS_LISTED = 200;
 
-type StoredCoupon = CouponView & { _openid: string };
+/** `campaignId`: the campaign the claim is credited to (server-checked), absent otherwise. */
+type StoredCoupon = CouponView & { _openid: string; campaignId?: string };
 
 function asTemplate(doc: AnyDoc | null): CouponTemplate | null {
   return doc && typeof doc._id === 'string' && typeof doc.claimed === 'number' && typeof doc.totalLimit === 'number' ? (doc as unknown as CouponTemplate) : null;
@@ -126,11 +131,24 @@ export async function listTemplates(): Promise<ActionResponse<'merchant', 'listC
 /* ------------------------------------------------------------ shoppers */
 
 /**
+ * The campaign a claim is credited to: the one the page named, if it exists, is live on the server's
+ * clock and offers this template; otherwise none (the claim itself still goes ahead).
+ */
+async function creditedCampaign(campaignId: string | undefined, templateId: string): Promise<string | undefined> {
+  if (!campaignId) return undefined;
+  const campaign = await loadCampaign(campaignId);
+  if (!campaign || campaignPhase(campaign, now()) !== 'live' || !campaign.couponTemplateIds.includes(templateId)) return undefined;
+  return campaign._id;
+}
+
+/**
  * Claims one coupon. The shopper's own count document is read first; the template (the document every
  * claimant writes) is read and written back to back, so a conflict costs one short retry.
  */
 export async function claim(openid: string, req: ActionRequest<'orders', 'claimCoupon'>): Promise<ActionResponse<'orders', 'claimCoupon'>> {
   const countId = claimsId(req.templateId, openid);
+  // Read before the transaction: the campaign is not written by claims, so it is not contended.
+  const campaignId = await creditedCampaign(req.campaignId, req.templateId);
   return withTransaction(
     async (tx) => {
       const counted = await txGet(tx, COLLECTIONS.couponClaims, countId);
@@ -150,9 +168,14 @@ export async function claim(openid: string, req: ActionRequest<'orders', 'claimC
         ...couponWindow(template.validity, at),
         status: 'available',
         claimedAt: at,
+        ...(campaignId ? { campaignId } : {}),
       };
       await tx.collection(COLLECTIONS.coupons).doc(coupon._id).set({ data: withoutId(coupon) as unknown as AnyDoc });
-      return { coupon: toCouponView(coupon, at), template: claimable({ ...template, claimed: template.claimed + 1 }, held + 1, at) };
+      return {
+        coupon: toCouponView(coupon, at),
+        template: claimable({ ...template, claimed: template.claimed + 1 }, held + 1, at),
+        ...(campaignId ? { campaignId } : {}),
+      };
     },
     { budgetMs: CLAIM_BUDGET_MS },
   );

@@ -216,7 +216,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
     refuseAfterSale: obj({ afterSaleId: id(), reason: str({ max: MAX_REASON_LENGTH }) }),
     receiveReturn: obj({ afterSaleId: id() }),
     refundAfterSale: obj({ afterSaleId: id() }),
-    claimCoupon: obj({ templateId: id() }),
+    claimCoupon: obj({ templateId: id(), campaignId: optional(token) }),
     myCoupons: obj({ status: optional(oneOf(['available', 'used', 'expired'] as const)) }),
     claimableCoupons: obj({ templateIds: optional(arrayOf(id(), 0, 20)), productId: optional(id()) }),
     checkImage: obj({ fileID: cloudFileId, scene: optional(oneOf(['profile', 'comment'] as const)) }),

@@ -2,12 +2,14 @@
  * Flash sales on the server: the merchant's schedule (the allotment leaves the SKU's stock through the
  * stock ledger), the end of a sale (what is left of the allotment goes back to stock: by the
  * `endFlashSales` timer, and lazily whenever a due sale is read), and what a checkout needs: the sales
- * of its products, the unit-price step and the refusals (domain/flash-sale).
+ * of its products, the unit-price step and the refusals (domain/flash-sale); and listing cards at the
+ * sale price while a sale runs.
  */
-import type { ActionRequest, ActionResponse, MerchantFlashSale } from '../typings/api';
+import type { ActionRequest, ActionResponse, MerchantFlashSale, ProductSummary } from '../typings/api';
+import type { Product } from '../typings/domain';
 import type { NormalizeResult } from '../miniprogram/domain/normalize';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
-import { asFlashSale, flashPhase, flashRefusal, isDueToEnd, resolveUnitPrices, scheduleProblems, type FlashSale } from '../miniprogram/domain/flash-sale';
+import { asFlashSale, flashPhase, flashRefusal, flashSummary, isDueToEnd, resolveUnitPrices, scheduleProblems, type FlashSale } from '../miniprogram/domain/flash-sale';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
@@ -62,6 +64,13 @@ export async function loadFlashSales(productIds: readonly string[]): Promise<Fla
 export function atFlashPrices(products: Map<string, NormalizeResult>, sales: readonly FlashSale[], at: number): Map<string, NormalizeResult> {
   if (sales.length === 0) return products;
   return new Map([...products].map(([id, result]) => [id, resolveUnitPrices(result, sales, at)]));
+}
+
+/** Listing cards at the prices a checkout would pay now: a running flash sale's price on the cloud's clock. */
+export async function summariesNow(products: readonly Product[]): Promise<ProductSummary[]> {
+  const sales = await loadFlashSales(products.map((p) => p._id));
+  const at = now();
+  return products.map((p) => flashSummary(p, sales, at));
 }
 
 /** Every timer run: sales past their end give the rest of their allotment back to stock. */

@@ -120,6 +120,8 @@ export interface ProductSummary {
   sales: number;
   /** True when no SKU has stock. */
   soldOut: boolean;
+  /** True while `price` is a running flash sale's price (`originalPrice` is then the SKU's own). */
+  flash?: boolean;
 }
 
 export interface SkuView {
@@ -392,8 +394,10 @@ export interface OrdersApi {
     res: { afterSale: MerchantAfterSale };
   };  /** Claims one coupon of a template (within its total and per-shopper limits). */
   claimCoupon: {
-    req: { templateId: string };
-    res: { coupon: CouponView; template: ClaimableCoupon };
+    /** `campaignId`: the campaign page the claim was made on (credited only if it is live and offers the template). */
+    req: { templateId: string; campaignId?: string };
+    /** `campaignId`: the campaign the claim was credited to, when it was. */
+    res: { coupon: CouponView; template: ClaimableCoupon; campaignId?: string };
   };
   /** The caller's coupons, soonest expiry first within each status. */
   myCoupons: {
@@ -936,7 +940,7 @@ export interface CampaignFigures {
   articleVisits: number;
   /** Distinct shoppers who opened its page. */
   visitors: number;
-  /** Coupons claimed on it (0 when no claims collection exists: see `claimsSource`). */
+  /** Coupons claimed on its page while it was live (coupons that name it). */
   claims: number;
   orders: number;
   paidOrders: number;
@@ -946,8 +950,6 @@ export interface CampaignFigures {
 
 export interface CampaignReport {
   campaigns: CampaignFigures[];
-  /** The collection claims were counted in, or null when there is none yet. */
-  claimsSource: string | null;
 }
 
 /* ---------------------------------------------------------------- the map */

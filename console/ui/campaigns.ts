@@ -175,7 +175,6 @@ async function renderCampaigns(): Promise<void> {
   let data = first;
   const list = h('tbody', {});
   const count = h('span', { id: 'campaigns-count', class: 'muted' });
-  const claimsNote = h('p', { class: 'muted small', id: 'campaigns-claims-note' });
   const qrResult = h('div', { id: 'campaign-qr', class: 'campaign-qr' });
   const reload = async () => {
     data = await request<CampaignsResponse>('GET', 'campaigns');
@@ -204,7 +203,6 @@ async function renderCampaigns(): Promise<void> {
   const render = () => {
     const figures = new Map(data.report.campaigns.map((f) => [f.campaignId, f]));
     count.textContent = t('campaigns.count', { n: data.campaigns.length });
-    claimsNote.textContent = data.report.claimsSource ? t('campaigns.claimsNote', { source: data.report.claimsSource }) : t('campaigns.noClaims');
     list.replaceChildren(
       ...(data.campaigns.length
         ? data.campaigns.map((c) => figuresRow(c, figures.get(c._id), { edit: () => {
@@ -222,7 +220,6 @@ async function renderCampaigns(): Promise<void> {
     table('campaigns-table', [t('campaigns.name'), t('campaigns.period'), t('campaigns.phase'), t('campaigns.scans'), t('campaigns.visits'), t('campaigns.visitors'), t('campaigns.claims'), t('campaigns.orders'), t('campaigns.revenue'), t('campaigns.actions')], list),
     qrResult,
     h('p', { class: 'muted small' }, t('campaigns.pathNote')),
-    claimsNote,
   );
 }
 

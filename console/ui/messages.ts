@@ -487,8 +487,6 @@ export const ZH = {
   'campaigns.copyPath': '复制路径',
   'campaigns.copied': '已复制：{path}',
   'campaigns.pathNote': '在公众号文章或菜单中插入小程序时填写此路径；从文章进入的访问和订单计入该活动。',
-  'campaigns.claimsNote': '领券数从 {source} 集合统计。',
-  'campaigns.noClaims': '尚无领券记录集合，领券数显示为 0。',
   'campaigns.productMissing': '（已删除）',
 
   'nav.stores': '门店自提',
@@ -1010,8 +1008,6 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   'campaigns.copyPath': 'Copy path',
   'campaigns.copied': 'Copied: {path}',
   'campaigns.pathNote': 'Paste this path when inserting the mini program into an Official Account article or menu; visits and orders from the article count for the campaign.',
-  'campaigns.claimsNote': 'Coupon claims are counted in the {source} collection.',
-  'campaigns.noClaims': 'No coupon claims collection yet; claims show 0.',
   'campaigns.productMissing': '(deleted)',
 
   'nav.stores': 'Stores & pickup',

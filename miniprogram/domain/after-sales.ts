@@ -160,6 +160,16 @@ export function remainingUnits(order: Pick<Order, 'lines' | 'afterSales'>): numb
   return order.lines.map((l, i) => Math.max(0, l.qty - tally.lines[i].qty));
 }
 
+/**
+ * Every unit of the order asked back and every request done with refunded (none still open): the
+ * shopper keeps nothing of it, as after a refund in full before shipping.
+ */
+export function fullyRefunded(order: Pick<Order, 'lines' | 'afterSales'>): boolean {
+  const tally = tallyOf(order);
+  const states = Object.keys(tally.states).map((k) => tally.states[k]);
+  return remainingUnits(order).every((n) => n === 0) && states.includes('refunded') && !states.some(isOpenAfterSale);
+}
+
 /** Sum of every claim on the order: never more than it paid. */
 export function claimedTotal(tally: OrderAfterSales): Fen {
   return tally.lines.reduce((n, l) => n + l.fee, 0) + tally.shippingFee;

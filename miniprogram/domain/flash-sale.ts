@@ -7,11 +7,12 @@
  * countdown) and the console. While a sale is active the SKU sells only from its allotment at the sale
  * price; before the start and after the end it sells from its sellable stock at its own price.
  */
-import type { FlashSaleInput, FlashSaleView, FlashRefusalCode } from '../../typings/api';
+import type { FlashSaleInput, FlashSaleView, FlashRefusalCode, ProductSummary } from '../../typings/api';
 import type { Fen, Product } from '../../typings/domain';
 import type { NormalizeResult } from './normalize';
 import { formatFen } from './money';
 import { chinaDateTime } from './china-time';
+import { toSummary } from './product';
 
 /** A flash sale as the `flash_sales` collection stores it (one document per SKU, reused by the next sale). */
 export interface FlashSale {
@@ -96,6 +97,16 @@ export function withFlashPrices(product: Product, sales: readonly FlashSale[], n
     return sale ? { ...sku, price: sale.price, originalPrice: sku.originalPrice ?? sku.price, stock: sale.remaining } : sku;
   });
   return { ...product, skus, price: Math.min(...skus.map((s) => s.price)) };
+}
+
+/**
+ * A listing's card on the same clock: the product at its flash prices, so the card shows the sale price
+ * with the SKU's own price struck through; `flash` when the price shown is a sale's (lower than any
+ * SKU's own price).
+ */
+export function flashSummary(product: Product, sales: readonly FlashSale[], now: number): ProductSummary {
+  const summary = toSummary(withFlashPrices(product, sales, now));
+  return summary.price < Math.min(...product.skus.map((sku) => sku.price)) ? { ...summary, flash: true } : summary;
 }
 
 /** `withFlashPrices` over a normalizer's result (broken products stay as they are). */

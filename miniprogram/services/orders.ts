@@ -2,6 +2,7 @@ import type { AlreadyPaidDetails } from '../../typings/api';
 import type { OrderView } from '../../typings/domain';
 import { allowedEvents, orderStatusLabel } from '../domain/order-state';
 import { afterSalesLabel, afterSaleWindow, DEFAULT_AFTER_SALE_WINDOW_DAYS, remainingUnits } from '../domain/after-sales';
+import { formatFen } from '../domain/money';
 import { call, errorText } from './api';
 
 /** An order as the list and detail pages render it (money stays in fen; components format it). */
@@ -24,6 +25,8 @@ export interface OrderCard {
   canAfterSale: boolean;
   /** WeChat Pay's transaction id (paid orders): identifies the order to WeChat's confirm-receipt component */
   transactionId: string;
+  /** What the order's coupon took off, in words ('' without one). */
+  couponText: string;
 }
 
 const DAY_MS = 86_400_000;
@@ -56,6 +59,7 @@ export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCa
     afterSalesText: afterSalesText(order),
     canAfterSale: afterSaleWindow(order, now, DEFAULT_AFTER_SALE_WINDOW_DAYS * DAY_MS) === 'open' && remainingUnits(order).some((n) => n > 0),
     transactionId: order.transactionId || '',
+    couponText: order.coupon && order.coupon.discount > 0 ? `优惠券 -${formatFen(order.coupon.discount)}` : '',
   };
 }
 

@@ -66,9 +66,25 @@ test("the permissions and triggers table is each function's config.json", () => 
   }
 });
 
-test('the indexes, private APIs and components it names are the ones the store declares', () => {
-  const indexes = JSON.parse(read('database.config.json')).collections.flatMap((c: { indexes?: { name: string }[] }) => (c.indexes ?? []).map((i) => i.name));
-  for (const name of codeSpans.filter((s) => /^[a-z]+[A-Z]?\w*_\w+$/.test(s) && s.includes('_') && !s.startsWith('wx'))) expect([name, indexes.includes(name)]).toEqual([name, true]);
+const COLLECTIONS: { name: string; indexes?: { name: string }[] }[] = JSON.parse(read('database.config.json')).collections;
+
+test('the indexes, collections, private APIs and components it names are the ones the store declares', () => {
+  const indexes = COLLECTIONS.flatMap((c) => (c.indexes ?? []).map((i) => i.name));
+  const collections = COLLECTIONS.map((c) => c.name);
+  for (const name of codeSpans.filter((s) => /^[a-z]+[A-Z]?\w*_\w+$/.test(s) && s.includes('_') && !s.startsWith('wx'))) {
+    expect([name, indexes.includes(name) || collections.includes(name)]).toEqual([name, true]);
+  }
   for (const api of JSON.parse(read('miniprogram/app.json')).requiredPrivateInfos as string[]) expect(DOC).toContain(`wx.${api}`);
   expect(fs.existsSync(path.join(REPO, 'miniprogram/components/privacy-popup/index.ts'))).toBe(true);
+});
+
+test("the campaigns step's collections table lists each collection with exactly its indexes in database.config.json", () => {
+  const rows = [...DOC.matchAll(/^\s*\| `(\w+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|$/gm)];
+  expect(rows.map((m) => m[1])).toEqual(['coupon_templates', 'coupons', 'coupon_claims', 'flash_sales', 'flash_buyers', 'campaigns', 'campaign_visits']);
+  for (const [, name, cell] of rows) {
+    const declared = COLLECTIONS.find((c) => c.name === name);
+    expect([name, declared !== undefined]).toEqual([name, true]);
+    const listed = [...cell.matchAll(/`([^`]+)`/g)].map((m) => m[1]).sort();
+    expect([name, listed]).toEqual([name, (declared?.indexes ?? []).map((i) => i.name).sort()]);
+  }
 });

@@ -1,6 +1,5 @@
-/** Pure parts of the campaign code (no emulator): stored documents read defensively, the request schema, claims collections. */
+/** Pure parts of the campaign code (no emulator): stored documents read defensively, the request schemas. */
 import { asCampaign, landingTarget } from '../../server/campaigns';
-import { isMissingCollection } from '../../server/campaigns-report';
 import { parseEvent } from '../../server/events';
 
 describe('asCampaign', () => {
@@ -44,9 +43,9 @@ describe('the saveCampaign schema', () => {
   });
 });
 
-test('a missing claims collection is told apart from other failures', () => {
-  expect(isMissingCollection({ code: 'DATABASE_COLLECTION_NOT_EXIST', message: 'Db or Table not exist: coupon_claims' })).toBe(true);
-  expect(isMissingCollection({ errCode: -502005, errMsg: 'collection not exists' })).toBe(true);
-  expect(isMissingCollection({ code: 'DATABASE_TIMEOUT', message: 'timeout' })).toBe(false);
-  expect(isMissingCollection(undefined)).toBe(false);
+test('a claim may name the campaign page it was made on, as a campaign token', () => {
+  expect(parseEvent('orders', { action: 'claimCoupon', templateId: 'tpl-10', campaignId: 'spring' })).toEqual({ ok: true, action: 'claimCoupon', request: { templateId: 'tpl-10', campaignId: 'spring' } });
+  expect(parseEvent('orders', { action: 'claimCoupon', templateId: 'tpl-10' })).toEqual({ ok: true, action: 'claimCoupon', request: { templateId: 'tpl-10' } });
+  expect(parseEvent('orders', { action: 'claimCoupon', templateId: 'tpl-10', campaignId: { $ne: '' } }).ok).toBe(false);
+  expect(parseEvent('orders', { action: 'claimCoupon', templateId: 'tpl-10', campaignId: 'a b' }).ok).toBe(false);
 });

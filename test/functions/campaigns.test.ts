@@ -108,5 +108,40 @@ test('an article entry is a visit attributed like a scan (the order is credited 
 
   const report = dataOf(await call(cloud, 'merchant', { action: 'campaignReport', campaignIds: ['article'] }, 'oMERCHANT'));
   expect(report.campaigns).toEqual([{ campaignId: 'article', scans: 0, visits: 4, articleVisits: 3, visitors: 2, claims: 0, orders: 1, paidOrders: 0, revenue: 0 }]);
-  expect(report.claimsSource).toBeNull();
+  expect(Object.keys(report)).toEqual(['campaigns']);
+});
+
+test('a claim made on a campaign page is credited to the campaign only when it is live and offers that coupon; the report counts those', async () => {
+  const template = (id: string) => ({ _id: id, title: '满50减5', kind: 'amount' as const, amountOff: 500, threshold: 5000, scope: { kind: 'all' as const }, validity: { kind: 'days' as const, days: 7 }, totalLimit: 100, perShopperLimit: 5 });
+  for (const id of ['tpl-cl', 'tpl-other']) dataOf(await call(cloud, 'merchant', { action: 'saveCouponTemplate', template: template(id), create: true }, 'oMERCHANT'));
+  await save(campaign('claims', { couponTemplateIds: ['tpl-cl'] }), 'oMERCHANT');
+  await save(campaign('claims-later', { couponTemplateIds: ['tpl-cl'], startAt: Date.now() + 2 * HOUR, endAt: Date.now() + 4 * HOUR }), 'oMERCHANT');
+  const claim = (openid: string, templateId: string, campaignId?: string) =>
+    call(cloud, 'orders', { action: 'claimCoupon', templateId, ...(campaignId ? { campaignId } : {}) }, openid);
+
+  const credited = dataOf(await claim('oCLAIM1', 'tpl-cl', 'claims'));
+  expect(credited.campaignId).toBe('claims');
+  dataOf(await claim('oCLAIM2', 'tpl-cl', 'claims'));
+  // Claimed, but not credited: a template the campaign does not offer, a campaign not started, one that does not exist, no campaign.
+  for (const [templateId, campaignId] of [['tpl-other', 'claims'], ['tpl-cl', 'claims-later'], ['tpl-cl', 'no-such'], ['tpl-cl', undefined]] as const) {
+    const plain = dataOf(await claim('oCLAIM3', templateId, campaignId));
+    expect(plain.coupon.status).toBe('available');
+    expect(plain.campaignId).toBeUndefined();
+  }
+  expect(errorOf(await claim('oCLAIM3', 'tpl-cl', '../x')).code).toBe('INVALID_ARGUMENT');
+  const stored = await all(cloud, 'coupons', { templateId: 'tpl-cl' });
+  expect(stored.filter((c) => c.campaignId === 'claims').map((c) => c._openid).sort()).toEqual(['oCLAIM1', 'oCLAIM2']);
+  expect(stored.filter((c) => c.campaignId !== undefined && c.campaignId !== 'claims')).toEqual([]);
+  // The shopper's view of a coupon does not carry the campaign.
+  expect(credited.coupon).not.toHaveProperty('campaignId');
+
+  // The campaign ended: a claim naming it is no longer credited.
+  await cloud.setClock({ offsetMs: 48 * HOUR });
+  try {
+    expect(dataOf(await claim('oCLAIM4', 'tpl-cl', 'claims')).campaignId).toBeUndefined();
+  } finally {
+    await cloud.setClock({ reset: true });
+  }
+  const report = dataOf(await call(cloud, 'merchant', { action: 'campaignReport', campaignIds: ['claims', 'claims-later'] }, 'oMERCHANT'));
+  expect(report.campaigns.map((f) => [f.campaignId, f.claims])).toEqual([['claims', 2], ['claims-later', 0]]);
 });

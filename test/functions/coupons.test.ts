@@ -2,9 +2,11 @@
  * Coupons through the real functions on the local cloud: merchant-only templates, claims within the
  * total and per-shopper limits (200 shoppers racing for the last 10), checkout pricing (the best coupon
  * proposed, the server's discount, lines carrying their shares), one use per coupon (two checkouts
- * racing with one coupon), and the coupon back on cancel, expiry and a full refund while it is valid.
+ * racing with one coupon), and the coupon back on cancel, expiry and a full refund (before or after
+ * shipping) while it is valid.
  */
 import type { ActionEvent, ActionName } from '../../typings/api';
+import { transitionPatch } from '../../miniprogram/domain/order-state';
 import { useCloud } from '../helpers/cloud';
 import { ADDRESS, all, call, dataOf, ensureCollections, errorOf, getDoc, productDoc, requestId, seed } from '../support';
 
@@ -205,5 +207,54 @@ describe('coming back', () => {
     expect(await getDoc(cloud, 'coupons', late.coupon)).toMatchObject({ status: 'used', orderId: late.order._id });
     const listed = dataOf(await call(cloud, 'orders', { action: 'myCoupons' }, 'oBACK4')).coupons;
     expect(listed.map((c) => c.status)).toEqual(['used']);
+  });
+  /** A paid order of two units with the shopper's coupon, shipped by the merchant (what the console's ship writes). */
+  async function shippedWithCoupon(openid: string, productId: string, days = 7) {
+    await seed(cloud, 'products', [productDoc(productId, [{ skuId: 's', price: 12000, stock: 10 }])]);
+    await createTemplate(`t-${productId}`, { validity: { kind: 'days', days } });
+    const coupon = dataOf(await claim(openid, `t-${productId}`)).coupon._id;
+    const placed = dataOf(await order(openid, [{ productId, skuId: 's', qty: 2 }], coupon)).order;
+    const pay = dataOf(await call(cloud, 'orders', { action: 'pay', orderId: placed._id }, openid));
+    await cloud.confirmPay(pay.payment.package, 1);
+    await cloud.wx().database().collection('orders').doc(placed._id).update({ data: { ...transitionPatch('paid', 'ship', Date.now()), trackingNo: 'SF1234' } });
+    return { coupon, order: placed };
+  }
+  const askBack = (openid: string, orderId: string, productId: string, qty: number) =>
+    call(cloud, 'orders', { action: 'requestAfterSale', orderId, requestId: requestId(openid), lines: [{ productId, skuId: 's', qty }], reason: '不想要了' }, openid);
+  /** The merchant approves a refund without a return (server side, no OPENID, as the console calls it). */
+  const approve = (afterSaleId: string) => call(cloud, 'orders', { action: 'approveAfterSale', afterSaleId, mode: 'refund' }, undefined);
+
+  test('after shipping: a partial refund keeps it used; the refund that gives back the last unit returns it, once', async () => {
+    const { coupon, order: placed } = await shippedWithCoupon('oBACK5', 'bk-5');
+    const first = dataOf(await askBack('oBACK5', placed._id, 'bk-5', 1)).afterSale;
+    expect(dataOf(await approve(first._id)).afterSale.status).toBe('refunded');
+    expect(await getDoc(cloud, 'coupons', coupon)).toMatchObject({ status: 'used', orderId: placed._id });
+
+    // The second unit is asked while the first request is open: nothing comes back until it is refunded.
+    const second = dataOf(await askBack('oBACK5', placed._id, 'bk-5', 1)).afterSale;
+    expect((await getDoc(cloud, 'coupons', coupon)).status).toBe('used');
+    expect(dataOf(await approve(second._id)).afterSale.status).toBe('refunded');
+    const back = await getDoc(cloud, 'coupons', coupon);
+    expect(back).toMatchObject({ status: 'available', orderId: null, returnedAt: expect.any(Number) });
+    // The order keeps its shipped status (the refunds are after-sales), and the coupon is usable again.
+    expect((await getDoc(cloud, 'orders', placed._id)).status).toBe('shipped');
+    const again = dataOf(await order('oBACK5', [{ productId: 'bk-5', skuId: 's', qty: 1 }], coupon)).order;
+    expect(again.coupon).toMatchObject({ couponId: coupon, discount: 2000 });
+    // A late retry of the refund on the first order does not take it from the new order.
+    expect(errorOf(await approve(second._id)).code).toBe('INVALID_STATE');
+    expect(await getDoc(cloud, 'coupons', coupon)).toMatchObject({ status: 'used', orderId: again._id });
+  });
+
+  test('after shipping: a refused request does not count; past its validity the coupon stays used', async () => {
+    const { coupon, order: placed } = await shippedWithCoupon('oBACK6', 'bk-6');
+    const refused = dataOf(await askBack('oBACK6', placed._id, 'bk-6', 2)).afterSale;
+    dataOf(await call(cloud, 'orders', { action: 'refuseAfterSale', afterSaleId: refused._id, reason: '商品已使用' }, undefined));
+    expect((await getDoc(cloud, 'coupons', coupon)).status).toBe('used');
+
+    const late = await shippedWithCoupon('oBACK7', 'bk-7', 1);
+    const asked = dataOf(await askBack('oBACK7', late.order._id, 'bk-7', 2)).afterSale;
+    await cloud.setClock({ advanceMs: DAY + 1000 });
+    expect(dataOf(await approve(asked._id)).afterSale.status).toBe('refunded');
+    expect(await getDoc(cloud, 'coupons', late.coupon)).toMatchObject({ status: 'used', orderId: late.order._id });
   });
 });

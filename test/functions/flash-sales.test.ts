@@ -133,6 +133,39 @@ test('an unpaid flash order that expires after the sale ended gives its units to
   await cloud.setClock({ frozenAt: T0 });
 });
 
+test('listing cards follow the sale on the cloud clock: the catalog and a campaign page show the sale price with the SKU\'s own struck through while it runs', async () => {
+  const SIZES = [{ name: '尺寸', values: ['大', '小'] }];
+  await seed(cloud, 'products', [
+    productDoc('fs-card', [{ skuId: 'big', price: 2990, stock: 10, specValues: ['大'] }, { skuId: 'small', price: 1990, stock: 10, specValues: ['小'] }], { categoryId: 'fs-cards', createdAt: 2, specs: SIZES }),
+    // The sale's SKU stays dearer than its sibling: the card shows the sibling's price, not a sale.
+    productDoc('fs-card-pricier', [{ skuId: 'big', price: 5000, stock: 10, specValues: ['大'] }, { skuId: 'small', price: 1000, stock: 10, specValues: ['小'] }], { categoryId: 'fs-cards', createdAt: 1, specs: SIZES }),
+  ]);
+  const sale = dataOf(await schedule({ productId: 'fs-card', skuId: 'big', price: 990 })).sale;
+  dataOf(await schedule({ productId: 'fs-card-pricier', skuId: 'big', price: 3000 }));
+  const at = await now();
+  dataOf(await merchant({ action: 'saveCampaign', create: true, campaign: { _id: 'fs-cards', title: '秒杀专场', banner: '', intro: '', productIds: ['fs-card', 'fs-card-pricier'], couponTemplateIds: [], startAt: at - MIN, endAt: at + 1000 * MIN } }));
+  const cards = async () => {
+    const listed = dataOf(await call(cloud, 'catalog', { action: 'list', categoryId: 'fs-cards' }, 'oCARDS')).items;
+    const campaign = dataOf(await call(cloud, 'catalog', { action: 'campaign', campaignId: 'fs-cards' }, 'oCARDS')).products;
+    expect(campaign).toEqual(listed);
+    return listed.map(({ _id, price, originalPrice, flash }) => ({ _id, price, originalPrice, flash }));
+  };
+  const regular = [
+    { _id: 'fs-card', price: 1990, originalPrice: undefined, flash: undefined },
+    { _id: 'fs-card-pricier', price: 1000, originalPrice: undefined, flash: undefined },
+  ];
+
+  expect(await cards()).toEqual(regular);
+  await cloud.setClock({ frozenAt: sale.startAt });
+  expect(await cards()).toEqual([
+    { _id: 'fs-card', price: 990, originalPrice: 2990, flash: true },
+    { _id: 'fs-card-pricier', price: 1000, originalPrice: undefined, flash: undefined },
+  ]);
+  await cloud.setClock({ frozenAt: sale.endAt });
+  expect(await cards()).toEqual(regular);
+  await cloud.setClock({ frozenAt: T0 });
+});
+
 test('race: one shopper sends 50 concurrent flash-sale orders with distinct request ids → no more units than the limit', async () => {
   await seed(cloud, 'products', [productDoc('fs-one', [{ skuId: 's', price: 5990, stock: 100 }])]);
   const sale = dataOf(await schedule({ productId: 'fs-one', skuId: 's', allotment: 50, limit: 3 })).sale;

@@ -2,11 +2,12 @@
  * Campaign pages as the shopper meets them: the merchant defines a campaign (merchant.saveCampaign) and
  * prints a code for it; a scan lands on the campaign's page with its products; the page's path pasted
  * into an Official Account article (launch scene 1058) opens it too, and the server records that visit
- * and credits the reader's order to the campaign; the per-campaign report counts all of it.
+ * and credits the reader's order to the campaign; the per-campaign report counts all of it. A coupon
+ * claimed on the page is credited to the campaign and makes the order cost less.
  */
 import { decodeQrPng } from '../../simulator/qr';
 import { CAMPAIGN_PAGE } from '../../miniprogram/domain/campaigns';
-import { JOURNEY_TIMEOUT, REAL, answerPrivacy, mustFind, pid, tap, tapElement, textOf, useShop } from './harness';
+import { JOURNEY_TIMEOUT, REAL, answerPrivacy, mustFind, pid, tap, tapElement, tapIn, textOf, useShop } from './harness';
 
 const shop = useShop();
 const DAY = 86_400_000;
@@ -76,4 +77,90 @@ test('a campaign code opens its page; its article path is a visit attributed lik
   if (!REAL) expect(report.data.campaigns[0]).toMatchObject({ paidOrders: 1, revenue: order.total });
   await mustFind(page, '#pay-result-title');
   expect(shop().exceptions).toEqual([]);
+}, JOURNEY_TIMEOUT);
+
+test('scan a campaign code, claim its coupon on the page and pay less; the report counts the claim and the order (on the cloud clock)', async () => {
+  const J = '09-campaign-coupon';
+  const id = `${pid('autumn')}`.slice(0, 32);
+  const templateId = pid('autumn-5off');
+  const mug = pid('mug');
+  const cloud = REAL ? null : shop().cloud!;
+  // The campaign runs around the cloud's own time: the server decides what is live by its clock.
+  if (cloud) await cloud.setClock({ freeze: true });
+  const t0 = cloud ? ((await cloud.local('GET', '/clock')).json.now as number) : Date.now();
+  try {
+    const template = await shop().invoke('merchant', {
+      action: 'saveCouponTemplate',
+      create: true,
+      template: { _id: templateId, title: '秋日满20减5', kind: 'amount', amountOff: 500, threshold: 2000, scope: { kind: 'all' }, validity: { kind: 'days', days: 7 }, totalLimit: 100, perShopperLimit: 1 },
+    }, 'o_merchant');
+    expect(template.ok).toBe(true);
+    const saved = await shop().invoke('merchant', {
+      action: 'saveCampaign',
+      create: true,
+      campaign: { _id: id, title: '秋日好物', banner: '', intro: '领券满20减5。', productIds: [mug], couponTemplateIds: [templateId], startAt: t0 - DAY, endAt: t0 + DAY },
+    }, 'o_merchant');
+    expect(saved.ok).toBe(true);
+    const created = await shop().invoke('scenes', { action: 'create', target: { page: 'pages/catalog/index', query: {} }, campaign: id, channel: 'poster' }, 'o_merchant');
+    expect(created.ok).toBe(true);
+
+    // The scan lands on the campaign page with its coupon to claim.
+    const openid = await shop().switchUser('campaign_claimer');
+    let page = await shop().scanQr(decodeQrPng(await shop().downloadFile(created.data.fileID)));
+    expect(page.path).toBe(CAMPAIGN_PAGE);
+    expect(await textOf(page, '#campaign-coupons')).toContain('秋日满20减5');
+    await shop().shot(J, 'coupon-offered');
+    await tapIn(page, '#campaign-coupon-claim', `#claim-${templateId}`);
+    expect((await shop().native()).toast).toMatchObject({ title: '领取成功' });
+    expect(await textOf(page, '#campaign-coupons')).toContain('已领取');
+    await shop().shot(J, 'coupon-claimed');
+    const claimed = await shop().where('coupons', { templateId });
+    expect(claimed).toHaveLength(1);
+    if (!REAL) expect(claimed[0]).toMatchObject({ _openid: openid, campaignId: id });
+
+    // The mug from the campaign page, paid with the coupon: 25.00 + 8.00 shipping − 5.00.
+    const card = await (await page.$$('.product-card'))[0].$('.pc');
+    if (!card) throw new Error('the product card renders no .pc');
+    await tapElement(card);
+    page = await shop().page();
+    await tap(page, '#buy-now');
+    page = await shop().page();
+    expect(page.path).toBe('pages-shop/checkout/index');
+    expect(await textOf(page, '#coupon-picker')).toContain('-¥5.00');
+    expect(await textOf(page, '#checkout-total')).toBe('¥28.00');
+    if (!(await page.$('#address-view'))) {
+      await tap(page, '#choose-address');
+      await answerPrivacy(page, 'agree');
+    }
+    await tap(page, '#checkout-submit');
+    page = await shop().page();
+    expect(page.path).toBe('pages-shop/pay-result/index');
+    expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
+    const order = await shop().doc('orders', String(await page.data('orderId')));
+    expect(order).toMatchObject({ total: 2800, status: 'paid', attribution: { campaign: id }, coupon: { couponId: claimed[0]._id, discount: 500 } });
+
+    // The order list ("我的" → 全部订单) says what the coupon took off.
+    const me = await shop().switchTab('/pages/me/index');
+    await tap(me, '#me-all-orders');
+    page = await shop().page();
+    expect(page.path).toBe('pages/orders/index');
+    expect((await textOf(page, '.order-coupon')).replace(/\s/g, '')).toBe('优惠券-¥5.00');
+    await shop().shot(J, 'orders');
+
+    const report = await shop().invoke('merchant', { action: 'campaignReport', campaignIds: [id] }, 'o_merchant');
+    expect(report.ok).toBe(true);
+    expect(report.data.campaigns[0]).toMatchObject({ campaignId: id, scans: 1, visits: 1, claims: 1, orders: 1, paidOrders: 1, revenue: 2800 });
+
+    if (cloud) {
+      // Past its end on the cloud's clock: the page says so and offers no coupons.
+      await cloud.setClock({ frozenAt: t0 + 2 * DAY });
+      page = await shop().relaunch({ path: CAMPAIGN_PAGE, query: { id } });
+      await mustFind(page, '#campaign-ended');
+      expect(await page.$('#campaign-coupons')).toBeNull();
+      await shop().shot(J, 'ended');
+    }
+    expect(shop().exceptions).toEqual([]);
+  } finally {
+    if (cloud) await cloud.setClock({ reset: true });
+  }
 }, JOURNEY_TIMEOUT);

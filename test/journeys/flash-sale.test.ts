@@ -1,11 +1,11 @@
 /**
  * The flash-sale journey, on the local cloud's clock (frozen, then moved by the test): the merchant
  * schedules a sale on the tote bag; before its start the product page counts down to it and the server
- * refuses an order at the sale price; once it runs the page shows the sale price and counts down to the
- * end, and the shopper buys at that price; a second order passes the per-shopper limit and is refused
- * with the reason. The clock is a stand-in control, so this runs on the simulator only.
+ * refuses an order at the sale price; once it runs the catalog's card and the page show the sale price
+ * (the page counts down to the end), and the shopper buys at that price; a second order passes the
+ * per-shopper limit and is refused with the reason. The clock is a stand-in control, so this runs on the simulator only.
  */
-import { JOURNEY_TIMEOUT, REAL, answerPrivacy, mustFind, pid, stockOf, tap, textOf, type Page, useShop } from './harness';
+import { JOURNEY_TIMEOUT, REAL, answerPrivacy, mustFind, pid, stockOf, tap, textOf, textsOf, type Page, useShop } from './harness';
 import type { Envelope } from './harness';
 
 const journey = REAL ? test.skip : test;
@@ -17,6 +17,12 @@ const SKU = `${BAG}-std`;
 async function flashText(page: Page, inner: string): Promise<string> {
   const el = await (await mustFind(page, '#flash')).$(inner);
   return el ? (await el.text()).replace(/\s+/g, ' ').trim() : '';
+}
+
+/** The bag's card in the catalog, as its text reads. */
+async function bagCard(page: Page): Promise<string> {
+  const cards = await textsOf(page, '.product-card');
+  return cards.find((text) => text.includes('帆布托特包')) ?? '';
 }
 
 async function clockNow(): Promise<number> {
@@ -52,8 +58,16 @@ journey('a flash sale refused before its start and over its limit, then bought a
   expect(early.error!.message).toMatch(/^秒杀尚未开始，开始时间 \d\d-\d\d \d\d:\d\d$/);
   expect(await shop().where('orders', { _openid: shop().openid })).toHaveLength(0);
 
-  // The sale runs: the page shows the sale price, the limit and the countdown to the end.
+  // The catalog's card says nothing of the sale before its start.
+  page = await shop().relaunch({ path: 'pages/catalog/index' });
+  expect(await bagCard(page)).toMatch(/^帆布托特包 ¥49\.00 已售/);
+
+  // The sale runs: the catalog's card shows the sale price with the bag's own price struck through.
   await cloud.setClock({ frozenAt: startAt + MIN });
+  page = await shop().relaunch({ path: 'pages/catalog/index' });
+  expect(await bagCard(page)).toMatch(/^秒杀 ?帆布托特包 ¥19\.90 ?¥49\.00 已售/);
+  await shop().shot(J, 'catalog-card');
+  // The product page shows the sale price, the limit and the countdown to the end.
   page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: BAG } });
   expect(await flashText(page, '#flash-when')).toBe('距结束');
   expect(await flashText(page, '#flash-countdown')).toMatch(/^(29:00|28:[0-5]\d)$/);

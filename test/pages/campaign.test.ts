@@ -35,6 +35,24 @@ test('a live campaign: banner, intro, its products, a place for coupons; an arti
   page.detach();
 });
 
+test('its coupons: the claim component with the campaign\'s templates and its id (claims name the campaign)', async () => {
+  const template = { templateId: 'tpl-10', title: '满50减10', kind: 'amount' as const, amountOff: 1000, threshold: 5000, scope: { kind: 'all' as const }, validity: { kind: 'days' as const, days: 7 }, remaining: 9, held: 0, perShopperLimit: 1 };
+  const fake = installWx(
+    cloudOf({
+      'catalog.campaign': () => ok({ campaign: campaign({ couponTemplateIds: ['tpl-10'] }), products: summaries(1) }),
+      'scenes.campaignVisit': () => ok({ recorded: true, attributed: false }),
+      'orders.claimableCoupons': () => ok({ templates: [template] }),
+    }),
+  );
+  const page = renderPage(PAGE, fake, { id: 'spring' });
+  await settle(8);
+  const claim = page.querySelector('#campaign-coupon-claim');
+  expect(claim?.instance.data).toMatchObject({ templateIds: ['tpl-10'], campaignId: 'spring', title: '活动优惠券' });
+  expect(text(page.querySelector('#campaign-coupons'))).toContain('满50减10');
+  expect(fake.calls.filter((c) => c.data.action === 'claimableCoupons').map((c) => c.data)).toEqual([{ action: 'claimableCoupons', templateIds: ['tpl-10'] }]);
+  page.detach();
+});
+
 test('reached from inside the app (after a QR scan), the visit carries no scene', async () => {
   const fake = installWx(cloudOf({ 'catalog.campaign': () => ok({ campaign: campaign(), products: [] }), 'scenes.campaignVisit': () => ok({ recorded: true, attributed: false }) }));
   fake.enterOptions = { scene: 1047, path: 'pages/catalog/index', query: { scene: 's%3Dabc' } };

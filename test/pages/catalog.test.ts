@@ -11,6 +11,23 @@ jest.setTimeout(60_000);
 afterAll(cleanupTemp);
 
 describe('catalog', () => {
+  test('a card on a running flash sale carries the sale: its badge and the original price struck through', async () => {
+    const [flash, plain] = summaries(2);
+    const fake = installWx(
+      cloudOf({
+        'catalog.categories': () => ok({ categories: [] }),
+        'catalog.list': () => ok({ items: [{ ...flash, price: 990, originalPrice: 2990, flash: true }, plain], nextCursor: null }),
+      }),
+    );
+    const page = renderPage('catalog', fake);
+    await settle(5);
+    expect(page.querySelectorAll('.product-card').map((c) => c.instance.data.item)).toEqual([
+      { ...flash, price: 990, originalPrice: 2990, flash: true },
+      plain,
+    ]);
+    expect(page.querySelectorAll('.product-card').map((c) => !!c.querySelector('.pc-flash'))).toEqual([true, false]);
+  });
+
   test('first page, then infinite scroll appends one group per page by path key; groups far above the screen are left out', async () => {
     const fake = installWx(
       cloudOf({

@@ -154,6 +154,16 @@ describe('product-card', () => {
     await settle();
     expect(fake.navigations).toEqual([{ api: 'navigateTo', url: '/pages-shop/product/index?id=p%201' }]);
   });
+  test('on a running flash sale: the sale price, the original struck through and the 秒杀 badge; none otherwise', async () => {
+    const flash = renderComponent('product-card', { item: { _id: 'p2', title: '帆布包', cover: 'https://x/b.jpg', price: 990, originalPrice: 2990, sales: 3, soldOut: false, flash: true } });
+    await settle();
+    expect(flash.querySelector('.pc-flash')).toBeTruthy();
+    expect(text(flash)).toBe('秒杀帆布包¥9.90¥29.90已售 3');
+    const plain = renderComponent('product-card', { item: { _id: 'p3', title: '帆布包', cover: 'https://x/b.jpg', price: 2990, sales: 3, soldOut: false } });
+    await settle();
+    expect(plain.querySelector('.pc-flash')).toBeFalsy();
+    expect(text(plain)).toBe('帆布包¥29.90已售 3');
+  });
 });
 
 describe('countdown', () => {

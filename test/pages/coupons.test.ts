@@ -68,3 +68,24 @@ test('the claim component: shows a product\'s coupons, claims one, and shows a r
   await settle(5);
   expect(none.querySelector('#coupon-claim')).toBeFalsy();
 });
+
+test('on a campaign page each claim names the campaign; elsewhere it names none', async () => {
+  const fake = installWx(
+    cloudOf({
+      'orders.claimableCoupons': () => ok({ templates: [template('t1', { kind: 'amount', amountOff: 500, percentOff: undefined })] }),
+      'orders.claimCoupon': (req) => ok({ coupon: coupon('c1', 'available'), template: template('t1', { held: 1, refusal: '已达到每人限领数量' }), ...(req.campaignId ? { campaignId: req.campaignId } : {}) }),
+    }),
+  );
+  const onCampaign = renderComponent('coupon-claim', { templateIds: ['t1'], campaignId: 'spring' });
+  await settle(5);
+  onCampaign.querySelector('#claim-t1')!.dispatchEvent('tap');
+  await settle(5);
+  const onProduct = renderComponent('coupon-claim', { productId: 'p1' });
+  await settle(5);
+  onProduct.querySelector('#claim-t1')!.dispatchEvent('tap');
+  await settle(5);
+  expect(fake.calls.filter((c) => c.data.action === 'claimCoupon').map((c) => c.data)).toEqual([
+    { action: 'claimCoupon', templateId: 't1', campaignId: 'spring' },
+    { action: 'claimCoupon', templateId: 't1' },
+  ]);
+});

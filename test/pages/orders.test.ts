@@ -25,6 +25,18 @@ test('list by status with labels and actions; tabs reload with the status filter
   expect(page.querySelectorAll('.order-actions').map(actionButtons)).toEqual([['order-confirm']]);
 });
 
+test('a row says what the order\'s coupon took off; rows without one say nothing', async () => {
+  const fake = installWx(
+    cloudOf({
+      'orders.list': () => ok({ orders: [order({ coupon: { couponId: 'c1', templateId: 't1', title: '满100减20', discount: 2000 }, total: 9980 }), order({ _id: 'o2', status: 'paid' })], nextCursor: null }),
+    }),
+  );
+  const page = renderPage('orders', fake);
+  await settle(5);
+  expect(page.querySelectorAll('.order-card')).toHaveLength(2);
+  expect(page.querySelectorAll('.order-coupon').map(text)).toEqual(['优惠券 -¥20.00']);
+});
+
 test('paying from a row calls orders.pay for that order, then reloads the list', async () => {
   let current: OrderView = order();
   const fake = installWx(

@@ -1,7 +1,8 @@
 /**
  * The campaign page in the store preview, in a real browser at phone (390 x 844) and desktop (1280 x 800)
  * sizes: the preview's home (campaign poster) code, scanned with the panel's control, opens the page of
- * the campaign printed on it; an ended campaign says so and offers the way home.
+ * the campaign printed on it, with its coupon to claim (the claim is credited to the campaign); an
+ * ended campaign says so and offers the way home.
  */
 import { connect, invokeFunction } from '../../admin/cloud';
 import { callAction, dataOf } from '../../server/call-action';
@@ -20,6 +21,10 @@ beforeAll(async () => {
   save = async (campaign) => dataOf(await callAction(tools, 'merchant', 'saveCampaign', { campaign }));
   const listed = dataOf(await callAction(tools, 'catalog', 'list', { pageSize: 4 }));
   const upload = await store.cloud.node().uploadFile({ cloudPath: 'campaigns/preview-banner.png', fileContent: swatchPng('#e4393c', 300) });
+  dataOf(await callAction(tools, 'merchant', 'saveCouponTemplate', {
+    create: true,
+    template: { _id: 'preview-10off', title: '活动满99减10', kind: 'amount', amountOff: 1000, threshold: 9900, scope: { kind: 'all' }, validity: { kind: 'days', days: 7 }, totalLimit: 100, perShopperLimit: 1 },
+  }));
   const now = Date.now();
   // The preview's home code is printed with the campaign `preview` (admin/store-codes.ts).
   base = {
@@ -28,7 +33,7 @@ beforeAll(async () => {
     banner: upload.fileID,
     intro: '精选居家好物，限时特惠。\n活动期间满 99 元包邮。',
     productIds: listed.items.map((p) => p._id),
-    couponTemplateIds: [],
+    couponTemplateIds: ['preview-10off'],
     startAt: now - 3600_000,
     endAt: now + 7 * 86_400_000,
   };
@@ -64,11 +69,29 @@ test.each([
     // aspectFill: the 1:1 picture covers the 2:1 banner, cropped, never tiled or stretched.
     expect(await frame.locator('#campaign-banner').evaluate((el) => [getComputedStyle(el).backgroundSize, getComputedStyle(el).backgroundRepeat])).toEqual(['cover', 'no-repeat']);
     expect(await frame.locator('.product-card').count()).toBe(base.productIds.length);
+    await frame.locator('#claim-preview-10off').waitFor();
+    expect(await frame.locator('#campaign-coupons').innerText()).toContain('活动满99减10');
     // Nothing sticks out of the 375 px phone.
     const widest = await frame.locator('body').evaluate((b) => Math.max(...Array.from(b.querySelectorAll('*')).map((el) => el.getBoundingClientRect().right)));
     expect(widest).toBeLessThanOrEqual(375);
     expect(await page.locator('#title').textContent()).toBe(base.title.slice(0, 16));
     await shot(page, `campaign-${viewport.width}`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('a coupon claimed on the page says so, and counts for the campaign', async () => {
+  const { context, page } = await scanHomeCode({ width: 390, height: 844 });
+  try {
+    const frame = phone(page);
+    const button = frame.locator('#claim-preview-10off');
+    await until(() => button.innerText(), (v) => v === '立即领取');
+    await button.click();
+    expect(await until(() => button.innerText(), (v) => v === '已领取')).toBe('已领取');
+    const claimed = (await store.cloud.node().database().collection('coupons').where({ templateId: 'preview-10off' }).get()).data;
+    expect(claimed).toEqual([expect.objectContaining({ campaignId: 'preview', status: 'available' })]);
+    await shot(page, 'campaign-coupon-claimed-390');
   } finally {
     await context.close();
   }

@@ -1,10 +1,11 @@
 /**
  * Coupons in a real browser at phone and desktop sizes: the product page offers the merchant's coupons,
  * a tap claims one, the shopper's list shows it, and checkout prices the best one in, with a sheet to
- * choose another or none. Screens go to <artifacts>/preview/coupons-*.png.
+ * choose another or none; the order list says what an order's coupon took off. Screens go to
+ * <artifacts>/preview/coupons-*.png.
  */
 import type { Page } from 'playwright-core';
-import { call, dataOf } from '../support';
+import { ADDRESS, call, dataOf } from '../support';
 import { onRoute, phone, screenshot, startStore, toNewPage, until, VIEWPORTS, type Store } from './harness';
 
 jest.setTimeout(180_000);
@@ -86,6 +87,38 @@ test.each(SIZES)('at $width x $height: claim on the product page, see it listed,
     await frame.locator('#coupon-none').click();
     expect(await until(() => summary.innerText(), (v) => /张可用$/.test(v))).toMatch(/张可用$/);
     expect(await until(() => frame.locator('#checkout-total').innerText(), (v) => v !== totalWith)).not.toBe(totalWith);
+  } finally {
+    await context.close();
+  }
+});
+
+test.each(VIEWPORTS.slice(0, 2))('at $width x $height the order list says what the coupon took off', async (viewport) => {
+  // An order of user A's with the 九折 coupon, placed through the real function.
+  const first = dataOf(await call(store.cloud, 'catalog', { action: 'list' }, 'o_sim_user_1')).items[0];
+  const product = dataOf(await call(store.cloud, 'catalog', { action: 'get', productId: first._id }, 'o_sim_user_1')).product;
+  const sku = product.skus.find((s) => s.available > 0)!;
+  const coupon = dataOf(await call(store.cloud, 'orders', { action: 'claimCoupon', templateId: 'pv-pct' }, 'o_sim_user_1')).coupon;
+  const placed = dataOf(await call(store.cloud, 'orders', { action: 'create', requestId: `pv-orders-${viewport.width}`, lines: [{ productId: product._id, skuId: sku.skuId, qty: 1 }], address: ADDRESS, couponId: coupon._id }, 'o_sim_user_1')).order;
+  const words = `优惠券 -¥${(placed.coupon!.discount / 100).toFixed(2)}`;
+
+  const { context, page } = await store.open(viewport);
+  const frame = phone(page);
+  try {
+    // The phone is shared by the windows: back to user A, whose order it is.
+    await page.selectOption('#user', 'o_sim_user_1');
+    await toNewPage(page, () => page.click('#switch-user'));
+    await onRoute(page, 'pages/catalog/index');
+    await toNewPage(page, () => page.locator('#tabbar .tab', { hasText: '我的' }).click());
+    await onRoute(page, 'pages/me/index');
+    await toNewPage(page, () => frame.locator('#me-all-orders').click());
+    await onRoute(page, 'pages/orders/index');
+    const row = frame.locator('.order-card', { hasText: words }).first();
+    await row.waitFor();
+    expect(await row.locator('.order-coupon').innerText()).toBe(words);
+    expect(await row.evaluate((el) => Math.max(...Array.from(el.querySelectorAll('*')).map((child) => child.getBoundingClientRect().right)))).toBeLessThanOrEqual(375);
+    // At phone width the panel stacks under the phone: the picture starts at the top of the window.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, `coupons-orders-${viewport.width}`);
   } finally {
     await context.close();
   }

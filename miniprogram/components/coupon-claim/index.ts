@@ -22,12 +22,14 @@ function itemOf(t: ClaimableCoupon): ClaimItem {
 /**
  * Coupons to claim, on any page: the templates named by `templateIds` (a campaign page), or those that
  * apply to `productId` (the product page). Shows nothing when there are none; claims through
- * `orders.claimCoupon`, where the server decides the limits.
+ * `orders.claimCoupon`, where the server decides the limits. On a campaign page `campaignId` goes with
+ * each claim; the server decides whether the claim counts for that campaign.
  */
 Component({
   properties: {
     productId: { type: String, value: '' },
     templateIds: { type: Array, value: [] as string[] },
+    campaignId: { type: String, value: '' },
     title: { type: String, value: '领券' },
   },
   data: { items: [] as ClaimItem[], loaded: false },
@@ -51,7 +53,8 @@ Component({
       const item = this.data.items[index];
       if (!item || !item.open || item.busy) return;
       this.setData({ [`items[${index}].busy`]: true });
-      const res = await call('orders', 'claimCoupon', { templateId: item.templateId });
+      const campaignId = this.data.campaignId as string;
+      const res = await call('orders', 'claimCoupon', campaignId ? { templateId: item.templateId, campaignId } : { templateId: item.templateId });
       if (res.ok) {
         this.setData({ [`items[${index}]`]: itemOf(res.data.template) });
         wx.showToast({ title: '领取成功', icon: 'success' });

@@ -10,6 +10,7 @@ import { queryTokens } from '../../domain/search-terms';
 function toCard(p: ProductSummary): ProductSummary {
   const card: ProductSummary = { _id: p._id, title: p.title, cover: p.cover, price: p.price, sales: p.sales, soldOut: p.soldOut };
   if (p.originalPrice !== undefined) card.originalPrice = p.originalPrice;
+  if (p.flash) card.flash = true;
   return card;
 }
 
