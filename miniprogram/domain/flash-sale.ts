@@ -11,6 +11,9 @@ import type { FlashSaleInput, FlashSaleView, FlashRefusalCode } from '../../typi
 import type { Fen, Product } from '../../typings/domain';
 import type { NormalizeResult } from './normalize';
 import { formatFen } from './money';
+import { chinaClock } from './flash-display';
+
+export { chinaClock, takenPercent } from './flash-display';
 
 /** A flash sale as the `flash_sales` collection stores it (one document per SKU, reused by the next sale). */
 export interface FlashSale {
@@ -107,13 +110,6 @@ export interface FlashRefusal {
   message: string;
 }
 
-/** "06-18 10:00": an instant as shoppers in China read it, whatever the phone's or server's zone. */
-export function chinaClock(ms: number): string {
-  const d = new Date(ms + 8 * 3600_000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-}
-
 /**
  * Why a line of `qty` units of the sale's SKU is refused at `now`, or null. `held`: units the shopper
  * already holds in this sale's paid and unpaid orders. Before the start and after the end only a line
@@ -156,10 +152,4 @@ export function flashViewsOf(product: Product, sales: readonly FlashSale[], now:
   return sales
     .filter((sale) => sale.productId === product._id && prices.has(sale.skuId) && sale.endAt > now - 24 * 3600_000)
     .map((sale) => flashView(sale, prices.get(sale.skuId) as Fen, now));
-}
-
-/** Percentage of the allotment taken, 0-100 (the page's progress bar). */
-export function takenPercent(view: Pick<FlashSaleView, 'allotment' | 'remaining'>): number {
-  if (view.allotment <= 0) return 0;
-  return Math.min(100, Math.max(0, Math.round(((view.allotment - view.remaining) / view.allotment) * 100)));
 }

@@ -1,4 +1,4 @@
-import { CAMPAIGN_PAGE } from '../domain/campaigns';
+import { CAMPAIGN_PAGE } from '../domain/campaign-page';
 import { pagePath } from './query';
 
 /** Every page of app.json, by name: navigation, share paths and QR targets use these, never literals. */

@@ -68,7 +68,8 @@ export function freshBuild(): string {
 const COMPONENT_DIRS: Record<string, string> = {
   'sku-picker': 'pages-shop/components',
   'privacy-popup': 'pages-shop/components',
-  countdown: 'pages-order/components',
+  'coupon-picker': 'pages-shop/components',
+  'flash-bar': 'pages-shop/components',
 };
 
 export function renderComponent(name: string, props: Record<string, unknown> = {}, root: string = freshBuild()): RenderedComponent {
