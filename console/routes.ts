@@ -97,9 +97,13 @@ export interface UploadRequest {
   name: string;
   base64: string;
   productId?: string;
+  /** A product image: also write its card thumbnail next to it (admin/thumbnails.ts). */
+  thumbnail?: boolean;
 }
 export interface UploadResponse {
   fileID: string;
+  /** The card thumbnail's file id (the image itself when it is already card-sized); absent when none could be made. */
+  thumb?: string;
 }
 
 /* orders */
