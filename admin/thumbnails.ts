@@ -5,10 +5,14 @@
  *
  * Pure JavaScript (jimp): it runs wherever the merchant tools run, with nothing to compile.
  */
-import { Jimp } from 'jimp';
+import { defaultFormats, Jimp } from 'jimp';
 import type { Product, ProductThumb } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
 import { pool, readAll, throwIfCode, type Cloud } from './cloud';
+
+// exif-parser (jimp's own EXIF reader) ships no types: the one call used here.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const exifParser = require('exif-parser') as { create(bytes: Buffer): { parse(): { tags?: { Orientation?: number } } } };
 
 /**
  * 360 px wide: a card is about 172 CSS px wide on a 375 px phone, so 360 px covers a 2x screen.
@@ -17,15 +21,61 @@ import { pool, readAll, throwIfCode, type Cloud } from './cloud';
  */
 export const THUMB = { width: 360, quality: 80, suffix: '.thumb.jpg' } as const;
 
-/** The thumbnail of an image's bytes, or null when the image needs none (already that small) or cannot be read (SVG, WebP). */
-export async function thumbnailBytes(original: Buffer): Promise<Buffer | null> {
-  let image;
+/** The image formats the thumbnailer reads, by their first bytes (WebP and SVG are left as they are). */
+const SIGNATURES: { mime: string; bytes: number[] }[] = [
+  { mime: 'image/png', bytes: [0x89, 0x50, 0x4e, 0x47] },
+  { mime: 'image/jpeg', bytes: [0xff, 0xd8, 0xff] },
+  { mime: 'image/gif', bytes: [0x47, 0x49, 0x46, 0x38] },
+  { mime: 'image/bmp', bytes: [0x42, 0x4d] },
+];
+
+function sniff(bytes: Buffer): string | null {
+  return SIGNATURES.find((s) => s.bytes.every((b, i) => bytes[i] === b))?.mime ?? null;
+}
+
+type Image = InstanceType<typeof Jimp>;
+
+/**
+ * Decodes with jimp's own decoders, picked by the file's first bytes (jimp's automatic detection loads
+ * an ES module at run time, which some Node hosts refuse), then turns a phone photo upright from its
+ * EXIF orientation as jimp would.
+ */
+async function decode(bytes: Buffer): Promise<Image | null> {
+  const mime = sniff(bytes);
+  const format = defaultFormats.map((f) => f()).find((f) => f.mime === mime);
+  if (!format) return null;
   try {
-    image = await Jimp.fromBuffer(original);
+    const image = Jimp.fromBitmap(await format.decode(bytes));
+    if (mime === 'image/jpeg') upright(image, exifOrientation(bytes));
+    return image;
   } catch {
     return null;
   }
-  if (image.width <= THUMB.width) return null;
+}
+
+function exifOrientation(bytes: Buffer): number {
+  try {
+    return exifParser.create(bytes).parse().tags?.Orientation ?? 1;
+  } catch {
+    return 1;
+  }
+}
+
+/** EXIF orientations 2-8 (jimp's rotate turns counter-clockwise). */
+function upright(image: Image, orientation: number): void {
+  if (orientation === 2) image.flip({ horizontal: true, vertical: false });
+  else if (orientation === 3) image.rotate(180);
+  else if (orientation === 4) image.flip({ horizontal: false, vertical: true });
+  else if (orientation === 5) image.rotate(-90).flip({ horizontal: true, vertical: false });
+  else if (orientation === 6) image.rotate(-90);
+  else if (orientation === 7) image.rotate(90).flip({ horizontal: true, vertical: false });
+  else if (orientation === 8) image.rotate(90);
+}
+
+/** The thumbnail of an image's bytes, or null when the image needs none (already that small) or cannot be read (SVG, WebP). */
+export async function thumbnailBytes(original: Buffer): Promise<Buffer | null> {
+  const image = await decode(original);
+  if (!image || image.width <= THUMB.width) return null;
   image.resize({ w: THUMB.width });
   // JPEG has no transparency: a transparent PNG goes on white (the card's background), not black.
   const flat = new Jimp({ width: image.width, height: image.height, color: 0xffffffff });
@@ -72,12 +122,7 @@ export async function thumbnailFor(cloud: Cloud, image: string, bytes?: Buffer):
 }
 
 async function isDecodable(bytes: Buffer): Promise<boolean> {
-  try {
-    await Jimp.fromBuffer(bytes);
-    return true;
-  } catch {
-    return false;
-  }
+  return (await decode(bytes)) !== null;
 }
 
 export interface ProductThumbs {
