@@ -18,8 +18,14 @@ import type { FakeWx } from '../test/support/mp-harness';
  * for all packages together.
  */
 export const BUDGETS = { mainPackageBytes: 80 * 1024, setDataBytes: 16 * 1024 };
-/** What fails the run: the main package may not grow back past this while it is above its target. */
-export const MAIN_PACKAGE_CEILING_BYTES = 128 * 1024;
+/**
+ * What fails the run: the main package may not grow back past this while it is above its target.
+ * Just above the measured 126.1 KB: what is left in main is the three tabs' own closure (catalog,
+ * cart, orders with their components, services and domain rules), the rule modules subpackage pages
+ * load from domain/ (a file outside a subpackage root ships in main), the Babel helpers the ES5
+ * build shares (about 14 KB) and the tab icons (about 9 KB). Lower it as the package shrinks.
+ */
+export const MAIN_PACKAGE_CEILING_BYTES = 127 * 1024;
 export const PLATFORM_LIMITS = { packageBytes: 2 * 1024 * 1024, totalBytes: 20 * 1024 * 1024 };
 
 export interface PackageSize {
