@@ -97,9 +97,9 @@ export function thumbCloudPath(cloudPath: string): string {
 export type ThumbOutcome = 'made' | 'small' | 'unreadable' | 'external' | 'missing';
 
 /**
- * Writes the thumbnail of one stored image next to it and returns what to record: the thumbnail's file
- * id, the image itself when it is already card-sized, or null (an external URL, a file that is gone
- * or cannot be decoded: the card keeps showing the image).
+ * Writes the thumbnail of one stored image next to it and returns its file id, or null when there is
+ * nothing to record (an image already card-sized, an external URL, a file that is gone or cannot be
+ * decoded): the card keeps showing the image.
  */
 export async function thumbnailFor(cloud: Cloud, image: string, bytes?: Buffer): Promise<{ outcome: ThumbOutcome; thumb: string | null }> {
   const cloudPath = cloudPathOf(image);
@@ -113,8 +113,8 @@ export async function thumbnailFor(cloud: Cloud, image: string, bytes?: Buffer):
   if (/\.svg$/i.test(cloudPath)) return { outcome: 'unreadable', thumb: null };
   const small = await thumbnailBytes(original);
   if (!small) {
-    // A decodable image no wider than a card is its own thumbnail; an undecodable one gets none.
-    return (await isDecodable(original)) ? { outcome: 'small', thumb: image } : { outcome: 'unreadable', thumb: null };
+    // An image no wider than a card needs no copy: nothing is recorded and the card shows the image.
+    return { outcome: (await isDecodable(original)) ? 'small' : 'unreadable', thumb: null };
   }
   const res = await cloud.app.uploadFile({ cloudPath: thumbCloudPath(cloudPath), fileContent: small });
   throwIfCode(res);
@@ -210,7 +210,7 @@ export async function backfillThumbnails(cloud: Cloud, onProgress?: (done: numbe
   await pool(todo, 4, async (product) => {
     const made = await thumbsForProduct(cloud, product);
     addOutcomes(result.outcomes, made.outcomes);
-    if (made.outcomes.made || made.outcomes.small) {
+    if (made.outcomes.made) {
       throwIfCode(await cloud.db.collection('products').doc(product._id).update({ thumbs: cloud.db.command.set(made.thumbs) }));
       result.updated += 1;
     }

@@ -102,7 +102,7 @@ export interface UploadRequest {
 }
 export interface UploadResponse {
   fileID: string;
-  /** The card thumbnail's file id (the image itself when it is already card-sized); absent when none could be made. */
+  /** The card thumbnail's file id; absent when the image needs none (already card-sized) or none could be made. */
   thumb?: string;
 }
 

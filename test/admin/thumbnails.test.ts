@@ -38,7 +38,7 @@ async function catalogCard(id: string): Promise<Record<string, any>> {
   return r.result.data.items.find((p: { _id: string }) => p._id === id);
 }
 
-test('import: a large stored image gets a 360 px JPEG beside it, recorded as its thumb; a small one is its own; a URL outside storage keeps the image', async () => {
+test('import: a large stored image gets a 360 px JPEG beside it, recorded as its thumb; a small one and a URL outside storage keep the image', async () => {
   const big = placeholderPng(20, 0, 1200);
   const bigId = await upload('products/thumb-a/cover.png', big);
   const smallId = await upload('products/thumb-a/detail.png', placeholderPng(200, 1, 96));
@@ -52,10 +52,7 @@ test('import: a large stored image gets a 360 px JPEG beside it, recorded as its
 
   const doc = await stored('thumb-a');
   expect(doc.images).toEqual([bigId, smallId, external]);
-  expect(doc.thumbs).toEqual([
-    { image: bigId, thumb: expect.stringMatching(/products\/thumb-a\/cover\.png\.thumb\.jpg$/) },
-    { image: smallId, thumb: smallId },
-  ]);
+  expect(doc.thumbs).toEqual([{ image: bigId, thumb: expect.stringMatching(/products\/thumb-a\/cover\.png\.thumb\.jpg$/) }]);
   // A real file in storage: a JPEG 360 px wide, proportional, much smaller than the original.
   const thumbBytes = await download(doc.thumbs[0].thumb);
   expect(thumbBytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
@@ -81,11 +78,12 @@ test('a hand-edited thumbs field that is wrong costs only the small picture: the
   expect((await catalogCard('thumb-c')).cover).toBe(coverId);
 
   // The backfill repairs both, with progress (the first test's product is looked at again for its
-  // image outside storage, which keeps showing as it is), and has nothing left to make the second time.
+  // small image and the one outside storage, which keep showing as they are), and has nothing left to
+  // make the second time.
   const r = await runCli(['thumbs', '--cloud', cloud.url]);
   expect(r.code).toBe(0);
   expect(r.stderr).toMatch(/thumbs \[#+\]\s+100% 3\/3/);
-  expect(r.stdout).toMatch(/3 products scanned, 2 updated: 2 made, 1 not in cloud storage/);
+  expect(r.stdout).toMatch(/3 products scanned, 2 updated: 2 made, 1 already card-sized, 1 not in cloud storage/);
   for (const id of ['thumb-b', 'thumb-c']) {
     const doc = await stored(id);
     expect(doc.thumbs).toEqual([{ image: coverId, thumb: expect.stringMatching(/cover\.png\.thumb\.jpg$/) }]);
@@ -94,7 +92,7 @@ test('a hand-edited thumbs field that is wrong costs only the small picture: the
   }
   const again = await runCli(['thumbs', '--cloud', cloud.url]);
   expect(again.code).toBe(0);
-  expect(again.stdout).toMatch(/3 products scanned, 0 updated: 1 not in cloud storage/);
+  expect(again.stdout).toMatch(/3 products scanned, 0 updated: 1 already card-sized, 1 not in cloud storage/);
 });
 
 /** A JPEG whose EXIF says "rotate 90° clockwise to view" (orientation 6), as phones write portrait photos. */
