@@ -13,6 +13,7 @@ import { seedDemoCatalog } from './demo-catalog';
 import { dbInit, DEFAULT_DATABASE_CONFIG, loadDatabaseConfig } from './db-init';
 import { progressBar, type Progress } from './progress';
 import { reindexProducts, type ReindexResult } from './search-index';
+import { addThumbnails, backfillThumbnails, describeOutcomes, THUMB } from './thumbnails';
 import { existingIds, ImportFailed, ordersToCsv, productsToCsv, readProductFile, toJsonLines, validateRecords, writeProducts, type RowProblem } from './products-io';
 import { describeShippingTemplate, readShippingTemplate, writeShippingTemplate } from './shipping';
 import { callMerchant } from './merchant-client';
@@ -64,16 +65,18 @@ const COMMANDS: Record<string, Command> = {
   },
   import: {
     summary: 'import products from .csv, .json or .jsonl: all valid rows or nothing',
-    usage: `import <file.csv|file.json|file.jsonl> [--upsert] [--dry-run]
+    usage: `import <file.csv|file.json|file.jsonl> [--upsert] [--dry-run] [--no-thumbs]
   Every record is validated first (report: line, field, problem); if any is invalid nothing is written.
   --upsert    update products whose _id already exists, in place (default: an existing _id is an error);
               their stock changes only by a stockDelta column (5, -3), never by the stock column
   --dry-run   validate only
+  --no-thumbs do not make card thumbnails of the images now (run \`thumbs\` later); by default each
+              image in cloud storage gets a ${THUMB.width} px JPEG next to it, recorded on the product
   CSV: one row per SKU; columns _id, title, description, categoryId, images (a|b), status, sales,
   skuId, spec:<name> (e.g. spec:颜色, spec:尺码), price and originalPrice in yuan (59.00), stock,
   searchTerms (words the product is also found by, a|b).
   JSON: an array of product documents (prices in fen). JSON Lines: one document per line.`,
-    options: { upsert: { type: 'boolean' }, 'dry-run': { type: 'boolean' } },
+    options: { upsert: { type: 'boolean' }, 'dry-run': { type: 'boolean' }, 'no-thumbs': { type: 'boolean' } },
     async run(cloud, values, positionals) {
       const file = positionals[0];
       if (!file) throw new UsageError('import needs a file: import <file.csv|file.json|file.jsonl>');
@@ -107,6 +110,12 @@ const COMMANDS: Record<string, Command> = {
       if (values['dry-run']) {
         console.log(`dry run: ${checked.products.length} products are valid; nothing was written`);
         return 0;
+      }
+      if (!values['no-thumbs']) {
+        const thumbBar = progressBar('thumbnails', checked.products.length);
+        const made = await addThumbnails(c, checked.products, (done) => thumbBar.update(done));
+        thumbBar.finish();
+        console.error(`thumbnails: ${describeOutcomes(made.outcomes)}`);
       }
       const bar = progressBar('import', checked.products.length);
       const failAfter = process.env.ADMIN_IMPORT_FAIL_AFTER ? Number(process.env.ADMIN_IMPORT_FAIL_AFTER) : undefined;
@@ -390,6 +399,29 @@ const COMMANDS: Record<string, Command> = {
       });
       (bar as Progress | null)?.finish();
       printReindex(result);
+      console.error(`in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return 0;
+    },
+  },
+  thumbs: {
+    summary: 'make the missing card thumbnails of stored products\' images',
+    usage: `thumbs
+  For every product image in cloud storage without a recorded thumbnail: writes a ${THUMB.width} px wide
+  JPEG (quality ${THUMB.quality}) next to it (<image>${THUMB.suffix}) and records it on the product (thumbs).
+  Catalog cards show the thumbnail, the product page the full image. Safe to run again; images added
+  by hand in the cloud console get theirs on the next run.`,
+    options: {},
+    async run(cloud) {
+      const c = await cloud();
+      const started = Date.now();
+      let bar: Progress | null = null;
+      const result = await backfillThumbnails(c, (done, total) => {
+        bar ??= progressBar('thumbs', total);
+        bar.update(done);
+      });
+      (bar as Progress | null)?.finish();
+      console.log(`${result.products} products scanned, ${result.updated} updated: ${describeOutcomes(result.outcomes)}`);
+      if (result.broken.length > 0) console.log(`${result.broken.length} invalid product(s) left alone: ${result.broken.slice(0, 10).join(', ')}${result.broken.length > 10 ? ' …' : ''}`);
       console.error(`in ${((Date.now() - started) / 1000).toFixed(1)} s`);
       return 0;
     },

@@ -15,6 +15,7 @@ import type { ActionName, ActionRequest, ActionResponse, ApiError, AttributionDi
 import { existsSync } from 'node:fs';
 import { loadDatabaseConfig, DEFAULT_DATABASE_CONFIG } from '../admin/db-init';
 import { codeTitle } from './ui/report-tables';
+import { thumbnailFor } from '../admin/thumbnails';
 import { campaignTarget, createSceneQr, downloadPng, printableSheet, productTarget, QrError, safeName } from '../admin/qr';
 import type { AttributionReportResponse, CampaignsResponse, CollectionsResponse, DocsResponse, LogsResponse, OrderEventResponse, OrderRow, OrdersResponse, ProductResponse, ProductRow, ProductsResponse, QrCodeRow, QrCodesResponse, QrCreateResponse, SaveProductResponse, StockResponse, UploadResponse } from './routes';
 
@@ -335,9 +336,12 @@ export class ConsoleApi {
     if (!['png', 'jpg', 'jpeg', 'gif', 'webp', 'svg'].includes(ext)) throw new HttpError(400, 'INVALID_ARGUMENT', `images only (png, jpg, gif, webp, svg), not .${ext}`);
     const folder = typeof body.productId === 'string' && body.productId ? safeName(body.productId) : 'uploads';
     const cloudPath = `products/${folder}/${Date.now().toString(36)}-${safeName(body.name.replace(/\.[^.]*$/, ''))}.${ext}`;
-    const res = await this.cloud().app.uploadFile({ cloudPath, fileContent: Buffer.from(body.base64, 'base64') });
+    const content = Buffer.from(body.base64, 'base64');
+    const res = await this.cloud().app.uploadFile({ cloudPath, fileContent: content });
     throwIfCode(res);
-    return { fileID: res.fileID };
+    if (body.thumbnail !== true) return { fileID: res.fileID };
+    const { thumb } = await thumbnailFor(this.cloud(), res.fileID, content);
+    return thumb ? { fileID: res.fileID, thumb } : { fileID: res.fileID };
   }
 
   private async file(query: URLSearchParams): Promise<ApiOut> {

@@ -97,9 +97,13 @@ export interface UploadRequest {
   name: string;
   base64: string;
   productId?: string;
+  /** A product image: also write its card thumbnail next to it (admin/thumbnails.ts). */
+  thumbnail?: boolean;
 }
 export interface UploadResponse {
   fileID: string;
+  /** The card thumbnail's file id; absent when the image needs none (already card-sized) or none could be made. */
+  thumb?: string;
 }
 
 /* orders */

@@ -113,6 +113,7 @@ export type CatalogSort = 'newest' | 'sales' | 'price_asc' | 'price_desc';
 export interface ProductSummary {
   _id: string;
   title: string;
+  /** The card's picture: the cover image's thumbnail when the merchant tools made one, else the cover image. */
   cover: string;
   /** Lowest price over SKUs. */
   price: Fen;

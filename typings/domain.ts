@@ -45,6 +45,14 @@ export interface Product {
   updatedAt: number;
   /** Words the merchant wants the product found by besides its own text (杯子 for a 马克杯). */
   searchTerms?: string[];
+  /** Card-sized copies of the images, made by the merchant tools; an image without one is shown itself. */
+  thumbs?: ProductThumb[];
+}
+
+/** The thumbnail file of one product image (keyed by the image, so reordering images by hand keeps them paired). */
+export interface ProductThumb {
+  image: string;
+  thumb: string;
 }
 
 export interface Category {

@@ -44,6 +44,8 @@ export async function productEditor(id: string | null): Promise<void> {
     stock: s?.stock === undefined || s?.stock === null ? '' : String(s.stock),
   }));
   const images: string[] = Array.isArray(doc.images) ? doc.images.map(String) : [];
+  // Card thumbnails by image (made on upload); saved for the images still on the product.
+  const thumbs: { image: string; thumb: string }[] = (Array.isArray(doc.thumbs) ? (doc.thumbs as Draft[]) : []).filter((t) => typeof t?.image === 'string' && typeof t?.thumb === 'string').map((t) => ({ image: String(t.image), thumb: String(t.thumb) }));
 
   const idInput = h('input', { id: 'p-id', value: id ?? '', readonly: id !== null, required: true }) as HTMLInputElement;
   const title = h('input', { id: 'p-title', value: String(doc.title ?? '') }) as HTMLInputElement;
@@ -85,8 +87,9 @@ export async function productEditor(id: string | null): Promise<void> {
       reader.readAsDataURL(file);
     });
     try {
-      const res = await client.upload({ name: file.name, base64, productId: idInput.value });
+      const res = await client.upload({ name: file.name, base64, productId: idInput.value, thumbnail: true });
       images.push(res.fileID);
+      if (res.thumb) thumbs.push({ image: res.fileID, thumb: res.thumb });
       renderImages();
       toast(t('editor.uploaded'));
     } catch (e) {
@@ -159,6 +162,7 @@ export async function productEditor(id: string | null): Promise<void> {
       categoryId: category.value,
       images,
       status: status.value,
+      thumbs: thumbs.filter((t) => images.includes(t.image)),
       specs: specs.map((s) => ({ name: s.name.trim(), values: splitValues(s.values) })),
       skus: skus.map((s) => {
         const sku: WireDoc = { skuId: s.skuId.trim(), specValues: s.specValues };

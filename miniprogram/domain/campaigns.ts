@@ -6,8 +6,7 @@
 import type { CampaignInput } from '../../typings/api';
 import type { Campaign, CampaignPhase, FieldProblem } from '../../typings/domain';
 
-/** The campaign page (subpackage `pages-campaign`). */
-export const CAMPAIGN_PAGE = 'pages-campaign/index';
+export { CAMPAIGN_PAGE, campaignPagePath } from './campaign-page';
 
 /** Campaign ids are printed on QR codes as the `campaign` token: the id rule, at most 32 characters. */
 export const CAMPAIGN_ID = /^[A-Za-z0-9_-]{1,32}$/;
@@ -26,11 +25,6 @@ export const ARTICLE_SCENES: readonly number[] = [1035, 1058, 1067, 1074, 1082, 
 
 export function isArticleScene(scene: unknown): boolean {
   return typeof scene === 'number' && ARTICLE_SCENES.includes(scene);
-}
-
-/** The path (with its `?id=`) to paste into an Official Account article or menu. */
-export function campaignPagePath(id: string): string {
-  return `${CAMPAIGN_PAGE}?id=${encodeURIComponent(id)}`;
 }
 
 /** Not started before `startAt`, live from `startAt` up to (not including) `endAt`, then ended. */

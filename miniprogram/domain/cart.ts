@@ -1,6 +1,7 @@
 import type { CheckLineRequest, CheckLineResult } from '../../typings/api';
-import type { CartItem, LineProblem } from '../../typings/domain';
+import type { CartItem, Fen, LineProblem } from '../../typings/domain';
 import type { NormalizeResult } from './normalize';
+import { multiplyFen, sumFen } from './money';
 import { availableUnits, findSku, specText } from './product';
 
 export const MAX_QTY_PER_LINE = 99;
@@ -73,4 +74,9 @@ export function addToCart(cart: readonly CartItem[], item: Omit<CartItem, 'selec
   }
   if (cart.length >= MAX_LINES) throw new RangeError(`a cart holds at most ${MAX_LINES} lines`);
   return [...cart, { ...item, qty: Math.min(MAX_QTY_PER_LINE, item.qty), selected: true, addedAt: now }];
+}
+
+/** Totals of the selected cart lines as the cart page shows them (display only; the server prices orders). */
+export function cartTotal(lines: readonly { unitPrice: Fen; qty: number }[]): Fen {
+  return sumFen(lines.map((line) => multiplyFen(line.unitPrice, line.qty)));
 }

@@ -11,8 +11,10 @@ import type { FlashSaleInput, FlashSaleView, FlashRefusalCode, ProductSummary } 
 import type { Fen, Product } from '../../typings/domain';
 import type { NormalizeResult } from './normalize';
 import { formatFen } from './money';
-import { chinaDateTime } from './china-time';
 import { toSummary } from './product';
+import { chinaClock } from './flash-display';
+
+export { chinaClock, takenPercent } from './flash-display';
 
 /** A flash sale as the `flash_sales` collection stores it (one document per SKU, reused by the next sale). */
 export interface FlashSale {
@@ -119,11 +121,6 @@ export interface FlashRefusal {
   message: string;
 }
 
-/** "06-18 10:00": an instant as shoppers in China read it, whatever the phone's or server's zone. */
-export function chinaClock(ms: number): string {
-  return chinaDateTime(ms).slice(5);
-}
-
 /**
  * Why a line of `qty` units of the sale's SKU is refused at `now`, or null. `held`: units the shopper
  * already holds in this sale's paid and unpaid orders. Before the start and after the end only a line
@@ -166,10 +163,4 @@ export function flashViewsOf(product: Product, sales: readonly FlashSale[], now:
   return sales
     .filter((sale) => sale.productId === product._id && prices.has(sale.skuId) && sale.endAt > now - 24 * 3600_000)
     .map((sale) => flashView(sale, prices.get(sale.skuId) as Fen, now));
-}
-
-/** Percentage of the allotment taken, 0-100 (the page's progress bar). */
-export function takenPercent(view: Pick<FlashSaleView, 'allotment' | 'remaining'>): number {
-  if (view.allotment <= 0) return 0;
-  return Math.min(100, Math.max(0, Math.round(((view.allotment - view.remaining) / view.allotment) * 100)));
 }

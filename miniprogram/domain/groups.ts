@@ -14,12 +14,7 @@ export const GROUP_RULES = {
   maxWindowHours: 72,
 } as const;
 
-/** The group page, as share cards and QR codes name it. */
-export const GROUP_PAGE = 'pages-group/index';
-
-export function groupPagePath(groupId: string): string {
-  return `/${GROUP_PAGE}?groupId=${encodeURIComponent(groupId)}`;
-}
+export { GROUP_PAGE, groupPagePath } from './group-page';
 
 /** What the merchant sends for a deal; `windowHours` defaults to 24. */
 export interface GroupDealInput {

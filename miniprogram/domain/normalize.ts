@@ -1,4 +1,4 @@
-import type { FieldProblem, Product, ShelfStatus, Sku, SpecDimension } from '../../typings/domain';
+import type { FieldProblem, Product, ProductThumb, ShelfStatus, Sku, SpecDimension } from '../../typings/domain';
 import { MAX_FEN } from './money';
 import { SEARCH_TERM_LIMITS } from './search-terms';
 import { idProblem } from './ids';
@@ -19,6 +19,8 @@ const KNOWN_FIELDS = new Set([
   'createdAt', 'updatedAt', 'revision', 'contentRevision', 'renamedFrom',
   // Search: the merchant's terms, and the keyword index computed from them and the product's text.
   'searchTerms', 'keywords',
+  // Card-sized copies of the images (merchant tools write them; a bad entry is dropped, the image shows instead).
+  'thumbs',
 ]);
 /** `reserved` (held by unpaid orders) and `sold` (paid) are the stock ledger's; missing means 0. */
 const KNOWN_SKU_FIELDS = new Set(['skuId', 'specValues', 'price', 'originalPrice', 'stock', 'reserved', 'sold']);
@@ -104,6 +106,8 @@ export function normalizeProduct(doc: unknown): NormalizeResult {
     updatedAt: updatedAt ?? createdAt ?? 0,
   };
   if (searchTerms.length > 0) product.searchTerms = searchTerms;
+  const thumbs = normalizeThumbs(doc.thumbs, images, (field, problem) => warnings.push({ field, problem: `${problem}; the card shows the image itself` }));
+  if (thumbs.length > 0) product.thumbs = thumbs;
   return { ok: true, product, warnings };
 }
 
@@ -122,6 +126,29 @@ function normalizeImages(value: unknown, fail: Fail): string[] | null {
     else images.push(url);
   });
   return images.length === value.length ? images : null;
+}
+
+/**
+ * Optional thumbnails, one per image at most: `{ image, thumb }` where `image` is one of the product's
+ * images. Anything else (a thumb of an image since removed, a number, a missing field) only costs the
+ * small picture, never the sale: a warning, and the card falls back to the image.
+ */
+function normalizeThumbs(value: unknown, images: string[], warn: Fail): ProductThumb[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) {
+    warn('thumbs', `must be a list of {image, thumb}, got ${describe(value)}`);
+    return [];
+  }
+  const thumbs: ProductThumb[] = [];
+  value.forEach((entry, i) => {
+    const image = isRecord(entry) ? nonEmptyString(entry.image) : null;
+    const thumb = isRecord(entry) ? nonEmptyString(entry.thumb) : null;
+    if (image === null || thumb === null) warn(`thumbs[${i}]`, `must be {image, thumb} with two file ids, got ${describe(entry)}`);
+    else if (!images.includes(image)) warn(`thumbs[${i}].image`, `${describe(image)} is not one of the product's images`);
+    else if (thumbs.some((t) => t.image === image)) warn(`thumbs[${i}].image`, `${describe(image)} has a thumbnail already`);
+    else thumbs.push({ image, thumb });
+  });
+  return thumbs;
 }
 
 /** Optional merchant search terms: a list of short texts, trimmed, without repeats. */

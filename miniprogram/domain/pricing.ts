@@ -1,6 +1,9 @@
 import type { CheckLineResult, LineFailure, OrderLineRequest, PriceChange } from '../../typings/api';
 import type { Fen, OrderLine } from '../../typings/domain';
 import { checkLine, MAX_LINES } from './cart';
+
+// The cart page's total lives with the cart rules, so the cart tab does not load order pricing and shipping.
+export { cartTotal } from './cart';
 import { multiplyFen, sumFen } from './money';
 import type { NormalizeResult } from './normalize';
 import { DEFAULT_SHIPPING_TEMPLATE, shippingFeeFor, type ShippingTemplate } from './shipping';
@@ -119,7 +122,3 @@ function toOrderLine(check: CheckLineResult): OrderLine {
   };
 }
 
-/** Totals of the selected cart lines as the cart page shows them (display only; the server prices orders). */
-export function cartTotal(lines: readonly { unitPrice: Fen; qty: number }[]): Fen {
-  return sumFen(lines.map((line) => multiplyFen(line.unitPrice, line.qty)));
-}

@@ -15,12 +15,18 @@ export function availableUnits(product: Product, sku: Sku): number {
   return product.status === 'on_shelf' ? sku.stock : 0;
 }
 
+/** What a card shows for one of the product's images: its thumbnail when one was made, else the image. */
+export function cardImage(product: Pick<Product, 'images' | 'thumbs'>, image: string = product.images[0]): string {
+  const found = (product.thumbs ?? []).find((t) => t.image === image);
+  return found ? found.thumb : image;
+}
+
 export function toSummary(product: Product): ProductSummary {
   const cheapest = product.skus.reduce((best, sku) => (sku.price < best.price ? sku : best), product.skus[0]);
   const summary: ProductSummary = {
     _id: product._id,
     title: product.title,
-    cover: product.images[0],
+    cover: cardImage(product),
     price: cheapest.price,
     sales: product.sales,
     soldOut: product.skus.every((sku) => availableUnits(product, sku) === 0),

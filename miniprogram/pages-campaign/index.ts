@@ -1,7 +1,7 @@
 import type { CampaignView, ProductSummary } from '../../typings/api';
 import { loadWithState } from '../behaviors/load-state';
 import type { LoadStatus } from '../behaviors/load-state';
-import { CAMPAIGN_PAGE, campaignPagePath } from '../domain/campaigns';
+import { CAMPAIGN_PAGE, campaignPagePath } from '../domain/campaign-page';
 import { call } from '../services/api';
 import { forwardCodeToLanding } from '../services/entry';
 import { formatDateTime } from '../utils/time';

@@ -1,7 +1,6 @@
 import type { CheckLineResult } from '../../typings/api';
 import type { LineProblemCode } from '../../typings/domain';
-import { MAX_QTY_PER_LINE } from '../domain/cart';
-import { cartTotal } from '../domain/pricing';
+import { cartTotal, MAX_QTY_PER_LINE } from '../domain/cart';
 import { lineKey } from './cart-line';
 import type { StoredCartItem } from './cart-line';
 

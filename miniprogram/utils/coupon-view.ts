@@ -1,6 +1,6 @@
 import type { ClaimableCoupon, CouponOffer } from '../../typings/api';
 import type { CouponRule, CouponValidity, CouponView } from '../../typings/domain';
-import { COUPON_STATUS_LABELS, couponScopeText, couponThresholdText, couponValueText } from '../domain/coupons';
+import { COUPON_STATUS_LABELS, couponScopeText, couponThresholdText, couponValueText } from '../domain/coupon-text';
 import { formatDateTime } from './time';
 
 /** What the `coupon-card` component shows: display text only. */

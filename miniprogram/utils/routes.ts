@@ -1,6 +1,6 @@
-import { CAMPAIGN_PAGE } from '../domain/campaigns';
+import { CAMPAIGN_PAGE } from '../domain/campaign-page';
 import type { OrderStatus } from '../../typings/domain';
-import { GROUP_PAGE } from '../domain/groups';
+import { GROUP_PAGE } from '../domain/group-page';
 import { pagePath } from './query';
 
 /** A tab of the orders list: every order (''), one status, or the orders with after-sales. */

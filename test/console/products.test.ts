@@ -119,6 +119,8 @@ test('a new product with specs, generated SKUs and an uploaded image', async () 
   });
   const file = await ui.cloud.node().downloadFile({ fileID: src });
   expect(PNG.sync.read(file.fileContent).width).toBe(4);
+  // Already smaller than a card: no thumbnail is recorded, the card shows the image (admin/thumbnails.ts).
+  expect(doc.thumbs).toBeUndefined();
 
   await ui.open('#/products');
   await expect(ui.page.locator('.product-row[data-id="new-scarf"] .problems').textContent()).resolves.toBe('OK');

@@ -19,6 +19,29 @@ describe('product document normalizer', () => {
     expect(result.warnings).toEqual([]);
   });
 
+  test('thumbs edited by hand: a bad entry is a warning and is dropped (the card shows the image), never a refusal', () => {
+    const cover = 'cloud://env/p1/cover.png';
+    const result = normalizeProduct(
+      productDoc({
+        thumbs: [
+          { image: cover, thumb: 'cloud://env/p1/cover.png.thumb.jpg' },
+          { image: cover, thumb: 'cloud://env/p1/other.jpg' },
+          { image: 'cloud://env/p1/removed.png', thumb: 'cloud://env/p1/removed.png.thumb.jpg' },
+          { image: cover },
+          42,
+        ],
+      }),
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.product.thumbs).toEqual([{ image: cover, thumb: 'cloud://env/p1/cover.png.thumb.jpg' }]);
+    expect(result.warnings.map((w) => w.field)).toEqual(['thumbs[1].image', 'thumbs[2].image', 'thumbs[3]', 'thumbs[4]']);
+    expect(result.warnings.every((w) => w.problem.endsWith('the card shows the image itself'))).toBe(true);
+    const notAList = normalizeProduct(productDoc({ thumbs: 'cover.jpg' }));
+    expect(notAList.ok && notAList.product.thumbs).toBe(undefined);
+    expect(notAList.ok && notAList.warnings).toEqual([{ field: 'thumbs', problem: 'must be a list of {image, thumb}, got the text "cover.jpg"; the card shows the image itself' }]);
+  });
+
   test('a price typed as the text "12.50" is reported with the fix', () => {
     const doc = productDoc();
     (doc.skus as Record<string, unknown>[])[0].price = '12.50';

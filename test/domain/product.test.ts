@@ -1,5 +1,5 @@
 import { normalizeProduct } from '../../miniprogram/domain/normalize';
-import { availableUnits, findSku, skuForPick, specText, specValueStates, toDetail, toSummary } from '../../miniprogram/domain/product';
+import { availableUnits, cardImage, findSku, skuForPick, specText, specValueStates, toDetail, toSummary } from '../../miniprogram/domain/product';
 import type { Product } from '../../typings/domain';
 import { productDoc } from './fixtures';
 
@@ -15,6 +15,16 @@ describe('product views and the SKU picker', () => {
     expect(toSummary(valid({ status: 'off_shelf' })).soldOut).toBe(true);
     const discounted = valid({ skus: [{ skuId: 'x', specValues: ['blue', 'L'], price: 500, originalPrice: 900, stock: 1 }] });
     expect(toSummary(discounted).originalPrice).toBe(900);
+  });
+
+  test('cards show the cover\'s thumbnail, the product page the full images; no thumbnail falls back to the image', () => {
+    const images = ['cloud://env/p1/cover.png', 'cloud://env/p1/back.png'];
+    const withThumbs = valid({ images, thumbs: [{ image: images[1], thumb: 'cloud://env/p1/back.png.thumb.jpg' }, { image: images[0], thumb: 'cloud://env/p1/cover.png.thumb.jpg' }] });
+    expect(toSummary(withThumbs).cover).toBe('cloud://env/p1/cover.png.thumb.jpg');
+    expect(cardImage(withThumbs, images[1])).toBe('cloud://env/p1/back.png.thumb.jpg');
+    expect(toDetail(withThumbs).images).toEqual(images);
+    expect(toSummary(valid({ images, thumbs: [{ image: images[1], thumb: 'cloud://env/p1/back.png.thumb.jpg' }] })).cover).toBe(images[0]);
+    expect(cardImage({ images })).toBe(images[0]);
   });
 
   test('detail exposes availability, not raw stock of off-shelf items', () => {

@@ -67,6 +67,8 @@ export function freshBuild(): string {
 /** Components that live in one subpackage (the rest are shared, in components/). */
 const COMPONENT_DIRS: Record<string, string> = {
   'sku-picker': 'pages-shop/components',
+  'coupon-picker': 'pages-shop/components',
+  'flash-bar': 'pages-shop/components',
 };
 
 export function renderComponent(name: string, props: Record<string, unknown> = {}, root: string = freshBuild()): RenderedComponent {

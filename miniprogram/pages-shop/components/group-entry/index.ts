@@ -1,6 +1,6 @@
-import { formatFen } from '../../domain/money';
-import { GROUP_PAGE } from '../../domain/groups';
-import { call } from '../../services/api';
+import { formatFen } from '../../../domain/money';
+import { GROUP_PAGE } from '../../../domain/group-page';
+import { call } from '../../../services/api';
 
 /**
  * A product's group deal (拼团) on its page: the group price, the group size and how many groups are

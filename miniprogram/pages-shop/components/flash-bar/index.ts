@@ -1,6 +1,6 @@
-import type { FlashSaleView } from '../../../typings/api';
-import { formatFen } from '../../domain/money';
-import { chinaClock, takenPercent } from '../../domain/flash-sale';
+import type { FlashSaleView } from '../../../../typings/api';
+import { formatFen } from '../../../domain/money';
+import { chinaClock, takenPercent } from '../../../domain/flash-display';
 
 const WHEN = { scheduled: '距开始', active: '距结束', ended: '秒杀已结束' } as const;
 
