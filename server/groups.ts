@@ -37,6 +37,8 @@ import { owedRefundFields } from './refunds';
 import { shippingContext } from './shipping';
 import { reserveTx, returnToStockTx } from './stock-ledger';
 import { attributionFor } from './attribution';
+import { checkImage } from './image-check';
+import { notifyGroupResult } from './notify';
 
 type Req<A extends keyof GroupActions> = ActionRequest<'orders', A>;
 type Res<A extends keyof GroupActions> = ActionResponse<'orders', A>;
@@ -209,9 +211,10 @@ export async function group(openid: string, req: Req<'group'>): Promise<Res<'gro
  * from the avatar chooser). The image check of content security belongs here.
  */
 export async function acceptAvatar(openid: string, avatar: string): Promise<string> {
-  void openid;
   if (avatar === '') return '';
   if (!/^cloud:\/\/[A-Za-z0-9._-]+\/[A-Za-z0-9._/-]{1,200}$/.test(avatar)) throw invalid('头像无效，请重新选择', undefined, { issues: [{ path: 'avatar', problem: 'must be a cloud:// file of this environment' }] });
+  // WeChat's image check answers later (server/image-check.ts); members see the avatar once it passed.
+  await checkImage(openid, avatar, SEC_SCENE.profile);
   return avatar;
 }
 
@@ -488,6 +491,13 @@ export async function countGroupPaymentTx(tx: TxCollections, order: StoredOrder,
   return true;
 }
 
+/** After a payment counted toward a group: once it formed, each paid member hears so (once per order, server/notify.ts). */
+export async function announceIfFormed(groupId: string): Promise<void> {
+  const found = asGroup(await getDoc(COLLECTIONS.groups, groupId));
+  if (found?.status !== 'formed') return;
+  for (const seat of Object.values(found.seats)) if (seat.paid) await notifyGroupResult({ orderId: seat.orderId, groupId, formed: true });
+}
+
 /* ------------------------------------------------------------------ the end of a window */
 
 export interface GroupSweepSummary {
@@ -545,7 +555,9 @@ async function settleGroup(groupId: string): Promise<{ failedNow: boolean; refun
   if (!found || found.status !== 'failed') return { failedNow, refunded: 0 };
   let refunded = 0;
   for (const seat of Object.values(found.seats)) {
-    if (seat.paid && (await refundMember(seat.orderId))) refunded += 1;
+    if (!seat.paid || !(await refundMember(seat.orderId))) continue;
+    refunded += 1;
+    await notifyGroupResult({ orderId: seat.orderId, groupId, formed: false });
   }
   await db().collection(COLLECTIONS.groups).where({ _id: groupId, settled: false }).update({ data: { settled: true } });
   return { failedNow, refunded };

@@ -16,7 +16,7 @@ import { now } from './clock';
 import { COLLECTIONS, txGet, withTransaction } from './db';
 import { digestId } from './ids';
 import { applyTransitionTx, asOrder, releaseOrder, releaseOrderTx, type TransitionResult } from './order-store';
-import { countGroupPaymentTx } from './groups';
+import { announceIfFormed, countGroupPaymentTx } from './groups';
 import { owedRefundFields } from './refunds';
 import { sellTx } from './stock-ledger';
 import { accepted, closeOrder, queryOrder, refusal } from './wxpay';
@@ -77,6 +77,7 @@ async function settle(n: PayNotification): Promise<PaymentStatus> {
     console.error(`[pay-callback] AMOUNT MISMATCH order ${n.outTradeNo}: notified ${n.totalFee} fen, order total ${String(outcome.expected)} fen; not marked paid`);
   }
   if (outcome.status === 'refund_required') console.warn(`[pay-callback] payment of ${n.outTradeNo} will be refunded (${String(outcome.reason)})`);
+  if (outcome.groupId) await announceIfFormed(outcome.groupId);
   return outcome.status;
 }
 
@@ -112,6 +113,8 @@ interface Outcome {
   status: PaymentStatus;
   expected?: number;
   reason?: string;
+  /** The group this payment counted toward (its result is announced after the commit). */
+  groupId?: string;
 }
 
 async function record(n: PayNotification): Promise<Outcome> {
@@ -147,7 +150,7 @@ async function record(n: PayNotification): Promise<Outcome> {
       // payment any more the order is closed and the payment owed back.
       if (await countGroupPaymentTx(tx, order, at, { transactionId: n.transactionId, paymentId: id })) {
         await sellTx(tx, order);
-        return write('paid', { _openid: order._openid });
+        return { ...(await write('paid', { _openid: order._openid })), groupId: order.group.groupId };
       }
       await releaseOrderTx(tx, order, 'expire', at);
       return write('refund_required', { _openid: order._openid, reason: 'GROUP_CLOSED', orderStatus: order.status, ...owedRefundFields(id, n.totalFee, 'GROUP_CLOSED', at) });

@@ -221,7 +221,8 @@ Page({
     const group = this.data.group;
     if (!group || !group.myOrderId || this.data.busy) return;
     this.setData({ busy: true });
-    const paid = await payOrder(group.myOrderId);
+    // The group's result, then its shipment or refund: what a member waits to hear about.
+    const paid = await payOrder(group.myOrderId, ['group', 'shipped', 'refund']);
     wx.showToast({ title: paid.message, icon: paid.outcome === 'paid' ? 'success' : 'none' });
     await this.load();
     this.setData({ busy: false });

@@ -1,3 +1,4 @@
+import type { NoticeKind } from '../../typings/domain';
 import { isUserCancel } from '../utils/wx-error';
 import { call, errorText } from './api';
 import { pageUrl, PAGES } from '../utils/routes';
@@ -19,13 +20,14 @@ export interface PayResult {
 }
 
 /** orders.pay, then the WeChat Pay sheet with the parameters the server signed; never throws. */
-export async function payOrder(orderId: string): Promise<PayResult> {
+/** `notices`: what the shopper is asked to be told about once the payment succeeds (at most 3 kinds). */
+export async function payOrder(orderId: string, notices: readonly NoticeKind[] = ['shipped', 'refund']): Promise<PayResult> {
   const res = await call('orders', 'pay', { orderId });
   if (!res.ok) return { outcome: 'refused', message: errorText(res.error) };
   if (res.data.noticeTemplates) useNoticeTemplates(res.data.noticeTemplates);
   try {
     // Right after the payment's success, where WeChat allows the subscribe dialog: news of this order.
-    await wx.requestPayment({ ...res.data.payment }).then(() => askFor(['shipped', 'refund']));
+    await wx.requestPayment({ ...res.data.payment }).then(() => askFor(notices));
     return { outcome: 'paid', message: '支付成功' };
   } catch (err) {
     return isUserCancel(err) ? { outcome: 'cancelled', message: '已取消支付' } : { outcome: 'failed', message: '支付失败，请重试' };

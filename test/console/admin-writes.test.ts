@@ -127,7 +127,7 @@ test('the console and the CLI change orders and stock only through the functions
   expect(orders.dropped + products.dropped).toBe(0);
   const writers = (entries: any[]) => [...new Set(entries.map((e) => (e.writer.kind === 'function' ? `function:${e.writer.functionName}` : e.writer.kind)))].sort();
   expect(writers(orders.entries)).toEqual(['function:merchant', 'function:orders']);
-  expect(orders.entries.filter((e: any) => e.id === orderA && e.writer.functionName === 'merchant')).toHaveLength(3); // ship, complete, raw edit
+  expect(orders.entries.filter((e: any) => e.id === orderA && e.writer.functionName === 'merchant')).toHaveLength(5); // ship, the shipping upload's claim and its answer, complete, raw edit
   const adminStockWrites = products.entries.filter((e: any) => e.writer.kind !== 'function' && figures(e.before) !== figures(e.after));
   expect(adminStockWrites).toEqual([]);
   expect(writers(products.entries)).toEqual(['function:merchant', 'function:orders']);

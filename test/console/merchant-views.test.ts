@@ -60,7 +60,7 @@ let productScene = '';
 test('Chinese by default; the QR list comes from the server with scans, orders and revenue per code', async () => {
   await ui.open('#/qrcodes');
   await expect(ui.page.getAttribute('html', 'lang')).resolves.toBe('zh-CN');
-  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['商品', '订单', '售后/退款', '优惠券', '秒杀', '二维码', '活动', '报表', '库存核对', '数据库', '云函数日志']);
+  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['商品', '订单', '售后/退款', '门店自提', '订阅消息', '优惠券', '秒杀', '拼团', '活动', '二维码', '报表', '库存核对', '数据库', '云函数日志']);
   await expect(text('#qr-empty')).resolves.toContain('还没有二维码');
 
   await ui.page.fill('#qr-campaign', 'double11');
@@ -274,7 +274,7 @@ test('the English switch: every view in English, remembered after a reload; date
   await ui.page.reload();
   await ui.page.waitForSelector('#view[data-loaded="#/orders"]');
   await expect(ui.page.getAttribute('html', 'lang')).resolves.toBe('en');
-  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['Products', 'Orders', 'After-sales & refunds', 'Coupons', 'Flash sales', 'QR codes', 'Campaigns', 'Reports', 'Stock check', 'Database', 'Function logs']);
+  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['Products', 'Orders', 'After-sales & refunds', 'Stores & pickup', 'Notices', 'Coupons', 'Flash sales', 'Group deals', 'Campaigns', 'QR codes', 'Reports', 'Stock check', 'Database', 'Function logs']);
   await expect(text('#order-count')).resolves.toBe('4 order(s)');
   const a1 = ui.page.locator('.order-row[data-id="o-a1"]');
   await expect(a1.locator('.order-created').textContent()).resolves.toBe('2026-03-02 00:30');

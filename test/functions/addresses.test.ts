@@ -162,7 +162,7 @@ describe('"我的" figures', () => {
     dataOf(await call(cloud, 'orders', { action: 'create', requestId: requestId('other'), lines: [line], address: ADDRESS }, 'oME_OTHER'));
     const summary = dataOf(await call(cloud, 'orders', { action: 'meSummary' }, 'oME'));
     expect(summary).toEqual({
-      orders: { pending_payment: 3, paid: 0, shipped: 0, completed: 0, cancelled: 1, expired: 0, refunded: 0 },
+      orders: { pending_payment: 3, paid: 0, shipped: 0, completed: 0, cancelled: 1, expired: 0, refunded: 0, grouping: 0 },
       afterSales: 0,
       coupons: 0,
     });

@@ -65,7 +65,7 @@ test('scanning a product code from the store lands on that product (scene 1047)'
   await page.selectOption('#code-select', (await option.getAttribute('value'))!);
   await toNewPage(page, () => page.click('#scan-code'));
   await onRoute(page, 'pages-shop/product/index');
-  expect(await panelText('scan-result')).toMatch(/^https:\/\/local\.wxacode\/\?page=pages%2Fproduct%2Findex&scene=/);
+  expect(await panelText('scan-result')).toMatch(/^https:\/\/local\.wxacode\/\?page=pages-shop%2Fproduct%2Findex&scene=/);
   expect(await until(() => phone(page).locator('#product-title').innerText(), (v) => v === productTitle)).toBe(productTitle);
   // The page names itself after the product (cut to 16 characters), in the navigation bar.
   expect(await page.locator('#title').textContent()).toBe(productTitle.slice(0, 16));
