@@ -37,7 +37,8 @@ import { owedRefundFields } from './refunds';
 import { shippingContext } from './shipping';
 import { reserveTx, returnToStockTx } from './stock-ledger';
 import { attributionFor } from './attribution';
-import { checkImage } from './image-check';
+import { checkImage, imageStates } from './image-check';
+import { mayShowImage } from '../miniprogram/domain/image-check';
 import { notifyGroupResult } from './notify';
 
 type Req<A extends keyof GroupActions> = ActionRequest<'orders', A>;
@@ -161,9 +162,13 @@ export async function groupDeal(req: Req<'groupDeal'>): Promise<Res<'groupDeal'>
 async function membersOf(group: StoredGroup): Promise<GroupMember[]> {
   const seats = Object.values(group.seats).sort((a, b) => Number(b.leader) - Number(a.leader) || a.at - b.at);
   const profiles = await Promise.all(seats.map((seat) => getDoc(COLLECTIONS.groupProfiles, seat.profileId)));
+  const avatars = profiles.map((profile) => (typeof profile?.avatar === 'string' ? String(profile.avatar) : ''));
+  // Other members see an avatar once WeChat's image check passed it (server/image-check.ts).
+  const checked = await imageStates(avatars.filter(Boolean));
+  const shown = new Set(checked.filter(mayShowImage).map((image) => image.fileID));
   return seats.map((seat, i) => ({
     nickname: typeof profiles[i]?.nickname === 'string' && profiles[i]?.nickname ? String(profiles[i]?.nickname) : seat.leader ? '团长' : '团员',
-    avatar: typeof profiles[i]?.avatar === 'string' ? String(profiles[i]?.avatar) : '',
+    avatar: shown.has(avatars[i]) ? avatars[i] : '',
     leader: seat.leader,
     paid: seat.paid,
   }));

@@ -117,3 +117,18 @@ test('merchant.notices is merchant-only', async () => {
   const reply = await call(cloud, 'merchant', { action: 'notices' }, 'oNOTMERCHANT');
   expect(reply.ok).toBe(false);
 });
+
+test("a group's result reaches each member once it formed: sent to the one who subscribed, refused (43101) for the other", async () => {
+  await seed(cloud, 'products', [productDoc('notify-g', [{ skuId: 's', price: 5000, stock: 10 }])]);
+  dataOf(await call(cloud, 'merchant', { action: 'saveGroupDeal', productId: 'notify-g', size: 2, prices: { s: 3000 }, enabled: true }));
+  const opened = dataOf(await call(cloud, 'orders', { action: 'openGroup', requestId: requestId('oG1'), productId: 'notify-g', skuId: 's', address: ADDRESS }, 'oG1'));
+  const joined = dataOf(await call(cloud, 'orders', { action: 'joinGroup', requestId: requestId('oG2'), groupId: opened.groupId, skuId: 's', address: ADDRESS }, 'oG2'));
+  await grant('oG1', TEMPLATES.group);
+  for (const [openid, order] of [['oG1', opened.order], ['oG2', joined.order]] as const) {
+    const { payment } = dataOf(await call(cloud, 'orders', { action: 'pay', orderId: order._id }, openid));
+    await cloud.confirmPay(payment.package, 1);
+  }
+  expect(await notices(opened.order._id)).toEqual([expect.objectContaining({ kind: 'group', subject: opened.groupId, state: 'sent' })]);
+  expect(await notices(joined.order._id)).toEqual([expect.objectContaining({ kind: 'group', subject: opened.groupId, state: 'refused' })]);
+  expect((await sentTo('oG1')).filter((m) => m.templateId === TEMPLATES.group)).toHaveLength(1);
+});
