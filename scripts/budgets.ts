@@ -20,13 +20,12 @@ import type { FakeWx } from '../test/support/mp-harness';
 export const BUDGETS = { mainPackageBytes: 80 * 1024, setDataBytes: 16 * 1024 };
 /**
  * What fails the run: the main package may not grow back past this while it is above its target.
- * Just above the measured 147.5 KB: the four tabs' closure (catalog, cart, 我的, and the orders list
- * they open, with its components and services), the rule modules subpackage pages load from domain/
- * (a file outside a subpackage root ships in main: the group, address-book and pickup rules among
- * them), the Babel helpers the ES5 build shares (about 14 KB) and the tab icons (about 9 KB). Next:
- * the orders list into the order subpackage (about 13 KB) behind a forwarder. Lower it as it shrinks.
+ * Just above the measured 138.3 KB: the three tabs' closure (catalog, cart, 我的, with their components
+ * and services), the rule modules subpackage pages load from domain/ (a file outside a subpackage root
+ * ships in main: the group, address-book and pickup rules among them), the Babel helpers the ES5 build
+ * shares (about 14 KB) and the tab icons (about 9 KB). Lower it as the package shrinks.
  */
-export const MAIN_PACKAGE_CEILING_BYTES = 148 * 1024;
+export const MAIN_PACKAGE_CEILING_BYTES = 139 * 1024;
 export const PLATFORM_LIMITS = { packageBytes: 2 * 1024 * 1024, totalBytes: 20 * 1024 * 1024 };
 
 export interface PackageSize {

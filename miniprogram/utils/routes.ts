@@ -10,7 +10,7 @@ export type OrdersTab = OrderStatus | '' | 'after_sales';
 export const PAGES = {
   catalog: 'pages/catalog/index',
   cart: 'pages/cart/index',
-  orders: 'pages/orders/index',
+  orders: 'pages-order/list/index',
   product: 'pages-shop/product/index',
   checkout: 'pages-shop/checkout/index',
   payResult: 'pages-shop/pay-result/index',
@@ -44,6 +44,7 @@ export const LINKABLE_PAGES: PageRoute[] = TAB_PAGES.concat([PAGES.product, PAGE
 export const MOVED_PAGES: Record<string, PageRoute> = {
   'pages/product/index': PAGES.product,
   'pages/order-detail/index': PAGES.orderDetail,
+  'pages/orders/index': PAGES.orders,
 };
 
 /** A page path as printed (no leading slash), mapped to where the page lives now. */

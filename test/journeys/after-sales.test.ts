@@ -98,7 +98,7 @@ test('1. Pay → ask for a refund before shipping → refunded at once, stock ba
   const me = await shop().switchTab('/pages/me/index');
   await tap(me, '#me-orders-after_sales');
   const list = await shop().page();
-  expect(list.path).toBe('pages/orders/index');
+  expect(list.path).toBe('pages-order/list/index');
   expect(await textOf(list, '.order-card .order-status')).toBe('已退款');
   expect(await list.$('.order-card .after-sales-tag')).toBeNull();
   await shop().shot(J, 'order-list');

@@ -143,7 +143,7 @@ test('scan a campaign code, claim its coupon on the page and pay less; the repor
     const me = await shop().switchTab('/pages/me/index');
     await tap(me, '#me-all-orders');
     page = await shop().page();
-    expect(page.path).toBe('pages/orders/index');
+    expect(page.path).toBe('pages-order/list/index');
     expect((await textOf(page, '.order-coupon')).replace(/\s/g, '')).toBe('优惠券-¥5.00');
     await shop().shot(J, 'orders');
 

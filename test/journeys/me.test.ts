@@ -128,7 +128,7 @@ journey('the address book on the server, used at checkout; "我的" shows every 
   for (const tab of ['pending_payment', 'shipped', 'completed', 'after_sales']) {
     await tap(page, `#me-orders-${tab}`);
     const list = await shop().page();
-    expect(list.path).toBe('pages/orders/index');
+    expect(list.path).toBe('pages-order/list/index');
     listed[tab] = await textsOf(list, '#order-list .order-status');
     if (tab === 'after_sales') await shop().shot(J, 'orders-after-sales');
     page = await shop().navigateBack();

@@ -444,7 +444,7 @@ test('6. Unpaid order expires: stock returns, the order shows expired, paying it
   page = await shop().switchTab('/pages/me/index');
   await tap(page, '#me-all-orders');
   page = await shop().page();
-  expect(page.path).toBe('pages/orders/index');
+  expect(page.path).toBe('pages-order/list/index');
   expect(await textsOf(page, '#order-list .order-status')).toEqual(['已过期']);
   expect(shop().exceptions).toEqual([]);
 }, JOURNEY_TIMEOUT);

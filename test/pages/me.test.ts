@@ -75,9 +75,9 @@ describe('"我的" tab', () => {
     page.querySelector('#me-addresses')!.dispatchEvent('tap');
     await settle();
     expect(fake.navigations).toEqual([
-      { api: 'navigateTo', url: '/pages/orders/index?status=paid' },
-      { api: 'navigateTo', url: '/pages/orders/index?tab=after_sales' },
-      { api: 'navigateTo', url: '/pages/orders/index' },
+      { api: 'navigateTo', url: '/pages-order/list/index?status=paid' },
+      { api: 'navigateTo', url: '/pages-order/list/index?tab=after_sales' },
+      { api: 'navigateTo', url: '/pages-order/list/index' },
       { api: 'navigateTo', url: '/pages-coupons/list/index' },
       { api: 'navigateTo', url: '/pages-me/addresses/index' },
     ]);

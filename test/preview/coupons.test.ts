@@ -111,7 +111,7 @@ test.each(VIEWPORTS.slice(0, 2))('at $width x $height the order list says what t
     await toNewPage(page, () => page.locator('#tabbar .tab', { hasText: '我的' }).click());
     await onRoute(page, 'pages/me/index');
     await toNewPage(page, () => frame.locator('#me-all-orders').click());
-    await onRoute(page, 'pages/orders/index');
+    await onRoute(page, 'pages-order/list/index');
     const row = frame.locator('.order-card', { hasText: words }).first();
     await row.waitFor();
     expect(await row.locator('.order-coupon').innerText()).toBe(words);

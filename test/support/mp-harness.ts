@@ -69,6 +69,7 @@ const COMPONENT_DIRS: Record<string, string> = {
   'sku-picker': 'pages-shop/components',
   'coupon-picker': 'pages-shop/components',
   'flash-bar': 'pages-shop/components',
+  'order-actions': 'pages-order/components',
 };
 
 export function renderComponent(name: string, props: Record<string, unknown> = {}, root: string = freshBuild()): RenderedComponent {
@@ -285,6 +286,7 @@ const PAGE_ROUTES: Record<string, string> = {
   checkout: 'pages-shop/checkout/index',
   'pay-result': 'pages-shop/pay-result/index',
   'order-detail': 'pages-order/detail/index',
+  orders: 'pages-order/list/index',
 };
 
 export function pageRoute(page: string): string {

@@ -1,7 +1,7 @@
-import type { OrderView } from '../../../typings/domain';
-import { cancelOrder, confirmReceipt } from '../../services/orders';
-import { payOrder } from '../../services/pay';
-import { afterSaleRequestUrl } from '../../utils/routes';
+import type { OrderView } from '../../../../typings/domain';
+import { cancelOrder, confirmReceipt } from '../../../services/orders';
+import { payOrder } from '../../../services/pay';
+import { afterSaleRequestUrl } from '../../../utils/routes';
 
 /**
  * The buttons of one order (cancel, pay, confirm receipt, after-sales) and what they do, shared by the order list

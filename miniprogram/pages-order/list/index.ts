@@ -1,0 +1,107 @@
+import type { OrderStatus } from '../../../typings/domain';
+import { pagedListHandlers, PagedList, pagedListData } from '../../behaviors/paged-list';
+import { isOrderStatus } from '../../domain/order-state';
+import { call } from '../../services/api';
+import { forwardCodeToLanding } from '../../services/entry';
+import { toOrderCard } from '../../services/orders';
+import type { OrderCard } from '../../services/orders';
+import { orderDetailUrl, PAGES, switchToTab } from '../../utils/routes';
+import type { OrdersTab } from '../../utils/routes';
+import { formatDateTime } from '../../utils/time';
+
+/** What a list row renders: times are preformatted, raw timestamps stay off the view. */
+type ListItem = Omit<OrderCard, 'createdAt' | 'expireAt'> & { createdText: string };
+
+const TABS: { status: OrdersTab; label: string }[] = [
+  { status: '', label: '全部' },
+  { status: 'pending_payment', label: '待付款' },
+  { status: 'paid', label: '待发货' },
+  { status: 'shipped', label: '待收货' },
+  { status: 'completed', label: '已完成' },
+  { status: 'after_sales', label: '售后' },
+];
+const PAGE_SIZE = 10;
+/** An order card's height and the gap under it, in rpx (index.wxss `.order-card`, `.with-actions`). */
+const CARD_RPX = 260 + 20;
+const CARD_WITH_ACTIONS_RPX = 340 + 20;
+
+function cardHeight(item: ListItem): number {
+  return item.canPay || item.canCancel || item.canConfirm ? CARD_WITH_ACTIONS_RPX : CARD_RPX;
+}
+
+function toListItem(card: OrderCard): ListItem {
+  const { createdAt, expireAt, ...rest } = card;
+  void expireAt;
+  return { ...rest, createdText: formatDateTime(createdAt) };
+}
+
+Page({
+  ...pagedListHandlers,
+  data: {
+    ...pagedListData<ListItem>(),
+    tabs: TABS,
+    tab: '' as OrdersTab,
+  },
+
+  list: null as PagedList<ListItem> | null,
+
+  onLoad(query: Record<string, string | undefined>) {
+    this.list = new PagedList<ListItem>(this, {
+      fetch: async (cursor) => {
+        const req: { status?: OrderStatus; afterSales?: boolean; cursor?: string; pageSize: number } = { pageSize: PAGE_SIZE };
+        if (this.data.tab === 'after_sales') req.afterSales = true;
+        else if (this.data.tab) req.status = this.data.tab;
+        if (cursor) req.cursor = cursor;
+        const res = await call('orders', 'list', req);
+        if (!res.ok) return res;
+        const now = Date.now();
+        return { ok: true, data: { rows: res.data.orders.map((order) => toListItem(toOrderCard(order, now))), nextCursor: res.data.nextCursor } };
+      },
+      emptyText: () => '还没有相关订单',
+    }, { groupHeight: (rows) => rows.reduce((sum, row) => sum + cardHeight(row), 0), id: (row) => row._id });
+    if (forwardCodeToLanding(query)) return;
+    if (query && isOrderStatus(query.status)) this.setData({ tab: query.status });
+    else if (query && query.tab === 'after_sales') this.setData({ tab: 'after_sales' });
+  },
+
+  onShow() {
+    // Orders change while the shopper is elsewhere (paid, shipped, expired): refresh on every visit.
+    this.reload();
+  },
+
+  onPullDownRefresh() {
+    this.reload().then(() => wx.stopPullDownRefresh());
+  },
+
+  async reload() {
+    if (this.list) await this.list.reload();
+  },
+
+  onTabTap(e: WechatMiniprogram.TouchEvent) {
+    const tab = String(e.currentTarget.dataset.status || '') as OrdersTab;
+    if (tab === this.data.tab) return;
+    this.setData({ tab });
+    this.reload();
+  },
+
+  onOpen(e: WechatMiniprogram.TouchEvent) {
+    wx.navigateTo({ url: orderDetailUrl(String(e.currentTarget.dataset.id)) });
+  },
+
+  /** An order-actions bar paid, cancelled or confirmed an order: its tab may no longer hold it. */
+  onOrderChanged() {
+    this.reload();
+  },
+
+  onRetry() {
+    this.reload();
+  },
+
+  onRetryMore() {
+    this.onReachBottom();
+  },
+
+  onGoShopping() {
+    switchToTab(PAGES.catalog);
+  },
+});
