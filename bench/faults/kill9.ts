@@ -164,8 +164,10 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
             const p = await client.invoke('orders', { action: 'pay', orderId }, owner);
             if (p.result?.ok) {
               const c = await client.confirmPay(p.result.data.payment.package, 1);
-              if (c.status === 200 && (c.json.deliveries as { result?: { errcode: number } }[])?.[0]?.result?.errcode === 0) paidAck.add(orderId);
-              else if (!killed) countError(`confirm HTTP ${c.status}`);
+              const delivery = (c.json.deliveries as { result?: { errcode: number } }[] | undefined)?.[0]?.result;
+              if (c.status === 200 && delivery?.errcode === 0) paidAck.add(orderId);
+              // WeChat retries an unacknowledged notification: a delivery the function refused is still a failed call here.
+              else if (!killed) countError(c.status === 200 ? `payment notification answered ${JSON.stringify(delivery ?? null).slice(0, 80)}` : `confirm HTTP ${c.status}`);
             } else if (!killed) countError(`pay ${p.error ? `invoke:${p.error.code}` : String(p.result?.error?.code)}`);
           } catch (e) {
             if (!killed) countError(`pay transport: ${(e as Error).message}`);
