@@ -113,7 +113,8 @@ test('a group order waiting for its group offers 查看拼团 on its row, which 
   expect(text(page.querySelector('.order-tab.tab-active'))).toBe('待成团');
   expect(page.querySelectorAll('.order-status').map(text)).toEqual(['待成团', '待发货']);
   expect(page.querySelectorAll('.order-actions').map(actionButtons)).toEqual([['order-group']]);
-  page.querySelector('#order-group')!.dispatchEvent('tap');
+  page.querySelector('.order-actions')!.querySelector('#order-group')!.dispatchEvent('tap');
   await settle();
   expect(fake.navigations.pop()).toEqual({ api: 'navigateTo', url: '/pages-group/index?groupId=g1' });
+  page.detach();
 });
