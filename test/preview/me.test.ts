@@ -87,6 +87,8 @@ test('at 375 x 667: a shopper whose group order waits for its group sees 待成�
     expect(await grouping.locator('.shortcut-label').innerText()).toBe('待成团');
     expect(await frame.locator('.shortcut-label').allInnerTexts()).toEqual(['待付款', '待成团', '待发货', '待收货', '已完成', '售后']);
     for (const right of await frame.locator('.shortcut').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right))) expect(right).toBeLessThanOrEqual(375);
+    // The user switch scrolled the window down to the controls: back up to the phone.
+    await page.evaluate(() => window.scrollTo(0, 0));
     await screenshot(page, 'me-grouping-375');
 
     await toNewPage(page, () => grouping.click());
