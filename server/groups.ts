@@ -32,8 +32,9 @@ import { checkText, SEC_SCENE } from './content-security';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { AppError, invalid, invalidState, notFound } from './errors';
 import { digestId, fingerprint, orderIdFor } from './ids';
-import { applyTransitionTx, asOrder, createOrderTx, toView, type StoredOrder, type TransitionExtra } from './order-store';
+import { applyTransitionTx, asOrder, toView, type StoredOrder, type TransitionExtra } from './order-store';
 import { owedRefundFields } from './refunds';
+import { createCheckoutOrderTx } from './order-document';
 import { shippingContext } from './shipping';
 import { reserveTx, returnToStockTx } from './stock-ledger';
 import { attributionFor } from './attribution';
@@ -312,26 +313,12 @@ async function createGroupOrder(plan: CheckoutPlan): Promise<Replayed> {
       const at = now();
       if (plan.beforeOrder) await plan.beforeOrder(tx, at, raw as AnyDoc);
       const expireAt = Math.min(at + windowMs, plan.expireBy ?? at + windowMs);
-      const order = await createOrderTx(
+      const response = await createCheckoutOrderTx(
         tx,
-        {
-          _id: orderId,
-          _openid: openid,
-          requestId: req.requestId,
-          lines: priced.lines,
-          itemsTotal: priced.itemsTotal,
-          shippingFee: priced.shippingFee,
-          total: priced.total,
-          address: req.address,
-          remark: '',
-          attribution,
-          expireAt,
-          group: plan.group,
-        },
+        { orderId, openid, requestId: req.requestId, priced, address: req.address, remark: '', attribution, expireAt, group: plan.group },
         at,
+        plan.print,
       );
-      const response = { order: toView(order as unknown as AnyDoc) };
-      await tx.collection(COLLECTIONS.idempotency).doc(orderId).set({ data: { _openid: openid, requestId: req.requestId, fingerprint: plan.print, orderId, response, createdAt: at } as unknown as AnyDoc });
       return { order: response.order, groupId: plan.group.groupId };
     },
     { budgetMs: GROUP_CHECKOUT_BUDGET_MS },

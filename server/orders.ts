@@ -10,9 +10,10 @@ import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { cursorAfter, fetchAfter, readCursor, type KeysetSort } from './cursor';
 import { AppError, invalid, invalidState } from './errors';
 import { fingerprint, orderIdFor } from './ids';
-import { applyTransitionCas, asOrder, createOrderTx, loadOwnOrder, requireTransition, toView } from './order-store';
+import { applyTransitionCas, asOrder, loadOwnOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { checkText, SEC_SCENE } from './content-security';
+import { createCheckoutOrderTx } from './order-document';
 import { shippingContext } from './shipping';
 import { reserveTx } from './stock-ledger';
 import { loadPricedProducts } from './products';
@@ -76,15 +77,6 @@ function orderFingerprint(req: CreateRequest): string {
     ...(req.pickup ? { pickup: req.pickup } : {}),
     // No client attribution: the server decides it, and a retry must not conflict over it.
   });
-}
-
-interface IdempotencyRecord {
-  _openid: string;
-  requestId: string;
-  fingerprint: string;
-  orderId: string;
-  response: { order: OrderView };
-  createdAt: number;
 }
 
 /**
@@ -156,33 +148,13 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const origin = settled(attribution);
 
   type Priced = Extract<PricingResult, { ok: true }>;
-  const write = async (tx: TxCollections, priced: Priced, at: number, coupon?: OrderCoupon) => {
-    const order = await createOrderTx(
+  const write = (tx: TxCollections, priced: Priced, at: number, coupon?: OrderCoupon) =>
+    createCheckoutOrderTx(
       tx,
-      {
-        _id: orderId,
-        _openid: openid,
-        requestId: req.requestId,
-        lines: priced.lines,
-        itemsTotal: priced.itemsTotal,
-        shippingFee: priced.shippingFee,
-        total: priced.total,
-        address,
-        remark: req.remark ?? '',
-        attribution: origin,
-        expireAt: at + window,
-        ...(coupon ? { coupon } : {}),
-        ...(pickup ? { fulfilment: 'pickup' as const, pickup: pickup.pickup } : {}),
-      },
+      { orderId, openid, requestId: req.requestId, priced, address, remark: req.remark ?? '', attribution: origin, expireAt: at + window, coupon, pickup: pickup?.pickup },
       at,
-      // Its idempotency record goes with it.
-      (written) => {
-        const record: IdempotencyRecord = { _openid: openid, requestId: req.requestId, fingerprint: print, orderId, response: { order: toView(written as unknown as AnyDoc) }, createdAt: at };
-        return tx.collection(COLLECTIONS.idempotency).doc(orderId).set({ data: record as unknown as AnyDoc });
-      },
+      print,
     );
-    return { order: toView(order as unknown as AnyDoc) };
-  };
 
   try {
     return await withTransaction(

@@ -110,5 +110,5 @@ export const payment: PaymentParams = { timeStamp: '1', nonceStr: 'n', package: 
 /** The buttons inside an order-actions bar (a custom component: its own shadow tree). */
 export function actionButtons(bar: RenderedComponent | undefined): string[] {
   if (!bar) return [];
-  return ['order-cancel', 'order-pay', 'order-confirm'].filter((id) => bar.querySelector(`#${id}`));
+  return ['order-group', 'order-cancel', 'order-pay', 'order-confirm'].filter((id) => bar.querySelector(`#${id}`));
 }

@@ -49,7 +49,7 @@ function addressBookOf() {
   };
 }
 
-const counts = { pending_payment: 2, paid: 1, shipped: 0, completed: 5, cancelled: 1, expired: 2, refunded: 0, grouping: 0 };
+const counts = { pending_payment: 2, paid: 1, shipped: 0, completed: 5, cancelled: 1, expired: 2, refunded: 0, grouping: 1 };
 
 describe('"我的" tab', () => {
   test('order shortcuts with the server\'s counts open the orders list on their tab (navigateTo: it is no tab any more)', async () => {
@@ -63,12 +63,13 @@ describe('"我的" tab', () => {
     await settle(5);
     expect(page.querySelector('#me-error')).toBeFalsy();
     const shortcut = (tab: string) => text(page.querySelector(`#me-orders-${tab}`));
-    expect(['pending_payment', 'paid', 'shipped', 'completed', 'after_sales'].map(shortcut)).toEqual(['2待付款', '1待发货', '0待收货', '5已完成', '3售后']);
+    expect(['pending_payment', 'grouping', 'paid', 'shipped', 'completed', 'after_sales'].map(shortcut)).toEqual(['2待付款', '1待成团', '1待发货', '0待收货', '5已完成', '3售后']);
     expect(text(page.querySelector('#me-closed'))).toBe('已取消、已过期 3 个，见全部订单');
     expect(text(page.querySelector('#me-coupons'))).toContain('4 张可用');
     expect(text(page.querySelector('#me-contact'))).toBe('联系客服›');
 
     page.querySelector('#me-orders-paid')!.dispatchEvent('tap');
+    page.querySelector('#me-orders-grouping')!.dispatchEvent('tap');
     page.querySelector('#me-orders-after_sales')!.dispatchEvent('tap');
     page.querySelector('#me-all-orders')!.dispatchEvent('tap');
     page.querySelector('#me-coupons')!.dispatchEvent('tap');
@@ -76,6 +77,7 @@ describe('"我的" tab', () => {
     await settle();
     expect(fake.navigations).toEqual([
       { api: 'navigateTo', url: '/pages-order/list/index?status=paid' },
+      { api: 'navigateTo', url: '/pages-order/list/index?status=grouping' },
       { api: 'navigateTo', url: '/pages-order/list/index?tab=after_sales' },
       { api: 'navigateTo', url: '/pages-order/list/index' },
       { api: 'navigateTo', url: '/pages-coupons/list/index' },
@@ -91,10 +93,13 @@ describe('"我的" tab', () => {
     await settle(5);
     expect(asked.pop()).toMatchObject({ afterSales: true });
     expect(asked.every((r) => r.status === undefined)).toBe(true);
-    expect(page.querySelectorAll('.order-tab').map(text)).toEqual(['全部', '待付款', '待发货', '待收货', '已完成', '售后']);
-    page.querySelectorAll('.order-tab')[2].dispatchEvent('tap');
+    expect(page.querySelectorAll('.order-tab').map(text)).toEqual(['全部', '待付款', '待成团', '待发货', '待收货', '已完成', '售后']);
+    page.querySelectorAll('.order-tab')[3].dispatchEvent('tap');
     await settle(5);
     expect(asked.pop()).toMatchObject({ status: 'paid' });
+    page.querySelectorAll('.order-tab')[2].dispatchEvent('tap');
+    await settle(5);
+    expect(asked.pop()).toMatchObject({ status: 'grouping' });
     page.detach();
   });
 });

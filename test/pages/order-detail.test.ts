@@ -95,3 +95,15 @@ test('an order that does not exist (or is not the shopper’s) gets the empty st
   expect(page.instance.data).toMatchObject({ status: 'empty', message: '订单不存在' });
   page.detach();
 });
+
+test('a group order offers 查看拼团 beside its other actions', async () => {
+  const fake = installWx(cloudOf({ 'orders.get': () => ok({ order: order({ group: { groupId: 'g 1', size: 3, leader: false } }) }) }));
+  const page = renderPage('order-detail', fake, { id: 'o1' });
+  await settle(5);
+  const bar = page.querySelector('#order-actions')!;
+  expect(actionButtons(bar)).toEqual(['order-group', 'order-cancel', 'order-pay']);
+  bar.querySelector('#order-group')!.dispatchEvent('tap');
+  await settle();
+  expect(fake.navigations.pop()).toEqual({ api: 'navigateTo', url: '/pages-group/index?groupId=g%201' });
+  page.detach();
+});

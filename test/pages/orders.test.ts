@@ -99,3 +99,22 @@ test('a long order history renders only the orders near the screen, spacers keep
   expect(page.instance.data.groups[0].rows.map((o: { _id: string }) => o._id)).toEqual(Array.from({ length: 10 }, (_, i) => `o${i}`));
   expect(page.instance.data.groups[9].rows).toBeNull();
 });
+
+test('a group order waiting for its group offers 查看拼团 on its row, which opens its group', async () => {
+  const group = { groupId: 'g1', size: 2, leader: true };
+  const fake = installWx(
+    cloudOf({
+      'orders.list': () => ok({ orders: [order({ status: 'grouping', paidAt: Date.now(), group }), order({ _id: 'o2', status: 'paid' })], nextCursor: null }),
+    }),
+  );
+  const page = renderPage('orders', fake, { status: 'grouping' });
+  await settle(5);
+  expect(fake.calls[0].data).toMatchObject({ action: 'list', status: 'grouping' });
+  expect(text(page.querySelector('.order-tab.tab-active'))).toBe('待成团');
+  expect(page.querySelectorAll('.order-status').map(text)).toEqual(['待成团', '待发货']);
+  expect(page.querySelectorAll('.order-actions').map(actionButtons)).toEqual([['order-group']]);
+  page.querySelector('.order-actions')!.querySelector('#order-group')!.dispatchEvent('tap');
+  await settle();
+  expect(fake.navigations.pop()).toEqual({ api: 'navigateTo', url: '/pages-group/index?groupId=g1' });
+  page.detach();
+});

@@ -62,3 +62,47 @@ test.each(SIZES)('at $width x $height: 我的 with the order states, the address
     await context.close();
   }
 });
+
+test('at 375 x 667: a shopper whose group order waits for its group sees 待成团 on 我的, its list and the group', async () => {
+  const user = 'o_sim_user_1';
+  const [first] = dataOf(await call(store.cloud, 'catalog', { action: 'list', pageSize: 1 })).items;
+  const { product } = dataOf(await call(store.cloud, 'catalog', { action: 'get', productId: first._id }));
+  const sku = product.skus.find((s) => s.available > 1)!;
+  dataOf(await call(store.cloud, 'merchant', { action: 'saveGroupDeal', productId: product._id, size: 2, prices: { [sku.skuId]: Math.floor(sku.price * 0.8) }, enabled: true }));
+  const opened = dataOf(await call(store.cloud, 'orders', { action: 'openGroup', requestId: requestId(user), productId: product._id, skuId: sku.skuId, address: ADDRESS }, user));
+  const payment = dataOf(await call(store.cloud, 'orders', { action: 'pay', orderId: opened.order._id }, user)).payment;
+  await store.cloud.confirmPay(payment.package, 1);
+  expect(dataOf(await call(store.cloud, 'orders', { action: 'get', orderId: opened.order._id }, user)).order.status).toBe('grouping');
+
+  const { context, page } = await store.open(VIEWPORTS[0]);
+  const frame = phone(page);
+  try {
+    await page.selectOption('#user', user);
+    await toNewPage(page, () => page.click('#switch-user'));
+    await onRoute(page, 'pages/catalog/index');
+    await toNewPage(page, () => page.locator('#tabbar .tab').nth(2).click());
+    await onRoute(page, 'pages/me/index');
+    const grouping = frame.locator('#me-orders-grouping');
+    expect(await until(() => grouping.locator('.shortcut-count').innerText(), (v) => v === '1')).toBe('1');
+    expect(await grouping.locator('.shortcut-label').innerText()).toBe('待成团');
+    expect(await frame.locator('.shortcut-label').allInnerTexts()).toEqual(['待付款', '待成团', '待发货', '待收货', '已完成', '售后']);
+    for (const right of await frame.locator('.shortcut').evaluateAll((els) => els.map((el) => el.getBoundingClientRect().right))) expect(right).toBeLessThanOrEqual(375);
+    // The user switch scrolled the window down to the controls: back up to the phone.
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await screenshot(page, 'me-grouping-375');
+
+    await toNewPage(page, () => grouping.click());
+    await onRoute(page, 'pages-order/list/index');
+    await frame.locator('.order-card').first().waitFor();
+    expect(await frame.locator('.order-tab.tab-active').innerText()).toBe('待成团');
+    expect(await frame.locator('.order-card .order-status').allInnerTexts()).toEqual(['待成团']);
+    await screenshot(page, 'me-grouping-list-375');
+
+    await toNewPage(page, () => frame.locator('.order-card #order-group').click());
+    await onRoute(page, 'pages-group/index');
+    await frame.locator('#group-message').waitFor();
+    expect(await frame.locator('#group-message').innerText()).toBe('还差 1 人成团');
+  } finally {
+    await context.close();
+  }
+});

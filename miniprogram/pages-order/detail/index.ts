@@ -27,6 +27,8 @@ interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | '
   counting: boolean;
   /** a store pickup's store and contact (pickup-card), null for express */
   pickup: OrderPickup | null;
+  /** a group order's group ('' otherwise) */
+  groupId: string;
 }
 
 function toDetail(order: OrderView, now: number): DetailView {
@@ -61,6 +63,7 @@ function toDetail(order: OrderView, now: number): DetailView {
     times,
     counting: msUntilExpiry(order, now) > 0,
     pickup: order.fulfilment === 'pickup' && order.pickup ? order.pickup : null,
+    groupId: order.group ? order.group.groupId : '',
   };
 }
 

@@ -1,4 +1,4 @@
-import type { OrderStatus } from '../../../typings/domain';
+import type { OrderStatus, OrderView } from '../../../typings/domain';
 import { pagedListHandlers, PagedList, pagedListData } from '../../behaviors/paged-list';
 import { isOrderStatus } from '../../domain/order-state';
 import { call } from '../../services/api';
@@ -10,11 +10,12 @@ import type { OrdersTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 
 /** What a list row renders: times are preformatted, raw timestamps stay off the view. */
-type ListItem = Omit<OrderCard, 'createdAt' | 'expireAt'> & { createdText: string };
+type ListItem = Omit<OrderCard, 'createdAt' | 'expireAt'> & { createdText: string; /** a group order's group ('' otherwise) */ groupId: string; withActions: boolean };
 
 const TABS: { status: OrdersTab; label: string }[] = [
   { status: '', label: '全部' },
   { status: 'pending_payment', label: '待付款' },
+  { status: 'grouping', label: '待成团' },
   { status: 'paid', label: '待发货' },
   { status: 'shipped', label: '待收货' },
   { status: 'completed', label: '已完成' },
@@ -26,13 +27,14 @@ const CARD_RPX = 260 + 20;
 const CARD_WITH_ACTIONS_RPX = 340 + 20;
 
 function cardHeight(item: ListItem): number {
-  return item.canPay || item.canCancel || item.canConfirm ? CARD_WITH_ACTIONS_RPX : CARD_RPX;
+  return item.withActions ? CARD_WITH_ACTIONS_RPX : CARD_RPX;
 }
 
-function toListItem(card: OrderCard): ListItem {
-  const { createdAt, expireAt, ...rest } = card;
+function toListItem(order: OrderView, now: number): ListItem {
+  const { createdAt, expireAt, ...rest } = toOrderCard(order, now);
   void expireAt;
-  return { ...rest, createdText: formatDateTime(createdAt) };
+  const groupId = order.group ? order.group.groupId : '';
+  return { ...rest, createdText: formatDateTime(createdAt), groupId, withActions: rest.canPay || rest.canCancel || rest.canConfirm || !!groupId };
 }
 
 Page({
@@ -55,7 +57,7 @@ Page({
         const res = await call('orders', 'list', req);
         if (!res.ok) return res;
         const now = Date.now();
-        return { ok: true, data: { rows: res.data.orders.map((order) => toListItem(toOrderCard(order, now))), nextCursor: res.data.nextCursor } };
+        return { ok: true, data: { rows: res.data.orders.map((order) => toListItem(order, now)), nextCursor: res.data.nextCursor } };
       },
       emptyText: () => '还没有相关订单',
     }, { groupHeight: (rows) => rows.reduce((sum, row) => sum + cardHeight(row), 0), id: (row) => row._id });

@@ -6,6 +6,7 @@ import type { OrdersTab } from '../../utils/routes';
 /** The order shortcuts, each opening the orders list on its tab (全部 also holds cancelled and expired orders). */
 const SHORTCUTS: { tab: Exclude<OrdersTab, ''>; label: string }[] = [
   { tab: 'pending_payment', label: '待付款' },
+  { tab: 'grouping', label: '待成团' },
   { tab: 'paid', label: '待发货' },
   { tab: 'shipped', label: '待收货' },
   { tab: 'completed', label: '已完成' },

@@ -1,10 +1,11 @@
 import type { OrderView } from '../../../../typings/domain';
 import { cancelOrder, confirmReceipt } from '../../../services/orders';
 import { payOrder } from '../../../services/pay';
+import { groupPagePath } from '../../../domain/group-page';
 import { afterSaleRequestUrl } from '../../../utils/routes';
 
 /**
- * The buttons of one order (cancel, pay, confirm receipt, after-sales) and what they do, shared by the order list
+ * The buttons of one order (cancel, pay, confirm receipt, after-sales, its group) and what they do, shared by the order list
  * and the order detail page. Which buttons show is the page's to say (from the order state machine,
  * see services/orders toOrderCard); this component runs the action, tells the shopper how it went and
  * emits `change` (`detail.order` = the updated order when the server returned it) so the page refreshes.
@@ -19,6 +20,8 @@ Component({
     payText: { type: String, value: '立即支付' },
     /** the payment's transaction id: confirm receipt then goes through WeChat's component */
     transactionId: { type: String, value: '' },
+    /** a group order's group: 查看拼团 opens its page (members, countdown, share card) */
+    groupId: { type: String, value: '' },
   },
   data: { busy: false },
   methods: {
@@ -47,6 +50,10 @@ Component({
     /** The request form; the page shows the request when the shopper comes back (its onShow reloads). */
     onAfterSale() {
       if (this.data.orderId) wx.navigateTo({ url: afterSaleRequestUrl(this.data.orderId) });
+    },
+
+    onOpenGroup() {
+      if (this.data.groupId) wx.navigateTo({ url: groupPagePath(this.data.groupId) });
     },
 
     changed(order: OrderView | null) {
