@@ -16,7 +16,8 @@ import { phone, screenshot, startStore, until, VIEWPORTS, type Store, type Viewp
 jest.setTimeout(300_000);
 
 const THUMB_MAX_BYTES = 40 * 1024;
-const PHONE: Viewport = { width: 390, height: 844, zoom: 1 };
+/** A 390 × 844 phone at its true density (2 device pixels per CSS px), so the screenshot shows whether a card's picture is sharp. */
+const PHONE: Viewport = { width: 780, height: 1688, zoom: 2 };
 
 let store: Store;
 let imported: LargeImageImport;
@@ -73,7 +74,7 @@ test('the import made a 360 px JPEG thumbnail of at most 40 KB for every large p
   }
 });
 
-test.each([PHONE, VIEWPORTS[2]])('at $width x $height: cards fetch thumbnails, lazily within three screens', async (viewport) => {
+test.each([PHONE, VIEWPORTS[2]])('at $width x $height device px (zoom $zoom): cards fetch thumbnails, lazily within three screens', async (viewport) => {
   // A cold start on the catalog (the products were imported after the preview started), then a fresh
   // window on it whose every storage fetch is counted.
   await (await store.open(viewport)).context.close();
