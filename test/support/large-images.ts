@@ -109,11 +109,15 @@ export function storageFileIdOf(urlText: string): string | null {
 /** Storage files a browser page fetched (its frames included), with the bytes of each answer. */
 export function watchStorage(page: Page): Map<string, number> {
   const fetched = new Map<string, number>();
-  page.on('requestfinished', async (req) => {
+  page.on('requestfinished', (req) => {
     const id = storageFileIdOf(req.url());
     if (!id) return;
-    const body = await (await req.response())?.body().catch(() => undefined);
-    fetched.set(id, body?.length ?? -1);
+    // A window closed meanwhile has no body to read: the fetch still counts, its size unknown (-1).
+    void req
+      .response()
+      .then((res) => res?.body())
+      .then((body) => fetched.set(id, body?.length ?? -1))
+      .catch(() => fetched.set(id, -1));
   });
   return fetched;
 }
