@@ -71,7 +71,7 @@ const COMMANDS: Record<string, Command> = {
               their stock changes only by a stockDelta column (5, -3), never by the stock column
   --dry-run   validate only
   --no-thumbs do not make card thumbnails of the images now (run \`thumbs\` later); by default each
-              image in cloud storage gets a ${THUMB.width} px JPEG next to it, recorded on the product
+              image in cloud storage gets a JPEG ${THUMB.side} px on its short side next to it, recorded on the product
   CSV: one row per SKU; columns _id, title, description, categoryId, images (a|b), status, sales,
   skuId, spec:<name> (e.g. spec:颜色, spec:尺码), price and originalPrice in yuan (59.00), stock,
   searchTerms (words the product is also found by, a|b).
@@ -406,8 +406,8 @@ const COMMANDS: Record<string, Command> = {
   thumbs: {
     summary: 'make the missing card thumbnails of stored products\' images',
     usage: `thumbs
-  For every product image in cloud storage without a recorded thumbnail: writes a ${THUMB.width} px wide
-  JPEG (quality ${THUMB.quality}) next to it (<image>${THUMB.suffix}) and records it on the product (thumbs).
+  For every product image in cloud storage without a recorded thumbnail: writes a JPEG ${THUMB.side} px on its
+  short side (quality ${THUMB.quality}) next to it (<image>${THUMB.suffix}) and records it on the product (thumbs).
   Catalog cards show the thumbnail, the product page the full image. Safe to run again; images added
   by hand in the cloud console get theirs on the next run.`,
     options: {},

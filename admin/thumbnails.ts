@@ -5,6 +5,7 @@
  *
  * Pure JavaScript (jimp): it runs wherever the merchant tools run, with nothing to compile.
  */
+import { createHash } from 'node:crypto';
 import { defaultFormats, Jimp } from 'jimp';
 import type { Product, ProductThumb } from '../typings/domain';
 import { normalizeProduct } from '../miniprogram/domain/normalize';
@@ -15,11 +16,13 @@ import { pool, readAll, throwIfCode, type Cloud } from './cloud';
 const exifParser = require('exif-parser') as { create(bytes: Buffer): { parse(): { tags?: { Orientation?: number } } } };
 
 /**
- * 360 px wide: a card is about 172 CSS px wide on a 375 px phone, so 360 px covers a 2x screen.
- * JPEG quality 80: no visible loss at card size, about a tenth of a 1200 px original. JPEG rather than
- * WebP because every WeChat version shows JPEG and the pure-JS encoder writes it.
+ * 360 px on the short side: a card's picture box is about 172 × 170 CSS px on a 375 px phone and crops
+ * the photo to fill it (`aspectFill`), so the short side is what has to cover 2× pixels; a landscape
+ * photo sized by its width alone would be stretched up in the box. The whole photo is kept (no crop):
+ * the card decides the crop. JPEG quality 80: no visible loss at card size, about 16 KB for a square
+ * photo. JPEG rather than WebP because every WeChat version shows JPEG and the pure-JS encoder writes it.
  */
-export const THUMB = { width: 360, quality: 80, suffix: '.thumb.jpg' } as const;
+export const THUMB = { side: 360, quality: 80, suffix: '.thumb.jpg' } as const;
 
 /** The image formats the thumbnailer reads, by their first bytes (WebP and SVG are left as they are). */
 const SIGNATURES: { mime: string; bytes: number[] }[] = [
@@ -72,15 +75,30 @@ function upright(image: Image, orientation: number): void {
   else if (orientation === 8) image.rotate(90);
 }
 
-/** The thumbnail of an image's bytes, or null when the image needs none (already that small) or cannot be read (SVG, WebP). */
+/** The thumbnail of an image's bytes, or null when the image needs none (its short side already that small) or cannot be read (SVG, WebP). */
 export async function thumbnailBytes(original: Buffer): Promise<Buffer | null> {
   const image = await decode(original);
-  if (!image || image.width <= THUMB.width) return null;
-  image.resize({ w: THUMB.width });
+  if (!image || Math.min(image.width, image.height) <= THUMB.side) return null;
+  if (image.width <= image.height) image.resize({ w: THUMB.side });
+  else image.resize({ h: THUMB.side });
   // JPEG has no transparency: a transparent PNG goes on white (the card's background), not black.
   const flat = new Jimp({ width: image.width, height: image.height, color: 0xffffffff });
   flat.composite(image, 0, 0);
   return flat.getBuffer('image/jpeg', { quality: THUMB.quality });
+}
+
+/**
+ * Thumbnails already computed in one run, by the original's content: merchants often give several
+ * products (colours, bundles) the same photo, and decoding a 3000 px JPEG in JavaScript takes seconds.
+ */
+export type ThumbMemo = Map<string, Promise<Buffer | null>>;
+
+function memoThumbnail(original: Buffer, memo?: ThumbMemo): Promise<Buffer | null> {
+  if (!memo) return thumbnailBytes(original);
+  const key = createHash('sha256').update(original).digest('hex');
+  let made = memo.get(key);
+  if (!made) memo.set(key, (made = thumbnailBytes(original)));
+  return made;
 }
 
 /** `products/p1/a.png` from `cloud://env-id.bucket/products/p1/a.png`; null for anything not in cloud storage. */
@@ -101,7 +119,7 @@ export type ThumbOutcome = 'made' | 'small' | 'unreadable' | 'external' | 'missi
  * nothing to record (an image already card-sized, an external URL, a file that is gone or cannot be
  * decoded): the card keeps showing the image.
  */
-export async function thumbnailFor(cloud: Cloud, image: string, bytes?: Buffer): Promise<{ outcome: ThumbOutcome; thumb: string | null }> {
+export async function thumbnailFor(cloud: Cloud, image: string, bytes?: Buffer, memo?: ThumbMemo): Promise<{ outcome: ThumbOutcome; thumb: string | null }> {
   const cloudPath = cloudPathOf(image);
   if (!cloudPath) return { outcome: 'external', thumb: null };
   let original = bytes;
@@ -111,7 +129,7 @@ export async function thumbnailFor(cloud: Cloud, image: string, bytes?: Buffer):
     original = Buffer.from(file.fileContent);
   }
   if (/\.svg$/i.test(cloudPath)) return { outcome: 'unreadable', thumb: null };
-  const small = await thumbnailBytes(original);
+  const small = await memoThumbnail(original, memo);
   if (!small) {
     // An image no wider than a card needs no copy: nothing is recorded and the card shows the image.
     return { outcome: (await isDecodable(original)) ? 'small' : 'unreadable', thumb: null };
@@ -136,7 +154,7 @@ export interface ProductThumbs {
  * are kept, images without one get one. Thumbnails of images no longer on the product are dropped
  * from the record (their files stay in storage).
  */
-export async function thumbsForProduct(cloud: Cloud, product: Pick<Product, 'images' | 'thumbs'>): Promise<ProductThumbs> {
+export async function thumbsForProduct(cloud: Cloud, product: Pick<Product, 'images' | 'thumbs'>, memo?: ThumbMemo): Promise<ProductThumbs> {
   const known = new Map((product.thumbs ?? []).map((t) => [t.image, t.thumb]));
   const thumbs: ProductThumb[] = [];
   const outcomes: ProductThumbs['outcomes'] = {};
@@ -146,7 +164,7 @@ export async function thumbsForProduct(cloud: Cloud, product: Pick<Product, 'ima
       thumbs.push({ image, thumb: recorded });
       continue;
     }
-    const { outcome, thumb } = await thumbnailFor(cloud, image);
+    const { outcome, thumb } = await thumbnailFor(cloud, image, undefined, memo);
     outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     if (thumb) thumbs.push({ image, thumb });
   }
@@ -173,9 +191,10 @@ function addOutcomes(into: ThumbsSummary['outcomes'], from: ThumbsSummary['outco
 /** Fills `thumbs` on products about to be imported (in place), making the missing thumbnails in storage. */
 export async function addThumbnails(cloud: Cloud, products: Product[], onProgress?: (done: number, total: number) => void): Promise<ThumbsSummary> {
   const summary: ThumbsSummary = { products: products.length, outcomes: {} };
+  const memo: ThumbMemo = new Map();
   let done = 0;
   await pool(products, 4, async (product) => {
-    const made = await thumbsForProduct(cloud, product);
+    const made = await thumbsForProduct(cloud, product, memo);
     addOutcomes(summary.outcomes, made.outcomes);
     if (made.thumbs.length > 0) product.thumbs = made.thumbs;
     done += 1;
@@ -206,9 +225,10 @@ export async function backfillThumbnails(cloud: Cloud, onProgress?: (done: numbe
     else if (needsThumbs(result.product)) todo.push(result.product);
   }
   const result: BackfillResult = { products: docs.length, outcomes: {}, updated: 0, broken };
+  const memo: ThumbMemo = new Map();
   let done = 0;
   await pool(todo, 4, async (product) => {
-    const made = await thumbsForProduct(cloud, product);
+    const made = await thumbsForProduct(cloud, product, memo);
     addOutcomes(result.outcomes, made.outcomes);
     if (made.outcomes.made) {
       throwIfCode(await cloud.db.collection('products').doc(product._id).update({ thumbs: cloud.db.command.set(made.thumbs) }));

@@ -13,6 +13,7 @@ import type { Kill9Result } from './faults/kill9';
 import type { TimeoutResult } from './faults/timeout';
 import type { ModelResult } from './faults/model';
 import type { PreviewScrollResult } from './preview-scroll';
+import type { ImagesResult, ImagesRun } from './images';
 import { OUT_DIR, REPO } from './lib/cloud';
 
 /** When a section ran and how loaded the machine was (os.loadavg: 1, 5, 15 minutes). */
@@ -47,6 +48,7 @@ export interface Results {
   model?: Section<ModelResult>;
   modelRepeat?: Section<ModelRepeat>;
   previewScroll?: Section<PreviewScrollResult>;
+  images?: Section<ImagesResult>;
   failures: string[];
 }
 
@@ -89,6 +91,8 @@ export function targetRows(r: Results): TargetRow[] {
   add('5', 'main package', '≤ 80 KB', main ? `${(main.bytes / 1024).toFixed(1)} KB` : undefined, main ? main.bytes <= 80 * 1024 : false);
   const launch = mp?.journey.ok ? mp.journey.value.launch : undefined;
   add('5', 'launch → first catalog render (simulator, median)', 'printed', launch ? `${launch.firstRenderMedianMs} ms (${launch.runs} cold starts)` : undefined, launch ? true : null);
+  const img = ok(r.images);
+  add('6', `image bytes of the first catalog screen${img ? ` (${img.products} products, ${img.originalSide} px photos)` : ''}`, `≤ ${img ? (img.targets.firstScreenMaxBytes / 1024 / 1024).toFixed(0) : 1} MB, each card picture ≤ ${img ? img.targets.thumbMaxBytes / 1024 : 40} KB`, img ? `${(img.thumbs.bytes / 1024).toFixed(0)} KB, largest ${(img.thumbs.largestBytes / 1024).toFixed(1)} KB (${(img.full.bytes / 1024 / 1024).toFixed(1)} MB without thumbnails)` : undefined, img ? img.met : false);
   add('7', 'kill -9: checkouts in flight at the kill', '> 0', k9 ? String(k9.inFlightAtKill) : undefined, k9 ? k9.inFlightAtKill > 0 : false);
   add('7', 'kill -9: payments acknowledged before the kill', '> 0', k9 ? String(k9.acknowledgedPayments) : undefined, k9 ? k9.acknowledgedPayments > 0 : false);
   add('7', 'kill -9: failed calls of the lanes before the kill', '0', k9 ? String(Object.values(k9.errorsBeforeKill).reduce((a, b) => a + b, 0)) : undefined, k9 ? Object.keys(k9.errorsBeforeKill).length === 0 : false);
@@ -223,6 +227,23 @@ function faultSections(r: Results): string[] {
   return out;
 }
 
+function imagesSection(r: Results): string[] {
+  const i = ok(r.images);
+  if (!i) return [];
+  const row = (name: string, x: ImagesRun) => `| ${name} | ${x.files} | ${x.covers} | ${(x.bytes / 1024).toFixed(1)} KB | ${(x.largestBytes / 1024).toFixed(1)} KB |`;
+  return [
+    '## Images for small screens',
+    '',
+    `${load(r.images?.ran)}. ${i.products} products whose covers are ${i.originalSide} × ${i.originalSide} px JPEGs (${(i.originalBytesMean / 1024 / 1024).toFixed(2)} MB on average), imported with \`npm run admin -- import\`; the catalog's first screen in the preview's Chromium (375 × 667 phone, a fresh window, \`<image lazy-load>\`), ${i.thumbs.cards} cards rendered, of which ${i.thumbs.cards - i.thumbs.covers} lie more than three screens below the first one and were not fetched. The same products without their thumbnails fetch ${i.ratio}× the bytes.`,
+    '',
+    '| cards show | files fetched | of them product covers | bytes | largest |',
+    '|---|---|---|---|---|',
+    row('thumbnails', i.thumbs),
+    row('originals', i.full),
+    '',
+  ];
+}
+
 function catalogSection(r: Results): string[] {
   const c = ok(r.catalog);
   if (!c) return [];
@@ -250,6 +271,7 @@ export function renderResultsMd(r: Results): string {
     '',
     ...hotSection(r),
     ...catalogSection(r),
+    ...imagesSection(r),
     ...faultSections(r),
     r.failures.length ? `## Failures of the last run\n\n${r.failures.map((f) => `- ${f}`).join('\n')}\n` : '',
   ].join('\n');

@@ -3,7 +3,7 @@
  * writes bench/out/results.json. Exits 1 if any run oversold, lost an acknowledged order or payment,
  * or broke the stock invariant.
  *
- *   npm run bench [-- --only hot,catalog,mp,kill9,timeout,model,model-repeat,preview] [-- --model-steps 2000]
+ *   npm run bench [-- --only hot,catalog,mp,kill9,timeout,model,model-repeat,preview,images] [-- --model-steps 2000]
  *     [-- --repeat-steps 200] [-- --hot-before DIR]   (DIR: an earlier build of cloudfunctions/, measured in the same run)
  * Also writes bench/RESULTS.md from the JSON (bench/report.ts).
  */
@@ -21,6 +21,7 @@ import { runModel } from './faults/model';
 import { Client, startChild } from './lib/cloud';
 import { localFunctionEnv } from '../admin/merchant-key';
 import { formatPreviewScroll, runPreviewScroll } from './preview-scroll';
+import { formatImages, runImages } from './images';
 import { formatTargets, isErr, renderResultsMd, RESULTS_JSON, type ModelRepeat, type Results, type RunMeta } from './report';
 
 const arg = (name: string) => {
@@ -190,6 +191,10 @@ function table(r: Results): string {
     if (isErr(r.previewScroll)) add('preview scroll', na(r.previewScroll.error));
     else for (const [k, v] of formatPreviewScroll(r.previewScroll)) add(k, v);
   }
+  if (r.images) {
+    if (isErr(r.images)) add('images', na(r.images.error));
+    else for (const [k, v] of formatImages(r.images)) add(k, v);
+  }
   const w = Math.max(...rows.map(([k]) => k.length));
   return [`| ${'figure'.padEnd(w)} | value`, `|${'-'.repeat(w + 2)}|------`, ...rows.map(([k, v]) => `| ${k.padEnd(w)} | ${v}`)].join('\n');
 }
@@ -232,6 +237,8 @@ async function main(): Promise<void> {
 
   // Chromium scrolling the browser preview far (a browser scroll check kept out of `npm test`).
   if (want('preview')) results.previewScroll = await section('preview scroll', () => runPreviewScroll({ log }));
+  // Image bytes of the catalog's first screen with large photos, thumbnails against originals.
+  if (want('images')) results.images = await section('images', () => runImages({ log }));
 
   const f = results.failures;
   if (results.hotSku && !isErr(results.hotSku)) f.push(...hotSkuFailures(results.hotSku));
@@ -243,6 +250,7 @@ async function main(): Promise<void> {
   if (results.model && !isErr(results.model) && results.model.violations.length) f.push(`model: ${results.model.violations[0]}`);
   if (results.previewScroll && !isErr(results.previewScroll))
     for (const x of results.previewScroll.runs) if (x.failures.length) f.push(`preview scroll ${x.viewport}: ${x.failures.join('; ')}`);
+  if (results.images && !isErr(results.images) && !results.images.met) f.push(`images: ${formatImages(results.images)[0][1]}`);
   for (const [k, v] of Object.entries(results)) if (isErr(v)) f.push(`${k} did not complete: ${v.error}`);
 
   results.totalMs = Date.now() - t0;

@@ -2,7 +2,7 @@ import type { CheckLineRequest, CheckLineResult } from '../../typings/api';
 import type { CartItem, Fen, LineProblem } from '../../typings/domain';
 import type { NormalizeResult } from './normalize';
 import { multiplyFen, sumFen } from './money';
-import { availableUnits, findSku, specText } from './product';
+import { availableUnits, cardImage, findSku, specText } from './product';
 
 export const MAX_QTY_PER_LINE = 99;
 export const MAX_LINES = 50;
@@ -43,7 +43,8 @@ export function checkLine(line: CheckLineRequest, current: NormalizeResult | und
   }
   const { product } = current;
   result.title = product.title;
-  result.image = product.images[0];
+  // Cart and order lines are small pictures: the card-sized copy when one was made.
+  result.image = cardImage(product);
   const sku = findSku(product, line.skuId);
   if (!sku) {
     problems.push({ code: 'NOT_FOUND', message: '该规格已删除' });

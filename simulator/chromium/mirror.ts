@@ -44,7 +44,14 @@ const IMAGE_MODES: Record<string, string> = { scaleToFill: '100% 100%', aspectFi
 
 export interface Mirror { html: string; styles: string[]; uaCss: string }
 
-export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInputs?: boolean } = {}): Mirror {
+export interface MirrorOptions {
+  /** Text fields as real inputs (the browser preview). */
+  liveInputs?: boolean;
+  /** `<image lazy-load>` carries its picture in `data-lazy-bg` for the preview page to fetch when near. */
+  lazyImages?: boolean;
+}
+
+export function buildMirror(sim: Simulator, page: PageInstance, opts: MirrorOptions = {}): Mirror {
   walk(page.node, (n) => n.$$ && sid(n));
   const clone = page.container.cloneNode(true) as HTMLElement;
   clone.style.display = '';
@@ -88,12 +95,12 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
       el.style.backgroundSize = fit;
       el.style.backgroundRepeat = 'no-repeat';
       el.style.backgroundPosition = 'center';
-      const file = assetFile(d.src);
-      if (file) el.style.backgroundImage = `url(data:image/${path.extname(file).slice(1) || 'png'};base64,${fs.readFileSync(file).toString('base64')})`;
-      else if (/^https?:/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;
-      // Base64 pictures (a QR code made on the server) show as they are, as on a phone.
-      else if (/^data:image\/(png|jpe?g|gif);base64,[A-Za-z0-9+/=]+$/.test(d.src)) el.style.backgroundImage = `url(${JSON.stringify(d.src)})`;
-      else if (d.src.startsWith('cloud://') && sim.state.cloudUrl) el.style.backgroundImage = `url(${JSON.stringify(cloudFileUrl(sim, d.src))})`;
+      const picture = imagePicture(sim, d.src);
+      // A lazy image in the browser preview is fetched by the preview page once it comes near the
+      // screen (WeChat's rule, see lazyImageInRange in simulator/preview/ui/lazy-images.ts); the layout
+      // mode paints everything (its screenshots show the first screen).
+      if (picture && opts.lazyImages && d.lazyLoad === true) el.setAttribute('data-lazy-bg', picture);
+      else if (picture) el.style.backgroundImage = picture;
     }
     if (name === 'swiper') {
       const current = Number(d.current) || 0;
@@ -106,6 +113,17 @@ export function buildMirror(sim: Simulator, page: PageInstance, opts: { liveInpu
     }
   });
   return { html: clone.outerHTML, styles: styleScripts(sim.project.root, styleFiles(sim, page)), uaCss: UA_CSS };
+}
+
+/** The CSS background of an <image src>, or null when there is nothing to show (or it cannot be resolved). */
+function imagePicture(sim: Simulator, src: string): string | null {
+  const file = assetFile(src);
+  if (file) return `url(data:image/${path.extname(file).slice(1) || 'png'};base64,${fs.readFileSync(file).toString('base64')})`;
+  if (/^https?:/.test(src)) return `url(${JSON.stringify(src)})`;
+  // Base64 pictures (a QR code made on the server) show as they are, as on a phone.
+  if (/^data:image\/(png|jpe?g|gif);base64,[A-Za-z0-9+/=]+$/.test(src)) return `url(${JSON.stringify(src)})`;
+  if (src.startsWith('cloud://') && sim.state.cloudUrl) return `url(${JSON.stringify(cloudFileUrl(sim, src))})`;
+  return null;
 }
 
 /** A cloud fileID renders on a phone as the stored file: the local cloud serves it by fileID. */

@@ -38,7 +38,7 @@ function snapshot(ctx: ProtocolContext, since?: unknown, clientStylesKey?: unkno
   const win = { ...(sim.project.appJson.window ?? {}), ...pageJson } as Record<string, unknown>;
   const v = domVersion();
   if (page && (!cached || cached.version !== v || cached.webviewId !== page.webviewId)) {
-    const mirror = buildMirror(sim, page, { liveInputs: true });
+    const mirror = buildMirror(sim, page, { liveInputs: true, lazyImages: true });
     cached = { version: domVersion(), webviewId: page.webviewId, html: mirror.html, styles: mirror.styles, stylesKey: hash(mirror.styles.join('\n')) };
   }
   const dialog = <T extends { options: Record<string, unknown> } | undefined>(d: T) => (d ? { options: JSON.parse(JSON.stringify(d.options)) as unknown } : null);

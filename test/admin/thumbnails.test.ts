@@ -57,7 +57,7 @@ test('import: a large stored image gets a 360 px JPEG beside it, recorded as its
   const thumbBytes = await download(doc.thumbs[0].thumb);
   expect(thumbBytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
   const thumb = decodeJpeg(thumbBytes);
-  expect([thumb.width, thumb.height]).toEqual([THUMB.width, THUMB.width]);
+  expect([thumb.width, thumb.height]).toEqual([THUMB.side, THUMB.side]);
   expect(thumbBytes.length).toBeLessThan(big.length);
 
   // Cards get the thumbnail; the product page the full images.
@@ -106,9 +106,10 @@ function jpegWithOrientation(jpeg: Buffer, orientation: number): Buffer {
 test('thumbnails: a phone photo is turned upright from its EXIF orientation, a transparent PNG goes on white, WebP and SVG get none', async () => {
   const wide = await new Jimp({ width: 800, height: 400, color: 0x3366ccff }).getBuffer('image/jpeg', { quality: 90 });
   const upright = decodeJpeg((await thumbnailBytes(jpegWithOrientation(wide, 6)))!);
-  expect([upright.width, upright.height]).toEqual([THUMB.width, THUMB.width * 2]);
+  expect([upright.width, upright.height]).toEqual([THUMB.side, THUMB.side * 2]);
   const plain = decodeJpeg((await thumbnailBytes(wide))!);
-  expect([plain.width, plain.height]).toEqual([THUMB.width, THUMB.width / 2]);
+  // Sized by the short side, so a landscape photo still fills a card's box at 2x.
+  expect([plain.width, plain.height]).toEqual([THUMB.side * 2, THUMB.side]);
 
   const clear = await new Jimp({ width: 720, height: 720, color: 0x00000000 }).getBuffer('image/png');
   const flat = decodeJpeg((await thumbnailBytes(clear))!);

@@ -3,6 +3,7 @@
 // (navigation bar, tab bar, toast, modal, payment sheet) drawn around it; the developer's controls.
 import morphdom from 'morphdom';
 import jsQR from 'jsqr';
+import { keepShownPicture, revealLazyImages } from './lazy-images';
 
 interface Dialog { options: Record<string, unknown> }
 interface TabItem { pagePath: string; text?: string; iconPath?: string; selectedIconPath?: string }
@@ -177,6 +178,7 @@ async function renderPage(s: Snapshot): Promise<void> {
     else
       morphdom(current, root, {
         onBeforeElUpdated(from, to) {
+          keepShownPicture(from, to);
           // What the shopper is typing stays as typed; the page's value arrives with the next blur.
           if (from === doc.activeElement && (from.tagName === 'INPUT' || from.tagName === 'TEXTAREA')) {
             for (const a of Array.from(to.attributes)) if (a.name !== 'value') from.setAttribute(a.name, a.value);
@@ -187,6 +189,7 @@ async function renderPage(s: Snapshot): Promise<void> {
       });
   }
   for (const [id, other] of frames) other.iframe.classList.toggle('current', id === s.webviewId);
+  revealLazyImages(doc);
   bottomArmed.set(s.webviewId, bottomArmed.get(s.webviewId) ?? true);
   checkBottom(f.iframe, s);
 }
@@ -261,6 +264,9 @@ function wireFrame(iframe: HTMLIFrameElement, doc: Document): void {
     reportScroll(iframe);
     checkBottom(iframe);
   });
+  // The page and any scroll-view bring lazy images into range (scroll events of elements do not bubble).
+  doc.addEventListener('scroll', () => revealLazyImages(doc), { capture: true, passive: true });
+  iframe.contentWindow?.addEventListener('resize', () => revealLazyImages(doc));
   // Pull-down refresh with the wheel or trackpad: pulling past the top by 60 px.
   doc.addEventListener('wheel', (e) => {
     const el = doc.scrollingElement ?? doc.documentElement;
