@@ -1,4 +1,5 @@
-import { checkStore, cleanContact, formatPickupCode, pickupContactProblem, pickupQrText, readPickupCode } from '../../miniprogram/domain/stores';
+import { checkStore } from '../../miniprogram/domain/stores';
+import { cleanContact, formatPickupCode, pickupContactProblem, pickupQrText, readPickupCode } from '../../miniprogram/domain/pickup';
 import { nextStatus, orderStatusLabel, statusWriteProblem, transitionPatch } from '../../miniprogram/domain/order-state';
 import { readVerifyInput } from '../../server/pickup';
 

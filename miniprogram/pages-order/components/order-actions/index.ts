@@ -1,5 +1,5 @@
 import type { OrderView } from '../../../../typings/domain';
-import { cancelOrder, confirmReceipt } from '../../../services/orders';
+import { cancelOrder, confirmReceipt } from '../../services/orders';
 import { payOrder } from '../../../services/pay';
 import { afterSaleRequestUrl } from '../../../utils/routes';
 
