@@ -19,7 +19,8 @@
 import { checkText, SEC_SCENE } from './content-security';
 import type { ActionRequest, ActionResponse, MerchantAfterSale, OwedRefundView } from '../typings/api';
 import type { AfterSaleLine, AfterSaleStatus, AfterSaleView } from '../typings/domain';
-import { AFTER_SALE_REFUSAL_MESSAGES, afterSalePatch, fullyRefunded, planAfterSale, releaseClaim, remainingUnits, tallyOf, type AfterSaleEvent } from '../miniprogram/domain/after-sales';
+import { AFTER_SALE_REFUSAL_MESSAGES, planAfterSale, remainingUnits, tallyOf } from '../miniprogram/domain/after-sales';
+import { afterSalePatch, fullyRefunded, releaseClaim, type AfterSaleEvent } from '../miniprogram/domain/after-sale-transitions';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
 import { afterSaleWindowMs } from './config';

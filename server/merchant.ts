@@ -17,7 +17,7 @@ import { now } from './clock';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalid, invalidState, notFound } from './errors';
 import { digestId } from './ids';
-import { STATUS_FIELDS } from '../miniprogram/domain/order-state';
+import { STATUS_FIELDS } from '../miniprogram/domain/order-writes';
 import { applyTransitionCas, asOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder } from './payments';
 import { uploadShipping } from './shipping-upload';

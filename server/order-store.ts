@@ -8,8 +8,9 @@
  * gets a conflict, retries, and then sees the winner's status and does nothing.
  */
 import type { Order, OrderView } from '../typings/domain';
-import type { OrderEvent, OrderStamp, StatusCause } from '../miniprogram/domain/order-state';
-import { creationPatch, transitionPatch, type TransitionPatch } from '../miniprogram/domain/order-state';
+import type { OrderEvent, OrderStamp } from '../miniprogram/domain/order-state';
+import { transitionPatch, type TransitionPatch } from '../miniprogram/domain/order-state';
+import { creationPatch, type StatusCause } from '../miniprogram/domain/order-writes';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { invalidState, notFound } from './errors';

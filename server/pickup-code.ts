@@ -5,7 +5,7 @@
  */
 import QRCode from 'qrcode';
 import type { ActionRequest, ActionResponse } from '../typings/api';
-import { pickupQrText } from '../miniprogram/domain/stores';
+import { pickupQrText } from '../miniprogram/domain/pickup';
 import { invalidState } from './errors';
 import { loadOwnOrder } from './order-store';
 

@@ -10,7 +10,7 @@
  */
 import type { ActionRequest, ActionResponse } from '../typings/api';
 import type { OrderStatus } from '../typings/domain';
-import { PICKUP_CODE_PATTERN, readPickupCode } from '../miniprogram/domain/stores';
+import { PICKUP_CODE_PATTERN, readPickupCode } from '../miniprogram/domain/pickup';
 import { pendingUpload } from '../miniprogram/domain/shipping-info';
 import type { ActionCaller } from './handler';
 import { db, type AnyDoc } from './cloud';

@@ -7,7 +7,8 @@
 import type { ActionRequest, ActionResponse, PickupRequest } from '../typings/api';
 import type { Address, OrderPickup, Store, StoreView } from '../typings/domain';
 import type { ShippingContext } from '../miniprogram/domain/pricing';
-import { checkStore, cleanContact, pickupContactProblem, PICKUP_CODE_LENGTH, PICKUP_SHIPPING_TEMPLATE } from '../miniprogram/domain/stores';
+import { cleanContact, pickupContactProblem, PICKUP_CODE_LENGTH } from '../miniprogram/domain/pickup';
+import { checkStore, PICKUP_SHIPPING_TEMPLATE } from '../miniprogram/domain/stores';
 import { randomInt } from 'node:crypto';
 import { db, type AnyDoc } from './cloud';
 import { now } from './clock';

@@ -1,7 +1,8 @@
 /**
  * After-sales rules (pure): what a shopper may ask back from a paid order, how much that refunds, and
- * the states a request goes through. Pages preview with it, the orders function decides with it, the
- * console labels with it.
+ * the states a request can be in. Pages preview with it, the orders function decides with it, the
+ * console labels with it. How a request moves between states (the server's writes) is in
+ * after-sale-transitions.ts, which the pages do not load.
  */
 import type { AfterSaleLine, AfterSaleStatus, Fen, Order, OrderAfterSales, OrderLine } from '../../typings/domain';
 
@@ -83,29 +84,6 @@ export function linePaidAmounts(order: PricedOrder): Fen[] {
 
 /* ------------------------------------------------------------ request states */
 
-export type AfterSaleEvent = 'refundNow' | 'approve' | 'requireReturn' | 'receive' | 'refund' | 'confirmRefund' | 'refuse';
-export type AfterSaleStamp = 'approvedAt' | 'receivedAt' | 'refundingAt' | 'refundedAt' | 'refusedAt';
-
-export interface AfterSaleTransition {
-  from: readonly AfterSaleStatus[];
-  to: AfterSaleStatus;
-  stamp?: AfterSaleStamp;
-}
-
-/**
- * Every move of a request in one table. Before shipping a request is refunded at once (refundNow);
- * after shipping the merchant approves (then refund, or the goods come back first) or refuses.
- */
-export const AFTER_SALE_TRANSITIONS: Readonly<Record<AfterSaleEvent, AfterSaleTransition>> = {
-  refundNow: { from: ['requested'], to: 'refunding', stamp: 'refundingAt' },
-  approve: { from: ['requested'], to: 'approved', stamp: 'approvedAt' },
-  requireReturn: { from: ['approved'], to: 'return_pending' },
-  receive: { from: ['return_pending'], to: 'received', stamp: 'receivedAt' },
-  refund: { from: ['approved', 'received'], to: 'refunding', stamp: 'refundingAt' },
-  confirmRefund: { from: ['refunding'], to: 'refunded', stamp: 'refundedAt' },
-  refuse: { from: ['requested'], to: 'refused', stamp: 'refusedAt' },
-};
-
 export const AFTER_SALE_STATUSES: readonly AfterSaleStatus[] = ['requested', 'approved', 'return_pending', 'received', 'refunding', 'refunded', 'refused'];
 
 export const AFTER_SALE_STATUS_LABELS: Readonly<Record<AfterSaleStatus, string>> = {
@@ -117,20 +95,6 @@ export const AFTER_SALE_STATUS_LABELS: Readonly<Record<AfterSaleStatus, string>>
   refunded: '已退款',
   refused: '商家已拒绝',
 };
-
-/** The status `event` leads to from `status`, or null when not allowed there. */
-export function afterSaleNext(status: AfterSaleStatus, event: AfterSaleEvent): AfterSaleStatus | null {
-  const rule = AFTER_SALE_TRANSITIONS[event];
-  return rule.from.includes(status) ? rule.to : null;
-}
-
-/** The fields `event` writes on a request in `status` (status, its stamp, updatedAt); null when not allowed. */
-export function afterSalePatch(status: AfterSaleStatus, event: AfterSaleEvent, now: number): ({ status: AfterSaleStatus; updatedAt: number } & Partial<Record<AfterSaleStamp, number>>) | null {
-  const to = afterSaleNext(status, event);
-  if (to === null) return null;
-  const stamp = AFTER_SALE_TRANSITIONS[event].stamp;
-  return { status: to, updatedAt: now, ...(stamp ? { [stamp]: now } : {}) };
-}
 
 export function isAfterSaleStatus(value: unknown): value is AfterSaleStatus {
   return typeof value === 'string' && (AFTER_SALE_STATUSES as readonly string[]).includes(value);
@@ -158,16 +122,6 @@ export function tallyOf(order: Pick<Order, 'lines' | 'afterSales'>): OrderAfterS
 export function remainingUnits(order: Pick<Order, 'lines' | 'afterSales'>): number[] {
   const tally = tallyOf(order);
   return order.lines.map((l, i) => Math.max(0, l.qty - tally.lines[i].qty));
-}
-
-/**
- * Every unit of the order asked back and every request done with refunded (none still open): the
- * shopper keeps nothing of it, as after a refund in full before shipping.
- */
-export function fullyRefunded(order: Pick<Order, 'lines' | 'afterSales'>): boolean {
-  const tally = tallyOf(order);
-  const states = Object.keys(tally.states).map((k) => tally.states[k]);
-  return remainingUnits(order).every((n) => n === 0) && states.includes('refunded') && !states.some(isOpenAfterSale);
 }
 
 /** Sum of every claim on the order: never more than it paid. */
@@ -263,18 +217,6 @@ export function planAfterSale(order: EligibleOrder, units: readonly RequestedUni
   if (claimedTotal(tally) > order.total) return refusal('OVER_PAID');
   const refundFee = lines.reduce((n, l) => n + l.refundFee, 0) + shippingRefund;
   return { ok: true, lines, refundFee, shippingRefund, immediate, tally };
-}
-
-/** The tally after a request was refused: its units, fee and refund count are free again. */
-export function releaseClaim(order: Pick<Order, 'lines' | 'afterSales'>, request: { _id: string; lines: readonly Pick<AfterSaleLine, 'index' | 'qty' | 'refundFee'>[]; shippingRefund: Fen }): OrderAfterSales {
-  const tally = tallyOf(order);
-  for (const line of request.lines) {
-    const claimed = tally.lines[line.index];
-    if (claimed) tally.lines[line.index] = { qty: Math.max(0, claimed.qty - line.qty), fee: Math.max(0, claimed.fee - line.refundFee) };
-  }
-  tally.shippingFee = Math.max(0, tally.shippingFee - request.shippingRefund);
-  tally.count = Math.max(0, tally.count - 1);
-  return tally;
 }
 
 /* ------------------------------------------------------------ what lists show */

@@ -15,6 +15,7 @@ export const GROUP_RULES = {
 } as const;
 
 export { GROUP_PAGE, groupPagePath } from './group-page';
+export { cleanNickname, NICKNAME_MAX } from './nickname';
 
 /** What the merchant sends for a deal; `windowHours` defaults to 24. */
 export interface GroupDealInput {
@@ -106,10 +107,3 @@ export const JOIN_REFUSALS: Readonly<Record<Exclude<GroupPhase, 'forming'>, stri
   failed: '该团未成功，您可以发起新的拼团',
   expired: '该团已结束，您可以发起新的拼团',
 };
-
-export const NICKNAME_MAX = 20;
-
-/** A nickname as stored and shown: trimmed, at most 20 characters; empty when nothing is left. */
-export function cleanNickname(value: string): string {
-  return [...value.replace(/\s+/g, ' ').trim()].slice(0, NICKNAME_MAX).join('');
-}

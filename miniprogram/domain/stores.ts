@@ -1,20 +1,15 @@
 /**
- * Retail stores and store pickup (到店自提), pure: the store document's rule (what the merchant may
- * save), the pickup contact's rule, the pickup code's shape and the "no shipping" pricing of a pickup
- * order. Used by the server, the checkout's pickup choice, the order page and the console.
+ * Retail stores (到店自提), pure: the store document's rule (what the merchant may save) and the
+ * "no shipping" pricing of a pickup order. Used by the server and the console; the pickup contact and
+ * code rules the pages need are in pickup.ts.
  */
-import type { Fen, PickupContact, Store } from '../../typings/domain';
+import type { Fen, Store } from '../../typings/domain';
 import type { ShippingTemplate } from './shipping';
-import { ADDRESS_LIMITS, PHONE_PATTERN } from './address';
 
 /** A store id is printed into QR scenes as `store`: the same token rule as campaigns and channels. */
 export const STORE_ID_PATTERN = /^[A-Za-z0-9_-]{1,32}$/;
 
 export const STORE_LIMITS = { name: 40, address: 120, hours: 60 } as const;
-
-/** A pickup code: 8 random digits, typed by the clerk or read from the shopper's QR code. */
-export const PICKUP_CODE_LENGTH = 8;
-export const PICKUP_CODE_PATTERN = /^[0-9]{8}$/;
 
 /** What a pickup order pays to ship: nothing, whatever the merchant's template says. */
 export const PICKUP_SHIPPING_TEMPLATE: ShippingTemplate = { defaultFee: 0 as Fen, freeFrom: null, regions: [] };
@@ -40,34 +35,4 @@ export function checkStore(raw: unknown): StoreCheck {
   if (doc.pickup !== undefined && typeof doc.pickup !== 'boolean') problems.push('是否支持自提应为 true 或 false');
   if (problems.length > 0) return { ok: false, problems };
   return { ok: true, store: { _id: id as string, name: name as string, address: address as string, hours: hours as string, pickup: doc.pickup === true } };
-}
-
-/** The contact who collects the order: a name and a phone, as the address rule has them. Null when fine. */
-export function pickupContactProblem(contact: Partial<PickupContact> | null | undefined): string | null {
-  const name = typeof contact?.name === 'string' ? contact.name.trim() : '';
-  const phone = typeof contact?.phone === 'string' ? contact.phone.trim() : '';
-  if (!name) return '请填写提货人';
-  if (name.length > ADDRESS_LIMITS.name) return `提货人姓名不能超过${ADDRESS_LIMITS.name}个字`;
-  if (phone.length > ADDRESS_LIMITS.phone || !PHONE_PATTERN.test(phone)) return '请填写正确的手机号';
-  return null;
-}
-
-export function cleanContact(contact: PickupContact): PickupContact {
-  return { name: contact.name.trim(), phone: contact.phone.trim().replace(/\s/g, '') };
-}
-
-/** A code as the clerk typed or scanned it: digits only (spaces and dashes dropped), or null when it cannot be one. */
-export function readPickupCode(input: string): string | null {
-  const digits = input.replace(/[\s-]/g, '');
-  return PICKUP_CODE_PATTERN.test(digits) ? digits : null;
-}
-
-/** The text of the shopper's pickup QR code: the order and its code, so a scan names both. */
-export function pickupQrText(orderId: string, code: string): string {
-  return `PICKUP:${orderId}:${code}`;
-}
-
-/** "1234 5678": easier to read out at a counter. */
-export function formatPickupCode(code: string): string {
-  return code.length === PICKUP_CODE_LENGTH ? `${code.slice(0, 4)} ${code.slice(4)}` : code;
 }

@@ -1,9 +1,10 @@
 /**
  * The shopper's address book (kept on the server, per OPENID) as the pages use it: the checkout asks
- * for the default, the "我的" pages list and change it. Before the book moved to the server the checkout
+ * for the default, the "我的" pages list and change it. The checkout's own calls live in its subpackage
+ * (pages-shop/services/addresses.ts). Before the book moved to the server the checkout
  * kept its last address on the phone; that one is moved into the book once, then forgotten locally.
  */
-import type { Address, SavedAddress } from '../../typings/domain';
+import type { Address } from '../../typings/domain';
 import { checkAddress } from '../domain/address';
 import { call } from './api';
 import { readStorage, removeStorageLater } from '../utils/storage';
@@ -18,7 +19,8 @@ export function plainAddress(saved: Address): Address {
   return out;
 }
 
-function localAddress(): Address | null {
+/** The address the phone kept from before the book moved to the server (null when none or unusable). */
+export function localAddress(): Address | null {
   const checked = checkAddress(readStorage(LOCAL_ADDRESS_KEY));
   return checked.ok ? checked.address : null;
 }
@@ -44,23 +46,4 @@ export async function migrateLocalAddress(): Promise<boolean> {
 export async function loadAddressBook() {
   await migrateLocalAddress();
   return call('orders', 'addresses', {});
-}
-
-/**
- * The address a checkout starts with: the book's default. Without the server (offline) the address the
- * phone still keeps, so the shopper is not asked again for it.
- */
-export async function checkoutAddress(): Promise<Address | null> {
-  const res = await loadAddressBook();
-  if (!res.ok) return localAddress();
-  const chosen: SavedAddress | undefined = res.data.addresses.find((a) => a.isDefault) || res.data.addresses[0];
-  return chosen ? plainAddress(chosen) : null;
-}
-
-/**
- * An address the shopper picked or typed at checkout goes into the book (not as the default); the
- * order carries its own copy, so a failure here loses nothing.
- */
-export function rememberAddress(address: Address): void {
-  call('orders', 'saveAddress', { address: plainAddress(address) }).catch(() => undefined);
 }

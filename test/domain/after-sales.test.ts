@@ -2,20 +2,16 @@ import fc from 'fast-check';
 import type { AfterSaleStatus, Order, OrderLine } from '../../typings/domain';
 import {
   AFTER_SALE_STATUSES,
-  AFTER_SALE_TRANSITIONS,
   MAX_REFUNDS_PER_PAYMENT,
-  afterSaleNext,
-  afterSalePatch,
   afterSalesLabel,
   afterSaleWindow,
   claimedTotal,
   linePaidAmounts,
   planAfterSale,
-  releaseClaim,
   remainingUnits,
   spreadByLargestRemainder,
-  type AfterSaleEvent,
 } from '../../miniprogram/domain/after-sales';
+import { AFTER_SALE_TRANSITIONS, afterSaleNext, afterSalePatch, releaseClaim, type AfterSaleEvent } from '../../miniprogram/domain/after-sale-transitions';
 
 const DAY = 86_400_000;
 const WINDOW = 7 * DAY;

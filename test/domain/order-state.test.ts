@@ -9,12 +9,9 @@ import {
   ORDER_TRANSITIONS,
   transitionPatch,
   ORDER_STATUS_LABELS,
-  creationPatch,
-  isAllowedStatusWrite,
-  statusWriteProblem,
-  STATUS_FIELDS,
   type OrderEvent,
 } from '../../miniprogram/domain/order-state';
+import { creationPatch, isAllowedStatusWrite, statusWriteProblem, STATUS_FIELDS } from '../../miniprogram/domain/order-writes';
 
 describe('order state machine', () => {
   test('the happy path and the two ways out of pending payment', () => {

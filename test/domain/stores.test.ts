@@ -1,5 +1,7 @@
-import { checkStore, cleanContact, formatPickupCode, pickupContactProblem, pickupQrText, readPickupCode } from '../../miniprogram/domain/stores';
-import { nextStatus, orderStatusLabel, statusWriteProblem, transitionPatch } from '../../miniprogram/domain/order-state';
+import { checkStore } from '../../miniprogram/domain/stores';
+import { cleanContact, formatPickupCode, pickupContactProblem, pickupQrText, readPickupCode } from '../../miniprogram/domain/pickup';
+import { nextStatus, orderStatusLabel, transitionPatch } from '../../miniprogram/domain/order-state';
+import { statusWriteProblem } from '../../miniprogram/domain/order-writes';
 import { readVerifyInput } from '../../server/pickup';
 
 describe('stores and pickup rules', () => {

@@ -6,7 +6,7 @@
  * Only the status writer (server/order-store.ts) writes that field.
  */
 import { useCloud } from '../helpers/cloud';
-import { statusWriteProblem, STATUS_FIELDS } from '../../miniprogram/domain/order-state';
+import { statusWriteProblem, STATUS_FIELDS } from '../../miniprogram/domain/order-writes';
 import { ADDRESS, call, dataOf, ensureCollections, errorOf, getDoc, productDoc, requestId, seed } from '../support';
 
 const cloud = useCloud({ functionsDir: 'cloudfunctions' });

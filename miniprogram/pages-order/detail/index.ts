@@ -5,11 +5,11 @@ import type { LoadStatus } from '../../behaviors/load-state';
 import { msUntilExpiry } from '../../domain/order-state';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
-import { toOrderCard } from '../../services/orders';
+import { toOrderCard } from '../services/orders';
 import { toAfterSaleCard } from '../services/after-sales';
 import { buyAgain } from '../services/buy-again';
 import type { AfterSaleCard } from '../services/after-sales';
-import type { OrderCard } from '../../services/orders';
+import type { OrderCard } from '../services/orders';
 import { openOrders, PAGES, productUrl, switchToTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 

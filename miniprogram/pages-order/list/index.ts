@@ -3,8 +3,8 @@ import { pagedListHandlers, PagedList, pagedListData } from '../../behaviors/pag
 import { isOrderStatus } from '../../domain/order-state';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
-import { toOrderCard } from '../../services/orders';
-import type { OrderCard } from '../../services/orders';
+import { toOrderCard } from '../services/orders';
+import type { OrderCard } from '../services/orders';
 import { orderDetailUrl, PAGES, switchToTab } from '../../utils/routes';
 import type { OrdersTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';

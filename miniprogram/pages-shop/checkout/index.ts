@@ -11,7 +11,7 @@ import { newRequestId } from '../../utils/id';
 import { formatFen } from '../../domain/money';
 import { couponState, isCouponRefusal } from '../../utils/coupon-view';
 import { pageUrl, PAGES, switchToTab } from '../../utils/routes';
-import { checkoutAddress, rememberAddress } from '../../services/addresses';
+import { checkoutAddress, rememberAddress } from '../services/addresses';
 import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';
 import { onFormInput } from '../../behaviors/form-input';
 import type { FulfilmentChoice } from '../components/pickup-choice/index';

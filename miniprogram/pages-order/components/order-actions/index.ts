@@ -1,5 +1,5 @@
 import type { OrderView } from '../../../../typings/domain';
-import { cancelOrder, confirmReceipt } from '../../../services/orders';
+import { cancelOrder, confirmReceipt } from '../../services/orders';
 import { payOrder } from '../../../services/pay';
 import { groupPagePath } from '../../../domain/group-page';
 import { afterSaleRequestUrl } from '../../../utils/routes';

@@ -1,6 +1,6 @@
 import type { OrderPickup, OrderStatus } from '../../../../typings/domain';
 import { call, errorText } from '../../../services/api';
-import { formatPickupCode } from '../../../domain/stores';
+import { formatPickupCode } from '../../../domain/pickup';
 import { formatDateTime } from '../../../utils/time';
 
 /**

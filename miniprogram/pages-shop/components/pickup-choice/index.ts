@@ -1,7 +1,7 @@
 import type { PickupRequest } from '../../../../typings/api';
 import type { StoreView } from '../../../../typings/domain';
 import { call } from '../../../services/api';
-import { pickupContactProblem } from '../../../domain/stores';
+import { pickupContactProblem } from '../../../domain/pickup';
 
 /** What the checkout hears: express, or pickup with the store, who collects, and what is still missing. */
 export interface FulfilmentChoice {

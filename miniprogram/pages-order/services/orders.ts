@@ -1,9 +1,9 @@
-import type { AlreadyPaidDetails } from '../../typings/api';
-import type { OrderView } from '../../typings/domain';
-import { allowedEvents, orderStatusLabel } from '../domain/order-state';
-import { afterSalesLabel, afterSaleWindow, DEFAULT_AFTER_SALE_WINDOW_DAYS, remainingUnits } from '../domain/after-sales';
-import { formatFen } from '../domain/money';
-import { call, errorText } from './api';
+import type { AlreadyPaidDetails } from '../../../typings/api';
+import type { OrderView } from '../../../typings/domain';
+import { allowedEvents, orderStatusLabel } from '../../domain/order-state';
+import { afterSalesLabel, afterSaleWindow, DEFAULT_AFTER_SALE_WINDOW_DAYS, remainingUnits } from '../../domain/after-sales';
+import { formatFen } from '../../domain/money';
+import { call, errorText } from '../../services/api';
 
 /** An order as the list and detail pages render it (money stays in fen; components format it). */
 export interface OrderCard {
