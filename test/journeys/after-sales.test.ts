@@ -16,7 +16,7 @@ import type { Browser, Page as BrowserPage } from 'playwright-core';
 import { createConsole } from '../../console';
 import { withToken } from '../../security/guard';
 import { launchChromium } from '../../simulator/chromium/browser';
-import { ARTIFACTS, JOURNEY_TIMEOUT, REAL, answerPrivacy, pid, stockOf, tap, tapIn, textOf, useShop } from './harness';
+import { ARTIFACTS, JOURNEY_TIMEOUT, REAL, buyNow, chooseAddressIfNone, pid, stockOf, submitOrder, tap, tapIn, textOf, useShop } from './harness';
 
 const shop = useShop();
 
@@ -24,17 +24,9 @@ const shop = useShop();
 /** Product page → 立即购买 → checkout with the simulator's address → paid. Returns the order id. */
 async function buyOne(productId: string, journey: string): Promise<string> {
   let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: productId } });
-  await tap(page, '#buy-now');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/checkout/index');
-  if (!(await page.$('#address-view'))) {
-    await tap(page, '#choose-address');
-    // A new shopper agrees to the privacy guide first (the address picker is a privacy API).
-    await answerPrivacy(page, 'agree');
-  }
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  page = await buyNow(shop(), page);
+  await chooseAddressIfNone(page);
+  page = await submitOrder(shop(), page);
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
   await shop().shot(journey, 'paid');
   return String(await page.data('orderId'));

@@ -7,29 +7,33 @@
  */
 import { decodeQrPng } from '../../simulator/qr';
 import { CAMPAIGN_PAGE } from '../../miniprogram/domain/campaigns';
-import { JOURNEY_TIMEOUT, REAL, answerPrivacy, mustFind, pid, tap, tapElement, tapIn, textOf, useShop } from './harness';
+import { JOURNEY_TIMEOUT, REAL, buyNow, chooseAddressIfNone, mustFind, pid, submitOrder, tap, tapElement, tapIn, textOf, useShop } from './harness';
 
 const shop = useShop();
 const DAY = 86_400_000;
+
+/**
+ * The merchant defines a campaign (merchant.saveCampaign) and prints its poster code for the home page
+ * with the campaign on it (the console's campaign code). Returns the code picture's fileID.
+ */
+async function saveCampaignWithPosterCode(campaign: { _id: string } & Record<string, unknown>): Promise<string> {
+  const saved = await shop().invoke('merchant', { action: 'saveCampaign', create: true, campaign }, 'o_merchant');
+  expect(saved.ok).toBe(true);
+  const created = await shop().invoke('scenes', { action: 'create', target: { page: 'pages/catalog/index', query: {} }, campaign: campaign._id, channel: 'poster' }, 'o_merchant');
+  expect(created.ok).toBe(true);
+  return created.data.fileID;
+}
 
 test('a campaign code opens its page; its article path is a visit attributed like a scan; the report counts scans, visits and orders', async () => {
   const J = '09-campaign-page';
   const id = `${pid('spring')}`.slice(0, 32);
   const [tee, mug] = [pid('tee'), pid('mug')];
   const now = Date.now();
-  const saved = await shop().invoke('merchant', {
-    action: 'saveCampaign',
-    create: true,
-    campaign: { _id: id, title: '春日上新', banner: '', intro: '春天的第一件T恤和一只好杯子。\n活动期间下单包邮。', productIds: [tee, mug], couponTemplateIds: [], startAt: now - DAY, endAt: now + 7 * DAY },
-  }, 'o_merchant');
-  expect(saved.ok).toBe(true);
-  // The poster code is printed for the home page with the campaign on it (the console's campaign code).
-  const created = await shop().invoke('scenes', { action: 'create', target: { page: 'pages/catalog/index', query: {} }, campaign: id, channel: 'poster' }, 'o_merchant');
-  expect(created.ok).toBe(true);
+  const poster = await saveCampaignWithPosterCode({ _id: id, title: '春日上新', banner: '', intro: '春天的第一件T恤和一只好杯子。\n活动期间下单包邮。', productIds: [tee, mug], couponTemplateIds: [], startAt: now - DAY, endAt: now + 7 * DAY });
 
   // 1. A scan lands on the campaign page, not the home page.
   const scanner = await shop().switchUser('campaign_scanner');
-  let page = await shop().scanQr(decodeQrPng(await shop().downloadFile(created.data.fileID)));
+  let page = await shop().scanQr(decodeQrPng(await shop().downloadFile(poster)));
   expect(page.path).toBe(CAMPAIGN_PAGE);
   expect(await textOf(page, '#campaign-title')).toBe('春日上新');
   expect(await textOf(page, '#campaign-intro')).toContain('活动期间下单包邮');
@@ -59,13 +63,8 @@ test('a campaign code opens its page; its article path is a visit attributed lik
   expect(page.path).toBe('pages-shop/product/index');
   await tap(page, '#buy-now');
   page = await shop().page();
-  if (!(await page.$('#address-view'))) {
-    await tap(page, '#choose-address');
-    await answerPrivacy(page, 'agree');
-  }
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  await chooseAddressIfNone(page);
+  page = await submitOrder(shop(), page);
   const order = await shop().doc('orders', String(await page.data('orderId')));
   expect(order.attribution).toMatchObject({ campaign: id });
   expect(order.attribution.sceneCode).toBeUndefined();
@@ -95,18 +94,11 @@ test('scan a campaign code, claim its coupon on the page and pay less; the repor
       template: { _id: templateId, title: '秋日满20减5', kind: 'amount', amountOff: 500, threshold: 2000, scope: { kind: 'all' }, validity: { kind: 'days', days: 7 }, totalLimit: 100, perShopperLimit: 1 },
     }, 'o_merchant');
     expect(template.ok).toBe(true);
-    const saved = await shop().invoke('merchant', {
-      action: 'saveCampaign',
-      create: true,
-      campaign: { _id: id, title: '秋日好物', banner: '', intro: '领券满20减5。', productIds: [mug], couponTemplateIds: [templateId], startAt: t0 - DAY, endAt: t0 + DAY },
-    }, 'o_merchant');
-    expect(saved.ok).toBe(true);
-    const created = await shop().invoke('scenes', { action: 'create', target: { page: 'pages/catalog/index', query: {} }, campaign: id, channel: 'poster' }, 'o_merchant');
-    expect(created.ok).toBe(true);
+    const poster = await saveCampaignWithPosterCode({ _id: id, title: '秋日好物', banner: '', intro: '领券满20减5。', productIds: [mug], couponTemplateIds: [templateId], startAt: t0 - DAY, endAt: t0 + DAY });
 
     // The scan lands on the campaign page with its coupon to claim.
     const openid = await shop().switchUser('campaign_claimer');
-    let page = await shop().scanQr(decodeQrPng(await shop().downloadFile(created.data.fileID)));
+    let page = await shop().scanQr(decodeQrPng(await shop().downloadFile(poster)));
     expect(page.path).toBe(CAMPAIGN_PAGE);
     expect(await textOf(page, '#campaign-coupons')).toContain('秋日满20减5');
     await shop().shot(J, 'coupon-offered');
@@ -123,18 +115,11 @@ test('scan a campaign code, claim its coupon on the page and pay less; the repor
     if (!card) throw new Error('the product card renders no .pc');
     await tapElement(card);
     page = await shop().page();
-    await tap(page, '#buy-now');
-    page = await shop().page();
-    expect(page.path).toBe('pages-shop/checkout/index');
+    page = await buyNow(shop(), page);
     expect(await textOf(page, '#coupon-picker')).toContain('-¥5.00');
     expect(await textOf(page, '#checkout-total')).toBe('¥28.00');
-    if (!(await page.$('#address-view'))) {
-      await tap(page, '#choose-address');
-      await answerPrivacy(page, 'agree');
-    }
-    await tap(page, '#checkout-submit');
-    page = await shop().page();
-    expect(page.path).toBe('pages-shop/pay-result/index');
+    await chooseAddressIfNone(page);
+    page = await submitOrder(shop(), page);
     expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
     const order = await shop().doc('orders', String(await page.data('orderId')));
     expect(order).toMatchObject({ total: 2800, status: 'paid', attribution: { campaign: id }, coupon: { couponId: claimed[0]._id, discount: 500 } });

@@ -3,7 +3,7 @@
  * prices it in (the server's discount), the shopper pays less, and the coupon shows as used in the
  * shopper's list.
  */
-import { JOURNEY_TIMEOUT, answerPrivacy, pid, tap, tapIn, textOf, textsOf, useShop } from './harness';
+import { JOURNEY_TIMEOUT, buyNow, chooseAddressIfNone, pid, submitOrder, tapIn, textOf, textsOf, useShop } from './harness';
 
 const shop = useShop();
 
@@ -30,20 +30,13 @@ test('claim a coupon on the product page and pay less', async () => {
   expect(claimed).toHaveLength(1);
   if (openid) expect(claimed[0]._openid).toBe(openid);
 
-  await tap(page, '#buy-now');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/checkout/index');
+  page = await buyNow(shop(), page);
   // The best coupon is priced in by the server: 25.00 + 8.00 shipping − 5.00.
   expect(await textOf(page, '#coupon-picker')).toContain('-¥5.00');
   expect(await textOf(page, '#checkout-total')).toBe('¥28.00');
-  if (!(await page.$('#address-view'))) {
-    await tap(page, '#choose-address');
-    await answerPrivacy(page, 'agree');
-  }
+  await chooseAddressIfNone(page);
   await shop().shot(J, 'checkout');
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  page = await submitOrder(shop(), page);
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
   const orderId = String(await page.data('orderId'));
 

@@ -5,7 +5,7 @@
  * (the page counts down to the end), and the shopper buys at that price; a second order passes the
  * per-shopper limit and is refused with the reason. The clock is a stand-in control, so this runs on the simulator only.
  */
-import { JOURNEY_TIMEOUT, REAL, answerPrivacy, mustFind, pid, stockOf, tap, textOf, textsOf, type Page, useShop } from './harness';
+import { JOURNEY_TIMEOUT, REAL, buyNow, chooseAddress, mustFind, pid, stockOf, submitOrder, tap, textOf, textsOf, type Page, useShop } from './harness';
 import type { Envelope } from './harness';
 
 const journey = REAL ? test.skip : test;
@@ -77,14 +77,9 @@ journey('a flash sale refused before its start and over its limit, then bought a
   expect(await textOf(page, '#stock')).toBe('库存 5 件');
   await shop().shot(J, 'during-sale');
 
-  await tap(page, '#buy-now');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/checkout/index');
-  await tap(page, '#choose-address');
-  await answerPrivacy(page, 'agree');
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  page = await buyNow(shop(), page);
+  await chooseAddress(page);
+  page = await submitOrder(shop(), page);
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
   const orderId = String(await page.data('orderId'));
   const order = await shop().doc('orders', orderId);

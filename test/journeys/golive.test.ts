@@ -14,9 +14,12 @@ import {
   JOURNEY_TIMEOUT,
   REAL,
   answerPrivacy,
+  buyNow,
+  chooseAddress,
   mustFind,
   pid,
   privacyPopupShown,
+  submitOrder,
   tap,
   tapIn,
   textOf,
@@ -35,9 +38,7 @@ const shop = useShop();
 async function toCheckout(name: string): Promise<Page> {
   await shop().switchUser(name);
   let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: pid('towel') } });
-  await tap(page, '#buy-now');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/checkout/index');
+  page = await buyNow(shop(), page);
   return page;
 }
 
@@ -90,8 +91,7 @@ journey('privacy refused: the picker fails with the platform error, the shopper 
 journey('a remark with blocked text is refused with a Chinese message and no order is written', async () => {
   const J = 'golive-remark-blocked';
   let page = await toCheckout('remark_blocked');
-  await tap(page, '#choose-address');
-  await answerPrivacy(page, 'agree');
+  await chooseAddress(page);
   // Element.input exists on input elements (InputElement); the shared Element type does not declare it.
   const remark = (await mustFind(page, '#remark')) as unknown as { input(value: string): Promise<void> };
   await remark.input('麻烦代开发票，谢谢');
@@ -106,9 +106,7 @@ journey('a remark with blocked text is refused with a Chinese message and no ord
 
   // Reworded, it goes through.
   await remark.input('请放门口，谢谢');
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  page = await submitOrder(shop(), page);
   const order = await shop().doc('orders', String(await page.data('orderId')));
   expect(order.remark).toBe('请放门口，谢谢');
 }, JOURNEY_TIMEOUT);
@@ -116,11 +114,8 @@ journey('a remark with blocked text is refused with a Chinese message and no ord
 /** A paid order of one towel for a fresh shopper, shipped by the merchant through the merchant function. */
 async function shippedOrder(name: string): Promise<string> {
   let page = await toCheckout(name);
-  await tap(page, '#choose-address');
-  await answerPrivacy(page, 'agree');
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  await chooseAddress(page);
+  page = await submitOrder(shop(), page);
   const orderId = String(await page.data('orderId'));
   const paid = await shop().doc('orders', orderId);
   expect(paid.status).toBe('paid');

@@ -689,6 +689,36 @@ export async function answerPrivacy(page: Page, answer: 'agree' | 'disagree' = '
   return true;
 }
 
+/** Taps 立即购买 on the product page and expects the checkout page; returns it. */
+export async function buyNow(shop: Shop, page: Page): Promise<Page> {
+  await tap(page, '#buy-now');
+  const checkout = await shop.page();
+  expect(checkout.path).toBe('pages-shop/checkout/index');
+  return checkout;
+}
+
+/**
+ * On the checkout page: taps 选择微信地址 and agrees to the privacy guide if its popup asks (a new shopper
+ * is asked first: the address picker is a privacy API). The simulator's picker answers 张三's address.
+ */
+export async function chooseAddress(page: Page): Promise<void> {
+  await tap(page, '#choose-address');
+  await answerPrivacy(page, 'agree');
+}
+
+/** On the checkout page: chooses the WeChat address (chooseAddress) unless the page already shows one. */
+export async function chooseAddressIfNone(page: Page): Promise<void> {
+  if (!(await page.$('#address-view'))) await chooseAddress(page);
+}
+
+/** Taps 提交订单 on the checkout page and expects the pay result page; returns it. */
+export async function submitOrder(shop: Shop, page: Page): Promise<Page> {
+  await tap(page, '#checkout-submit');
+  const result = await shop.page();
+  expect(result.path).toBe('pages-shop/pay-result/index');
+  return result;
+}
+
 /** Taps the SKU value with this text in the product page's picker. */
 export async function pickSku(page: Page, value: string): Promise<void> {
   const picker = await mustFind(page, '#sku-picker');

@@ -4,7 +4,7 @@
  * "我的" counts the shopper's orders in every state and each shortcut opens the orders list on it
  * (cancelled and expired ones under 全部), and "再来一单" puts an order back in the cart.
  */
-import { JOURNEY_TIMEOUT, REAL, answerPrivacy, mustFind, pid, tap, tapElement, textOf, textsOf, useShop, type Page } from './harness';
+import { JOURNEY_TIMEOUT, REAL, answerPrivacy, buyNow, mustFind, pid, submitOrder, tap, tapElement, textOf, textsOf, useShop, type Page } from './harness';
 
 const journey = REAL ? test.skip : test;
 const shop = useShop();
@@ -22,14 +22,10 @@ async function fill(page: Page, values: Record<string, string>): Promise<void> {
 /** Buys one towel from its product page with whatever address the checkout starts from. */
 async function buyTowel(shot?: [string, string]): Promise<{ page: Page; orderId: string; addressText: string }> {
   let page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: pid('towel') } });
-  await tap(page, '#buy-now');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/checkout/index');
+  page = await buyNow(shop(), page);
   const addressText = await textOf(page, '#address-view');
   if (shot) await shop().shot(...shot);
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  page = await submitOrder(shop(), page);
   return { page, orderId: String(await page.data('orderId')), addressText };
 }
 

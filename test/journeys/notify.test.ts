@@ -6,7 +6,7 @@
  * shipped notice, or refuses it with 43101 when the shopper said no. The dialog's answer is a stand-in
  * control (`__headless__`), so these run on the simulator only.
  */
-import { JOURNEY_TIMEOUT, REAL, answerPrivacy, pid, tap, type Page, useShop } from './harness';
+import { JOURNEY_TIMEOUT, REAL, chooseAddress, pid, submitOrder, tap, type Page, useShop } from './harness';
 import { seed } from '../support';
 
 declare const __headless__: any; // inside the mini program (miniProgram.evaluate)
@@ -27,11 +27,8 @@ async function buyAnswering(name: string, answer: 'accept' | 'reject'): Promise<
   let page: Page = await shop().relaunch({ path: 'pages-shop/product/index', query: { id: pid('towel') } });
   await tap(page, '#buy-now');
   page = await shop().page();
-  await tap(page, '#choose-address');
-  await answerPrivacy(page, 'agree');
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  await chooseAddress(page);
+  page = await submitOrder(shop(), page);
   const orderId = String(await page.data('orderId'));
   expect((await shop().doc('orders', orderId)).status).toBe('paid');
   // The dialog opened once, right after the payment, for both notices.

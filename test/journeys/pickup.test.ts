@@ -8,7 +8,7 @@
 import { PNG } from 'pngjs';
 import jsQR from 'jsqr';
 import { decodeQrPng } from '../../simulator/qr';
-import { JOURNEY_TIMEOUT, REAL, mustFind, pid, tap, textOf, useShop } from './harness';
+import { JOURNEY_TIMEOUT, REAL, buyNow, mustFind, pid, submitOrder, textOf, useShop } from './harness';
 
 const shop = useShop();
 const journey = REAL ? test.skip : test;
@@ -35,9 +35,7 @@ journey('a store-code order picked up with its code', async () => {
   let page = await shop().scanQr(decodeQrPng(await shop().downloadFile(code.data.fileID)));
   expect(page.path).toBe('pages/catalog/index');
   page = await shop().navigateTo(`/pages-shop/product/index?id=${mug}`);
-  await tap(page, '#buy-now');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/checkout/index');
+  page = await buyNow(shop(), page);
 
   // 2. Checkout offers pickup in that store: no address card, no shipping fee.
   const choice = await mustFind(page, '#pickup-choice');
@@ -49,9 +47,7 @@ journey('a store-code order picked up with its code', async () => {
   await typeInto('#pickup-name', '李四');
   await typeInto('#pickup-phone', '13900001111');
   await shop().shot(J, 'checkout-pickup');
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  page = await submitOrder(shop(), page);
   const orderId = String(await page.data('orderId'));
   const paid = await shop().doc('orders', orderId);
   expect(paid).toMatchObject({ status: 'paid', fulfilment: 'pickup', shippingFee: 0, pickup: { storeId, storeName: '静安体验店', contact: { name: '李四', phone: '13900001111' } }, attribution: { store: storeId } });

@@ -7,12 +7,15 @@ import { decodeQrPng } from '../../simulator/qr';
 import {
   JOURNEY_TIMEOUT,
   REAL,
-  answerPrivacy,
+  buyNow,
+  chooseAddress,
+  chooseAddressIfNone,
   isDisabled,
   mustFind,
   pickSku,
   pid,
   skuState,
+  submitOrder,
   tap,
   tapIn,
   textOf,
@@ -38,16 +41,10 @@ const shop = useShop();
 async function checkoutWithAddress(journey: string): Promise<string> {
   let page = await shop().page();
   expect(page.path).toBe('pages-shop/checkout/index');
-  if (!(await page.$('#address-view'))) {
-    await tap(page, '#choose-address');
-    // A new shopper is asked to agree to the privacy guide first (the address picker is a privacy API).
-    await answerPrivacy(page, 'agree');
-  }
+  await chooseAddressIfNone(page);
   expect(await textOf(page, '#address-view')).toContain('张三');
   await shop().shot(journey, 'checkout');
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  page = await submitOrder(shop(), page);
   return String(await page.data('orderId'));
 }
 
@@ -193,11 +190,8 @@ test('3. Last unit: two shoppers buy the last unit at the same moment → one or
     let page = await s.relaunch({ path: 'pages-shop/product/index', query: { id: lamp } });
     await pickSku(page, '白');
     expect(await textOf(page, '#stock')).toBe('库存 1 件');
-    await tap(page, '#buy-now');
-    page = await s.page();
-    expect(page.path).toBe('pages-shop/checkout/index');
-    await tap(page, '#choose-address');
-    await answerPrivacy(page, 'agree');
+    page = await buyNow(s, page);
+    await chooseAddress(page);
     expect(await textOf(page, '#checkout-total')).toBe('¥129.00');
     return page;
   };
@@ -304,8 +298,7 @@ test('4. Merchant edits the price while the item sits in a cart → old and new 
   await tap(page, '#cart-checkout');
   page = await shop().page();
   expect(page.path).toBe('pages-shop/checkout/index');
-  await tap(page, '#choose-address');
-  await answerPrivacy(page, 'agree');
+  await chooseAddress(page);
   expect(await textOf(page, '#items-total')).toBe('¥68.00');
 
   // A second edit while the shopper is on the checkout page: the order is refused (PRICE_CHANGED), nothing written.
@@ -324,9 +317,7 @@ test('4. Merchant edits the price while the item sits in a cart → old and new 
 
   await tap(page, '#accept-prices');
   expect(await page.$('#price-changed')).toBeNull();
-  await tap(page, '#checkout-submit');
-  page = await shop().page();
-  expect(page.path).toBe('pages-shop/pay-result/index');
+  page = await submitOrder(shop(), page);
   expect(await textOf(page, '#pay-result-title')).toBe('支付成功');
 
   const orders = await shop().where('orders', { 'lines.productId': tea });

@@ -5,7 +5,7 @@
  * pay).
  */
 import type { Page } from 'playwright-core';
-import { currentWebview, onRoute, phone, relaunch, screenshot, startStore, toNewPage, until, type Store } from './harness';
+import { currentWebview, onRoute, phone, relaunch, screenshot, startStore, switchUser, toNewPage, until, type Store } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -85,9 +85,7 @@ test('a share card opened by another user shows the same product to that user', 
 });
 
 test('switching user starts the app afresh as that user', async () => {
-  await page.selectOption('#user', 'o_sim_user_3');
-  await toNewPage(page, () => page.click('#switch-user'));
-  await onRoute(page, 'pages/catalog/index');
+  await switchUser(page, 'o_sim_user_3');
   expect(await panelText('where')).toContain('用户 C');
 });
 

@@ -6,7 +6,7 @@
  */
 import type { Page } from 'playwright-core';
 import { ADDRESS, call, dataOf } from '../support';
-import { onRoute, phone, screenshot, startStore, toNewPage, until, VIEWPORTS, type Store } from './harness';
+import { firstProductWithStock, onRoute, openAs, phone, screenshot, sizesWithUsers, startStore, switchUser, toNewPage, until, VIEWPORTS, type Store } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -29,17 +29,13 @@ afterAll(async () => {
 
 const toastText = (page: Page) => page.evaluate(() => document.querySelector('#toast.show #toast-text')?.textContent ?? null);
 
-const SIZES = VIEWPORTS.slice(0, 2).map((viewport, i) => ({ ...viewport, user: ['o_sim_user_2', 'o_sim_user_3'][i] }));
+// A shopper of their own per size (the limits are per shopper).
+const SIZES = sizesWithUsers(['o_sim_user_2', 'o_sim_user_3']);
 
 test.each(SIZES)('at $width x $height: claim on the product page, see it listed, pay less at checkout', async ({ user, ...viewport }) => {
-  const { context, page } = await store.open(viewport);
-  const frame = phone(page);
+  const { context, page, frame } = await openAs(store, viewport, user);
   const tag = `${viewport.width}`;
   try {
-    // A shopper of their own per size (the limits are per shopper).
-    await page.selectOption('#user', user);
-    await toNewPage(page, () => page.click('#switch-user'));
-    await onRoute(page, 'pages/catalog/index');
     await toNewPage(page, () => frame.locator('.product-card').first().click());
     await onRoute(page, 'pages-shop/product/index');
     const claim = frame.locator('#coupon-claim');
@@ -94,9 +90,7 @@ test.each(SIZES)('at $width x $height: claim on the product page, see it listed,
 
 test.each(VIEWPORTS.slice(0, 2))('at $width x $height the order list says what the coupon took off', async (viewport) => {
   // An order of user A's with the 九折 coupon, placed through the real function.
-  const first = dataOf(await call(store.cloud, 'catalog', { action: 'list' }, 'o_sim_user_1')).items[0];
-  const product = dataOf(await call(store.cloud, 'catalog', { action: 'get', productId: first._id }, 'o_sim_user_1')).product;
-  const sku = product.skus.find((s) => s.available > 0)!;
+  const { product, sku } = await firstProductWithStock(store.cloud, 'o_sim_user_1', 1);
   const coupon = dataOf(await call(store.cloud, 'orders', { action: 'claimCoupon', templateId: 'pv-pct' }, 'o_sim_user_1')).coupon;
   const placed = dataOf(await call(store.cloud, 'orders', { action: 'create', requestId: `pv-orders-${viewport.width}`, lines: [{ productId: product._id, skuId: sku.skuId, qty: 1 }], address: ADDRESS, couponId: coupon._id }, 'o_sim_user_1')).order;
   const words = `优惠券 -¥${(placed.coupon!.discount / 100).toFixed(2)}`;
@@ -105,9 +99,7 @@ test.each(VIEWPORTS.slice(0, 2))('at $width x $height the order list says what t
   const frame = phone(page);
   try {
     // The phone is shared by the windows: back to user A, whose order it is.
-    await page.selectOption('#user', 'o_sim_user_1');
-    await toNewPage(page, () => page.click('#switch-user'));
-    await onRoute(page, 'pages/catalog/index');
+    await switchUser(page, 'o_sim_user_1');
     await toNewPage(page, () => page.locator('#tabbar .tab', { hasText: '我的' }).click());
     await onRoute(page, 'pages/me/index');
     await toNewPage(page, () => frame.locator('#me-all-orders').click());

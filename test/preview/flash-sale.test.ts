@@ -5,7 +5,7 @@
  * of that product shows the sale price with its own struck through and the 秒杀 badge.
  */
 import { call, dataOf } from '../support';
-import { onRoute, phone, screenshot, startStore, toNewPage, VIEWPORTS, type Store } from './harness';
+import { firstProductWithStock, onRoute, phone, screenshot, startStore, toNewPage, VIEWPORTS, type Store } from './harness';
 
 jest.setTimeout(120_000);
 
@@ -16,9 +16,7 @@ let ownPrice = 0;
 beforeAll(async () => {
   store = await startStore();
   // The first card of the catalog: its cheapest SKU goes on sale now for two hours.
-  const first = dataOf(await call(store.cloud, 'catalog', { action: 'list' }, 'oPREVIEW')).items[0];
-  const product = dataOf(await call(store.cloud, 'catalog', { action: 'get', productId: first._id }, 'oPREVIEW')).product;
-  const sku = product.skus.find((s) => s.available >= 5)!;
+  const { product, sku } = await firstProductWithStock(store.cloud, 'oPREVIEW', 5);
   title = product.title;
   salePrice = Math.floor(sku.price / 2);
   ownPrice = sku.price;

@@ -6,7 +6,7 @@
  */
 import { call, dataOf } from '../support';
 import { ADDRESS } from '../support/data';
-import { onRoute, phone, screenshot, startStore, toNewPage, type Store } from './harness';
+import { firstProductWithStock, onRoute, phone, screenshot, startStore, toNewPage, type Store } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -14,9 +14,7 @@ let store: Store;
 let title = '';
 beforeAll(async () => {
   store = await startStore();
-  const first = dataOf(await call(store.cloud, 'catalog', { action: 'list' }, 'oPREVIEW')).items[0];
-  const product = dataOf(await call(store.cloud, 'catalog', { action: 'get', productId: first._id }, 'oPREVIEW')).product;
-  const sku = product.skus.find((s) => s.available >= 5)!;
+  const { product, sku } = await firstProductWithStock(store.cloud, 'oPREVIEW', 5);
   title = product.title;
   dataOf(await call(store.cloud, 'merchant', { action: 'saveGroupDeal', productId: product._id, size: 3, prices: { [sku.skuId]: Math.floor(sku.price * 0.8) }, enabled: true }));
   // Another shopper opened a group of it and paid nothing yet.

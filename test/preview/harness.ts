@@ -2,6 +2,7 @@
  * The store preview as a developer meets it: the local cloud with the demo catalog and the real
  * functions, the preview server with the store's codes, and a real Chromium opening the printed link.
  */
+import { call, dataOf } from '../support';
 import { artifactsDir } from '../support/artifacts';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -22,6 +23,11 @@ export const VIEWPORTS: Viewport[] = [
   { width: 1366, height: 768, zoom: 1 },
   { width: 1920, height: 1080, zoom: 1 },
 ];
+
+/** The phone and laptop sizes, each with one of `users` (a shopper of its own per size: limits and orders are per shopper). */
+export function sizesWithUsers(users: string[]): (Viewport & { user: string })[] {
+  return VIEWPORTS.slice(0, 2).map((viewport, i) => ({ ...viewport, user: users[i] }));
+}
 
 export interface Store {
   cloud: CloudHandle;
@@ -70,6 +76,32 @@ export async function startStore(): Promise<Store> {
   };
 }
 
+/**
+ * Opens the store in a fresh window of this size and switches the phone to `user` (switchUser). The
+ * caller closes the window (`context`); it is closed here if the switch fails.
+ */
+export async function openAs(store: Store, viewport: Viewport, user: string): Promise<{ context: BrowserContext; page: Page; frame: FrameLocator }> {
+  const { context, page } = await store.open(viewport);
+  try {
+    await switchUser(page, user);
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
+  return { context, page, frame: phone(page) };
+}
+
+/**
+ * The first product of the catalog as this user lists it, with its first SKU that has at least
+ * `minAvailable` units.
+ */
+export async function firstProductWithStock(cloud: CloudHandle, openid: string, minAvailable: number) {
+  const first = dataOf(await call(cloud, 'catalog', { action: 'list' }, openid)).items[0];
+  const product = dataOf(await call(cloud, 'catalog', { action: 'get', productId: first._id }, openid)).product;
+  const sku = product.skus.find((s) => s.available >= minAvailable)!;
+  return { product, sku };
+}
+
 /** The page the phone shows now (one frame per live page; the current one is visible). */
 export function phone(page: Page): FrameLocator {
   return page.frameLocator('iframe.current');
@@ -93,6 +125,13 @@ export async function toNewPage(page: Page, action: () => Promise<unknown>): Pro
     const id = document.querySelector('iframe.current')?.getAttribute('data-webview');
     return !!id && id !== b;
   }, before);
+}
+
+/** Switches the phone to this user from the panel's user menu: the app starts afresh as them, on the home page. */
+export async function switchUser(page: Page, user: string): Promise<void> {
+  await page.selectOption('#user', user);
+  await toNewPage(page, () => page.click('#switch-user'));
+  await onRoute(page, HOME);
 }
 
 /** A cold start on the home page, from the panel. */

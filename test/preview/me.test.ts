@@ -4,7 +4,7 @@
  * opens the form. Screens go to <artifacts>/preview/me-*.png.
  */
 import { ADDRESS, call, dataOf, requestId } from '../support';
-import { onRoute, phone, screenshot, startStore, toNewPage, until, VIEWPORTS, type Store } from './harness';
+import { onRoute, openAs, screenshot, sizesWithUsers, startStore, toNewPage, until, type Store } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -27,16 +27,12 @@ afterAll(async () => {
   await store?.close();
 });
 
-const SIZES = VIEWPORTS.slice(0, 2).map((viewport, i) => ({ ...viewport, user: USERS[i] }));
+const SIZES = sizesWithUsers(USERS);
 
 test.each(SIZES)('at $width x $height: 我的 with the order states, the address book and its form', async ({ user, ...viewport }) => {
-  const { context, page } = await store.open(viewport);
-  const frame = phone(page);
+  const { context, page, frame } = await openAs(store, viewport, user);
   const tag = `${viewport.width}`;
   try {
-    await page.selectOption('#user', user);
-    await toNewPage(page, () => page.click('#switch-user'));
-    await onRoute(page, 'pages/catalog/index');
     expect(await page.locator('#tabbar .tab').allInnerTexts()).toEqual(['首页', '购物车', '我的']);
     await toNewPage(page, () => page.locator('#tabbar .tab').nth(2).click());
     await onRoute(page, 'pages/me/index');

@@ -4,7 +4,7 @@
  * paid the order page shows the pickup code and its QR. Screens go to <artifacts>/preview/pickup-*.png.
  */
 import { call, dataOf } from '../support';
-import { onRoute, phone, screenshot, startStore, toNewPage, until, VIEWPORTS, type Store } from './harness';
+import { onRoute, openAs, screenshot, sizesWithUsers, startStore, toNewPage, until, type Store } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -17,16 +17,12 @@ afterAll(async () => {
   await store?.close();
 });
 
-const SIZES = VIEWPORTS.slice(0, 2).map((viewport, i) => ({ ...viewport, user: ['o_sim_user_2', 'o_sim_user_3'][i] }));
+const SIZES = sizesWithUsers(['o_sim_user_2', 'o_sim_user_3']);
 
 test.each(SIZES)('at $width x $height: scan the store code, collect at the store, see the pickup code', async ({ user, ...viewport }) => {
-  const { context, page } = await store.open(viewport);
-  const frame = phone(page);
+  const { context, page, frame } = await openAs(store, viewport, user);
   const tag = `${viewport.width}`;
   try {
-    await page.selectOption('#user', user);
-    await toNewPage(page, () => page.click('#switch-user'));
-    await onRoute(page, 'pages/catalog/index');
     const option = page.locator('#code-select option', { hasText: '门店码 · 静安体验店' });
     await page.selectOption('#code-select', (await option.getAttribute('value'))!);
     await toNewPage(page, () => page.click('#scan-code'));

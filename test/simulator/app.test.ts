@@ -1,15 +1,9 @@
 // App domain and wx conventions: page data/methods, evaluate, console/exception events,
 // exposeFunction, callWxMethod (sync list, errors), mockWxMethod/restoreWxMethod, storage,
 // native dialogs answered through Tool.native, chrome state, selector queries.
-import { openPage, type Started, startFixture } from './helpers';
+import { openPage, useFixture } from './helpers';
 
-let s: Started;
-beforeAll(async () => {
-  s = await startFixture();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const s = useFixture();
 
 const open = (url: string) => openPage(s.mp, url);
 

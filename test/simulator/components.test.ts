@@ -1,14 +1,8 @@
 // Built-in component behaviour: form submit/reset with every field kind, switch, checkbox and
 // radio groups, picker, textarea, share button, swiper, scroll-view, image, rich-text.
-import { field, openPage, type Started, startFixture } from './helpers';
+import { field, openPage, useFixture } from './helpers';
 
-let s: Started;
-beforeAll(async () => {
-  s = await startFixture();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const s = useFixture();
 
 const open = (url: string) => openPage(s.mp, url);
 

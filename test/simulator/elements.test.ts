@@ -1,15 +1,9 @@
 // Page/Element method groups on the home page: selectors, text, attributes, properties, WXML,
 // taps with bubbling, input, trigger, touches, custom component data and methods.
 import automator from 'miniprogram-automator';
-import { current, custom, field, idOf, startFixture, type Started } from './helpers';
+import { current, custom, field, idOf, useFixture } from './helpers';
 
-let s: Started;
-beforeAll(async () => {
-  s = await startFixture();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const s = useFixture();
 
 async function home() {
   // callWxMethod instead of mp.reLaunch: the client's helper sleeps 3 s per navigation.

@@ -56,6 +56,36 @@ export async function startFixture(opts: { args?: string[]; projectPath?: string
   }
 }
 
+/**
+ * The fixture app for one test file: started (`startFixture()`) before its tests and closed after them.
+ * Its fields are read through getters, so they exist once `beforeAll` has run.
+ */
+export function useFixture(): Started {
+  let started: Started | undefined;
+  beforeAll(async () => {
+    started = await startFixture();
+  });
+  afterAll(async () => {
+    await started?.close();
+  });
+  const get = (): Started => {
+    if (!started) throw new Error('the fixture app is not started (useFixture() starts it in beforeAll)');
+    return started;
+  };
+  return {
+    get mp() {
+      return get().mp;
+    },
+    get child() {
+      return get().child;
+    },
+    get wsEndpoint() {
+      return get().wsEndpoint;
+    },
+    close: () => get().close(),
+  };
+}
+
 /** A copy of the fixture in a temp dir, for tests that need their own project files. */
 export function copyFixture(extraFiles: Record<string, string> = {}): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sim-fixture-'));

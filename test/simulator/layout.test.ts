@@ -1,15 +1,9 @@
 // Chromium mode (started lazily on the first layout question): screenshot, real sizes and offsets,
 // computed styles from the official wcsc CSS with rpx at a 375 px wide phone.
 import { PNG } from 'pngjs';
-import { current, custom, startFixture, type Started } from './helpers';
+import { current, custom, useFixture } from './helpers';
 
-let s: Started;
-beforeAll(async () => {
-  s = await startFixture();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const s = useFixture();
 
 test('screenshot() returns a PNG of the 375 pt wide page at DPR 2', async () => {
   await s.mp.callWxMethod('reLaunch', { url: '/pages/widgets/widgets' });

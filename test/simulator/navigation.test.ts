@@ -1,14 +1,8 @@
 // Page stack semantics through the unmodified client: lifecycle order, stack limit, tab pages kept
 // alive, the real errMsg reasons, navigator taps, Component()-defined pages, App.getPageStack.
-import { current, idOf, startFixture, type Started } from './helpers';
+import { current, idOf, useFixture } from './helpers';
 
-let s: Started;
-beforeAll(async () => {
-  s = await startFixture();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const s = useFixture();
 
 const go = (method: string, url?: string) => s.mp.callWxMethod(method, url === undefined ? {} : { url });
 const stack = async () => (await s.mp.pageStack()).map((p) => p.path);

@@ -2,15 +2,9 @@
  * The privacy authorization and WeChat's confirm-receipt component as the simulator emulates them, on a
  * mini program that is not the store (the fixture app), through the unmodified automator.
  */
-import { startFixture, type Started } from './helpers';
+import { useFixture } from './helpers';
 
-let s: Started;
-beforeAll(async () => {
-  s = await startFixture();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const s = useFixture();
 
 const pick = () => s.mp.evaluate(() => wx.chooseAddress().then((r: any) => r.errMsg, (e: any) => e));
 

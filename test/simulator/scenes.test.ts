@@ -2,15 +2,9 @@
 // with new enter options, and scanning a QR PNG (decoded with jsqr + pngjs) as scene 1047.
 import QRCode from 'qrcode';
 import { decodeQrPng, parseQrText } from '../../simulator/qr';
-import { current, startFixture, type Started } from './helpers';
+import { current, useFixture } from './helpers';
 
-let s: Started;
-beforeAll(async () => {
-  s = await startFixture();
-});
-afterAll(async () => {
-  await s?.close();
-});
+const s = useFixture();
 
 test('cold start with scene 1047 and an encoded QR scene: a fresh App.onLaunch', async () => {
   await s.mp.evaluate(() => __headless__.relaunch({ scene: 1047, path: 'pages/detail/detail', query: { scene: encodeURIComponent('pid=2') } }));
