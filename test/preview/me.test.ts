@@ -4,7 +4,7 @@
  * opens the form. Screens go to <artifacts>/preview/me-*.png.
  */
 import { ADDRESS, call, dataOf, requestId } from '../support';
-import { onRoute, openAs, screenshot, sizesWithUsers, startStore, toNewPage, until, type Store } from './harness';
+import { firstProductWithStock, onRoute, openAs, screenshot, sizesWithUsers, startStore, toNewPage, until, VIEWPORTS, type Store } from './harness';
 
 jest.setTimeout(180_000);
 
@@ -61,21 +61,15 @@ test.each(SIZES)('at $width x $height: 我的 with the order states, the address
 
 test('at 375 x 667: a shopper whose group order waits for its group sees 待成团 on 我的, its list and the group', async () => {
   const user = 'o_sim_user_1';
-  const [first] = dataOf(await call(store.cloud, 'catalog', { action: 'list', pageSize: 1 })).items;
-  const { product } = dataOf(await call(store.cloud, 'catalog', { action: 'get', productId: first._id }));
-  const sku = product.skus.find((s) => s.available > 1)!;
+  const { product, sku } = await firstProductWithStock(store.cloud, user, 2);
   dataOf(await call(store.cloud, 'merchant', { action: 'saveGroupDeal', productId: product._id, size: 2, prices: { [sku.skuId]: Math.floor(sku.price * 0.8) }, enabled: true }));
   const opened = dataOf(await call(store.cloud, 'orders', { action: 'openGroup', requestId: requestId(user), productId: product._id, skuId: sku.skuId, address: ADDRESS }, user));
   const payment = dataOf(await call(store.cloud, 'orders', { action: 'pay', orderId: opened.order._id }, user)).payment;
   await store.cloud.confirmPay(payment.package, 1);
   expect(dataOf(await call(store.cloud, 'orders', { action: 'get', orderId: opened.order._id }, user)).order.status).toBe('grouping');
 
-  const { context, page } = await store.open(VIEWPORTS[0]);
-  const frame = phone(page);
+  const { context, page, frame } = await openAs(store, VIEWPORTS[0], user);
   try {
-    await page.selectOption('#user', user);
-    await toNewPage(page, () => page.click('#switch-user'));
-    await onRoute(page, 'pages/catalog/index');
     await toNewPage(page, () => page.locator('#tabbar .tab').nth(2).click());
     await onRoute(page, 'pages/me/index');
     const grouping = frame.locator('#me-orders-grouping');
