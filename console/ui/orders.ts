@@ -6,6 +6,7 @@ import { client } from './client';
 import { toCsv } from './csv';
 import { download, h, table, toast, viewRoot } from './dom';
 import { chinaDayStart, errorText, formatDateTime, lang, money, statusLabel, t } from './i18n';
+import { timeInput } from './time-input';
 import type { ConsoleView } from './view';
 
 const PAGE = 50;
@@ -41,10 +42,12 @@ async function ordersList(): Promise<void> {
   const input = (key: keyof Filter, attrs: Record<string, unknown> = {}) => h('input', { id: `order-${key}`, value: filter[key], ...attrs }) as HTMLInputElement;
   const status = h('select', { id: 'order-status' }, h('option', { value: '' }, t('orders.allStatuses')), ORDER_STATUSES.map((s) => h('option', { value: s }, statusLabel(s)))) as HTMLSelectElement;
   status.value = filter.status;
+  const from = timeInput('order-from', 'date', { value: filter.from });
+  const to = timeInput('order-to', 'date', { value: filter.to });
   const fields = {
     id: input('id', { placeholder: t('orders.idPlaceholder') }),
-    from: input('from', { type: 'date' }),
-    to: input('to', { type: 'date' }),
+    from: from.input,
+    to: to.input,
     scene: input('scene', { placeholder: 's=…' }),
     campaign: input('campaign'),
     channel: input('channel'),
@@ -112,8 +115,8 @@ async function ordersList(): Promise<void> {
       } },
       label('col.status', status),
       label('orders.filter.id', fields.id),
-      label('orders.filter.from', fields.from),
-      label('orders.filter.to', fields.to),
+      label('orders.filter.from', from.control),
+      label('orders.filter.to', to.control),
       label('orders.col.scene', fields.scene),
       label('orders.filter.campaign', fields.campaign),
       label('orders.filter.channel', fields.channel),
