@@ -127,8 +127,9 @@ export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness 
       const p = page!;
       const dir = artifactsDir('console');
       mkdirSync(dir, { recursive: true });
-      // The last action's toast would cover the page in a still picture.
-      await p.evaluate(`document.getElementById('toast').textContent = ''`);
+      // The last action's toast would cover the page in a still picture; a page scrolled down would
+      // draw the sticky navigation halfway down a full-page one.
+      await p.evaluate(`document.getElementById('toast').textContent = ''; window.scrollTo(0, 0)`);
       for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
         await p.setViewportSize(viewport);
         await p.screenshot({ path: path.join(dir, `${name}-${size}.png`), fullPage });

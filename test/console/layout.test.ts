@@ -37,6 +37,8 @@ async function checkEverySection(lang: 'zh' | 'en'): Promise<void> {
   for (const tab of TABS) {
     await ui.open(`#/${tab}`);
     expect(await ui.page.locator('#page-error').count()).toBe(0);
+    // The database section opens on its first collection.
+    if (tab === 'db') expect(await ui.page.locator('#collection-panel #docs').count()).toBe(1);
     for (const viewport of [DESKTOP, PHONE]) {
       await ui.page.setViewportSize(viewport);
       await expect(overflowing()).resolves.toEqual([]);
