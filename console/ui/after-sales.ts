@@ -95,7 +95,7 @@ function requestRow(a: MerchantAfterSale, act: Act): HTMLElement {
     h('td', {}, h('code', {}, a.orderId), h('div', { class: 'muted' }, t(a.shippedWhenRequested ? 'afterSales.afterShipping' : 'afterSales.beforeShipping'))),
     h('td', { class: 'nowrap' }, formatDateTime(a.createdAt)),
     h('td', { class: 'items-cell' }, a.lines.map((l) => h('div', {}, `${l.title}${l.specText ? `（${l.specText}）` : ''} × ${l.qty}`))),
-    h('td', {}, a.reason, a.refuseReason ? h('div', { class: 'error' }, t('afterSales.refusedBecause', { reason: a.refuseReason })) : null),
+    h('td', { class: 'after-sale-reason' }, a.reason, a.refuseReason ? h('div', { class: 'error' }, t('afterSales.refusedBecause', { reason: a.refuseReason })) : null),
     h('td', { class: 'after-sale-fee' }, money(a.refundFee), a.shippingRefund ? h('div', { class: 'muted' }, t('afterSales.withShipping', { amount: money(a.shippingRefund) })) : null),
     h('td', { class: 'after-sale-status' }, `${statusText(a.status)}${mode}`),
     h('td', { class: `refund-progress${a.refundError ? ' error' : ''}` }, refundProgress(a)),
