@@ -47,6 +47,8 @@ test('stores, a store code, and a pickup verified at the counter: wrong code, ri
   await page.fill('#store-name', '坏店');
   await page.fill('#store-address', '某路');
   await page.click('#store-save');
+  // The refusal comes back from the function: wait for it rather than read at once.
+  await page.locator('#stores-error:not(:empty)').waitFor();
   await expect(page.locator('#stores-error').textContent()).resolves.toBe('输入有误：门店信息有误：门店编号为 1-32 位字母、数字、_ 或 -');
 
   await page.locator('#stores-table tr[data-store="sh-jingan"] button.store-qr').click();
