@@ -128,9 +128,9 @@ export class ConsoleApi {
       case 'GET /coupons':
         return json(await this.call('merchant', 'listCouponTemplates', {}));
       case 'POST /coupons':
-        return json(await this.call('merchant', 'saveCouponTemplate', { template: isRecord(body) && isRecord(body.template) ? body.template : {}, create: true }), 201);
+        return json(await this.call('merchant', 'saveCouponTemplate', { template: member(body, 'template'), create: true }), 201);
       case 'PUT /coupons/:':
-        return json(await this.call('merchant', 'saveCouponTemplate', { template: { ...(isRecord(body) && isRecord(body.template) ? body.template : {}), _id: parts[1] } }));
+        return json(await this.call('merchant', 'saveCouponTemplate', { template: { ...member(body, 'template'), _id: parts[1] } }));
       case 'GET /flash-sales':
         return json(await this.call('merchant', 'flashSales', query.get('productId') ? { productId: query.get('productId') as string } : {}));
       case 'POST /flash-sales':
@@ -150,9 +150,9 @@ export class ConsoleApi {
       case 'GET /stores':
         return json(await this.call('merchant', 'listStores', {}));
       case 'POST /stores':
-        return json(await this.call('merchant', 'saveStore', { store: isRecord(body) && isRecord(body.store) ? body.store : {}, create: true }), 201);
+        return json(await this.call('merchant', 'saveStore', { store: member(body, 'store'), create: true }), 201);
       case 'PUT /stores/:':
-        return json(await this.call('merchant', 'saveStore', { store: { ...(isRecord(body) && isRecord(body.store) ? body.store : {}), _id: parts[1] } }));
+        return json(await this.call('merchant', 'saveStore', { store: { ...member(body, 'store'), _id: parts[1] } }));
       case 'POST /stores/:/qrcode':
         return json(await this.storeQr(parts[1]), 201);
       case 'GET /pickups':
@@ -207,7 +207,7 @@ export class ConsoleApi {
   private async addDoc(coll: string, body: unknown): Promise<{ id: string }> {
     if (coll === 'products') {
       // A new product opens its stock ledger; the merchant function writes it.
-      const doc = isRecord(body) && isRecord(body.doc) ? body.doc : {};
+      const doc = member(body, 'doc');
       const saved = await this.call('merchant', 'saveProduct', { product: doc, create: true, raw: true });
       return { id: String(saved.product._id) };
     }
@@ -224,14 +224,14 @@ export class ConsoleApi {
     if (coll === 'products') {
       // Stock figures are the ledger's and other fields are checked against the revision the editor
       // loaded: the merchant function refuses a changed stock, reserved or sold and a stale revision.
-      const wire = isRecord(body) && isRecord(body.doc) ? body.doc : {};
+      const wire = member(body, 'doc');
       const revision = typeof wire.revision === 'number' ? wire.revision : undefined;
       await this.call('merchant', 'saveProduct', { product: { ...wire, _id: id }, raw: true, ...(revision !== undefined ? { revision } : {}) });
       return { id };
     }
     if (coll === 'orders') {
       // Written by the merchant function (the only writers of orders are functions).
-      await this.call('merchant', 'editOrder', { orderId: id, doc: { ...(isRecord(body) && isRecord(body.doc) ? body.doc : {}), _id: id } });
+      await this.call('merchant', 'editOrder', { orderId: id, doc: { ...member(body, 'doc'), _id: id } });
       return { id };
     }
     await wrap(this.cloud().db.collection(coll).doc(id).set(doc));
@@ -669,4 +669,10 @@ function contentTypeOf(fileID: string): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** `{"store": {...}}` → the object under the key; {} when missing, for the merchant function to refuse by field. */
+function member(body: unknown, key: string): Record<string, unknown> {
+  const value = isRecord(body) ? body[key] : undefined;
+  return isRecord(value) ? value : {};
 }

@@ -6,7 +6,7 @@
 import { client } from './client';
 import { h, viewRoot } from './dom';
 import { errorText, lang, type Lang, setLang, t } from './i18n';
-import { DEFAULT_TAB, VIEWS } from './views';
+import { DEFAULT_TAB, NAV_GROUPS, VIEWS } from './views';
 
 let routeSeq = 0;
 
@@ -23,13 +23,31 @@ function renderChrome(): void {
   const nav = document.getElementById('nav')!;
   nav.setAttribute('aria-label', t('app.sections'));
   nav.replaceChildren(
-    ...VIEWS.map((v) => h('a', { href: `#/${v.tab}`, dataset: { tab: v.tab }, 'aria-current': v.tab === tab ? 'page' : false }, t(v.label))),
+    ...NAV_GROUPS.map((g) =>
+      h(
+        'div',
+        { class: 'nav-group' },
+        h('span', { class: 'nav-group-label' }, t(g.label)),
+        ...g.views.map((v) => h('a', { href: `#/${v.tab}`, dataset: { tab: v.tab }, 'aria-current': v.tab === tab ? 'page' : false }, t(v.label))),
+      ),
+    ),
   );
+  // On a narrow screen the navigation is a menu behind a button that names the current section.
+  const current = VIEWS.find((v) => v.tab === tab);
+  const toggle = document.getElementById('nav-toggle')!;
+  document.getElementById('nav-current')!.textContent = current ? t(current.label) : t('app.sections');
+  toggle.setAttribute('aria-label', t('nav.menu'));
+  setMenuOpen(false);
   const other: Lang = lang() === 'zh' ? 'en' : 'zh';
   const button = document.getElementById('lang-switch')!;
   button.textContent = other === 'en' ? 'English' : '中文';
   button.setAttribute('lang', other === 'en' ? 'en' : 'zh-CN');
   button.setAttribute('aria-label', t('app.switchLang'));
+}
+
+function setMenuOpen(open: boolean): void {
+  document.body.classList.toggle('nav-open', open);
+  document.getElementById('nav-toggle')!.setAttribute('aria-expanded', String(open));
 }
 
 async function route(): Promise<void> {
@@ -55,6 +73,7 @@ document.getElementById('lang-switch')!.addEventListener('click', () => {
   setLang(lang() === 'zh' ? 'en' : 'zh');
   void route();
 });
+document.getElementById('nav-toggle')!.addEventListener('click', () => setMenuOpen(!document.body.classList.contains('nav-open')));
 window.addEventListener('hashchange', () => void route());
 client
   .info()

@@ -11,6 +11,7 @@ import type { CampaignsResponse, ProductRow } from '../routes';
 import { client, request } from './client';
 import { fileUrl, h, table, toast, viewRoot } from './dom';
 import { errorText, formatDateTime, fromLocalInput, money, t, toLocalInput } from './i18n';
+import { timeInput } from './time-input';
 import type { ConsoleView } from './view';
 
 const DAY_MS = 86_400_000;
@@ -50,8 +51,8 @@ function campaignForm(products: ProductRow[], onSaved: (id: string) => void): { 
   const intro = h('textarea', { id: 'campaign-intro', rows: 3, maxlength: 1000 }) as HTMLTextAreaElement;
   const productSelect = h('select', { id: 'campaign-products', multiple: true, size: 6 }, products.map((p) => h('option', { value: p._id }, `${p.title || p._id} (${p._id})`))) as HTMLSelectElement;
   const coupons = h('input', { id: 'campaign-coupons', placeholder: 'tpl-10, tpl-20' }) as HTMLInputElement;
-  const start = h('input', { id: 'campaign-start', type: 'datetime-local' }) as HTMLInputElement;
-  const end = h('input', { id: 'campaign-end', type: 'datetime-local' }) as HTMLInputElement;
+  const start = timeInput('campaign-start', 'datetime');
+  const end = timeInput('campaign-end', 'datetime');
   const error = h('p', { class: 'error', id: 'campaign-error', role: 'alert' });
   const showBanner = () => {
     preview.hidden = !banner.value.trim();
@@ -86,8 +87,8 @@ function campaignForm(products: ProductRow[], onSaved: (id: string) => void): { 
       productSelect.append(h('option', { value: missing, selected: true }, `${missing} ${t('campaigns.productMissing')}`));
     }
     coupons.value = (c?.couponTemplateIds ?? []).join(', ');
-    start.value = toLocalInput(c?.startAt ?? now);
-    end.value = toLocalInput(c?.endAt ?? now + 7 * DAY_MS);
+    start.input.value = toLocalInput(c?.startAt ?? now);
+    end.input.value = toLocalInput(c?.endAt ?? now + 7 * DAY_MS);
     error.textContent = '';
     showBanner();
   };
@@ -105,8 +106,8 @@ function campaignForm(products: ProductRow[], onSaved: (id: string) => void): { 
       intro: intro.value,
       productIds: [...previous, ...picked.filter((p) => !previous.includes(p))],
       couponTemplateIds: idList(coupons.value),
-      startAt: fromLocalInput(start.value),
-      endAt: fromLocalInput(end.value),
+      startAt: fromLocalInput(start.input.value),
+      endAt: fromLocalInput(end.input.value),
     };
     try {
       if (editing) await request('PUT', `campaigns/${encodeURIComponent(campaign._id)}`, { campaign });
@@ -132,8 +133,8 @@ function campaignForm(products: ProductRow[], onSaved: (id: string) => void): { 
       field(t('campaigns.intro'), intro, 'span2'),
       field(t('campaigns.products'), productSelect),
       field(t('campaigns.coupons'), coupons),
-      field(t('campaigns.start'), start),
-      field(t('campaigns.end'), end),
+      field(t('campaigns.start'), start.control),
+      field(t('campaigns.end'), end.control),
     ),
     h('p', { class: 'muted small' }, t('campaigns.idHint')),
     error,

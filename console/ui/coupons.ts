@@ -10,6 +10,7 @@ import { parseYuan } from '../../miniprogram/domain/money';
 import { ApiError, request } from './client';
 import { h, problemList, table, toast, viewRoot } from './dom';
 import { chinaDayStart, errorText, formatDate, t, type MessageKey } from './i18n';
+import { timeInput } from './time-input';
 import type { ConsoleView } from './view';
 
 type Listed = CouponTemplate & { used: number };
@@ -74,6 +75,8 @@ async function render(): Promise<void> {
 
   const input = (id: string, attrs: Record<string, unknown> = {}) => h('input', { id: `coupon-${id}`, ...attrs });
   const select = (id: string, options: [string, MessageKey][]) => h('select', { id: `coupon-${id}` }, options.map(([v, k]) => h('option', { value: v }, t(k))));
+  const from = timeInput('coupon-from', 'date');
+  const until = timeInput('coupon-until', 'date');
   const f = {
     id: input('id', { placeholder: 'spring-20' }),
     title: input('title', { placeholder: t('coupons.titlePlaceholder') }),
@@ -85,8 +88,8 @@ async function render(): Promise<void> {
     scopeIds: input('scope-ids', { placeholder: t('coupons.scopeIdsPlaceholder') }),
     validityKind: select('validity', [['days', 'coupons.validity.days'], ['fixed', 'coupons.validity.fixed']]),
     days: input('days', { inputmode: 'numeric', value: '7' }),
-    from: input('from', { type: 'date' }),
-    until: input('until', { type: 'date' }),
+    from: from.input,
+    until: until.input,
     total: input('total', { inputmode: 'numeric', value: '100' }),
     perShopper: input('per-shopper', { inputmode: 'numeric', value: '1' }),
   };
@@ -124,8 +127,8 @@ async function render(): Promise<void> {
     field('coupons.field.scopeIds', f.scopeIds),
     field('coupons.field.validity', f.validityKind),
     field('coupons.field.days', f.days),
-    field('coupons.field.from', f.from),
-    field('coupons.field.until', f.until),
+    field('coupons.field.from', from.control),
+    field('coupons.field.until', until.control),
     field('coupons.field.total', f.total),
     field('coupons.field.perShopper', f.perShopper),
     h('div', { class: 'toolbar' }, h('button', { id: 'coupon-create', class: 'primary', type: 'submit' }, t('coupons.create'))),

@@ -20,7 +20,8 @@ export function openRaw(coll: string, id: string): void {
 
 async function dbView(coll?: string): Promise<void> {
   const { collections } = await client.collections();
-  const current = coll ?? dbState.coll ?? collections[0] ?? '';
+  // (||: no collection in the route and none chosen yet is '', and then the first one opens.)
+  const current = coll || dbState.coll || collections[0] || '';
   if (current !== dbState.coll) dbState = { coll: current, filter: pendingFilter ?? '', skip: 0 };
   if (pendingFilter !== null) {
     dbState.filter = pendingFilter;

@@ -5,11 +5,13 @@
  * action is a `merchant` function action relayed by the console API.
  */
 import type { FlashSaleInput, MerchantFlashSale } from '../../typings/api';
-import type { ProductRow, ProductsResponse } from '../routes';
+import type { ProductsResponse } from '../routes';
 import { parseYuan } from '../../miniprogram/domain/money';
 import { request } from './client';
-import { field, h, table, toast, viewRoot } from './dom';
+import { h, table, toast } from './dom';
 import { errorText, formatDateTime, fromLocalInput, money, t, toLocalInput, type MessageKey } from './i18n';
+import { offerPage, skuPicker } from './offer-form';
+import { timeInput } from './time-input';
 import type { ConsoleView } from './view';
 
 
@@ -20,20 +22,15 @@ async function render(): Promise<void> {
   const rows = h('tbody');
   const { products } = await request<ProductsResponse>('GET', 'products');
   const sellable = products.filter((p) => p.ok);
-  const product = h('select', { id: 'flash-product', 'aria-label': t('flash.product') }, sellable.map((p) => h('option', { value: p._id }, `${p.title}（${p._id}）`)));
-  const sku = h('select', { id: 'flash-sku', 'aria-label': t('flash.sku') });
-  const fillSkus = () => {
-    const row = sellable.find((p) => p._id === product.value) as ProductRow | undefined;
-    sku.replaceChildren(...(row?.skus ?? []).map((s) => h('option', { value: s.skuId }, t('flash.skuOption', { spec: s.specValues.join(' / ') || s.skuId, price: money(s.price), stock: s.stock }))));
-  };
-  product.addEventListener('change', fillSkus);
-  fillSkus();
+  const { product, sku } = skuPicker('flash', sellable, { product: t('flash.product'), sku: t('flash.sku') }, (s) =>
+    t('flash.skuOption', { spec: s.specValues.join(' / ') || s.skuId, price: money(s.price), stock: s.stock }),
+  );
   const inHour = Math.ceil(Date.now() / 3600_000) * 3600_000;
   const price = h('input', { id: 'flash-price', inputmode: 'decimal', placeholder: '9.90', 'aria-label': t('flash.price') });
   const allotment = h('input', { id: 'flash-allotment', type: 'number', min: '1', step: '1', value: '10', 'aria-label': t('flash.allotment') });
   const limit = h('input', { id: 'flash-limit', type: 'number', min: '1', max: '99', step: '1', value: '1', 'aria-label': t('flash.limit') });
-  const start = h('input', { id: 'flash-start', type: 'datetime-local', value: toLocalInput(inHour), 'aria-label': t('flash.start') });
-  const end = h('input', { id: 'flash-end', type: 'datetime-local', value: toLocalInput(inHour + 3600_000), 'aria-label': t('flash.end') });
+  const start = timeInput('flash-start', 'datetime', { value: toLocalInput(inHour), 'aria-label': t('flash.start') });
+  const end = timeInput('flash-end', 'datetime', { value: toLocalInput(inHour + 3600_000), 'aria-label': t('flash.end') });
 
   const load = async () => {
     const { sales } = await request<{ sales: MerchantFlashSale[] }>('GET', 'flash-sales');
@@ -58,7 +55,7 @@ async function render(): Promise<void> {
       error.textContent = t('flash.badPrice');
       return;
     }
-    const input: FlashSaleInput = { productId: product.value, skuId: sku.value, price: fen, allotment: Number(allotment.value), limit: Number(limit.value), startAt: fromLocalInput(start.value), endAt: fromLocalInput(end.value) };
+    const input: FlashSaleInput = { productId: product.value, skuId: sku.value, price: fen, allotment: Number(allotment.value), limit: Number(limit.value), startAt: fromLocalInput(start.input.value), endAt: fromLocalInput(end.input.value) };
     if (!Number.isFinite(input.startAt) || !Number.isFinite(input.endAt)) {
       error.textContent = t('flash.badTime');
       return;
@@ -72,24 +69,23 @@ async function render(): Promise<void> {
     }
   };
 
-  viewRoot().replaceChildren(
-    h('h2', {}, t('flash.title')),
-    h('p', { class: 'muted' }, t('flash.intro')),
-    h(
-      'div',
-      { class: 'toolbar', id: 'flash-form' },
-      field(t('flash.product'), product),
-      field(t('flash.sku'), sku),
-      field(t('flash.price'), price),
-      field(t('flash.allotment'), allotment),
-      field(t('flash.limit'), limit),
-      field(t('flash.start'), start),
-      field(t('flash.end'), end),
-      h('button', { id: 'flash-schedule', class: 'primary', onclick: () => void schedule() }, t('flash.schedule')),
-    ),
+  offerPage({
+    title: t('flash.title'),
+    intro: t('flash.intro'),
+    formId: 'flash-form',
+    fields: [
+      [t('flash.product'), product],
+      [t('flash.sku'), sku],
+      [t('flash.price'), price],
+      [t('flash.allotment'), allotment],
+      [t('flash.limit'), limit],
+      [t('flash.start'), start.control],
+      [t('flash.end'), end.control],
+    ],
+    action: h('button', { id: 'flash-schedule', class: 'primary', onclick: () => void schedule() }, t('flash.schedule')),
     error,
-    table('flash-table', ['product', 'sku', 'price', 'allotment', 'remaining', 'window', 'limit', 'phase', 'actions'].map((k) => t(`flash.col.${k}` as MessageKey)), rows),
-  );
+    list: table('flash-table', ['product', 'sku', 'price', 'allotment', 'remaining', 'window', 'limit', 'phase', 'actions'].map((k) => t(`flash.col.${k}` as MessageKey)), rows),
+  });
   await load().catch(show);
 }
 

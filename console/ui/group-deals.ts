@@ -5,12 +5,13 @@
  * console API.
  */
 import type { GroupDeal } from '../../typings/domain';
-import type { ProductRow, ProductsResponse } from '../routes';
+import type { ProductsResponse } from '../routes';
 import { parseYuan } from '../../miniprogram/domain/money';
 import { GROUP_RULES } from '../../miniprogram/domain/groups';
 import { request } from './client';
-import { field, h, table, toast, viewRoot } from './dom';
+import { h, table, toast } from './dom';
 import { errorText, formatDateTime, money, t, type MessageKey } from './i18n';
+import { offerPage, skuPicker } from './offer-form';
 import type { ConsoleView } from './view';
 
 async function render(): Promise<void> {
@@ -18,14 +19,7 @@ async function render(): Promise<void> {
   const rows = h('tbody');
   const { products } = await request<ProductsResponse>('GET', 'products');
   const sellable = products.filter((p) => p.ok);
-  const product = h('select', { id: 'group-product', 'aria-label': t('group.product') }, sellable.map((p) => h('option', { value: p._id }, `${p.title}（${p._id}）`)));
-  const sku = h('select', { id: 'group-sku', 'aria-label': t('group.sku') });
-  const fillSkus = () => {
-    const row = sellable.find((p) => p._id === product.value) as ProductRow | undefined;
-    sku.replaceChildren(...(row?.skus ?? []).map((s) => h('option', { value: s.skuId }, `${s.specValues.join(' / ') || s.skuId} · ${money(s.price)}`)));
-  };
-  product.addEventListener('change', fillSkus);
-  fillSkus();
+  const { product, sku } = skuPicker('group', sellable, { product: t('group.product'), sku: t('group.sku') }, (s) => `${s.specValues.join(' / ') || s.skuId} · ${money(s.price)}`);
   const price = h('input', { id: 'group-price', inputmode: 'decimal', placeholder: '9.90', 'aria-label': t('group.price') });
   const size = h('input', { id: 'group-size', type: 'number', min: String(GROUP_RULES.minSize), max: String(GROUP_RULES.maxSize), step: '1', value: '2', 'aria-label': t('group.size') });
   const hours = h('input', { id: 'group-hours', type: 'number', min: String(GROUP_RULES.minWindowHours), max: String(GROUP_RULES.maxWindowHours), step: '1', value: String(GROUP_RULES.defaultWindowHours), 'aria-label': t('group.hours') });
@@ -55,22 +49,21 @@ async function render(): Promise<void> {
     }
   };
 
-  viewRoot().replaceChildren(
-    h('h2', {}, t('group.title')),
-    h('p', { class: 'muted' }, t('group.intro')),
-    h(
-      'div',
-      { class: 'toolbar', id: 'group-form' },
-      field(t('group.product'), product),
-      field(t('group.sku'), sku),
-      field(t('group.price'), price),
-      field(t('group.size'), size),
-      field(t('group.hours'), hours),
-      h('button', { id: 'group-save', class: 'primary', onclick: () => void save() }, t('group.save')),
-    ),
+  offerPage({
+    title: t('group.title'),
+    intro: t('group.intro'),
+    formId: 'group-form',
+    fields: [
+      [t('group.product'), product],
+      [t('group.sku'), sku],
+      [t('group.price'), price],
+      [t('group.size'), size],
+      [t('group.hours'), hours],
+    ],
+    action: h('button', { id: 'group-save', class: 'primary', onclick: () => void save() }, t('group.save')),
     error,
-    table('group-table', ['product', 'prices', 'size', 'hours', 'enabled', 'updated'].map((k) => t(`group.col.${k}` as MessageKey)), rows),
-  );
+    list: table('group-table', ['product', 'prices', 'size', 'hours', 'enabled', 'updated'].map((k) => t(`group.col.${k}` as MessageKey)), rows),
+  });
   await load().catch(show);
 }
 

@@ -3,7 +3,7 @@
  * remembered in localStorage. Dates are shown in China Standard Time whatever the browser's zone.
  * No DOM here (only an optional localStorage), so Node tests can check it.
  */
-import { CHINA_OFFSET_MS, chinaDateTime } from '../../miniprogram/domain/china-time';
+import { chinaDateTime } from '../../miniprogram/domain/china-time';
 import { formatFen } from '../../miniprogram/domain/money';
 import { ZH, EN, type MessageKey } from './messages';
 
@@ -75,14 +75,42 @@ export function errorText(error: unknown): string {
 
 /* ------------------------------------------------------------- dates (UTC+8) */
 
-/** ms → the value of a datetime-local input, in Beijing time. */
-export function toLocalInput(ms: number): string {
-  return new Date(ms + CHINA_OFFSET_MS).toISOString().slice(0, 16);
+/*
+ * Date and time fields are written year first, in China time ("2026-03-02 14:00", "2026-03-02"),
+ * whatever the browser's language or zone: unambiguous in both languages, the way the lists show them.
+ * A browser's own date input orders day and month by its locale (03/02/2026 in an English browser) and
+ * cannot be told the console's language, so the fields are text with these rules (see ./time-input.ts).
+ */
+
+const pad2 = (n: string) => n.padStart(2, '0');
+
+/** "2026-3-2", "2026/03/02" → "2026-03-02" when it is a real calendar day; null otherwise. */
+export function normalizeDay(text: string): string | null {
+  const m = /^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$/.exec(text.trim());
+  if (!m) return null;
+  const day = `${m[1]}-${pad2(m[2])}-${pad2(m[3])}`;
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  // Date.parse rolls 2026-02-30 over to March 2; a real day comes back as itself.
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === day ? day : null;
 }
 
-/** A datetime-local value (Beijing time) → ms; NaN when empty or malformed. */
+/** "2026-03-02 9:05" (or with a T, or slashes) → "2026-03-02 09:05"; null unless a real day and time. */
+export function normalizeDateTime(text: string): string | null {
+  const m = /^(\S+?)[ T]+(\d{1,2}):(\d{2})$/.exec(text.trim());
+  const day = m ? normalizeDay(m[1]) : null;
+  if (!m || !day || Number(m[2]) > 23 || Number(m[3]) > 59) return null;
+  return `${day} ${pad2(m[2])}:${m[3]}`;
+}
+
+/** ms → a date-and-time field's text: the instant on a clock in China. */
+export function toLocalInput(ms: number): string {
+  return chinaDateTime(ms);
+}
+
+/** A date-and-time field's text, read as China time → ms; NaN when empty or not a real day and time. */
 export function fromLocalInput(value: string): number {
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(value) ? Date.parse(`${value}:00+08:00`) : NaN;
+  const text = normalizeDateTime(value);
+  return text ? Date.parse(`${text.replace(' ', 'T')}:00+08:00`) : NaN;
 }
 
 /** ms, {"$date": ISO} or an ISO string → ms; anything else → NaN. */
@@ -110,9 +138,13 @@ export function formatDate(value: unknown): string {
   return formatDateTime(value).slice(0, 10);
 }
 
-/** A day picked in a date input ("2026-03-01") → the instant it starts in UTC+8, as the API's `from`/`to`. */
-export function chinaDayStart(day: string): string {
-  return /^\d{4}-\d{2}-\d{2}$/.test(day) ? `${day}T00:00:00+08:00` : day;
+/**
+ * A date field's day ("2026-03-01") → the instant it starts in UTC+8, as the API's `from`/`to`; text
+ * that is no day goes as typed, for the server to refuse by name.
+ */
+export function chinaDayStart(text: string): string {
+  const day = normalizeDay(text);
+  return day ? `${day}T00:00:00+08:00` : text;
 }
 
 /* ---------------------------------------------------------------------- money */

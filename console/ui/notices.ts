@@ -28,12 +28,12 @@ function row(n: NoticeView): HTMLElement {
     'tr',
     { class: `notice notice-${n.state}`, dataset: { id: n._id } },
     h('td', { class: 'mono' }, n.orderId),
-    h('td', {}, t(`notices.kind.${n.kind}` as MessageKey)),
-    h('td', {}, h('span', { class: `badge notice-state-${n.state}` }, t(`notices.state.${n.state}` as MessageKey))),
+    h('td', { class: 'nowrap' }, t(`notices.kind.${n.kind}` as MessageKey)),
+    h('td', { class: 'nowrap' }, h('span', { class: `badge notice-state-${n.state}` }, t(`notices.state.${n.state}` as MessageKey))),
     h('td', { class: 'notice-content' }, contentText(n)),
     h('td', {}, String(n.attempts)),
     h('td', { class: 'notice-error' }, errorCell(n)),
-    h('td', {}, formatDateTime(n.sentAt ?? n.updatedAt)),
+    h('td', { class: 'nowrap' }, formatDateTime(n.sentAt ?? n.updatedAt)),
   );
 }
 

@@ -6,6 +6,7 @@ import { client } from './client';
 import { toCsv } from './csv';
 import { download, h, table, toast, viewRoot } from './dom';
 import { chinaDayStart, errorText, formatDateTime, lang, money, statusLabel, t } from './i18n';
+import { timeInput } from './time-input';
 import type { ConsoleView } from './view';
 
 const PAGE = 50;
@@ -41,10 +42,12 @@ async function ordersList(): Promise<void> {
   const input = (key: keyof Filter, attrs: Record<string, unknown> = {}) => h('input', { id: `order-${key}`, value: filter[key], ...attrs }) as HTMLInputElement;
   const status = h('select', { id: 'order-status' }, h('option', { value: '' }, t('orders.allStatuses')), ORDER_STATUSES.map((s) => h('option', { value: s }, statusLabel(s)))) as HTMLSelectElement;
   status.value = filter.status;
+  const from = timeInput('order-from', 'date', { value: filter.from });
+  const to = timeInput('order-to', 'date', { value: filter.to });
   const fields = {
     id: input('id', { placeholder: t('orders.idPlaceholder') }),
-    from: input('from', { type: 'date' }),
-    to: input('to', { type: 'date' }),
+    from: from.input,
+    to: to.input,
     scene: input('scene', { placeholder: 's=…' }),
     campaign: input('campaign'),
     channel: input('channel'),
@@ -112,8 +115,8 @@ async function ordersList(): Promise<void> {
       } },
       label('col.status', status),
       label('orders.filter.id', fields.id),
-      label('orders.filter.from', fields.from),
-      label('orders.filter.to', fields.to),
+      label('orders.filter.from', from.control),
+      label('orders.filter.to', to.control),
       label('orders.col.scene', fields.scene),
       label('orders.filter.campaign', fields.campaign),
       label('orders.filter.channel', fields.channel),
@@ -178,9 +181,9 @@ function orderRow(o: OrderRow, error: HTMLElement, reload: () => Promise<void>):
     h('td', {}, h('code', {}, id)),
     h('td', { class: 'order-created nowrap' }, formatDateTime(o.createdAt)),
     h('td', { class: 'order-status nowrap' }, statusLabel(o.status)),
-    h('td', {}, itemsText(o).map((line) => h('div', {}, line))),
+    h('td', { class: 'items-cell' }, itemsText(o).map((line) => h('div', {}, line))),
     h('td', { class: 'order-total' }, money(o.total)),
-    h('td', {}, [address.name, address.phone, address.city].filter(Boolean).join(' · ')),
+    h('td', { class: 'order-ship-to' }, [address.name, address.phone, address.city].filter(Boolean).join(' · ')),
     h('td', { class: 'order-attribution' }, a.sceneCode ? h('code', { class: 'order-scene' }, a.sceneCode) : null, source ? h('div', {}, source) : null, !a.sceneCode && !source ? h('span', { class: 'muted' }, t('orders.direct')) : null),
     h('td', { class: 'order-referral' }, a.referralCode ? h('code', {}, a.referralCode) : ''),
     h('td', { class: 'order-tracking' }, ...shipmentCell(o)),

@@ -8,6 +8,7 @@ import { h, table, viewRoot } from './dom';
 import { chinaDayStart, errorText, money, t } from './i18n';
 import { conversion, DIMENSION_TITLES } from './report-tables';
 import { showOrdersFor } from './orders';
+import { timeInput } from './time-input';
 import type { ConsoleView } from './view';
 
 const SECTIONS: readonly AttributionDimension[] = ['campaign', 'channel', 'store', 'referral'];
@@ -62,9 +63,11 @@ function section(report: AttributionReport): HTMLElement {
 
 async function renderReports(): Promise<void> {
   const input = (key: keyof Filter, attrs: Record<string, unknown> = {}) => h('input', { id: `report-${key}-filter`, value: filter[key], ...attrs }) as HTMLInputElement;
+  const from = timeInput('report-from-filter', 'date', { value: filter.from });
+  const to = timeInput('report-to-filter', 'date', { value: filter.to });
   const fields = {
-    from: input('from', { type: 'date' }),
-    to: input('to', { type: 'date' }),
+    from: from.input,
+    to: to.input,
     campaign: input('campaign'),
     channel: input('channel'),
     store: input('store'),
@@ -103,8 +106,8 @@ async function renderReports(): Promise<void> {
     h(
       'div',
       { class: 'toolbar' },
-      h('label', {}, t('reports.from'), fields.from),
-      h('label', {}, t('reports.to'), fields.to),
+      h('label', {}, t('reports.from'), from.control),
+      h('label', {}, t('reports.to'), to.control),
       h('label', {}, t('qr.campaign'), fields.campaign),
       h('label', {}, t('qr.channel'), fields.channel),
       h('label', {}, t('qr.store'), fields.store),

@@ -3,27 +3,13 @@
  * refused input in the merchant's words, edit it, make its QR code through the QR code flow, copy its
  * article path, and its figures from merchant.campaignReport. Screenshots at phone and desktop widths.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { artifactsDir } from '../support/artifacts';
 import { swatchPng } from '../journeys/harness';
 import { useConsole } from './harness';
 
 jest.setTimeout(180_000);
 
 const ui = useConsole();
-const SHOTS = artifactsDir('console');
 const ID = 'spring-2026';
-
-async function shots(name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await ui.page.evaluate(`document.getElementById('toast').textContent = ''`);
-  for (const [size, viewport] of [['desktop', { width: 1280, height: 800 }], ['phone', { width: 390, height: 844 }]] as const) {
-    await ui.page.setViewportSize(viewport);
-    await ui.page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await ui.page.setViewportSize({ width: 1400, height: 900 });
-}
 
 const row = (id: string) => ui.page.locator(`.campaign-row[data-id="${id}"]`);
 
@@ -96,5 +82,5 @@ test('a merchant defines a campaign, edits it, makes its QR code, copies its art
   await ui.page.waitForFunction(`document.querySelector('.campaign-row[data-id="${ID}"] .campaign-revenue').textContent === '¥59.00'`);
   const figures = await row(ID).evaluate((tr) => ['scans', 'visits', 'visitors', 'claims', 'orders'].map((k) => tr.querySelector(`.campaign-${k}`)!.textContent));
   expect(figures).toEqual(['1', '3 (2)', '2', '2', '2 (1)']);
-  await shots('campaigns');
+  await ui.shots('campaigns');
 });

@@ -3,26 +3,12 @@
  * is refused field by field, nothing saved), see it listed with its claims, stop and resume claims.
  * Screenshots at phone and desktop widths go to the artifacts folder.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { artifactsDir } from '../support/artifacts';
 import { call, dataOf } from '../support';
 import { useConsole } from './harness';
 
 jest.setTimeout(180_000);
 
 const ui = useConsole();
-const SHOTS = artifactsDir('console');
-
-async function shots(name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await ui.page.evaluate(`document.getElementById('toast').textContent = ''`);
-  for (const [size, viewport] of [['desktop', { width: 1400, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
-    await ui.page.setViewportSize(viewport);
-    await ui.page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await ui.page.setViewportSize({ width: 1400, height: 900 });
-}
 
 test('define a coupon, see its claims, stop and resume it; a bad one is refused by field', async () => {
   const page = ui.page;
@@ -39,7 +25,7 @@ test('define a coupon, see its claims, stop and resume it; a bad one is refused 
   await error.locator('li[data-field="percentOff"]').waitFor();
   expect(await error.locator('li[data-field="scope.ids"]').count()).toBe(1);
   expect(await ui.db().collection('coupon_templates').where({ _id: 'bad-1' }).count().then((r: { total: number }) => r.total)).toBe(0);
-  await shots('coupons-refused');
+  await ui.shots('coupons-refused');
 
   await page.fill('#coupon-id', 'spring-20');
   await page.fill('#coupon-title', '满100减20');
@@ -60,7 +46,7 @@ test('define a coupon, see its claims, stop and resume it; a bad one is refused 
   dataOf(await call(ui.cloud, 'orders', { action: 'claimCoupon', templateId: 'spring-20' }, 'oCONSOLE'));
   await page.click('#refresh-coupons');
   await page.locator('tr.coupon-row[data-id="spring-20"] .coupon-claimed', { hasText: '已领 1/50' }).waitFor();
-  await shots('coupons');
+  await ui.shots('coupons');
 
   await row.locator('button.coupon-stop').click();
   await page.locator('tr.coupon-row[data-id="spring-20"][data-status="stopped"]').waitFor();

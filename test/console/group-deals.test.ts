@@ -3,15 +3,11 @@
  * not below the SKU's, then saved and listed with its size and window. Screenshots at phone and
  * desktop widths.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { artifactsDir } from '../support/artifacts';
 import { useConsole } from './harness';
 
 jest.setTimeout(180_000);
 
 const ui = useConsole();
-const SHOTS = artifactsDir('console');
 
 test('save a group deal: a price that is no deal is refused with the reason, then the deal is listed', async () => {
   await ui.open('#/group-deals');
@@ -34,10 +30,5 @@ test('save a group deal: a price that is no deal is refused with the reason, the
   const [stored] = (await ui.db().collection('group_deals').doc('demo-p02').get()).data;
   expect(stored).toMatchObject({ size: 3, windowHours: 24, prices: { [skuId]: 990 }, enabled: true });
 
-  mkdirSync(SHOTS, { recursive: true });
-  await page.evaluate(`document.getElementById('toast').textContent = ''`);
-  for (const [size, viewport] of [['desktop', { width: 1400, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: path.join(SHOTS, `group-deals-${size}.png`), fullPage: true });
-  }
+  await ui.shots('group-deals');
 });

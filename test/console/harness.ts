@@ -2,15 +2,21 @@
  * One local cloud (with the real cloud functions and the demo catalog), the console mounted at
  * /console on a small HTTP server, and a real headless Chromium (Debian's, through playwright-core).
  */
+import { mkdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createConsole } from '../../console';
 import { seedDemoCatalog } from '../../admin/demo-catalog';
 import { startCloud, type CloudHandle } from '../helpers/cloud';
 import { withToken } from '../../security/guard';
 import { launchChromium } from '../../simulator/chromium/browser';
+import { artifactsDir } from '../support/artifacts';
 
+/** A phone (iPhone 12–15 class) and the most common laptop screen: the sizes every view is checked at. */
+export const PHONE = { width: 390, height: 844 } as const;
+export const DESKTOP = { width: 1366, height: 768 } as const;
 
 export interface ConsoleHarness {
   cloud: CloudHandle;
@@ -22,6 +28,11 @@ export interface ConsoleHarness {
   db(): any;
   /** Loads a console route (e.g. '#/products') and waits for it to render. */
   open(hash: string): Promise<void>;
+  /**
+   * Screenshots `<name>-desktop.png` and `<name>-phone.png` into the artifacts folder (the whole page
+   * unless `fullPage` is false, e.g. for an open dialog), then back to the harness's viewport.
+   */
+  shots(name: string, options?: { fullPage?: boolean }): Promise<void>;
 }
 
 export interface ConsoleHarnessOptions {
@@ -61,7 +72,7 @@ export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness 
     });
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/console/`;
-    context = await browser.newContext({ acceptDownloads: true, viewport: options.viewport ?? { width: 1400, height: 900 }, ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}) });
+    context = await browser.newContext({ acceptDownloads: true, viewport: options.viewport ?? DESKTOP, ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}) });
     page = await context.newPage();
     page.on('pageerror', (error) => pageErrors.push(error.message));
     page.on('dialog', (dialog) => void dialog.accept());
@@ -111,6 +122,19 @@ export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness 
         await p.goto(`${url}${hash}`);
       }
       await p.waitForSelector(`#view[data-loaded="${hash}"]`);
+    },
+    async shots(name: string, { fullPage = true } = {}) {
+      const p = page!;
+      const dir = artifactsDir('console');
+      mkdirSync(dir, { recursive: true });
+      // The last action's toast would cover the page in a still picture; a page scrolled down would
+      // draw the sticky navigation halfway down a full-page one.
+      await p.evaluate(`document.getElementById('toast').textContent = ''; window.scrollTo(0, 0)`);
+      for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
+        await p.setViewportSize(viewport);
+        await p.screenshot({ path: path.join(dir, `${name}-${size}.png`), fullPage });
+      }
+      await p.setViewportSize(options.viewport ?? DESKTOP);
     },
   };
 }

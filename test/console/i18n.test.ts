@@ -3,7 +3,7 @@
  * {placeholders}, every order status named, dates in UTC+8 near midnight UTC, CSV with its BOM.
  */
 import { ORDER_STATUSES } from '../../miniprogram/domain/order-state';
-import { chinaDayStart, errorText, formatDate, formatDateTime, LANGS, MESSAGES, money, statusLabel, translate, type MessageKey } from '../../console/ui/i18n';
+import { chinaDayStart, errorText, fromLocalInput, normalizeDateTime, normalizeDay, toLocalInput, formatDate, formatDateTime, LANGS, MESSAGES, money, statusLabel, translate, type MessageKey } from '../../console/ui/i18n';
 import { toCsv, UTF8_BOM } from '../../console/ui/csv';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
@@ -67,6 +67,26 @@ describe('dates are shown in UTC+8 whatever the machine zone', () => {
     expect(chinaDayStart('2026-03-02')).toBe('2026-03-02T00:00:00+08:00');
     expect(Date.parse(chinaDayStart('2026-03-02'))).toBe(Date.UTC(2026, 2, 1, 16, 0));
     expect(chinaDayStart('')).toBe('');
+    expect(chinaDayStart('2026/3/2')).toBe('2026-03-02T00:00:00+08:00');
+    // Not a day: sent as typed, for the server to refuse by name.
+    expect(chinaDayStart('03/02/2026')).toBe('03/02/2026');
+  });
+
+  test('date fields are year first in China time; only real days and times are read', () => {
+    expect(normalizeDay('2026-3-2')).toBe('2026-03-02');
+    expect(normalizeDay(' 2026/03/02 ')).toBe('2026-03-02');
+    expect(normalizeDay('2024-02-29')).toBe('2024-02-29');
+    for (const bad of ['2026-02-29', '2026-02-30', '2026-13-01', '03/02/2026', '2026-03', '']) expect(normalizeDay(bad)).toBeNull();
+    expect(normalizeDateTime('2026-03-02 9:05')).toBe('2026-03-02 09:05');
+    expect(normalizeDateTime('2026-03-02T14:00')).toBe('2026-03-02 14:00');
+    for (const bad of ['2026-03-02 24:00', '2026-03-02 12:60', '2026-03-02', '03/02/2026 2:00 PM', '2026-02-30 10:00']) expect(normalizeDateTime(bad)).toBeNull();
+    // What a field shows is the instant on a clock in China, and reads back as the same instant.
+    const ms = Date.UTC(2026, 2, 1, 16, 30);
+    expect(toLocalInput(ms)).toBe('2026-03-02 00:30');
+    expect(fromLocalInput('2026-03-02 00:30')).toBe(ms);
+    expect(fromLocalInput('2026-03-02T00:30')).toBe(ms);
+    expect(fromLocalInput('2026-03-02')).toBeNaN();
+    expect(fromLocalInput('')).toBeNaN();
   });
 });
 

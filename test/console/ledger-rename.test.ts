@@ -5,28 +5,12 @@
  * id breaks the id rule (checked by the shared rule before sending, the server's refusal shown).
  * Screenshots at phone and desktop sizes go to the artifacts folder.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { artifactsDir } from '../support/artifacts';
 import { productDoc } from '../support';
 import { useConsole } from './harness';
 
 jest.setTimeout(180_000);
 
 const ui = useConsole();
-const SHOTS = artifactsDir('console');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1280, height: 800 };
-
-async function shots(name: string, fullPage = true): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await ui.page.evaluate(`document.getElementById('toast').textContent = ''`);
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
-    await ui.page.setViewportSize(viewport);
-    await ui.page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), fullPage });
-  }
-  await ui.page.setViewportSize(DESKTOP);
-}
 
 /** A console API call from the page (same origin, the secret's cookie), as the views make them. */
 const api = (method: string, route: string, body?: unknown): Promise<{ status: number; body: any }> =>
@@ -53,7 +37,7 @@ test('stock check: all consistent, then a hand edit is listed with what to do, a
   await expect(text('.ledger-unsafe')).resolves.toContain('不要改：SKU 的 stock、reserved、sold');
   await expect(text('#ledger-doc')).resolves.toContain('docs/DEPLOYMENT.md');
   expect(await ui.page.locator('.ledger-row').count()).toBe(0);
-  await shots('ledger-ok-zh');
+  await ui.shots('ledger-ok-zh');
 
   // A merchant "restocks" in the cloud console's database panel: the figure no longer matches its moves.
   const products = ui.db().collection('products');
@@ -68,7 +52,7 @@ test('stock check: all consistent, then a hand edit is listed with what to do, a
   expect(await ui.page.locator('#ledger-problems .steps li').allTextContents()).toHaveLength(4);
   await expect(text('#ledger-problems .steps li:nth-child(2)')).resolves.toContain('改回「流水合计」一栏的值');
   expect(await ui.page.locator('#ledger-ok').count()).toBe(0);
-  await shots('ledger-problem-zh');
+  await ui.shots('ledger-problem-zh');
 
   // Set back by hand, then the real arrival recorded as an adjustment: consistent again, stock as intended.
   await products.doc('lg-tee').update({ 'skus.1.stock': 8 });
@@ -95,7 +79,7 @@ test('a product with an id the mini program cannot use: the rename dialog checks
   await ui.page.fill('#rename-to', '红色');
   await expect(text('#rename-error')).resolves.toBe('新编号只能包含字母、数字、_ 或 -（1-64 位）');
   await expect(ui.page.isDisabled('#rename-submit')).resolves.toBe(true);
-  await shots('rename-dialog-invalid-zh', false);
+  await ui.shots('rename-dialog-invalid-zh', { fullPage: false });
 
   // The server's refusal: the id is taken.
   await ui.page.fill('#rename-to', 'demo-p01');
@@ -132,7 +116,7 @@ test('in English: the stock check and the rename dialog', async () => {
   await expect(text('#ledger-hand-edits h3')).resolves.toBe('What is safe to edit by hand in the database panel');
   const visible: string = await ui.page.evaluate(`[...document.querySelectorAll('h2, h3, th, button:not(#lang-switch), .stat-label, .muted, li, p')].map((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('')).join('|')`);
   expect(visible.match(/\p{Script=Han}+/gu) ?? []).toEqual([]);
-  await shots('ledger-problem-en');
+  await ui.shots('ledger-problem-en');
 
   await ui.open('#/products');
   await ui.page.locator('.product-row[data-id="红色"] .rename-product').click();
@@ -144,7 +128,7 @@ test('in English: the stock check and the rename dialog', async () => {
   await ui.page.fill('#rename-to', 'red tee');
   await expect(text('#rename-error')).resolves.toBe('A product id is 1-64 letters, digits, _ or -');
   await ui.page.fill('#rename-to', 'red-tee');
-  await shots('rename-dialog-en', false);
+  await ui.shots('rename-dialog-en', { fullPage: false });
   await ui.page.click('#rename-submit');
   await ui.page.waitForSelector('#rename-dialog', { state: 'detached' });
   await ui.page.waitForSelector('.product-row[data-id="red-tee"]');

@@ -5,29 +5,12 @@
  * stock column that follows the store, CSV with a BOM; then the English switch, remembered on reload.
  * Screenshots at phone and desktop widths in both languages go to the artifacts folder.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { artifactsDir } from '../support/artifacts';
+import { readFileSync } from 'node:fs';
 import { useConsole } from './harness';
 
 jest.setTimeout(180_000);
 
 const ui = useConsole({ timezoneId: 'America/Los_Angeles' });
-const SHOTS = artifactsDir('console');
-const PHONE = { width: 390, height: 844 };
-const DESKTOP = { width: 1400, height: 900 };
-
-/** A full-page screenshot at phone and desktop widths. */
-async function shots(name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  // The last action's toast would cover the page in a still picture.
-  await ui.page.evaluate(`document.getElementById('toast').textContent = ''`);
-  for (const [size, viewport] of [['desktop', DESKTOP], ['phone', PHONE]] as const) {
-    await ui.page.setViewportSize(viewport);
-    await ui.page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await ui.page.setViewportSize(DESKTOP);
-}
 
 const ADDRESS = { name: '王五', phone: '13700000000', province: '上海市', city: '上海市', district: '徐汇区', detail: '漕溪北路 88 号' };
 
@@ -60,7 +43,7 @@ let productScene = '';
 test('Chinese by default; the QR list comes from the server with scans, orders and revenue per code', async () => {
   await ui.open('#/qrcodes');
   await expect(ui.page.getAttribute('html', 'lang')).resolves.toBe('zh-CN');
-  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['商品', '订单', '售后/退款', '门店自提', '订阅消息', '优惠券', '秒杀', '拼团', '活动', '二维码', '报表', '库存核对', '数据库', '云函数日志']);
+  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['商品', '库存核对', '订单', '售后/退款', '门店自提', '订阅消息', '优惠券', '秒杀', '拼团', '活动', '二维码', '报表', '数据库', '云函数日志']);
   await expect(text('#qr-empty')).resolves.toContain('还没有二维码');
 
   await ui.page.fill('#qr-campaign', 'double11');
@@ -104,7 +87,7 @@ test('Chinese by default; the QR list comes from the server with scans, orders a
 
   await ui.open('#/qrcodes');
   await ui.page.waitForFunction(`[...document.querySelectorAll('.qr-preview')].every((img) => img.complete && img.naturalWidth > 100)`);
-  await shots('qrcodes-zh');
+  await ui.shots('qrcodes-zh');
 });
 
 test('orders show where they came from, in China time, and filter by attribution and referral', async () => {
@@ -153,7 +136,7 @@ test('orders show where they came from, in China time, and filter by attribution
 
   await ui.page.click('#clear-order-filter');
   await ui.page.waitForFunction(`document.querySelector('#order-count').textContent === '共 4 个订单'`);
-  await shots('orders-zh');
+  await ui.shots('orders-zh');
 });
 
 test('orders export as CSV with a UTF-8 BOM, in Chinese, with attribution', async () => {
@@ -204,7 +187,7 @@ test('the channel report: scans and orders by campaign, channel, store and share
   await expect(text('#report-total-scans .stat-value')).resolves.toBe('5');
   await expect(text('#report-total-orders .stat-value')).resolves.toBe('4');
   await expect(text('#report-total-revenue .stat-value')).resolves.toBe('¥177.00');
-  await shots('reports-zh');
+  await ui.shots('reports-zh');
 
   // Filtered to one store: only what its code brought in.
   await ui.page.fill('#report-store-filter', 'hz-01');
@@ -234,9 +217,9 @@ test('low-stock filter, and a stock column that shows what is stored after every
   expect(await ui.page.locator('.product-row:not(.low-stock)').count()).toBe(0);
   await expect(text('#low-stock-count')).resolves.toBe(`${ids.length} 个库存不足`);
   await expect(ui.page.locator('.product-row[data-id="demo-p07"] .low-badge').textContent()).resolves.toBe('最少的 SKU 仅剩 2');
-  await shots('products-low-stock-zh');
+  await ui.shots('products-low-stock-zh');
   await ui.open('#/products/edit/demo-p07');
-  await shots('product-editor-zh');
+  await ui.shots('product-editor-zh');
   await ui.open('#/products');
 
   // Shoppers buy one of another SKU while the merchant adds 5 to the first: the row shows both.
@@ -274,14 +257,14 @@ test('the English switch: every view in English, remembered after a reload; date
   await ui.page.reload();
   await ui.page.waitForSelector('#view[data-loaded="#/orders"]');
   await expect(ui.page.getAttribute('html', 'lang')).resolves.toBe('en');
-  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['Products', 'Orders', 'After-sales & refunds', 'Stores & pickup', 'Notices', 'Coupons', 'Flash sales', 'Group deals', 'Campaigns', 'QR codes', 'Reports', 'Stock check', 'Database', 'Function logs']);
+  expect(await ui.page.locator('#nav a').allTextContents()).toEqual(['Products', 'Stock check', 'Orders', 'After-sales & refunds', 'Stores & pickup', 'Notices', 'Coupons', 'Flash sales', 'Group deals', 'Campaigns', 'QR codes', 'Reports', 'Database', 'Function logs']);
   await expect(text('#order-count')).resolves.toBe('4 order(s)');
   const a1 = ui.page.locator('.order-row[data-id="o-a1"]');
   await expect(a1.locator('.order-created').textContent()).resolves.toBe('2026-03-02 00:30');
   await expect(a1.locator('.order-status').textContent()).resolves.toBe('To ship');
   await expect(ui.page.locator('.order-row[data-id="o-a4"] .order-attribution').textContent()).resolves.toBe('direct');
   expect(await ui.page.locator('#orders-table th').allTextContents()).toEqual(['Order', 'Created', 'Status', 'Items', 'Total', 'Ship to', 'Source', 'Referral', 'Tracking', 'Actions']);
-  await shots('orders-en');
+  await ui.shots('orders-en');
 
   // No Chinese left in the chrome or the views (product titles and addresses are the merchant's data).
   for (const hash of ['#/products', '#/qrcodes', '#/reports', '#/ledger', '#/db/products', '#/logs']) {
@@ -295,15 +278,15 @@ test('the English switch: every view in English, remembered after a reload; date
   // The refusal comes back from the server: wait for it to be shown.
   await ui.page.waitForFunction(`document.querySelector('#qr-error')?.textContent !== ''`);
   await expect(text('#qr-error')).resolves.toBe('Invalid input: a campaign code needs a campaign and a channel');
-  await shots('qrcodes-en');
+  await ui.shots('qrcodes-en');
   await ui.open('#/reports');
-  await shots('reports-en');
+  await ui.shots('reports-en');
   await ui.open('#/products');
-  await shots('products-en');
+  await ui.shots('products-en');
   await ui.open('#/products/edit/demo-p02');
-  await shots('product-editor-en');
+  await ui.shots('product-editor-en');
   await ui.open('#/db/orders');
-  await shots('database-en');
+  await ui.shots('database-en');
 
   await ui.page.click('#lang-switch');
   await ui.page.waitForSelector('html[lang="zh-CN"] #view[data-loaded="#/db/orders"]');
@@ -330,7 +313,7 @@ test('the refunds view in Chinese and English: a request refunded before shippin
   await expect(ui.page.locator(`.after-sale-row[data-id="${before}"] .after-sale-status`).textContent()).resolves.toContain('已退款');
   await expect(ui.page.locator(`.after-sale-row[data-id="${waiting}"] .after-sale-status`).textContent()).resolves.toBe('待商家处理');
   expect(await ui.page.locator(`.after-sale-row[data-id="${waiting}"] .after-sale-actions button`).count()).toBeGreaterThan(1);
-  await shots('refunds-zh');
+  await ui.shots('refunds-zh');
 
   await ui.page.click('#lang-switch');
   await ui.page.waitForSelector('html[lang="en"] #view[data-loaded="#/after-sales"]');
@@ -338,7 +321,7 @@ test('the refunds view in Chinese and English: a request refunded before shippin
   await expect(ui.page.locator(`.after-sale-row[data-id="${before}"] .after-sale-status`).textContent()).resolves.toContain('Refunded');
   const visible: string = await ui.page.evaluate(`[...document.querySelectorAll('header h1, nav, h2, h3, th, button:not(#lang-switch), label, .stat-label, #after-sales-count, .after-sale-status, .muted')].map((el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('')).join('|')`);
   expect(visible.match(/\p{Script=Han}+/gu) ?? []).toEqual([]);
-  await shots('refunds-en');
+  await ui.shots('refunds-en');
   await ui.page.click('#lang-switch');
   await ui.page.waitForSelector('html[lang="zh-CN"] #view[data-loaded="#/after-sales"]');
 });

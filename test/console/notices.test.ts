@@ -3,16 +3,12 @@
  * one of a shopper who did not, it lists the sent notice with its content and the refused one (43101),
  * filters by order, and reads on a laptop and a phone (screenshots).
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { artifactsDir } from '../support/artifacts';
 import { ADDRESS, call, dataOf, requestId, seed } from '../support';
 import { useConsole } from './harness';
 
 jest.setTimeout(180_000);
 
 const ui = useConsole();
-const SHOTS = artifactsDir('console');
 
 async function shippedOrder(openid: string, subscribe: boolean): Promise<string> {
   const product = (await ui.db().collection('products').doc('demo-p02').get()).data[0];
@@ -43,12 +39,7 @@ test('sent and refused notices per order, filtered by order; laptop and phone', 
   expect(b.slice(1, 3)).toEqual(['订单发货', '顾客未订阅']);
   expect(b[5]).toContain('43101');
 
-  mkdirSync(SHOTS, { recursive: true });
-  for (const [size, viewport] of [['desktop', { width: 1366, height: 768 }], ['phone', { width: 390, height: 844 }]] as const) {
-    await page.setViewportSize(viewport);
-    await page.screenshot({ path: path.join(SHOTS, `notices-${size}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 1400, height: 900 });
+  await ui.shots('notices');
 
   await ui.open(`#/notices/${sent}`);
   await expect(page.locator('#notices-table tbody tr.notice').count()).resolves.toBe(1);

@@ -14,6 +14,13 @@ async function stored(id: string): Promise<Record<string, any> | undefined> {
   return (await ui.db().collection('products').doc(id).get()).data[0];
 }
 
+/** Opens a product in the editor, types into its fields (selector → text) and presses Save. */
+async function editAndSave(id: string, fields: Record<string, string>): Promise<void> {
+  await ui.open(`#/products/edit/${id}`);
+  for (const [selector, text] of Object.entries(fields)) await ui.page.fill(selector, text);
+  await ui.page.click('#p-save');
+}
+
 test('the products view lists every product with its price and stock', async () => {
   await ui.open('#/products');
   expect(await ui.page.locator('.product-row').count()).toBe(41);
@@ -36,11 +43,7 @@ test('unknown fields are shown as warnings; the product stays valid', async () =
 
 test('an invalid save is refused with the exact reasons, and nothing is written', async () => {
   const before = await stored('demo-p02');
-  await ui.open('#/products/edit/demo-p02');
-  await ui.page.fill('#p-title', '   ');
-  await ui.page.fill('.sku-row[data-index="0"] .sku-price', '12.505');
-  await ui.page.fill('.sku-row[data-index="1"] .sku-stock', '-3');
-  await ui.page.click('#p-save');
+  await editAndSave('demo-p02', { '#p-title': '   ', '.sku-row[data-index="0"] .sku-price': '12.505', '.sku-row[data-index="1"] .sku-stock': '-3' });
   await ui.page.waitForSelector('#p-errors .save-problem');
   await expect(ui.page.locator('#p-error-summary').textContent()).resolves.toBe('Not saved: the product is invalid.');
   const problems = await ui.page.locator('#p-errors .save-problem').allTextContents();
@@ -54,11 +57,7 @@ test('an invalid save is refused with the exact reasons, and nothing is written'
 });
 
 test('a valid edit is saved: yuan parsed exactly to fen, the listing price follows the lowest SKU', async () => {
-  await ui.open('#/products/edit/demo-p04');
-  await ui.page.fill('#p-title', '冰丝垂感阔腿休闲裤 2026 新款');
-  await ui.page.fill('.sku-row[data-index="2"] .sku-price', '¥88.8');
-  await ui.page.fill('.sku-row[data-index="2"] .sku-original', '0.29');
-  await ui.page.click('#p-save');
+  await editAndSave('demo-p04', { '#p-title': '冰丝垂感阔腿休闲裤 2026 新款', '.sku-row[data-index="2"] .sku-price': '¥88.8', '.sku-row[data-index="2"] .sku-original': '0.29' });
   await ui.page.waitForSelector('#p-saved:has-text("Saved demo-p04")');
   await expect(ui.page.locator('#p-saved').textContent()).resolves.toBe('Saved demo-p04 (price ¥88.80)');
   const doc = (await stored('demo-p04'))!;

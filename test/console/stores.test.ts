@@ -4,26 +4,12 @@
  * the right one with a scanner's Enter, and is told when it was already used. Screenshots at phone and
  * desktop widths.
  */
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { artifactsDir } from '../support/artifacts';
 import { call, dataOf, ensureCollections } from '../support';
 import { useConsole } from './harness';
 
 jest.setTimeout(180_000);
 
 const ui = useConsole();
-const SHOTS = artifactsDir('console');
-
-async function shots(name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
-  await ui.page.evaluate(`document.getElementById('toast').textContent = ''`);
-  for (const [size, viewport] of [['desktop', { width: 1400, height: 900 }], ['phone', { width: 390, height: 844 }]] as const) {
-    await ui.page.setViewportSize(viewport);
-    await ui.page.screenshot({ path: path.join(SHOTS, `${name}-${size}.png`), fullPage: true });
-  }
-  await ui.page.setViewportSize({ width: 1400, height: 900 });
-}
 
 async function addStore(store: { id: string; name: string; address: string; hours: string; pickup: boolean }) {
   const page = ui.page;
@@ -61,6 +47,8 @@ test('stores, a store code, and a pickup verified at the counter: wrong code, ri
   await page.fill('#store-name', '坏店');
   await page.fill('#store-address', '某路');
   await page.click('#store-save');
+  // The refusal comes back from the function: wait for it rather than read at once.
+  await page.locator('#stores-error:not(:empty)').waitFor();
   await expect(page.locator('#stores-error').textContent()).resolves.toBe('输入有误：门店信息有误：门店编号为 1-32 位字母、数字、_ 或 -');
 
   await page.locator('#stores-table tr[data-store="sh-jingan"] button.store-qr').click();
@@ -72,7 +60,7 @@ test('stores, a store code, and a pickup verified at the counter: wrong code, ri
   await waiting.waitFor();
   expect(await waiting.textContent()).toContain('王小明 13700002222');
   expect(await page.locator('#stores-table tr[data-store="sh-jingan"] td').nth(5).textContent()).toBe('1');
-  await shots('stores');
+  await ui.shots('stores');
 
   const wrong = code === '00000000' ? '11111111' : '00000000';
   await page.fill('#pickup-code-input', wrong);
@@ -87,7 +75,7 @@ test('stores, a store code, and a pickup verified at the counter: wrong code, ri
   expect(await page.locator('#pickup-result').textContent()).toContain(`核销成功：订单 ${orderId} 已提货（静安体验店，王小明 13700002222）`);
   expect(await page.locator('#pickup-upload').textContent()).toBe('微信发货信息：发货信息已上传微信');
   await page.locator(`#pickup-table tr[data-order="${orderId}"]`).waitFor({ state: 'detached' });
-  await shots('stores-verified');
+  await ui.shots('stores-verified');
 
   await page.fill('#pickup-code-input', code);
   await page.press('#pickup-code-input', 'Enter');
