@@ -35,7 +35,7 @@ const ALPHA_LEVELS = 16;
  * A one-colour icon (Chromium's RGBA screenshot) as a 4-bit indexed PNG: every entry is `colour` at one
  * of 16 opacities (PLTE + tRNS), so only the anti-aliased edges change, by at most 8/255 of opacity;
  * the RGB noise Chromium leaves in faint edge pixels goes. Rows are unfiltered, which suits indexed
- * images (PNG spec §12.8), and deflated at level 9.
+ * images (the PNG specification, section 12.8), and deflated at level 9.
  */
 export function toAlphaPalettePng(rgbaPng: Buffer, colour: string): Buffer {
   const { width, height, data } = PNG.sync.read(rgbaPng);
