@@ -50,10 +50,22 @@ function setMenuOpen(open: boolean): void {
   document.getElementById('nav-toggle')!.setAttribute('aria-expanded', String(open));
 }
 
-async function route(): Promise<void> {
+let rendering: Promise<void> = Promise.resolve();
+
+/**
+ * A view writes into #view once its requests answer, so two renders at once would let a slower
+ * earlier one overwrite a later one: renders run one after another, and a route superseded while it
+ * waited is skipped.
+ */
+function route(): Promise<void> {
   const seq = ++routeSeq;
-  const hash = location.hash.replace(/^#\/?/, '');
   delete viewRoot().dataset.loaded;
+  rendering = rendering.then(() => (seq === routeSeq ? render(seq) : undefined));
+  return rendering;
+}
+
+async function render(seq: number): Promise<void> {
+  const hash = location.hash.replace(/^#\/?/, '');
   const [section, ...rest] = hash.split('/').map(decodeURIComponent);
   const tab = section || DEFAULT_TAB;
   renderChrome();

@@ -44,12 +44,12 @@ export function toast(text: string): void {
   }, 3000);
 }
 
-/** Where the current view renders. */
 /** A form field: its caption above its input. */
 export function field(caption: string, input: HTMLElement): HTMLLabelElement {
   return h('label', {}, caption, input);
 }
 
+/** Where the current view renders. */
 export function viewRoot(): HTMLElement {
   return document.getElementById('view')!;
 }
