@@ -6,6 +6,17 @@ import { pagePath } from './query';
 /** A tab of the orders list: every order (''), one status, or the orders with after-sales. */
 export type OrdersTab = OrderStatus | '' | 'after_sales';
 
+/** The orders list's tabs in order with the names shoppers see; 我的 shows the same ones, 全部 aside, as shortcuts. */
+export const ORDER_TABS: readonly { tab: OrdersTab; label: string }[] = [
+  { tab: '', label: '全部' },
+  { tab: 'pending_payment', label: '待付款' },
+  { tab: 'grouping', label: '待成团' },
+  { tab: 'paid', label: '待发货' },
+  { tab: 'shipped', label: '待收货' },
+  { tab: 'completed', label: '已完成' },
+  { tab: 'after_sales', label: '售后' },
+];
+
 /** Every page of app.json, by name: navigation, share paths and QR targets use these, never literals. */
 export const PAGES = {
   catalog: 'pages/catalog/index',

@@ -5,22 +5,13 @@ import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { toOrderCard } from '../services/orders';
 import type { OrderCard } from '../services/orders';
-import { orderDetailUrl, PAGES, switchToTab } from '../../utils/routes';
+import { ORDER_TABS, orderDetailUrl, PAGES, switchToTab } from '../../utils/routes';
 import type { OrdersTab } from '../../utils/routes';
 import { formatDateTime } from '../../utils/time';
 
 /** What a list row renders: times are preformatted, raw timestamps stay off the view. */
 type ListItem = Omit<OrderCard, 'createdAt' | 'expireAt'> & { createdText: string; /** a group order's group ('' otherwise) */ groupId: string; withActions: boolean };
 
-const TABS: { status: OrdersTab; label: string }[] = [
-  { status: '', label: '全部' },
-  { status: 'pending_payment', label: '待付款' },
-  { status: 'grouping', label: '待成团' },
-  { status: 'paid', label: '待发货' },
-  { status: 'shipped', label: '待收货' },
-  { status: 'completed', label: '已完成' },
-  { status: 'after_sales', label: '售后' },
-];
 const PAGE_SIZE = 10;
 /** An order card's height and the gap under it, in rpx (index.wxss `.order-card`, `.with-actions`). */
 const CARD_RPX = 260 + 20;
@@ -41,7 +32,7 @@ Page({
   ...pagedListHandlers,
   data: {
     ...pagedListData<ListItem>(),
-    tabs: TABS,
+    tabs: ORDER_TABS,
     tab: '' as OrdersTab,
   },
 

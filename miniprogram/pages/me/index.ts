@@ -1,17 +1,10 @@
 import { call, errorText } from '../../services/api';
 import { refreshBadgeAsync } from '../../services/cart';
-import { openOrders, pageUrl, PAGES } from '../../utils/routes';
+import { openOrders, ORDER_TABS, pageUrl, PAGES } from '../../utils/routes';
 import type { OrdersTab } from '../../utils/routes';
 
 /** The order shortcuts, each opening the orders list on its tab (全部 also holds cancelled and expired orders). */
-const SHORTCUTS: { tab: Exclude<OrdersTab, ''>; label: string }[] = [
-  { tab: 'pending_payment', label: '待付款' },
-  { tab: 'grouping', label: '待成团' },
-  { tab: 'paid', label: '待发货' },
-  { tab: 'shipped', label: '待收货' },
-  { tab: 'completed', label: '已完成' },
-  { tab: 'after_sales', label: '售后' },
-];
+const SHORTCUTS = ORDER_TABS.filter((t): t is { tab: Exclude<OrdersTab, ''>; label: string } => t.tab !== '');
 
 const countText = (n: number) => (n > 99 ? '99+' : String(n));
 
