@@ -245,6 +245,29 @@ describe('coming back', () => {
     expect(await getDoc(cloud, 'coupons', coupon)).toMatchObject({ status: 'used', orderId: again._id });
   });
 
+  test('across shipping: a unit refunded before, the order completed, the last unit refunded after receipt gives it back with that refund', async () => {
+    await seed(cloud, 'products', [productDoc('bk-8', [{ skuId: 's', price: 12000, stock: 10 }])]);
+    await createTemplate('t-bk-8');
+    const coupon = dataOf(await claim('oBACK8', 't-bk-8')).coupon._id;
+    const placed = dataOf(await order('oBACK8', [{ productId: 'bk-8', skuId: 's', qty: 2 }], coupon)).order;
+    const pay = dataOf(await call(cloud, 'orders', { action: 'pay', orderId: placed._id }, 'oBACK8'));
+    await cloud.confirmPay(pay.payment.package, 1);
+
+    // Before shipping one unit comes back at once; the order keeps the other, and the coupon.
+    const before = dataOf(await askBack('oBACK8', placed._id, 'bk-8', 1));
+    expect(before).toMatchObject({ afterSale: { status: 'refunded', shippedWhenRequested: false }, order: { status: 'paid' } });
+    expect(await getDoc(cloud, 'coupons', coupon)).toMatchObject({ status: 'used', orderId: placed._id });
+
+    dataOf(await merchant({ action: 'ship', orderId: placed._id, carrier: 'SF', trackingNo: 'SF5678' }));
+    dataOf(await merchant({ action: 'complete', orderId: placed._id }));
+    const after = dataOf(await askBack('oBACK8', placed._id, 'bk-8', 1)).afterSale;
+    expect(after).toMatchObject({ status: 'requested', shippedWhenRequested: true });
+    expect((await getDoc(cloud, 'coupons', coupon)).status).toBe('used');
+    expect(dataOf(await approve(after._id)).afterSale.status).toBe('refunded');
+    expect(await getDoc(cloud, 'coupons', coupon)).toMatchObject({ status: 'available', orderId: null, returnedAt: expect.any(Number) });
+    expect((await getDoc(cloud, 'orders', placed._id)).status).toBe('completed');
+  });
+
   test('after shipping: a refused request does not count; past its validity the coupon stays used', async () => {
     const { coupon, order: placed } = await shippedWithCoupon('oBACK6', 'bk-6');
     const refused = dataOf(await askBack('oBACK6', placed._id, 'bk-6', 2)).afterSale;
