@@ -103,15 +103,34 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const print = orderFingerprint(req);
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
 
-  // Everything the checkout reads before its transaction goes out at once (each read is a round trip
-  // from the function to the database, and a rush is decided by how long a checkout takes).
-  const [stored, remarkChecked, loaded, shipping, windowMs, attribution, pickupChosen] = await Promise.allSettled([
+  // First the products (and their flash sales) alone: half of a rush is refused on this read, and a
+  // refusal needs nothing else. Not trusted: the transaction below checks again against its snapshot,
+  // and its writes conflict if that is stale. Shipping only changes totals, never a refusal, so the
+  // default template serves this check.
+  const { products: snapshot, sales } = await loadPricedProducts(productIds);
+  const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
+  const flashSales = salesByLine(sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
+  try {
+    await refuseFlashLines(openid, req.lines, flashSales);
+  } catch (error) {
+    return replayIfRaced(error, orderId, print);
+  }
+  const early = priceOrder(req.lines, (id) => snapshot.get(id));
+  if (!early.ok) {
+    // A retry of a checkout that went through (or a concurrent retry that took the last units: its
+    // reservation and its record commit together, so if we saw the stock gone we now see the record)
+    // answers as it did.
+    const raced = await getDoc(COLLECTIONS.idempotency, orderId);
+    if (raced) return replay(raced, print, readOrder);
+    refuse(early, (id) => snapshot.get(id));
+  }
+
+  // The rest of what the checkout reads before its transaction goes out at once (each read is a round
+  // trip from the function to the database).
+  const [stored, remarkChecked, shipping, windowMs, attribution, pickupChosen] = await Promise.allSettled([
     getDoc(COLLECTIONS.idempotency, orderId),
     // The merchant reads the remark: it passes WeChat's content check before anything is written.
     checkText(openid, req.remark ?? '', SEC_SCENE.comment, { path: 'remark', label: '备注' }),
-    // Cheap refusal outside any transaction (most callers of a sold-out SKU stop here). Not trusted:
-    // the transaction below checks again against its snapshot, and its writes conflict if that is stale.
-    loadPricedProducts(productIds),
     // A pickup order pays no shipping; otherwise the request has an address (events.ts addressUnlessPickup).
     req.pickup ? Promise.resolve(PICKUP_SHIPPING) : shippingContext(req.address?.province ?? ''),
     paymentWindowMs(),
@@ -127,23 +146,6 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const pickup = settled(pickupChosen);
   const address = pickup ? pickup.address : req.address;
   if (!address) throw invalid('请填写收货地址', undefined, { detail: 'address is required unless pickup is asked', issues: [{ path: 'address', problem: 'is required' }] });
-  const { products: snapshot, sales } = settled(loaded);
-
-  const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
-  const flashSales = salesByLine(sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
-  try {
-    await refuseFlashLines(openid, req.lines, flashSales);
-  } catch (error) {
-    return replayIfRaced(error, orderId, print);
-  }
-  const early = priceOrder(req.lines, (id) => snapshot.get(id), settled(shipping));
-  if (!early.ok) {
-    // A concurrent retry of this very checkout may have taken the last units: its reservation and its
-    // record commit together, so if we saw the stock gone we now see the record and answer as it did.
-    const raced = await getDoc(COLLECTIONS.idempotency, orderId);
-    if (raced) return replay(raced, print, readOrder);
-    refuse(early, (id) => snapshot.get(id));
-  }
   const window = settled(windowMs);
   const origin = settled(attribution);
 
