@@ -12,11 +12,12 @@
  * (`doc_id`, element `v`, one column per other field; primary key (doc_id, v), so a document's entries
  * are found without a further index), with one SQLite index per declared index in its field order.
  */
+import type Database from 'better-sqlite3';
 import type { Sqlite } from './sqlite';
 import { keysOf } from './multikey';
 import type { Doc } from '../util/ejson';
 
-type Statement = ReturnType<Sqlite['prepare']>;
+type Statement = Database.Statement<unknown[]>;
 
 export interface CompoundIndex {
   /** SQL table holding the entries (columns doc_id, v and the other fields') */

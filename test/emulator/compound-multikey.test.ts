@@ -79,10 +79,10 @@ async function pages(h: CloudHandle, where: (_: any) => Record<string, unknown>,
   const out: string[][] = [];
   let pos: { rank: number | null; id: string } | null = null;
   for (let guard = 0; guard < 100; guard += 1) {
-    const { data } = await db.collection('items').where(_.and([where(_), after(_, dir, idDir, pos)])).orderBy('rank', dir).orderBy('_id', idDir).limit(7).get();
+    const { data }: { data: any[] } = await db.collection('items').where(_.and([where(_), after(_, dir, idDir, pos)])).orderBy('rank', dir).orderBy('_id', idDir).limit(7).get();
     if (data.length === 0) return out;
     out.push(data.map((d: any) => d._id));
-    const last = data[data.length - 1];
+    const last: any = data[data.length - 1];
     pos = { rank: last.rank ?? null, id: last._id };
   }
   throw new Error('pages did not end');
