@@ -10,6 +10,7 @@ import type { DatabaseConfig, IndexSpec } from './config';
 import { decode, encode, type Doc } from '../util/ejson';
 import { plan } from './planner';
 import { MultikeyEntries } from './multikey';
+import { CompoundEntries } from './compound-keys';
 import { extractGeo, distanceMetres } from './geo';
 import { Errors } from '../util/errors';
 
@@ -78,6 +79,9 @@ const SCHEMA = `
 
 export class DocumentStore {
   private indexedFields = new Map<string, Set<string>>();
+  /** the docs table's expression index of each declared index, per collection */
+  private expressionIndexes = new Map<string, Array<{ name: string; fields: string[] }>>();
+  private ready = false;
   /**
    * indexed fields that some document holds as an array/object (or reaches through an array):
    * json_extract() cannot compare them, so they are searched through multikey entries instead
@@ -85,17 +89,22 @@ export class DocumentStore {
   private unsafeFields = new Map<string, Set<string>>();
   private stmts: ReturnType<DocumentStore['prepare']>;
   private readonly keys: MultikeyEntries;
+  private readonly compound: CompoundEntries;
   /** Told of every document written to a collection it watches (the write log). */
   observer?: WriteObserver;
 
   constructor(private readonly db: Sqlite, config: DatabaseConfig, private readonly useIndexes: boolean) {
     db.exec(SCHEMA);
     this.keys = new MultikeyEntries(db);
+    this.compound = new CompoundEntries(db);
     this.stmts = this.prepare();
     for (const c of config.collections) {
       this.ensureCollection(c.name);
       for (const ix of c.indexes ?? []) this.createIndex(c.name, ix);
     }
+    // Compound entries are built once every index is declared (their tables depend on all of them).
+    this.ready = true;
+    for (const c of config.collections) this.compound.refresh(c.name, this.unsafeFields.get(c.name) ?? new Set());
   }
 
   private prepare() {
@@ -136,10 +145,9 @@ export class DocumentStore {
     const set = this.indexedFields.get(coll) ?? new Set<string>();
     fields.forEach((f) => set.add(f));
     this.indexedFields.set(coll, set);
+    if (fields.length > 1 && !fields.includes('_id')) this.compound.declare(coll, fields);
     const name = `ix_${coll}_${fields.join('_')}`.replace(/[^A-Za-z0-9_]/g, '_');
-    const exprs = fields.map((f) => (f === '_id' ? 'id' : `json_extract(idx, '$.${f}')`));
-    // coll leads every index: one docs table serves all collections.
-    this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON docs (coll, ${exprs.join(', ')})`);
+    this.expressionIndexes.set(coll, [...(this.expressionIndexes.get(coll) ?? []), { name, fields }]);
     // A field that already holds arrays/objects/booleans somewhere — or whose path crosses an
     // array (json_extract does not traverse arrays) — cannot be compared in SQL.
     for (const f of fields) {
@@ -151,6 +159,14 @@ export class DocumentStore {
         .get(coll);
       if (bad) this.markUnsafe(coll, f);
     }
+    if (fields.some((f) => this.unsafeFields.get(coll)?.has(f))) {
+      // The expression index cannot compare arrays: a compound index holding one is served by its entries.
+      this.db.exec(`DROP INDEX IF EXISTS "${name}"`);
+      return;
+    }
+    const exprs = fields.map((f) => (f === '_id' ? 'id' : `json_extract(idx, '$.${f}')`));
+    // coll leads every index: one docs table serves all collections.
+    this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON docs (coll, ${exprs.join(', ')})`);
   }
 
   private markUnsafe(coll: string, field: string) {
@@ -159,6 +175,8 @@ export class DocumentStore {
     s.add(field);
     this.unsafeFields.set(coll, s);
     this.keys.rebuild(coll, field);
+    for (const ix of this.expressionIndexes.get(coll) ?? []) if (ix.fields.includes(field)) this.db.exec(`DROP INDEX IF EXISTS "${ix.name}"`);
+    if (this.ready) this.compound.refresh(coll, s);
   }
 
   /** After a write: notice fields turning multikey, keep this document's multikey entries current. */
@@ -167,7 +185,10 @@ export class DocumentStore {
     if (!fields) return;
     for (const f of fields) if (f !== '_id' && !pathIsScalar(doc, f)) this.markUnsafe(coll, f);
     const multikey = this.unsafeFields.get(coll);
-    if (multikey?.size) this.keys.write(coll, idKey(doc._id), JSON.parse(idx), multikey);
+    if (!multikey?.size) return;
+    const plain = JSON.parse(idx);
+    this.keys.write(coll, idKey(doc._id), plain, multikey);
+    this.compound.write(coll, idKey(doc._id), plain);
   }
 
   private pushable(coll: string) {
@@ -183,7 +204,23 @@ export class DocumentStore {
   }
 
   private planFor(coll: string, filter: Doc, sort?: Record<string, number>) {
-    return plan({ coll, filter, sort, pushable: this.pushable(coll), multikey: this.multikey(coll), useIndexes: this.useIndexes });
+    return plan({
+      coll,
+      filter,
+      sort,
+      pushable: this.pushable(coll),
+      multikey: this.multikey(coll),
+      compound: this.compound.indexes(coll),
+      countEntries: (ix, values) => this.compound.count(ix, values),
+      useIndexes: this.useIndexes,
+    });
+  }
+
+  /** SELECT body over the plan's rows (through compound entries when it has them), its parameters first. */
+  private selectSql(coll: string, p: ReturnType<typeof plan>, orderBy: string[]): { sql: string; params: unknown[] } {
+    const from = p.from ?? { sql: 'docs', params: [] };
+    const sql = `SELECT body FROM ${from.sql} WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY ${orderBy.join(', ')}`;
+    return { sql, params: [...from.params, coll, ...p.params] };
   }
 
   getById(coll: string, id: unknown): Doc | undefined {
@@ -225,7 +262,10 @@ export class DocumentStore {
   }
 
   remove(coll: string, id: unknown): boolean {
-    if (this.unsafeFields.get(coll)?.size) this.keys.remove(coll, idKey(id));
+    if (this.unsafeFields.get(coll)?.size) {
+      this.keys.remove(coll, idKey(id));
+      this.compound.remove(coll, idKey(id));
+    }
     const before = this.observer?.watches(coll) ? this.getById(coll, id) : undefined;
     const removed = this.stmts.del.run(coll, idKey(id)).changes > 0;
     if (removed && before) this.observer?.record(coll, before, undefined);
@@ -256,10 +296,10 @@ export class DocumentStore {
     const now = new Date();
     let out: Doc[] = [];
     if (p.orderBy && p.sortedBySql) {
-      const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY ${p.orderBy.join(', ')}`;
+      const { sql, params } = this.selectSql(coll, p, p.orderBy);
       let fallback = false;
       let seen = 0;
-      for (const row of this.db.prepare(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
+      for (const row of this.db.prepare(sql).iterate(...params) as Iterable<{ body: string }>) {
         const doc = decode(row.body, now);
         // SQLite orders arrays/objects/booleans differently from MongoDB: hand those to mingo. So are
         // dates: the index holds them as epoch ms, which would sort them among numbers, while MongoDB
@@ -276,6 +316,7 @@ export class DocumentStore {
       if (!fallback) return project(out, opts.projection);
       out = [];
     }
+    // Every candidate, in natural order, for the query engine to sort (the docs conditions alone are a superset).
     const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY rid`;
     for (const row of this.db.prepare(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
       const doc = decode(row.body, now);
@@ -304,13 +345,14 @@ export class DocumentStore {
   /** Explains which SQL the planner would run (used by the benchmark and tests via /_emulator). */
   explain(coll: string, filter: Doc, sort?: Record<string, number>): { sql: string; plan: string[] } {
     const p = this.planFor(coll, filter, sort);
-    const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY ${(p.orderBy ?? ['rid']).join(', ')}`;
-    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(coll, ...p.params) as Array<{ detail: string }>;
+    const { sql, params } = this.selectSql(coll, p, p.orderBy ?? ['rid']);
+    const rows = this.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>;
     return { sql, plan: rows.map((r) => r.detail) };
   }
 
   clearCollection(coll: string): number {
     this.keys.clear(coll);
+    this.compound.clear(coll);
     return this.db.prepare('DELETE FROM docs WHERE coll = ?').run(coll).changes;
   }
 }
