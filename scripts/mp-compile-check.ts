@@ -3,12 +3,14 @@
 //     usingComponents, then checks each page/component template is in the generated $gwx table;
 //   - wcsc (WXSS → JS) over app.wxss and every page/component stylesheet;
 //   - miniprogram-ci getCompiledResult of the whole project (TypeScript plugin, JSON validation),
-//     offline with a placeholder key; see scripts/budgets.ts compileWithCi.
+//     offline with a placeholder key; see scripts/budgets.ts compileWithCi. Its JS must parse on the
+//     oldest supported phone and carry no Babel helpers (scripts/js-support.ts).
 // Run: npx tsx scripts/mp-compile-check.ts [--json]   (exit 1 on any failure)
 import { spawnSync } from 'child_process';
 import fs from 'fs';
 import path from 'path';
 import { compileWithCi } from './budgets';
+import { unsupportedJs } from './js-support';
 import { MP_ROOT } from '../test/support/mp-harness';
 
 export interface AppJson {
@@ -78,8 +80,11 @@ export function runWcsc(root = MP_ROOT): { file: string; error: string }[] {
   return errors;
 }
 
-/** miniprogram-ci's compile: every page and component must come out with js, json, wxml, wxss. */
-export async function runCi(root = MP_ROOT): Promise<{ files: string[]; missing: string[] }> {
+/**
+ * miniprogram-ci's compile: every page and component must come out with js, json, wxml, wxss, and every
+ * JS file in syntax the supported phones parse, with no Babel helpers (scripts/js-support.ts).
+ */
+export async function runCi(root = MP_ROOT): Promise<{ files: string[]; missing: string[]; unsupported: string[] }> {
   const result = await compileWithCi();
   const files = Object.keys(result);
   const { pages, components } = listUnits(root);
@@ -88,7 +93,7 @@ export async function runCi(root = MP_ROOT): Promise<{ files: string[]; missing:
     for (const ext of ['js', 'json', 'wxml', 'wxss']) if (!(`${unit}.${ext}` in result)) missing.push(`${unit}.${ext}`);
   }
   for (const f of ['app.js', 'app.json', 'app.wxss', 'sitemap.json']) if (!(f in result)) missing.push(f);
-  return { files, missing };
+  return { files, missing, unsupported: unsupportedJs(result) };
 }
 
 if (require.main === module) {
@@ -104,6 +109,7 @@ if (require.main === module) {
     problems.push(...runWcsc().map((e) => `wcsc: ${e.file}: ${e.error}`));
     const ci = await runCi();
     problems.push(...ci.missing.map((m) => `miniprogram-ci: missing ${m}`));
+    problems.push(...ci.unsupported.map((u) => `miniprogram-ci: ${u}`));
     if (process.argv.includes('--json')) {
       process.stdout.write(`${JSON.stringify({ problems, pages, components, ciFiles: ci.files })}\n`);
       process.exit(problems.length ? 1 : 0);

@@ -68,14 +68,17 @@ const PATCH_BYTES = 12 * 1024;
  * Logic state lives here, off the page's data, so it is never sent to the view layer.
  */
 export class PagedList<Row> {
-  private cursor: string | null = null;
-  private generation = 0;
-  private fetching = false;
-  private rows: Row[][] = [];
-  private heights: number[] = [];
-  private seen = new Set<string>();
-  private shown: [number, number] = [0, -1];
-  private scrollTop = 0;
+  // Fields are set in the constructor, not by initializers: the upload ships this syntax as written and
+  // class fields need iOS 14.5 (docs/reference/javascript-support.md).
+  private cursor: string | null;
+  private generation: number;
+  private fetching: boolean;
+  private rows: Row[][];
+  private heights: number[];
+  private seen: Set<string>;
+  private shown: [number, number];
+  private scrollTop: number;
+  private metrics: { width: number; height: number } | null;
 
   constructor(
     private readonly page: ListPage,
@@ -85,7 +88,17 @@ export class PagedList<Row> {
       emptyText: () => string;
     },
     private readonly layout: ListLayout<Row>,
-  ) {}
+  ) {
+    this.cursor = null;
+    this.generation = 0;
+    this.fetching = false;
+    this.rows = [];
+    this.heights = [];
+    this.seen = new Set();
+    this.shown = [0, -1];
+    this.scrollTop = 0;
+    this.metrics = null;
+  }
 
   async reload(): Promise<void> {
     this.generation += 1;
@@ -188,7 +201,7 @@ export class PagedList<Row> {
       }
       return out;
     };
-    const firstBatch = batches[0] ?? [];
+    const firstBatch = batches[0] || [];
     const later = batches.slice(1).map(groupPatch);
     for (const i of entering) delete patch[`groups[${i}]`];
     for (const p of later) this.page.setData(p);
@@ -222,8 +235,6 @@ export class PagedList<Row> {
   private total(): number {
     return this.heights.reduce((a, b) => a + b, 0);
   }
-
-  private metrics: { width: number; height: number } | null = null;
 
   private viewport(): number {
     return this.screen().height;

@@ -76,7 +76,7 @@ export function orderDiscount(order: PricedOrder): Fen {
  * order's discount is spread over every line here.
  */
 export function linePaidAmounts(order: PricedOrder): Fen[] {
-  if (order.lines.some((l) => typeof l.discount === 'number')) return order.lines.map((l) => l.lineTotal - (l.discount ?? 0));
+  if (order.lines.some((l) => typeof l.discount === 'number')) return order.lines.map((l) => l.lineTotal - (l.discount || 0));
   const discount = Math.min(orderDiscount(order), order.itemsTotal);
   const shares = spreadByLargestRemainder(discount, order.lines.map((l) => l.lineTotal));
   return order.lines.map((l, i) => l.lineTotal - shares[i]);

@@ -7,8 +7,8 @@ import { fenToYuanString } from './money';
 
 /** "减10元" / "8.5折". */
 export function couponValueText(rule: Pick<CouponRule, 'kind' | 'amountOff' | 'percentOff'>): string {
-  if (rule.kind === 'amount') return `减${trimYuan(rule.amountOff ?? 0)}元`;
-  const tenths = 100 - (rule.percentOff ?? 0);
+  if (rule.kind === 'amount') return `减${trimYuan(rule.amountOff || 0)}元`;
+  const tenths = 100 - (rule.percentOff || 0);
   return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}折`;
 }
 

@@ -168,14 +168,14 @@ export function couponDiscount(coupon: UsableCoupon, lines: readonly CouponLine[
   const base = weights.reduce((a, b) => a + b, 0);
   if (!lines.some((l) => inScope(coupon.scope, l)) || base === 0) return refusal('NO_LINES');
   if (base < coupon.threshold) return refusal('BELOW_THRESHOLD');
-  const raw = coupon.kind === 'amount' ? (coupon.amountOff ?? 0) : Math.floor((base * (coupon.percentOff ?? 0)) / 100);
+  const raw = coupon.kind === 'amount' ? (coupon.amountOff || 0) : Math.floor((base * (coupon.percentOff || 0)) / 100);
   const discount = Math.min(raw, base);
   return { ok: true, discount, shares: spreadByLargestRemainder(discount, weights) };
 }
 
 /** Order lines with their shares of a discount written on them. */
 export function linesWithDiscount(lines: readonly OrderLine[], shares: readonly Fen[]): OrderLine[] {
-  return lines.map((line, i) => ({ ...line, discount: shares[i] ?? 0 }));
+  return lines.map((line, i) => ({ ...line, discount: shares[i] || 0 }));
 }
 
 export interface CouponChoice<C> {

@@ -96,7 +96,7 @@ export function withFlashPrices(product: Product, sales: readonly FlashSale[], n
   if (active.size === 0) return product;
   const skus = product.skus.map((sku) => {
     const sale = active.get(sku.skuId);
-    return sale ? { ...sku, price: sale.price, originalPrice: sku.originalPrice ?? sku.price, stock: sale.remaining } : sku;
+    return sale ? { ...sku, price: sale.price, originalPrice: sku.originalPrice != null ? sku.originalPrice : sku.price, stock: sale.remaining } : sku;
   });
   return { ...product, skus, price: Math.min(...skus.map((s) => s.price)) };
 }

@@ -32,7 +32,7 @@ export function dealProblems(input: GroupDealInput, product: Product): string[] 
   if (!Number.isInteger(input.size) || input.size < GROUP_RULES.minSize || input.size > GROUP_RULES.maxSize) {
     problems.push(`成团人数须为 ${GROUP_RULES.minSize}-${GROUP_RULES.maxSize} 人`);
   }
-  const hours = input.windowHours ?? GROUP_RULES.defaultWindowHours;
+  const hours = input.windowHours != null ? input.windowHours : GROUP_RULES.defaultWindowHours;
   if (!Number.isInteger(hours) || hours < GROUP_RULES.minWindowHours || hours > GROUP_RULES.maxWindowHours) {
     problems.push(`成团时限须为 ${GROUP_RULES.minWindowHours}-${GROUP_RULES.maxWindowHours} 小时`);
   }
@@ -50,7 +50,7 @@ export function dealProblems(input: GroupDealInput, product: Product): string[] 
 export function withGroupPrices(product: Product, deal: Pick<GroupDeal, 'prices'>): Product {
   const skus = product.skus.map((sku) => {
     const price = deal.prices[sku.skuId];
-    return price !== undefined ? { ...sku, price, originalPrice: sku.originalPrice ?? sku.price } : sku;
+    return price !== undefined ? { ...sku, price, originalPrice: sku.originalPrice != null ? sku.originalPrice : sku.price } : sku;
   });
   return { ...product, skus };
 }

@@ -46,6 +46,6 @@ export function formatFen(fen: Fen): string {
 export function parseYuan(text: string): Fen | null {
   const match = /^\s*¥?\s*(\d{1,10})(?:\.(\d{1,2}))?\s*$/.exec(text);
   if (!match) return null;
-  const fen = Number(match[1]) * 100 + Number((match[2] ?? '').padEnd(2, '0'));
+  const fen = Number(match[1]) * 100 + Number((match[2] || '').padEnd(2, '0'));
   return isFen(fen) ? fen : null;
 }

@@ -102,8 +102,8 @@ export function normalizeProduct(doc: unknown): NormalizeResult {
     status,
     sales,
     price,
-    createdAt: createdAt ?? 0,
-    updatedAt: updatedAt ?? createdAt ?? 0,
+    createdAt: createdAt != null ? createdAt : 0,
+    updatedAt: updatedAt != null ? updatedAt : createdAt != null ? createdAt : 0,
   };
   if (searchTerms.length > 0) product.searchTerms = searchTerms;
   const thumbs = normalizeThumbs(doc.thumbs, images, (field, problem) => warnings.push({ field, problem: `${problem}; the card shows the image itself` }));
@@ -234,7 +234,7 @@ function normalizeSkus(value: unknown, specs: SpecDimension[], fail: Fail, warni
       ok = false;
     } else ids.add(skuId);
 
-    const specValues = raw.specValues ?? [];
+    const specValues = raw.specValues || [];
     if (!Array.isArray(specValues) || specValues.length !== specs.length) {
       fail(`${at}.specValues`, `must give one value for each of the ${specs.length} spec dimensions, got ${describe(specValues)}`);
       ok = false;

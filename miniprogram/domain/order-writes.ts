@@ -48,7 +48,7 @@ export function statusWriteProblem(before: Record<string, unknown> | null, after
     if (field === 'status' || field === 'statusEvent') continue;
     if (stamps.includes(field)) {
       if (typeof after[field] !== 'number') return `${String(cause)} did not stamp ${field}`;
-    } else if (JSON.stringify(before?.[field]) !== JSON.stringify(after[field])) return `${String(cause)} wrote ${field}, which is not its stamp`;
+    } else if (JSON.stringify(before ? before[field] : undefined) !== JSON.stringify(after[field])) return `${String(cause)} wrote ${field}, which is not its stamp`;
   }
   return null;
 }

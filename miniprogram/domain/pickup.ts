@@ -12,8 +12,8 @@ export const PICKUP_CODE_PATTERN = /^[0-9]{8}$/;
 
 /** The contact who collects the order: a name and a phone, as the address rule has them. Null when fine. */
 export function pickupContactProblem(contact: Partial<PickupContact> | null | undefined): string | null {
-  const name = typeof contact?.name === 'string' ? contact.name.trim() : '';
-  const phone = typeof contact?.phone === 'string' ? contact.phone.trim() : '';
+  const name = contact && typeof contact.name === 'string' ? contact.name.trim() : '';
+  const phone = contact && typeof contact.phone === 'string' ? contact.phone.trim() : '';
   if (!name) return '请填写提货人';
   if (name.length > ADDRESS_LIMITS.name) return `提货人姓名不能超过${ADDRESS_LIMITS.name}个字`;
   if (phone.length > ADDRESS_LIMITS.phone || !PHONE_PATTERN.test(phone)) return '请填写正确的手机号';

@@ -17,7 +17,7 @@ export function availableUnits(product: Product, sku: Sku): number {
 
 /** What a card shows for one of the product's images: its thumbnail when one was made, else the image. */
 export function cardImage(product: Pick<Product, 'images' | 'thumbs'>, image: string = product.images[0]): string {
-  const found = (product.thumbs ?? []).find((t) => t.image === image);
+  const found = (product.thumbs || []).find((t) => t.image === image);
   return found ? found.thumb : image;
 }
 

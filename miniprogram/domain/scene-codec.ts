@@ -73,7 +73,7 @@ export function sceneFromQrUrl(q: unknown): SceneResult<string> {
   }
   const fromQuery = /[?&]scene=([^&#]+)/.exec(url);
   const fromPath = /\/s\/([^/?#]+)\/?(?:[?#].*)?$/.exec(url);
-  const candidate = fromQuery?.[1] ?? fromPath?.[1];
+  const candidate = fromQuery ? fromQuery[1] : fromPath ? fromPath[1] : undefined;
   if (!candidate) return { ok: false, error: 'QR link carries no scene' };
   const decoded = decodeScene(candidate);
   if (!decoded.ok) return decoded;

@@ -38,12 +38,12 @@ function prepare(text: string): string {
 }
 
 function hanRuns(text: string): string[] {
-  return text.match(HAN) ?? [];
+  return text.match(HAN) || [];
 }
 
 function latinWords(text: string): string[] {
   // Han characters separate words too (iPhone手机壳 → iphone).
-  return (text.replace(HAN, ' ').match(WORD) ?? []).map((w) => w.slice(0, MAX_WORD));
+  return (text.replace(HAN, ' ').match(WORD) || []).map((w) => w.slice(0, MAX_WORD));
 }
 
 function bigrams(run: string): string[] {
@@ -63,7 +63,7 @@ export function indexTokens(text: string): string[] {
   }
   for (const word of latinWords(s)) {
     out.add(word);
-    for (const part of word.match(WORD_PARTS) ?? []) out.add(part);
+    for (const part of word.match(WORD_PARTS) || []) out.add(part);
   }
   return [...out];
 }
@@ -94,7 +94,7 @@ export interface SearchableText {
 
 /** The `keywords` array stored in a product document, sorted so an unchanged product yields an equal array. */
 export function productKeywords(p: SearchableText): string[] {
-  const texts = [p.title, p.categoryName ?? '', ...p.specs.flatMap((d) => d.values), ...(p.searchTerms ?? [])];
+  const texts = [p.title, p.categoryName || '', ...p.specs.flatMap((d) => d.values), ...(p.searchTerms || [])];
   const out = new Set<string>();
   for (const text of texts) for (const token of indexTokens(text)) out.add(token);
   // Cut before sorting, so a long product keeps the keywords of its title (read first).

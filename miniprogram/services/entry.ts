@@ -68,7 +68,7 @@ export function recordScene(resolved: Attribution, sceneCode: string, launchScen
     if (typeof value === 'string' && value) next[key] = value;
   }
   next.sceneCode = sceneCode;
-  const scene = launchScene ?? resolved.launchScene;
+  const scene = launchScene != null ? launchScene : resolved.launchScene;
   if (scene !== undefined) next.launchScene = scene;
   save(next);
 }

@@ -35,7 +35,7 @@ export function prepareNotices(): Promise<void> {
  * decides what may be sent) and resolves to the kinds accepted; never rejects.
  */
 export function askFor(kinds: readonly NoticeKind[]): Promise<NoticeKind[]> {
-  const known = templates ?? {};
+  const known = templates || {};
   const asked = kinds.filter((kind) => known[kind]).slice(0, 3);
   if (!asked.length || !canAsk()) return Promise.resolve([]);
   return new Promise((resolve) => {
@@ -44,7 +44,7 @@ export function askFor(kinds: readonly NoticeKind[]): Promise<NoticeKind[]> {
       success: (res) => {
         const answers = res as unknown as Record<string, string>;
         const results: Record<string, string> = {};
-        for (const kind of asked) results[known[kind] as string] = String(answers[known[kind] as string] ?? '');
+        for (const kind of asked) results[known[kind] as string] = String(answers[known[kind] as string] || '');
         void call('orders', 'reportSubscriptions', { results });
         resolve(asked.filter((kind) => results[known[kind] as string] === 'accept'));
       },

@@ -46,7 +46,7 @@ describe('official compilers', () => {
     expect(runWcsc()).toEqual([]);
   });
 
-  test('miniprogram-ci compiles the whole project offline (TypeScript plugin, JSON checks)', () => {
+  test('miniprogram-ci compiles the whole project offline (TypeScript plugin, JSON checks; every uploaded JS file parses as ES2019 and no Babel helper ships)', () => {
     // In a child process: miniprogram-ci leaves sockets and a worker behind that would keep Jest alive.
     const res = spawnSync(path.join(REPO, 'node_modules', '.bin', 'tsx'), ['scripts/mp-compile-check.ts', '--json'], { cwd: REPO, encoding: 'utf8', timeout: 170_000 });
     const line = (res.stdout || '').trim().split('\n').pop() || '{}';

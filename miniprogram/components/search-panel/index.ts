@@ -36,7 +36,7 @@ Component({
   methods: {
     async suggest(value: string) {
       const query = String(value || '').trim().slice(0, 50);
-      const seq = (latest.get(this) ?? 0) + 1;
+      const seq = (latest.get(this) || 0) + 1;
       latest.set(this, seq);
       if (!query) {
         this.setData({ query: '', suggestions: [], suggestStatus: 'idle' });
