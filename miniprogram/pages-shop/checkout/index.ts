@@ -5,7 +5,7 @@ import { call, errorText } from '../../services/api';
 import { lineKey, removeLines } from '../../services/cart';
 import { clearCheckoutDraft, getCheckoutDraft } from '../../services/checkout';
 import { getAttribution } from '../../services/entry';
-import { payOrder, payResultUrl } from '../../services/pay';
+import { payOrder, payResultUrl } from '../services/pay';
 import { addressProblem, cleanAddress, fromWechatAddress } from '../utils/address';
 import { newRequestId } from '../../utils/id';
 import { formatFen } from '../../domain/money';
