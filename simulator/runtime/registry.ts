@@ -108,9 +108,11 @@ export class Registry {
   }
 
   loadPage(route: string): Registered {
-    // opening a page downloads its package
+    // opening a page downloads its package, and then what its preloadRule names
     this.loader?.markLoaded(path.join(this.root, route));
-    return this.load(path.join(this.root, route), 'page');
+    const page = this.load(path.join(this.root, route), 'page');
+    this.loader?.preload(route);
+    return page;
   }
 
   /** The app's custom tab bar component (custom-tab-bar/index), for app.json `tabBar.custom`. */

@@ -78,13 +78,19 @@ function withSubpackages(mutate: (app: Record<string, any>) => void = () => unde
       } });`,
     ),
   );
+  // pkg-a is preloaded by the home page's preloadRule: the main package's page gets its component at once
+  add('pkg-a/logged/index', { js: `${logged} Component({ lifetimes: { attached() { log.push('a attached'); } } })`, json: '{ "component": true }', wxml: '<text class="a-logged">A</text>' });
+  add(
+    'pages/async-pre/index',
+    withPlaceholder(page(`${logged} Page({ onReady() { log.push('page ready'); }, readLog() { return log.splice(0); } });`, { 'a-logged': '../../pkg-a/logged/index' }, '<a-logged id="pre"/>'), { 'a-logged': 'view' }),
+  );
   add('pages/async-main/index', page("Page({ data: { msg: '' }, onLoad() { require.async('../../pkg-b/util').then((b) => this.setData({ msg: 'main:' + b.who })); } });"));
   add('pages/reach-req/index', page("const b = require('../../pkg-b/util'); Page({ data: { msg: b.who } });"));
   add('pages/reach-comp/index', page('Page({ data: { msg: "x" } })', { 'b-comp': '../../pkg-b/comp/index' }, '<b-comp/>'));
   write(dir, files);
   const appFile = path.join(dir, 'miniprogram', 'app.json');
   const app = JSON.parse(fs.readFileSync(appFile, 'utf8'));
-  app.pages.push('pages/reach-req/index', 'pages/reach-comp/index', 'pages/async-main/index');
+  app.pages.push('pages/reach-req/index', 'pages/reach-comp/index', 'pages/async-main/index', 'pages/async-pre/index');
   app.subpackages = [
     { root: 'pkg-a', name: 'a', pages: ['ok/index', 'bad-comp/index', 'bad-req/index', 'async-comp/index', 'async-view/index', 'bad-ph/index', 'async-req/index'] },
     { root: 'pkg-b', name: 'b', pages: ['page/index'] },
@@ -104,6 +110,14 @@ describe('subpackage boundaries', () => {
     await s?.close();
   });
   const go = (url: string) => s.mp.callWxMethod('navigateTo', { url });
+
+  test('a package named by the opened page\'s preloadRule is fetched: its components need no placeholder later', async () => {
+    // the fixture starts on pages/index/index, whose preloadRule names pkg-a; no pkg-a page opened yet
+    await go('/pages/async-pre/index');
+    const p = await current(s.mp);
+    expect(await p.callMethod('readLog')).toEqual(['a attached', 'page ready']);
+    await s.mp.callWxMethod('navigateBack', {});
+  });
 
   test('a subpackage page uses the main package and its own package, and gets its query', async () => {
     await go('/pkg-a/ok/index?id=42');
