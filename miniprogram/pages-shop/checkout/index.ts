@@ -9,7 +9,7 @@ import { payOrder, payResultUrl } from '../services/pay';
 import { addressProblem, cleanAddress, fromWechatAddress } from '../utils/address';
 import { newRequestId } from '../../utils/id';
 import { formatFen } from '../../domain/money';
-import { couponState, isCouponRefusal } from '../../utils/coupon-view';
+import { couponState, isCouponRefusal } from '../utils/coupon-view';
 import { pageUrl, PAGES, switchToTab } from '../../utils/routes';
 import { checkoutAddress, rememberAddress } from '../services/addresses';
 import { isPrivacyRefused, isUserCancel } from '../../utils/wx-error';

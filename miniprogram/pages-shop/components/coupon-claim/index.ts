@@ -1,6 +1,6 @@
 import type { ClaimableCoupon } from '../../../../typings/api';
 import { call, errorText } from '../../../services/api';
-import { cardOfTemplate, type CouponCard } from '../../../utils/coupon-view';
+import { cardOfTemplate, type CouponCard } from '../../utils/coupon-view';
 import { pageUrl, PAGES } from '../../../utils/routes';
 
 interface ClaimItem {
