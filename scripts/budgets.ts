@@ -20,15 +20,18 @@ import type { FakeWx } from '../test/support/mp-harness';
 export const BUDGETS = { mainPackageBytes: 80 * 1024, setDataBytes: 16 * 1024 };
 /**
  * What fails the run: the main package may not grow back past this while it is above its target.
- * Just above the measured 119.9 KB (122,752 bytes): the tab pages (catalog, cart, 我的), the landing page
+ * Just above the measured 108.4 KB (110,987 bytes): the tab pages (catalog, cart, 我的), the landing page
  * and the old-path forwarders with their components, services and domain rules (about 78 KB); the
- * Babel helpers the ES5 build shares (14.1 KB, 6.8 KB of it regeneratorRuntime for async/await:
- * project.config.json's `es6` + `enhance`); the tab icons (3.5 KB, 4-bit indexed); and what
- * subpackages share, which WeChat packs into main because it lives outside their roots (about 24 KB):
- * the after-sales preview rules (5.6 KB), order states, the address rule and book, coupon-claim/card,
- * privacy-popup, countdown, pay and notify. Lower it as the package shrinks.
+ * Babel helpers the ES5 build shares (about 14 KB, 6.8 KB of it regeneratorRuntime for async/await:
+ * project.config.json's `es6` + `enhance`); the tab icons (3.5 KB, 4-bit indexed); and what several
+ * subpackages still use synchronously, which WeChat packs into main because it lives outside their
+ * roots (about 14 KB): the after-sales rules (5.6 KB) and order states, also the server's domain rules;
+ * the address rule and book; coupon texts; countdown; load-state and form-input behaviours. Shared components and services used by one
+ * subpackage more than the others ship in that subpackage and the others reach them asynchronously
+ * (docs/reference/subpackage-async.md): coupon-claim, coupon-card, coupon-view, privacy-popup and the pay
+ * flow in `shop`. Lower it as the package shrinks.
  */
-export const MAIN_PACKAGE_CEILING_BYTES = 121 * 1024;
+export const MAIN_PACKAGE_CEILING_BYTES = 109 * 1024;
 export const PLATFORM_LIMITS = { packageBytes: 2 * 1024 * 1024, totalBytes: 20 * 1024 * 1024 };
 
 export interface PackageSize {

@@ -7,7 +7,7 @@ import { groupPagePath } from '../domain/group-page';
 import { cleanNickname, NICKNAME_MAX } from '../domain/nickname';
 import { formatFen } from '../domain/money';
 import { call, errorText } from '../services/api';
-import { payOrder } from '../services/pay';
+import { payOrder } from '../services/pay-async';
 import { cachedReferralCode } from '../services/referral';
 import { newRequestId } from '../utils/id';
 import { readStorage } from '../utils/storage';

@@ -1,16 +1,22 @@
 // The mini-program module system: per-file compilation (TS and ESM JS -> CommonJS with esbuild,
 // like DevTools' per-file TypeScript plugin), mini-program `require` resolution (relative,
 // root-absolute "/x", and `miniprogram_npm` lookup) and execution with the framework globals
-// injected as wrapper parameters.
+// injected as wrapper parameters. `require.async(path)` and `require(path, callback, onError)` load
+// a module of another package once that package has loaded (分包异步化); a plain require across
+// packages is refused (build/packages.ts).
 import fs from 'fs';
 import path from 'path';
 import vm from 'vm';
 import { transformSync } from 'esbuild';
 import type { PackageMap } from './packages';
+import type { PackageLoader } from '../runtime/package-loader';
 
 export type FrameworkGlobals = Record<string, unknown>;
 
 interface ModuleRecord { exports: unknown; loaded: boolean }
+
+/** What require.async rejects with and require's error callback gets, as the base library words it. */
+export interface AsyncRequireError { mod: string; errMsg: string }
 
 const EXTS = ['', '.ts', '.js', '.json', '/index.ts', '/index.js'];
 const compiledCache = new Map<string, { mtime: number; code: string }>();
@@ -39,6 +45,8 @@ export class ModuleSystem {
     private readonly globals: () => FrameworkGlobals,
     /** app.json subpackage boundaries; without it every file may require every other */
     private readonly packages?: PackageMap,
+    /** when packages load; without it every package counts as loaded */
+    private readonly loader?: PackageLoader,
   ) {}
 
   /** How many script and JSON files this run has evaluated. */
@@ -65,6 +73,9 @@ export class ModuleSystem {
         const file = base + ext;
         if (fs.existsSync(file) && fs.statSync(file).isFile()) return file;
       }
+      // "x.js" as compiled: the TypeScript source x.ts
+      const ts = base.replace(/\.js$/, '.ts');
+      if (ts !== base && fs.existsSync(ts) && fs.statSync(ts).isFile()) return ts;
     }
     return undefined;
   }
@@ -75,6 +86,35 @@ export class ModuleSystem {
     const refused = this.packages?.refusal(path.join(fromDir, '_'), file, 'require');
     if (refused) throw new Error(`module "${spec}" is not defined: ${refused}`);
     return this.load(file);
+  }
+
+  /** require.async: any package's module, once its package has loaded. */
+  requireAsync(spec: string, fromDir: string): Promise<unknown> {
+    const file = this.resolve(spec, fromDir);
+    const failed = (err: unknown): AsyncRequireError => ({ mod: spec, errMsg: `module "${spec}" is not defined${err ? `: ${err instanceof Error ? err.message : String(err)}` : ''}` });
+    if (!file) return Promise.reject(failed(undefined));
+    return (this.loader?.load(file) ?? Promise.resolve()).then(
+      () => {
+        try {
+          return this.load(file);
+        } catch (err) {
+          throw failed(err);
+        }
+      },
+    );
+  }
+
+  /** The mini program's `require` for code in `dir`: sync, or async with callbacks, plus `.async`. */
+  private requireFor(dir: string) {
+    const req = (spec: string, onLoad?: unknown, onError?: unknown): unknown => {
+      if (typeof onLoad !== 'function' && typeof onError !== 'function') return this.require(spec, dir);
+      this.requireAsync(spec, dir).then(
+        (exports) => (typeof onLoad === 'function' ? onLoad(exports) : undefined),
+        (err: AsyncRequireError) => (typeof onError === 'function' ? onError(err) : undefined),
+      );
+      return undefined;
+    };
+    return Object.assign(req, { async: (spec: string) => this.requireAsync(spec, dir) });
   }
 
   load(file: string): unknown {
@@ -92,7 +132,7 @@ export class ModuleSystem {
     const wrapper = `(function (require, module, exports, __filename, __dirname, ${names.join(', ')}) {${compile(file)}\n})`;
     const fn = vm.runInThisContext(wrapper, { filename: file }) as (...args: unknown[]) => void;
     const dir = path.dirname(file);
-    const localRequire = (spec: string) => this.require(spec, dir);
+    const localRequire = this.requireFor(dir);
     try {
       fn(localRequire, module, module.exports, file, dir, ...names.map((n) => g[n]));
     } catch (err) {

@@ -4,9 +4,15 @@
 //   - the main package may not require or use anything inside a subpackage;
 //   - an independent subpackage uses only its own files;
 //   - tabBar pages live in the main package, subpackage roots do not nest, and preloadRule names
-//     existing pages and packages.
+//     existing pages and packages;
+//   - except asynchronously (分包异步化): a component of another package may be used when the using
+//     json names a componentPlaceholder for it, which renders until that package has loaded; a module
+//     of another package may be loaded with require.async(path) or require(path, callback). A plain
+//     synchronous require across packages stays an error.
 // Source: https://developers.weixin.qq.com/miniprogram/dev/framework/subpackages/basic.html (引用原则,
-// 打包原则) and .../subpackages/preload.html; docs/reference/platform-limits.md §1.
+// 打包原则), .../subpackages/preload.html, .../subpackages/async.html and
+// .../custom-component/placeholder.html; docs/reference/platform-limits.md (section 1) and
+// docs/reference/subpackage-async.md.
 import path from 'path';
 import type { AppJson } from './project';
 
@@ -75,7 +81,10 @@ export class PackageMap {
     return this.subs.find((s) => rel === s.root || rel.startsWith(s.root + '/')) ?? MAIN;
   }
 
-  /** Why `from` may not reach `target` (a require or a usingComponents entry), or undefined when it may. */
+  /**
+   * Why `from` may not reach `target` synchronously (a require or a usingComponents entry), or
+   * undefined when it may. A refused reference may still be made asynchronously, as the message says.
+   */
   refusal(from: string, target: string, what: 'require' | 'component'): string | undefined {
     const a = this.packageOf(from);
     const b = this.packageOf(target);
@@ -84,6 +93,7 @@ export class PackageMap {
     const rel = (f: string) => path.relative(this.root, f).split(path.sep).join('/');
     const name = (p: PackageInfo) => (p === MAIN ? 'the main package' : `subpackage "${p.root}"`);
     const verb = what === 'require' ? 'require' : 'use the component';
-    return `${rel(from)} (${name(a)}) cannot ${verb} ${rel(target)} (${name(b)}): a package may only use its own files${a.independent ? '' : ' and the main package\'s'}`;
+    const hint = what === 'require' ? 'load it with require.async(path) or require(path, callback)' : 'declare a componentPlaceholder for it to load it asynchronously';
+    return `${rel(from)} (${name(a)}) cannot ${verb} ${rel(target)} (${name(b)}): a package may only use its own files${a.independent ? '' : ' and the main package\'s'} (or ${hint})`;
   }
 }

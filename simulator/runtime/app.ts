@@ -10,6 +10,7 @@ import { framework } from '../render/framework';
 import { registerBuiltins } from '../render/builtins';
 import { createWx, type Wx } from '../wx';
 import { Registry } from './registry';
+import { PackageLoader } from './package-loader';
 import { PageInstance } from './page';
 import { Router } from './router';
 import { track, settle } from './settle';
@@ -82,8 +83,10 @@ export class AppRuntime {
       },
     });
     const packages = new PackageMap(project.root, project.appJson);
-    this.modules = new ModuleSystem(project.root, () => this.globals, packages);
-    this.registry = new Registry(project.root, gwx, this.modules, project.appJson.usingComponents ?? {}, this.generation, packages);
+    // SIM_SUBPACKAGE_LOAD_MS: a slower "download", to look at placeholders in the preview
+    const loader = new PackageLoader(packages, project.appJson, Number(process.env.SIM_SUBPACKAGE_LOAD_MS) || undefined);
+    this.modules = new ModuleSystem(project.root, () => this.globals, packages, loader);
+    this.registry = new Registry(project.root, gwx, this.modules, project.appJson.usingComponents ?? {}, this.generation, packages, loader);
     const ctors = this.registry.constructors();
     this.globals = {
       App: (def: AppDef) => {

@@ -1,12 +1,18 @@
 // Turns the project's Page()/Component()/Behavior() definitions into j-component registrations
 // backed by the official exparser, wiring each one to its wcc-compiled template and to the ids of
-// the custom components it uses.
+// the custom components it uses. A component of a package not loaded yet, declared with a
+// componentPlaceholder (分包异步化), is first registered as its placeholder; once its package has
+// loaded, the tag points at the real component and every live user re-renders, so each placeholder
+// node is replaced by the real component with the same attributes and slot content.
 import fs from 'fs';
 import path from 'path';
-import { framework } from '../render/framework';
+import { framework, methodCaller, type ExNode } from '../render/framework';
+import { BUILTIN_NAMES } from '../render/builtins';
 import type { Gwx, TemplateGenerator } from '../build/wxml';
 import type { ModuleSystem } from '../build/modules';
 import type { PackageMap } from '../build/packages';
+import type { PackageLoader } from './package-loader';
+import { reportException } from './events';
 
 type Def = Record<string, unknown>;
 
@@ -19,7 +25,10 @@ export interface Registered {
   extras: Def;
 }
 
-interface Pending { file: string; tagName: string; using: Record<string, string>; template: TemplateGenerator; result?: Registered }
+/** A usingComponents entry shown as its placeholder until the other package has loaded. */
+interface Deferred { tag: string; target: string }
+
+interface Pending { file: string; tagName: string; using: Record<string, string>; template: TemplateGenerator; deferred: Deferred[]; result?: Registered }
 
 const EMPTY_TEMPLATE: TemplateGenerator = () => ({ tag: 'wx-page', attr: {}, children: [] });
 const PAGE_HOOKS = new Set(['data', 'behaviors', 'options', 'lifetimes', 'pageLifetimes', 'observers', 'relations', 'externalClasses', 'properties', 'methods']);
@@ -61,6 +70,8 @@ export class Registry {
   private pending: Pending | undefined;
   private ids = new Map<string, string>();
   private jsons = new Map<string, Record<string, unknown>>();
+  /** live instances of each definition that still shows placeholders, by file */
+  private waiting = new Map<string, Set<ExNode>>();
 
   constructor(
     private readonly root: string,
@@ -69,6 +80,7 @@ export class Registry {
     private readonly globalUsing: Record<string, string>,
     private readonly generation: number,
     private readonly packages?: PackageMap,
+    private readonly loader?: PackageLoader,
   ) {}
 
   /** The framework constructors the project's code calls. */
@@ -96,7 +108,11 @@ export class Registry {
   }
 
   loadPage(route: string): Registered {
-    return this.load(path.join(this.root, route), 'page');
+    // opening a page downloads its package, and then what its preloadRule names
+    this.loader?.markLoaded(path.join(this.root, route));
+    const page = this.load(path.join(this.root, route), 'page');
+    this.loader?.preload(route);
+    return page;
   }
 
   /** The app's custom tab bar component (custom-tab-bar/index), for app.json `tabBar.custom`. */
@@ -128,34 +144,80 @@ export class Registry {
     const hit = this.byFile.get(file);
     if (hit) return hit;
     const jsonFile = file + '.json';
-    const json = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { usingComponents?: Record<string, string> }) : {};
+    const json = fs.existsSync(jsonFile) ? (JSON.parse(fs.readFileSync(jsonFile, 'utf8')) as { usingComponents?: Record<string, string>; componentPlaceholder?: Record<string, string> }) : {};
     this.jsons.set(file, json as Record<string, unknown>);
     const usingSpecs = { ...this.globalUsing, ...(json.usingComponents ?? {}) };
+    const placeholders = json.componentPlaceholder ?? {};
+    const rel = path.relative(this.root, file).split(path.sep).join('/');
     const using: Record<string, string> = {};
+    const deferred: Deferred[] = [];
     for (const [tag, spec] of Object.entries(usingSpecs)) {
       if (spec.startsWith('plugin://')) continue;
       const target = this.resolveUsing(file, spec);
-      if (!target) throw new Error(`Component is not found in path "${spec}" (using by "${path.relative(this.root, file)}")`);
+      if (!target) throw new Error(`Component is not found in path "${spec}" (using by "${rel}")`);
       const refused = this.packages?.refusal(file, target, 'component');
-      if (refused) throw new Error(`Component "${tag}" of "${path.relative(this.root, file)}" is not usable: ${refused}`);
+      if (refused && !placeholders[tag]) throw new Error(`Component "${tag}" of "${rel}" is not usable: ${refused}`);
+      if (refused && this.loader && !this.loader.isLoaded(target)) {
+        deferred.push({ tag, target });
+        continue;
+      }
       if (target === file) continue;
       using[tag] = this.load(target, 'component', tag).id;
     }
-    const rel = path.relative(this.root, file).split(path.sep).join('/');
+    for (const d of deferred) {
+      // The placeholder renders at once, so it must be available now: a built-in component or a
+      // usingComponents entry of this package or the main package, never another deferred one.
+      const ph = placeholders[d.tag];
+      const id = using[ph] ?? (BUILTIN_NAMES.includes(ph) ? ph : undefined);
+      if (!id) throw new Error(`componentPlaceholder "${ph}" of "${d.tag}" in ${rel}.json is not available when "${rel}" renders: use a built-in component or one of its own or the main package's components`);
+      using[d.tag] = id;
+    }
     const template = this.gwx(rel + '.wxml') ?? EMPTY_TEMPLATE;
     const script = this.modules.resolve('./' + path.basename(file), path.dirname(file));
     if (!script) throw new Error(`${rel}.js (or .ts) not found`);
     const prev = this.pending;
-    this.pending = { file, tagName, using, template };
+    this.pending = { file, tagName, using, template, deferred };
     try {
       this.modules.load(script);
       const result = this.pending.result;
       if (!result) throw new Error(`${kind === 'page' ? 'Page' : 'Component'} is not constructed in ${rel}`);
       this.byFile.set(file, result);
+      for (const d of deferred) void this.whenLoaded(file, using, d);
       return result;
     } finally {
       this.pending = prev;
     }
+  }
+
+  /** After the other package loaded: the tag names the real component and live users re-render. */
+  private async whenLoaded(file: string, using: Record<string, string>, d: Deferred): Promise<void> {
+    await this.loader?.load(d.target);
+    try {
+      using[d.tag] = this.load(d.target, 'component', d.tag).id;
+      for (const node of this.waiting.get(file) ?? []) {
+        const engine = node.__templateInstance;
+        if (engine) engine.updateValues(node, methodCaller(node).data, [], [], []);
+      }
+    } catch (err) {
+      reportException(err);
+    }
+  }
+
+  /** A behaviour that keeps the live instances of `file` while it waits for deferred components. */
+  private waitingBehavior(file: string): string {
+    const live = this.waiting.get(file) ?? new Set<ExNode>();
+    this.waiting.set(file, live);
+    const nodeOf = (caller: { _exparserNode?: ExNode }) => caller._exparserNode ?? caller;
+    return framework().jComponent.behavior({
+      lifetimes: {
+        created(this: { _exparserNode?: ExNode }) {
+          live.add(nodeOf(this));
+        },
+        detached(this: { _exparserNode?: ExNode }) {
+          live.delete(nodeOf(this));
+        },
+      },
+    }) as string;
   }
 
   private define(def: Def, ctor: 'page' | 'component'): void {
@@ -177,6 +239,7 @@ export class Registry {
       definition = { ...def };
     }
     if (Array.isArray(definition.behaviors)) definition.behaviors = definition.behaviors.map(builtinBehavior);
+    if (p.deferred.length) definition.behaviors = [...((definition.behaviors as unknown[]) ?? []), this.waitingBehavior(p.file)];
     // `hidden` works on custom component hosts too (display:none on the host), unless the
     // component declares its own `hidden` property.
     const props = { ...((definition.properties as Def) ?? {}) };

@@ -75,7 +75,7 @@ test('the indexes, collections, private APIs and components it names are the one
     expect([name, indexes.includes(name) || collections.includes(name)]).toEqual([name, true]);
   }
   for (const api of JSON.parse(read('miniprogram/app.json')).requiredPrivateInfos as string[]) expect(DOC).toContain(`wx.${api}`);
-  expect(fs.existsSync(path.join(REPO, 'miniprogram/components/privacy-popup/index.ts'))).toBe(true);
+  expect(fs.existsSync(path.join(REPO, 'miniprogram/pages-shop/components/privacy-popup/index.ts'))).toBe(true);
 });
 
 test("the campaigns step's collections table lists each collection with exactly its indexes in database.config.json", () => {

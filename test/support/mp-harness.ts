@@ -15,6 +15,12 @@ export const MP_ROOT = path.join(REPO, 'miniprogram');
 
 let built: string | undefined;
 
+/**
+ * The base library's require.async for modules run by Node here: the whole tree is on disk, so the
+ * other package is "loaded" at once; the promise still settles on a later tick, as on a phone.
+ */
+const REQUIRE_ASYNC = "if (!require.async) require.async = (p) => Promise.resolve().then(() => { try { return require(p); } catch (e) { throw { mod: p, errMsg: String(e) }; } });";
+
 /** Transpiles every .ts of miniprogram/ (types erased, CommonJS) next to copies of the other files. */
 export function buildMiniprogram(outDir?: string): string {
   if (built && !outDir) return built;
@@ -31,7 +37,7 @@ export function buildMiniprogram(outDir?: string): string {
       const dest = path.join(out, rel);
       fs.mkdirSync(path.dirname(dest), { recursive: true });
       if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-        const code = transformSync(fs.readFileSync(src, 'utf8'), { loader: 'ts', format: 'cjs', target: 'es2019', sourcefile: src });
+        const code = transformSync(fs.readFileSync(src, 'utf8'), { loader: 'ts', format: 'cjs', target: 'es2019', sourcefile: src, banner: REQUIRE_ASYNC });
         fs.writeFileSync(dest.replace(/\.ts$/, '.js'), code.code);
       } else {
         fs.copyFileSync(src, dest);
@@ -68,6 +74,8 @@ export function freshBuild(): string {
 const COMPONENT_DIRS: Record<string, string> = {
   'sku-picker': 'pages-shop/components',
   'coupon-picker': 'pages-shop/components',
+  'coupon-claim': 'pages-shop/components',
+  'coupon-card': 'pages-shop/components',
   'flash-bar': 'pages-shop/components',
   'order-actions': 'pages-order/components',
 };

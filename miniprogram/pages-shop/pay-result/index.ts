@@ -1,6 +1,6 @@
 import { call } from '../../services/api';
-import { isPayOutcome } from '../../services/pay';
-import type { PayOutcome } from '../../services/pay';
+import { isPayOutcome } from '../services/pay';
+import type { PayOutcome } from '../services/pay';
 import { HOME_PAGE, orderDetailUrl, switchToTab } from '../../utils/routes';
 
 /** What the page shows: the outcome of the payment attempt, or "checking" while the server catches up. */

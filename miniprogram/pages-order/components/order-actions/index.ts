@@ -1,6 +1,6 @@
 import type { OrderView } from '../../../../typings/domain';
 import { cancelOrder, confirmReceipt } from '../../services/orders';
-import { payOrder } from '../../../services/pay';
+import { payOrder } from '../../../services/pay-async';
 import { groupPagePath } from '../../../domain/group-page';
 import { afterSaleRequestUrl } from '../../../utils/routes';
 

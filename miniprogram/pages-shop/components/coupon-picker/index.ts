@@ -1,6 +1,6 @@
 import type { CouponOffer } from '../../../../typings/api';
 import { formatFen } from '../../../domain/money';
-import { cardOfCoupon, type CouponCard } from '../../../utils/coupon-view';
+import { cardOfCoupon, type CouponCard } from '../../utils/coupon-view';
 
 interface Choice {
   id: string;

@@ -1,7 +1,7 @@
-import type { ClaimableCoupon } from '../../../typings/api';
-import { call, errorText } from '../../services/api';
+import type { ClaimableCoupon } from '../../../../typings/api';
+import { call, errorText } from '../../../services/api';
 import { cardOfTemplate, type CouponCard } from '../../utils/coupon-view';
-import { pageUrl, PAGES } from '../../utils/routes';
+import { pageUrl, PAGES } from '../../../utils/routes';
 
 interface ClaimItem {
   templateId: string;

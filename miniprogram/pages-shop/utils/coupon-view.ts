@@ -1,7 +1,7 @@
-import type { ClaimableCoupon, CouponOffer } from '../../typings/api';
-import type { CouponRule, CouponValidity, CouponView } from '../../typings/domain';
-import { COUPON_STATUS_LABELS, couponScopeText, couponThresholdText, couponValueText } from '../domain/coupon-text';
-import { formatDateTime } from './time';
+import type { ClaimableCoupon, CouponOffer } from '../../../typings/api';
+import type { CouponRule, CouponValidity, CouponView } from '../../../typings/domain';
+import { COUPON_STATUS_LABELS, couponScopeText, couponThresholdText, couponValueText } from '../../domain/coupon-text';
+import { formatDateTime } from '../../utils/time';
 
 /** What the `coupon-card` component shows: display text only. */
 export interface CouponCard {

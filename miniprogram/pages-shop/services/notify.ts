@@ -1,5 +1,5 @@
-import type { NoticeKind } from '../../typings/domain';
-import { call } from './api';
+import type { NoticeKind } from '../../../typings/domain';
+import { call } from '../../services/api';
 
 /**
  * Subscribe-message notices (docs/reference/wx-subscribe-message.md). WeChat opens the subscribe dialog

@@ -1,7 +1,7 @@
-import type { NoticeKind } from '../../typings/domain';
-import { isUserCancel } from '../utils/wx-error';
-import { call, errorText } from './api';
-import { pageUrl, PAGES } from '../utils/routes';
+import type { NoticeKind } from '../../../typings/domain';
+import { isUserCancel } from '../../utils/wx-error';
+import { call, errorText } from '../../services/api';
+import { pageUrl, PAGES } from '../../utils/routes';
 import { askFor, useNoticeTemplates } from './notify';
 
 /**

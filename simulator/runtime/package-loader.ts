@@ -1,0 +1,71 @@
+// Which packages of the app are on the "phone": the main package from the start, a subpackage once
+// one of its pages opened, once a page whose preloadRule names it opened, or once something asked for
+// it asynchronously (require.async, a component behind a componentPlaceholder). Loading takes a moment, like a download, and is tracked so that a
+// protocol reply waits for it (settle) instead of a test sleeping.
+import { subpackagesOf, type PackageMap } from '../build/packages';
+import type { AppJson } from '../build/project';
+import { track } from './settle';
+
+/** A subpackage "download": long enough that the placeholder is really rendered first. */
+export const SIMULATED_LOAD_MS = 20;
+
+export class PackageLoader {
+  private readonly loaded = new Set<string>(['']);
+  private readonly inflight = new Map<string, Promise<void>>();
+
+  private readonly roots = new Map<string, string>();
+
+  constructor(
+    private readonly packages: PackageMap,
+    private readonly appJson: AppJson,
+    private readonly loadMs = SIMULATED_LOAD_MS,
+  ) {
+    // preloadRule names a package by `name` or `root`; `__APP__` is the main package
+    for (const s of subpackagesOf(appJson)) {
+      const root = s.root.replace(/^\/+|\/+$/g, '');
+      this.roots.set(root, root);
+      if (s.name) this.roots.set(s.name, root);
+    }
+  }
+
+  /** Whether the package shipping `file` is available now. */
+  isLoaded(file: string): boolean {
+    return this.loaded.has(this.packages.packageOf(file).root);
+  }
+
+  /** A page of the package opened: its package came with it. */
+  markLoaded(file: string): void {
+    this.loaded.add(this.packages.packageOf(file).root);
+  }
+
+  /** The page opened: start downloading what its preloadRule names (whatever the network type). */
+  preload(route: string): void {
+    for (const id of this.appJson.preloadRule?.[route]?.packages ?? []) {
+      const root = this.roots.get(id);
+      if (root !== undefined) void this.loadRoot(root);
+    }
+  }
+
+  /** Resolves once the package shipping `file` is available; never synchronously. */
+  load(file: string): Promise<void> {
+    return this.loadRoot(this.packages.packageOf(file).root);
+  }
+
+  private loadRoot(root: string): Promise<void> {
+    if (this.loaded.has(root)) return Promise.resolve();
+    let p = this.inflight.get(root);
+    if (!p) {
+      p = track(
+        new Promise<void>((resolve) =>
+          setTimeout(() => {
+            this.loaded.add(root);
+            this.inflight.delete(root);
+            resolve();
+          }, this.loadMs),
+        ),
+      );
+      this.inflight.set(root, p);
+    }
+    return p;
+  }
+}
