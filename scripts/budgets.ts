@@ -20,18 +20,18 @@ import type { FakeWx } from '../test/support/mp-harness';
 export const BUDGETS = { mainPackageBytes: 80 * 1024, setDataBytes: 16 * 1024 };
 /**
  * What fails the run: the main package may not grow back past this while it is above its target.
- * Just above the measured 108.4 KB (110,987 bytes): the tab pages (catalog, cart, 我的), the landing page
- * and the old-path forwarders with their components, services and domain rules (about 78 KB); the
- * Babel helpers the ES5 build shares (about 14 KB, 6.8 KB of it regeneratorRuntime for async/await:
- * project.config.json's `es6` + `enhance`); the tab icons (3.5 KB, 4-bit indexed); and what several
- * subpackages still use synchronously, which WeChat packs into main because it lives outside their
- * roots (about 14 KB): the after-sales rules (5.6 KB) and order states, also the server's domain rules;
- * the address rule and book; coupon texts; countdown; load-state and form-input behaviours. Shared components and services used by one
- * subpackage more than the others ship in that subpackage and the others reach them asynchronously
- * (docs/reference/subpackage-async.md): coupon-claim, coupon-card, coupon-view, privacy-popup and the pay
- * flow in `shop`. Lower it as the package shrinks.
+ * Just above the measured 82.1 KB (84,030 bytes), compiled without Babel helpers (es6 and enhance off,
+ * docs/reference/javascript-support.md): the tab pages (catalog, cart, 我的), the landing page and the
+ * old-path forwarders with their components, services and domain rules; the tab icons (3.5 KB, 4-bit
+ * indexed); and rules only subpackage pages use but that WeChat packs into main because they live
+ * outside every subpackage root, in miniprogram/domain/ beside the server's copy of the same rules
+ * (about 11 KB: after-sales 4.8 KB, address 2.2 KB, order states 2.0 KB, pickup, coupon texts, China
+ * time), with the countdown component and the load-state and form-input behaviours. Shared components
+ * and services used by one subpackage more than the others ship in that subpackage and the others
+ * reach them asynchronously (docs/reference/subpackage-async.md): coupon-claim, coupon-card,
+ * coupon-view, privacy-popup and the pay flow in `shop`. Lower it as the package shrinks.
  */
-export const MAIN_PACKAGE_CEILING_BYTES = 109 * 1024;
+export const MAIN_PACKAGE_CEILING_BYTES = 83 * 1024;
 export const PLATFORM_LIMITS = { packageBytes: 2 * 1024 * 1024, totalBytes: 20 * 1024 * 1024 };
 
 export interface PackageSize {

@@ -4,7 +4,7 @@ import type { LoadStatus } from '../behaviors/load-state';
 import { CAMPAIGN_PAGE, campaignPagePath } from '../domain/campaign-page';
 import { call } from '../services/api';
 import { forwardCodeToLanding } from '../services/entry';
-import { formatDateTime } from '../utils/time';
+import { chinaDateTime } from '../domain/china-time';
 import { HOME_PAGE, switchToTab } from '../utils/routes';
 
 /**
@@ -46,8 +46,8 @@ Page({
     if (!data) return;
     const { campaign, products } = data;
     // An ended campaign says so in its own block (with the way home) instead.
-    const phaseText = campaign.phase === 'upcoming' ? `活动将于 ${formatDateTime(campaign.startAt)} 开始` : '';
-    this.setData({ status: 'ok', message: '', campaign, products, period: `${formatDateTime(campaign.startAt)} – ${formatDateTime(campaign.endAt)}`, phaseText });
+    const phaseText = campaign.phase === 'upcoming' ? `活动将于 ${chinaDateTime(campaign.startAt)} 开始` : '';
+    this.setData({ status: 'ok', message: '', campaign, products, period: `${chinaDateTime(campaign.startAt)} – ${chinaDateTime(campaign.endAt)}`, phaseText });
     wx.setNavigationBarTitle({ title: campaign.title });
     this.reportVisit();
   },

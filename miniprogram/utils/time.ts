@@ -7,10 +7,3 @@ export function formatCountdown(ms: number): string {
   const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
   return h > 0 ? `${h}:${two(m)}:${two(s)}` : `${two(m)}:${two(s)}`;
 }
-
-/** Local date-time "2026-11-25 18:30" for order timestamps. */
-export function formatDateTime(ms: number): string {
-  const d = new Date(ms);
-  const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())} ${two(d.getHours())}:${two(d.getMinutes())}`;
-}

@@ -107,3 +107,11 @@ test('a group order offers 查看拼团 beside its other actions', async () => {
   expect(fake.navigations.pop()).toEqual({ api: 'navigateTo', url: '/pages-group/index?groupId=g%201' });
   page.detach();
 });
+
+test('order times read as China time, not in the zone the phone (here: this machine, UTC in CI) is set to', async () => {
+  const fake = installWx(cloudOf({ 'orders.get': () => ok({ order: order({ createdAt: Date.UTC(2026, 2, 1, 16, 30) }) }) }));
+  const page = renderPage('order-detail', fake, { id: 'o1' });
+  await settle(5);
+  expect(page.querySelectorAll('.sum-row').map((row) => text(row))).toContain('下单时间2026-03-02 00:30');
+  page.detach();
+});

@@ -11,7 +11,7 @@ import { buyAgain } from '../services/buy-again';
 import type { AfterSaleCard } from '../services/after-sales';
 import type { OrderCard } from '../services/orders';
 import { openOrders, PAGES, productUrl, switchToTab } from '../../utils/routes';
-import { formatDateTime } from '../../utils/time';
+import { chinaDateTime } from '../../domain/china-time';
 
 /** Only what the detail template renders. */
 interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm' | 'canAfterSale' | 'afterSalesText' | 'transactionId'> {
@@ -32,14 +32,14 @@ interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | '
 }
 
 function toDetail(order: OrderView, now: number): DetailView {
-  const times: { label: string; text: string }[] = [{ label: '下单时间', text: formatDateTime(order.createdAt) }];
-  if (order.paidAt) times.push({ label: '支付时间', text: formatDateTime(order.paidAt) });
-  if (order.shippedAt) times.push({ label: '发货时间', text: formatDateTime(order.shippedAt) });
-  if (order.pickedUpAt) times.push({ label: '提货时间', text: formatDateTime(order.pickedUpAt) });
-  if (order.completedAt) times.push({ label: '完成时间', text: formatDateTime(order.completedAt) });
-  if (order.cancelledAt) times.push({ label: '取消时间', text: formatDateTime(order.cancelledAt) });
-  if (order.expiredAt) times.push({ label: '关闭时间', text: formatDateTime(order.expiredAt) });
-  if (order.refundedAt) times.push({ label: '退款时间', text: formatDateTime(order.refundedAt) });
+  const times: { label: string; text: string }[] = [{ label: '下单时间', text: chinaDateTime(order.createdAt) }];
+  if (order.paidAt) times.push({ label: '支付时间', text: chinaDateTime(order.paidAt) });
+  if (order.shippedAt) times.push({ label: '发货时间', text: chinaDateTime(order.shippedAt) });
+  if (order.pickedUpAt) times.push({ label: '提货时间', text: chinaDateTime(order.pickedUpAt) });
+  if (order.completedAt) times.push({ label: '完成时间', text: chinaDateTime(order.completedAt) });
+  if (order.cancelledAt) times.push({ label: '取消时间', text: chinaDateTime(order.cancelledAt) });
+  if (order.expiredAt) times.push({ label: '关闭时间', text: chinaDateTime(order.expiredAt) });
+  if (order.refundedAt) times.push({ label: '退款时间', text: chinaDateTime(order.refundedAt) });
   const card = toOrderCard(order, now);
   return {
     _id: card._id,

@@ -7,7 +7,7 @@ import { toOrderCard } from '../services/orders';
 import type { OrderCard } from '../services/orders';
 import { ORDER_TABS, orderDetailUrl, PAGES, switchToTab } from '../../utils/routes';
 import type { OrdersTab } from '../../utils/routes';
-import { formatDateTime } from '../../utils/time';
+import { chinaDateTime } from '../../domain/china-time';
 
 /** What a list row renders: times are preformatted, raw timestamps stay off the view. */
 type ListItem = Omit<OrderCard, 'createdAt' | 'expireAt'> & { createdText: string; /** a group order's group ('' otherwise) */ groupId: string; withActions: boolean };
@@ -25,7 +25,7 @@ function toListItem(order: OrderView, now: number): ListItem {
   const { createdAt, expireAt, ...rest } = toOrderCard(order, now);
   void expireAt;
   const groupId = order.group ? order.group.groupId : '';
-  return { ...rest, createdText: formatDateTime(createdAt), groupId, withActions: rest.canPay || rest.canCancel || rest.canConfirm || !!groupId };
+  return { ...rest, createdText: chinaDateTime(createdAt), groupId, withActions: rest.canPay || rest.canCancel || rest.canConfirm || !!groupId };
 }
 
 Page({

@@ -1,6 +1,6 @@
 import type { AfterSaleView } from '../../../typings/domain';
 import { AFTER_SALE_STATUS_LABELS } from '../../domain/after-sales';
-import { formatDateTime } from '../../utils/time';
+import { chinaDateTime } from '../../domain/china-time';
 
 /** One after-sales request as the order detail renders it (money in fen; the price component formats it). */
 export interface AfterSaleCard {
@@ -37,6 +37,6 @@ export function toAfterSaleCard(view: AfterSaleView): AfterSaleCard {
     reason: view.reason,
     refuseReason: view.refuseReason || '',
     hint: HINTS[view.status] || '',
-    createdText: formatDateTime(view.createdAt),
+    createdText: chinaDateTime(view.createdAt),
   };
 }

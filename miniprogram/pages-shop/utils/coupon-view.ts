@@ -1,7 +1,7 @@
 import type { ClaimableCoupon, CouponOffer } from '../../../typings/api';
 import type { CouponRule, CouponValidity, CouponView } from '../../../typings/domain';
 import { COUPON_STATUS_LABELS, couponScopeText, couponThresholdText, couponValueText } from '../../domain/coupon-text';
-import { formatDateTime } from '../../utils/time';
+import { chinaDateTime } from '../../domain/china-time';
 
 /** What the `coupon-card` component shows: display text only. */
 export interface CouponCard {
@@ -20,7 +20,7 @@ function texts(rule: CouponRule): Pick<CouponCard, 'value' | 'threshold' | 'scop
 }
 
 function templateValidity(validity: CouponValidity): string {
-  return validity.kind === 'days' ? `领取后${validity.days}天内有效` : `${formatDateTime(validity.from).slice(0, 10)} 至 ${formatDateTime(validity.until - 1).slice(0, 10)} 有效`;
+  return validity.kind === 'days' ? `领取后${validity.days}天内有效` : `${chinaDateTime(validity.from).slice(0, 10)} 至 ${chinaDateTime(validity.until - 1).slice(0, 10)} 有效`;
 }
 
 /** A shopper's coupon as a card. */
@@ -29,7 +29,7 @@ export function cardOfCoupon(coupon: CouponView): CouponCard {
     id: coupon._id,
     title: coupon.title,
     ...texts(coupon),
-    validity: `有效期至 ${formatDateTime(coupon.validUntil - 1)}`,
+    validity: `有效期至 ${chinaDateTime(coupon.validUntil - 1)}`,
     stamp: coupon.status === 'available' ? '' : COUPON_STATUS_LABELS[coupon.status],
   };
 }

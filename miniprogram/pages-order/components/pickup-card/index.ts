@@ -1,7 +1,7 @@
 import type { OrderPickup, OrderStatus } from '../../../../typings/domain';
 import { call, errorText } from '../../../services/api';
 import { formatPickupCode } from '../../../domain/pickup';
-import { formatDateTime } from '../../../utils/time';
+import { chinaDateTime } from '../../../domain/china-time';
 
 /**
  * A pickup order's store and, once paid, its pickup code as digits and as a QR code for the store to
@@ -29,7 +29,7 @@ Component({
         return;
       }
       const { code, qr, pickedUpAt } = res.data;
-      this.setData({ loading: false, code: formatPickupCode(code), qr, pickedUpText: pickedUpAt ? formatDateTime(pickedUpAt) : '' });
+      this.setData({ loading: false, code: formatPickupCode(code), qr, pickedUpText: pickedUpAt ? chinaDateTime(pickedUpAt) : '' });
     },
   },
 });
