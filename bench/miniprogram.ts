@@ -3,6 +3,7 @@
  *   - main package size: scripts/budgets.ts `compiledPackage()` (miniprogram-ci's compiled upload);
  *   - setData payload per page, largest and mean (JSON bytes), while the catalog scrolls to 500 products
  *     (scripts/budgets.ts `measureCatalog`), plus the product page (200 SKUs) and a full cart;
+ *   - the scrolled catalog's rendered tree against DevTools' audit rules (nodes, depth, children);
  *   - simulator time per tap: `simulator/bench-tap.ts` (run as a child, its medians parsed);
  *   - the whole QR-to-order journey in the simulator against the local cloud: bench/journey.ts.
  * A figure whose piece is missing or fails prints `n/a (reason)`.
@@ -14,12 +15,13 @@ import * as path from 'node:path';
 import { REPO } from './lib/cloud';
 import { runMain } from './lib/cli';
 import type { JourneyFigures } from './journey';
+import type { TreeAudit } from '../simulator/render/audit';
 
 export type Figure<T> = { ok: true; value: T } | { ok: false; reason: string };
 
 export interface MiniprogramResult {
   mainPackage: Figure<{ bytes: number; files: number; source: string }>;
-  setData: Figure<{ catalogProducts: number; pages: Record<string, { calls: number; largestBytes: number; meanBytes: number }> }>;
+  setData: Figure<{ catalogProducts: number; /** the scrolled catalog's rendered tree, component internals included */ catalogTree?: TreeAudit; pages: Record<string, { calls: number; largestBytes: number; meanBytes: number }> }>;
   tap: Figure<{ runs: number; tapMedianMs: number; inputMedianMs: number }>;
   journey: Figure<JourneyFigures>;
 }
@@ -68,7 +70,7 @@ async function packageAndSetData(): Promise<Pick<MiniprogramResult, 'mainPackage
       p.largestBytes = Math.max(p.largestBytes, entry.bytes);
     }
     for (const p of Object.values(pages)) p.meanBytes = Math.round(p.meanBytes);
-    setData = { ok: true, value: { catalogProducts: catalog.count, pages } };
+    setData = { ok: true, value: { catalogProducts: catalog.count, catalogTree: catalog.tree, pages } };
   } catch (e) {
     setData = { ok: false, reason: errText(e) };
   }
@@ -102,6 +104,8 @@ export function formatMiniprogram(r: MiniprogramResult): string {
   lines.push(`  main package               ${r.mainPackage.ok ? `${(r.mainPackage.value.bytes / 1024).toFixed(1)} KB (${r.mainPackage.value.files} files, ${r.mainPackage.value.source})` : na(r.mainPackage)}`);
   if (r.setData.ok) {
     lines.push(`  setData (catalog scrolled to ${r.setData.value.catalogProducts} products; product page 200 SKUs; cart 50 lines)`);
+    const t = r.setData.value.catalogTree;
+    if (t) lines.push(`  catalog at ${r.setData.value.catalogProducts} products: ${t.nodes} WXML nodes, depth ${t.depth}, at most ${t.maxChildren} children (${t.widest})`);
     for (const [page, p] of Object.entries(r.setData.value.pages)) {
       lines.push(`    ${page.padEnd(24)} largest ${(p.largestBytes / 1024).toFixed(1)} KB, mean ${(p.meanBytes / 1024).toFixed(2)} KB over ${p.calls} calls`);
     }

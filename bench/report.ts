@@ -75,7 +75,8 @@ export function targetRows(r: Results): TargetRow[] {
   const setData = mp?.setData.ok ? mp.setData.value : undefined;
   const largest = setData ? Math.max(...Object.values(setData.pages).map((p) => p.largestBytes)) : undefined;
   add('1', 'largest setData while the catalog scrolls', '≤ 16 KB', largest === undefined ? undefined : `${(largest / 1024).toFixed(1)} KB`, largest !== undefined && largest <= 16 * 1024);
-  add('1', 'WXML nodes / depth / children of the scrolled catalog', '< 1000 / < 30 / ≤ 60', undefined, null);
+  const tree = setData?.catalogTree;
+  add('1', `WXML nodes / depth / children of the catalog scrolled to ${setData?.catalogProducts ?? 500} products`, '< 1000 / < 30 / ≤ 60', tree ? `${tree.nodes} / ${tree.depth} / ${tree.maxChildren}` : undefined, !!tree && tree.nodes < 1000 && tree.depth < 30 && tree.maxChildren <= 60);
   const hot = ok(r.hotSku);
   const big = hot?.rounds.reduce((a, b) => (b.buyers > a.buyers ? b : a), hot.rounds[0]);
   add('3', `hot-SKU orders/s ÷ conditional updates/s${big ? ` (${big.buyers} buyers)` : ''}`, `≥ ${hot?.target ?? 0.5}`, big ? String(big.ratios.ordersVsCeiling) : undefined, big ? big.ratios.ordersVsCeiling >= hot!.target : false);

@@ -11,6 +11,7 @@ import fs from 'fs';
 import path from 'path';
 import { fakeCatalog, freshBuild, installWx, MP_ROOT, renderPage, REPO, settle, tempDir } from '../test/support/mp-harness';
 import type { FakeWx } from '../test/support/mp-harness';
+import { auditTree } from '../simulator/render/audit';
 
 /**
  * mainPackageBytes: the start-fast target (the tab pages and what they need). Platform limits
@@ -152,7 +153,10 @@ function largest(log: FakeWx['setDataLog'], page?: string) {
   return best;
 }
 
-/** Scrolls the catalog (page logic + official templates) to `target` products, logging every setData. */
+/**
+ * Scrolls the catalog (page logic + official templates) to `target` products, logging every setData;
+ * the tree it renders then, component internals included, measured by DevTools' audit rules.
+ */
 export async function measureCatalog(root: string = freshBuild(), target = CATALOG_TARGET) {
   const fake = installWx(fakeCatalog(target));
   const page = renderPage('catalog', fake, {}, root);
@@ -161,7 +165,7 @@ export async function measureCatalog(root: string = freshBuild(), target = CATAL
     page.instance.onReachBottom();
     await settle(3);
   }
-  return { fake, count: page.instance.data.count as number };
+  return { fake, count: page.instance.data.count as number, tree: auditTree(page.dom as unknown as Element) };
 }
 
 /** The heaviest product a document may hold (20 images, 3 specs, 200 SKUs) on the product page. */
