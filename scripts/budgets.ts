@@ -21,7 +21,7 @@ import { auditTree } from '../simulator/render/audit';
 export const BUDGETS = { mainPackageBytes: 80 * 1024, setDataBytes: 16 * 1024 };
 /**
  * What fails the run: the main package may not grow back past this while it is above its target.
- * Just above the measured 81.9 KB (83,843 bytes), compiled without Babel helpers (es6 and enhance off,
+ * Just above the measured 82.0 KB (83,926 bytes), compiled without Babel helpers (es6 and enhance off,
  * docs/reference/javascript-support.md): the tab pages (catalog, cart, 我的), the landing page and the
  * old-path forwarders with their components, services and domain rules; the tab icons (3.5 KB, 4-bit
  * indexed); and rules only subpackage pages use but that WeChat packs into main because they live

@@ -2,6 +2,9 @@ import type { ActionName, ActionRequest, ActionResponse, ApiError, Envelope, Fun
 import { CALL_TIMEOUT_MS } from '../config';
 import { wxErrMsg } from '../utils/wx-error';
 
+/** What a shopper reads when the cloud, or a package of the app, could not be reached. */
+export const NETWORK_MESSAGE = '网络不太稳定，请稍后重试';
+
 /**
  * Every page talks to the cloud functions through this one typed function. Transport failures
  * (no network, function crashed, timeout) come back as an UNAVAILABLE envelope instead of a throw,
@@ -24,7 +27,7 @@ export async function call<F extends FunctionName, A extends ActionName<F>>(
     return failure('INTERNAL', '服务返回了无法识别的结果');
   } catch (err) {
     const detail = wxErrMsg(err) || String(err);
-    return failure('UNAVAILABLE', '网络不太稳定，请稍后重试', detail);
+    return failure('UNAVAILABLE', NETWORK_MESSAGE, detail);
   } finally {
     if (timer !== undefined) clearTimeout(timer);
   }

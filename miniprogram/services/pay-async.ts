@@ -1,5 +1,6 @@
 import type { NoticeKind } from '../../typings/domain';
 import type { PayResult } from '../pages-shop/services/pay';
+import { NETWORK_MESSAGE } from './api';
 
 type PayModule = typeof import('../pages-shop/services/pay');
 
@@ -13,7 +14,7 @@ export async function payOrder(orderId: string, notices?: readonly NoticeKind[])
   try {
     pay = (await require.async('../pages-shop/services/pay.js')) as PayModule;
   } catch {
-    return { outcome: 'failed', message: '网络不佳，请稍后再试' };
+    return { outcome: 'failed', message: NETWORK_MESSAGE };
   }
   return pay.payOrder(orderId, notices);
 }

@@ -35,19 +35,20 @@ export function subpackagesOf(appJson: AppJson): SubpackageDecl[] {
   return [...(appJson.subpackages ?? []), ...(appJson.subPackages ?? [])] as SubpackageDecl[];
 }
 
-const trim = (p: string) => p.replace(/^\/+|\/+$/g, '');
+/** A root or page path without slashes at either end, as app.json may write them either way. */
+export const trimSlashes = (p: string) => p.replace(/^\/+|\/+$/g, '');
 
 /** app.json problems DevTools refuses to compile, as messages (empty when none). */
 export function checkAppJsonPackages(appJson: AppJson & { preloadRule?: Record<string, { packages?: string[] }> }): string[] {
   const problems: string[] = [];
   const subs = subpackagesOf(appJson);
-  const roots = subs.map((s) => trim(s.root));
+  const roots = subs.map((s) => trimSlashes(s.root));
   roots.forEach((r, i) =>
     roots.forEach((o, j) => {
       if (i !== j && (r + '/').startsWith(o + '/')) problems.push(`app.json: subpackage root "${r}" lies inside subpackage root "${o}"`);
     }),
   );
-  const inSub = (page: string) => roots.find((r) => trim(page).startsWith(r + '/'));
+  const inSub = (page: string) => roots.find((r) => trimSlashes(page).startsWith(r + '/'));
   for (const item of appJson.tabBar?.list ?? []) {
     const r = inSub(item.pagePath);
     if (r) problems.push(`app.json: tabBar page "${item.pagePath}" must be in the main package, not in subpackage "${r}"`);
@@ -56,10 +57,10 @@ export function checkAppJsonPackages(appJson: AppJson & { preloadRule?: Record<s
     const r = inSub(page);
     if (r) problems.push(`app.json: page "${page}" is listed in pages but lies inside subpackage root "${r}"`);
   }
-  const allPages = [...appJson.pages, ...subs.flatMap((s) => s.pages.map((p) => `${trim(s.root)}/${p}`))];
-  const packageIds = new Set<string>(['__APP__', ...subs.flatMap((s) => [trim(s.root), ...(s.name ? [s.name] : [])])]);
+  const allPages = [...appJson.pages, ...subs.flatMap((s) => s.pages.map((p) => `${trimSlashes(s.root)}/${p}`))];
+  const packageIds = new Set<string>(['__APP__', ...subs.flatMap((s) => [trimSlashes(s.root), ...(s.name ? [s.name] : [])])]);
   for (const [page, rule] of Object.entries(appJson.preloadRule ?? {})) {
-    if (!allPages.includes(trim(page))) problems.push(`app.json: preloadRule page "${page}" is not a page of the app`);
+    if (!allPages.includes(trimSlashes(page))) problems.push(`app.json: preloadRule page "${page}" is not a page of the app`);
     for (const pkg of rule.packages ?? []) if (!packageIds.has(pkg)) problems.push(`app.json: preloadRule["${page}"] names package "${pkg}", which is no subpackage name or root`);
   }
   return problems;
@@ -72,7 +73,7 @@ export class PackageMap {
     private readonly root: string,
     appJson: AppJson,
   ) {
-    this.subs = subpackagesOf(appJson).map((s) => ({ root: trim(s.root), independent: !!s.independent }));
+    this.subs = subpackagesOf(appJson).map((s) => ({ root: trimSlashes(s.root), independent: !!s.independent }));
   }
 
   /** The package a file (absolute path) is shipped in. */

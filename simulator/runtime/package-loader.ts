@@ -2,7 +2,7 @@
 // one of its pages opened, once a page whose preloadRule names it opened, or once something asked for
 // it asynchronously (require.async, a component behind a componentPlaceholder). Loading takes a moment, like a download, and is tracked so that a
 // protocol reply waits for it (settle) instead of a test sleeping.
-import { subpackagesOf, type PackageMap } from '../build/packages';
+import { subpackagesOf, trimSlashes, type PackageMap } from '../build/packages';
 import type { AppJson } from '../build/project';
 import { track } from './settle';
 
@@ -22,7 +22,7 @@ export class PackageLoader {
   ) {
     // preloadRule names a package by `name` or `root`; `__APP__` is the main package
     for (const s of subpackagesOf(appJson)) {
-      const root = s.root.replace(/^\/+|\/+$/g, '');
+      const root = trimSlashes(s.root);
       this.roots.set(root, root);
       if (s.name) this.roots.set(s.name, root);
     }

@@ -1,7 +1,7 @@
 import type { CouponStatus, CouponView } from '../../../typings/domain';
 import type { LoadStatus } from '../../behaviors/load-state';
 import { loadWithState } from '../../behaviors/load-state';
-import { call, failure } from '../../services/api';
+import { call, failure, NETWORK_MESSAGE } from '../../services/api';
 import type { CouponCard } from '../../pages-shop/utils/coupon-view';
 import { HOME_PAGE, switchToTab } from '../../utils/routes';
 
@@ -47,7 +47,7 @@ Page({
       request: async () => {
         const [res, view] = await Promise.all([call('orders', 'myCoupons', {}), this.cardOf ? null : (require.async('../../pages-shop/utils/coupon-view.js') as Promise<CouponViewModule>).catch(() => null)]);
         if (view) this.cardOf = view.cardOfCoupon;
-        return this.cardOf || !res.ok ? res : failure('UNAVAILABLE', '网络不太稳定，请稍后重试', 'pages-shop did not load');
+        return this.cardOf || !res.ok ? res : failure('UNAVAILABLE', NETWORK_MESSAGE, 'pages-shop did not load');
       },
     });
     if (!data) return;
