@@ -5,7 +5,7 @@
 import { readProject, activeCondition, type Project } from './build/project';
 import { compileWxml, type Gwx } from './build/wxml';
 import { AppRuntime } from './runtime/app';
-import { SimState, type EnterOptions } from './runtime/state';
+import { CONNECTIONS, SimState, type EnterOptions } from './runtime/state';
 import { parseQuery } from './runtime/url';
 import { settle, track } from './runtime/settle';
 import { setAssetRoot } from './render/assets';
@@ -146,6 +146,14 @@ export class Simulator {
       getUser: () => this.state.openid,
       setCloudUrl: (url: string) => void (this.state.cloudUrl = url),
       setAutoModal: (policy?: 'confirm' | 'cancel') => void (this.state.autoModal = policy),
+      /** The phone's connection while online (wx.getNetworkType): 'wifi' (the default), '4g', ... */
+      setNetworkType: (type: string) => {
+        const connection = CONNECTIONS.find((c) => c === type);
+        if (!connection) throw new Error(`setNetworkType: "${type}" is none of ${CONNECTIONS.join(', ')}`);
+        if (this.state.connection === connection) return;
+        this.state.connection = connection;
+        this.state.onNetworkChange?.();
+      },
       setPaymentPolicy: (policy: 'confirm' | 'cancel' | 'pending') => void (this.state.paymentPolicy = policy),
       /** The current user's privacy consent: false = a user who never agreed (the popup shows again). */
       setPrivacyAgreed: (agreed: boolean) => void (agreed ? this.state.privacyAgreed.add(this.state.openid) : this.state.privacyAgreed.delete(this.state.openid)),

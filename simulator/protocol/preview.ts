@@ -222,6 +222,6 @@ export const previewHandlers: Record<string, Handler> = {
     const offline = !!p.offline;
     if (ctx.sim.state.offline === offline) return;
     ctx.sim.state.offline = offline;
-    ctx.sim.state.onNetworkChange?.(offline);
+    ctx.sim.state.onNetworkChange?.();
   }),
 };

@@ -84,7 +84,7 @@ export class AppRuntime {
     });
     const packages = new PackageMap(project.root, project.appJson);
     // SIM_SUBPACKAGE_LOAD_MS: a slower "download", to look at placeholders in the preview
-    const loader = new PackageLoader(packages, project.appJson, Number(process.env.SIM_SUBPACKAGE_LOAD_MS) || undefined);
+    const loader = new PackageLoader(packages, project.appJson, () => state.networkType(), Number(process.env.SIM_SUBPACKAGE_LOAD_MS) || undefined);
     this.modules = new ModuleSystem(project.root, () => this.globals, packages, loader);
     this.registry = new Registry(project.root, gwx, this.modules, project.appJson.usingComponents ?? {}, this.generation, packages, loader);
     const ctors = this.registry.constructors();

@@ -1,5 +1,6 @@
 // Which packages of the app are on the "phone": the main package from the start, a subpackage once
-// one of its pages opened, once a page whose preloadRule names it opened, or once something asked for
+// one of its pages opened, once a page whose preloadRule names it opened on a network the rule allows
+// (`network: "wifi"`, the default, only on Wi-Fi; "all" on any connection), or once something asked for
 // it asynchronously (require.async, a component behind a componentPlaceholder). Loading takes a moment, like a download, and is tracked so that a
 // protocol reply waits for it (settle) instead of a test sleeping.
 import { subpackagesOf, trimSlashes, type PackageMap } from '../build/packages';
@@ -18,6 +19,8 @@ export class PackageLoader {
   constructor(
     private readonly packages: PackageMap,
     private readonly appJson: AppJson,
+    /** what wx.getNetworkType answers now ('none' offline) */
+    private readonly networkType: () => string,
     private readonly loadMs = SIMULATED_LOAD_MS,
   ) {
     // preloadRule names a package by `name` or `root`; `__APP__` is the main package
@@ -38,9 +41,12 @@ export class PackageLoader {
     this.loaded.add(this.packages.packageOf(file).root);
   }
 
-  /** The page opened: start downloading what its preloadRule names (whatever the network type). */
+  /** The page opened: start downloading what its preloadRule names, if the rule allows the current network. */
   preload(route: string): void {
-    for (const id of this.appJson.preloadRule?.[route]?.packages ?? []) {
+    const rule = this.appJson.preloadRule?.[route];
+    const type = this.networkType();
+    if (!rule || type === 'none' || (rule.network !== 'all' && type !== 'wifi')) return;
+    for (const id of rule.packages ?? []) {
       const root = this.roots.get(id);
       if (root !== undefined) void this.loadRoot(root);
     }

@@ -28,6 +28,10 @@ export interface NativeState {
   history: { api: string; options: unknown }[];
 }
 
+/** wx.getNetworkType's answers for a phone that is online. */
+export const CONNECTIONS = ['wifi', '2g', '3g', '4g', '5g', 'unknown'] as const;
+export type Connection = (typeof CONNECTIONS)[number];
+
 export const DEFAULT_OPENID = 'o_sim_user_1';
 
 export class SimState {
@@ -46,6 +50,8 @@ export class SimState {
   paymentPolicy: 'confirm' | 'cancel' | 'pending' = 'confirm';
   /** the phone's network switch: offline fails requests and cloud calls like a phone without signal */
   offline = false;
+  /** the connection while online, as wx.getNetworkType names it; preloadRule `network: "wifi"` waits for 'wifi' */
+  connection: Connection = 'wifi';
   /** users (openids) who agreed to the privacy guide; a new user has not */
   privacyAgreed = new Set<string>();
   /** ids of `open-type="agreePrivacyAuthorization"` buttons the user tapped */
@@ -56,13 +62,18 @@ export class SimState {
   orderConfirmAnswer: 'success' | 'cancel' | 'fail' = 'success';
   /** wx.requestSubscribeMessage: what the user answers per template id (`*`: any other template) */
   subscribeAnswers: Record<string, 'accept' | 'reject' | 'ban'> = { '*': 'accept' };
-  /** set by the current app run's wx: delivers wx.onNetworkStatusChange when the switch flips */
-  onNetworkChange: ((offline: boolean) => void) | undefined;
+  /** set by the current app run's wx: delivers wx.onNetworkStatusChange when the switch flips or the connection changes */
+  onNetworkChange: (() => void) | undefined;
 
   constructor(opts: { openid?: string; cloudUrl?: string; autoModal?: 'confirm' | 'cancel' }) {
     this.openid = opts.openid ?? DEFAULT_OPENID;
     this.cloudUrl = opts.cloudUrl;
     this.autoModal = opts.autoModal;
+  }
+
+  /** What wx.getNetworkType answers: 'none' while offline, else the connection. */
+  networkType(): Connection | 'none' {
+    return this.offline ? 'none' : this.connection;
   }
 
   static freshNative(): NativeState {

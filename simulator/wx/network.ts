@@ -42,8 +42,9 @@ export function networkApis(ctx: WxContext): Record<string, unknown> {
     if (ctx.state.offline) throw new WxFail('-2:net::ERR_INTERNET_DISCONNECTED', { errno: 600001 });
   };
   const networkListeners = new Set<(res: { isConnected: boolean; networkType: string }) => void>();
-  ctx.state.onNetworkChange = (offline) => {
-    for (const fn of networkListeners) fn({ isConnected: !offline, networkType: offline ? 'none' : 'wifi' });
+  ctx.state.onNetworkChange = () => {
+    const networkType = ctx.state.networkType();
+    for (const fn of networkListeners) fn({ isConnected: networkType !== 'none', networkType });
   };
 
   const callFunction = asyncApi('cloud.callFunction', async (o) => {
@@ -164,7 +165,7 @@ export function networkApis(ctx: WxContext): Record<string, unknown> {
     request,
     requestPayment,
     requestSubscribeMessage,
-    getNetworkType: asyncApi('getNetworkType', () => ({ networkType: ctx.state.offline ? 'none' : 'wifi' })),
+    getNetworkType: asyncApi('getNetworkType', () => ({ networkType: ctx.state.networkType() })),
     onNetworkStatusChange: (fn: (res: { isConnected: boolean; networkType: string }) => void) => void networkListeners.add(fn),
     offNetworkStatusChange: (fn?: (res: { isConnected: boolean; networkType: string }) => void) => void (fn ? networkListeners.delete(fn) : networkListeners.clear()),
     login: asyncApi('login', () => ({ code: `sim_code_${ctx.state.openid}_${++codeSeq}` })),

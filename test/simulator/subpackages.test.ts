@@ -197,6 +197,55 @@ describe('subpackage boundaries', () => {
   });
 });
 
+describe('preloadRule network: "wifi" (the default) preloads on Wi-Fi only, "all" on any network', () => {
+  let s: Started;
+  beforeAll(async () => {
+    // pkg-a preloaded from the home page only on Wi-Fi (no network given), from 我的 on any network
+    s = await startFixture({ projectPath: withSubpackages((app) => (app.preloadRule = { 'pages/index/index': { packages: ['a'] }, 'pages/mine/mine': { network: 'all', packages: ['a'] } })) });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+  /** Relaunch on `route`, then open a main-package page using pkg-a behind a placeholder: its log says whether pkg-a was there. */
+  const preloadedFrom = async (route: string): Promise<boolean> => {
+    await s.mp.evaluate((path: string) => __headless__.relaunch({ path }), route);
+    await s.mp.callWxMethod('navigateTo', { url: '/pages/async-pre/index' });
+    const log = await (await current(s.mp)).callMethod('readLog');
+    if (log.join() === 'a attached,page ready') return true;
+    expect(log).toEqual(['page ready', 'a attached']);
+    return false;
+  };
+
+  test('on 4G the Wi-Fi rule fetches nothing, the "all" rule does; wx.getNetworkType says 4g', async () => {
+    await s.mp.evaluate(() => __headless__.setNetworkType('4g'));
+    expect(await s.mp.callWxMethod('getNetworkType', {})).toMatchObject({ networkType: '4g' });
+    expect(await preloadedFrom('pages/index/index')).toBe(false);
+    expect(await preloadedFrom('pages/mine/mine')).toBe(true);
+  });
+
+  test('on Wi-Fi both rules fetch', async () => {
+    await s.mp.evaluate(() => __headless__.setNetworkType('wifi'));
+    expect(await s.mp.callWxMethod('getNetworkType', {})).toMatchObject({ networkType: 'wifi' });
+    expect(await preloadedFrom('pages/index/index')).toBe(true);
+  });
+
+  test('offline nothing is fetched, whatever the rule', async () => {
+    // the phone's network switch, as the preview's 离线 box flips it (a raw protocol method)
+    const send = (method: string, params: object) => (s.mp as any).send(method, params);
+    await send('Tool.previewNetwork', { offline: true });
+    try {
+      expect(await s.mp.callWxMethod('getNetworkType', {})).toMatchObject({ networkType: 'none' });
+      expect(await preloadedFrom('pages/mine/mine')).toBe(false);
+    } finally {
+      await send('Tool.previewNetwork', { offline: false });
+    }
+  });
+
+  test('an unknown network type is refused', async () => {
+    await expect(s.mp.evaluate(() => __headless__.setNetworkType('6g'))).rejects.toThrow(/wifi, 2g, 3g, 4g, 5g, unknown/);
+  });
+});
+
 test('app.json with a tabBar page inside a subpackage, or a preload of an unknown package, does not start', async () => {
   const tabInSub = withSubpackages((app) => {
     app.tabBar.list[1].pagePath = 'pkg-b/page/index';
