@@ -87,6 +87,12 @@ export class DocumentStore {
    * json_extract() cannot compare them, so they are searched through multikey entries instead
    */
   private unsafeFields = new Map<string, Set<string>>();
+  /**
+   * indexed fields that some document has held as a date: the idx column keeps dates as epoch ms,
+   * so SQL would order them among the numbers and below the strings, while MongoDB puts every date
+   * after both; a sort on such a field is done in memory
+   */
+  private dateFields = new Map<string, Set<string>>();
   private stmts: ReturnType<DocumentStore['prepare']>;
   private readonly keys: MultikeyEntries;
   private readonly compound: CompoundEntries;
@@ -158,6 +164,8 @@ export class DocumentStore {
         .prepare(`SELECT 1 FROM docs WHERE coll = ? AND (json_type(idx, '$.${f}') IN ('array','object','true','false')${prefixes.map((p) => ' OR ' + p).join('')}) LIMIT 1`)
         .get(coll);
       if (bad) this.markUnsafe(coll, f);
+      // canonical EJSON writes a date as {"$date": ...}
+      if (this.db.prepare(`SELECT 1 FROM docs WHERE coll = ? AND json_type(body, '$.${f}."$date"') IS NOT NULL LIMIT 1`).get(coll)) this.markDate(coll, f);
     }
     if (fields.some((f) => this.unsafeFields.get(coll)?.has(f))) {
       // The expression index cannot compare arrays: a compound index holding one is served by its entries.
@@ -179,11 +187,20 @@ export class DocumentStore {
     if (this.ready) this.compound.refresh(coll, s);
   }
 
-  /** After a write: notice fields turning multikey, keep this document's multikey entries current. */
+  private markDate(coll: string, field: string) {
+    const s = this.dateFields.get(coll) ?? new Set<string>();
+    this.dateFields.set(coll, s.add(field));
+  }
+
+  /** After a write: notice fields turning multikey or holding dates, keep this document's multikey entries current. */
   private noteIndexedValues(coll: string, doc: Doc, idx: string) {
     const fields = this.indexedFields.get(coll);
     if (!fields) return;
-    for (const f of fields) if (f !== '_id' && !pathIsScalar(doc, f)) this.markUnsafe(coll, f);
+    for (const f of fields) {
+      if (f === '_id') continue;
+      if (!pathIsScalar(doc, f)) this.markUnsafe(coll, f);
+      else if (valueAt(doc, f) instanceof Date) this.markDate(coll, f);
+    }
     const multikey = this.unsafeFields.get(coll);
     if (!multikey?.size) return;
     const plain = JSON.parse(idx);
@@ -295,16 +312,17 @@ export class DocumentStore {
     const sortFields = Object.keys(opts.sort ?? {});
     const now = new Date();
     let out: Doc[] = [];
-    if (p.orderBy && p.sortedBySql) {
+    const dates = this.dateFields.get(coll);
+    // With a date somewhere in a sort field, SQL's order is not MongoDB's (dates after numbers and
+    // strings), and a page read in SQL order could end before the first date: sort in memory.
+    if (p.orderBy && p.sortedBySql && !sortFields.some((f) => dates?.has(f))) {
       const { sql, params } = this.selectSql(coll, p, p.orderBy);
       let fallback = false;
       let seen = 0;
       for (const row of this.db.prepare(sql).iterate(...params) as Iterable<{ body: string }>) {
         const doc = decode(row.body, now);
-        // SQLite orders arrays/objects/booleans differently from MongoDB: hand those to mingo. So are
-        // dates: the index holds them as epoch ms, which would sort them among numbers, while MongoDB
-        // puts every date after every number.
-        if (sortFields.some((f) => (f === '_id' ? typeof doc._id !== 'string' : !pathIsScalar(doc, f) || valueAt(doc, f) instanceof Date))) {
+        // SQLite orders arrays/objects/booleans differently from MongoDB: hand those to mingo.
+        if (sortFields.some((f) => (f === '_id' ? typeof doc._id !== 'string' : !pathIsScalar(doc, f)))) {
           fallback = true;
           break;
         }
