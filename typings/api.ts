@@ -140,6 +140,8 @@ export interface ProductDetail {
   description: string;
   categoryId: string;
   images: string[];
+  /** The card's picture, as ProductSummary.cover: what a cart line added from this page shows. */
+  cover: string;
   specs: SpecDimension[];
   skus: SkuView[];
   status: ShelfStatus;

@@ -42,6 +42,7 @@ export function toDetail(product: Product): ProductDetail {
     description: product.description,
     categoryId: product.categoryId,
     images: product.images,
+    cover: cardImage(product) || '',
     specs: product.specs,
     skus: product.skus.map((sku) => {
       const view: ProductDetail['skus'][number] = {

@@ -23,6 +23,7 @@ describe('product views and the SKU picker', () => {
     expect(toSummary(withThumbs).cover).toBe('cloud://env/p1/cover.png.thumb.jpg');
     expect(cardImage(withThumbs, images[1])).toBe('cloud://env/p1/back.png.thumb.jpg');
     expect(toDetail(withThumbs).images).toEqual(images);
+    expect(toDetail(withThumbs).cover).toBe('cloud://env/p1/cover.png.thumb.jpg');
     expect(toSummary(valid({ images, thumbs: [{ image: images[1], thumb: 'cloud://env/p1/back.png.thumb.jpg' }] })).cover).toBe(images[0]);
     expect(cardImage({ images })).toBe(images[0]);
   });

@@ -2,7 +2,7 @@
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
 import type { ActionEvent, CheckLineResult } from '../../typings/api';
 import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
-import { buildWithModules, CART_KEY, cloudOf, ok, storedCart, text } from './fake-cloud';
+import { buildWithModules, CART_KEY, cloudOf, ok, productDetail, storedCart, text } from './fake-cloud';
 
 jest.setTimeout(60_000);
 afterAll(cleanupTemp);
@@ -91,5 +91,40 @@ describe('cart', () => {
     const empty = renderPage('cart', installWx(cloudOf({})));
     await settle(3);
     expect(empty.instance.data.status).toBe('empty');
+  });
+  test('a line just added on the product page shows the card thumbnail from the first render, not the full image', async () => {
+    const { root } = buildWithModules();
+    // the check stays unanswered until the test answers it: what shows meanwhile is the first render
+    let answer: () => void = () => undefined;
+    const fake = installWx(
+      cloudOf({
+        'catalog.get': () => ok({ product: productDetail({ cover: 'https://img/1.thumb.jpg' }) }),
+        'scenes.referralCode': () => ok({ referralCode: 'RefMe42' }),
+        'inventory.check': (req) =>
+          new Promise((resolve) => {
+            const lines = req.lines.map((l): CheckLineResult => ({ ...l, title: '纯棉卫衣', image: 'https://img/1.thumb.jpg', specText: '红 / S', available: 2, currentPrice: 5990, problems: [] }));
+            answer = () => resolve(ok({ lines }));
+          }),
+      }),
+    );
+    const product = renderPage('product', fake, { id: 'p1' }, root);
+    await settle(5);
+    const picker = product.querySelector('#sku-picker')!;
+    picker.querySelectorAll('.sku-value')[0].dispatchEvent('tap'); // 红
+    await settle();
+    picker.querySelectorAll('.sku-value')[2].dispatchEvent('tap'); // S
+    await settle();
+    product.querySelector('#add-to-cart')!.dispatchEvent('tap');
+    await settle();
+    const cart = renderPage('cart', fake, {}, root);
+    await settle(5);
+    // the line's <image src> is bound to it (the simulated <image> keeps no attributes to read back)
+    const src = () => cart.instance.data.lines[0].image;
+    expect(cart.querySelector('#cart-checking')).toBeTruthy();
+    expect(src()).toBe('https://img/1.thumb.jpg');
+    answer();
+    await settle(5);
+    expect(cart.querySelector('#cart-checking')).toBeFalsy();
+    expect(src()).toBe('https://img/1.thumb.jpg');
   });
 });

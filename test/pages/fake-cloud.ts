@@ -69,6 +69,7 @@ export function productDetail(overrides: Partial<ProductDetail> = {}): ProductDe
     description: '舒适',
     categoryId: 'c1',
     images: ['https://img/1.jpg', 'https://img/2.jpg'],
+    cover: 'https://img/1.jpg',
     specs: [
       { name: '颜色', values: ['红', '蓝'] },
       { name: '尺码', values: ['S', 'M'] },

@@ -48,6 +48,8 @@ Page({
 
   productId: '',
   skus: [] as SkuView[],
+  /** The card-sized picture a cart line shows (not rendered here: the page shows the full images). */
+  cover: '',
   shownBefore: false,
 
   onLoad(query: Record<string, string | undefined>) {
@@ -108,6 +110,7 @@ Page({
 
   show(p: ProductDetail) {
     this.skus = p.skus;
+    this.cover = p.cover || p.images[0] || '';
     const onShelf = p.status === 'on_shelf';
     const prices = p.skus.map((s) => s.price);
     wx.setNavigationBarTitle({ title: p.title.slice(0, 16) });
@@ -205,7 +208,7 @@ Page({
         qty: this.data.qty,
         seenPrice: sku.price,
         title: product.title,
-        image: product.images[0] || '',
+        image: this.cover,
         specText: specText(sku),
       });
     } catch {
