@@ -30,6 +30,11 @@ export interface ConsoleOptions {
   basePath?: string;
   /** The secret every request must carry (see security/guard.ts); default: a new one. */
   secret?: string;
+  /**
+   * How long the page waits for an answer before it says the server did not answer, in ms: reads
+   * (pages) and writes (saves, uploads); defaults in console/ui/client.ts.
+   */
+  timeouts?: { readMs?: number; writeMs?: number };
 }
 
 export type ConsoleHandler = ((req: IncomingMessage, res: ServerResponse, next?: () => void) => void) & {
@@ -43,7 +48,7 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
   let cloud: Cloud | null = null;
   const getCloud = () => (cloud ??= connect({ kind: 'local', envId: options.envId, cloudUrl }));
   const api = new ConsoleApi(getCloud, cloudUrl, options.envId);
-  const html = readFileSync(join(__dirname, 'ui', 'index.html'), 'utf8');
+  const html = withTimeouts(readFileSync(join(__dirname, 'ui', 'index.html'), 'utf8'), options.timeouts ?? {});
   const secret = options.secret ?? newSecret();
 
   const handler = (req: IncomingMessage, res: ServerResponse, next?: () => void): void => {
@@ -93,6 +98,14 @@ export function createConsole(options: ConsoleOptions): ConsoleHandler {
     });
   };
   return Object.assign(handler, { secret });
+}
+
+/** The page reads its timeouts from <html data-read-timeout-ms data-write-timeout-ms>. */
+function withTimeouts(html: string, timeouts: { readMs?: number; writeMs?: number }): string {
+  const attr = (name: string, ms: number | undefined) => (ms !== undefined && Number.isFinite(ms) && ms > 0 ? ` data-${name}-timeout-ms="${Math.round(ms)}"` : '');
+  const tag = '<html lang="zh-CN">';
+  if (!html.includes(tag)) throw new Error(`console/ui/index.html: expected ${tag}`);
+  return html.replace(tag, `<html lang="zh-CN"${attr('read', timeouts.readMs)}${attr('write', timeouts.writeMs)}>`);
 }
 
 function send(res: ServerResponse, status: number, body: string | Buffer, contentType: string, headers: Record<string, string> = {}): void {

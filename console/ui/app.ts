@@ -3,7 +3,7 @@
  * `#/<tab>/...`, one per view in ./views.ts. Every URL it calls is relative, so the console works under
  * any mount prefix.
  */
-import { client } from './client';
+import { client, setPageReads } from './client';
 import { h, viewRoot } from './dom';
 import { errorText, lang, type Lang, setLang, t } from './i18n';
 import { DEFAULT_TAB, NAV_GROUPS, VIEWS } from './views';
@@ -51,20 +51,26 @@ function setMenuOpen(open: boolean): void {
 }
 
 let rendering: Promise<void> = Promise.resolve();
+/** Ends the reads of the page being drawn: the merchant went on to another one. */
+let leavePage = new AbortController();
 
 /**
  * A view writes into #view once its requests answer, so two renders at once would let a slower
  * earlier one overwrite a later one: renders run one after another, and a route superseded while it
- * waited is skipped.
+ * waited is skipped. So that a read that never answers cannot hold up every later page, the page left
+ * has its reads ended at once (and any read gives up after a timeout, console/ui/client.ts).
  */
 function route(): Promise<void> {
   const seq = ++routeSeq;
   delete viewRoot().dataset.loaded;
+  leavePage.abort();
   rendering = rendering.then(() => (seq === routeSeq ? render(seq) : undefined));
   return rendering;
 }
 
 async function render(seq: number): Promise<void> {
+  leavePage = new AbortController();
+  setPageReads(leavePage.signal);
   const hash = location.hash.replace(/^#\/?/, '');
   const [section, ...rest] = hash.split('/').map(decodeURIComponent);
   const tab = section || DEFAULT_TAB;
@@ -75,7 +81,10 @@ async function render(seq: number): Promise<void> {
     if (view) await view.render(rest);
     else viewRoot().replaceChildren(h('p', {}, t('app.unknownPage', { page: hash })));
   } catch (error) {
-    if (seq === routeSeq) viewRoot().replaceChildren(h('p', { class: 'error', id: 'page-error', role: 'alert' }, t('app.loadFailed', { message: errorText(error) })));
+    if (seq === routeSeq) {
+      const retry = h('button', { id: 'page-retry', type: 'button', onclick: () => void route() }, t('app.retry'));
+      viewRoot().replaceChildren(h('div', { id: 'page-error', role: 'alert' }, h('p', { class: 'error' }, t('app.loadFailed', { message: errorText(error) })), retry));
+    }
   }
   // Tests (and people) can tell when a page has finished loading.
   if (seq === routeSeq) viewRoot().dataset.loaded = `#/${hash}`;

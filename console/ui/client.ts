@@ -42,14 +42,62 @@ export class ApiError extends Error {
   }
 }
 
-/** One call; a non-2xx answer becomes an ApiError with the server's code and message. */
+/**
+ * How long a call may go unanswered before the console gives up on it (a cloud that hangs must not
+ * leave a page loading forever): reads load pages; writes get longer (an upload makes thumbnails). The
+ * server may set others on <html data-read-timeout-ms data-write-timeout-ms> (console/index.ts).
+ */
+export const DEFAULT_TIMEOUTS = { readMs: 20_000, writeMs: 120_000 };
+
+function timeoutMs(method: string): number {
+  const set = Number(method === 'GET' ? document.documentElement.dataset.readTimeoutMs : document.documentElement.dataset.writeTimeoutMs);
+  return set > 0 ? set : method === 'GET' ? DEFAULT_TIMEOUTS.readMs : DEFAULT_TIMEOUTS.writeMs;
+}
+
+/** The reads of the page being drawn; app.ts ends them when the merchant leaves the page. */
+let pageReads: AbortSignal | undefined;
+export function setPageReads(signal: AbortSignal | undefined): void {
+  pageReads = signal;
+}
+
+/**
+ * One call; a non-2xx answer becomes an ApiError with the server's code and message, no answer within
+ * the timeout a TIMEOUT (WRITE_TIMEOUT for a change, which may or may not have been made), and a read
+ * of a page the merchant left LEFT_PAGE.
+ */
 export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`api/${path}`, {
-    method,
-    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const data = (await res.json().catch(() => ({}))) as unknown;
+  const controller = new AbortController();
+  const ms = timeoutMs(method);
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, ms);
+  const page = method === 'GET' ? pageReads : undefined;
+  const leave = () => controller.abort();
+  page?.addEventListener('abort', leave);
+  let res: Response;
+  let data: unknown;
+  try {
+    if (page?.aborted) throw new DOMException('left the page', 'AbortError');
+    res = await fetch(`api/${path}`, {
+      method,
+      headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: controller.signal,
+    });
+    data = await res.json().catch((error: unknown) => {
+      if (controller.signal.aborted) throw error;
+      return {};
+    });
+  } catch (error) {
+    if (timedOut) throw new ApiError(0, method === 'GET' ? 'TIMEOUT' : 'WRITE_TIMEOUT', String(Math.max(1, Math.round(ms / 1000))));
+    if (controller.signal.aborted) throw new ApiError(0, 'LEFT_PAGE', path);
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    page?.removeEventListener('abort', leave);
+  }
   if (!res.ok) {
     const err: Partial<ApiErrorBody['error']> = (data as Partial<ApiErrorBody>).error ?? {};
     throw new ApiError(res.status, err.code ?? 'ERROR', err.message ?? `HTTP ${res.status}`, err.details);

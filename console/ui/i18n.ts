@@ -60,6 +60,8 @@ export function statusLabel(status: unknown, in_: Lang = current): string {
 
 /** The error codes of console/api.ts that have a merchant's explanation in front of the server's detail. */
 const ERROR_CODES = ['INVALID_ARGUMENT', 'NOT_FOUND', 'CONFLICT', 'INVALID_STATE', 'OUT_OF_STOCK', 'INVALID_PRODUCT', 'UNAVAILABLE', 'INTERNAL'] as const;
+/** The console's own codes for a call that got no answer (console/ui/client.ts): the message is the whole text. */
+const NO_ANSWER_CODES = ['TIMEOUT', 'WRITE_TIMEOUT', 'LEFT_PAGE'] as const;
 
 /**
  * A failed call as the merchant reads it: what kind of failure, in their language, then the server's
@@ -69,6 +71,8 @@ export function errorText(error: unknown): string {
   const e = error as { code?: unknown; message?: unknown; name?: unknown };
   const message = typeof e?.message === 'string' ? e.message : String(error);
   if (e?.name === 'TypeError' && e.code === undefined) return translate(current, 'error.network', { message });
+  const noAnswer = NO_ANSWER_CODES.find((c) => c === e?.code);
+  if (noAnswer) return translate(current, `error.${noAnswer}`, { seconds: message });
   const code = ERROR_CODES.find((c) => c === e?.code);
   return code ? `${translate(current, `error.${code}`)}${translate(current, 'error.separator')}${message}` : message;
 }

@@ -8,6 +8,7 @@ export const ZH = {
   'app.sections': '栏目',
   'app.unknownPage': '没有这个页面：{page}',
   'app.loadFailed': '加载失败：{message}',
+  'app.retry': '重试',
 
   'nav.products': '商品',
   'nav.group.catalog': '商品管理',
@@ -309,6 +310,9 @@ export const ZH = {
 
   'error.separator': '：',
   'error.network': '网络错误，请检查本地云是否在运行（{message}）',
+  'error.TIMEOUT': '服务器 {seconds} 秒内没有响应，请检查本地云是否在运行，然后重试',
+  'error.WRITE_TIMEOUT': '服务器 {seconds} 秒内没有响应：这次修改可能已经保存，也可能没有，请刷新后查看再决定是否重试',
+  'error.LEFT_PAGE': '已离开该页面，未加载完的内容不再显示',
   'error.INVALID_ARGUMENT': '输入有误',
   'error.NOT_FOUND': '找不到',
   'error.CONFLICT': '与已有数据冲突',
@@ -539,6 +543,7 @@ export const EN: Readonly<Record<MessageKey, string>> = {
   'app.sections': 'Sections',
   'app.unknownPage': 'Unknown page {page}',
   'app.loadFailed': 'Could not load: {message}',
+  'app.retry': 'Try again',
 
   'nav.products': 'Products',
   'nav.group.catalog': 'Catalog',
@@ -840,6 +845,9 @@ export const EN: Readonly<Record<MessageKey, string>> = {
 
   'error.separator': ': ',
   'error.network': 'Network error: is the local cloud running? ({message})',
+  'error.TIMEOUT': 'The server did not answer within {seconds} s. Check that the local cloud is running, then try again.',
+  'error.WRITE_TIMEOUT': 'The server did not answer within {seconds} s: the change may or may not have been saved. Reload to check before trying again.',
+  'error.LEFT_PAGE': 'You left the page before it finished loading.',
   'error.INVALID_ARGUMENT': 'Invalid input',
   'error.NOT_FOUND': 'Not found',
   'error.CONFLICT': 'Conflicts with existing data',

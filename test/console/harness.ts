@@ -41,6 +41,10 @@ export interface ConsoleHarnessOptions {
   viewport?: { width: number; height: number };
   /** The browser's own time zone (the console shows UTC+8 whatever it is). */
   timezoneId?: string;
+  /** The console's read and write timeouts (createConsole's `timeouts`). */
+  timeouts?: { readMs?: number; writeMs?: number };
+  /** Console URLs the server takes and never answers (a cloud that hangs), e.g. /\/api\/orders\b/. */
+  neverAnswer?: RegExp;
 }
 
 export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness {
@@ -62,8 +66,9 @@ export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness 
     } finally {
       browser = await launching;
     }
-    const handler = createConsole({ cloudUrl: cloud.url, envId: cloud.envId });
+    const handler = createConsole({ cloudUrl: cloud.url, envId: cloud.envId, timeouts: options.timeouts });
     server = createServer((req, res) => {
+      if (options.neverAnswer?.test(req.url ?? '')) return; // the connection stays open, no answer ever
       if (req.url?.startsWith('/console')) handler(req, res);
       else {
         res.writeHead(404);
@@ -87,7 +92,9 @@ export function useConsole(options: ConsoleHarnessOptions = {}): ConsoleHarness 
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    server?.closeAllConnections(); // the requests left unanswered (neverAnswer)
+    await closed;
     await cloud?.stop();
     if (pageErrors.length > 0) throw new Error(`errors in the page: ${pageErrors.join('; ')}`);
   });
