@@ -231,6 +231,13 @@ describe('what the shopper\'s order pages are sent', () => {
     // Past the after-sales window: nothing left to do with it.
     await cloud.wx().database().collection('orders').doc(created._id).update({ data: { completedAt: Date.now() - 8 * 86_400_000 } });
     expect(names(await getOrder('oPV1', created._id))).toEqual([]);
+    // The merchant's own window (config/orders), not the phone's idea of it.
+    await seed(cloud, 'config', [{ _id: 'orders', afterSaleWindowDays: 30 }]);
+    try {
+      expect(names(await getOrder('oPV1', created._id))).toEqual(['after-sale']);
+    } finally {
+      await cloud.wx().database().collection('config').doc('orders').remove();
+    }
   });
 
   test('an unpaid order past its window reads 已过期 with nothing to do before the timer runs; a cancelled one has none; a group order opens its group', async () => {
