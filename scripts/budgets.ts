@@ -20,19 +20,21 @@ import { auditTree } from '../simulator/render/audit';
  */
 export const BUDGETS = { mainPackageBytes: 80 * 1024, setDataBytes: 16 * 1024 };
 /**
- * What fails the run: the main package may not grow back past this while it is above its target.
- * Just above the measured 82.0 KB (83,926 bytes), compiled without Babel helpers (es6 and enhance off,
- * docs/reference/javascript-support.md): the tab pages (catalog, cart, 我的), the landing page and the
- * old-path forwarders with their components, services and domain rules; the tab icons (3.5 KB, 4-bit
- * indexed); and rules only subpackage pages use but that WeChat packs into main because they live
- * outside every subpackage root, in miniprogram/domain/ beside the server's copy of the same rules
- * (about 11 KB: after-sales 4.8 KB, address 2.2 KB, order states 2.0 KB, pickup, coupon texts, China
- * time), with the countdown component and the load-state and form-input behaviours. Shared components
- * and services used by one subpackage more than the others ship in that subpackage and the others
- * reach them asynchronously (docs/reference/subpackage-async.md): coupon-claim, coupon-card,
- * coupon-view, privacy-popup and the pay flow in `shop`. Lower it as the package shrinks.
+ * What fails the run: the start-fast target itself, now that the main package is under it (measured
+ * 75.2 KB, 77,010 bytes, compiled without Babel helpers: es6 and enhance off,
+ * docs/reference/javascript-support.md). Main holds the tab pages (catalog, cart, 我的), the landing
+ * page and the old-path forwarders with their components, services and domain rules; the tab icons
+ * (3.5 KB, 4-bit indexed); and what subpackage pages share from outside every subpackage root, which
+ * WeChat packs into main: the paged-list, load-state and form-input behaviours, the countdown
+ * component, and a few small domain rules that live in miniprogram/domain/ beside the server's copy
+ * (address 2.2 KB, pickup, coupon texts, flash display, China time). The order pages' status texts and
+ * buttons and the after-sales form's refund come from the server (server/order-presenter.ts), so the
+ * order lifecycle and the refund rules are not shipped to the phone at all. Shared components and
+ * services used by one subpackage more than the others ship in that subpackage and the others reach
+ * them asynchronously (docs/reference/subpackage-async.md): coupon-claim, coupon-card, coupon-view,
+ * privacy-popup and the pay flow in `shop`.
  */
-export const MAIN_PACKAGE_CEILING_BYTES = 83 * 1024;
+export const MAIN_PACKAGE_CEILING_BYTES = BUDGETS.mainPackageBytes;
 export const PLATFORM_LIMITS = { packageBytes: 2 * 1024 * 1024, totalBytes: 20 * 1024 * 1024 };
 
 export interface PackageSize {

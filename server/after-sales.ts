@@ -27,7 +27,8 @@ import { afterSaleWindowMs } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction, withoutId } from './db';
 import { AppError, invalidState, notFound } from './errors';
 import { digestId, fingerprint } from './ids';
-import { applyTransitionTx, asOrder, toView, type StoredOrder } from './order-store';
+import { applyTransitionTx, asOrder, loadOwnOrder, toView, type StoredOrder } from './order-store';
+import { afterSalePreview, presentAfterSale } from './order-presenter';
 import { returnToStockTx } from './stock-ledger';
 import { notifyOrder } from './notify';
 import { returnCouponTx } from './coupons';
@@ -270,7 +271,16 @@ export async function listAfterSales(openid: string, req: ActionRequest<'orders'
   const where: AnyDoc = { _openid: openid };
   if (req.orderId !== undefined) where.orderId = req.orderId;
   const { data } = await db().collection(COLLECTIONS.afterSales).where(where).orderBy('createdAt', 'desc').limit(50).get();
-  return { afterSales: data.filter((doc) => asAfterSale(doc) && doc._openid === openid).map(toAfterSaleView) };
+  return { afterSales: data.filter((doc) => asAfterSale(doc) && doc._openid === openid).map((doc) => presentAfterSale(toAfterSaleView(doc))) };
+}
+
+/**
+ * The request form's lines and refund for the caller's order, by the rule `requestAfterSale` decides
+ * with, on the cloud's clock and window. Writes nothing; a refusal is the preview's `problem`.
+ */
+export async function previewAfterSale(openid: string, req: ActionRequest<'orders', 'previewAfterSale'>): Promise<ActionResponse<'orders', 'previewAfterSale'>> {
+  const [order, windowMs] = await Promise.all([loadOwnOrder(openid, req.orderId), afterSaleWindowMs()]);
+  return afterSalePreview(toView(order as unknown as AnyDoc), req.lines, now(), windowMs);
 }
 
 /* ------------------------------------------------------------ merchant */

@@ -210,6 +210,7 @@ export const EVENT_SCHEMAS: SchemaMap = {
       lines: arrayOf(obj({ productId: id(), skuId: id(), qty }), 1, MAX_LINES),
       reason: str({ max: MAX_REASON_LENGTH }),
     }),
+    previewAfterSale: obj({ orderId: id(), lines: optional(arrayOf(obj({ productId: id(), skuId: id(), qty }), 0, MAX_LINES)) }),
     listAfterSales: obj({ orderId: optional(id()) }),
     merchantAfterSales: obj({ status: optional(oneOf(AFTER_SALE_STATUSES)) }),
     approveAfterSale: obj({ afterSaleId: id(), mode: oneOf(['refund', 'return'] as const) }),

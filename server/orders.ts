@@ -25,6 +25,7 @@ import { accepted, refusal, unifiedOrder } from './wxpay';
 import { attributionFor } from './attribution';
 import { couponLines, offersFor, useCouponTx } from './coupons';
 import { PICKUP_SHIPPING, pickupForOrder } from './stores';
+import { presentOrder, presentOrders } from './order-presenter';
 
 type CreateRequest = ActionRequest<'orders', 'create'>;
 
@@ -327,11 +328,11 @@ export async function list(openid: string, req: ActionRequest<'orders', 'list'>)
   const shown = data.slice(0, pageSize);
   const page = shown.filter((doc) => asOrder(doc) && doc._openid === openid);
   const last = shown[shown.length - 1];
-  return { orders: page.map(toView), nextCursor: data.length > pageSize && last ? cursorAfter(ORDER_LIST_SORT, last) : null };
+  return { orders: await presentOrders(page.map(toView)), nextCursor: data.length > pageSize && last ? cursorAfter(ORDER_LIST_SORT, last) : null };
 }
 
 export async function get(openid: string, req: ActionRequest<'orders', 'get'>): Promise<ActionResponse<'orders', 'get'>> {
-  return { order: toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc) };
+  return { order: await presentOrder(toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc)) };
 }
 
 /**
@@ -342,11 +343,11 @@ export async function cancel(openid: string, req: ActionRequest<'orders', 'cance
   const current = await loadOwnOrder(openid, req.orderId);
   const result = await cancelUnpaidOrder(req.orderId, openid, current);
   if (!result.changed && result.order.status === 'paid') {
-    const details: AlreadyPaidDetails = { order: toView(result.order as unknown as AnyDoc) };
+    const details: AlreadyPaidDetails = { order: await presentOrder(toView(result.order as unknown as AnyDoc)) };
     throw new AppError('ALREADY_PAID', '订单已支付，不能取消。如需退款，请在订单详情中申请售后', details);
   }
   const order = requireTransition(result, '取消');
-  return { order: toView(order as unknown as AnyDoc) };
+  return { order: await presentOrder(toView(order as unknown as AnyDoc)) };
 }
 
 export async function confirmReceipt(openid: string, req: ActionRequest<'orders', 'confirmReceipt'>): Promise<ActionResponse<'orders', 'confirmReceipt'>> {
@@ -356,7 +357,7 @@ export async function confirmReceipt(openid: string, req: ActionRequest<'orders'
     const latest = await loadOwnOrder(openid, req.orderId);
     throw invalidState('订单当前状态不能确认收货', { status: latest.status });
   }
-  return { order: toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc) };
+  return { order: await presentOrder(toView((await loadOwnOrder(openid, req.orderId)) as unknown as AnyDoc)) };
 }
 
 function payBody(lines: OrderLine[]): string {

@@ -62,7 +62,7 @@ export type FlashRefusalCode = 'FLASH_NOT_STARTED' | 'FLASH_ENDED' | 'FLASH_LIMI
 
 /** `details` of ALREADY_PAID: the order as it is now (paid), for the page to show at once. */
 export interface AlreadyPaidDetails {
-  order: OrderView;
+  order: ShopperOrder;
 }
 
 /** One problem with a field of the request, as the event schema found it (for developers). */
@@ -336,15 +336,15 @@ export interface OrdersApi {
   list: {
     /** `afterSales`: only orders with an after-sales request (any status). */
     req: { status?: OrderStatus; cursor?: string; pageSize?: number; afterSales?: boolean };
-    res: { orders: OrderView[]; nextCursor: string | null };
+    res: { orders: ShopperOrder[]; nextCursor: string | null };
   };
   get: {
     req: { orderId: string };
-    res: { order: OrderView };
+    res: { order: ShopperOrder };
   };
   cancel: {
     req: { orderId: string };
-    res: { order: OrderView };
+    res: { order: ShopperOrder };
   };
   pay: {
     req: { orderId: string };
@@ -353,7 +353,15 @@ export interface OrdersApi {
   };
   confirmReceipt: {
     req: { orderId: string };
-    res: { order: OrderView };
+    res: { order: ShopperOrder };
+  };
+  /**
+   * What the shopper may ask back of an order and what asking `lines` back would refund, priced by the
+   * rule `requestAfterSale` decides with (nothing is written). `lines` absent: every unit still free.
+   */
+  previewAfterSale: {
+    req: { orderId: string; lines?: AfterSaleUnits[] };
+    res: AfterSalePreview;
   };
   /** The shopper asks for units of a paid order back. Before shipping it is refunded at once. */
   requestAfterSale: {
@@ -369,7 +377,7 @@ export interface OrdersApi {
   /** The caller's after-sales requests (of one order, or all), newest first. */
   listAfterSales: {
     req: { orderId?: string };
-    res: { afterSales: AfterSaleView[] };
+    res: { afterSales: ShopperAfterSale[] };
   };
   /** Merchants only: every request (optionally in one status) and the refunds still owed or failing. */
   merchantAfterSales: {
@@ -598,6 +606,68 @@ export interface AfterSaleUnits {
   productId: string;
   skuId: string;
   qty: number;
+}
+
+/* ------------------------------------------------ orders as the shopper's pages show them */
+
+/**
+ * The order-actions bar's buttons, in the order it shows them: its group (查看拼团), after-sales,
+ * cancel, pay, confirm receipt.
+ */
+export type OrderButtonType = 'group' | 'after-sale' | 'cancel' | 'pay' | 'confirm';
+
+export interface OrderButton {
+  type: OrderButtonType;
+  /** The button's words, e.g. 立即支付. */
+  name: string;
+  /** The step the order waits for (pay, confirm receipt): drawn as the main button. */
+  primary: boolean;
+}
+
+/**
+ * What the server says about an order when it answers (server/order-presenter.ts), from the order's
+ * status, its after-sales tally and the cloud's clock. Never stored: an idempotency record keeps the
+ * plain OrderView, and these are worked out again on every answer.
+ */
+export interface OrderPresentation {
+  /** The status as the shopper reads it (待付款, 待提货, 已过期 once the payment window has passed, …). */
+  statusText: string;
+  /** The order's after-sales in a few words ('' when none, or when the status already says it). */
+  afterSalesText: string;
+  /** What the shopper can do with the order now; empty when nothing. */
+  buttons: OrderButton[];
+}
+
+/** An order as orders.list, get, cancel and confirmReceipt answer it. */
+export type ShopperOrder = OrderView & OrderPresentation;
+
+/** An after-sales request as orders.listAfterSales answers it. */
+export type ShopperAfterSale = AfterSaleView & { /** e.g. 待商家处理 */ statusText: string };
+
+/** One order line the shopper may still ask back. */
+export interface RefundableLine {
+  productId: string;
+  skuId: string;
+  title: string;
+  specText: string;
+  image: string;
+  unitPrice: Fen;
+  /** Units no request holds yet (≥ 1). */
+  max: number;
+}
+
+/** orders.previewAfterSale: the request form's lines and its refund, as the server would decide it now. */
+export interface AfterSalePreview {
+  /** Lines with units still free, in order (empty: everything was asked back already). */
+  lines: RefundableLine[];
+  /** What the asked units would refund, the shipping fee included (0 when refused). */
+  refundFee: Fen;
+  /** The shipping fee's part of refundFee. */
+  shippingRefund: Fen;
+  /** Not shipped yet: refunded as soon as it is asked; otherwise the merchant reviews it. */
+  immediate: boolean;
+  /** Why these units cannot be asked back now (null when they can); the same words requestAfterSale would refuse with. */
+  problem: { code: string; message: string } | null;
 }
 
 /** A request as the merchant sees it: with its refund's progress at WeChat Pay. */

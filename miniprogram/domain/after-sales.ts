@@ -1,7 +1,7 @@
 /**
  * After-sales rules (pure): what a shopper may ask back from a paid order, how much that refunds, and
- * the states a request can be in. Pages preview with it, the orders function decides with it, the
- * console labels with it. How a request moves between states (the server's writes) is in
+ * the states a request can be in. The orders function decides and previews with it (the request form
+ * shows its preview, server/order-presenter.ts), the console labels with it. How a request moves between states (the server's writes) is in
  * after-sale-transitions.ts, which the pages do not load.
  */
 import type { AfterSaleLine, AfterSaleStatus, Fen, Order, OrderAfterSales, OrderLine } from '../../typings/domain';

@@ -1,8 +1,9 @@
 /**
  * The order lifecycle (pure): the transition table, the patch each event writes, statuses and how a
- * shopper reads them. Pages load it for labels and which buttons an order shows; the checks on every
- * status write (creation, the stamps an event may set) are in order-writes.ts, which only the server
- * and its tests load.
+ * shopper reads them. The server's order presenter (server/order-presenter.ts) reads it for the labels
+ * and buttons it sends with each order, and the console for its own; the checks on every status write
+ * (creation, the stamps an event may set) are in order-writes.ts, which only the server and its tests
+ * load.
  */
 import type { OrderStatus } from '../../typings/domain';
 

@@ -190,3 +190,122 @@ describe('concurrency', () => {
     expect(stockOf(await getDoc(cloud, 'products', 'as-same'), 's')).toBe(10);
   }, 60_000);
 });
+
+describe('what the shopper\'s order pages are sent', () => {
+  const names = (order: { buttons: { type: string }[] }) => order.buttons.map((b) => b.type);
+  const getOrder = async (openid: string, orderId: string) => dataOf(await call(cloud, 'orders', { action: 'get', orderId }, openid)).order;
+
+  test('status text and buttons follow the order through its life, in get, list, confirmReceipt and cancel; never stored', async () => {
+    await seed(cloud, 'products', [productDoc('pv-1', [{ skuId: 's', price: 2000, stock: 10 }])]);
+    const rid = requestId('oPV1');
+    const created = dataOf(await call(cloud, 'orders', { action: 'create', requestId: rid, lines: [{ productId: 'pv-1', skuId: 's', qty: 2 }], address: ADDRESS }, 'oPV1')).order;
+    const pending = await getOrder('oPV1', created._id);
+    expect(pending).toMatchObject({ statusText: '待付款', afterSalesText: '' });
+    expect(pending.buttons).toEqual([{ type: 'cancel', name: '取消订单', primary: false }, { type: 'pay', name: '立即支付', primary: true }]);
+    // What checkout's idempotency record keeps is the plain order: these depend on the status and the time.
+    const record = await getDoc(cloud, 'idempotency', created._id);
+    expect(record.response.order).toMatchObject({ _id: created._id, status: 'pending_payment' });
+    for (const field of ['statusText', 'afterSalesText', 'buttons']) expect(record.response.order).not.toHaveProperty(field);
+
+    const pay = dataOf(await call(cloud, 'orders', { action: 'pay', orderId: created._id }, 'oPV1'));
+    await cloud.confirmPay(pay.payment.package, 1);
+    const paid = await getOrder('oPV1', created._id);
+    expect(paid.statusText).toBe('待发货');
+    expect(names(paid)).toEqual(['after-sale']);
+
+    await ship(created._id);
+    const listed = dataOf(await call(cloud, 'orders', { action: 'list', status: 'shipped' }, 'oPV1')).orders.find((o) => o._id === created._id)!;
+    expect(listed.statusText).toBe('待收货');
+    expect(names(listed)).toEqual(['after-sale', 'confirm']);
+
+    const received = dataOf(await call(cloud, 'orders', { action: 'confirmReceipt', orderId: created._id }, 'oPV1')).order;
+    expect(received.statusText).toBe('已完成');
+    expect(names(received)).toEqual(['after-sale']);
+
+    // Part of it asked back and refunded: the order says so; units are left, so it may still ask.
+    await ask('oPV1', created._id, 'pv-1', 1);
+    const asked = await getOrder('oPV1', created._id);
+    expect(asked.afterSalesText).toBe('售后处理中');
+    expect(names(asked)).toEqual(['after-sale']);
+
+    // Past the after-sales window: nothing left to do with it.
+    await cloud.wx().database().collection('orders').doc(created._id).update({ data: { completedAt: Date.now() - 8 * 86_400_000 } });
+    expect(names(await getOrder('oPV1', created._id))).toEqual([]);
+    // The merchant's own window (config/orders), not the phone's idea of it.
+    await seed(cloud, 'config', [{ _id: 'orders', afterSaleWindowDays: 30 }]);
+    try {
+      expect(names(await getOrder('oPV1', created._id))).toEqual(['after-sale']);
+    } finally {
+      await cloud.wx().database().collection('config').doc('orders').remove();
+    }
+  });
+
+  test('an unpaid order past its window reads 已过期 with nothing to do before the timer runs; a cancelled one has none; a group order opens its group', async () => {
+    await seed(cloud, 'products', [productDoc('pv-2', [{ skuId: 's', price: 1500, stock: 10 }])]);
+    const create = async () => dataOf(await call(cloud, 'orders', { action: 'create', requestId: requestId('oPV2'), lines: [{ productId: 'pv-2', skuId: 's', qty: 1 }], address: ADDRESS }, 'oPV2')).order;
+    const late = await create();
+    await cloud.wx().database().collection('orders').doc(late._id).update({ data: { expireAt: Date.now() - 1000 } });
+    expect(await getOrder('oPV2', late._id)).toMatchObject({ status: 'pending_payment', statusText: '已过期', buttons: [] });
+
+    const cancelled = dataOf(await call(cloud, 'orders', { action: 'cancel', orderId: (await create())._id }, 'oPV2')).order;
+    expect(cancelled).toMatchObject({ status: 'cancelled', statusText: '已取消', buttons: [] });
+
+    const group = await create();
+    await cloud.wx().database().collection('orders').doc(group._id).update({ data: { group: { groupId: 'g-pv', size: 2, leader: true } } });
+    expect(names(await getOrder('oPV2', group._id))).toEqual(['group', 'cancel', 'pay']);
+  });
+
+  test('listAfterSales sends each request\'s status text', async () => {
+    const order = await paidOrder('oPV3', 'pv-3', 2);
+    await ask('oPV3', order._id, 'pv-3', 1);
+    const listed = dataOf(await call(cloud, 'orders', { action: 'listAfterSales', orderId: order._id }, 'oPV3'));
+    expect(listed.afterSales.map((a) => [a.status, a.statusText])).toEqual([['refunded', '已退款']]);
+  });
+});
+
+describe('previewAfterSale: the request form\'s lines and refund, from the server', () => {
+  const preview = (openid: string, orderId: string, lines?: { productId: string; skuId: string; qty: number }[]) =>
+    call(cloud, 'orders', lines ? { action: 'previewAfterSale', orderId, lines } : { action: 'previewAfterSale', orderId }, openid);
+
+  test('every free unit by default, fewer on request; it prices what requestAfterSale then refunds, and writes nothing', async () => {
+    const order = await paidOrder('oPR1', 'pr-1', 3);
+    const all3 = dataOf(await preview('oPR1', order._id));
+    expect(all3).toEqual({
+      lines: [{ productId: 'pr-1', skuId: 's', title: expect.any(String), specText: expect.any(String), image: expect.any(String), unitPrice: 2000, max: 3 }],
+      refundFee: 6000 + 800,
+      shippingRefund: 800,
+      immediate: true,
+      problem: null,
+    });
+    const one = dataOf(await preview('oPR1', order._id, [{ productId: 'pr-1', skuId: 's', qty: 1 }]));
+    expect(one).toMatchObject({ refundFee: 2000, shippingRefund: 0, immediate: true, problem: null });
+    // Nothing claimed by previewing.
+    expect((await getDoc(cloud, 'orders', order._id)).afterSales).toBeUndefined();
+    expect(await all(cloud, 'after_sales', { orderId: order._id })).toEqual([]);
+
+    const asked = dataOf(await ask('oPR1', order._id, 'pr-1', 1));
+    expect(asked.afterSale.refundFee).toBe(one.refundFee);
+    const rest = dataOf(await preview('oPR1', order._id));
+    expect(rest).toMatchObject({ lines: [{ max: 2 }], refundFee: 4000 + 800, shippingRefund: 800 });
+    expect(dataOf(await ask('oPR1', order._id, 'pr-1', 2)).afterSale.refundFee).toBe(rest.refundFee);
+    // Everything asked back: no lines left, and the order no longer takes requests.
+    expect(dataOf(await preview('oPR1', order._id))).toMatchObject({ lines: [], refundFee: 0, problem: { code: 'NOT_ELIGIBLE', message: '该订单当前不能申请售后' } });
+  });
+
+  test('units it cannot take are a problem with requestAfterSale\'s words; after shipping the merchant decides; bad input and other shoppers\' orders are refused', async () => {
+    const order = await paidOrder('oPR2', 'pr-2', 2);
+    expect(dataOf(await preview('oPR2', order._id, [{ productId: 'pr-2', skuId: 's', qty: 3 }])).problem).toEqual({ code: 'TOO_MANY_UNITS', message: '退货数量超过可退数量' });
+    expect(dataOf(await preview('oPR2', order._id, [{ productId: 'pr-2', skuId: 'other', qty: 1 }])).problem).toEqual({ code: 'UNKNOWN_LINE', message: '订单中没有这件商品' });
+    expect(dataOf(await preview('oPR2', order._id, []))).toMatchObject({ refundFee: 0, problem: { code: 'EMPTY', message: '请选择要退的商品' } });
+    for (const lines of [[{ productId: 'pr-2', skuId: 's', qty: 0 }], [{ productId: 'pr-2', skuId: 's', qty: '1' }], 'all']) {
+      expect(errorOf(await call(cloud, 'orders', { action: 'previewAfterSale', orderId: order._id, lines } as never, 'oPR2'))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    }
+    expect(errorOf(await call(cloud, 'orders', { action: 'previewAfterSale' } as never, 'oPR2'))).toMatchObject({ code: 'INVALID_ARGUMENT' });
+    expect(errorOf(await preview('oINTRUDER', order._id))).toMatchObject({ code: 'NOT_FOUND', message: '订单不存在' });
+
+    await ship(order._id);
+    expect(dataOf(await preview('oPR2', order._id))).toMatchObject({ refundFee: 4000, shippingRefund: 0, immediate: false, problem: null });
+    await cloud.wx().database().collection('orders').doc(order._id).update({ data: { ...transitionPatch('shipped', 'confirmReceipt', Date.now() - 8 * 86_400_000) } });
+    expect(dataOf(await preview('oPR2', order._id)).problem).toEqual({ code: 'WINDOW_CLOSED', message: '已超过售后期限' });
+  });
+});

@@ -67,6 +67,8 @@ test('cancel of an order paid at WeChat whose notification is still on its way: 
   const error = errorOf(await cancel('oPAIDC', order._id));
   expect(error).toMatchObject({ code: 'ALREADY_PAID', message: '订单已支付，不能取消。如需退款，请在订单详情中申请售后' });
   expect(error.details.order).toMatchObject({ _id: order._id, status: 'paid', transactionId: paid.transactionId, paidAt: expect.any(Number) });
+  // The page shows it at once as the server presents a paid order: no cancel or pay, after-sales open.
+  expect(error.details.order).toMatchObject({ statusText: '待发货', buttons: [{ type: 'after-sale', name: '申请售后', primary: false }] });
   expect(await getDoc(cloud, 'orders', order._id)).toMatchObject({ status: 'paid', transactionId: paid.transactionId });
   expect(stockOf(await getDoc(cloud, 'products', 'cp-paid'), 's')).toBe(4);
 

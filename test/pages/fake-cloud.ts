@@ -1,7 +1,9 @@
 // The page tests' fake cloud, typed by the contract in typings/api.ts, with the fixtures the page tests share.
 import path from 'path';
-import type { ActionEvent, ActionName, ActionResponse, ApiError, Envelope, ErrorCode, FunctionName, PaymentParams, ProductDetail, ProductSummary } from '../../typings/api';
+import type { ActionEvent, ActionName, ActionResponse, AfterSalePreview, AfterSaleUnits, ApiError, Envelope, ErrorCode, FunctionName, PaymentParams, ProductDetail, ProductSummary, ShopperOrder } from '../../typings/api';
 import type { Attribution, CartItem, OrderView } from '../../typings/domain';
+import { DEFAULT_AFTER_SALE_WINDOW_DAYS } from '../../miniprogram/domain/after-sales';
+import { afterSalePreview, presentOrderAt } from '../../server/order-presenter';
 import { freshBuild } from '../support/mp-harness';
 import type { CloudHandler, FakeWx, RenderedComponent } from '../support/mp-harness';
 
@@ -86,7 +88,20 @@ export function productDetail(overrides: Partial<ProductDetail> = {}): ProductDe
   };
 }
 
-export function order(overrides: Partial<OrderView> = {}): OrderView {
+const WINDOW_MS = DEFAULT_AFTER_SALE_WINDOW_DAYS * 86_400_000;
+
+/** An order as the server answers it: its status text, after-sales text and buttons by the server's presenter. */
+export const presented = (view: OrderView): ShopperOrder => presentOrderAt(view, Date.now(), WINDOW_MS);
+
+/** orders.previewAfterSale's answer for an order, by the server's own rule. */
+export const previewOf = (view: OrderView, lines?: AfterSaleUnits[]): AfterSalePreview => afterSalePreview(view, lines, Date.now(), WINDOW_MS);
+
+/** An order as the server answers it (`presented`), from `orderView(overrides)`. */
+export function order(overrides: Partial<OrderView> = {}): ShopperOrder {
+  return presented(orderView(overrides));
+}
+
+export function orderView(overrides: Partial<OrderView> = {}): OrderView {
   const now = Date.now();
   return {
     _id: 'o1',
@@ -111,5 +126,5 @@ export const payment: PaymentParams = { timeStamp: '1', nonceStr: 'n', package: 
 /** The buttons inside an order-actions bar (a custom component: its own shadow tree). */
 export function actionButtons(bar: RenderedComponent | undefined): string[] {
   if (!bar) return [];
-  return ['order-group', 'order-cancel', 'order-pay', 'order-confirm'].filter((id) => bar.querySelector(`#${id}`));
+  return ['order-group', 'order-after-sale', 'order-cancel', 'order-pay', 'order-confirm'].filter((id) => bar.querySelector(`#${id}`));
 }

@@ -1,6 +1,6 @@
 // The order detail page: countdown to expiry, and its order-actions bar paying, cancelling, confirming.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
-import type { OrderView } from '../../typings/domain';
+import type { ShopperOrder } from '../../typings/api';
 import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { actionButtons, cloudOf, fail, ok, order, payment, text } from './fake-cloud';
 
@@ -8,7 +8,7 @@ jest.setTimeout(60_000);
 afterAll(cleanupTemp);
 
 test('countdown to expiry, pay and cancel buttons; cancel shows the cancelled order', async () => {
-  let current: OrderView = order();
+  let current: ShopperOrder = order();
   const fake = installWx(
     cloudOf({
       'orders.get': () => ok({ order: current }),
@@ -33,7 +33,7 @@ test('countdown to expiry, pay and cancel buttons; cancel shows the cancelled or
 });
 
 test('cancel of an order the shopper had just paid: told it is paid, and the page shows it paid', async () => {
-  let current: OrderView = order();
+  let current: ShopperOrder = order();
   const message = '订单已支付，不能取消。如需退款，请在订单详情中申请售后';
   const fake = installWx(
     cloudOf({
@@ -75,7 +75,7 @@ test('pay: one orders.pay however often the button is tapped, then the order is 
 });
 
 test('confirm receipt of a shipped order', async () => {
-  let current: OrderView = order({ status: 'shipped', trackingNo: 'SF123' });
+  let current: ShopperOrder = order({ status: 'shipped', trackingNo: 'SF123' });
   const fake = installWx(
     cloudOf({ 'orders.get': () => ok({ order: current }), 'orders.confirmReceipt': () => ((current = order({ status: 'completed' })), ok({ order: current })) }),
   );
@@ -113,5 +113,34 @@ test('order times read as China time, not in the zone the phone (here: this mach
   const page = renderPage('order-detail', fake, { id: 'o1' });
   await settle(5);
   expect(page.querySelectorAll('.sum-row').map((row) => text(row))).toContain('下单时间2026-03-02 00:30');
+  page.detach();
+});
+
+test('the page shows the server\'s words and buttons as they come, and nothing it was not sent', async () => {
+  // Buttons the server would not send for this status: the page renders them anyway, it decides nothing.
+  const sent = { ...order({ status: 'shipped' }), statusText: '待收货（已签收）', buttons: [{ type: 'confirm' as const, name: '确认收货', primary: true }] };
+  const fake = installWx(cloudOf({ 'orders.get': () => ok({ order: sent }) }));
+  const page = renderPage('order-detail', fake, { id: 'o1' });
+  await settle(5);
+  expect(text(page.querySelector('#order-status'))).toBe('待收货（已签收）');
+  expect(actionButtons(page.querySelector('#order-actions')!)).toEqual(['order-confirm']);
+  expect(page.querySelector('#order-actions')!.querySelector('#order-confirm')!.dom.className).toContain('oa-primary');
+  page.detach();
+
+  const none = installWx(cloudOf({ 'orders.get': () => ok({ order: { ...order(), buttons: [] } }) }));
+  const bare = renderPage('order-detail', none, { id: 'o1' });
+  await settle(5);
+  // No pay button from the server: no countdown and no bar either.
+  expect(bare.querySelector('#order-actions')).toBeFalsy();
+  expect(bare.querySelector('#order-countdown')).toBeFalsy();
+  bare.detach();
+});
+
+test('an unpaid order past its payment window reads 已过期 with no pay or cancel, before the expiry timer runs', async () => {
+  const fake = installWx(cloudOf({ 'orders.get': () => ok({ order: order({ expireAt: Date.now() - 1000 }) }) }));
+  const page = renderPage('order-detail', fake, { id: 'o1' });
+  await settle(5);
+  expect(text(page.querySelector('#order-status'))).toBe('已过期');
+  expect(page.querySelector('#order-actions')).toBeFalsy();
   page.detach();
 });

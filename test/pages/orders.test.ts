@@ -1,6 +1,6 @@
 // The order list tab: status tabs, rows and the order-actions bar on each row.
 // Page logic and the official templates on the real exparser (miniprogram-simulate), against a fake cloud typed by typings/api.ts.
-import type { OrderView } from '../../typings/domain';
+import type { ShopperOrder } from '../../typings/api';
 import { cleanupTemp, installWx, renderPage, settle } from '../support/mp-harness';
 import { actionButtons, cloudOf, ok, order, payment, text } from './fake-cloud';
 
@@ -38,7 +38,7 @@ test('a row says what the order\'s coupon took off; rows without one say nothing
 });
 
 test('paying from a row calls orders.pay for that order, then reloads the list', async () => {
-  let current: OrderView = order();
+  let current: ShopperOrder = order();
   const fake = installWx(
     cloudOf({
       'orders.list': () => ok({ orders: [current], nextCursor: null }),

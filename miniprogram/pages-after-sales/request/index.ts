@@ -1,26 +1,16 @@
-import type { OrderView } from '../../../typings/domain';
+import type { AfterSalePreview, AfterSaleUnits, RefundableLine } from '../../../typings/api';
 import { loadOrderWithState } from '../../behaviors/load-state';
 import type { LoadStatus } from '../../behaviors/load-state';
-import { DEFAULT_AFTER_SALE_WINDOW_DAYS, MAX_REASON_LENGTH, planAfterSale, remainingUnits } from '../../domain/after-sales';
 import { call, errorText } from '../../services/api';
 import { newRequestId } from '../../utils/id';
 import { openOrders, ordersUrl } from '../../utils/routes';
 
-/** One line of the order the shopper may ask back (only lines with units left). */
-interface FormLine {
-  productId: string;
-  skuId: string;
-  title: string;
-  specText: string;
-  image: string;
-  unitPrice: number;
-  /** Units still free to ask back. */
-  max: number;
+/** One line of the order the shopper may ask back (only lines with units left; `max` is the server's). */
+interface FormLine extends RefundableLine {
   qty: number;
 }
 
 const AFTER_SALE_REASONS = ['不想要了', '拍错/多拍', '商品质量问题', '商品与描述不符', '发错货/漏发', '其他'];
-const WINDOW_MS = DEFAULT_AFTER_SALE_WINDOW_DAYS * 86_400_000;
 
 Page({
   data: {
@@ -31,19 +21,22 @@ Page({
     reason: '',
     note: '',
     noteMax: 100,
-    /** Preview of the refund (the server prices it again). */
+    /** The server's preview of the refund (orders.previewAfterSale; it prices the request again). */
     refundFee: 0,
     includesShipping: false,
     immediate: false,
     problem: '',
+    /** The preview the page shows is for the units on screen (none is on its way). */
+    priced: false,
     canSubmit: false,
     busy: false,
   },
 
   orderId: '',
-  order: null as OrderView | null,
   /** One key per form: a retried submit is the same request. */
   requestId: '',
+  /** Previews asked so far: an answer for units the shopper has changed since is dropped. */
+  asked: 0,
 
   onLoad(query: Record<string, string | undefined>) {
     this.orderId = query && query.orderId ? decodeURIComponent(query.orderId) : '';
@@ -51,36 +44,50 @@ Page({
     this.load();
   },
 
+  /** The lines still free to ask back, every unit preselected, and their refund, from the server. */
   async load() {
-    const data = await loadOrderWithState(this, this.orderId, !!this.order, (orderId) => call('orders', 'get', { orderId }));
-    if (!data) return;
-    this.order = data.order;
-    const left = remainingUnits(data.order);
-    const lines: FormLine[] = data.order.lines
-      .map((l, i) => ({ productId: l.productId, skuId: l.skuId, title: l.title, specText: l.specText, image: l.image, unitPrice: l.unitPrice, max: left[i], qty: left[i] }))
-      .filter((l) => l.max > 0);
+    this.asked += 1;
+    const preview = await loadOrderWithState(this, this.orderId, this.data.lines.length > 0, (orderId) => call('orders', 'previewAfterSale', { orderId }));
+    if (!preview) return;
+    const lines: FormLine[] = preview.lines.map((l) => ({ ...l, qty: l.max }));
     if (lines.length === 0) {
       this.setData({ status: 'empty', message: '这个订单的商品都已申请过售后' });
       return;
     }
     this.setData({ status: 'ok', lines });
-    this.preview();
+    this.showPreview(preview);
   },
 
-  /** The refund these units would get and whether it is refunded at once, by the same rule as the server. */
-  preview() {
-    const order = this.order;
-    if (!order) return;
-    const units = this.data.lines.filter((l) => l.qty > 0).map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty }));
-    const plan = planAfterSale(order, units, 'preview', Date.now(), WINDOW_MS);
-    const problem = units.length === 0 ? '请选择要退的商品' : plan.ok ? '' : plan.message;
+  units(): AfterSaleUnits[] {
+    return this.data.lines.filter((l) => l.qty > 0).map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty }));
+  },
+
+  /** Asks the server what the units on screen would refund (the same rule it decides the request with). */
+  async preview() {
+    const ticket = (this.asked += 1);
+    this.setData({ priced: false, canSubmit: false });
+    const res = await call('orders', 'previewAfterSale', { orderId: this.orderId, lines: this.units() });
+    if (ticket !== this.asked) return;
+    if (!res.ok) {
+      this.setData({ refundFee: 0, includesShipping: false, problem: errorText(res.error), priced: false, canSubmit: false });
+      return;
+    }
+    this.showPreview(res.data);
+  },
+
+  showPreview(preview: AfterSalePreview) {
     this.setData({
-      refundFee: plan.ok ? plan.refundFee : 0,
-      includesShipping: plan.ok && plan.shippingRefund > 0,
-      immediate: plan.ok && plan.immediate,
-      problem,
-      canSubmit: plan.ok && !!this.data.reason,
+      refundFee: preview.refundFee,
+      includesShipping: preview.shippingRefund > 0,
+      immediate: preview.immediate,
+      problem: preview.problem ? preview.problem.message : '',
+      priced: true,
     });
+    this.updateCanSubmit();
+  },
+
+  updateCanSubmit() {
+    this.setData({ canSubmit: this.data.priced && !this.data.problem && !!this.data.reason });
   },
 
   onQtyChange(e: WechatMiniprogram.CustomEvent<{ value: number }>) {
@@ -91,7 +98,7 @@ Page({
 
   onReasonTap(e: WechatMiniprogram.TouchEvent) {
     this.setData({ reason: String(e.currentTarget.dataset.reason) });
-    this.preview();
+    this.updateCanSubmit();
   },
 
   onNoteInput(e: WechatMiniprogram.Input) {
@@ -100,9 +107,10 @@ Page({
 
   async onSubmit() {
     if (this.data.busy || !this.data.canSubmit) return;
-    const units = this.data.lines.filter((l) => l.qty > 0).map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty }));
+    const units = this.units();
     const note = this.data.note.trim();
-    const reason = (note ? `${this.data.reason}：${note}` : this.data.reason).slice(0, MAX_REASON_LENGTH);
+    // A listed reason and a note of at most noteMax: well inside the server's limit on a reason.
+    const reason = note ? `${this.data.reason}：${note}` : this.data.reason;
     this.setData({ busy: true });
     const res = await call('orders', 'requestAfterSale', { orderId: this.orderId, requestId: this.requestId, lines: units, reason });
     this.setData({ busy: false });

@@ -1,11 +1,10 @@
-import type { Envelope } from '../../../typings/api';
-import type { Address, AfterSaleView, OrderLine, OrderPickup, OrderView } from '../../../typings/domain';
+import type { Envelope, ShopperAfterSale, ShopperOrder } from '../../../typings/api';
+import type { Address, OrderLine, OrderPickup } from '../../../typings/domain';
 import { loadOrderWithState } from '../../behaviors/load-state';
 import type { LoadStatus } from '../../behaviors/load-state';
-import { msUntilExpiry } from '../../domain/order-state';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
-import { toOrderCard } from '../services/orders';
+import { hasButton, toOrderCard } from '../services/orders';
 import { toAfterSaleCard } from '../services/after-sales';
 import { buyAgain } from '../services/buy-again';
 import type { AfterSaleCard } from '../services/after-sales';
@@ -14,7 +13,7 @@ import { openOrders, PAGES, productUrl, switchToTab } from '../../utils/routes';
 import { chinaDateTime } from '../../domain/china-time';
 
 /** Only what the detail template renders. */
-interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'canPay' | 'canCancel' | 'canConfirm' | 'canAfterSale' | 'afterSalesText' | 'transactionId'> {
+interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | 'total' | 'expireAt' | 'buttons' | 'afterSalesText' | 'transactionId'> {
   lines: Pick<OrderLine, 'productId' | 'skuId' | 'title' | 'specText' | 'image' | 'unitPrice' | 'qty'>[];
   itemsTotal: number;
   shippingFee: number;
@@ -24,6 +23,7 @@ interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | '
   remark: string;
   trackingNo: string;
   times: { label: string; text: string }[];
+  /** Unpaid and inside its payment window (the server offers to pay): the countdown runs. */
   counting: boolean;
   /** a store pickup's store and contact (pickup-card), null for express */
   pickup: OrderPickup | null;
@@ -31,7 +31,7 @@ interface DetailView extends Pick<OrderCard, '_id' | 'status' | 'statusText' | '
   groupId: string;
 }
 
-function toDetail(order: OrderView, now: number): DetailView {
+function toDetail(order: ShopperOrder): DetailView {
   const times: { label: string; text: string }[] = [{ label: '下单时间', text: chinaDateTime(order.createdAt) }];
   if (order.paidAt) times.push({ label: '支付时间', text: chinaDateTime(order.paidAt) });
   if (order.shippedAt) times.push({ label: '发货时间', text: chinaDateTime(order.shippedAt) });
@@ -40,17 +40,14 @@ function toDetail(order: OrderView, now: number): DetailView {
   if (order.cancelledAt) times.push({ label: '取消时间', text: chinaDateTime(order.cancelledAt) });
   if (order.expiredAt) times.push({ label: '关闭时间', text: chinaDateTime(order.expiredAt) });
   if (order.refundedAt) times.push({ label: '退款时间', text: chinaDateTime(order.refundedAt) });
-  const card = toOrderCard(order, now);
+  const card = toOrderCard(order);
   return {
     _id: card._id,
     status: card.status,
     statusText: card.statusText,
     total: card.total,
     expireAt: card.expireAt,
-    canPay: card.canPay,
-    canCancel: card.canCancel,
-    canConfirm: card.canConfirm,
-    canAfterSale: card.canAfterSale,
+    buttons: card.buttons,
     afterSalesText: card.afterSalesText,
     transactionId: card.transactionId,
     lines: order.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, title: l.title, specText: l.specText, image: l.image, unitPrice: l.unitPrice, qty: l.qty })),
@@ -61,14 +58,14 @@ function toDetail(order: OrderView, now: number): DetailView {
     remark: order.remark || '',
     trackingNo: order.trackingNo || '',
     times,
-    counting: msUntilExpiry(order, now) > 0,
+    counting: hasButton(card.buttons, 'pay'),
     pickup: order.fulfilment === 'pickup' && order.pickup ? order.pickup : null,
     groupId: order.group ? order.group.groupId : '',
   };
 }
 
 /** The order and, when it has any, its after-sales requests, as one load (either failing fails the load). */
-async function orderWithAfterSales(orderId: string): Promise<Envelope<{ order: OrderView; afterSales: AfterSaleView[] }>> {
+async function orderWithAfterSales(orderId: string): Promise<Envelope<{ order: ShopperOrder; afterSales: ShopperAfterSale[] }>> {
   const order = await call('orders', 'get', { orderId });
   if (!order.ok) return order;
   const tally = order.data.order.afterSales;
@@ -109,8 +106,8 @@ Page({
     if (data) this.show(data.order, data.afterSales);
   },
 
-  show(order: OrderView, afterSales?: AfterSaleView[]) {
-    const patch: Record<string, unknown> = { status: 'ok', order: toDetail(order, Date.now()) };
+  show(order: ShopperOrder, afterSales?: ShopperAfterSale[]) {
+    const patch: Record<string, unknown> = { status: 'ok', order: toDetail(order) };
     if (afterSales) patch.afterSales = afterSales.map(toAfterSaleCard);
     this.setData(patch);
   },
@@ -119,12 +116,13 @@ Page({
   onExpire() {
     const order = this.data.order;
     if (!order) return;
-    this.setData({ 'order.canPay': false, 'order.canCancel': false, 'order.counting': false, 'order.statusText': '已过期' });
+    const buttons = order.buttons.filter((b) => b.type !== 'pay' && b.type !== 'cancel');
+    this.setData({ 'order.buttons': buttons, 'order.counting': false, 'order.statusText': '已过期' });
     setTimeout(() => this.load(), 1500);
   },
 
   /** The order-actions bar changed the order: show the server's copy, or reload when it sent none. */
-  onOrderChanged(e: WechatMiniprogram.CustomEvent<{ order: OrderView | null }>) {
+  onOrderChanged(e: WechatMiniprogram.CustomEvent<{ order: ShopperOrder | null }>) {
     if (e.detail.order) this.show(e.detail.order);
     else this.load();
   },

@@ -1,6 +1,6 @@
-import type { OrderStatus, OrderView } from '../../../typings/domain';
+import type { ShopperOrder } from '../../../typings/api';
+import type { OrderStatus } from '../../../typings/domain';
 import { pagedListHandlers, PagedList, pagedListData } from '../../behaviors/paged-list';
-import { isOrderStatus } from '../../domain/order-state';
 import { call } from '../../services/api';
 import { forwardCodeToLanding } from '../../services/entry';
 import { toOrderCard } from '../services/orders';
@@ -21,11 +21,18 @@ function cardHeight(item: ListItem): number {
   return item.withActions ? CARD_WITH_ACTIONS_RPX : CARD_RPX;
 }
 
-function toListItem(order: OrderView, now: number): ListItem {
-  const { createdAt, expireAt, ...rest } = toOrderCard(order, now);
+/** A row offers every button of the order's but after-sales, which is asked from the order's page. */
+function toListItem(order: ShopperOrder): ListItem {
+  const { createdAt, expireAt, ...rest } = toOrderCard(order);
   void expireAt;
-  const groupId = order.group ? order.group.groupId : '';
-  return { ...rest, createdText: chinaDateTime(createdAt), groupId, withActions: rest.canPay || rest.canCancel || rest.canConfirm || !!groupId };
+  const buttons = rest.buttons.filter((b) => b.type !== 'after-sale');
+  return { ...rest, buttons, createdText: chinaDateTime(createdAt), groupId: order.group ? order.group.groupId : '', withActions: buttons.length > 0 };
+}
+
+/** The status tabs a link may open (`?status=paid`): the tab bar's own, nothing else. */
+function statusTab(value: string | undefined): OrderStatus | null {
+  const tab = ORDER_TABS.find((t) => t.tab !== '' && t.tab !== 'after_sales' && t.tab === value);
+  return tab ? (tab.tab as OrderStatus) : null;
 }
 
 Page({
@@ -47,13 +54,13 @@ Page({
         if (cursor) req.cursor = cursor;
         const res = await call('orders', 'list', req);
         if (!res.ok) return res;
-        const now = Date.now();
-        return { ok: true, data: { rows: res.data.orders.map((order) => toListItem(order, now)), nextCursor: res.data.nextCursor } };
+        return { ok: true, data: { rows: res.data.orders.map(toListItem), nextCursor: res.data.nextCursor } };
       },
       emptyText: () => '还没有相关订单',
     }, { groupHeight: (rows) => rows.reduce((sum, row) => sum + cardHeight(row), 0), id: (row) => row._id });
     if (forwardCodeToLanding(query)) return;
-    if (query && isOrderStatus(query.status)) this.setData({ tab: query.status });
+    const status = query ? statusTab(query.status) : null;
+    if (status) this.setData({ tab: status });
     else if (query && query.tab === 'after_sales') this.setData({ tab: 'after_sales' });
   },
 

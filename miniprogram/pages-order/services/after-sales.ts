@@ -1,5 +1,5 @@
+import type { ShopperAfterSale } from '../../../typings/api';
 import type { AfterSaleView } from '../../../typings/domain';
-import { AFTER_SALE_STATUS_LABELS } from '../../domain/after-sales';
 import { chinaDateTime } from '../../domain/china-time';
 
 /** One after-sales request as the order detail renders it (money in fen; the price component formats it). */
@@ -26,11 +26,11 @@ const HINTS: Partial<Record<AfterSaleView['status'], string>> = {
   refunded: '退款已原路退回',
 };
 
-export function toAfterSaleCard(view: AfterSaleView): AfterSaleCard {
+export function toAfterSaleCard(view: ShopperAfterSale): AfterSaleCard {
   return {
     _id: view._id,
     status: view.status,
-    statusText: AFTER_SALE_STATUS_LABELS[view.status],
+    statusText: view.statusText,
     itemsText: view.lines.map((l) => `${l.title}${l.specText ? ` ${l.specText}` : ''} × ${l.qty}`).join('；'),
     refundFee: view.refundFee,
     shippingRefund: view.shippingRefund,

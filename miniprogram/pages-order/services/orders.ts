@@ -1,14 +1,14 @@
-import type { AlreadyPaidDetails } from '../../../typings/api';
-import type { OrderView } from '../../../typings/domain';
-import { allowedEvents, orderStatusLabel } from '../../domain/order-state';
-import { afterSalesLabel, afterSaleWindow, DEFAULT_AFTER_SALE_WINDOW_DAYS, remainingUnits } from '../../domain/after-sales';
+import type { AlreadyPaidDetails, OrderButton, ShopperOrder } from '../../../typings/api';
 import { formatFen } from '../../domain/money';
 import { call, errorText } from '../../services/api';
 
-/** An order as the list and detail pages render it (money stays in fen; components format it). */
+/**
+ * An order as the list and detail pages render it (money stays in fen; components format it). The
+ * status text, the after-sales summary and the buttons are the server's (server/order-presenter.ts).
+ */
 export interface OrderCard {
   _id: string;
-  status: OrderView['status'];
+  status: ShopperOrder['status'];
   statusText: string;
   title: string;
   image: string;
@@ -16,51 +16,39 @@ export interface OrderCard {
   total: number;
   createdAt: number;
   expireAt: number;
-  canPay: boolean;
-  canCancel: boolean;
-  canConfirm: boolean;
+  /** What the shopper can do with the order now, for the order-actions bar. */
+  buttons: OrderButton[];
   /** The order's after-sales in a few words ('' when none). */
   afterSalesText: string;
-  /** Units left to ask back and the window open (the server has the last word on the window). */
-  canAfterSale: boolean;
   /** WeChat Pay's transaction id (paid orders): identifies the order to WeChat's confirm-receipt component */
   transactionId: string;
   /** What the order's coupon took off, in words ('' without one). */
   couponText: string;
 }
 
-const DAY_MS = 86_400_000;
-
-/** The after-sales label, unless the order's own status already says it (closed as refunded). */
-function afterSalesText(order: OrderView): string {
-  const label = afterSalesLabel(order);
-  return order.status === 'refunded' && label === '已全额退款' ? '' : label;
-}
-
-export function toOrderCard(order: OrderView, now: number = Date.now()): OrderCard {
-  const events = allowedEvents(order.status);
+export function toOrderCard(order: ShopperOrder): OrderCard {
   const first = order.lines[0];
   const count = order.lines.reduce((n, l) => n + l.qty, 0);
-  // A pending order past its expiry is as good as expired even before the server's timer runs.
-  const overdue = order.status === 'pending_payment' && order.expireAt <= now;
   return {
     _id: order._id,
     status: order.status,
-    statusText: overdue ? '已过期' : orderStatusLabel(order),
+    statusText: order.statusText,
     title: first ? (order.lines.length > 1 ? `${first.title} 等 ${order.lines.length} 种商品` : first.title) : '订单',
     image: first ? first.image : '',
     count,
     total: order.total,
     createdAt: order.createdAt,
     expireAt: order.expireAt,
-    canPay: events.indexOf('pay') >= 0 && !overdue,
-    canCancel: events.indexOf('cancel') >= 0 && !overdue,
-    canConfirm: events.indexOf('confirmReceipt') >= 0,
-    afterSalesText: afterSalesText(order),
-    canAfterSale: afterSaleWindow(order, now, DEFAULT_AFTER_SALE_WINDOW_DAYS * DAY_MS) === 'open' && remainingUnits(order).some((n) => n > 0),
+    buttons: order.buttons || [],
+    afterSalesText: order.afterSalesText || '',
     transactionId: order.transactionId || '',
     couponText: order.coupon && order.coupon.discount > 0 ? `优惠券 -${formatFen(order.coupon.discount)}` : '',
   };
+}
+
+/** Whether the order offers a button of this type. */
+export function hasButton(buttons: readonly OrderButton[], type: OrderButton['type']): boolean {
+  return buttons.some((b) => b.type === type);
 }
 
 function confirmModal(title: string, content: string): Promise<boolean> {
@@ -69,7 +57,7 @@ function confirmModal(title: string, content: string): Promise<boolean> {
   });
 }
 
-export async function cancelOrder(orderId: string): Promise<OrderView | null> {
+export async function cancelOrder(orderId: string): Promise<ShopperOrder | null> {
   if (!(await confirmModal('取消订单', '确定取消这个订单吗？'))) return null;
   const res = await call('orders', 'cancel', { orderId });
   if (!res.ok) {
@@ -128,7 +116,7 @@ function openOrderConfirm(transactionId: string): Promise<ConfirmAnswer> {
  * payment to settle); the order follows its answer through `orders.confirmReceipt`. Without a
  * transaction id or on a client without the component, the shopper confirms in our own dialog.
  */
-export async function confirmReceipt(orderId: string, transactionId = ''): Promise<OrderView | null> {
+export async function confirmReceipt(orderId: string, transactionId = ''): Promise<ShopperOrder | null> {
   if (transactionId && typeof businessWx().openBusinessView === 'function') {
     const answer = await openOrderConfirm(transactionId);
     if (answer.status === 'cancel') return null;

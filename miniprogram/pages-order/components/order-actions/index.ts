@@ -1,30 +1,43 @@
-import type { OrderView } from '../../../../typings/domain';
+import type { OrderButton, ShopperOrder } from '../../../../typings/api';
 import { cancelOrder, confirmReceipt } from '../../services/orders';
 import { payOrder } from '../../../services/pay-async';
 import { groupPagePath } from '../../../domain/group-page';
 import { afterSaleRequestUrl } from '../../../utils/routes';
 
 /**
- * The buttons of one order (cancel, pay, confirm receipt, after-sales, its group) and what they do, shared by the order list
- * and the order detail page. Which buttons show is the page's to say (from the order state machine,
- * see services/orders toOrderCard); this component runs the action, tells the shopper how it went and
- * emits `change` (`detail.order` = the updated order when the server returned it) so the page refreshes.
+ * The buttons of one order (its group, after-sales, cancel, pay, confirm receipt) and what they do,
+ * shared by the order list and the order detail page. Which buttons show, and in which order, is the
+ * server's to say (each order's `buttons`, server/order-presenter.ts); the page passes the ones it
+ * shows. This component runs the action, tells the shopper how it went and emits `change`
+ * (`detail.order` = the updated order when the server returned it) so the page refreshes.
  */
 Component({
   properties: {
     orderId: { type: String, value: '' },
-    canPay: { type: Boolean, value: false },
-    canCancel: { type: Boolean, value: false },
-    canConfirm: { type: Boolean, value: false },
-    canAfterSale: { type: Boolean, value: false },
-    payText: { type: String, value: '立即支付' },
+    buttons: { type: Array, value: [] as OrderButton[] },
+    /** the pay button's words here (e.g. 去支付 on a list row), else the server's */
+    payText: { type: String, value: '' },
     /** the payment's transaction id: confirm receipt then goes through WeChat's component */
     transactionId: { type: String, value: '' },
     /** a group order's group: 查看拼团 opens its page (members, countdown, share card) */
     groupId: { type: String, value: '' },
   },
-  data: { busy: false },
+  data: { busy: false, shown: [] as OrderButton[] },
+  observers: {
+    'buttons, payText'(buttons: OrderButton[], payText: string) {
+      this.setData({ shown: (buttons || []).map((b) => (b.type === 'pay' && payText ? { type: b.type, name: payText, primary: b.primary } : b)) });
+    },
+  },
   methods: {
+    onTap(e: WechatMiniprogram.TouchEvent) {
+      const type = String(e.currentTarget.dataset.type) as OrderButton['type'];
+      if (type === 'pay') this.onPay();
+      else if (type === 'cancel') this.onCancel();
+      else if (type === 'confirm') this.onConfirm();
+      else if (type === 'after-sale') this.onAfterSale();
+      else if (type === 'group') this.onOpenGroup();
+    },
+
     async onPay() {
       if (this.data.busy || !this.data.orderId) return;
       this.setData({ busy: true });
@@ -56,7 +69,7 @@ Component({
       if (this.data.groupId) wx.navigateTo({ url: groupPagePath(this.data.groupId) });
     },
 
-    changed(order: OrderView | null) {
+    changed(order: ShopperOrder | null) {
       this.triggerEvent('change', { orderId: this.data.orderId, order });
     },
   },
