@@ -64,6 +64,13 @@ export interface Db {
   command: Command;
   RegExp(options: { regexp: string; options?: string }): unknown;
   runTransaction<T>(callback: (tx: TxCollections) => Promise<T>, times?: number): Promise<T>;
+  /** One request (database.startTransaction); the transaction's calls, commit and rollback are one request each. */
+  startTransaction(): Promise<Transaction>;
+}
+
+export interface Transaction extends TxCollections {
+  commit(): Promise<unknown>;
+  rollback(): Promise<unknown>;
 }
 
 export interface WxContext {
