@@ -103,7 +103,7 @@ test('an attempt that lost the product is not rolled back (the conflict ended it
 
 test('a retry of a checkout that went through, sent while units are left: the same order, and its attempt (which wrote the product before reading the record) leaves nothing', async () => {
   await seed(cloud, 'products', [productDoc('retry-left', [{ skuId: 'h', price: 990, stock: 5 }])]);
-  const req = { action: 'create', requestId: requestId(), lines: [{ productId: 'retry-left', skuId: 'h', qty: 2 }], address: ADDRESS };
+  const req = { action: 'create' as const, requestId: requestId(), lines: [{ productId: 'retry-left', skuId: 'h', qty: 2 }], address: ADDRESS };
   const first = await call(cloud, 'orders', req, 'oRETRYLEFT');
   expect(first.ok).toBe(true);
   const before = await snapshot(cloud);
@@ -118,7 +118,7 @@ test('a retry of a checkout that went through, sent while units are left: the sa
 
 test('a retry of a checkout that went through, while the product is held past the retry budget: its order, not UNAVAILABLE', async () => {
   await seed(cloud, 'products', [productDoc('retry-held', [{ skuId: 'h', price: 990, stock: 5 }])]);
-  const req = { action: 'create', requestId: requestId(), lines: [{ productId: 'retry-held', skuId: 'h', qty: 1 }], address: ADDRESS };
+  const req = { action: 'create' as const, requestId: requestId(), lines: [{ productId: 'retry-held', skuId: 'h', qty: 1 }], address: ADDRESS };
   const first = await call(cloud, 'orders', req, 'oRETRYHELD');
   expect(first.ok).toBe(true);
   const startConflicts = await conflicts();
