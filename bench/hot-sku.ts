@@ -37,6 +37,8 @@ export interface TxCounters {
   outsideTimeouts: number;
   /** database requests the local cloud served (every action, all callers) */
   dbRequests: number;
+  /** the same, per action (database.getDocument, database.startTransaction, ...) */
+  byAction: Record<string, number>;
 }
 
 export interface HotSkuRound {
@@ -86,8 +88,9 @@ function figures(latencies: number[], wallMs: number): OpFigures {
 async function txCounters(client: Client): Promise<TxCounters> {
   const view = (await client.local('GET', '/database/transactions')).json as { stats: TxCounters; requests?: Record<string, number> };
   const s = view.stats;
-  const dbRequests = Object.values(view.requests ?? {}).reduce((a, b) => a + b, 0);
-  return { committed: s.committed, aborted: s.aborted, conflicts: s.conflicts, outsideWaits: s.outsideWaits, outsideTimeouts: s.outsideTimeouts, dbRequests };
+  const byAction = { ...(view.requests ?? {}) };
+  const dbRequests = Object.values(byAction).reduce((a, b) => a + b, 0);
+  return { committed: s.committed, aborted: s.aborted, conflicts: s.conflicts, outsideWaits: s.outsideWaits, outsideTimeouts: s.outsideTimeouts, dbRequests, byAction };
 }
 
 const minus = (a: TxCounters, b: TxCounters): TxCounters => ({
@@ -97,7 +100,15 @@ const minus = (a: TxCounters, b: TxCounters): TxCounters => ({
   outsideWaits: a.outsideWaits - b.outsideWaits,
   outsideTimeouts: a.outsideTimeouts - b.outsideTimeouts,
   dbRequests: a.dbRequests - b.dbRequests,
+  byAction: Object.fromEntries(Object.entries(a.byAction).map(([action, n]) => [action, n - (b.byAction[action] ?? 0)]).filter(([, n]) => n !== 0)),
 });
+
+/** Database requests per buyer by action, shortest names (`getDocument 3.1, ...`). */
+const perBuyer = (tx: TxCounters, buyers: number) =>
+  Object.entries(tx.byAction ?? {})
+    .sort(([, a], [, b]) => b - a)
+    .map(([action, n]) => `${action.replace(/^database\./, '')} ${round1(n / buyers)}`)
+    .join(', ');
 
 const tally = (codes: string[], expected: string[]) => {
   const out: Record<string, number> = {};
@@ -256,7 +267,8 @@ export function formatHotSku(r: HotSkuResult): string {
       `  checkout (orders.create)   ${c.ordersPerSec} orders/s (${c.rps} req/s), p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms (ok-only p50 ${c.okLatency.p50}, p99 ${c.okLatency.p99})`,
       `                             ok ${c.ok}, OUT_OF_STOCK ${c.outOfStock}, failed ${JSON.stringify(c.otherErrors)}; orders in DB ${c.ordersInDb}, ordered ${c.orderedQty}, final stock ${c.finalStock}`,
       `                             OVERSOLD ${c.oversold}, stock drift ${c.stockDrift}; ledger ${JSON.stringify(c.ledger)}`,
-      `                             transactions ${JSON.stringify(c.tx)}; database requests per buyer ${round1(c.tx.dbRequests / x.buyers)} (ceiling: ${x.ceiling.tx ? round1(x.ceiling.tx.dbRequests / x.buyers) : 'n/a'} per call)`,
+      `                             transactions ${JSON.stringify({ ...c.tx, byAction: undefined })}; database requests per buyer ${round1(c.tx.dbRequests / x.buyers)} (ceiling: ${x.ceiling.tx ? round1(x.ceiling.tx.dbRequests / x.buyers) : 'n/a'} per call)`,
+      `                             per buyer by action: ${perBuyer(c.tx, x.buyers)}`,
       `  ceiling: cond. update fn   ${x.ceiling.successPerSec} updates/s (mean of ${(x.ceiling.runs ?? []).join(' and ')} before and after the checkout; ${x.ceiling.rps} req/s), p50 ${x.ceiling.latency.p50} ms, p99 ${x.ceiling.latency.p99} ms; updated ${x.ceiling.updated}/${x.initialStock}, oversold ${x.ceiling.oversold}`,
       `  no-op invoke               ${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`,
       `  naive read-then-write      ${x.naive.rps} req/s; "sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock} → OVERSOLD ${x.naive.oversold}`,

@@ -7,7 +7,7 @@
  * existing sharer who is not the buyer.
  */
 import type { Attribution } from '../typings/domain';
-import { db } from './cloud';
+import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
 import { attributionWindowMs } from './config';
 import { COLLECTIONS } from './db';
@@ -66,16 +66,24 @@ export async function recordShareLanding(openid: string, referralCode: string): 
 
 /** What an order placed now by this user is credited to: their latest scan within the window, or nothing. */
 export async function attributionFor(openid: string, at: number = now()): Promise<Attribution> {
-  const _ = db().command;
-  const since = at - (await attributionWindowMs());
-  const { data } = await db()
-    .collection(COLLECTIONS.scans)
-    .where({ _openid: openid, at: _.gte(since) })
-    .orderBy('at', 'desc')
-    .limit(1)
-    .get();
-  const latest = data[0];
-  if (!latest || latest._openid !== openid || typeof latest.at !== 'number' || latest.at > at) return {};
+  const [windowMs, latest] = await Promise.all([attributionWindowMs(), latestScan(openid)]);
+  return creditedScan(openid, latest, at, windowMs);
+}
+
+/**
+ * The user's latest scan or landing, whatever its age (one request that needs no setting, so a checkout
+ * sends it beside its other reads; creditedScan applies the window; `at ≥ 0` keeps to numeric times as the
+ * window's bound did). The latest scan within the window
+ * is the latest scan when that one is within it, and there is none otherwise.
+ */
+export async function latestScan(openid: string): Promise<AnyDoc | null> {
+  const { data } = await db().collection(COLLECTIONS.scans).where({ _openid: openid, at: db().command.gte(0) }).orderBy('at', 'desc').limit(1).get();
+  return data[0] ?? null;
+}
+
+/** What an order placed at `at` is credited to, given the user's latest scan and the attribution window. */
+export function creditedScan(openid: string, latest: AnyDoc | null, at: number, windowMs: number): Attribution {
+  if (!latest || latest._openid !== openid || typeof latest.at !== 'number' || latest.at > at || latest.at < at - windowMs) return {};
   const attribution: Attribution = { scannedAt: latest.at };
   for (const field of CREDITED_FIELDS) {
     const value = latest[field];

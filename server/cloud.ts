@@ -35,6 +35,20 @@ export interface Collection extends Query {
   add(options: { data: AnyDoc }): Promise<{ _id: string }>;
 }
 
+/** The aggregation stages the checkout's read uses (one request: `end()`). */
+export interface LookupAggregation {
+  match(query: AnyDoc): LookupAggregation;
+  limit(n: number): LookupAggregation;
+  /** Joins documents of `from` whose `foreignField` equals this document's `localField`, as the array `as`. */
+  lookup(spec: { from: string; localField: string; foreignField: string; as: string }): LookupAggregation;
+  end(): Promise<{ list: AnyDoc[] }>;
+}
+
+/** A collection's aggregation pipeline (not in wx-server-sdk's typings of `collection`). */
+export function aggregation(name: string): LookupAggregation {
+  return (db().collection(name) as unknown as { aggregate(): LookupAggregation }).aggregate();
+}
+
 /** What a transaction offers: single-document operations only (platform-limits §8). */
 export interface TxCollections {
   collection(name: string): { doc(id: string): DocRef };
@@ -64,6 +78,13 @@ export interface Db {
   command: Command;
   RegExp(options: { regexp: string; options?: string }): unknown;
   runTransaction<T>(callback: (tx: TxCollections) => Promise<T>, times?: number): Promise<T>;
+  /** One request (database.startTransaction); the transaction's calls, commit and rollback are one request each. */
+  startTransaction(): Promise<Transaction>;
+}
+
+export interface Transaction extends TxCollections {
+  commit(): Promise<unknown>;
+  rollback(): Promise<unknown>;
 }
 
 export interface WxContext {

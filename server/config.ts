@@ -3,7 +3,11 @@
  * in the console) or, without redeploying, in the `config` collection's `orders` document.
  */
 import { DEFAULT_AFTER_SALE_WINDOW_DAYS } from '../miniprogram/domain/after-sales';
+import { db } from './cloud';
 import { COLLECTIONS, getDoc } from './db';
+
+/** The id of the shipping template's document in `config` (server/shipping.ts). */
+export const SHIPPING_CONFIG_ID = 'shipping';
 
 export const DEFAULT_PAYMENT_WINDOW_MINUTES = 15;
 
@@ -35,10 +39,14 @@ async function ordersConfig(): Promise<Record<string, unknown> | null> {
  * config/orders.paymentWindowMinutes, then 15 minutes. Invalid values are ignored (logged).
  */
 export async function paymentWindowMs(): Promise<number> {
+  return paymentWindowFrom(validMinutes(process.env.PAYMENT_WINDOW_MINUTES) !== null ? null : await ordersConfig());
+}
+
+/** The payment window from the `config/orders` document the caller read (null: none), with the same precedence. */
+export function paymentWindowFrom(doc: Record<string, unknown> | null): number {
   const fromEnv = validMinutes(process.env.PAYMENT_WINDOW_MINUTES);
   if (fromEnv !== null) return Math.round(fromEnv * 60_000);
   if (process.env.PAYMENT_WINDOW_MINUTES) console.warn('[config] PAYMENT_WINDOW_MINUTES is not a number of minutes; ignored');
-  const doc = await ordersConfig();
   if (doc && doc.paymentWindowMinutes !== undefined) {
     const fromDoc = validMinutes(doc.paymentWindowMinutes);
     if (fromDoc !== null) return Math.round(fromDoc * 60_000);
@@ -81,16 +89,21 @@ const UNIT_MS = { days: 86_400_000, hours: 3_600_000 } as const;
 
 /** Precedence: the environment variable, then `config/orders.<field>`, then the default. Invalid values are ignored (logged). */
 async function durationMs(setting: DurationSetting): Promise<number> {
-  const valid = (value: unknown): number | null => {
-    const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
-    const aboveMin = typeof n === 'number' && (setting.exclusive ? n > setting.min : n >= setting.min);
-    return typeof n === 'number' && Number.isFinite(n) && aboveMin && n <= setting.max ? n : null;
-  };
+  return durationFrom(setting, validDuration(setting, process.env[setting.env]) !== null ? null : await ordersConfig());
+}
+
+function validDuration(setting: DurationSetting, value: unknown): number | null {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  const aboveMin = typeof n === 'number' && (setting.exclusive ? n > setting.min : n >= setting.min);
+  return typeof n === 'number' && Number.isFinite(n) && aboveMin && n <= setting.max ? n : null;
+}
+
+function durationFrom(setting: DurationSetting, doc: Record<string, unknown> | null): number {
+  const valid = (value: unknown) => validDuration(setting, value);
   const toMs = (n: number) => Math.round(n * UNIT_MS[setting.unit]);
   const fromEnv = valid(process.env[setting.env]);
   if (fromEnv !== null) return toMs(fromEnv);
   if (process.env[setting.env]) console.warn(`[config] ${setting.env} is not a number of ${setting.unit}; ignored`);
-  const doc = await ordersConfig();
   if (doc && doc[setting.field] !== undefined) {
     const fromDoc = valid(doc[setting.field]);
     if (fromDoc !== null) return toMs(fromDoc);
@@ -104,7 +117,29 @@ export function afterSaleWindowMs(): Promise<number> {
   return durationMs({ env: 'AFTER_SALE_WINDOW_DAYS', field: 'afterSaleWindowDays', unit: 'days', min: 0, max: 365, fallback: DEFAULT_AFTER_SALE_WINDOW_DAYS });
 }
 
+const ATTRIBUTION_WINDOW: DurationSetting = { env: 'ATTRIBUTION_WINDOW_HOURS', field: 'attributionWindowHours', unit: 'hours', min: 0, exclusive: true, max: 30 * 24, fallback: DEFAULT_ATTRIBUTION_WINDOW_HOURS };
+
 /** How long a scan or share-card landing is credited with the shopper's orders (default 24 hours). */
 export function attributionWindowMs(): Promise<number> {
-  return durationMs({ env: 'ATTRIBUTION_WINDOW_HOURS', field: 'attributionWindowHours', unit: 'hours', min: 0, exclusive: true, max: 30 * 24, fallback: DEFAULT_ATTRIBUTION_WINDOW_HOURS });
+  return durationMs(ATTRIBUTION_WINDOW);
+}
+
+/** The same from the `config/orders` document the caller read (null: none). */
+export function attributionWindowFrom(doc: Record<string, unknown> | null): number {
+  return durationFrom(ATTRIBUTION_WINDOW, doc);
+}
+
+/**
+ * The `config` documents a checkout needs (`orders`, `shipping`), in one request; null for one that does
+ * not exist. A missing collection reads as no documents (the defaults apply).
+ */
+export async function checkoutConfig(): Promise<{ orders: Record<string, unknown> | null; shipping: Record<string, unknown> | null }> {
+  try {
+    const { data } = await db().collection(COLLECTIONS.config).where({ _id: db().command.in(['orders', SHIPPING_CONFIG_ID]) }).limit(2).get();
+    const byId = (id: string) => data.find((doc) => doc._id === id) ?? null;
+    return { orders: byId('orders'), shipping: byId(SHIPPING_CONFIG_ID) };
+  } catch (error) {
+    console.warn('[config] config unreadable, using defaults', (error as Error)?.message ?? error);
+    return { orders: null, shipping: null };
+  }
 }

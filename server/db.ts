@@ -88,18 +88,21 @@ export interface RetryOptions {
  * The retry has to be ours. CloudBase reports a conflict at the write that loses (first writer wins),
  * and wx-server-sdk hands that error to the callback without `code`; its runTransaction retries only
  * errors whose `code` is DATABASE_TRANSACTION_CONFLICT, so it gives up on exactly these. Its own retry
- * would also re-run at once, without backoff. Every failed attempt is over (the conflict aborts it; the
- * SDK's rollback is a no-op then) before we wait and start a new one. The budget is measured with
+ * would also re-run at once, without backoff, and it sends a rollback after every failed attempt: after
+ * a conflict that is a request for nothing, because the conflict already ended the transaction (the
+ * rollback fails with DATABASE_TRANSACTION_FAIL, docs/reference/cloudbase-transactions.md). So attempts
+ * are started, committed and rolled back here, and a conflicted or expired attempt is not rolled back.
+ * Every failed attempt is over before we wait and start a new one. The budget is measured with
  * Date.now(), so it follows the local cloud's clock in tests. `work` must only use `tx` and have no
- * other side effects, because it can run several times. An AppError thrown by `work` aborts and reaches
- * the caller as is.
+ * other side effects, because it can run several times. An AppError thrown by `work` rolls back and
+ * reaches the caller as is.
  */
 export async function withTransaction<T>(work: (tx: TxCollections) => Promise<T>, options: RetryOptions = { budgetMs: 8000 }): Promise<T> {
   const started = Date.now();
   const deadline = started + options.budgetMs;
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const result = await db().runTransaction(work, 0);
+      const result = await attemptTransaction(work);
       // Contention is worth seeing in the logs (hot SKUs); quiet otherwise.
       if (attempt > 0) console.log(`[tx] committed after ${attempt + 1} attempts (${Date.now() - started} ms)`);
       return result;
@@ -114,6 +117,23 @@ export async function withTransaction<T>(work: (tx: TxCollections) => Promise<T>
       await sleep(wait);
     }
   }
+}
+
+/** One attempt: start, `work`, commit; rolled back when `work` fails, unless the failure already ended it. */
+async function attemptTransaction<T>(work: (tx: TxCollections) => Promise<T>): Promise<T> {
+  const tx = await db().startTransaction();
+  let result: T;
+  try {
+    result = await work(tx);
+  } catch (error) {
+    if (!isTransactionConflict(error) && !isTransactionGone(error)) {
+      // Releases the locks of what `work` wrote before it failed; the original error is what matters.
+      await tx.rollback().catch((rollbackError: unknown) => console.warn('[tx] rollback failed', (rollbackError as Error)?.message ?? rollbackError));
+    }
+    throw error;
+  }
+  await tx.commit();
+  return result;
 }
 
 /** Reads one document inside a transaction; null when it does not exist. */

@@ -47,7 +47,7 @@ async function endSale(docId: string, merchant: string): Promise<FlashSale | nul
 }
 
 /** Ends the due sales among `sales` (read just before), answering every sale as it is afterwards. */
-async function endDue(sales: FlashSale[]): Promise<FlashSale[]> {
+export async function endDue(sales: FlashSale[]): Promise<FlashSale[]> {
   const at = now();
   return Promise.all(sales.map(async (sale) => (isDueToEnd(sale, at) ? ((await endSale(sale._id, 'server')) ?? sale) : sale)));
 }

@@ -5,7 +5,7 @@ import { nextStatus } from '../miniprogram/domain/order-state';
 import { priceOrder, quoteOrder, type PricingResult } from '../miniprogram/domain/pricing';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
-import { paymentWindowMs } from './config';
+import { attributionWindowFrom, checkoutConfig, paymentWindowFrom } from './config';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { cursorAfter, fetchAfter, readCursor, type KeysetSort } from './cursor';
 import { AppError, invalid, invalidState } from './errors';
@@ -14,7 +14,7 @@ import { applyTransitionCas, asOrder, loadOwnOrder, requireTransition, toView } 
 import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { checkText, SEC_SCENE } from './content-security';
 import { createCheckoutOrderTx } from './order-document';
-import { shippingContext } from './shipping';
+import { shippingContext, templateFrom } from './shipping';
 import { reserveTx } from './stock-ledger';
 import { loadPricedProducts } from './products';
 import { readSalesTx, refuseFlashLine, refuseFlashLines, salesByLine } from './flash-sales';
@@ -22,7 +22,7 @@ import { claimUnitsTx, heldUnitsTx } from './flash-limit';
 import { allotmentKey } from './allotment';
 import { flashPhase, resolveUnitPrices, type FlashSale } from '../miniprogram/domain/flash-sale';
 import { accepted, refusal, unifiedOrder } from './wxpay';
-import { attributionFor } from './attribution';
+import { creditedScan, latestScan } from './attribution';
 import { couponLines, offersFor, useCouponTx } from './coupons';
 import { PICKUP_SHIPPING, pickupForOrder } from './stores';
 import { presentOrder, presentOrders } from './order-presenter';
@@ -127,28 +127,35 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   }
 
   // The rest of what the checkout reads before its transaction goes out at once (each read is a round
-  // trip from the function to the database).
-  const [stored, remarkChecked, shipping, windowMs, attribution, pickupChosen] = await Promise.allSettled([
-    getDoc(COLLECTIONS.idempotency, orderId),
+  // trip from the function to the database): the settings in one read, the shopper's latest scan (the
+  // attribution window is applied to it here). The idempotency record is read by the transaction itself.
+  const [config, scan, remarkChecked, pickupChosen] = await Promise.allSettled([
+    checkoutConfig(),
+    // Where the order came from is the server's record, never the request's `attribution`.
+    latestScan(openid),
     // The merchant reads the remark: it passes WeChat's content check before anything is written.
     checkText(openid, req.remark ?? '', SEC_SCENE.comment, { path: 'remark', label: '备注' }),
-    // A pickup order pays no shipping; otherwise the request has an address (events.ts addressUnlessPickup).
-    req.pickup ? Promise.resolve(PICKUP_SHIPPING) : shippingContext(req.address?.province ?? ''),
-    paymentWindowMs(),
-    // Where the order came from is the server's record, never the request's `attribution`.
-    attributionFor(openid),
     // Store pickup: the store is the server's choice (./stores.ts), the address who collects it there.
     req.pickup ? pickupForOrder(openid, req.pickup) : Promise.resolve(null),
   ]);
-  // A retry of a checkout that already went through: answer from the record, touch nothing.
-  const record = settled(stored);
-  if (record) return replay(record, print, readOrder);
-  settled(remarkChecked);
-  const pickup = settled(pickupChosen);
-  const address = pickup ? pickup.address : req.address;
-  if (!address) throw invalid('请填写收货地址', undefined, { detail: 'address is required unless pickup is asked', issues: [{ path: 'address', problem: 'is required' }] });
-  const window = settled(windowMs);
-  const origin = settled(attribution);
+  let pickup: Awaited<ReturnType<typeof pickupForOrder>> | null;
+  let address: CreateRequest['address'];
+  try {
+    settled(remarkChecked);
+    pickup = settled(pickupChosen);
+    address = pickup ? pickup.address : req.address;
+    if (!address) throw invalid('请填写收货地址', undefined, { detail: 'address is required unless pickup is asked', issues: [{ path: 'address', problem: 'is required' }] });
+  } catch (error) {
+    // A retry of a checkout that went through answers with its order, whatever its remark or store says now.
+    const recorded = await getDoc(COLLECTIONS.idempotency, orderId);
+    if (recorded) return replay(recorded, print, readOrder);
+    throw error;
+  }
+  const settings = settled(config);
+  const window = paymentWindowFrom(settings.orders);
+  const origin = creditedScan(openid, settled(scan), now(), attributionWindowFrom(settings.orders));
+  // A pickup order pays no shipping; otherwise the request has an address (events.ts addressUnlessPickup).
+  const shipping = req.pickup ? PICKUP_SHIPPING : { template: templateFrom(settings.shipping), province: req.address?.province ?? '' };
 
   type Priced = Extract<PricingResult, { ok: true }>;
   const write = (tx: TxCollections, priced: Priced, at: number, coupon?: OrderCoupon) =>
@@ -164,15 +171,10 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
       async (tx) => {
         // CloudBase transactions read a snapshot taken at their first operation, and a write to a document
         // someone changed after it fails (first writer wins); a written document stays locked until commit.
-        // So: every read at once (the snapshot), the shared documents' writes right after, then this
-        // checkout's own documents together, then commit (docs/reference/cloudbase-transactions.md).
-        const [docs, existing, flashRead] = await Promise.all([
-          Promise.all(productIds.map((productId) => txGet(tx, COLLECTIONS.products, productId))),
-          txGet(tx, COLLECTIONS.idempotency, orderId),
-          readFlashTx(tx, openid, flashSales),
-        ]);
-        // A concurrent retry of this very checkout committed meanwhile: answer as it did, write nothing.
-        if (existing) throw new AlreadyCreated(existing);
+        // So: the shared documents' reads at once (the snapshot), their writes right after, then this
+        // checkout's own documents together with the read of its record, then commit
+        // (docs/reference/cloudbase-transactions.md). An attempt that loses the product costs three calls.
+        const [docs, flashRead] = await Promise.all([Promise.all(productIds.map((productId) => txGet(tx, COLLECTIONS.products, productId))), readFlashTx(tx, openid, flashSales)]);
         const raw = new Map<string, AnyDoc>();
         const normalized = new Map<string, NormalizeResult>();
         productIds.forEach((productId, i) => {
@@ -182,23 +184,32 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
           normalized.set(productId, normalizeProduct(doc));
         });
         const flash = flashLines(tx, openid, req.lines, flashRead, normalized);
-        const priced = priceOrder(req.lines, (id) => normalized.get(id), settled(shipping));
+        const priced = priceOrder(req.lines, (id) => normalized.get(id), shipping);
         if (!priced.ok) refuse(priced, (id) => normalized.get(id));
 
         // The shared documents first (a conflict there ends the attempt before anything else is sent),
-        // then this checkout's own documents together.
-        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw, flash.allotments);
+        // then this checkout's own documents in one round with the stock moves.
         const at = now();
         const tagged = flash.tag(priced);
-        const [response] = await Promise.all([
-          (async () => {
-            if (!req.couponId) return write(tx, tagged, at);
-            // The coupon comes off the lines at the prices charged (sale prices already in them).
-            const used = await useCouponTx(tx, { openid, couponId: req.couponId, orderId, at }, tagged, (id) => normalized.get(id));
-            return write(tx, used.priced, at, used.coupon);
-          })(),
-          flash.claimTx(),
-        ]);
+        let response!: { order: OrderView };
+        const own = async () => {
+          const [existing, written] = await Promise.all([
+            // A retry of this very checkout that committed before this snapshot: its record is there, and
+            // this attempt rolls back (its writes were only buffered) and answers as that one did. One that
+            // commits later makes this attempt's write of the same order conflict.
+            txGet(tx, COLLECTIONS.idempotency, orderId),
+            (async () => {
+              if (!req.couponId) return write(tx, tagged, at);
+              // The coupon comes off the lines at the prices charged (sale prices already in them).
+              const used = await useCouponTx(tx, { openid, couponId: req.couponId, orderId, at }, tagged, (id) => normalized.get(id));
+              return write(tx, used.priced, at, used.coupon);
+            })(),
+            flash.claimTx(),
+          ]);
+          if (existing) throw new AlreadyCreated(existing);
+          response = written;
+        };
+        await reserveTx(tx, { _id: orderId, lines: req.lines.map((l) => ({ productId: l.productId, skuId: l.skuId, qty: l.qty })) as OrderLine[] }, raw, flash.allotments, own);
         return response;
       },
       { budgetMs: CREATE_RETRY_BUDGET_MS, backoffCapMs: CREATE_BACKOFF_CAP_MS },
@@ -216,11 +227,12 @@ function settled<T>(result: PromiseSettledResult<T>): T {
 }
 
 /**
- * A flash sale refused the checkout: when a retry of this very checkout went through meanwhile (and so
- * took the shopper's last units or the allotment's), answer as it did. Rethrows otherwise.
+ * A refusal of the checkout (a flash sale's, or the transaction's: stock gone, price changed, contention):
+ * when a retry of this very checkout went through (and so took the shopper's last units, the
+ * allotment's or the stock), answer as it did. Rethrows otherwise.
  */
 async function replayIfRaced(error: unknown, orderId: string, print: string): Promise<{ order: OrderView }> {
-  if (error instanceof AppError && error.code.startsWith('FLASH_')) {
+  if (error instanceof AppError) {
     const raced = await getDoc(COLLECTIONS.idempotency, orderId);
     if (raced) return replay(raced, print, readOrder);
   }

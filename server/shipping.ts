@@ -6,14 +6,20 @@
 import type { ShippingContext } from '../miniprogram/domain/pricing';
 import { checkShippingTemplate, DEFAULT_SHIPPING_TEMPLATE, type ShippingTemplate } from '../miniprogram/domain/shipping';
 import { COLLECTIONS, getDoc } from './db';
+import { SHIPPING_CONFIG_ID } from './config';
 
-export const SHIPPING_CONFIG_ID = 'shipping';
+export { SHIPPING_CONFIG_ID };
 
 export async function shippingTemplate(): Promise<ShippingTemplate> {
   const doc = await getDoc(COLLECTIONS.config, SHIPPING_CONFIG_ID).catch((error: unknown) => {
     console.warn('[shipping] config/shipping unreadable, using the default template', (error as Error)?.message ?? error);
     return null;
   });
+  return templateFrom(doc);
+}
+
+/** The template a `config/shipping` document (read by the caller; null: none) stands for. */
+export function templateFrom(doc: Record<string, unknown> | null): ShippingTemplate {
   if (!doc) return DEFAULT_SHIPPING_TEMPLATE;
   const checked = checkShippingTemplate(doc);
   if (checked.ok) return checked.template;

@@ -113,13 +113,21 @@ interface MoveOptions {
   moveId?: string;
 }
 
+/** What one product's ledger write is (no I/O): the product's update (null: nothing to write) and the moves to record. */
+interface PlannedMove {
+  productId: string;
+  data: AnyDoc | null;
+  moves: StockMove[];
+  result: MoveResult;
+}
+
 /**
- * Applies deltas to SKUs of one product and records the move, inside `tx`. A product that does not
- * exist is NOT_FOUND. Decrements are clamped at the figure present (see the module comment) unless
- * `strict`, which refuses them. Writes nothing when nothing moves and there is nothing else to set.
+ * Plans deltas to SKUs of one product (as the caller's transaction read it) and its moves. A product
+ * that does not exist is NOT_FOUND. Decrements are clamped at the figure present (see the module
+ * comment) unless `strict`, which refuses them. Nothing to write when nothing moves and there is
+ * nothing else to set.
  */
-export async function moveStockTx(tx: TxCollections, productId: string, deltas: readonly SkuDelta[], source: MoveSource, options: MoveOptions = {}): Promise<MoveResult> {
-  const product = options.product !== undefined ? options.product : await txGet(tx, COLLECTIONS.products, productId);
+function planMove(productId: string, product: AnyDoc | null, deltas: readonly SkuDelta[], source: MoveSource, options: MoveOptions): PlannedMove {
   const skus = rawSkus(product);
   if (!product || !skus) throw notFound('商品不存在', { productId });
   const _ = db().command;
@@ -149,24 +157,42 @@ export async function moveStockTx(tx: TxCollections, productId: string, deltas: 
     if (moved.stock !== 0 || moved.reserved !== 0 || moved.sold !== 0 || moved.allotted) applied.push(moved);
   }
   const opening = product.revision === undefined || product.revision === null;
-  if (applied.length === 0 && !options.set && !opening) return { applied, missing, revision: revisionOf(product) };
-  let revision = revisionOf(product);
-  revision += 1;
+  if (applied.length === 0 && !options.set && !opening) return { productId, data: null, moves: [], result: { applied, missing, revision: revisionOf(product) } };
+  const revision = revisionOf(product) + 1;
   data.revision = revision;
   if (options.sales) data.sales = _.inc(options.sales);
-  // The shared document first, alone: when it conflicts, nothing else of the attempt was sent for nothing.
-  await tx.collection(COLLECTIONS.products).doc(productId).update({ data });
-  // Then the moves together (this transaction's own documents), so the product's lock, held until
-  // commit, waits for one round trip here rather than one per move.
-  const moves: Promise<void>[] = [];
+  const moves: StockMove[] = [];
   if (opening) {
     // First time the ledger sees this product: its figures before this write are the opening balance.
     const open = skus.map((sku) => ({ skuId: String(sku.skuId), ...(skuFigures(sku) ?? { stock: 0, reserved: 0, sold: 0 }) }));
-    moves.push(writeMove(tx, { _id: `M${randomId(20)}`, productId, reason: 'open', skus: open, revision: revision - 1, at }));
+    moves.push({ _id: `M${randomId(20)}`, productId, reason: 'open', skus: open, revision: revision - 1, at });
   }
-  if (applied.length > 0) moves.push(writeMove(tx, { _id: options.moveId ?? `M${randomId(20)}`, productId, ...source, skus: applied, revision, at }));
-  await Promise.all(moves);
-  return { applied, missing, revision };
+  if (applied.length > 0) moves.push({ _id: options.moveId ?? `M${randomId(20)}`, productId, ...source, skus: applied, revision, at });
+  return { productId, data, moves, result: { applied, missing, revision } };
+}
+
+/**
+ * Writes planned ledger moves inside `tx`: every product's update first, side by side with `shared`
+ * (other hot documents, such as flash-sale allotments: when one conflicts, nothing else of the attempt
+ * was sent for nothing), then the moves
+ * together with `alongside` (the caller's own documents), so a written product's lock, held until
+ * commit, waits for one round trip here rather than one per document.
+ */
+async function writePlanned(tx: TxCollections, plans: readonly PlannedMove[], shared?: () => Promise<unknown>[], alongside?: () => Promise<unknown>): Promise<void> {
+  const written = plans.filter((plan) => plan.data !== null);
+  await Promise.all([...(shared?.() ?? []), ...written.map((plan) => tx.collection(COLLECTIONS.products).doc(plan.productId).update({ data: plan.data as AnyDoc }))]);
+  await Promise.all([...written.flatMap((plan) => plan.moves.map((move) => writeMove(tx, move))), alongside?.()]);
+}
+
+/**
+ * Applies deltas to SKUs of one product and records the move, inside `tx` (see planMove). Writes
+ * nothing when nothing moves and there is nothing else to set.
+ */
+export async function moveStockTx(tx: TxCollections, productId: string, deltas: readonly SkuDelta[], source: MoveSource, options: MoveOptions = {}): Promise<MoveResult> {
+  const product = options.product !== undefined ? options.product : await txGet(tx, COLLECTIONS.products, productId);
+  const plan = planMove(productId, product, deltas, source, options);
+  await writePlanned(tx, [plan]);
+  return plan.result;
 }
 
 async function writeMove(tx: TxCollections, move: StockMove): Promise<void> {
@@ -364,23 +390,27 @@ export function byProduct(lines: readonly Pick<OrderLine, 'productId' | 'skuId' 
 }
 
 /**
- * Moves an order's units for every product it holds, in the same document order every transaction
- * uses (sorted ids), so transactions never wait on each other in a cycle. A product or SKU deleted
- * meanwhile has nothing to move and is logged.
+ * Moves an order's units for every product it holds: the products are read (unless given) and every
+ * move planned before anything is written, so a refusal (`strict`) writes nothing; then the products'
+ * updates go out together, then the moves with `alongside` (see writePlanned). A product or SKU
+ * deleted meanwhile has nothing to move and is logged.
  */
 async function moveOrderLines(
   tx: TxCollections,
   order: Pick<Order, '_id' | 'lines'>,
   source: MoveSource,
   perUnit: Partial<SkuFigures> | ((line: { productId: string; skuId: string }) => UnitMove),
-  options: { products?: Map<string, AnyDoc>; salesPerUnit?: number; strict?: boolean } = {},
+  options: { products?: Map<string, AnyDoc>; salesPerUnit?: number; strict?: boolean; shared?: () => Promise<unknown>[]; alongside?: () => Promise<unknown> } = {},
 ): Promise<void> {
   const lines = byProduct(order.lines);
-  for (const productId of [...lines.keys()].sort()) {
-    const product = options.products?.get(productId) ?? (await txGet(tx, COLLECTIONS.products, productId));
+  const productIds = [...lines.keys()].sort();
+  const products = await Promise.all(productIds.map((productId) => options.products?.get(productId) ?? txGet(tx, COLLECTIONS.products, productId)));
+  const plans: PlannedMove[] = [];
+  productIds.forEach((productId, i) => {
+    const product = products[i];
     if (!rawSkus(product)) {
       console.warn(`[stock] order ${order._id}: product ${productId} is gone; ${source.reason} of its units not recorded`);
-      continue;
+      return;
     }
     const list = lines.get(productId) ?? [];
     const deltas: SkuDelta[] = list.map((line) => {
@@ -390,9 +420,11 @@ async function moveOrderLines(
       return delta;
     });
     const units = list.reduce((n, line) => n + line.qty, 0);
-    const result = await moveStockTx(tx, productId, deltas, source, { product, sales: options.salesPerUnit ? options.salesPerUnit * units : undefined, strict: options.strict });
-    for (const skuId of result.missing) console.warn(`[stock] order ${order._id}: SKU ${productId}/${skuId} is gone; ${source.reason} not recorded`);
-  }
+    const plan = planMove(productId, product, deltas, source, { sales: options.salesPerUnit ? options.salesPerUnit * units : undefined, strict: options.strict });
+    for (const skuId of plan.result.missing) console.warn(`[stock] order ${order._id}: SKU ${productId}/${skuId} is gone; ${source.reason} not recorded`);
+    plans.push(plan);
+  });
+  await writePlanned(tx, plans, options.shared, options.alongside);
 }
 
 type UnitMove = Partial<SkuFigures> & { allotted?: number };
@@ -401,20 +433,24 @@ type UnitMove = Partial<SkuFigures> & { allotted?: number };
  * Checkout: holds the order's units (stock → reserved) inside the checkout's transaction. `products` are
  * the raw documents the transaction read and priced (pricing already checked there is enough stock).
  * Lines of SKUs on an active flash sale (`allotments`, read in this transaction) take from the sale's
- * allotment instead (allotted → reserved).
+ * allotment instead (allotted → reserved). The products and sale documents are written first, side by
+ * side; `alongside` (the checkout's own documents: the order, its record, counters) goes out with the
+ * moves, so the hot documents' locks last two round trips and the commit.
  */
-export async function reserveTx(tx: TxCollections, order: Pick<Order, '_id' | 'lines'>, products: Map<string, AnyDoc>, allotments: Allotments = NO_ALLOTMENTS): Promise<void> {
+export async function reserveTx(
+  tx: TxCollections,
+  order: Pick<Order, '_id' | 'lines'>,
+  products: Map<string, AnyDoc>,
+  allotments: Allotments = NO_ALLOTMENTS,
+  alongside?: () => Promise<unknown>,
+): Promise<void> {
   const unit = (line: { productId: string; skuId: string }): UnitMove => (allotments.has(allotmentKey(line.productId, line.skuId)) ? { allotted: -1, reserved: 1 } : { stock: -1, reserved: 1 });
-  // Sale documents and products are separate documents: written side by side (see moveStockTx).
-  await Promise.all([allotments.size > 0 ? reserveAllotmentsTx(tx, order, allotments) : undefined, moveOrderLines(tx, order, { reason: 'reserve', orderId: order._id }, unit, { products, salesPerUnit: 1, strict: true })]);
-}
-
-/** The allotment branch of a reservation: each flash line's units leave its sale's allotment. */
-async function reserveAllotmentsTx(tx: TxCollections, order: Pick<Order, 'lines'>, allotments: Allotments): Promise<void> {
-  for (const line of order.lines) {
-    const sale = allotments.get(allotmentKey(line.productId, line.skuId));
-    if (sale) await takeAllotmentTx(tx, sale, line.qty);
-  }
+  const shared = () =>
+    order.lines.flatMap((line) => {
+      const sale = allotments.get(allotmentKey(line.productId, line.skuId));
+      return sale ? [takeAllotmentTx(tx, sale, line.qty)] : [];
+    });
+  await moveOrderLines(tx, order, { reason: 'reserve', orderId: order._id }, unit, { products, salesPerUnit: 1, strict: true, shared, alongside });
 }
 
 /**

@@ -48,6 +48,15 @@ describe('content security', () => {
     expect(await calls()).toBe(0);
   });
 
+  test('a retry of a checkout that went through answers with its order, even when its remark would be refused now', async () => {
+    const req = { action: 'create', requestId: requestId('oGL_RETRYREMARK'), lines: lines(1), address: ADDRESS, remark: '请周末送货' } as never;
+    const first = await call(cloud, 'orders', req, 'oGL_RETRYREMARK');
+    expect(first.ok).toBe(true);
+    await cloud.local('PUT', '/openapi/seccheck', { words: [{ text: '周末', label: 21000 }] });
+    expect(await call(cloud, 'orders', req, 'oGL_RETRYREMARK')).toEqual(first);
+    expect(await all(cloud, 'orders', { _openid: 'oGL_RETRYREMARK' })).toHaveLength(1);
+  });
+
   test('the block list is the local cloud\'s to configure', async () => {
     await cloud.local('PUT', '/openapi/seccheck', { words: [{ text: '周末', label: 21000 }] });
     expect(errorOf(await create('oGL_CUSTOM', { remark: '请周末送货' })).message).toBe('备注含有不适宜公开的内容，请修改后再提交');
@@ -77,6 +86,18 @@ describe('shipping fee templates', () => {
     const near = dataOf(await create('oGL_NEAR')).order;
     expect(near).toMatchObject({ shippingFee: 500, total: 5500 });
     expect(await getDoc(cloud, 'orders', far._id)).toMatchObject({ shippingFee: 3000, total: 8000 });
+  });
+
+  test('config/orders and config/shipping both apply to one checkout (read together)', async () => {
+    await config().doc('shipping').set({ data: template });
+    await config().doc('orders').set({ data: { paymentWindowMinutes: 30 } });
+    try {
+      const order = dataOf(await create('oGL_BOTH', { address: xinjiang })).order;
+      expect(order).toMatchObject({ shippingFee: 3000, total: 8000 });
+      expect(order.expireAt - order.createdAt).toBe(30 * 60_000);
+    } finally {
+      await config().doc('orders').remove().catch(() => undefined);
+    }
   });
 
   test('a fee or total sent by the client is ignored: the server prices the order', async () => {

@@ -80,3 +80,59 @@ test('a product held by another transaction until the retry budget is spent → 
   const retry = await call(cloud, 'orders', { action: 'create', requestId: requestId(), lines: [{ productId: 'held', skuId: 'h', qty: 1 }], address: ADDRESS }, 'oHELD');
   expect(retry.ok).toBe(true);
 }, 60_000);
+
+/** Database requests the local cloud served for one action so far. */
+const served = async (action: string) => ((await cloud.transactions()).requests?.[action] as number | undefined) ?? 0;
+
+test('an attempt that lost the product is not rolled back (the conflict ended it); the checkout still commits once', async () => {
+  await seed(cloud, 'products', [productDoc('no-rollback', [{ skuId: 'h', price: 990, stock: 3 }])]);
+  const startConflicts = await conflicts();
+  const blocker = await holdProduct('no-rollback');
+  const abortsBefore = await served('database.abortTransaction');
+  const create = call(cloud, 'orders', { action: 'create', requestId: requestId(), lines: [{ productId: 'no-rollback', skuId: 'h', qty: 1 }], address: ADDRESS }, 'oNOROLL');
+  await until(conflicts, (n) => n >= startConflicts + 2, 'the checkout to conflict twice');
+  // Read before the blocker's own rollback, which is one abortTransaction request.
+  const abortsWhileHeld = await served('database.abortTransaction');
+  await blocker.rollback();
+  const r = await create;
+  expect(r.ok).toBe(true);
+  expect(abortsWhileHeld).toBe(abortsBefore);
+  expect(stockOf(await getDoc(cloud, 'products', 'no-rollback'), 'h')).toBe(2);
+  expect(await all(cloud, 'stock_moves', { productId: 'no-rollback', reason: 'reserve' })).toHaveLength(1);
+}, 60_000);
+
+test('a retry of a checkout that went through, sent while units are left: the same order, and its attempt (which wrote the product before reading the record) leaves nothing', async () => {
+  await seed(cloud, 'products', [productDoc('retry-left', [{ skuId: 'h', price: 990, stock: 5 }])]);
+  const req = { action: 'create' as const, requestId: requestId(), lines: [{ productId: 'retry-left', skuId: 'h', qty: 2 }], address: ADDRESS };
+  const first = await call(cloud, 'orders', req, 'oRETRYLEFT');
+  expect(first.ok).toBe(true);
+  const before = await snapshot(cloud);
+  const productBefore = await getDoc(cloud, 'products', 'retry-left');
+  const again = await call(cloud, 'orders', req, 'oRETRYLEFT');
+  expect(again).toEqual(first);
+  expect(await snapshot(cloud)).toEqual(before);
+  // Stock, reserved, sales and revision as the first checkout left them; one reserve move.
+  expect(await getDoc(cloud, 'products', 'retry-left')).toEqual(productBefore);
+  expect(await all(cloud, 'stock_moves', { productId: 'retry-left', reason: 'reserve' })).toHaveLength(1);
+}, 60_000);
+
+test('a retry of a checkout that went through, while the product is held past the retry budget: its order, not UNAVAILABLE', async () => {
+  await seed(cloud, 'products', [productDoc('retry-held', [{ skuId: 'h', price: 990, stock: 5 }])]);
+  const req = { action: 'create' as const, requestId: requestId(), lines: [{ productId: 'retry-held', skuId: 'h', qty: 1 }], address: ADDRESS };
+  const first = await call(cloud, 'orders', req, 'oRETRYHELD');
+  expect(first.ok).toBe(true);
+  const startConflicts = await conflicts();
+  const blocker = await holdProduct('retry-held');
+  let again;
+  try {
+    const retry = call(cloud, 'orders', req, 'oRETRYHELD');
+    await until(conflicts, (n) => n > startConflicts, 'the retry to conflict');
+    await cloud.setClock({ advanceMs: 13_000 });
+    again = await retry;
+  } finally {
+    await blocker.rollback();
+    await cloud.setClock({ reset: true });
+  }
+  expect(again).toEqual(first);
+  expect(stockOf(await getDoc(cloud, 'products', 'retry-held'), 'h')).toBe(4);
+}, 60_000);
