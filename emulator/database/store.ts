@@ -247,8 +247,13 @@ export class DocumentStore {
   }
 
   getById(coll: string, id: unknown): Doc | undefined {
-    const row = this.stmts.getDoc.get(coll, idKey(id)) as { body: string } | undefined;
-    return row ? decode(row.body, new Date()) : undefined;
+    const body = this.bodyOf(coll, id);
+    return body === undefined ? undefined : decode(body, new Date());
+  }
+
+  /** A document as stored: its canonical EJSON text (undefined: no such document). */
+  bodyOf(coll: string, id: unknown): string | undefined {
+    return (this.stmts.getDoc.get(coll, idKey(id)) as { body: string } | undefined)?.body;
   }
 
   private serialise(doc: Doc): { body: string; idx: string } {
