@@ -44,6 +44,7 @@ export class MultikeyEntries {
     db.exec(SCHEMA);
     this.stmts = {
       add: db.prepare('INSERT INTO doc_keys (coll, id, field, value) VALUES (?, ?, ?, ?)'),
+      values: db.prepare('SELECT value FROM doc_keys WHERE coll = ? AND id = ? AND field = ?').pluck(),
       dropDocField: db.prepare('DELETE FROM doc_keys WHERE coll = ? AND id = ? AND field = ?'),
       dropDoc: db.prepare('DELETE FROM doc_keys WHERE coll = ? AND id = ?'),
       dropField: db.prepare('DELETE FROM doc_keys WHERE coll = ? AND field = ?'),
@@ -55,8 +56,13 @@ export class MultikeyEntries {
   /** Replaces one document's entries for `fields` (idx: the document's plain JSON). */
   write(coll: string, id: string, idx: unknown, fields: Iterable<string>): void {
     for (const f of fields) {
+      const next = keysOf(idx, f);
+      // Most writes (stock, sales) leave the array alone: its entries stay as they are.
+      const old = this.stmts.values.all(coll, id, f) as unknown[];
+      const keep = new Set(next);
+      if (old.length === next.length && old.every((v) => keep.has(v))) continue;
       this.stmts.dropDocField.run(coll, id, f);
-      for (const v of keysOf(idx, f)) this.stmts.add.run(coll, id, f, v);
+      for (const v of next) this.stmts.add.run(coll, id, f, v);
     }
   }
 

@@ -21,5 +21,8 @@ export function openSqlite(dataDir: string, durability: 'full' | 'normal' = 'ful
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${durability === 'full' ? 'FULL' : 'NORMAL'}`);
   db.pragma('busy_timeout = 5000');
+  // A page cache of up to 64 MiB (SQLite's default is 2 MiB): with 10,000 products and their indexes the
+  // data file is ~90 MB, and pages read from the OS on every request cost a system call each.
+  db.pragma('cache_size = -65536');
   return db;
 }

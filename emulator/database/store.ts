@@ -3,6 +3,7 @@
  * single-statement writes atomic for free: Node runs one request's read-modify-write to the end
  * before it looks at the next request.
  */
+import type { Statement } from 'better-sqlite3';
 import type { WriteObserver } from './write-log';
 import { Query } from './mongo';
 import type { Sqlite } from './sqlite';
@@ -62,6 +63,8 @@ export interface FindOptions {
 }
 
 const MAX_DOC_BYTES = 16 * 1024 * 1024;
+/** Query statements kept prepared (distinct SQL texts; `$in` lists of each length are one each). */
+const MAX_STATEMENTS = 500;
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS collections (name TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
@@ -94,6 +97,7 @@ export class DocumentStore {
    */
   private dateFields = new Map<string, Set<string>>();
   private stmts: ReturnType<DocumentStore['prepare']>;
+  private readonly statements = new Map<string, Statement>();
   private readonly keys: MultikeyEntries;
   private readonly compound: CompoundEntries;
   /** Told of every document written to a collection it watches (the write log). */
@@ -124,6 +128,18 @@ export class DocumentStore {
       update: db.prepare('UPDATE docs SET body = ?, idx = ? WHERE coll = ? AND id = ?'),
       del: db.prepare('DELETE FROM docs WHERE coll = ? AND id = ?'),
     };
+  }
+
+  /** The prepared statement of a query the planner wrote, by its SQL text: the same query shape is parsed and planned once. */
+  private statement(sql: string): Statement {
+    const cached = this.statements.get(sql);
+    // A statement still being iterated cannot run again meanwhile: use a fresh one.
+    if (cached?.busy) return this.db.prepare(sql);
+    if (cached) return cached;
+    const stmt = this.db.prepare(sql);
+    if (this.statements.size >= MAX_STATEMENTS) this.statements.delete(this.statements.keys().next().value as string);
+    this.statements.set(sql, stmt);
+    return stmt;
   }
 
   /** Runs fn inside one SQLite transaction (all-or-nothing on disk). */
@@ -173,8 +189,15 @@ export class DocumentStore {
       return;
     }
     const exprs = fields.map((f) => (f === '_id' ? 'id' : `json_extract(idx, '$.${f}')`));
-    // coll leads every index: one docs table serves all collections.
-    this.db.exec(`CREATE INDEX IF NOT EXISTS "${name}" ON docs (coll, ${exprs.join(', ')})`);
+    // One docs table serves all collections: coll leads every index, and each index holds only its
+    // collection's rows (a partial index), so a write evaluates and updates only the indexes of the
+    // document's own collection. SQLite uses a partial index for `coll = ?` once the value is bound.
+    const sql = `CREATE INDEX "${name}" ON docs (coll, ${exprs.join(', ')}) WHERE coll = '${coll.replace(/'/g, "''")}'`;
+    const existing = this.db.prepare("SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?").get(name) as { sql: string } | undefined;
+    if (existing?.sql === sql) return;
+    // A data file written before indexes were partial: rebuild the index as this collection's.
+    if (existing) this.db.exec(`DROP INDEX "${name}"`);
+    this.db.exec(sql);
   }
 
   private markUnsafe(coll: string, field: string) {
@@ -241,8 +264,13 @@ export class DocumentStore {
   }
 
   getById(coll: string, id: unknown): Doc | undefined {
-    const row = this.stmts.getDoc.get(coll, idKey(id)) as { body: string } | undefined;
-    return row ? decode(row.body, new Date()) : undefined;
+    const body = this.bodyOf(coll, id);
+    return body === undefined ? undefined : decode(body, new Date());
+  }
+
+  /** A document as stored: its canonical EJSON text (undefined: no such document). */
+  bodyOf(coll: string, id: unknown): string | undefined {
+    return (this.stmts.getDoc.get(coll, idKey(id)) as { body: string } | undefined)?.body;
   }
 
   private serialise(doc: Doc): { body: string; idx: string } {
@@ -292,7 +320,7 @@ export class DocumentStore {
   /** Every document of a collection in natural order (export, $lookup, transactions). */
   all(coll: string): Doc[] {
     const now = new Date();
-    return (this.db.prepare('SELECT body FROM docs WHERE coll = ? ORDER BY rid').all(coll) as Array<{ body: string }>).map((r) =>
+    return (this.statement('SELECT body FROM docs WHERE coll = ? ORDER BY rid').all(coll) as Array<{ body: string }>).map((r) =>
       decode(r.body, now),
     );
   }
@@ -319,7 +347,7 @@ export class DocumentStore {
       const { sql, params } = this.selectSql(coll, p, p.orderBy);
       let fallback = false;
       let seen = 0;
-      for (const row of this.db.prepare(sql).iterate(...params) as Iterable<{ body: string }>) {
+      for (const row of this.statement(sql).iterate(...params) as Iterable<{ body: string }>) {
         const doc = decode(row.body, now);
         // SQLite orders arrays/objects/booleans differently from MongoDB: hand those to mingo.
         if (sortFields.some((f) => (f === '_id' ? typeof doc._id !== 'string' : !pathIsScalar(doc, f)))) {
@@ -336,7 +364,7 @@ export class DocumentStore {
     }
     // Every candidate, in natural order, for the query engine to sort (the docs conditions alone are a superset).
     const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')} ORDER BY rid`;
-    for (const row of this.db.prepare(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
+    for (const row of this.statement(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
       const doc = decode(row.body, now);
       if (query.test(doc)) out.push(doc);
     }
@@ -354,7 +382,7 @@ export class DocumentStore {
     const sql = `SELECT body FROM docs WHERE coll = ?${p.where.map((w) => ' AND ' + w).join('')}`;
     let n = 0;
     const now = new Date();
-    for (const row of this.db.prepare(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
+    for (const row of this.statement(sql).iterate(coll, ...p.params) as Iterable<{ body: string }>) {
       if (query.test(decode(row.body, now))) n++;
     }
     return n;

@@ -45,7 +45,7 @@ import { randomBytes } from 'node:crypto';
 import type { DocumentStore } from './store';
 import { idKey } from './store';
 import { Errors } from '../util/errors';
-import { clone, encode, type Doc } from '../util/ejson';
+import { clone, decode, type Doc } from '../util/ejson';
 import type { Clock } from '../util/clock';
 
 export interface BufferedWrite {
@@ -266,14 +266,15 @@ export class TransactionManager {
       this.version += 1;
       return result;
     }
-    const before = targets.map(({ coll, id }) => ({ coll, id, key: docKey(coll, id), doc: this.store.getById(coll, id) }));
+    // The stored text of each document before and after (canonical EJSON, one text per value): only a
+    // document whose text changed is decoded, for the snapshots to read.
+    const before = targets.map(({ coll, id }) => ({ coll, id, key: docKey(coll, id), body: this.store.bodyOf(coll, id) }));
     const result = this.store.atomic(apply);
     const version = ++this.version;
     for (const b of before) {
-      const after = this.store.getById(b.coll, b.id);
-      if (sameDoc(b.doc, after)) continue;
+      if (b.body === this.store.bodyOf(b.coll, b.id)) continue;
       const h = this.history.get(b.key) ?? { coll: b.coll, id: b.id, changes: [] };
-      h.changes.push({ version, before: b.doc });
+      h.changes.push({ version, before: b.body === undefined ? undefined : decode(b.body, new Date()) });
       this.history.set(b.key, h);
     }
     return result;
@@ -359,9 +360,4 @@ export class TransactionManager {
     clearInterval(this.sweeper);
     for (const t of [...this.open.values()]) this.finish(t, 'aborted', 'shutdown');
   }
-}
-
-function sameDoc(a: Doc | undefined, b: Doc | undefined): boolean {
-  if (a === undefined || b === undefined) return a === b;
-  return encode(a) === encode(b);
 }

@@ -317,5 +317,6 @@ export class FunctionsService {
   close() {
     if (this.timer) clearInterval(this.timer);
     this.pool.close();
+    this.log.flush();
   }
 }

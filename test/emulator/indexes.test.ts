@@ -56,7 +56,8 @@ test('the status+category+sales index serves a filtered, sorted page', async () 
   const { json } = await indexed.local('POST', '/database/products:explain', { query: { status: 'on', categoryId: 'c3' }, sort: { sales: -1 } });
   expect(json.plan.join(' ')).toMatch(/USING INDEX ix_products_status_categoryId_sales/);
   const { json: none } = await plain.local('POST', '/database/products:explain', { query: { status: 'on', categoryId: 'c3' }, sort: { sales: -1 } });
-  expect(none.plan.join(' ')).not.toMatch(/USING INDEX ix_products/);
+  // Without planning nothing but the collection bounds the read (SQLite may still walk a collection's index to list its rows).
+  expect(none.plan.join(' ')).not.toMatch(/USING (COVERING )?INDEX ix_products\w* \(coll=\? AND/);
 });
 
 test('first catalogue page at 10,000 products is read through the index, already sorted (and correct)', async () => {
@@ -76,7 +77,7 @@ test('first catalogue page at 10,000 products is read through the index, already
   // (SQLite may still order ties of equal sales by insertion: "TEMP B-TREE FOR LAST TERM OF ORDER BY")
   expect(fast).not.toMatch(/USE TEMP B-TREE FOR ORDER BY/);
   const slow = (await plain.local('POST', '/database/products:explain', q)).json.plan.join(' | ');
-  expect(slow).not.toMatch(/USING INDEX ix_products/);
+  expect(slow).not.toMatch(/USING (COVERING )?INDEX ix_products\w* \(coll=\? AND/);
 });
 
 test('$all over an indexed array field (search keywords) is served by multikey entries: sorted through the compound index, else one condition per value', async () => {
