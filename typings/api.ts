@@ -22,6 +22,7 @@ import type {
   LineProblem,
   NoticeKind,
   NoticeView,
+  OrderLine,
   OrderStatus,
   OrderView,
   SavedAddress,
@@ -645,16 +646,10 @@ export type ShopperOrder = OrderView & OrderPresentation;
 export type ShopperAfterSale = AfterSaleView & { /** e.g. 待商家处理 */ statusText: string };
 
 /** One order line the shopper may still ask back. */
-export interface RefundableLine {
-  productId: string;
-  skuId: string;
-  title: string;
-  specText: string;
-  image: string;
-  unitPrice: Fen;
+export type RefundableLine = Pick<OrderLine, 'productId' | 'skuId' | 'title' | 'specText' | 'image' | 'unitPrice'> & {
   /** Units no request holds yet (≥ 1). */
   max: number;
-}
+};
 
 /** orders.previewAfterSale: the request form's lines and its refund, as the server would decide it now. */
 export interface AfterSalePreview {
