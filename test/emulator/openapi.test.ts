@@ -78,7 +78,9 @@ test('inside a function: allowed with config.json permissions.openapi, -604101 w
 });
 
 test('the outbox records generated codes with caller and QR text', async () => {
-  await cloud.invoke('qr', { scene: 'outbox=1', page: 'pages/index/index' }, { openid: 'oOUT' });
+  const generated = await cloud.invoke('qr', { scene: 'outbox=1', page: 'pages/index/index' }, { openid: 'oOUT' });
+  // The call itself first: a function that failed or timed out never reaches the open API.
+  expect(generated.result).toMatchObject({ contentType: 'image/png' });
   const { json } = await cloud.local('GET', '/openapi/outbox');
   const entry = json.outbox.find((e: any) => e.params.scene === 'outbox=1');
   expect(entry).toMatchObject({ apiName: 'wxacode.getUnlimited', functionName: 'qr', openid: 'oOUT', result: 'ok' });
