@@ -121,7 +121,10 @@ if (require.main === module) {
     );
     process.exit(problems.length ? 1 : 0);
   })().catch((err) => {
-    process.stderr.write(`${String(err && err.stack ? err.stack : err)}\n`);
+    const message = String(err && err.stack ? err.stack : err);
+    // The compile test reads the last stdout line: a crash is reported there too, with its cause.
+    if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ problems: [`compile check crashed: ${message}`], ciFiles: [] })}\n`);
+    process.stderr.write(`${message}\n`);
     process.exit(2);
   });
 }
