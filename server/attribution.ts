@@ -9,7 +9,6 @@
 import type { Attribution } from '../typings/domain';
 import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
-import { attributionWindowMs } from './config';
 import { COLLECTIONS } from './db';
 
 /** One scan or landing, as stored in `scans`. */
@@ -64,17 +63,10 @@ export async function recordShareLanding(openid: string, referralCode: string): 
   return { credited: true };
 }
 
-/** What an order placed now by this user is credited to: their latest scan within the window, or nothing. */
-export async function attributionFor(openid: string, at: number = now()): Promise<Attribution> {
-  const [windowMs, latest] = await Promise.all([attributionWindowMs(), latestScan(openid)]);
-  return creditedScan(openid, latest, at, windowMs);
-}
-
 /**
- * The user's latest scan or landing, whatever its age (one request that needs no setting, so a checkout
- * sends it beside its other reads; creditedScan applies the window; `at ≥ 0` keeps to numeric times as the
- * window's bound did). The latest scan within the window
- * is the latest scan when that one is within it, and there is none otherwise.
+ * The user's latest scan or landing, whatever its age: one request that needs no setting, so a checkout
+ * sends it beside its settings read, and creditedScan applies the window (the latest scan within the
+ * window is the latest scan when that one is within it). `at ≥ 0` keeps to numeric times.
  */
 export async function latestScan(openid: string): Promise<AnyDoc | null> {
   const { data } = await db().collection(COLLECTIONS.scans).where({ _openid: openid, at: db().command.gte(0) }).orderBy('at', 'desc').limit(1).get();

@@ -77,7 +77,6 @@ export interface Db {
   collection(name: string): Collection;
   command: Command;
   RegExp(options: { regexp: string; options?: string }): unknown;
-  runTransaction<T>(callback: (tx: TxCollections) => Promise<T>, times?: number): Promise<T>;
   /** One request (database.startTransaction); the transaction's calls, commit and rollback are one request each. */
   startTransaction(): Promise<Transaction>;
 }

@@ -23,11 +23,11 @@ import type { ActionRequest, ActionResponse } from '../typings/api';
 import type { GroupDeal, GroupMember, GroupStatus, OrderGroup, OrderLine, OrderView } from '../typings/domain';
 import { canJoin, cleanNickname, dealProblems, groupMessage, groupPhase, GROUP_RULES, JOIN_REFUSALS, lowestGroupPrice, withGroupPrices, type GroupFigures } from '../miniprogram/domain/groups';
 import { normalizeProduct, type NormalizeResult } from '../miniprogram/domain/normalize';
-import { priceOrder, type PricingResult } from '../miniprogram/domain/pricing';
+import { priceOrder, type PricingResult, type ShippingContext } from '../miniprogram/domain/pricing';
 import { specText } from '../miniprogram/domain/product';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
-import { paymentWindowMs, SWEEP_BUDGET_MS } from './config';
+import { attributionWindowFrom, checkoutConfig, paymentWindowFrom, SWEEP_BUDGET_MS } from './config';
 import { checkText, SEC_SCENE } from './content-security';
 import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
 import { AppError, invalid, invalidState, notFound } from './errors';
@@ -35,9 +35,9 @@ import { digestId, fingerprint, orderIdFor } from './ids';
 import { applyTransitionTx, asOrder, toView, type StoredOrder, type TransitionExtra } from './order-store';
 import { owedRefundFields } from './refunds';
 import { createCheckoutOrderTx } from './order-document';
-import { shippingContext } from './shipping';
+import { templateFrom } from './shipping';
 import { reserveTx, returnToStockTx } from './stock-ledger';
-import { attributionFor } from './attribution';
+import { creditedScan, latestScan } from './attribution';
 import { checkImage, imageStates } from './image-check';
 import { mayShowImage } from '../miniprogram/domain/image-check';
 import { notifyGroupResult } from './notify';
@@ -271,7 +271,7 @@ function refusePricing(result: Exclude<PricingResult, { ok: true }>): never {
   throw invalid('订单中没有商品');
 }
 
-function priceGroupLine(normalized: NormalizeResult | undefined, deal: GroupDeal, req: CheckoutReq, shipping: Awaited<ReturnType<typeof shippingContext>>): Extract<PricingResult, { ok: true }> {
+function priceGroupLine(normalized: NormalizeResult | undefined, deal: GroupDeal, req: CheckoutReq, shipping: ShippingContext): Extract<PricingResult, { ok: true }> {
   const atGroupPrice = normalized?.ok ? { ...normalized, product: withGroupPrices(normalized.product, deal) } : normalized;
   const priced = priceOrder([{ productId: deal.productId, skuId: req.skuId, qty: 1, ...(req.expectedPrice !== undefined ? { expectedPrice: req.expectedPrice } : {}) }], () => atGroupPrice, shipping);
   if (!priced.ok) refusePricing(priced);
@@ -300,9 +300,11 @@ interface CheckoutPlan {
 /** The order of a group checkout, with its idempotency record, in one transaction with its stock. */
 async function createGroupOrder(plan: CheckoutPlan): Promise<Replayed> {
   const { openid, orderId, req, deal } = plan;
-  const shipping = await shippingContext(req.address.province);
-  const windowMs = await paymentWindowMs();
-  const attribution = await attributionFor(openid);
+  // The settings and the shopper's latest scan in two requests at once, as orders.create reads them.
+  const [settings, scan] = await Promise.all([checkoutConfig(), latestScan(openid)]);
+  const shipping: ShippingContext = { template: templateFrom(settings.shipping), province: req.address.province };
+  const windowMs = paymentWindowFrom(settings.orders);
+  const attribution = creditedScan(openid, scan, now(), attributionWindowFrom(settings.orders));
   return withTransaction(
     async (tx) => {
       const raw = await txGet(tx, COLLECTIONS.products, deal.productId);

@@ -8,8 +8,6 @@ import { checkShippingTemplate, DEFAULT_SHIPPING_TEMPLATE, type ShippingTemplate
 import { COLLECTIONS, getDoc } from './db';
 import { SHIPPING_CONFIG_ID } from './config';
 
-export { SHIPPING_CONFIG_ID };
-
 export async function shippingTemplate(): Promise<ShippingTemplate> {
   const doc = await getDoc(COLLECTIONS.config, SHIPPING_CONFIG_ID).catch((error: unknown) => {
     console.warn('[shipping] config/shipping unreadable, using the default template', (error as Error)?.message ?? error);

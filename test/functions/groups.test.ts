@@ -199,3 +199,13 @@ test('race: 200 shoppers for the last place of a group → exactly one reserves 
   expect(stockOf(await getDoc(cloud, 'products', 'gd-race'), 's')).toBe(498);
   console.log(`group race: 200 joins for the last place answered in ${Date.now() - started} ms`);
 }, 180_000);
+
+test('a group order is credited to the shopper\'s share landing (the server\'s record), not to the buyer\'s own card', async () => {
+  await product('gd-attr');
+  const code = dataOf(await call(cloud, 'scenes', { action: 'referralCode' }, 'oG_SHARER')).referralCode;
+  expect(dataOf(await call(cloud, 'scenes', { action: 'shareLanding', referralCode: code }, 'oG_FRIEND'))).toEqual({ credited: true });
+  const friends = await open('oG_FRIEND', 'gd-attr');
+  expect((await getDoc(cloud, 'orders', friends.order._id)).attribution).toEqual({ referralCode: code, scannedAt: expect.any(Number) });
+  const own = await open('oG_SHARER', 'gd-attr');
+  expect((await getDoc(cloud, 'orders', own.order._id)).attribution).toEqual({});
+});
