@@ -10,6 +10,7 @@ import type { Attribution } from '../typings/domain';
 import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS } from './db';
+import type { ReadAlongside } from './products';
 
 /** One scan or landing, as stored in `scans`. */
 export interface ScanRecord {
@@ -69,8 +70,15 @@ export async function recordShareLanding(openid: string, referralCode: string): 
  * window is the latest scan when that one is within it). `at ≥ 0` keeps to numeric times.
  */
 export async function latestScan(openid: string): Promise<AnyDoc | null> {
-  const { data } = await db().collection(COLLECTIONS.scans).where({ _openid: openid, at: db().command.gte(0) }).orderBy('at', 'desc').limit(1).get();
+  const { data } = await db().collection(COLLECTIONS.scans).where(scansOf(openid)).orderBy('at', 'desc').limit(1).get();
   return data[0] ?? null;
+}
+
+const scansOf = (openid: string) => ({ _openid: openid, at: db().command.gte(0) });
+
+/** The same read joined to another (server/products.ts loadPricedProducts `alongside`); its one document or none. */
+export function latestScanRead(openid: string): ReadAlongside {
+  return { from: COLLECTIONS.scans, pipeline: db().command.aggregate.pipeline().match(scansOf(openid)).sort({ at: -1 }).limit(1).done() };
 }
 
 /** What an order placed at `at` is credited to, given the user's latest scan and the attribution window. */

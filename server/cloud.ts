@@ -41,6 +41,8 @@ export interface LookupAggregation {
   limit(n: number): LookupAggregation;
   /** Joins documents of `from` whose `foreignField` equals this document's `localField`, as the array `as`. */
   lookup(spec: { from: string; localField: string; foreignField: string; as: string }): LookupAggregation;
+  /** Joins what `pipeline` (a constant sub-pipeline on `from`) finds to every document, as the array `as`. */
+  lookup(spec: { from: string; pipeline: unknown[]; as: string }): LookupAggregation;
   end(): Promise<{ list: AnyDoc[] }>;
 }
 
@@ -71,6 +73,20 @@ export interface Command {
   exists(present: boolean): unknown;
   /** Replaces a field's whole value (an object is not merged field by field). */
   set(value: unknown): unknown;
+  neq(value: unknown): unknown;
+  /** Appends the elements of `values` to an array field. */
+  push(values: unknown[]): unknown;
+  /** Removes the elements of an array field that match `condition`. */
+  pull(condition: unknown): unknown;
+  aggregate: { pipeline(): SubPipeline };
+}
+
+/** A sub-pipeline for `lookup` (`done()` gives its stages). */
+export interface SubPipeline {
+  match(query: AnyDoc): SubPipeline;
+  sort(spec: Record<string, 1 | -1>): SubPipeline;
+  limit(n: number): SubPipeline;
+  done(): unknown[];
 }
 
 export interface Db {

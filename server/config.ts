@@ -5,6 +5,7 @@
 import { DEFAULT_AFTER_SALE_WINDOW_DAYS } from '../miniprogram/domain/after-sales';
 import { db } from './cloud';
 import { COLLECTIONS, getDoc } from './db';
+import type { ReadAlongside } from './products';
 
 /** The id of the shipping template's document in `config` (server/shipping.ts). */
 export const SHIPPING_CONFIG_ID = 'shipping';
@@ -129,15 +130,33 @@ export function attributionWindowFrom(doc: Record<string, unknown> | null): numb
   return durationFrom(ATTRIBUTION_WINDOW, doc);
 }
 
+/** The `config` documents a checkout needs. */
+const CHECKOUT_CONFIG_IDS = ['orders', SHIPPING_CONFIG_ID];
+
+export interface CheckoutConfig {
+  orders: Record<string, unknown> | null;
+  shipping: Record<string, unknown> | null;
+}
+
+/** The checkout's settings out of the `config` documents read (null for one that does not exist). */
+export function checkoutConfigFrom(docs: readonly Record<string, unknown>[]): CheckoutConfig {
+  const byId = (id: string) => docs.find((doc) => doc._id === id) ?? null;
+  return { orders: byId('orders'), shipping: byId(SHIPPING_CONFIG_ID) };
+}
+
+/** The same read joined to another (server/products.ts loadPricedProducts `alongside`). */
+export function checkoutConfigRead(): ReadAlongside {
+  return { from: COLLECTIONS.config, pipeline: db().command.aggregate.pipeline().match({ _id: db().command.in(CHECKOUT_CONFIG_IDS) }).done() };
+}
+
 /**
  * The `config` documents a checkout needs (`orders`, `shipping`), in one request; null for one that does
  * not exist. A missing collection reads as no documents (the defaults apply).
  */
-export async function checkoutConfig(): Promise<{ orders: Record<string, unknown> | null; shipping: Record<string, unknown> | null }> {
+export async function checkoutConfig(): Promise<CheckoutConfig> {
   try {
-    const { data } = await db().collection(COLLECTIONS.config).where({ _id: db().command.in(['orders', SHIPPING_CONFIG_ID]) }).limit(2).get();
-    const byId = (id: string) => data.find((doc) => doc._id === id) ?? null;
-    return { orders: byId('orders'), shipping: byId(SHIPPING_CONFIG_ID) };
+    const { data } = await db().collection(COLLECTIONS.config).where({ _id: db().command.in(CHECKOUT_CONFIG_IDS) }).limit(2).get();
+    return checkoutConfigFrom(data);
   } catch (error) {
     console.warn('[config] config unreadable, using defaults', (error as Error)?.message ?? error);
     return { orders: null, shipping: null };

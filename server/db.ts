@@ -58,6 +58,13 @@ export function isTransactionConflict(error: unknown): boolean {
   return /TransactionConflict|DATABASE_TRANSACTION_CONFLICT/.test(text);
 }
 
+/** True for a create (`add`) refused because a document with its `_id` exists. */
+export function isDuplicate(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const e = error as { message?: unknown; errMsg?: unknown };
+  return /E11000|duplicate key/i.test(`${typeof e.message === 'string' ? e.message : ''} ${typeof e.errMsg === 'string' ? e.errMsg : ''}`);
+}
+
 /** A transaction that outlived the platform's 30 s limit; safe to retry from scratch. */
 function isTransactionGone(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;

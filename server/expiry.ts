@@ -7,6 +7,7 @@ import { now } from './clock';
 import { SWEEP_BUDGET_MS } from './config';
 import { COLLECTIONS } from './db';
 import { releaseUnpaidOrder, settleFromQuery } from './payments';
+import { settleHolds, type HoldSweepSummary } from './stock-holds';
 
 export interface ExpirySummary {
   scanned: number;
@@ -15,13 +16,15 @@ export interface ExpirySummary {
   paid: number;
   skipped: number;
   failed: number;
+  /** The sweep of checkouts' holds that runs after it (server/stock-holds.ts). */
+  holds?: HoldSweepSummary;
 }
 
 const BATCH = 100;
 
 /**
  * The every-minute timer: expires pending orders whose payment window has passed and puts their stock
- * back. Each order goes through releaseOrder's compare-and-set, so an order paid (or cancelled, or
+ * back, then ends checkouts' holds. Each order goes through releaseOrder's compare-and-set, so an order paid (or cancelled, or
  * expired by an overlapping run) meanwhile is left alone and stock is released exactly once.
  */
 export async function expireDueOrders(): Promise<ExpirySummary> {
@@ -60,5 +63,5 @@ export async function expireDueOrders(): Promise<ExpirySummary> {
     if (data.length < BATCH) break;
   }
   if (summary.scanned > 0) console.log(`[orders.expireOrders] ${JSON.stringify(summary)}`);
-  return summary;
+  return { ...summary, holds: await settleHolds(Math.max(1000, SWEEP_BUDGET_MS - (now() - started))) };
 }

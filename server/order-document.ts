@@ -5,9 +5,9 @@
  */
 import type { Address, Attribution, OrderCoupon, OrderGroup, OrderPickup, OrderView } from '../typings/domain';
 import type { PricingResult } from '../miniprogram/domain/pricing';
-import type { AnyDoc, TxCollections } from './cloud';
-import { COLLECTIONS } from './db';
-import { createOrderTx, toView, type NewOrder } from './order-store';
+import { db, type AnyDoc, type TxCollections } from './cloud';
+import { COLLECTIONS, isDuplicate } from './db';
+import { createOrder, createOrderTx, toView, type NewOrder } from './order-store';
 
 /** What server-side pricing settled: the lines at their unit prices and the totals, in fen. */
 export type PricedOrder = Pick<Extract<PricingResult, { ok: true }>, 'lines' | 'itemsTotal' | 'shippingFee' | 'total'>;
@@ -60,14 +60,34 @@ export function orderDocument(draft: OrderDraft): NewOrder {
   };
 }
 
+function recordOf(draft: OrderDraft, fingerprint: string, order: AnyDoc, at: number): IdempotencyRecord {
+  return { _openid: draft.openid, requestId: draft.requestId, fingerprint, orderId: draft.orderId, response: { order: toView(order) }, createdAt: at };
+}
+
+/**
+ * Creates the order without a transaction (a checkout that holds its units, server/stock-holds.ts), with
+ * its idempotency record: both create-only, so an order a retry wrote first is never overwritten (the
+ * order's create fails, isDuplicate; the record's is ignored: it is that order's).
+ */
+export async function createHeldOrder(draft: OrderDraft, at: number, fingerprint: string): Promise<{ order: OrderView }> {
+  const order = await createOrder(orderDocument(draft), at, (written) =>
+    db()
+      .collection(COLLECTIONS.idempotency)
+      .add({ data: { _id: draft.orderId, ...recordOf(draft, fingerprint, written as unknown as AnyDoc, at) } as unknown as AnyDoc })
+      .catch((error: unknown) => {
+        if (!isDuplicate(error)) throw error;
+      }),
+  );
+  return { order: toView(order as unknown as AnyDoc) };
+}
+
 /**
  * Creates the order in the caller's transaction (the one that reserved its stock) with its idempotency
  * record, both sent together; answers the order as the client sees it.
  */
 export async function createCheckoutOrderTx(tx: TxCollections, draft: OrderDraft, at: number, fingerprint: string): Promise<{ order: OrderView }> {
   const order = await createOrderTx(tx, orderDocument(draft), at, (written) => {
-    const record: IdempotencyRecord = { _openid: draft.openid, requestId: draft.requestId, fingerprint, orderId: draft.orderId, response: { order: toView(written as unknown as AnyDoc) }, createdAt: at };
-    return tx.collection(COLLECTIONS.idempotency).doc(draft.orderId).set({ data: record as unknown as AnyDoc });
+    return tx.collection(COLLECTIONS.idempotency).doc(draft.orderId).set({ data: recordOf(draft, fingerprint, written as unknown as AnyDoc, at) as unknown as AnyDoc });
   });
   return { order: toView(order as unknown as AnyDoc) };
 }

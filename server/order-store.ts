@@ -82,9 +82,21 @@ export type NewOrder = Omit<StoredOrder, 'status' | 'statusEvent' | 'createdAt' 
  * caller's transaction (the one that reserves its stock).
  */
 export async function createOrderTx(tx: TxCollections, fields: NewOrder, now: number, alongside?: (order: StoredOrder) => Promise<unknown>): Promise<StoredOrder> {
-  const order = { ...fields, ...creationPatch(now), statusEvent: 'create' } as StoredOrder;
+  const order = newOrder(fields, now);
   // `alongside`: the caller's writes that need the order as written, sent with it (one round trip).
   await Promise.all([tx.collection(COLLECTIONS.orders).doc(order._id).set({ data: withoutId(order as unknown as AnyDoc) }), alongside?.(order)]);
+  return order;
+}
+
+const newOrder = (fields: NewOrder, now: number) => ({ ...fields, ...creationPatch(now), statusEvent: 'create' }) as StoredOrder;
+
+/**
+ * The same first write without a transaction (a checkout by hold, server/stock-holds.ts): create-only,
+ * so a second writer of one order fails (isDuplicate) instead of overwriting what the order became.
+ */
+export async function createOrder(fields: NewOrder, now: number, alongside?: (order: StoredOrder) => Promise<unknown>): Promise<StoredOrder> {
+  const order = newOrder(fields, now);
+  await Promise.all([db().collection(COLLECTIONS.orders).add({ data: order as unknown as AnyDoc }), alongside?.(order)]);
   return order;
 }
 

@@ -5,24 +5,25 @@ import { nextStatus } from '../miniprogram/domain/order-state';
 import { priceOrder, quoteOrder, type PricingResult } from '../miniprogram/domain/pricing';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
-import { attributionWindowFrom, checkoutConfig, paymentWindowFrom } from './config';
-import { COLLECTIONS, getDoc, txGet, withTransaction } from './db';
+import { attributionWindowFrom, checkoutConfig, checkoutConfigFrom, checkoutConfigRead, paymentWindowFrom } from './config';
+import { COLLECTIONS, getDoc, isDuplicate, txGet, withTransaction } from './db';
 import { cursorAfter, fetchAfter, readCursor, type KeysetSort } from './cursor';
 import { AppError, invalid, invalidState } from './errors';
 import { fingerprint, orderIdFor } from './ids';
 import { applyTransitionCas, asOrder, loadOwnOrder, requireTransition, toView } from './order-store';
 import { cancelUnpaidOrder, releaseUnpaidOrder } from './payments';
 import { checkText, SEC_SCENE } from './content-security';
-import { createCheckoutOrderTx } from './order-document';
+import { createCheckoutOrderTx, createHeldOrder, type OrderDraft, type PricedOrder } from './order-document';
 import { shippingContext, templateFrom } from './shipping';
-import { reserveTx } from './stock-ledger';
+import { byProduct, rawSkus, reserveTx, revisionOf } from './stock-ledger';
+import { holdable, holdsOf, HOLD_WRITE_BY_MS, returnHold, takeHold, writeHoldMoves } from './stock-holds';
 import { loadPricedProducts } from './products';
 import { readSalesTx, refuseFlashLine, refuseFlashLines, salesByLine } from './flash-sales';
 import { claimUnitsTx, heldUnitsTx } from './flash-limit';
 import { allotmentKey } from './allotment';
 import { flashPhase, resolveUnitPrices, type FlashSale } from '../miniprogram/domain/flash-sale';
 import { accepted, refusal, unifiedOrder } from './wxpay';
-import { creditedScan, latestScan } from './attribution';
+import { creditedScan, latestScanRead } from './attribution';
 import { couponLines, offersFor, useCouponTx } from './coupons';
 import { PICKUP_SHIPPING, pickupForOrder } from './stores';
 import { presentOrder, presentOrders } from './order-presenter';
@@ -97,42 +98,48 @@ const readOrder = (id: string) => getDoc(COLLECTIONS.orders, id);
 
 /**
  * Creates an order: prices it from the current product documents, reserves every line's stock and
- * writes the order plus its idempotency record, all in one transaction (all or nothing).
+ * writes the order plus its idempotency record. Plain lines (no flash sale, no coupon) hold their units
+ * with one conditional update per product and then write the order (server/stock-holds.ts); the others
+ * do it all in one transaction (all or nothing).
  */
 export async function create(openid: string, req: CreateRequest): Promise<ActionResponse<'orders', 'create'>> {
   const orderId = orderIdFor(openid, req.requestId);
   const print = orderFingerprint(req);
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
 
-  // First the products (and their flash sales) alone: half of a rush is refused on this read, and a
-  // refusal needs nothing else. Not trusted: the transaction below checks again against its snapshot,
-  // and its writes conflict if that is stale. Shipping only changes totals, never a refusal, so the
-  // default template serves this check.
-  const { products: snapshot, sales } = await loadPricedProducts(productIds);
+  // One request reads what a checkout needs before it writes: the products with their flash sales, this
+  // request's record (a retry of a checkout that went through answers from it), the settings and the
+  // shopper's latest scan. Not trusted for the writes: the hold's condition and the transaction check again.
+  const read = await loadPricedProducts(productIds, {
+    record: { from: COLLECTIONS.idempotency, pipeline: db().command.aggregate.pipeline().match({ _id: orderId }).done() },
+    config: checkoutConfigRead(),
+    scan: latestScanRead(openid),
+  });
+  const record = read.alongside ? (read.alongside.record[0] ?? null) : await getDoc(COLLECTIONS.idempotency, orderId);
+  if (record) return replay(record, print, readOrder);
   const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
-  const flashSales = salesByLine(sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
+  const flashSales = salesByLine(read.sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
   try {
     await refuseFlashLines(openid, req.lines, flashSales);
   } catch (error) {
     return replayIfRaced(error, orderId, print);
   }
+  const at0 = now();
+  const byHold = !req.couponId && [...flashSales.values()].every((sale) => flashPhase(sale, at0) === 'ended') && productIds.every((id) => holdable(read.raw.get(id) ?? null));
+  // A retry of this very checkout may hold units already (and so see them gone): priced as if it did not.
+  const snapshot = byHold ? withoutOwnHolds(read.products, read.raw, orderId) : read.products;
   const early = priceOrder(req.lines, (id) => snapshot.get(id));
   if (!early.ok) {
-    // A retry of a checkout that went through (or a concurrent retry that took the last units: its
-    // reservation and its record commit together, so if we saw the stock gone we now see the record)
-    // answers as it did.
-    const raced = await getDoc(COLLECTIONS.idempotency, orderId);
-    if (raced) return replay(raced, print, readOrder);
+    // In a transaction the reservation and the record commit together, so a concurrent retry that took
+    // the last units has its record now; a hold-taking retry shows in the products read (above).
+    if (!byHold) {
+      const raced = await getDoc(COLLECTIONS.idempotency, orderId);
+      if (raced) return replay(raced, print, readOrder);
+    }
     refuse(early, (id) => snapshot.get(id));
   }
 
-  // The rest of what the checkout reads before its transaction goes out at once (each read is a round
-  // trip from the function to the database): the settings in one read, the shopper's latest scan (the
-  // attribution window is applied to it here). The idempotency record is read by the transaction itself.
-  const [config, scan, remarkChecked, pickupChosen] = await Promise.allSettled([
-    checkoutConfig(),
-    // Where the order came from is the server's record, never the request's `attribution`.
-    latestScan(openid),
+  const [remarkChecked, pickupChosen] = await Promise.allSettled([
     // The merchant reads the remark: it passes WeChat's content check before anything is written.
     checkText(openid, req.remark ?? '', SEC_SCENE.comment, { path: 'remark', label: '备注' }),
     // Store pickup: the store is the server's choice (./stores.ts), the address who collects it there.
@@ -151,11 +158,18 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     if (recorded) return replay(recorded, print, readOrder);
     throw error;
   }
-  const settings = settled(config);
+  // Where the order came from is the server's record (the shopper's latest scan), never the request's `attribution`.
+  const settings = read.alongside ? checkoutConfigFrom(read.alongside.config) : await checkoutConfig();
+  const scan = read.alongside ? (read.alongside.scan[0] ?? null) : null;
   const window = paymentWindowFrom(settings.orders);
-  const origin = creditedScan(openid, settled(scan), now(), attributionWindowFrom(settings.orders));
+  const origin = creditedScan(openid, scan, now(), attributionWindowFrom(settings.orders));
   // A pickup order pays no shipping; otherwise the request has an address (events.ts addressUnlessPickup).
   const shipping = req.pickup ? PICKUP_SHIPPING : { template: templateFrom(settings.shipping), province: req.address?.province ?? '' };
+
+  if (byHold) {
+    const draft = (priced: PricedOrder, at: number): OrderDraft => ({ orderId, openid, requestId: req.requestId, priced, address, remark: req.remark ?? '', attribution: origin, expireAt: at + window, pickup: pickup?.pickup });
+    return createByHold({ orderId, print, lines: req.lines, productIds, raw: read.raw, snapshot, shipping, draft });
+  }
 
   type Priced = Extract<PricingResult, { ok: true }>;
   const write = (tx: TxCollections, priced: Priced, at: number, coupon?: OrderCoupon) =>
@@ -218,6 +232,89 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     if (error instanceof AlreadyCreated) return replay(error.record, print, readOrder);
     return replayIfRaced(error, orderId, print);
   }
+}
+
+interface HoldCheckout {
+  orderId: string;
+  print: string;
+  lines: CreateRequest['lines'];
+  productIds: string[];
+  /** The products as read (documents) and as priced (normalized, this order's own holds given back). */
+  raw: Map<string, AnyDoc>;
+  snapshot: Map<string, NormalizeResult>;
+  shipping: Parameters<typeof priceOrder>[2];
+  draft: (priced: PricedOrder, at: number) => OrderDraft;
+}
+
+/** How many times a checkout by hold reads its products again when their content or SKUs changed under it. */
+const HOLD_ATTEMPTS = 4;
+
+/**
+ * A checkout of plain lines (server/stock-holds.ts): holds every product's units with one conditional
+ * update each, against the products as priced; then writes the order, its record and its moves at once.
+ * When a hold is refused, what this attempt took goes back, the products are read and priced again
+ * (a refusal then is the shopper's answer: stock gone, price changed, product off the shelf).
+ */
+async function createByHold(c: HoldCheckout): Promise<{ order: OrderView }> {
+  let { raw, snapshot } = c;
+  const byId = byProduct(c.lines);
+  for (let attempt = 1; ; attempt += 1) {
+    const priced = priceOrder(c.lines, (id) => snapshot.get(id), c.shipping);
+    if (!priced.ok) refuse(priced, (id) => snapshot.get(id));
+    const at = now();
+    const outcomes = await Promise.all(c.productIds.map((id) => takeHold(id, raw.get(id) as AnyDoc, c.orderId, byId.get(id) ?? [], at)));
+    const taken = c.productIds.filter((_id, i) => outcomes[i] === 'taken');
+    if (outcomes.every((o) => o !== 'refused')) return writeHeldOrder(c, priced, at, taken, raw);
+    await Promise.all(taken.map((id) => returnHold(id, c.orderId)));
+    if (attempt >= HOLD_ATTEMPTS) throw new AppError('UNAVAILABLE', '当前购买人数较多，请稍后重试', { reason: 'PRODUCT_CHANGING', attempts: attempt });
+    const again = await loadPricedProducts(c.productIds);
+    raw = again.raw;
+    snapshot = withoutOwnHolds(again.products, raw, c.orderId);
+  }
+}
+
+/**
+ * The writes after the holds: the order and its record (create-only) and the reserve moves, at once.
+ * Not after HOLD_WRITE_BY_MS (the sweep gives a hold without an order back once it is old enough).
+ * When the order exists already (a retry of this checkout wrote it), the holds taken by this call go back
+ * and the answer is that order.
+ */
+async function writeHeldOrder(c: HoldCheckout, priced: PricedOrder, at: number, taken: string[], raw: Map<string, AnyDoc>): Promise<{ order: OrderView }> {
+  if (now() - at > HOLD_WRITE_BY_MS) {
+    await Promise.all(taken.map((id) => returnHold(id, c.orderId)));
+    throw new AppError('UNAVAILABLE', '当前购买人数较多，请稍后重试', { reason: 'HOLD_EXPIRED' });
+  }
+  const revisions = new Map(c.productIds.map((id) => [id, revisionOf(raw.get(id) as AnyDoc)]));
+  try {
+    const [written] = await Promise.all([createHeldOrder(c.draft(priced, at), at, c.print), writeHoldMoves(c.orderId, priced.lines, revisions, at)]);
+    return written;
+  } catch (error) {
+    if (!isDuplicate(error)) throw error;
+    await Promise.all(taken.map((id) => returnHold(id, c.orderId)));
+    const recorded = await getDoc(COLLECTIONS.idempotency, c.orderId);
+    if (recorded) return replay(recorded, c.print, readOrder);
+    const order = asOrder(await readOrder(c.orderId));
+    if (order) return { order: toView(order as unknown as AnyDoc) };
+    throw error;
+  }
+}
+
+/** Normalized products as if `orderId` held nothing (a retry sees its own hold's units as available). */
+function withoutOwnHolds(products: Map<string, NormalizeResult>, raw: Map<string, AnyDoc>, orderId: string): Map<string, NormalizeResult> {
+  const out = new Map(products);
+  for (const [productId, doc] of raw) {
+    const hold = holdsOf(doc).get(orderId);
+    if (!hold) continue;
+    const skus = (rawSkus(doc) ?? []).map((sku) => {
+      const mine = hold.skus.find((s) => s.skuId === sku.skuId);
+      return mine && typeof sku.stock === 'number' ? { ...sku, stock: sku.stock + mine.qty } : sku;
+    });
+    const priced = products.get(productId);
+    const normalized = normalizeProduct({ ...doc, skus });
+    // Flash prices do not apply (a checkout by hold has no active sale); keep the read's otherwise.
+    out.set(productId, normalized.ok && priced?.ok ? normalized : (priced ?? normalized));
+  }
+  return out;
 }
 
 /** The value of a settled read, or its error thrown. */

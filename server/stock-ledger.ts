@@ -11,6 +11,10 @@
  * rather than the product's: moves record its deltas beside the product's, so for every SKU
  * stock + reserved + sold + allotted equals the sum of its moves.
  *
+ * A checkout whose lines are plain takes its units without a transaction: one conditional update that
+ * also records a hold on the product, its move written right after (server/stock-holds.ts, the ledger's
+ * other writer of stock and reserved). Until a hold's move is written, the check counts the hold as it.
+ *
  * A product written before the ledger existed has no `revision` (and may lack `reserved`/`sold`, read as
  * 0). The first ledger write to it records an `open` move with the figures it found, so the sum holds
  * from then on. A move records the deltas actually applied: releasing or selling units that an order
@@ -25,6 +29,7 @@ import { AppError, notFound } from './errors';
 import { randomId } from './ids';
 import { allotmentKey, NO_ALLOTMENTS, returnToAllotmentTx, takeAllotmentTx, type Allotments } from './allotment';
 import { asFlashSale } from '../miniprogram/domain/flash-sale';
+import { HOLDS_FIELD, holdsOf, pendingHoldMoves } from './stock-holds';
 
 export const STOCK_MOVES = COLLECTIONS.stockMoves;
 
@@ -80,11 +85,11 @@ export function skuFigures(raw: unknown): SkuFigures | null {
   return { stock: sku.stock, reserved, sold };
 }
 
-function rawSkus(product: AnyDoc | null): AnyDoc[] | null {
+export function rawSkus(product: AnyDoc | null): AnyDoc[] | null {
   return product && Array.isArray(product.skus) ? (product.skus as AnyDoc[]) : null;
 }
 
-function skuIndex(skus: readonly AnyDoc[], skuId: string): number {
+export function skuIndex(skus: readonly AnyDoc[], skuId: string): number {
   return skus.findIndex((sku) => typeof sku === 'object' && sku !== null && sku.skuId === skuId);
 }
 
@@ -195,7 +200,7 @@ export async function moveStockTx(tx: TxCollections, productId: string, deltas: 
   return plan.result;
 }
 
-async function writeMove(tx: TxCollections, move: StockMove): Promise<void> {
+export async function writeMove(tx: TxCollections, move: StockMove): Promise<void> {
   const { _id, ...data } = move;
   await tx.collection(STOCK_MOVES).doc(_id).set({ data: JSON.parse(JSON.stringify(data)) as AnyDoc });
 }
@@ -325,7 +330,18 @@ export function planSkuSave(
 export async function saveProductTx(tx: TxCollections, productId: string, current: AnyDoc, next: AnyDoc, options: SaveOptions): Promise<SaveResult> {
   const currentSkus = rawSkus(current) ?? [];
   const sinceLoaded = options.figures === 'refuse' ? await movesSince(productId, options.loadedRevision ?? 0, revisionOf(current)) : new Map<string, SkuFigures>();
-  const { skus, opened, closing } = planSkuSave(currentSkus, Array.isArray(next.skus) ? (next.skus as unknown[]) : null, options.figures, sinceLoaded);
+  let plan: ReturnType<typeof planSkuSave>;
+  try {
+    plan = planSkuSave(currentSkus, Array.isArray(next.skus) ? (next.skus as unknown[]) : null, options.figures, sinceLoaded);
+  } catch (error) {
+    // A checkout's hold records its move at the revision it priced, which may be one the editor loaded
+    // after: when stock moved since loading, a figure that differs may be that, not the merchant's edit.
+    if (error instanceof AppError && error.code === 'INVALID_ARGUMENT' && options.figures === 'refuse' && (options.loadedRevision ?? 0) !== revisionOf(current)) {
+      throw new AppError('CONFLICT', '打开后库存有变动，请重新打开商品再保存', { productId, loadedRevision: options.loadedRevision ?? 0, revision: revisionOf(current) });
+    }
+    throw error;
+  }
+  const { skus, opened, closing } = plan;
   const at = now();
   let revision = revisionOf(current);
   if (current.revision === undefined || current.revision === null) {
@@ -336,6 +352,9 @@ export async function saveProductTx(tx: TxCollections, productId: string, curren
   // `sales` is a counter that checkouts move too: a save keeps the document's.
   const doc: AnyDoc = { ...next, ...(skus ? { skus } : {}), ...(current.sales !== undefined ? { sales: current.sales } : {}), revision, contentRevision: revision };
   delete doc._id;
+  // Checkouts' holds on the product are the ledger's (server/stock-holds.ts), never the request's.
+  delete doc[HOLDS_FIELD];
+  if (current[HOLDS_FIELD] !== undefined) doc[HOLDS_FIELD] = current[HOLDS_FIELD];
   const deltas = Object.entries(options.deltas ?? {}).filter(([, delta]) => delta !== 0);
   const adjusted: ({ skuId: string } & SkuFigures)[] = [];
   for (const [skuId, delta] of deltas) {
@@ -362,7 +381,7 @@ export async function renameProductTx(tx: TxCollections, from: string, to: strin
   if (await txGet(tx, COLLECTIONS.products, to)) throw new AppError('CONFLICT', '新的商品编号已被使用', { productId: to });
   const skus = rawSkus(current) ?? [];
   const figures = skus.map((sku) => ({ skuId: String(sku?.skuId), ...(skuFigures(sku) ?? { stock: 0, reserved: 0, sold: 0 }) }));
-  if (figures.some((f) => f.reserved > 0)) throw new AppError('INVALID_STATE', '该商品还有未支付订单，暂不能改编号', { productId: from }, { detail: 'unpaid orders hold units of this product' });
+  if (figures.some((f) => f.reserved > 0) || holdsOf(current).size > 0) throw new AppError('INVALID_STATE', '该商品还有未支付订单，暂不能改编号', { productId: from }, { detail: 'unpaid orders hold units of this product' });
   const at = now();
   const { _id: _ignored, ...data } = current;
   void _ignored;
@@ -516,26 +535,38 @@ export interface LedgerReport {
 
 type LedgerFigures = SkuFigures & { allotted: number };
 
-/** The moves of some products, summed per product and SKU. */
-async function ledgerSums(productIds: readonly string[]): Promise<Map<string, LedgerFigures>> {
+/** Adds a move's deltas to the sums per product and SKU. */
+function addMove(sums: Map<string, LedgerFigures>, move: StockMove): void {
+  for (const sku of Array.isArray(move.skus) ? move.skus : []) {
+    const key = `${move.productId}\u0000${sku.skuId}`;
+    const sum = sums.get(key) ?? { stock: 0, reserved: 0, sold: 0, allotted: 0 };
+    for (const field of STOCK_FIELDS) sum[field] += Number(sku[field]) || 0;
+    sum.allotted += Number(sku.allotted) || 0;
+    sums.set(key, sum);
+  }
+}
+
+/**
+ * The moves of some products, summed per product and SKU, with the moves of checkouts' holds not
+ * written yet (server/stock-holds.ts).
+ */
+async function ledgerSums(products: readonly AnyDoc[]): Promise<Map<string, LedgerFigures>> {
+  const productIds = products.map((p) => String(p._id));
   const sums = new Map<string, LedgerFigures>();
+  const written = new Set<string>();
   const _ = db().command;
   for (let i = 0; i < productIds.length; i += 100) {
     const part = productIds.slice(i, i + 100);
     for (let skip = 0; ; skip += 1000) {
       const { data } = await db().collection(STOCK_MOVES).where({ productId: _.in(part) }).orderBy('_id', 'asc').skip(skip).limit(1000).get();
       for (const move of data as unknown as StockMove[]) {
-        for (const sku of Array.isArray(move.skus) ? move.skus : []) {
-          const key = `${move.productId}\u0000${sku.skuId}`;
-          const sum = sums.get(key) ?? { stock: 0, reserved: 0, sold: 0, allotted: 0 };
-          for (const field of STOCK_FIELDS) sum[field] += Number(sku[field]) || 0;
-          sum.allotted += Number(sku.allotted) || 0;
-          sums.set(key, sum);
-        }
+        written.add(String(move._id));
+        addMove(sums, move);
       }
       if (data.length < 1000) break;
     }
   }
+  for (const move of pendingHoldMoves(products, written)) addMove(sums, move);
   return sums;
 }
 
@@ -559,8 +590,8 @@ export async function checkLedger(productIds?: readonly string[]): Promise<Ledge
       if (data.length < 1000) break;
     }
   }
-  const opened = products.filter(isOpened).map((p) => String(p._id));
-  return compareWithLedger(products, await ledgerSums(opened), await allottedUnits(opened));
+  const opened = products.filter(isOpened);
+  return compareWithLedger(products, await ledgerSums(opened), await allottedUnits(opened.map((p) => String(p._id))));
 }
 
 const isOpened = (product: AnyDoc) => product.revision !== undefined && product.revision !== null;

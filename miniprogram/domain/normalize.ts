@@ -17,6 +17,8 @@ export const LIMITS = { title: 100, description: 5000, images: 20, specs: 3, spe
 const KNOWN_FIELDS = new Set([
   '_id', '_openid', 'title', 'description', 'categoryId', 'images', 'specs', 'skus', 'status', 'sales', 'price',
   'createdAt', 'updatedAt', 'revision', 'contentRevision', 'renamedFrom',
+  // Units checkouts hold while they write their orders (server/stock-holds.ts).
+  'holds',
   // Search: the merchant's terms, and the keyword index computed from them and the product's text.
   'searchTerms', 'keywords',
   // Card-sized copies of the images (merchant tools write them; a bad entry is dropped, the image shows instead).
