@@ -146,6 +146,11 @@ describe('aggregate $lookup through the SDKs equals the join over whole collecti
     expect(out[0].top).toEqual([{ _id: 's2', price: 250 }, { _id: 's1', price: 90 }]);
     await check(products, [{ $lookup: { from: sales, pipeline: [{ $match: { $or: [{ productId: 'p1' }, { tag: null }] } }], as: 'x' } }]);
     await check(products, [{ $lookup: { from: sales, pipeline: [{ $match: {} }], as: 'x' } }]);
+    // values the wire carries as EJSON reach the store decoded: a date, a regular expression
+    const dated = await check(products, [{ $match: { _id: 'p1' } }, { $lookup: { from: sales, pipeline: [{ $match: { at: { $lte: new Date('2025-01-01T00:00:00Z') } } }], as: 'x' } }]);
+    expect(dated[0].x.map((s: any) => s._id)).toEqual(['s6']);
+    const matched = await check(products, [{ $match: { _id: 'p1' } }, { $lookup: { from: sales, pipeline: [{ $match: { tag: /^h/ } }], as: 'x' } }]);
+    expect(matched[0].x.map((s: any) => s._id)).toEqual(['s1', 's7']);
     await check(products, [{ $lookup: { from: sales, pipeline: [{ $sort: { price: 1 } }, { $match: { price: { $lt: 9 } } }], as: 'x' } }]);
   });
 
