@@ -82,7 +82,7 @@ function localValues(docs: Doc[], localField: string): unknown[] | undefined {
  * whole: the engine's path resolution through arrays of arrays does not follow the query's.
  */
 function equalityMatches(spec: Doc, input: Doc[], source: JoinSource): Doc[] | undefined {
-  if (spec.foreignField.includes('.') || spec.foreignField.startsWith('$')) return undefined;
+  if (!spec.foreignField || spec.foreignField.includes('.') || spec.foreignField.startsWith('$')) return undefined;
   const values = localValues(input, spec.localField);
   if (!values) return undefined;
   if (values.length === 0) return [];

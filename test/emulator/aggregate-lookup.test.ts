@@ -3,8 +3,15 @@
  * Every pipeline goes through the real SDKs and must equal the query engine's join against the
  * WHOLE joined collections (the reference below), read back through the SDK in natural order.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
 import { useCloud } from '../helpers/cloud';
 import { aggregate } from '../../emulator/database/mongo';
+import { runPipeline } from '../../emulator/database/lookup';
+import { DocumentStore } from '../../emulator/database/store';
+import { openSqlite } from '../../emulator/database/sqlite';
 import { decode, encode } from '../../emulator/util/ejson';
 
 const cloud = useCloud();
@@ -223,5 +230,53 @@ describe('the checkout-shaped aggregate', () => {
       ['cp1', [], 'x', 6, 's40'],
       ['cp2', ['f-cp2'], 'x', 6, 's40'],
     ]);
+  });
+});
+
+describe('narrowed joins equal whole-collection joins for generated documents (store over SQLite, indexed and not)', () => {
+  let dir: string;
+  let sqlite: ReturnType<typeof openSqlite>;
+  let store: DocumentStore;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lookup-prop-'));
+    sqlite = openSqlite(dir, 'normal');
+    store = new DocumentStore(sqlite, { collections: [{ name: 'local' }, { name: 'foreign', indexes: [{ fields: { k: 1 } }, { fields: { s: 1 } }] }] }, true);
+  });
+  afterAll(() => {
+    sqlite.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const scalar = fc.constantFrom<unknown>('a', 'b', '1', 1, 2, 0, true, false, null, new Date(0), new Date(1));
+  const value = fc.oneof(
+    { weight: 5, arbitrary: scalar },
+    { weight: 2, arbitrary: fc.array(scalar, { maxLength: 3 }) },
+    { weight: 1, arbitrary: fc.array(fc.array(scalar, { maxLength: 2 }), { maxLength: 2 }) },
+    { weight: 1, arbitrary: fc.record({ x: scalar }) },
+  );
+  /** a document whose fields may each be missing */
+  const doc = fc.record({ k: value, s: fc.constantFrom('a', 'b', 1, null), o: fc.record({ k: value }, { requiredKeys: [] }) }, { requiredKeys: [] });
+  const field = fc.constantFrom('k', 's', 'o.k', 'o', 'none');
+  const lookup = fc.oneof(
+    fc.record({ localField: field, foreignField: field }).map((f) => ({ $lookup: { from: 'foreign', ...f, as: 'j' } })),
+    fc.record({ v: scalar, w: scalar }).map(({ v, w }) => ({ $lookup: { from: 'foreign', pipeline: [{ $match: { $or: [{ k: v }, { s: { $in: [w] } }] } }, { $sort: { s: 1 } }], as: 'j' } })),
+    fc.record({ v: scalar }).map(({ v }) => ({ $lookup: { from: 'foreign', pipeline: [{ $match: { k: { $gte: v } } }], as: 'j' } })),
+  );
+
+  test('the same documents in the same order', () => {
+    const source = { has: (c: string) => store.hasCollection(c), all: (c: string) => store.all(c), find: (c: string, f: any) => store.find(c, f) };
+    fc.assert(
+      fc.property(fc.array(doc, { maxLength: 6 }), fc.array(doc, { maxLength: 10 }), lookup, (locals, foreigns, stage) => {
+        store.clearCollection('local');
+        store.clearCollection('foreign');
+        locals.forEach((d, i) => store.insert('local', { _id: `l${i}`, ...d }));
+        foreigns.forEach((d, i) => store.insert('foreign', { _id: `f${i}`, ...d }));
+        const input = store.all('local');
+        const pipeline = [{ $sort: { _id: -1 } }, stage];
+        const expected = aggregate(input, pipeline, { collectionResolver: (c) => store.all(c) });
+        expect(runPipeline(store.all('local'), pipeline, source)).toEqual(expected);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
