@@ -189,5 +189,8 @@ export function aggregate(docs: Doc[], pipeline: Doc[], options: { collectionRes
   return new Aggregator(pipeline, { ...OPTIONS, ...options }).run(docs);
 }
 
+/** A field path's value as the query engine's `$lookup` reads a localField (through arrays, undefined when missing). */
+export const resolvePath = (doc: Doc, path: string): unknown => resolve(doc, path);
+
 /** Options for mingo's updater, so conditions inside $pull use the same operators. */
 export const queryOptions = OPTIONS;

@@ -3,11 +3,11 @@
  * Handlers receive the parsed JSON body and return the success payload; errors are thrown as
  * CloudBaseError and turned into `{code, message}` envelopes by the hub.
  */
-import { aggregate } from './mongo';
 import type { Sqlite } from './sqlite';
 import type { DatabaseConfig } from './config';
 import { DocumentStore, inMemoryQuery } from './store';
 import { geoNearStage } from './geo';
+import { runPipeline, type JoinSource } from './lookup';
 import { TransactionManager, type Transaction } from './transactions';
 import { applyUpdate, replaceDoc, validateUpdate } from './update';
 import { decode, encode, type Doc } from '../util/ejson';
@@ -42,6 +42,13 @@ export class DatabaseService {
     this.store = new DocumentStore(db, config, opts.useIndexes);
     this.txns = new TransactionManager(this.store, { lifetimeMs: opts.transactionLifetimeMs, outsideWriteWaitMs: opts.outsideWriteWaitMs, clock: opts.clock });
   }
+
+  /** What `$lookup` stages read: only the joined documents that can match (lookup.ts). */
+  private readonly joins: JoinSource = {
+    has: (name) => this.store.hasCollection(name),
+    all: (name) => this.store.all(name),
+    find: (name, filter) => this.store.find(name, filter),
+  };
 
   /** Database requests served, per action (read by benchmarks to count a call's round trips). */
   readonly requests: Record<string, number> = {};
@@ -303,9 +310,7 @@ export class DatabaseService {
     } else input = this.store.all(coll);
     let out: Doc[];
     try {
-      out = aggregate(input, pipeline, {
-        collectionResolver: (name: string) => (this.store.hasCollection(name) ? this.store.all(name) : []),
-      }) as Doc[];
+      out = runPipeline(input, pipeline, this.joins);
     } catch (e) {
       throw Errors.invalidOperator((e as Error).message);
     }
