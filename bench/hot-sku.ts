@@ -1,6 +1,7 @@
 /**
  * Hot-SKU checkout benchmark: N concurrent buyers (each a different OPENID, through the emulator's
- * invoke endpoint) call `orders.create` for ONE SKU whose stock is N/2, against the local cloud running
+ * invoke endpoint) call `orders.create` for ONE SKU whose stock is N/2 (a product as the merchant's tools
+ * create it: its stock ledger opened), against the local cloud running
  * in a child process with the repo's built functions (or `functionsFrom`, to measure another build).
  *
  * The ceiling is measured the same way in the same run: N invocations, N in flight, of a function
@@ -152,7 +153,9 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
       const k = Math.floor(n / 2);
       log(`hot-sku: ${n} buyers on stock ${k}`);
       const pid = `hot-${n}`;
-      await seedDocs(client, 'products', [productDoc(pid, [{ skuId: 'h', price: 990, stock: k }])]);
+      // As the merchant's tools create a product: the ledger opened (revision 1 and its opening move).
+      await seedDocs(client, 'products', [productDoc(pid, [{ skuId: 'h', price: 990, stock: k }], { revision: 1, contentRevision: 1 })]);
+      await seedDocs(client, 'stock_moves', [{ _id: `Mopen-${pid}`, productId: pid, reason: 'open', skus: [{ skuId: 'h', stock: k, reserved: 0, sold: 0 }], revision: 1, at: Date.now() }]);
 
       // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent. Measured
       //    right before and right after the checkout (the machine's load drifts), and averaged.

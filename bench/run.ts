@@ -148,7 +148,7 @@ function table(r: Results): string {
       add('  failed calls before the kill', `${JSON.stringify(k.errorsBeforeKill)} (target {})`);
       add('  LOST acknowledged orders', `${k.lostAcknowledgedOrders} (payments lost ${k.lostAcknowledgedPayments}, idempotency records missing ${k.missingIdempotencyRecords})`);
       add('  stock + sold = initial', k.stockViolations.length ? `VIOLATED: ${k.stockViolations.join('; ')}` : 'holds for every SKU');
-      add('  retry in-flight (same requestId)', `${JSON.stringify(k.retryOutcomes)}, duplicates ${k.duplicateOrdersAfterRetry}, invariant ${k.stockViolationsAfterRetry.length ? 'VIOLATED' : 'holds'}`);
+      add('  retry in-flight (same requestId)', `${JSON.stringify(k.retryOutcomes)}, duplicates ${k.duplicateOrdersAfterRetry}, invariant ${k.stockViolationsAfterRetry.length ? 'VIOLATED' : 'holds'}; holds without an order ${k.orphanHolds} at the restart, ${k.orphanHoldsAfterRetry} after`);
     }
   }
   if (r.timeout) {

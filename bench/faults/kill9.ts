@@ -10,9 +10,10 @@
  * After the restart on the same --data (same port):
  *   - every order acknowledged to a client ({ok: true}) is there, with its lines and its idempotency record;
  *   - every payment acknowledged (confirm answered errcode 0) left its order `paid`;
- *   - for every SKU: stock + sold (qty held by pending/paid orders) = initial, stock ≥ 0, `sales` matches;
+ *   - for every SKU: stock + held (qty of pending/paid orders, and of holds whose checkout died before
+ *     writing its order) = initial, stock ≥ 0, `sales` matches;
  *   - retrying every checkout that was in flight at the kill (same requestId) gives at most one order per
- *     requestId and keeps the stock invariant; new checkouts work.
+ *     requestId, keeps the stock invariant and leaves no hold without its order; new checkouts work.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -49,6 +50,10 @@ export interface Kill9Result {
   lostAcknowledgedPayments: number;
   missingIdempotencyRecords: number;
   stockViolations: string[];
+  /** holds of checkouts that died before writing their order, at the restart (their units counted as held) */
+  orphanHolds: number;
+  /** the same after every checkout in flight was retried: each retry writes its order on its hold */
+  orphanHoldsAfterRetry: number;
   retried: number;
   retryOutcomes: Record<string, number>;
   duplicateOrdersAfterRetry: number;
@@ -70,13 +75,27 @@ function assertBuilt(): void {
 }
 
 /** For every SKU: stock + units of pending/paid orders = initial, stock ≥ 0, `sales` consistent. */
-async function stockCheck(client: Client, productIds: string[], initial: Map<string, number>): Promise<string[]> {
+/**
+ * Stock + units held = initial, per SKU, where units are held by pending and paid orders and by the holds
+ * of checkouts that died before writing their order (server/stock-holds.ts; the sweep gives those back
+ * once their lease is over). `orphanHolds`: how many such holds there are.
+ */
+async function stockCheck(client: Client, productIds: string[], initial: Map<string, number>): Promise<{ problems: string[]; orphanHolds: number }> {
   const problems: string[] = [];
-  const orders = (await client.all('orders')).filter((o) => o.status === 'pending_payment' || o.status === 'paid');
+  const all = await client.all('orders');
+  const orders = all.filter((o) => o.status === 'pending_payment' || o.status === 'paid');
+  const written = new Set(all.map((o) => o._id as string));
   const held = new Map<string, number>();
-  for (const o of orders) for (const l of o.lines as Line[]) held.set(`${l.productId}/${l.skuId}`, (held.get(`${l.productId}/${l.skuId}`) ?? 0) + l.qty);
+  const hold = (k: string, qty: number) => held.set(k, (held.get(k) ?? 0) + qty);
+  for (const o of orders) for (const l of o.lines as Line[]) hold(`${l.productId}/${l.skuId}`, l.qty);
+  let orphanHolds = 0;
   for (const id of productIds) {
     const p = await client.getDoc('products', id);
+    for (const h of (p.holds ?? []) as { o: string; skus: { skuId: string; qty: number }[] }[]) {
+      if (written.has(h.o)) continue;
+      orphanHolds += 1;
+      for (const s of h.skus) hold(`${id}/${s.skuId}`, s.qty);
+    }
     let units = 0;
     for (const s of p.skus as { skuId: string; stock: number }[]) {
       const k = `${id}/${s.skuId}`;
@@ -87,7 +106,7 @@ async function stockCheck(client: Client, productIds: string[], initial: Map<str
     }
     if (p.sales !== units) problems.push(`${id}: sales ${p.sales} ≠ held ${units}`);
   }
-  return problems;
+  return { problems, orphanHolds };
 }
 
 export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
@@ -207,7 +226,7 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
     }
     for (const id of paidAck) if (byId.get(id)?.status !== 'paid') lostPayments += 1;
     const committedUnacknowledged = stored.filter((o) => !acknowledged.has(o._id)).length;
-    const stockViolations = await stockCheck(client, productIds, initial);
+    const { problems: stockViolations, orphanHolds } = await stockCheck(client, productIds, initial);
 
     // Retry what was in flight, with the same requestIds (what a client does after a network error).
     const retryOutcomes: Record<string, number> = {};
@@ -228,7 +247,7 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
       const r = await client.invoke('orders', { action: 'create', requestId: `k9-after-${i}`, lines: [{ productId: productIds[i % productCount], skuId: 's1', qty: 1 }], address: ADDRESS }, `oK9AFTER_${i}`);
       if (r.result?.ok) fresh += 1;
     }
-    const stockViolationsAfterRetry = await stockCheck(client, productIds, initial);
+    const { problems: stockViolationsAfterRetry, orphanHolds: orphanHoldsAfterRetry } = await stockCheck(client, productIds, initial);
     return {
       lanes: opts.lanes,
       acknowledgedOrders: acknowledged.size,
@@ -241,6 +260,8 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
       lostAcknowledgedPayments: lostPayments,
       missingIdempotencyRecords: missingIdem,
       stockViolations,
+      orphanHolds,
+      orphanHoldsAfterRetry,
       retried: inFlight.size,
       retryOutcomes,
       duplicateOrdersAfterRetry: duplicates,
@@ -262,6 +283,7 @@ export function kill9Failures(k: Kill9Result): string[] {
   if (k.acknowledgedPayments === 0) f.push('kill -9: no payment was acknowledged before the kill');
   if (Object.keys(k.errorsBeforeKill).length) f.push(`kill -9: calls failed before the kill ${JSON.stringify(k.errorsBeforeKill)}`);
   if (k.lostAcknowledgedOrders || k.lostAcknowledgedPayments || k.missingIdempotencyRecords) f.push(`kill -9: lost ${k.lostAcknowledgedOrders} orders / ${k.lostAcknowledgedPayments} payments, ${k.missingIdempotencyRecords} idempotency records missing`);
+  if (k.orphanHoldsAfterRetry) f.push(`kill -9: ${k.orphanHoldsAfterRetry} holds without their order after retrying every checkout in flight`);
   if (k.stockViolations.length || k.stockViolationsAfterRetry.length) f.push(`kill -9: stock ${[...k.stockViolations, ...k.stockViolationsAfterRetry].slice(0, 3).join('; ')}`);
   if (k.duplicateOrdersAfterRetry) f.push(`kill -9: ${k.duplicateOrdersAfterRetry} requestIds with several orders after the retry`);
   if (Object.keys(k.retryOutcomes).some((c) => c !== 'OK' && c !== 'OUT_OF_STOCK' && c !== 'UNAVAILABLE')) f.push(`kill -9: retries failed ${JSON.stringify(k.retryOutcomes)}`);

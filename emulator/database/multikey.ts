@@ -45,7 +45,7 @@ export class MultikeyEntries {
     this.stmts = {
       add: db.prepare('INSERT INTO doc_keys (coll, id, field, value) VALUES (?, ?, ?, ?)'),
       values: db.prepare('SELECT value FROM doc_keys WHERE coll = ? AND id = ? AND field = ?').pluck(),
-      dropDocField: db.prepare('DELETE FROM doc_keys WHERE coll = ? AND id = ? AND field = ?'),
+      dropValue: db.prepare('DELETE FROM doc_keys WHERE coll = ? AND id = ? AND field = ? AND value = ?'),
       dropDoc: db.prepare('DELETE FROM doc_keys WHERE coll = ? AND id = ?'),
       dropField: db.prepare('DELETE FROM doc_keys WHERE coll = ? AND field = ?'),
       dropColl: db.prepare('DELETE FROM doc_keys WHERE coll = ?'),
@@ -59,10 +59,11 @@ export class MultikeyEntries {
       const next = keysOf(idx, f);
       // Most writes (stock, sales) leave the array alone: its entries stay as they are.
       const old = this.stmts.values.all(coll, id, f) as unknown[];
+      // Only the values that changed: an array that grows by one (a product's holds) adds one entry.
       const keep = new Set(next);
-      if (old.length === next.length && old.every((v) => keep.has(v))) continue;
-      this.stmts.dropDocField.run(coll, id, f);
-      for (const v of next) this.stmts.add.run(coll, id, f, v);
+      const had = new Set(old);
+      for (const v of had) if (!keep.has(v)) this.stmts.dropValue.run(coll, id, f, v);
+      for (const v of keep) if (!had.has(v)) this.stmts.add.run(coll, id, f, v);
     }
   }
 

@@ -21,5 +21,6 @@ test('kill -9 during 20 concurrent checkouts loses no acknowledged order and kee
   expect(r.stockViolations).toEqual([]);
   expect(r.duplicateOrdersAfterRetry).toBe(0);
   expect(r.stockViolationsAfterRetry).toEqual([]);
+  expect(r.orphanHoldsAfterRetry).toBe(0);
   expect(r.newCheckoutsAfterRestart).toBe(3);
 });
