@@ -5,7 +5,7 @@ import { nextStatus } from '../miniprogram/domain/order-state';
 import { priceOrder, quoteOrder, type PricingResult } from '../miniprogram/domain/pricing';
 import { db, type AnyDoc, type TxCollections } from './cloud';
 import { now } from './clock';
-import { attributionWindowFrom, checkoutConfig, checkoutConfigFrom, checkoutConfigRead, paymentWindowFrom } from './config';
+import { attributionWindowFrom, checkoutConfigFrom, checkoutConfigRead, paymentWindowFrom } from './config';
 import { COLLECTIONS, getDoc, isDuplicate, txGet, withTransaction } from './db';
 import { cursorAfter, fetchAfter, readCursor, type KeysetSort } from './cursor';
 import { AppError, invalid, invalidState } from './errors';
@@ -115,7 +115,9 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     config: checkoutConfigRead(),
     scan: latestScanRead(openid),
   });
-  const record = read.alongside ? (read.alongside.record[0] ?? null) : await getDoc(COLLECTIONS.idempotency, orderId);
+  // No product, no row to join to: the lines are refused below, and a retry's record is read alone.
+  const joined = read.alongside ?? { record: [], config: [], scan: [] };
+  const record = read.alongside ? (joined.record[0] ?? null) : await getDoc(COLLECTIONS.idempotency, orderId);
   if (record) return replay(record, print, readOrder);
   const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
   const flashSales = salesByLine(read.sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
@@ -159,10 +161,9 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     throw error;
   }
   // Where the order came from is the server's record (the shopper's latest scan), never the request's `attribution`.
-  const settings = read.alongside ? checkoutConfigFrom(read.alongside.config) : await checkoutConfig();
-  const scan = read.alongside ? (read.alongside.scan[0] ?? null) : null;
+  const settings = checkoutConfigFrom(joined.config);
   const window = paymentWindowFrom(settings.orders);
-  const origin = creditedScan(openid, scan, now(), attributionWindowFrom(settings.orders));
+  const origin = creditedScan(openid, joined.scan[0] ?? null, now(), attributionWindowFrom(settings.orders));
   // A pickup order pays no shipping; otherwise the request has an address (events.ts addressUnlessPickup).
   const shipping = req.pickup ? PICKUP_SHIPPING : { template: templateFrom(settings.shipping), province: req.address?.province ?? '' };
 

@@ -11,7 +11,7 @@
  * after taking the hold, and gives up writing the order once HOLD_WRITE_BY_MS have passed since. The
  * sweep (`settleHolds`, on the orders function's every-minute timer) then ends every hold: one whose
  * order exists has its move made sure of and is dropped; one without an order older than HOLD_LEASE_MS
- * (far past the function's 60 s timeout, so no checkout can still write it) gives its units back. Until
+ * (ten times HOLD_WRITE_BY_MS, so no checkout is still about to write it) gives its units back. Until
  * then the ledger check counts a hold whose move is not written yet as that move.
  */
 import type { OrderLine } from '../typings/domain';
@@ -91,6 +91,19 @@ function holdMove(productId: string, hold: Hold, revision: number): StockMove {
     skus: hold.skus.map((s) => ({ skuId: s.skuId, stock: -s.qty, reserved: s.qty, sold: 0 })),
     revision,
     at: hold.at,
+  };
+}
+
+/** The move of a hold given back after its reserve move was written (its order never was). */
+function giveBackMove(productId: string, hold: Hold, revision: number): StockMove {
+  return {
+    _id: `M${digestId(`hold-back\u0000${hold.o}\u0000${productId}`, 20)}`,
+    productId,
+    reason: 'release',
+    orderId: hold.o,
+    skus: hold.skus.map((s) => ({ skuId: s.skuId, stock: s.qty, reserved: -s.qty, sold: 0 })),
+    revision: revision + 1,
+    at: now(),
   };
 }
 
@@ -221,6 +234,9 @@ async function settleProduct(productId: string, product: AnyDoc, summary: HoldSw
       if (!moved.has(holdMoveId(hold.o, productId))) await writeMove(db(), holdMove(productId, hold, revision));
       settled.push(hold.o);
     } else if (now() - hold.at >= HOLD_LEASE_MS) {
+      // Its move went out but its order never did: the units coming back get their move first (an id of
+      // its own, so a sweep that dies here writes the same one again).
+      if (moved.has(holdMoveId(hold.o, productId))) await writeMove(db(), giveBackMove(productId, hold, revision));
       if (await returnHold(productId, hold.o)) summary.returned += 1;
     } else {
       summary.waiting += 1;

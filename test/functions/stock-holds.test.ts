@@ -113,6 +113,20 @@ test('a hold without an order is given back once its lease is over, not before; 
   await ledgerClean('hold-3');
 }, 60_000);
 
+test('a checkout whose move went out but whose order never did: after the lease its units come back with a release move', async () => {
+  await seedOpened('hold-7', 3);
+  const orderId = orderIdFor('oHOLD7', requestId('oHOLD7'));
+  const at = Date.now();
+  await holdOnly('hold-7', orderId, 1, at);
+  await seed(cloud, 'stock_moves', [{ _id: holdMoveId(orderId, 'hold-7'), productId: 'hold-7', reason: 'reserve', orderId, skus: [{ skuId: 's', stock: -1, reserved: 1, sold: 0 }], revision: 2, at }]);
+  await ledgerClean('hold-7');
+  await cloud.setClock({ advanceMs: HOLD_LEASE_MS + 1000 });
+  expect(await sweep()).toMatchObject({ returned: 1 });
+  expect(await figures('hold-7')).toEqual({ stock: 3, reserved: 0, sold: 0, sales: 0, holds: [] });
+  expect(await all(cloud, 'stock_moves', { productId: 'hold-7', reason: 'release', orderId })).toHaveLength(1);
+  await ledgerClean('hold-7');
+}, 60_000);
+
 test('a checkout that died between its order and its move: the check counts the hold; the sweep writes the move', async () => {
   await seedOpened('hold-4', 5);
   const order = dataOf(await checkout('oHOLD4', 'hold-4', 1)).order;
