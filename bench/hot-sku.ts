@@ -19,6 +19,7 @@
  */
 import * as fs from 'node:fs';
 import { argValue, runMain } from './lib/cli';
+import { cpuMeter } from './lib/cpu';
 import { ADDRESS, Client, closedLoop, Invoker, latencyStats, prepareFunctionsDir, productDoc, removeDir, round1, seedDocs, startChild, stockOf, type LatencyStats } from './lib/cloud';
 
 export interface OpFigures {
@@ -63,9 +64,11 @@ export interface HotSkuRound {
     /** SKU figures minus the sum of the product's stock moves (0 when every unit moved with its move) */
     ledger: { stockVsMoves: number; reservedVsMoves: number };
     tx: TxCounters;
+    /** CPU ms per order written (all outcomes' CPU over the orders), of the local cloud's process and of its function workers */
+    cpu?: CpuPerSuccess;
   };
   /** figures of the run after the checkout; successPerSec is the mean of the runs before and after it (`runs`) */
-  ceiling: OpFigures & { updated: number; successPerSec: number; finalStock: number; oversold: number; otherErrors: Record<string, number>; tx: TxCounters; runs: number[] };
+  ceiling: OpFigures & { updated: number; successPerSec: number; finalStock: number; oversold: number; otherErrors: Record<string, number>; tx: TxCounters; runs: number[]; /** mean of the two runs */ cpu?: CpuPerSuccess };
   noopInvoke: OpFigures & { errors: number };
   naive: OpFigures & { sold: number; finalStock: number; oversold: number };
   /** checkout orders/s ÷ ceiling successful updates/s; checkout p50 ÷ no-op p50 */
@@ -81,6 +84,15 @@ export interface HotSkuResult {
 }
 
 export const HOT_SKU_TARGET = 0.5;
+
+/** CPU ms per success: the emulator process (database, invocations) and the function workers. */
+export interface CpuPerSuccess {
+  emulatorMs: number;
+  workersMs: number;
+}
+
+const perSuccess = (cpu: { emulatorMs: number; workersMs: number }, successes: number): CpuPerSuccess =>
+  successes ? { emulatorMs: round1(cpu.emulatorMs / successes), workersMs: round1(cpu.workersMs / successes) } : { emulatorMs: 0, workersMs: 0 };
 
 function figures(latencies: number[], wallMs: number): OpFigures {
   return { requests: latencies.length, wallMs: round1(wallMs), rps: round1((latencies.length / wallMs) * 1000), latency: latencyStats(latencies) };
@@ -164,20 +176,24 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
         await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);
         const agent = new Invoker(emu.url, n);
         const before = await txCounters(client);
+        const meter = cpuMeter(emu.child.pid as number);
         const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke('condupdate', { productId: cid }, `oCEIL_${n}_${i}`)));
+        const cpu = meter.stop();
         const txDelta = minus(await txCounters(client), before);
         agent.close();
         const updated = run.results.filter((c) => c === 'OK').length;
         const final = stockOf(await client.getDoc('products', cid), 'h');
-        return { ...figures(run.latencies, run.wallMs), updated, successPerSec: round1((updated / run.wallMs) * 1000), finalStock: final, oversold: Math.max(0, updated - k) + Math.max(0, -final), otherErrors: tally(run.results, ['OK', 'REFUSED']), tx: txDelta };
+        return { ...figures(run.latencies, run.wallMs), updated, successPerSec: round1((updated / run.wallMs) * 1000), finalStock: final, oversold: Math.max(0, updated - k) + Math.max(0, -final), otherErrors: tally(run.results, ['OK', 'REFUSED']), tx: txDelta, cpu: perSuccess(cpu, updated) };
       };
       const pre = await ceilingRun('pre');
       // 1. Checkout through the orders function, every buyer a different OPENID.
       const buyersAgent = new Invoker(emu.url, n);
       const txBefore = await txCounters(client);
+      const meter = cpuMeter(emu.child.pid as number);
       const run = await closedLoop(n, n, (i) =>
         outcome(() => buyersAgent.invoke('orders', { action: 'create', requestId: `bench-${n}-${i}`, lines: [{ productId: pid, skuId: 'h', qty: 1 }], address: ADDRESS }, `oBUYER_${n}_${i}`)),
       );
+      const cpu = meter.stop();
       const tx = minus(await txCounters(client), txBefore);
       buyersAgent.close();
       const ok = run.results.filter((c) => c === 'OK').length;
@@ -204,11 +220,13 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
         stockDrift: k - finalStock - orderedQty,
         ledger: { stockVsMoves: sku.stock - sum('stock'), reservedVsMoves: (sku.reserved ?? 0) - sum('reserved') },
         tx,
+        cpu: perSuccess(cpu, ok),
       };
 
       const post = await ceilingRun('post');
       const successPerSec = round1((pre.successPerSec + post.successPerSec) / 2);
-      const ceiling = { ...post, successPerSec, oversold: pre.oversold + post.oversold, otherErrors: { ...pre.otherErrors, ...post.otherErrors }, runs: [pre.successPerSec, post.successPerSec] };
+      const cpuMean = { emulatorMs: round1((pre.cpu.emulatorMs + post.cpu.emulatorMs) / 2), workersMs: round1((pre.cpu.workersMs + post.cpu.workersMs) / 2) };
+      const ceiling = { ...post, successPerSec, oversold: pre.oversold + post.oversold, otherErrors: { ...pre.otherErrors, ...post.otherErrors }, runs: [pre.successPerSec, post.successPerSec], cpu: cpuMean };
       // 3. The function hop alone.
       const noopAgent = new Invoker(emu.url, n);
       const noop = await closedLoop(n, n, () => outcome(() => noopAgent.invoke('noop', {})));
@@ -272,6 +290,7 @@ export function formatHotSku(r: HotSkuResult): string {
       `                             OVERSOLD ${c.oversold}, stock drift ${c.stockDrift}; ledger ${JSON.stringify(c.ledger)}`,
       `                             transactions ${JSON.stringify({ ...c.tx, byAction: undefined })}; database requests per buyer ${round1(c.tx.dbRequests / x.buyers)} (ceiling: ${x.ceiling.tx ? round1(x.ceiling.tx.dbRequests / x.buyers) : 'n/a'} per call)`,
       `                             per buyer by action: ${perBuyer(c.tx, x.buyers)}`,
+      `                             CPU per order written: local cloud ${c.cpu?.emulatorMs ?? '?'} ms, function workers ${c.cpu?.workersMs ?? '?'} ms (ceiling per update: ${x.ceiling.cpu?.emulatorMs ?? '?'} ms and ${x.ceiling.cpu?.workersMs ?? '?'} ms)`,
       `  ceiling: cond. update fn   ${x.ceiling.successPerSec} updates/s (mean of ${(x.ceiling.runs ?? []).join(' and ')} before and after the checkout; ${x.ceiling.rps} req/s), p50 ${x.ceiling.latency.p50} ms, p99 ${x.ceiling.latency.p99} ms; updated ${x.ceiling.updated}/${x.initialStock}, oversold ${x.ceiling.oversold}`,
       `  no-op invoke               ${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`,
       `  naive read-then-write      ${x.naive.rps} req/s; "sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock} → OVERSOLD ${x.naive.oversold}`,

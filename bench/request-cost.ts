@@ -13,38 +13,10 @@ import * as fs from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { argValue, runMain } from './lib/cli';
 import { catalogProducts, MIXES } from './catalog';
+import { childrenOf, cpuMs } from './lib/cpu';
 import { Client, latencyStats, prepareFunctionsDir, removeDir, scratchDir, sleep, startChild, type LatencyStats } from './lib/cloud';
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const TICK_MS = 1000 / 100; // USER_HZ (getconf CLK_TCK) is 100 on Linux
-
-/** utime + stime of a process, in ms (0 when it is gone). */
-function cpuMs(pid: number): number {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) * TICK_MS;
-  } catch {
-    return 0;
-  }
-}
-
-/** The pids whose parent is `pid` (the function workers of the emulator). */
-function childrenOf(pid: number): number[] {
-  const out: number[] = [];
-  for (const d of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(f[1]) === pid) out.push(Number(d));
-    } catch {
-      /* exited */
-    }
-  }
-  return out;
-}
-
 export interface OpCost {
   op: string;
   calls: number;

@@ -16,7 +16,7 @@ import { checkText, SEC_SCENE } from './content-security';
 import { createCheckoutOrderTx, createHeldOrder, type OrderDraft, type PricedOrder } from './order-document';
 import { shippingContext, templateFrom } from './shipping';
 import { byProduct, rawSkus, reserveTx, revisionOf } from './stock-ledger';
-import { holdable, holdsOf, HOLD_WRITE_BY_MS, returnHold, takeHold, writeHoldMoves } from './stock-holds';
+import { dropHolds, holdable, holdsOf, HOLD_WRITE_BY_MS, returnHold, takeHold, writeHoldMoves } from './stock-holds';
 import { loadPricedProducts } from './products';
 import { readSalesTx, refuseFlashLine, refuseFlashLines, salesByLine } from './flash-sales';
 import { claimUnitsTx, heldUnitsTx } from './flash-limit';
@@ -275,8 +275,8 @@ async function createByHold(c: HoldCheckout): Promise<{ order: OrderView }> {
 }
 
 /**
- * The writes after the holds: the order and its record (create-only) and the reserve moves, at once.
- * Not after HOLD_WRITE_BY_MS (the sweep gives a hold without an order back once it is old enough).
+ * The writes after the holds: the order and its record (create-only) and the reserve moves, at once;
+ * then the holds are dropped (settled). Not after HOLD_WRITE_BY_MS (the sweep gives a hold without an order back once it is old enough).
  * When the order exists already (a retry of this checkout wrote it), the holds taken by this call go back
  * and the answer is that order.
  */
@@ -288,6 +288,7 @@ async function writeHeldOrder(c: HoldCheckout, priced: PricedOrder, at: number, 
   const revisions = new Map(c.productIds.map((id) => [id, revisionOf(raw.get(id) as AnyDoc)]));
   try {
     const [written] = await Promise.all([createHeldOrder(c.draft(priced, at), at, c.print), writeHoldMoves(c.orderId, priced.lines, revisions, at)]);
+    await dropHolds(c.productIds, c.orderId);
     return written;
   } catch (error) {
     if (!isDuplicate(error)) throw error;

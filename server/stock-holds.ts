@@ -8,9 +8,10 @@
  *
  * A hold is what makes this safe without a transaction. The checkout writes its order (create-only), its
  * idempotency record and its reserve move (id from the order and product, so rewriting it is harmless)
- * after taking the hold, and gives up writing the order once HOLD_WRITE_BY_MS have passed since. The
- * sweep (`settleHolds`, on the orders function's every-minute timer) then ends every hold: one whose
- * order exists has its move made sure of and is dropped; one without an order older than HOLD_LEASE_MS
+ * after taking the hold, gives up writing the order once HOLD_WRITE_BY_MS have passed since, and drops
+ * its hold once they are written (a product's holds are those of checkouts in flight). The sweep
+ * (`settleHolds`, on the orders function's every-minute timer) ends the holds of checkouts that died:
+ * one whose order exists has its move made sure of and is dropped; one without an order older than HOLD_LEASE_MS
  * (ten times HOLD_WRITE_BY_MS, so no checkout is still about to write it) gives its units back. Until
  * then the ledger check counts a hold whose move is not written yet as that move.
  */
@@ -137,6 +138,23 @@ export async function takeHold(productId: string, product: AnyDoc, orderId: stri
 export async function writeHoldMoves(orderId: string, lines: readonly Pick<OrderLine, 'productId' | 'skuId' | 'qty'>[], revisions: ReadonlyMap<string, number>, at: number): Promise<void> {
   await Promise.all(
     [...byProduct(lines)].map(([productId, skus]) => writeMove(db(), holdMove(productId, { o: orderId, at, skus }, (revisions.get(productId) ?? 0) + 1))),
+  );
+}
+
+/**
+ * Drops an order's holds once its order and moves are written (they are settled): so a product's holds
+ * are only those of checkouts in flight, and every checkout's read of it stays small. A failure is left
+ * to the sweep (the order is written; its hold is dropped the next minute).
+ */
+export async function dropHolds(productIds: readonly string[], orderId: string): Promise<void> {
+  await Promise.all(
+    productIds.map((productId) =>
+      db()
+        .collection(COLLECTIONS.products)
+        .doc(productId)
+        .update({ data: { [HOLDS_FIELD]: db().command.pull({ o: orderId }) } })
+        .catch((error: unknown) => console.warn(`[holds] order ${orderId}: hold on ${productId} left to the sweep`, (error as Error)?.message ?? error)),
+    ),
   );
 }
 
