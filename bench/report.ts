@@ -137,6 +137,9 @@ function hotSection(r: Results): string[] {
     row('transactions during checkout', (y) => `committed ${y.checkout.tx.committed}, aborted ${y.checkout.tx.aborted}, conflicts ${y.checkout.tx.conflicts}, outside writes waiting ${y.checkout.tx.outsideWaits}`);
     row('oversold / stock drift / ledger', (y) => `${y.checkout.oversold} / ${y.checkout.stockDrift} / ${JSON.stringify(y.checkout.ledger)}`);
     row('database requests per buyer (checkout / ceiling call)', (y) => (y.checkout.tx.dbRequests !== undefined && y.ceiling.tx ? `${Math.round((y.checkout.tx.dbRequests / y.buyers) * 10) / 10} / ${Math.round((y.ceiling.tx.dbRequests / y.buyers) * 10) / 10}` : 'not counted'));
+    row('CPU per order written / per ceiling update (local cloud + function workers)', (y) =>
+      y.checkout.cpu && y.ceiling.cpu ? `${cpuText(y.checkout.cpu)} / ${cpuText(y.ceiling.cpu)}` : 'not measured',
+    );
     row('no-op invoke', (y) => `${y.noopInvoke.rps} req/s, p50 ${y.noopInvoke.latency.p50} ms`);
     row('naive read-then-write oversold', (y) => `${y.naive.oversold} of ${y.initialStock}`);
   }
@@ -144,11 +147,15 @@ function hotSection(r: Results): string[] {
   const big = after.rounds.reduce((a, b) => (b.buyers > a.buyers ? b : a), after.rounds[0]);
   if (big && big.ratios.ordersVsCeiling < after.target)
     out.push(
-      `Why the target is not met here: the checkout takes its units with one conditional update as the ceiling does, but an order written also costs the read before it and the writes after it (the order, its record, its stock move): ${perWritten(big.checkout.tx.dbRequests, big.checkout.ok)} database requests per order written against ${big.ceiling.tx ? perWritten(big.ceiling.tx.dbRequests, big.ceiling.updated) : 1} per ceiling success at ${big.buyers} buyers. Each request is a round trip from one of the same function instances, and the local cloud and those instances share the machine's cores.`,
+      `Why the target is not met here: the checkout takes its units with one conditional update as the ceiling does, but an order written also costs the read before it and the writes after it (the order, its record, its stock move, and dropping its hold): ${perWritten(big.checkout.tx.dbRequests, big.checkout.ok)} database requests per order written against ${big.ceiling.tx ? perWritten(big.ceiling.tx.dbRequests, big.ceiling.updated) : 1} per ceiling success at ${big.buyers} buyers. Each request is a round trip from one of the same function instances, and the local cloud and those instances share the machine's cores${big.checkout.cpu && big.ceiling.cpu ? `: an order written cost ${cpuText(big.checkout.cpu)} of CPU, a ceiling update ${cpuText(big.ceiling.cpu)}; ${cpuRatio(big.ceiling.cpu, big.checkout.cpu)}, the throughput ratio measured ${big.ratios.ordersVsCeiling}` : ''}.`,
       '',
     );
   return out;
 }
+
+const cpuText = (c: { emulatorMs: number; workersMs: number }) => `${Math.round((c.emulatorMs + c.workersMs) * 10) / 10} ms (${c.emulatorMs} + ${c.workersMs})`;
+const cpuRatio = (ceiling: { emulatorMs: number; workersMs: number }, checkout: { emulatorMs: number; workersMs: number }) =>
+  `the quotient of the two is ${Math.round(((ceiling.emulatorMs + ceiling.workersMs) / Math.max(0.1, checkout.emulatorMs + checkout.workersMs)) * 1000) / 1000}`;
 
 /** Requests per success, one decimal. */
 const perWritten = (requests: number, successes: number) => (successes ? Math.round((requests / successes) * 10) / 10 : 0);
