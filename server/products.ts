@@ -62,15 +62,12 @@ export async function loadPricedProducts<K extends string = never>(productIds: r
   }
   const { list } = await read.end();
   const reads: PricedRead<K>['sales'] = [];
-  let joined: Record<K, AnyDoc[]> | null = null;
+  // Every row carries the same `alongside` reads (their sub-pipelines are constant): the first row's serve.
+  const joinedAs = (name: K, row: AnyDoc) => (Array.isArray(row[`${JOINED}${name}`]) ? (row[`${JOINED}${name}`] as AnyDoc[]) : []);
+  const joined = names.length > 0 && list.length > 0 ? (Object.fromEntries(names.map((name) => [name, joinedAs(name, list[0])])) as Record<K, AnyDoc[]>) : null;
   for (const row of list) {
     const { [JOINED_SALES]: joinedSales, ...doc } = row;
-    for (const name of names) {
-      const value = doc[`${JOINED}${name}`];
-      delete doc[`${JOINED}${name}`];
-      joined = joined ?? ({} as Record<K, AnyDoc[]>);
-      joined[name] = Array.isArray(value) ? (value as AnyDoc[]) : [];
-    }
+    for (const name of names) delete doc[`${JOINED}${name}`];
     if (typeof doc._id !== 'string' || !ids.includes(doc._id)) continue;
     raw.set(doc._id, doc);
     found.set(doc._id, normalizeProduct(doc));
@@ -80,7 +77,7 @@ export async function loadPricedProducts<K extends string = never>(productIds: r
     }
   }
   const sales = await endDue(reads);
-  return { products: atFlashPrices(found, sales, now()), raw, sales, alongside: names.length > 0 ? joined : null };
+  return { products: atFlashPrices(found, sales, now()), raw, sales, alongside: joined };
 }
 
 /** Normalized products by id (absent ids are deleted products), at their own prices. At most 100 distinct ids. */

@@ -101,7 +101,7 @@ test('an attempt that lost the product is not rolled back (the conflict ended it
   expect(await all(cloud, 'stock_moves', { productId: 'no-rollback', reason: 'reserve' })).toHaveLength(1);
 }, 60_000);
 
-test('a retry of a checkout that went through, sent while units are left: the same order, and its attempt (which wrote the product before reading the record) leaves nothing', async () => {
+test('a retry of a checkout that went through, sent while units are left: the same order, and nothing written', async () => {
   await seed(cloud, 'products', [productDoc('retry-left', [{ skuId: 'h', price: 990, stock: 5 }])]);
   const req = { action: 'create' as const, requestId: requestId(), lines: [{ productId: 'retry-left', skuId: 'h', qty: 2 }], address: ADDRESS };
   const first = await call(cloud, 'orders', req, 'oRETRYLEFT');
