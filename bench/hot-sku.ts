@@ -67,13 +67,25 @@ export interface HotSkuRound {
     /** CPU ms per order written (all outcomes' CPU over the orders), of the local cloud's process and of its function workers */
     cpu?: CpuPerSuccess;
   };
-  /** figures of the run after the checkout; successPerSec is the mean of the runs before and after it (`runs`) */
-  ceiling: OpFigures & { updated: number; successPerSec: number; finalStock: number; oversold: number; otherErrors: Record<string, number>; tx: TxCounters; runs: number[]; /** mean of the two runs */ cpu?: CpuPerSuccess };
+  ceiling: LaneFigures;
+  /**
+   * The least a checkout priced on the server does, as one function: read the product, the ceiling's
+   * conditional update, an order written (create-only); no flash sale, settings, idempotency or stock
+   * ledger. What the target leaves for all of those.
+   */
+  floor?: LaneFigures;
   noopInvoke: OpFigures & { errors: number };
   naive: OpFigures & { sold: number; finalStock: number; oversold: number };
-  /** checkout orders/s ÷ ceiling successful updates/s; checkout p50 ÷ no-op p50 */
-  ratios: { ordersVsCeiling: number; p50VsNoopInvoke: number };
+  /** checkout orders/s ÷ ceiling successful updates/s; the floor's and the checkout's against each other; checkout p50 ÷ no-op p50 */
+  ratios: { ordersVsCeiling: number; floorVsCeiling?: number; ordersVsFloor?: number; p50VsNoopInvoke: number };
 }
+
+type LaneRun = OpFigures & { updated: number; successPerSec: number; finalStock: number; oversold: number; otherErrors: Record<string, number>; tx: TxCounters; cpu: CpuPerSuccess };
+
+/** A lane measured before and after the checkout: figures of the run after it; successPerSec and cpu are the means of both runs (`runs`). */
+export type LaneFigures = Omit<LaneRun, 'cpu'> & { runs: number[]; cpu?: CpuPerSuccess };
+
+const ratio = (a: number, b: number) => (b > 0 ? Math.round((a / b) * 1000) / 1000 : 0);
 
 export interface HotSkuResult {
   workersPerFunction: number;
@@ -153,7 +165,7 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
   try {
     // Start every worker process before measuring (process start-up is not the checkout path).
     const warm = new Invoker(emu.url, workers * 2);
-    for (const fn of ['orders', 'noop', 'condupdate']) {
+    for (const fn of ['orders', 'noop', 'condupdate', 'checkoutfloor']) {
       const event = fn === 'orders' ? { action: 'list' } : { productId: 'warm' };
       const codes = await Promise.all(Array.from({ length: workers * 2 }, (_x, i) => outcome(() => warm.invoke(fn, event, `oWARM_${i}`))));
       const failed = codes.filter((c) => c.startsWith('invoke:') || c.startsWith('transport:'));
@@ -169,15 +181,16 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
       await seedDocs(client, 'products', [productDoc(pid, [{ skuId: 'h', price: 990, stock: k }], { revision: 1, contentRevision: 1 })]);
       await seedDocs(client, 'stock_moves', [{ _id: `Mopen-${pid}`, productId: pid, reason: 'open', skus: [{ skuId: 'h', stock: k, reserved: 0, sold: 0 }], revision: 1, at: Date.now() }]);
 
-      // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent. Measured
-      //    right before and right after the checkout (the machine's load drifts), and averaged.
-      const ceilingRun = async (tag: string) => {
-        const cid = `cond-${n}-${tag}`;
+      // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent; and the
+      //    floor of any checkout priced on the server (read, the same update, an order written). Each is
+      //    measured right before and right after the checkout (the machine's load drifts), and averaged.
+      const laneRun = async (fn: 'condupdate' | 'checkoutfloor', tag: string) => {
+        const cid = `${fn}-${n}-${tag}`;
         await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);
         const agent = new Invoker(emu.url, n);
         const before = await txCounters(client);
         const meter = cpuMeter(emu.child.pid as number);
-        const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke('condupdate', { productId: cid }, `oCEIL_${n}_${i}`)));
+        const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke(fn, { productId: cid, orderId: `${cid}-${i}`, address: ADDRESS }, `o${tag.toUpperCase()}_${n}_${i}`)));
         const cpu = meter.stop();
         const txDelta = minus(await txCounters(client), before);
         agent.close();
@@ -185,7 +198,16 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
         const final = stockOf(await client.getDoc('products', cid), 'h');
         return { ...figures(run.latencies, run.wallMs), updated, successPerSec: round1((updated / run.wallMs) * 1000), finalStock: final, oversold: Math.max(0, updated - k) + Math.max(0, -final), otherErrors: tally(run.results, ['OK', 'REFUSED']), tx: txDelta, cpu: perSuccess(cpu, updated) };
       };
-      const pre = await ceilingRun('pre');
+      const bothRuns = (pre: LaneRun, post: LaneRun): LaneFigures => ({
+        ...post,
+        successPerSec: round1((pre.successPerSec + post.successPerSec) / 2),
+        oversold: pre.oversold + post.oversold,
+        otherErrors: { ...pre.otherErrors, ...post.otherErrors },
+        runs: [pre.successPerSec, post.successPerSec],
+        cpu: { emulatorMs: round1((pre.cpu.emulatorMs + post.cpu.emulatorMs) / 2), workersMs: round1((pre.cpu.workersMs + post.cpu.workersMs) / 2) },
+      });
+      const pre = await laneRun('condupdate', 'pre');
+      const floorPre = await laneRun('checkoutfloor', 'floorpre');
       // 1. Checkout through the orders function, every buyer a different OPENID.
       const buyersAgent = new Invoker(emu.url, n);
       const txBefore = await txCounters(client);
@@ -223,10 +245,9 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
         cpu: perSuccess(cpu, ok),
       };
 
-      const post = await ceilingRun('post');
-      const successPerSec = round1((pre.successPerSec + post.successPerSec) / 2);
-      const cpuMean = { emulatorMs: round1((pre.cpu.emulatorMs + post.cpu.emulatorMs) / 2), workersMs: round1((pre.cpu.workersMs + post.cpu.workersMs) / 2) };
-      const ceiling = { ...post, successPerSec, oversold: pre.oversold + post.oversold, otherErrors: { ...pre.otherErrors, ...post.otherErrors }, runs: [pre.successPerSec, post.successPerSec], cpu: cpuMean };
+      const floor = bothRuns(floorPre, await laneRun('checkoutfloor', 'floorpost'));
+      const ceiling = bothRuns(pre, await laneRun('condupdate', 'post'));
+      const successPerSec = ceiling.successPerSec;
       // 3. The function hop alone.
       const noopAgent = new Invoker(emu.url, n);
       const noop = await closedLoop(n, n, () => outcome(() => noopAgent.invoke('noop', {})));
@@ -249,10 +270,13 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
         initialStock: k,
         checkout,
         ceiling,
+        floor,
         noopInvoke: { ...noopF, errors: noop.results.filter((c) => c !== 'OK').length },
         naive: { ...figures(naive.latencies, naive.wallMs), sold, finalStock: naiveFinal, oversold: Math.max(0, sold - k) },
         ratios: {
-          ordersVsCeiling: successPerSec > 0 ? Math.round((checkout.ordersPerSec / successPerSec) * 1000) / 1000 : 0,
+          ordersVsCeiling: ratio(checkout.ordersPerSec, successPerSec),
+          floorVsCeiling: ratio(floor.successPerSec, successPerSec),
+          ordersVsFloor: ratio(checkout.ordersPerSec, floor.successPerSec),
           p50VsNoopInvoke: round1(checkout.latency.p50 / noopF.latency.p50),
         },
       });
@@ -273,7 +297,9 @@ export function hotSkuFailures(r: HotSkuResult): string[] {
     if (c.ledger.stockVsMoves || c.ledger.reservedVsMoves) f.push(`hot SKU ${x.buyers}: ledger ${JSON.stringify(c.ledger)}`);
     if (Object.keys(c.otherErrors).length) f.push(`hot SKU ${x.buyers}: failed checkouts ${JSON.stringify(c.otherErrors)}`);
     if (c.ok !== x.initialStock) f.push(`hot SKU ${x.buyers}: ${c.ok} orders for stock ${x.initialStock}`);
-    if (x.ceiling.oversold || Object.keys(x.ceiling.otherErrors).length) f.push(`hot SKU ${x.buyers} ceiling: oversold ${x.ceiling.oversold}, failed ${JSON.stringify(x.ceiling.otherErrors)}`);
+    for (const [name, lane] of [['ceiling', x.ceiling], ['floor', x.floor]] as const) {
+      if (lane && (lane.oversold || Object.keys(lane.otherErrors).length)) f.push(`hot SKU ${x.buyers} ${name}: oversold ${lane.oversold}, failed ${JSON.stringify(lane.otherErrors)}`);
+    }
     if (x.noopInvoke.errors) f.push(`hot SKU ${x.buyers}: ${x.noopInvoke.errors} no-op invocations failed`);
   }
   return f;
@@ -292,9 +318,14 @@ export function formatHotSku(r: HotSkuResult): string {
       `                             per buyer by action: ${perBuyer(c.tx, x.buyers)}`,
       `                             CPU per order written: local cloud ${c.cpu?.emulatorMs ?? '?'} ms, function workers ${c.cpu?.workersMs ?? '?'} ms (ceiling per update: ${x.ceiling.cpu?.emulatorMs ?? '?'} ms and ${x.ceiling.cpu?.workersMs ?? '?'} ms)`,
       `  ceiling: cond. update fn   ${x.ceiling.successPerSec} updates/s (mean of ${(x.ceiling.runs ?? []).join(' and ')} before and after the checkout; ${x.ceiling.rps} req/s), p50 ${x.ceiling.latency.p50} ms, p99 ${x.ceiling.latency.p99} ms; updated ${x.ceiling.updated}/${x.initialStock}, oversold ${x.ceiling.oversold}`,
+      ...(x.floor
+        ? [
+            `  floor: read, update, order ${x.floor.successPerSec} orders/s (mean of ${x.floor.runs.join(' and ')}), p50 ${x.floor.latency.p50} ms, p99 ${x.floor.latency.p99} ms; ${x.ratios.floorVsCeiling} of the ceiling; CPU per order ${x.floor.cpu?.emulatorMs ?? '?'} + ${x.floor.cpu?.workersMs ?? '?'} ms; oversold ${x.floor.oversold}`,
+          ]
+        : []),
       `  no-op invoke               ${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`,
       `  naive read-then-write      ${x.naive.rps} req/s; "sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock} → OVERSOLD ${x.naive.oversold}`,
-      `  orders/s ÷ ceiling updates/s ${x.ratios.ordersVsCeiling} (target ≥ ${r.target} at ${Math.max(...r.rounds.map((y) => y.buyers))} buyers); checkout p50 ${x.ratios.p50VsNoopInvoke}× no-op`,
+      `  orders/s ÷ ceiling updates/s ${x.ratios.ordersVsCeiling} (target ≥ ${r.target} at ${Math.max(...r.rounds.map((y) => y.buyers))} buyers)${x.floor ? `; ÷ floor orders/s ${x.ratios.ordersVsFloor}` : ''}; checkout p50 ${x.ratios.p50VsNoopInvoke}× no-op`,
     );
   }
   return lines.join('\n');

@@ -140,6 +140,9 @@ function hotSection(r: Results): string[] {
     row('CPU per order written / per ceiling update (local cloud + function workers)', (y) =>
       y.checkout.cpu && y.ceiling.cpu ? `${cpuText(y.checkout.cpu)} / ${cpuText(y.ceiling.cpu)}` : 'not measured',
     );
+    row('floor (read the product, the same update, an order written)', (y) =>
+      y.floor ? `${y.floor.successPerSec} orders/s (mean of ${y.floor.runs.join(' and ')}), ${y.ratios.floorVsCeiling} of the ceiling${y.floor.cpu ? `, CPU per order ${cpuText(y.floor.cpu)}` : ''}; checkout ÷ floor **${y.ratios.ordersVsFloor}**` : 'not measured',
+    );
     row('no-op invoke', (y) => `${y.noopInvoke.rps} req/s, p50 ${y.noopInvoke.latency.p50} ms`);
     row('naive read-then-write oversold', (y) => `${y.naive.oversold} of ${y.initialStock}`);
   }
@@ -147,10 +150,17 @@ function hotSection(r: Results): string[] {
   const big = after.rounds.reduce((a, b) => (b.buyers > a.buyers ? b : a), after.rounds[0]);
   if (big && big.ratios.ordersVsCeiling < after.target)
     out.push(
-      `Why the target is not met here: the checkout takes its units with one conditional update as the ceiling does, but an order written also costs the read before it and the writes after it (the order, its record, its stock move, and dropping its hold): ${perWritten(big.checkout.tx.dbRequests, big.checkout.ok)} database requests per order written against ${big.ceiling.tx ? perWritten(big.ceiling.tx.dbRequests, big.ceiling.updated) : 1} per ceiling success at ${big.buyers} buyers. Each request is a round trip from one of the same function instances, and the local cloud and those instances share the machine's cores${big.checkout.cpu && big.ceiling.cpu ? `: an order written cost ${cpuText(big.checkout.cpu)} of CPU, a ceiling update ${cpuText(big.ceiling.cpu)}; ${cpuRatio(big.ceiling.cpu, big.checkout.cpu)}, the throughput ratio measured ${big.ratios.ordersVsCeiling}` : ''}.`,
+      `Why the target is not met here: the checkout takes its units with one conditional update as the ceiling does, but an order written also costs the read before it and the writes after it (the order, its record, its stock move, and dropping its hold): ${perWritten(big.checkout.tx.dbRequests, big.checkout.ok)} database requests per order written against ${big.ceiling.tx ? perWritten(big.ceiling.tx.dbRequests, big.ceiling.updated) : 1} per ceiling success at ${big.buyers} buyers. Each request is a round trip from one of the same function instances, and the local cloud and those instances share the machine's cores${big.checkout.cpu && big.ceiling.cpu ? `: an order written cost ${cpuText(big.checkout.cpu)} of CPU, a ceiling update ${cpuText(big.ceiling.cpu)}; ${cpuRatio(big.ceiling.cpu, big.checkout.cpu)}, the throughput ratio measured ${big.ratios.ordersVsCeiling}` : ''}.${floorSentence(big, after.target)}`,
       '',
     );
   return out;
+}
+
+/** What the floor lane says about the gap: how far a checkout with nothing but its read, update and order gets, and where ours stands against it. */
+function floorSentence(x: HotSkuResult['rounds'][number], target: number): string {
+  if (!x.floor || x.ratios.floorVsCeiling === undefined) return '';
+  const reach = x.ratios.floorVsCeiling >= target ? 'so the target is within reach of a checkout here' : 'so no checkout that reads its product before writing an order meets the target here';
+  return ` A function doing only what every checkout priced on the server must (read the product, the same conditional update, an order written) reached ${x.ratios.floorVsCeiling} of the ceiling${x.floor.cpu ? ` at ${cpuText(x.floor.cpu)} of CPU per order` : ''}, ${reach}; the checkout reached ${x.ratios.ordersVsFloor} of that floor, the rest going to what the floor leaves out: the flash sales, settings, scan and record read with the product, the idempotency record, the stock move and dropping the hold.`;
 }
 
 const cpuText = (c: { emulatorMs: number; workersMs: number }) => `${Math.round((c.emulatorMs + c.workersMs) * 10) / 10} ms (${c.emulatorMs} + ${c.workersMs})`;

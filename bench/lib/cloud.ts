@@ -75,6 +75,32 @@ export function prepareFunctionsDir(tag: string, timeoutSeconds: Record<string, 
     ].join('\n'),
   );
   fs.writeFileSync(path.join(dir, 'condupdate', 'config.json'), '{ "timeout": 10 }\n');
+  // The least any checkout priced on the server does: read the product, take the unit with the same
+  // conditional update, write an order (create-only). No flash sale, settings, idempotency or ledger.
+  fs.mkdirSync(path.join(dir, 'checkoutfloor'));
+  fs.writeFileSync(
+    path.join(dir, 'checkoutfloor', 'index.js'),
+    [
+      "'use strict';",
+      "const cloud = require('wx-server-sdk');",
+      'cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });',
+      'const db = cloud.database();',
+      'const _ = db.command;',
+      'exports.main = async (event) => {',
+      "  const { OPENID } = cloud.getWXContext();",
+      "  const { data: [product] } = await db.collection('products').where({ _id: event.productId }).limit(1).get();",
+      '  const sku = product && product.skus[0];',
+      '  if (!sku || !(sku.stock >= 1)) return { ok: false };',
+      "  const r = await db.collection('products').where({ _id: event.productId, 'skus.0.stock': _.gte(1) }).update({ data: { 'skus.0.stock': _.inc(-1), 'skus.0.reserved': _.inc(1), sales: _.inc(1) } });",
+      '  if (r.stats.updated !== 1) return { ok: false };',
+      '  const at = Date.now();',
+      "  await db.collection('orders').add({ data: { _id: event.orderId, _openid: OPENID, status: 'pending_payment', lines: [{ productId: event.productId, skuId: sku.skuId, title: product.title, price: sku.price, qty: 1 }], goodsFen: sku.price, shippingFen: 0, totalFen: sku.price, address: event.address, createdAt: at, updatedAt: at, expireAt: at + 1800000 } });",
+      '  return { ok: true };',
+      '};',
+      '',
+    ].join('\n'),
+  );
+  fs.writeFileSync(path.join(dir, 'checkoutfloor', 'config.json'), '{ "timeout": 10 }\n');
   for (const [name, seconds] of Object.entries(timeoutSeconds)) setFunctionTimeout(dir, name, seconds);
   return dir;
 }
