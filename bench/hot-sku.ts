@@ -69,15 +69,17 @@ export interface HotSkuRound {
   };
   ceiling: LaneFigures;
   /**
-   * The least a checkout priced on the server does, as one function: read the product, the ceiling's
-   * conditional update, an order written (create-only); no flash sale, settings, idempotency or stock
-   * ledger. What the target leaves for all of those.
+   * The least a checkout priced on the server does and still survives being killed halfway, as one
+   * function: read the product, the ceiling's conditional update recording a hold, the order written
+   * (create-only), the hold dropped; no idempotency record, no stock ledger.
    */
   floor?: LaneFigures;
+  /** The same with the checkout's own read (flash sales, settings, scan and record joined to the product). */
+  floorReads?: LaneFigures;
   noopInvoke: OpFigures & { errors: number };
   naive: OpFigures & { sold: number; finalStock: number; oversold: number };
   /** checkout orders/s ÷ ceiling successful updates/s; the floor's and the checkout's against each other; checkout p50 ÷ no-op p50 */
-  ratios: { ordersVsCeiling: number; floorVsCeiling?: number; ordersVsFloor?: number; p50VsNoopInvoke: number };
+  ratios: { ordersVsCeiling: number; floorVsCeiling?: number; ordersVsFloor?: number; floorReadsVsCeiling?: number; ordersVsFloorReads?: number; p50VsNoopInvoke: number };
 }
 
 type LaneRun = OpFigures & { updated: number; successPerSec: number; finalStock: number; oversold: number; otherErrors: Record<string, number>; tx: TxCounters; cpu: CpuPerSuccess };
@@ -184,13 +186,13 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
       // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent; and the
       //    floor of any checkout priced on the server (read, the same update, an order written). Each is
       //    measured right before and right after the checkout (the machine's load drifts), and averaged.
-      const laneRun = async (fn: 'condupdate' | 'checkoutfloor', tag: string) => {
+      const laneRun = async (fn: 'condupdate' | 'checkoutfloor', tag: string, reads?: 'product' | 'checkout') => {
         const cid = `${fn}-${n}-${tag}`;
         await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);
         const agent = new Invoker(emu.url, n);
         const before = await txCounters(client);
         const meter = cpuMeter(emu.child.pid as number);
-        const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke(fn, { productId: cid, orderId: `${cid}-${i}`, address: ADDRESS }, `o${tag.toUpperCase()}_${n}_${i}`)));
+        const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke(fn, { productId: cid, orderId: `${cid}-${i}`, address: ADDRESS, reads }, `o${tag.toUpperCase()}_${n}_${i}`)));
         const cpu = meter.stop();
         const txDelta = minus(await txCounters(client), before);
         agent.close();
@@ -207,7 +209,8 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
         cpu: { emulatorMs: round1((pre.cpu.emulatorMs + post.cpu.emulatorMs) / 2), workersMs: round1((pre.cpu.workersMs + post.cpu.workersMs) / 2) },
       });
       const pre = await laneRun('condupdate', 'pre');
-      const floorPre = await laneRun('checkoutfloor', 'floorpre');
+      const floorPre = await laneRun('checkoutfloor', 'floorpre', 'product');
+      const floorReadsPre = await laneRun('checkoutfloor', 'readspre', 'checkout');
       // 1. Checkout through the orders function, every buyer a different OPENID.
       const buyersAgent = new Invoker(emu.url, n);
       const txBefore = await txCounters(client);
@@ -245,7 +248,8 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
         cpu: perSuccess(cpu, ok),
       };
 
-      const floor = bothRuns(floorPre, await laneRun('checkoutfloor', 'floorpost'));
+      const floorReads = bothRuns(floorReadsPre, await laneRun('checkoutfloor', 'readspost', 'checkout'));
+      const floor = bothRuns(floorPre, await laneRun('checkoutfloor', 'floorpost', 'product'));
       const ceiling = bothRuns(pre, await laneRun('condupdate', 'post'));
       const successPerSec = ceiling.successPerSec;
       // 3. The function hop alone.
@@ -271,12 +275,15 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
         checkout,
         ceiling,
         floor,
+        floorReads,
         noopInvoke: { ...noopF, errors: noop.results.filter((c) => c !== 'OK').length },
         naive: { ...figures(naive.latencies, naive.wallMs), sold, finalStock: naiveFinal, oversold: Math.max(0, sold - k) },
         ratios: {
           ordersVsCeiling: ratio(checkout.ordersPerSec, successPerSec),
           floorVsCeiling: ratio(floor.successPerSec, successPerSec),
           ordersVsFloor: ratio(checkout.ordersPerSec, floor.successPerSec),
+          floorReadsVsCeiling: ratio(floorReads.successPerSec, successPerSec),
+          ordersVsFloorReads: ratio(checkout.ordersPerSec, floorReads.successPerSec),
           p50VsNoopInvoke: round1(checkout.latency.p50 / noopF.latency.p50),
         },
       });
@@ -297,7 +304,7 @@ export function hotSkuFailures(r: HotSkuResult): string[] {
     if (c.ledger.stockVsMoves || c.ledger.reservedVsMoves) f.push(`hot SKU ${x.buyers}: ledger ${JSON.stringify(c.ledger)}`);
     if (Object.keys(c.otherErrors).length) f.push(`hot SKU ${x.buyers}: failed checkouts ${JSON.stringify(c.otherErrors)}`);
     if (c.ok !== x.initialStock) f.push(`hot SKU ${x.buyers}: ${c.ok} orders for stock ${x.initialStock}`);
-    for (const [name, lane] of [['ceiling', x.ceiling], ['floor', x.floor]] as const) {
+    for (const [name, lane] of [['ceiling', x.ceiling], ['floor', x.floor], ['floor with the checkout read', x.floorReads]] as const) {
       if (lane && (lane.oversold || Object.keys(lane.otherErrors).length)) f.push(`hot SKU ${x.buyers} ${name}: oversold ${lane.oversold}, failed ${JSON.stringify(lane.otherErrors)}`);
     }
     if (x.noopInvoke.errors) f.push(`hot SKU ${x.buyers}: ${x.noopInvoke.errors} no-op invocations failed`);
@@ -320,12 +327,17 @@ export function formatHotSku(r: HotSkuResult): string {
       `  ceiling: cond. update fn   ${x.ceiling.successPerSec} updates/s (mean of ${(x.ceiling.runs ?? []).join(' and ')} before and after the checkout; ${x.ceiling.rps} req/s), p50 ${x.ceiling.latency.p50} ms, p99 ${x.ceiling.latency.p99} ms; updated ${x.ceiling.updated}/${x.initialStock}, oversold ${x.ceiling.oversold}`,
       ...(x.floor
         ? [
-            `  floor: read, update, order ${x.floor.successPerSec} orders/s (mean of ${x.floor.runs.join(' and ')}), p50 ${x.floor.latency.p50} ms, p99 ${x.floor.latency.p99} ms; ${x.ratios.floorVsCeiling} of the ceiling; CPU per order ${x.floor.cpu?.emulatorMs ?? '?'} + ${x.floor.cpu?.workersMs ?? '?'} ms; oversold ${x.floor.oversold}`,
+            `  floor: read, hold, order, drop ${x.floor.successPerSec} orders/s (mean of ${x.floor.runs.join(' and ')}), p50 ${x.floor.latency.p50} ms; ${x.ratios.floorVsCeiling} of the ceiling; CPU per order ${x.floor.cpu?.emulatorMs ?? '?'} + ${x.floor.cpu?.workersMs ?? '?'} ms; oversold ${x.floor.oversold}`,
+          ]
+        : []),
+      ...(x.floorReads
+        ? [
+            `  the same, checkout's read  ${x.floorReads.successPerSec} orders/s (mean of ${x.floorReads.runs.join(' and ')}), p50 ${x.floorReads.latency.p50} ms; ${x.ratios.floorReadsVsCeiling} of the ceiling; CPU per order ${x.floorReads.cpu?.emulatorMs ?? '?'} + ${x.floorReads.cpu?.workersMs ?? '?'} ms; oversold ${x.floorReads.oversold}`,
           ]
         : []),
       `  no-op invoke               ${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`,
       `  naive read-then-write      ${x.naive.rps} req/s; "sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock} → OVERSOLD ${x.naive.oversold}`,
-      `  orders/s ÷ ceiling updates/s ${x.ratios.ordersVsCeiling} (target ≥ ${r.target} at ${Math.max(...r.rounds.map((y) => y.buyers))} buyers)${x.floor ? `; ÷ floor orders/s ${x.ratios.ordersVsFloor}` : ''}; checkout p50 ${x.ratios.p50VsNoopInvoke}× no-op`,
+      `  orders/s ÷ ceiling updates/s ${x.ratios.ordersVsCeiling} (target ≥ ${r.target} at ${Math.max(...r.rounds.map((y) => y.buyers))} buyers)${x.floor ? `; ÷ floor ${x.ratios.ordersVsFloor}` : ''}${x.floorReads ? `, ÷ floor with the checkout's read ${x.ratios.ordersVsFloorReads}` : ''}; checkout p50 ${x.ratios.p50VsNoopInvoke}× no-op`,
     );
   }
   return lines.join('\n');
