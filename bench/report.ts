@@ -209,7 +209,7 @@ function faultSections(r: Results): string[] {
       `| checkouts in flight at the kill | ${k.inFlightAtKill} |`,
       `| failed calls before the kill | ${JSON.stringify(k.errorsBeforeKill)} |`,
       `| checkouts answered UNAVAILABLE (busy, retry) before the kill | ${k.busyBeforeKill ?? 'not counted'} |`,
-      `| lost acknowledged orders / payments / idempotency records | ${k.lostAcknowledgedOrders} / ${k.lostAcknowledgedPayments} / ${k.missingIdempotencyRecords} |`,
+      `| lost acknowledged orders / payments / answers to their retries (the request's fingerprint on the order, or its record) | ${k.lostAcknowledgedOrders} / ${k.lostAcknowledgedPayments} / ${k.missingIdempotencyRecords} |`,
       `| stock violations at the restart / after retrying | ${k.stockViolations.length} / ${k.stockViolationsAfterRetry.length} |`,
       `| holds without their order (checkouts killed between hold and order) at the restart / after retrying | ${k.orphanHolds ?? 'not measured'} / ${k.orphanHoldsAfterRetry ?? 'not measured'} |`,
       `| retries of in-flight checkouts (same requestId) | ${JSON.stringify(k.retryOutcomes)}, duplicates ${k.duplicateOrdersAfterRetry} |`,

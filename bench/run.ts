@@ -146,7 +146,7 @@ function table(r: Results): string {
       const k = r.kill9;
       add('kill -9 mid-checkout', `${k.acknowledgedOrders} acked orders, ${k.acknowledgedPayments} acked payments (target > 0), ${k.inFlightAtKill} in flight (target > 0); restart ${k.restartMs} ms`);
       add('  failed calls before the kill', `${JSON.stringify(k.errorsBeforeKill)} (target {})`);
-      add('  LOST acknowledged orders', `${k.lostAcknowledgedOrders} (payments lost ${k.lostAcknowledgedPayments}, idempotency records missing ${k.missingIdempotencyRecords})`);
+      add('  LOST acknowledged orders', `${k.lostAcknowledgedOrders} (payments lost ${k.lostAcknowledgedPayments}, orders no retry can be answered from ${k.missingIdempotencyRecords})`);
       add('  stock + sold = initial', k.stockViolations.length ? `VIOLATED: ${k.stockViolations.join('; ')}` : 'holds for every SKU');
       add('  retry in-flight (same requestId)', `${JSON.stringify(k.retryOutcomes)}, duplicates ${k.duplicateOrdersAfterRetry}, invariant ${k.stockViolationsAfterRetry.length ? 'VIOLATED' : 'holds'}; holds without an order ${k.orphanHolds} at the restart, ${k.orphanHoldsAfterRetry} after`);
     }

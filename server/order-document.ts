@@ -1,12 +1,13 @@
 /**
  * The order a checkout writes, built in one place for the cart's checkout (orders.create) and a group
  * checkout (server/groups.ts): the priced lines and totals, where the goods go, the payment window,
- * and the idempotency record that answers a retry. Its status comes from order-store.createOrderTx.
+ * and what answers a retry: the request's fingerprint on the order (a checkout in a transaction also
+ * writes an idempotency record with it). Its status comes from order-store.createOrderTx.
  */
 import type { Address, Attribution, OrderCoupon, OrderGroup, OrderPickup, OrderView } from '../typings/domain';
 import type { PricingResult } from '../miniprogram/domain/pricing';
-import { db, type AnyDoc, type TxCollections } from './cloud';
-import { COLLECTIONS, isDuplicate } from './db';
+import type { AnyDoc, TxCollections } from './cloud';
+import { COLLECTIONS } from './db';
 import { createOrder, createOrderTx, toView, type NewOrder } from './order-store';
 
 /** What server-side pricing settled: the lines at their unit prices and the totals, in fen. */
@@ -40,12 +41,13 @@ export interface IdempotencyRecord {
 }
 
 /** The order's fields other than its status and the stamps the status writer adds. */
-export function orderDocument(draft: OrderDraft): NewOrder {
+export function orderDocument(draft: OrderDraft, fingerprint: string): NewOrder {
   const { priced } = draft;
   return {
     _id: draft.orderId,
     _openid: draft.openid,
     requestId: draft.requestId,
+    requestFingerprint: fingerprint,
     lines: priced.lines,
     itemsTotal: priced.itemsTotal,
     shippingFee: priced.shippingFee,
@@ -65,19 +67,12 @@ function recordOf(draft: OrderDraft, fingerprint: string, order: AnyDoc, at: num
 }
 
 /**
- * Creates the order without a transaction (a checkout that holds its units, server/stock-holds.ts), with
- * its idempotency record: both create-only, so an order a retry wrote first is never overwritten (the
- * order's create fails, isDuplicate; the record's is ignored: it is that order's).
+ * Creates the order without a transaction (a checkout that holds its units, server/stock-holds.ts):
+ * create-only, so an order a retry wrote first is never overwritten (isDuplicate). The order is its own
+ * idempotency record: it carries the request's fingerprint, and a retry is answered from it.
  */
 export async function createHeldOrder(draft: OrderDraft, at: number, fingerprint: string): Promise<{ order: OrderView }> {
-  const order = await createOrder(orderDocument(draft), at, (written) =>
-    db()
-      .collection(COLLECTIONS.idempotency)
-      .add({ data: { _id: draft.orderId, ...recordOf(draft, fingerprint, written as unknown as AnyDoc, at) } as unknown as AnyDoc })
-      .catch((error: unknown) => {
-        if (!isDuplicate(error)) throw error;
-      }),
-  );
+  const order = await createOrder(orderDocument(draft, fingerprint), at);
   return { order: toView(order as unknown as AnyDoc) };
 }
 
@@ -86,7 +81,7 @@ export async function createHeldOrder(draft: OrderDraft, at: number, fingerprint
  * record, both sent together; answers the order as the client sees it.
  */
 export async function createCheckoutOrderTx(tx: TxCollections, draft: OrderDraft, at: number, fingerprint: string): Promise<{ order: OrderView }> {
-  const order = await createOrderTx(tx, orderDocument(draft), at, (written) => {
+  const order = await createOrderTx(tx, orderDocument(draft, fingerprint), at, (written) => {
     return tx.collection(COLLECTIONS.idempotency).doc(draft.orderId).set({ data: recordOf(draft, fingerprint, written as unknown as AnyDoc, at) as unknown as AnyDoc });
   });
   return { order: toView(order as unknown as AnyDoc) };

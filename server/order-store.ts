@@ -24,7 +24,14 @@ import { releasePlaceTx } from './groups';
  * `statusEvent` is written with every status change and names its cause (creation or the table's
  * event), so the database's write log can show each one came from this module.
  */
-export type StoredOrder = Order & { payRequestedAt?: number; statusEvent?: StatusCause; /** Group orders: the payment record of the payment counted toward the group (refunded if it fails). */ paymentId?: string };
+export type StoredOrder = Order & {
+  payRequestedAt?: number;
+  statusEvent?: StatusCause;
+  /** Group orders: the payment record of the payment counted toward the group (refunded if it fails). */
+  paymentId?: string;
+  /** The fingerprint of the checkout request that wrote the order: a retry of that request is answered from the order. */
+  requestFingerprint?: string;
+};
 
 const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',

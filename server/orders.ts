@@ -97,8 +97,26 @@ async function replay(record: AnyDoc, expectedFingerprint: string, read: (id: st
 const readOrder = (id: string) => getDoc(COLLECTIONS.orders, id);
 
 /**
+ * What answers a retry of a checkout written under its id, as `replay` reads it: the order itself when
+ * it carries the request's fingerprint (every order written since orders did), else its idempotency
+ * record (orders written before). Null when neither is there.
+ */
+function writtenAnswer(record: AnyDoc | null, order: AnyDoc | null): AnyDoc | null {
+  if (order && typeof order.requestFingerprint === 'string') {
+    return { fingerprint: order.requestFingerprint, requestId: order.requestId, orderId: order._id, response: { order: toView(order) } };
+  }
+  return record;
+}
+
+/** The same, read now (a refusal that a concurrent retry of this checkout may explain). */
+async function writtenCheckout(orderId: string): Promise<AnyDoc | null> {
+  const [record, order] = await Promise.all([getDoc(COLLECTIONS.idempotency, orderId), readOrder(orderId)]);
+  return writtenAnswer(record, order);
+}
+
+/**
  * Creates an order: prices it from the current product documents, reserves every line's stock and
- * writes the order plus its idempotency record. Plain lines (no flash sale, no coupon) hold their units
+ * writes the order (which answers a retry of the request). Plain lines (no flash sale, no coupon) hold their units
  * with one conditional update per product and then write the order (server/stock-holds.ts); the others
  * do it all in one transaction (all or nothing).
  */
@@ -108,17 +126,18 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
 
   // One request reads what a checkout needs before it writes: the products with their flash sales, this
-  // request's record (a retry of a checkout that went through answers from it), the settings and the
+  // request's order or record (a retry of a checkout that went through answers from it), the settings and the
   // shopper's latest scan. Not trusted for the writes: the hold's condition and the transaction check again.
   const read = await loadPricedProducts(productIds, {
     record: { from: COLLECTIONS.idempotency, pipeline: db().command.aggregate.pipeline().match({ _id: orderId }).done() },
+    placed: { from: COLLECTIONS.orders, pipeline: db().command.aggregate.pipeline().match({ _id: orderId }).done() },
     config: checkoutConfigRead(),
     scan: latestScanRead(openid),
   });
-  // No product, no row to join to: the lines are refused below, and a retry's record is read alone.
-  const joined = read.alongside ?? { record: [], config: [], scan: [] };
-  const record = read.alongside ? (joined.record[0] ?? null) : await getDoc(COLLECTIONS.idempotency, orderId);
-  if (record) return replay(record, print, readOrder);
+  // No product, no row to join to: the lines are refused below, and a retry's order and record are read alone.
+  const joined = read.alongside ?? { record: [], placed: [], config: [], scan: [] };
+  const written = read.alongside ? writtenAnswer(joined.record[0] ?? null, joined.placed[0] ?? null) : await writtenCheckout(orderId);
+  if (written) return replay(written, print, readOrder);
   const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
   const flashSales = salesByLine(read.sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
   try {
@@ -132,10 +151,10 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const snapshot = byHold ? withoutOwnHolds(read.products, read.raw, orderId) : read.products;
   const early = priceOrder(req.lines, (id) => snapshot.get(id));
   if (!early.ok) {
-    // In a transaction the reservation and the record commit together, so a concurrent retry that took
-    // the last units has its record now; a hold-taking retry shows in the products read (above).
+    // In a transaction the reservation and the order commit together, so a concurrent retry that took
+    // the last units has its order now; a hold-taking retry shows in the products read (above).
     if (!byHold) {
-      const raced = await getDoc(COLLECTIONS.idempotency, orderId);
+      const raced = await writtenCheckout(orderId);
       if (raced) return replay(raced, print, readOrder);
     }
     refuse(early, (id) => snapshot.get(id));
@@ -156,7 +175,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
     if (!address) throw invalid('请填写收货地址', undefined, { detail: 'address is required unless pickup is asked', issues: [{ path: 'address', problem: 'is required' }] });
   } catch (error) {
     // A retry of a checkout that went through answers with its order, whatever its remark or store says now.
-    const recorded = await getDoc(COLLECTIONS.idempotency, orderId);
+    const recorded = await writtenCheckout(orderId);
     if (recorded) return replay(recorded, print, readOrder);
     throw error;
   }
@@ -187,7 +206,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         // CloudBase transactions read a snapshot taken at their first operation, and a write to a document
         // someone changed after it fails (first writer wins); a written document stays locked until commit.
         // So: the shared documents' reads at once (the snapshot), their writes right after, then this
-        // checkout's own documents together with the read of its record, then commit
+        // checkout's own documents together with the read of its order and record, then commit
         // (docs/reference/cloudbase-transactions.md). An attempt that loses the product costs three calls.
         const [docs, flashRead] = await Promise.all([Promise.all(productIds.map((productId) => txGet(tx, COLLECTIONS.products, productId))), readFlashTx(tx, openid, flashSales)]);
         const raw = new Map<string, AnyDoc>();
@@ -209,10 +228,10 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         let response!: { order: OrderView };
         const own = async () => {
           const [existing, written] = await Promise.all([
-            // A retry of this very checkout that committed before this snapshot: its record is there, and
-            // this attempt rolls back (its writes were only buffered) and answers as that one did. One that
-            // commits later makes this attempt's write of the same order conflict.
-            txGet(tx, COLLECTIONS.idempotency, orderId),
+            // A retry of this very checkout written before this snapshot (in a transaction or by hold): its
+            // order is there, and this attempt rolls back (its writes were only buffered) and answers as that
+            // one did. One that commits later makes this attempt's write of the same order conflict.
+            Promise.all([txGet(tx, COLLECTIONS.idempotency, orderId), txGet(tx, COLLECTIONS.orders, orderId)]).then(([record, order]) => writtenAnswer(record, order)),
             (async () => {
               if (!req.couponId) return write(tx, tagged, at);
               // The coupon comes off the lines at the prices charged (sale prices already in them).
@@ -252,7 +271,7 @@ const HOLD_ATTEMPTS = 4;
 
 /**
  * A checkout of plain lines (server/stock-holds.ts): holds every product's units with one conditional
- * update each, against the products as priced; then writes the order, its record and its moves at once.
+ * update each, against the products as priced; then writes the order and its moves at once.
  * When a hold is refused, what this attempt took goes back, the products are read and priced again
  * (a refusal then is the shopper's answer: stock gone, price changed, product off the shelf).
  */
@@ -275,7 +294,7 @@ async function createByHold(c: HoldCheckout): Promise<{ order: OrderView }> {
 }
 
 /**
- * The writes after the holds: the order and its record (create-only) and the reserve moves, at once;
+ * The writes after the holds: the order (create-only) and the reserve moves, at once;
  * then the holds are dropped (settled). Not after HOLD_WRITE_BY_MS (the sweep gives a hold without an order back once it is old enough).
  * When the order exists already (a retry of this checkout wrote it), the holds taken by this call go back
  * and the answer is that order.
@@ -293,7 +312,7 @@ async function writeHeldOrder(c: HoldCheckout, priced: PricedOrder, at: number, 
   } catch (error) {
     if (!isDuplicate(error)) throw error;
     await Promise.all(taken.map((id) => returnHold(id, c.orderId)));
-    const recorded = await getDoc(COLLECTIONS.idempotency, c.orderId);
+    const recorded = await writtenCheckout(c.orderId);
     if (recorded) return replay(recorded, c.print, readOrder);
     const order = asOrder(await readOrder(c.orderId));
     if (order) return { order: toView(order as unknown as AnyDoc) };
@@ -332,7 +351,7 @@ function settled<T>(result: PromiseSettledResult<T>): T {
  */
 async function replayIfRaced(error: unknown, orderId: string, print: string): Promise<{ order: OrderView }> {
   if (error instanceof AppError) {
-    const raced = await getDoc(COLLECTIONS.idempotency, orderId);
+    const raced = await writtenCheckout(orderId);
     if (raced) return replay(raced, print, readOrder);
   }
   throw error;

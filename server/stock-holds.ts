@@ -6,8 +6,8 @@
  * `holds: [{ o: orderId, at, skus: [{ skuId, qty }] }]`. So a rush contends for nothing but that one
  * update (as a bare conditional update does), and nothing is locked while the order is written.
  *
- * A hold is what makes this safe without a transaction. The checkout writes its order (create-only), its
- * idempotency record and its reserve move (id from the order and product, so rewriting it is harmless)
+ * A hold is what makes this safe without a transaction. The checkout writes its order (create-only; it
+ * answers the request's retries) and its reserve move (id from the order and product, so rewriting it is harmless)
  * after taking the hold, gives up writing the order once HOLD_WRITE_BY_MS have passed since, and drops
  * its hold once they are written (a product's holds are those of checkouts in flight). The sweep
  * (`settleHolds`, on the orders function's every-minute timer) ends the holds of checkouts that died:

@@ -8,7 +8,8 @@
  * orders have been acknowledged to a client, the process gets SIGKILL while everything else is in flight.
  *
  * After the restart on the same --data (same port):
- *   - every order acknowledged to a client ({ok: true}) is there, with its lines and its idempotency record;
+ *   - every order acknowledged to a client ({ok: true}) is there, with its lines and what answers its retry
+ *     (the request's fingerprint on it, or its idempotency record);
  *   - every payment acknowledged (confirm answered errcode 0) left its order `paid`;
  *   - for every SKU: stock + held (qty of pending/paid orders, and of holds whose checkout died before
  *     writing its order) = initial, stock ≥ 0, `sales` matches;
@@ -48,6 +49,7 @@ export interface Kill9Result {
   busyBeforeKill: number;
   lostAcknowledgedOrders: number;
   lostAcknowledgedPayments: number;
+  /** acknowledged orders a retry could not be answered from: neither the request's fingerprint on the order nor an idempotency record */
   missingIdempotencyRecords: number;
   stockViolations: string[];
   /** holds of checkouts that died before writing their order, at the restart (their units counted as held) */
@@ -222,7 +224,8 @@ export async function runKill9(opts: Kill9Options): Promise<Kill9Result> {
       const o = byId.get(id);
       const sameLines = o && JSON.stringify((o.lines as Line[]).map((l) => [l.productId, l.skuId, l.qty])) === JSON.stringify(job.lines.map((l) => [l.productId, l.skuId, l.qty]));
       if (!o || !sameLines || o._openid !== job.owner) lostOrders += 1;
-      if (!idem.has(id)) missingIdem += 1;
+      // What answers a retry: the request's fingerprint on the order, or (a checkout in a transaction) its record as well.
+      if (!idem.has(id) && typeof o?.requestFingerprint !== 'string') missingIdem += 1;
     }
     for (const id of paidAck) if (byId.get(id)?.status !== 'paid') lostPayments += 1;
     const committedUnacknowledged = stored.filter((o) => !acknowledged.has(o._id)).length;
@@ -282,7 +285,7 @@ export function kill9Failures(k: Kill9Result): string[] {
   if (k.inFlightAtKill === 0) f.push('kill -9: no checkout was in flight at the kill');
   if (k.acknowledgedPayments === 0) f.push('kill -9: no payment was acknowledged before the kill');
   if (Object.keys(k.errorsBeforeKill).length) f.push(`kill -9: calls failed before the kill ${JSON.stringify(k.errorsBeforeKill)}`);
-  if (k.lostAcknowledgedOrders || k.lostAcknowledgedPayments || k.missingIdempotencyRecords) f.push(`kill -9: lost ${k.lostAcknowledgedOrders} orders / ${k.lostAcknowledgedPayments} payments, ${k.missingIdempotencyRecords} idempotency records missing`);
+  if (k.lostAcknowledgedOrders || k.lostAcknowledgedPayments || k.missingIdempotencyRecords) f.push(`kill -9: lost ${k.lostAcknowledgedOrders} orders / ${k.lostAcknowledgedPayments} payments, ${k.missingIdempotencyRecords} orders no retry can be answered from`);
   if (k.orphanHoldsAfterRetry) f.push(`kill -9: ${k.orphanHoldsAfterRetry} holds without their order after retrying every checkout in flight`);
   if (k.stockViolations.length || k.stockViolationsAfterRetry.length) f.push(`kill -9: stock ${[...k.stockViolations, ...k.stockViolationsAfterRetry].slice(0, 3).join('; ')}`);
   if (k.duplicateOrdersAfterRetry) f.push(`kill -9: ${k.duplicateOrdersAfterRetry} requestIds with several orders after the retry`);

@@ -10,7 +10,8 @@
  * lifetime ends) cannot stall the next attempt.
  *
  * Then, from the database: for every product, stock + ordered qty = initial and `sales` = ordered qty;
- * every order has its idempotency record and every record its order; at most one order per requestId.
+ * every order has what answers its retry (its request's fingerprint, or an idempotency record) and every
+ * record its order; at most one order per requestId.
  * With `retry`, every timed-out checkout is retried with the same requestId at the normal timeout (as a
  * client would): the first retry shows how long a product stays locked by a killed transaction, and
  * after the lifetime has passed every retry must succeed with exactly one order per requestId.
@@ -52,7 +53,7 @@ async function audit(client: Client, attempts: Attempt[], initial: number): Prom
   const idem = new Map((await client.all('idempotency')).filter((d) => String(d.requestId ?? '').startsWith('to-')).map((d) => [d._id as string, d]));
   const byProduct = new Map<string, number>();
   for (const o of orders) {
-    if (!idem.has(o._id)) problems.push(`order ${o._id} (${o.requestId}) has no idempotency record`);
+    if (!idem.has(o._id) && typeof o.requestFingerprint !== 'string') problems.push(`order ${o._id} (${o.requestId}) has neither its request's fingerprint nor an idempotency record`);
     for (const l of o.lines as { productId: string; qty: number }[]) byProduct.set(l.productId, (byProduct.get(l.productId) ?? 0) + l.qty);
   }
   const orderIds = new Set(orders.map((o) => o._id as string));

@@ -1,7 +1,7 @@
 /**
  * The orders function killed by its timeout at points from before to after the stock transaction
- * (bench/faults/timeout.ts, reduced size): no half order (order without idempotency record or stock,
- * stock without order), at most one order per requestId.
+ * (bench/faults/timeout.ts, reduced size): no half order (order without what answers its retry or
+ * without stock, stock without order), at most one order per requestId.
  */
 import { runTimeout } from '../../bench/faults/timeout';
 

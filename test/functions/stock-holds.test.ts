@@ -52,12 +52,14 @@ async function holdOnly(productId: string, orderId: string, qty: number, at = Da
   });
 }
 
-test('a checkout holds its units in one update, writes its order, record and move, then drops its hold; the sweep has nothing to do', async () => {
+test('a checkout holds its units in one update, writes its order (no separate record: a retry is answered from the order) and move, then drops its hold; the sweep has nothing to do', async () => {
   await seedOpened('hold-1', 5);
   const order = dataOf(await checkout('oHOLD1', 'hold-1', 2)).order;
   expect(await figures('hold-1')).toEqual({ stock: 3, reserved: 2, sold: 0, sales: 2, holds: [] });
   expect(await getDoc(cloud, 'stock_moves', holdMoveId(order._id, 'hold-1'))).toMatchObject({ reason: 'reserve', orderId: order._id, skus: [{ skuId: 's', stock: -2, reserved: 2, sold: 0 }] });
-  expect(await getDoc(cloud, 'idempotency', order._id)).toMatchObject({ orderId: order._id, requestId: order.requestId });
+  expect(await getDoc(cloud, 'idempotency', order._id)).toBeNull();
+  expect(await checkout('oHOLD1', 'hold-1', 2, order.requestId)).toEqual({ ok: true, data: { order } });
+  expect(await checkout('oHOLD1', 'hold-1', 1, order.requestId)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
   await ledgerClean('hold-1');
 
   expect(await sweep()).toMatchObject({ settled: 0, returned: 0, waiting: 0 });
