@@ -97,22 +97,20 @@ async function replay(record: AnyDoc, expectedFingerprint: string, read: (id: st
 const readOrder = (id: string) => getDoc(COLLECTIONS.orders, id);
 
 /**
- * What answers a retry of a checkout written under its id, as `replay` reads it: the order itself when
- * it carries the request's fingerprint (every order written since orders did), else its idempotency
- * record (orders written before). Null when neither is there.
+ * What answers a retry of a checkout written under its id, as `replay` reads it: the order itself, which
+ * carries the request's fingerprint; for an order written before orders carried it, its idempotency
+ * record. Null when there is no order: nothing went through (a record is only ever meant with its order).
  */
-function writtenAnswer(record: AnyDoc | null, order: AnyDoc | null): AnyDoc | null {
-  if (order && typeof order.requestFingerprint === 'string') {
+async function writtenAnswer(order: AnyDoc | null, readRecord: () => Promise<AnyDoc | null>): Promise<AnyDoc | null> {
+  if (!order) return null;
+  if (typeof order.requestFingerprint === 'string') {
     return { fingerprint: order.requestFingerprint, requestId: order.requestId, orderId: order._id, response: { order: toView(order) } };
   }
-  return record;
+  return readRecord();
 }
 
 /** The same, read now (a refusal that a concurrent retry of this checkout may explain). */
-async function writtenCheckout(orderId: string): Promise<AnyDoc | null> {
-  const [record, order] = await Promise.all([getDoc(COLLECTIONS.idempotency, orderId), readOrder(orderId)]);
-  return writtenAnswer(record, order);
-}
+const writtenCheckout = async (orderId: string) => writtenAnswer(await readOrder(orderId), () => getDoc(COLLECTIONS.idempotency, orderId));
 
 /**
  * Creates an order: prices it from the current product documents, reserves every line's stock and
@@ -126,17 +124,16 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
   const productIds = [...new Set(req.lines.map((l) => l.productId))].sort();
 
   // One request reads what a checkout needs before it writes: the products with their flash sales, this
-  // request's order or record (a retry of a checkout that went through answers from it), the settings and the
+  // request's order (a retry of a checkout that went through answers from it), the settings and the
   // shopper's latest scan. Not trusted for the writes: the hold's condition and the transaction check again.
   const read = await loadPricedProducts(productIds, {
-    record: { from: COLLECTIONS.idempotency, pipeline: db().command.aggregate.pipeline().match({ _id: orderId }).done() },
     placed: { from: COLLECTIONS.orders, pipeline: db().command.aggregate.pipeline().match({ _id: orderId }).done() },
     config: checkoutConfigRead(),
     scan: latestScanRead(openid),
   });
-  // No product, no row to join to: the lines are refused below, and a retry's order and record are read alone.
-  const joined = read.alongside ?? { record: [], placed: [], config: [], scan: [] };
-  const written = read.alongside ? writtenAnswer(joined.record[0] ?? null, joined.placed[0] ?? null) : await writtenCheckout(orderId);
+  // No product, no row to join to: the lines are refused below, and a retry's order is read alone.
+  const joined = read.alongside ?? { placed: [], config: [], scan: [] };
+  const written = read.alongside ? await writtenAnswer(joined.placed[0] ?? null, () => getDoc(COLLECTIONS.idempotency, orderId)) : await writtenCheckout(orderId);
   if (written) return replay(written, print, readOrder);
   const lineKeys = new Set(req.lines.map((l) => allotmentKey(l.productId, l.skuId)));
   const flashSales = salesByLine(read.sales.filter((sale) => lineKeys.has(allotmentKey(sale.productId, sale.skuId))));
@@ -206,7 +203,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
         // CloudBase transactions read a snapshot taken at their first operation, and a write to a document
         // someone changed after it fails (first writer wins); a written document stays locked until commit.
         // So: the shared documents' reads at once (the snapshot), their writes right after, then this
-        // checkout's own documents together with the read of its order and record, then commit
+        // checkout's own documents together with the read of its order, then commit
         // (docs/reference/cloudbase-transactions.md). An attempt that loses the product costs three calls.
         const [docs, flashRead] = await Promise.all([Promise.all(productIds.map((productId) => txGet(tx, COLLECTIONS.products, productId))), readFlashTx(tx, openid, flashSales)]);
         const raw = new Map<string, AnyDoc>();
@@ -231,7 +228,7 @@ export async function create(openid: string, req: CreateRequest): Promise<Action
             // A retry of this very checkout written before this snapshot (in a transaction or by hold): its
             // order is there, and this attempt rolls back (its writes were only buffered) and answers as that
             // one did. One that commits later makes this attempt's write of the same order conflict.
-            Promise.all([txGet(tx, COLLECTIONS.idempotency, orderId), txGet(tx, COLLECTIONS.orders, orderId)]).then(([record, order]) => writtenAnswer(record, order)),
+            txGet(tx, COLLECTIONS.orders, orderId).then((order) => writtenAnswer(order, () => txGet(tx, COLLECTIONS.idempotency, orderId))),
             (async () => {
               if (!req.couponId) return write(tx, tagged, at);
               // The coupon comes off the lines at the prices charged (sale prices already in them).

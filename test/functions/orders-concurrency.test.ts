@@ -137,6 +137,19 @@ test('same requestId with a different payload → CONFLICT, nothing written; the
   expect(stockOf(await getDoc(cloud, 'products', 'idem-diff'), 's')).toBe(8);
 });
 
+test('an order written before orders carried their request fingerprint is answered from its idempotency record: the same request gets it, another payload CONFLICT', async () => {
+  await seed(cloud, 'products', [productDoc('idem-old', [{ skuId: 's', price: 1200, stock: 10 }])]);
+  const id = requestId('old');
+  const first = await create('oIDEM_OLD', [{ productId: 'idem-old', skuId: 's', qty: 1 }], id);
+  const orderId = dataOf(first).order._id;
+  expect(await getDoc(cloud, 'idempotency', orderId)).toMatchObject({ orderId });
+  await cloud.wx().database().collection('orders').doc(orderId).update({ data: { requestFingerprint: cloud.wx().database().command.remove() } });
+  const before = await snapshot(cloud);
+  expect(await create('oIDEM_OLD', [{ productId: 'idem-old', skuId: 's', qty: 1 }], id)).toEqual(first);
+  expect(await create('oIDEM_OLD', [{ productId: 'idem-old', skuId: 's', qty: 2 }], id)).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+  expect(await snapshot(cloud)).toEqual(before);
+});
+
 test('two SKUs of one product in one order: both reserved in the same document write; remark kept, client attribution not', async () => {
   await seed(cloud, 'products', [
     productDoc('multi', [
