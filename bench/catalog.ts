@@ -6,7 +6,7 @@
  * items for every query. Search at scale: the p99 of every keyword call against the p99 of every call
  * without a keyword, in the same indexed run, printed beside the targets (≤ 20 ms, ≤ 1.5×).
  *
- *   npx tsx bench/catalog.ts [--products 10000] [--calls 30] [--json]
+ *   npx tsx bench/catalog.ts [--products 10000] [--calls 100] [--json]
  */
 import { Client, latencyStats, prepareFunctionsDir, removeDir, round1, rng, scratchDir, startChild, type LatencyStats } from './lib/cloud';
 import { cpus, loadavg } from 'node:os';
@@ -118,7 +118,7 @@ async function measure(client: Client, calls: number): Promise<{ lat: number[][]
 
 export async function runCatalog(opts: { products?: number; calls?: number; log?: (s: string) => void } = {}): Promise<CatalogResult> {
   const count = opts.products ?? 10_000;
-  const calls = opts.calls ?? 30;
+  const calls = opts.calls ?? 100;
   const log = opts.log ?? (() => undefined);
   const functionsDir = prepareFunctionsDir('catalog');
   const dataDir = scratchDir('catalog-data');

@@ -14,7 +14,7 @@ import { now } from './clock';
 import { queryTokens } from '../miniprogram/domain/search-terms';
 
 const DEFAULT_PAGE_SIZE = 20;
-/** Raw documents fetched per round while filling a page (broken ones are dropped after fetching). */
+/** Raw documents fetched per round after the first while filling a page (broken ones are dropped after fetching). */
 const BATCH = 50;
 /** Bounds the work one call does when many documents in a row are broken. */
 const MAX_ROUNDS = 4;
@@ -44,7 +44,10 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
   const products: Product[] = [];
   let exhausted = false;
   for (let round = 0; round < MAX_ROUNDS && products.length < pageSize && !exhausted; round += 1) {
-    const data = await fetchAfter(COLLECTIONS.products, where, sort, position, BATCH);
+    // The page and one more (whether another page follows) when the documents are sound, as they
+    // nearly always are; a batch at a time after some were skipped.
+    const limit = round === 0 ? pageSize + 1 : BATCH;
+    const data = await fetchAfter(COLLECTIONS.products, where, sort, position, limit);
     let consumed = 0;
     for (const doc of data) {
       consumed += 1;
@@ -58,7 +61,7 @@ export async function list(req: ActionRequest<'catalog', 'list'>): Promise<Actio
       products.push(result.product);
       if (products.length === pageSize) break;
     }
-    exhausted = data.length < BATCH && consumed === data.length;
+    exhausted = data.length < limit && consumed === data.length;
   }
   return { items: await summariesNow(products), nextCursor: exhausted || position === null ? null : encodeCursor(position) };
 }
