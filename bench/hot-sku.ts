@@ -74,7 +74,7 @@ export interface HotSkuRound {
    * (create-only), the hold dropped; no idempotency record, no stock ledger.
    */
   floor?: LaneFigures;
-  /** The same with the checkout's own read (flash sales, settings, scan and record joined to the product). */
+  /** The same with the checkout's own read (flash sales, settings, scan and the request's order joined to the product). */
   floorReads?: LaneFigures;
   noopInvoke: OpFigures & { errors: number };
   naive: OpFigures & { sold: number; finalStock: number; oversold: number };

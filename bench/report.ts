@@ -143,7 +143,7 @@ function hotSection(r: Results): string[] {
     const lane = (f: LaneFigures | undefined, vsCeiling: number | undefined, checkoutVs: number | undefined) =>
       f ? `${f.successPerSec} orders/s (mean of ${f.runs.join(' and ')}), ${vsCeiling} of the ceiling${f.cpu ? `, CPU per order ${cpuText(f.cpu)}` : ''}; checkout ÷ it **${checkoutVs}**` : 'not measured';
     row('floor: read the product, the same update recording a hold, the order, the hold dropped', (y) => lane(y.floor, y.ratios.floorVsCeiling, y.ratios.ordersVsFloor));
-    row("the same floor with the checkout's read (flash sales, settings, scan, record joined)", (y) => lane(y.floorReads, y.ratios.floorReadsVsCeiling, y.ratios.ordersVsFloorReads));
+    row("the same floor with the checkout's read (flash sales, settings, scan, the request's order joined)", (y) => lane(y.floorReads, y.ratios.floorReadsVsCeiling, y.ratios.ordersVsFloorReads));
     row('no-op invoke', (y) => `${y.noopInvoke.rps} req/s, p50 ${y.noopInvoke.latency.p50} ms`);
     row('naive read-then-write oversold', (y) => `${y.naive.oversold} of ${y.initialStock}`);
   }
@@ -162,7 +162,7 @@ function floorSentence(x: HotSkuResult['rounds'][number], target: number): strin
   const bare = x.ratios.floorVsCeiling;
   const reads = x.ratios.floorReadsVsCeiling;
   if (!x.floor || bare === undefined) return '';
-  const withReads = x.floorReads && reads !== undefined ? `, and ${reads} with the checkout's read (its flash sales, settings, the shopper's latest scan and the request's record joined to the product)` : '';
+  const withReads = x.floorReads && reads !== undefined ? `, and ${reads} with the checkout's read (its flash sales, settings, the shopper's latest scan and the request's order joined to the product)` : '';
   const best = reads ?? bare;
   const reach = best >= target ? 'so a checkout doing that much and no more would meet the target here' : 'so even that much, with no idempotency record and no stock move, stays below the target here';
   return ` A function doing only what a checkout must to price on the server and survive being killed halfway (read the product, the conditional update recording a hold, the order, the hold dropped; no idempotency record, no stock move) reached ${bare} of the ceiling with a read of the product alone${withReads}, ${reach}; the checkout reached ${x.ratios.ordersVsFloorReads ?? x.ratios.ordersVsFloor} of ${x.floorReads ? 'the latter' : 'it'}, the rest going to its stock move and to its own work in the function (validating, pricing).`;

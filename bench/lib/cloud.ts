@@ -80,7 +80,7 @@ export function prepareFunctionsDir(tag: string, timeoutSeconds: Record<string, 
   // a sweep compensates from when the order never comes), write the order (create-only), drop the hold.
   // No idempotency record or stock ledger. `event.reads`: 'product' reads the product alone; 'checkout'
   // reads it the way orders.create does, its flash sales, settings, the shopper's latest scan and the
-  // request's record joined to it in one aggregate.
+  // request's order (a retry's answer) joined to it in one aggregate.
   fs.mkdirSync(path.join(dir, 'checkoutfloor'));
   fs.writeFileSync(
     path.join(dir, 'checkoutfloor', 'index.js'),
@@ -95,7 +95,7 @@ export function prepareFunctionsDir(tag: string, timeoutSeconds: Record<string, 
       '  const $ = db.command.aggregate;',
       "  const joined = () => db.collection('products').aggregate().match({ _id: _.in([event.productId]) }).limit(100)",
       "    .lookup({ from: 'flash_sales', localField: '_id', foreignField: 'productId', as: 'sales' })",
-      "    .lookup({ from: 'idempotency', pipeline: $.pipeline().match({ _id: event.orderId }).done(), as: 'record' })",
+      "    .lookup({ from: 'orders', pipeline: $.pipeline().match({ _id: event.orderId }).done(), as: 'placed' })",
       "    .lookup({ from: 'config', pipeline: $.pipeline().match({ _id: _.in(['orders', 'shipping']) }).done(), as: 'config' })",
       "    .lookup({ from: 'scans', pipeline: $.pipeline().match({ _openid: OPENID }).sort({ at: -1 }).limit(1).done(), as: 'scan' })",
       '    .end();',
