@@ -58,63 +58,45 @@ export function prepareFunctionsDir(tag: string, timeoutSeconds: Record<string, 
   fs.writeFileSync(path.join(dir, 'noop', 'index.js'), "'use strict';\nexports.main = async () => ({ ok: true });\n");
   fs.writeFileSync(path.join(dir, 'noop', 'config.json'), '{ "timeout": 10 }\n');
   // The hot-SKU ceiling: one conditional update of a SKU's stock, through the same invoke path as a checkout.
-  fs.mkdirSync(path.join(dir, 'condupdate'));
-  fs.writeFileSync(
-    path.join(dir, 'condupdate', 'index.js'),
-    [
-      "'use strict';",
-      "const cloud = require('wx-server-sdk');",
-      'cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });',
-      'const db = cloud.database();',
-      'const _ = db.command;',
-      'exports.main = async (event) => {',
-      "  const r = await db.collection('products').where({ _id: event.productId, 'skus.0.stock': _.gte(1) }).update({ data: { 'skus.0.stock': _.inc(-1), 'skus.0.reserved': _.inc(1), sales: _.inc(1) } });",
-      '  return { ok: r.stats.updated === 1 };',
-      '};',
-      '',
-    ].join('\n'),
-  );
-  fs.writeFileSync(path.join(dir, 'condupdate', 'config.json'), '{ "timeout": 10 }\n');
+  writeSdkFunction(dir, 'condupdate', [
+    "  const r = await db.collection('products').where({ _id: event.productId, 'skus.0.stock': _.gte(1) }).update({ data: { 'skus.0.stock': _.inc(-1), 'skus.0.reserved': _.inc(1), sales: _.inc(1) } });",
+    '  return { ok: r.stats.updated === 1 };',
+  ]);
   // The least a checkout priced on the server does and still survives being killed halfway: read the
   // product, take the unit with the same conditional update while recording a hold for the order (what
   // a sweep compensates from when the order never comes), write the order (create-only), drop the hold.
   // No idempotency record or stock ledger. `event.reads`: 'product' reads the product alone; 'checkout'
   // reads it the way orders.create does, its flash sales, settings, the shopper's latest scan and the
   // request's order (a retry's answer) joined to it in one aggregate.
-  fs.mkdirSync(path.join(dir, 'checkoutfloor'));
-  fs.writeFileSync(
-    path.join(dir, 'checkoutfloor', 'index.js'),
-    [
-      "'use strict';",
-      "const cloud = require('wx-server-sdk');",
-      'cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });',
-      'const db = cloud.database();',
-      'const _ = db.command;',
-      'exports.main = async (event) => {',
-      "  const { OPENID } = cloud.getWXContext();",
-      '  const $ = db.command.aggregate;',
-      "  const joined = () => db.collection('products').aggregate().match({ _id: _.in([event.productId]) }).limit(100)",
-      "    .lookup({ from: 'flash_sales', localField: '_id', foreignField: 'productId', as: 'sales' })",
-      "    .lookup({ from: 'orders', pipeline: $.pipeline().match({ _id: event.orderId }).done(), as: 'placed' })",
-      "    .lookup({ from: 'config', pipeline: $.pipeline().match({ _id: _.in(['orders', 'shipping']) }).done(), as: 'config' })",
-      "    .lookup({ from: 'scans', pipeline: $.pipeline().match({ _openid: OPENID }).sort({ at: -1 }).limit(1).done(), as: 'scan' })",
-      '    .end();',
-      "  const [product] = event.reads === 'checkout' ? (await joined()).list : (await db.collection('products').where({ _id: event.productId }).limit(1).get()).data;",
-      '  const sku = product && product.skus[0];',
-      '  if (!sku || !(sku.stock >= 1)) return { ok: false };',
-      '  const at = Date.now();',
-      "  const r = await db.collection('products').where({ _id: event.productId, 'skus.0.stock': _.gte(1) }).update({ data: { 'skus.0.stock': _.inc(-1), 'skus.0.reserved': _.inc(1), sales: _.inc(1), holds: _.push([{ o: event.orderId, at, skus: [{ skuId: sku.skuId, qty: 1 }] }]) } });",
-      '  if (r.stats.updated !== 1) return { ok: false };',
-      "  await db.collection('orders').add({ data: { _id: event.orderId, _openid: OPENID, status: 'pending_payment', lines: [{ productId: event.productId, skuId: sku.skuId, title: product.title, price: sku.price, qty: 1 }], goodsFen: sku.price, shippingFen: 0, totalFen: sku.price, address: event.address, createdAt: at, updatedAt: at, expireAt: at + 1800000 } });",
-      "  await db.collection('products').doc(event.productId).update({ data: { holds: _.pull({ o: event.orderId }) } });",
-      '  return { ok: true };',
-      '};',
-      '',
-    ].join('\n'),
-  );
-  fs.writeFileSync(path.join(dir, 'checkoutfloor', 'config.json'), '{ "timeout": 10 }\n');
+  writeSdkFunction(dir, 'checkoutfloor', [
+    '  const { OPENID } = cloud.getWXContext();',
+    '  const $ = db.command.aggregate;',
+    "  const joined = () => db.collection('products').aggregate().match({ _id: _.in([event.productId]) }).limit(100)",
+    "    .lookup({ from: 'flash_sales', localField: '_id', foreignField: 'productId', as: 'sales' })",
+    "    .lookup({ from: 'orders', pipeline: $.pipeline().match({ _id: event.orderId }).done(), as: 'placed' })",
+    "    .lookup({ from: 'config', pipeline: $.pipeline().match({ _id: _.in(['orders', 'shipping']) }).done(), as: 'config' })",
+    "    .lookup({ from: 'scans', pipeline: $.pipeline().match({ _openid: OPENID }).sort({ at: -1 }).limit(1).done(), as: 'scan' })",
+    '    .end();',
+    "  const [product] = event.reads === 'checkout' ? (await joined()).list : (await db.collection('products').where({ _id: event.productId }).limit(1).get()).data;",
+    '  const sku = product && product.skus[0];',
+    '  if (!sku || !(sku.stock >= 1)) return { ok: false };',
+    '  const at = Date.now();',
+    "  const r = await db.collection('products').where({ _id: event.productId, 'skus.0.stock': _.gte(1) }).update({ data: { 'skus.0.stock': _.inc(-1), 'skus.0.reserved': _.inc(1), sales: _.inc(1), holds: _.push([{ o: event.orderId, at, skus: [{ skuId: sku.skuId, qty: 1 }] }]) } });",
+    '  if (r.stats.updated !== 1) return { ok: false };',
+    "  await db.collection('orders').add({ data: { _id: event.orderId, _openid: OPENID, status: 'pending_payment', lines: [{ productId: event.productId, skuId: sku.skuId, title: product.title, price: sku.price, qty: 1 }], goodsFen: sku.price, shippingFen: 0, totalFen: sku.price, address: event.address, createdAt: at, updatedAt: at, expireAt: at + 1800000 } });",
+    "  await db.collection('products').doc(event.productId).update({ data: { holds: _.pull({ o: event.orderId }) } });",
+    '  return { ok: true };',
+  ]);
   for (const [name, seconds] of Object.entries(timeoutSeconds)) setFunctionTimeout(dir, name, seconds);
   return dir;
+}
+
+/** A bench-only function on wx-server-sdk (`cloud`, `db`, `_` in scope), its `main(event)` being `body`; 10 s timeout. */
+function writeSdkFunction(functionsDir: string, name: string, body: string[]): void {
+  fs.mkdirSync(path.join(functionsDir, name));
+  const head = ["'use strict';", "const cloud = require('wx-server-sdk');", 'cloud.init({ env: cloud.DYNAMIC_CURRENT_ENV });', 'const db = cloud.database();', 'const _ = db.command;'];
+  fs.writeFileSync(path.join(functionsDir, name, 'index.js'), [...head, 'exports.main = async (event) => {', ...body, '};', ''].join('\n'));
+  fs.writeFileSync(path.join(functionsDir, name, 'config.json'), '{ "timeout": 10 }\n');
 }
 
 /** Rewrites `<functionsDir>/<name>/config.json`'s timeout (seconds; fractions allowed). */
