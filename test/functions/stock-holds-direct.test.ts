@@ -18,6 +18,7 @@ beforeAll(async () => {
   // What the local cloud gives its function workers (emulator/functions/service.ts), so server/cloud.ts reaches it from here.
   const env: Record<string, string> = {
     TENCENTCLOUD_RUNENV: 'SCF',
+    TENCENTCLOUD_REGION: 'ap-shanghai',
     TENCENTCLOUD_SECRETID: 'local-dummy-id',
     TENCENTCLOUD_SECRETKEY: 'local-dummy-key',
     TCB_ENV: cloud.envId,
