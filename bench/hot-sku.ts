@@ -184,8 +184,9 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
       await seedDocs(client, 'stock_moves', [{ _id: `Mopen-${pid}`, productId: pid, reason: 'open', skus: [{ skuId: 'h', stock: k, reserved: 0, sold: 0 }], revision: 1, at: Date.now() }]);
 
       // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent; and the
-      //    floor of any checkout priced on the server (read, the same update, an order written). Each is
-      //    measured right before and right after the checkout (the machine's load drifts), and averaged.
+      //    floors (bench/lib/cloud.ts `checkoutfloor`: read, the same update recording a hold, the order,
+      //    the hold dropped). Each is measured right before and right after the checkout (the machine's
+      //    load drifts), and averaged.
       const laneRun = async (fn: 'condupdate' | 'checkoutfloor', tag: string, reads?: 'product' | 'checkout') => {
         const cid = `${fn}-${n}-${tag}`;
         await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);

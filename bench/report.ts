@@ -163,8 +163,8 @@ function floorSentence(x: HotSkuResult['rounds'][number], target: number): strin
   const reads = x.ratios.floorReadsVsCeiling;
   if (!x.floor || bare === undefined) return '';
   const withReads = x.floorReads && reads !== undefined ? `, and ${reads} with the checkout's read (its flash sales, settings, the shopper's latest scan and the request's order joined to the product)` : '';
-  const best = reads ?? bare;
-  const reach = best >= target ? 'so a checkout doing that much and no more would meet the target here' : 'so even that much, with no idempotency record and no stock move, stays below the target here';
+  const ours = reads ?? bare;
+  const reach = ours >= target ? 'so a checkout doing that much and no more would meet the target here' : 'so even that much, with no idempotency record and no stock move, stays below the target here';
   return ` A function doing only what a checkout must to price on the server and survive being killed halfway (read the product, the conditional update recording a hold, the order, the hold dropped; no idempotency record, no stock move) reached ${bare} of the ceiling with a read of the product alone${withReads}, ${reach}; the checkout reached ${x.ratios.ordersVsFloorReads ?? x.ratios.ordersVsFloor} of ${x.floorReads ? 'the latter' : 'it'}, the rest going to its stock move and to its own work in the function (validating, pricing).`;
 }
 

@@ -83,14 +83,15 @@ function orderFingerprint(req: CreateRequest): string {
 
 /**
  * A retry of a checkout that went through: answers the order as it is now (it may have been paid or
- * cancelled since), not as it was created. `read` reads inside the caller's transaction when there is one.
+ * cancelled since), not as it was created: `record.current` when the order was just read with it,
+ * else read by `read`.
  */
 async function replay(record: AnyDoc, expectedFingerprint: string, read: (id: string) => Promise<AnyDoc | null>): Promise<{ order: OrderView }> {
   if (record.fingerprint !== expectedFingerprint) {
     throw new AppError('CONFLICT', '该请求编号已用于另一笔不同的订单', { requestId: record.requestId });
   }
   const stored = record.response as { order: OrderView };
-  const current = asOrder(await read(String(record.orderId ?? stored.order._id)));
+  const current = asOrder((record.current as AnyDoc | undefined) ?? (await read(String(record.orderId ?? stored.order._id))));
   return current ? { order: toView(current as unknown as AnyDoc) } : stored;
 }
 
@@ -104,7 +105,7 @@ const readOrder = (id: string) => getDoc(COLLECTIONS.orders, id);
 async function writtenAnswer(order: AnyDoc | null, readRecord: () => Promise<AnyDoc | null>): Promise<AnyDoc | null> {
   if (!order) return null;
   if (typeof order.requestFingerprint === 'string') {
-    return { fingerprint: order.requestFingerprint, requestId: order.requestId, orderId: order._id, response: { order: toView(order) } };
+    return { fingerprint: order.requestFingerprint, requestId: order.requestId, orderId: order._id, response: { order: toView(order) }, current: order };
   }
   return readRecord();
 }
@@ -309,9 +310,10 @@ async function writeHeldOrder(c: HoldCheckout, priced: PricedOrder, at: number, 
   } catch (error) {
     if (!isDuplicate(error)) throw error;
     await Promise.all(taken.map((id) => returnHold(id, c.orderId)));
-    const recorded = await writtenCheckout(c.orderId);
+    const existing = await readOrder(c.orderId);
+    const recorded = await writtenAnswer(existing, () => getDoc(COLLECTIONS.idempotency, c.orderId));
     if (recorded) return replay(recorded, c.print, readOrder);
-    const order = asOrder(await readOrder(c.orderId));
+    const order = asOrder(existing);
     if (order) return { order: toView(order as unknown as AnyDoc) };
     throw error;
   }

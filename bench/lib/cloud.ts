@@ -83,7 +83,7 @@ export function prepareFunctionsDir(tag: string, timeoutSeconds: Record<string, 
     '  const at = Date.now();',
     "  const r = await db.collection('products').where({ _id: event.productId, 'skus.0.stock': _.gte(1) }).update({ data: { 'skus.0.stock': _.inc(-1), 'skus.0.reserved': _.inc(1), sales: _.inc(1), holds: _.push([{ o: event.orderId, at, skus: [{ skuId: sku.skuId, qty: 1 }] }]) } });",
     '  if (r.stats.updated !== 1) return { ok: false };',
-    "  await db.collection('orders').add({ data: { _id: event.orderId, _openid: OPENID, status: 'pending_payment', lines: [{ productId: event.productId, skuId: sku.skuId, title: product.title, price: sku.price, qty: 1 }], goodsFen: sku.price, shippingFen: 0, totalFen: sku.price, address: event.address, createdAt: at, updatedAt: at, expireAt: at + 1800000 } });",
+    "  await db.collection('orders').add({ data: { _id: event.orderId, _openid: OPENID, status: 'pending_payment', lines: [{ productId: event.productId, skuId: sku.skuId, title: product.title, price: sku.price, qty: 1 }], itemsTotal: sku.price, shippingFee: 0, total: sku.price, address: event.address, createdAt: at, updatedAt: at, expireAt: at + 1800000 } });",
     "  await db.collection('products').doc(event.productId).update({ data: { holds: _.pull({ o: event.orderId }) } });",
     '  return { ok: true };',
   ]);
