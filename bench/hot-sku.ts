@@ -21,6 +21,7 @@ import * as fs from 'node:fs';
 import { argValue, runMain } from './lib/cli';
 import { cpuMeter } from './lib/cpu';
 import { ADDRESS, Client, closedLoop, Invoker, latencyStats, prepareFunctionsDir, productDoc, removeDir, round1, seedDocs, startChild, stockOf, type LatencyStats } from './lib/cloud';
+import { heldOrderMoves } from '../server/stock-holds';
 
 export interface OpFigures {
   requests: number;
@@ -229,7 +230,8 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
       const orders = await client.all('orders', { 'lines.0.productId': pid });
       const orderedQty = orders.reduce((s, o) => s + (o.lines as { qty: number }[]).reduce((a, l) => a + l.qty, 0), 0);
       const product = await client.getDoc('products', pid);
-      const moves = await client.all('stock_moves', { productId: pid });
+      // The ledger's moves: those written and those the orders by hold stand for (server/stock-holds.ts).
+      const moves = [...(await client.all('stock_moves', { productId: pid })), ...orders.flatMap(heldOrderMoves)] as Record<string, unknown>[];
       const sum = (field: string) => moves.reduce((a, m) => a + Number((m.skus as Record<string, unknown>[]).find((x) => x.skuId === 'h')?.[field] ?? 0), 0);
       const sku = (product.skus as Record<string, number>[])[0];
       const checkout = {

@@ -8,7 +8,7 @@ import type { Address, Attribution, OrderCoupon, OrderGroup, OrderPickup, OrderV
 import type { PricingResult } from '../miniprogram/domain/pricing';
 import type { AnyDoc, TxCollections } from './cloud';
 import { COLLECTIONS } from './db';
-import { createOrder, createOrderTx, toView, type NewOrder } from './order-store';
+import { createOrder, createOrderTx, toView, type HeldProduct, type NewOrder } from './order-store';
 
 /** What server-side pricing settled: the lines at their unit prices and the totals, in fen. */
 export type PricedOrder = Pick<Extract<PricingResult, { ok: true }>, 'lines' | 'itemsTotal' | 'shippingFee' | 'total'>;
@@ -28,6 +28,8 @@ export interface OrderDraft {
   /** Store pickup: the store as it is now, with the pickup code. */
   pickup?: OrderPickup;
   group?: OrderGroup;
+  /** A checkout by hold: the products whose units it holds (the order stands for their reserve moves). */
+  heldStock?: HeldProduct[];
 }
 
 /** A checkout's record under its order id: a retry with the same request answers from it. */
@@ -59,6 +61,7 @@ export function orderDocument(draft: OrderDraft, fingerprint: string): NewOrder 
     ...(draft.coupon ? { coupon: draft.coupon } : {}),
     ...(draft.pickup ? { fulfilment: 'pickup' as const, pickup: draft.pickup } : {}),
     ...(draft.group ? { group: draft.group } : {}),
+    ...(draft.heldStock ? { heldStock: draft.heldStock } : {}),
   };
 }
 

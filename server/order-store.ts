@@ -31,7 +31,18 @@ export type StoredOrder = Order & {
   paymentId?: string;
   /** The fingerprint of the checkout request that wrote the order: a retry of that request is answered from the order. */
   requestFingerprint?: string;
+  /**
+   * A checkout that held its units (server/stock-holds.ts): the products held, each with the revision its
+   * hold wrote. The order is then the stock ledger's reserve move for its lines of those products.
+   */
+  heldStock?: HeldProduct[];
 };
+
+export interface HeldProduct {
+  productId: string;
+  /** The product's revision the checkout priced, plus one (its hold's increment). */
+  revision: number;
+}
 
 const VIEW_FIELDS: readonly (keyof OrderView)[] = [
   '_id', 'requestId', 'lines', 'itemsTotal', 'shippingFee', 'total', 'status', 'address', 'remark', 'attribution',

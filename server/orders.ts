@@ -16,7 +16,7 @@ import { checkText, SEC_SCENE } from './content-security';
 import { createCheckoutOrderTx, createHeldOrder, type OrderDraft, type PricedOrder } from './order-document';
 import { shippingContext, templateFrom } from './shipping';
 import { byProduct, rawSkus, reserveTx, revisionOf } from './stock-ledger';
-import { dropHolds, holdable, holdsOf, HOLD_WRITE_BY_MS, returnHold, takeHold, writeHoldMoves } from './stock-holds';
+import { dropHolds, holdable, holdsOf, HOLD_WRITE_BY_MS, returnHold, takeHold } from './stock-holds';
 import { loadPricedProducts } from './products';
 import { readSalesTx, refuseFlashLine, refuseFlashLines, salesByLine } from './flash-sales';
 import { claimUnitsTx, heldUnitsTx } from './flash-limit';
@@ -269,7 +269,8 @@ const HOLD_ATTEMPTS = 4;
 
 /**
  * A checkout of plain lines (server/stock-holds.ts): holds every product's units with one conditional
- * update each, against the products as priced; then writes the order and its moves at once.
+ * update each, against the products as priced; then writes the order, which the stock ledger counts as
+ * the reserve moves of its holds.
  * When a hold is refused, what this attempt took goes back, the products are read and priced again
  * (a refusal then is the shopper's answer: stock gone, price changed, product off the shelf).
  */
@@ -292,8 +293,8 @@ async function createByHold(c: HoldCheckout): Promise<{ order: OrderView }> {
 }
 
 /**
- * The writes after the holds: the order (create-only) and the reserve moves, at once;
- * then the holds are dropped (settled). Not after HOLD_WRITE_BY_MS (the sweep gives a hold without an order back once it is old enough).
+ * The write after the holds: the order (create-only), naming the products it holds (`heldStock`: for the
+ * ledger, it is their reserve move); then the holds are dropped (settled). Not after HOLD_WRITE_BY_MS (the sweep gives a hold without an order back once it is old enough).
  * When the order exists already (a retry of this checkout wrote it), the holds taken by this call go back
  * and the answer is that order.
  */
@@ -302,9 +303,9 @@ async function writeHeldOrder(c: HoldCheckout, priced: PricedOrder, at: number, 
     await Promise.all(taken.map((id) => returnHold(id, c.orderId)));
     throw new AppError('UNAVAILABLE', '当前购买人数较多，请稍后重试', { reason: 'HOLD_EXPIRED' });
   }
-  const revisions = new Map(c.productIds.map((id) => [id, revisionOf(raw.get(id) as AnyDoc)]));
+  const heldStock = c.productIds.map((productId) => ({ productId, revision: revisionOf(raw.get(productId) as AnyDoc) + 1 }));
   try {
-    const [written] = await Promise.all([createHeldOrder(c.draft(priced, at), at, c.print), writeHoldMoves(c.orderId, priced.lines, revisions, at)]);
+    const written = await createHeldOrder({ ...c.draft(priced, at), heldStock }, at, c.print);
     await dropHolds(c.productIds, c.orderId);
     return written;
   } catch (error) {

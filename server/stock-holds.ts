@@ -6,21 +6,30 @@
  * `holds: [{ o: orderId, at, skus: [{ skuId, qty }] }]`. So a rush contends for nothing but that one
  * update (as a bare conditional update does), and nothing is locked while the order is written.
  *
- * A hold is what makes this safe without a transaction. The checkout writes its order (create-only; it
- * answers the request's retries) and its reserve move (id from the order and product, so rewriting it is harmless)
- * after taking the hold, gives up writing the order once HOLD_WRITE_BY_MS have passed since, and drops
- * its hold once they are written (a product's holds are those of checkouts in flight). The sweep
+ * A hold is what makes this safe without a transaction. The checkout then writes its order (create-only;
+ * it answers the request's retries) naming the products it holds (`heldStock`): for the ledger that
+ * order is the reserve move of its lines of those products, so no move document is written on the way.
+ * It gives up writing the order once HOLD_WRITE_BY_MS have passed since the hold, and drops its hold
+ * once the order is written (a product's holds are those of checkouts in flight). The sweep
  * (`settleHolds`, on the orders function's every-minute timer) ends the holds of checkouts that died:
- * one whose order exists has its move made sure of and is dropped; one without an order older than HOLD_LEASE_MS
- * (ten times HOLD_WRITE_BY_MS, so no checkout is still about to write it) gives its units back. Until
- * then the ledger check counts a hold whose move is not written yet as that move.
+ * one whose order exists is dropped; one without an order older than HOLD_LEASE_MS (ten times
+ * HOLD_WRITE_BY_MS, so no checkout is still about to write it) gives its units back. Until then the
+ * ledger check counts a hold without its order as its reserve move.
+ *
+ * Orders written before orders named their holds had a reserve move of their own (`holdMoveId`); the
+ * sweep still writes it for such an order's hold, and records the units coming back for such a move
+ * whose order never came.
  */
 import type { OrderLine } from '../typings/domain';
+import type { HeldProduct } from './order-store';
 import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
 import { COLLECTIONS, getDoc } from './db';
 import { digestId } from './ids';
 import { byProduct, rawSkus, skuFigures, skuIndex, writeMove, type StockMove } from './stock-ledger';
+
+/** A page of orders read by the ledger (the server SDK's largest). */
+const PAGE = 1000;
 
 export interface HoldSku {
   skuId: string;
@@ -77,7 +86,7 @@ export function holdable(product: AnyDoc | null): boolean {
   return raw === undefined || (Array.isArray(raw) && raw.every((h) => asHold(h) !== null));
 }
 
-/** The id of the reserve move of an order's hold on a product: the same every time it is written. */
+/** The id of the reserve move of an order's hold on a product (written, or the order standing for it). */
 export function holdMoveId(orderId: string, productId: string): string {
   return `M${digestId(`hold\u0000${orderId}\u0000${productId}`, 20)}`;
 }
@@ -134,15 +143,8 @@ export async function takeHold(productId: string, product: AnyDoc, orderId: stri
   return holdsOf(await getDoc(COLLECTIONS.products, productId)).has(orderId) ? 'held' : 'refused';
 }
 
-/** Writes the reserve moves of an order's holds (the checkout, right after its order). */
-export async function writeHoldMoves(orderId: string, lines: readonly Pick<OrderLine, 'productId' | 'skuId' | 'qty'>[], revisions: ReadonlyMap<string, number>, at: number): Promise<void> {
-  await Promise.all(
-    [...byProduct(lines)].map(([productId, skus]) => writeMove(db(), holdMove(productId, { o: orderId, at, skus }, (revisions.get(productId) ?? 0) + 1))),
-  );
-}
-
 /**
- * Drops an order's holds once its order and moves are written (they are settled): so a product's holds
+ * Drops an order's holds once its order is written (they are settled): so a product's holds
  * are only those of checkouts in flight, and every checkout's read of it stays small. A failure is left
  * to the sweep (the order is written; its hold is dropped the next minute).
  */
@@ -192,7 +194,7 @@ export async function returnHold(productId: string, orderId: string): Promise<bo
 }
 
 export interface HoldSweepSummary {
-  /** Holds whose order exists: their move made sure of, dropped. */
+  /** Holds whose order exists: dropped. */
   settled: number;
   /** Holds without an order past the lease: units given back. */
   returned: number;
@@ -239,17 +241,19 @@ async function settleProduct(productId: string, product: AnyDoc, summary: HoldSw
   const _ = db().command;
   const ids = holds.map((h) => h.o);
   const [{ data: orders }, { data: moves }] = await Promise.all([
-    db().collection(COLLECTIONS.orders).where({ _id: _.in(ids) }).field({ _id: true }).limit(ids.length).get(),
+    db().collection(COLLECTIONS.orders).where({ _id: _.in(ids) }).field({ _id: true, heldStock: true }).limit(ids.length).get(),
     db().collection(COLLECTIONS.stockMoves).where({ _id: _.in(ids.map((o) => holdMoveId(o, productId))) }).field({ _id: true }).limit(ids.length).get(),
   ]);
-  const ordered = new Set(orders.map((o) => String(o._id)));
+  const ordered = new Map(orders.map((o) => [String(o._id), o]));
   const moved = new Set(moves.map((m) => String(m._id)));
   const settled: string[] = [];
   const revision = isCount(product.revision) ? product.revision : 0;
   for (const hold of holds) {
-    if (ordered.has(hold.o)) {
-      // The checkout died between its order and its move: the move is written now (same id, same figures).
-      if (!moved.has(holdMoveId(hold.o, productId))) await writeMove(db(), holdMove(productId, hold, revision));
+    const order = ordered.get(hold.o);
+    if (order) {
+      // An order that does not name its holds (written before orders did) had a move of its own, which
+      // the checkout may have died before writing: written now (same id, same figures).
+      if (!namesHold(order, productId) && !moved.has(holdMoveId(hold.o, productId))) await writeMove(db(), holdMove(productId, hold, revision));
       settled.push(hold.o);
     } else if (now() - hold.at >= HOLD_LEASE_MS) {
       // Its move went out but its order never did: the units coming back get their move first (an id of
@@ -265,9 +269,54 @@ async function settleProduct(productId: string, product: AnyDoc, summary: HoldSw
   summary.settled += settled.length;
 }
 
+/** The products an order by hold names as held, with their revisions (malformed entries left out). */
+function heldProducts(order: AnyDoc): HeldProduct[] {
+  if (!Array.isArray(order.heldStock)) return [];
+  return (order.heldStock as unknown[]).filter((h): h is HeldProduct => typeof h === 'object' && h !== null && typeof (h as AnyDoc).productId === 'string' && isCount((h as AnyDoc).revision));
+}
+
+const namesHold = (order: AnyDoc, productId: string) => heldProducts(order).some((h) => h.productId === productId);
+
 /**
- * The moves the ledger check adds for holds whose move is not written yet (a checkout between its hold
- * and its move, or one that died there): `(productId, hold)` pairs, given the ids of the moves written.
+ * The reserve moves an order by hold stands for: one per product it names in `heldStock`, with its lines
+ * of that product, under the id the hold's move would have (so a hold is never counted twice).
+ */
+export function heldOrderMoves(order: AnyDoc): StockMove[] {
+  if (typeof order._id !== 'string' || !Array.isArray(order.lines)) return [];
+  const lines = byProduct((order.lines as unknown[]).filter((l): l is OrderLine => typeof l === 'object' && l !== null && typeof (l as AnyDoc).productId === 'string' && typeof (l as AnyDoc).skuId === 'string' && isCount((l as AnyDoc).qty)));
+  const at = typeof order.createdAt === 'number' ? order.createdAt : 0;
+  return heldProducts(order).flatMap((held) => {
+    const skus = lines.get(held.productId);
+    return skus ? [holdMove(held.productId, { o: order._id as string, at, skus }, held.revision)] : [];
+  });
+}
+
+/** The reserve moves of the orders by hold of these products (see heldOrderMoves), only for these products. */
+export async function heldOrderMovesOf(productIds: readonly string[]): Promise<StockMove[]> {
+  const wanted = new Set(productIds);
+  const moves: StockMove[] = [];
+  const _ = db().command;
+  for (let i = 0; i < productIds.length; i += 100) {
+    let after = '';
+    for (;;) {
+      const { data } = await db()
+        .collection(COLLECTIONS.orders)
+        .where({ 'heldStock.productId': _.in(productIds.slice(i, i + 100)), _id: _.gt(after) })
+        .field({ _id: true, lines: true, heldStock: true, createdAt: true })
+        .orderBy('_id', 'asc')
+        .limit(PAGE)
+        .get();
+      for (const order of data) moves.push(...heldOrderMoves(order).filter((m) => wanted.has(m.productId)));
+      if (data.length < PAGE) break;
+      after = String(data[data.length - 1]._id);
+    }
+  }
+  return moves;
+}
+
+/**
+ * The moves the ledger check adds for holds whose order is not written yet (a checkout between its hold
+ * and its order, or one that died there), given the ids of the moves written or stood for by orders.
  */
 export function pendingHoldMoves(products: readonly AnyDoc[], writtenMoveIds: ReadonlySet<string>): StockMove[] {
   const pending: StockMove[] = [];

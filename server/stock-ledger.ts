@@ -12,8 +12,10 @@
  * stock + reserved + sold + allotted equals the sum of its moves.
  *
  * A checkout whose lines are plain takes its units without a transaction: one conditional update that
- * also records a hold on the product, its move written right after (server/stock-holds.ts, the ledger's
- * other writer of stock and reserved). Until a hold's move is written, the check counts the hold as it.
+ * also records a hold on the product (server/stock-holds.ts, the ledger's other writer of stock and
+ * reserved). Its order, written right after and naming the products it holds (`heldStock`), is that
+ * reserve move: the ledger reads such orders beside `stock_moves`, and counts a hold whose order is not
+ * written yet as its move.
  *
  * A product written before the ledger existed has no `revision` (and may lack `reserved`/`sold`, read as
  * 0). The first ledger write to it records an `open` move with the figures it found, so the sum holds
@@ -29,7 +31,7 @@ import { AppError, notFound } from './errors';
 import { randomId } from './ids';
 import { allotmentKey, NO_ALLOTMENTS, returnToAllotmentTx, takeAllotmentTx, type Allotments } from './allotment';
 import { asFlashSale } from '../miniprogram/domain/flash-sale';
-import { HOLDS_FIELD, holdsOf, pendingHoldMoves } from './stock-holds';
+import { heldOrderMovesOf, HOLDS_FIELD, holdsOf, pendingHoldMoves } from './stock-holds';
 
 export const STOCK_MOVES = COLLECTIONS.stockMoves;
 
@@ -210,19 +212,22 @@ async function movesSince(productId: string, after: number, upTo: number): Promi
   const sums = new Map<string, SkuFigures>();
   if (upTo <= after) return sums;
   const _ = db().command;
+  const add = (move: StockMove) => {
+    // Moves committed after this transaction's snapshot are not in the figures it read.
+    if (move.revision <= after || move.revision > upTo) return;
+    for (const sku of Array.isArray(move.skus) ? move.skus : []) {
+      const sum = sums.get(sku.skuId) ?? { stock: 0, reserved: 0, sold: 0 };
+      for (const field of STOCK_FIELDS) sum[field] += Number(sku[field]) || 0;
+      sums.set(sku.skuId, sum);
+    }
+  };
   for (let skip = 0; ; skip += 1000) {
     const { data } = await db().collection(STOCK_MOVES).where({ productId, revision: _.gte(after + 1) }).orderBy('_id', 'asc').skip(skip).limit(1000).get();
-    for (const move of data as unknown as StockMove[]) {
-      // Moves committed after this transaction's snapshot are not in the figures it read.
-      if (move.revision > upTo) continue;
-      for (const sku of Array.isArray(move.skus) ? move.skus : []) {
-        const sum = sums.get(sku.skuId) ?? { stock: 0, reserved: 0, sold: 0 };
-        for (const field of STOCK_FIELDS) sum[field] += Number(sku[field]) || 0;
-        sums.set(sku.skuId, sum);
-      }
-    }
-    if (data.length < 1000) return sums;
+    for (const move of data as unknown as StockMove[]) add(move);
+    if (data.length < 1000) break;
   }
+  for (const move of await heldOrderMovesOf([productId])) add(move);
+  return sums;
 }
 
 /** The opening move of a product the ledger writes for the first time (a new product, an import). */
@@ -547,8 +552,8 @@ function addMove(sums: Map<string, LedgerFigures>, move: StockMove): void {
 }
 
 /**
- * The moves of some products, summed per product and SKU, with the moves of checkouts' holds not
- * written yet (server/stock-holds.ts).
+ * The moves of some products, summed per product and SKU: those written, those orders by hold stand for,
+ * and those of checkouts' holds whose order is not written yet (server/stock-holds.ts).
  */
 async function ledgerSums(products: readonly AnyDoc[]): Promise<Map<string, LedgerFigures>> {
   const productIds = products.map((p) => String(p._id));
@@ -565,6 +570,11 @@ async function ledgerSums(products: readonly AnyDoc[]): Promise<Map<string, Ledg
       }
       if (data.length < 1000) break;
     }
+  }
+  for (const move of await heldOrderMovesOf(productIds)) {
+    if (written.has(move._id)) continue;
+    written.add(move._id);
+    addMove(sums, move);
   }
   for (const move of pendingHoldMoves(products, written)) addMove(sums, move);
   return sums;

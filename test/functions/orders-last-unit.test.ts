@@ -6,6 +6,7 @@
  */
 import type { OrderLineRequest } from '../../typings/api';
 import { orderIdFor } from '../../server/ids';
+import { heldOrderMoves } from '../../server/stock-holds';
 import { useCloud } from '../helpers/cloud';
 import { ADDRESS, all, call, dataOf, ensureCollections, getDoc, productDoc, requestId, seed } from '../support';
 
@@ -25,11 +26,12 @@ async function seedOpened(id: string, stock: number): Promise<void> {
   await seed(cloud, 'stock_moves', [{ _id: `Mopen-${id}`, productId: id, reason: 'open', skus: [{ skuId: 's', stock, reserved: 0, sold: 0 }], revision: 1, at: 1_700_000_000_000 }]);
 }
 
-/** The SKU's figures next to the sums of its moves. */
+/** The SKU's figures next to the sums of its moves: those written and those its orders by hold stand for. */
 async function ledgerOf(id: string) {
   const product = await getDoc(cloud, 'products', id);
   const sku = product.skus[0];
-  const moves = await all(cloud, 'stock_moves', { productId: id });
+  const stood = (await all(cloud, 'orders', { 'heldStock.productId': id })).flatMap(heldOrderMoves);
+  const moves = [...(await all(cloud, 'stock_moves', { productId: id })), ...stood];
   const sum = (field: 'stock' | 'reserved' | 'sold') => moves.reduce((n: number, m: any) => n + Number(m.skus.find((s: any) => s.skuId === 's')?.[field] ?? 0), 0);
   return { figures: { stock: sku.stock, reserved: sku.reserved ?? 0, sold: sku.sold ?? 0 }, moves: { stock: sum('stock'), reserved: sum('reserved'), sold: sum('sold') }, reserveMoves: moves.filter((m: any) => m.reason === 'reserve'), product };
 }

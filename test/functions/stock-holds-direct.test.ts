@@ -1,10 +1,10 @@
 /**
  * The hold primitives (server/stock-holds.ts) called directly, in this process, against the local cloud:
  * the refusals a checkout through the function rarely meets (the product edited or its SKUs reordered
- * between the read and the hold, too few units), giving back, dropping, the sweep's three cases, and
- * what the ledger check counts.
+ * between the read and the hold, too few units), giving back, dropping, the sweep's cases (with orders
+ * written before orders named their holds), and what the ledger check counts.
  */
-import { holdable, holdMoveId, holdsOf, HOLD_LEASE_MS, dropHolds, pendingHoldMoves, returnHold, settleHolds, takeHold, writeHoldMoves } from '../../server/stock-holds';
+import { heldOrderMoves, heldOrderMovesOf, holdable, holdMoveId, holdsOf, HOLD_LEASE_MS, dropHolds, pendingHoldMoves, returnHold, settleHolds, takeHold } from '../../server/stock-holds';
 import { useCloud } from '../helpers/cloud';
 import { all, ensureCollections, getDoc, productDoc, seed } from '../support';
 
@@ -88,26 +88,48 @@ test('giving a hold back returns its units once; dropping a settled hold leaves 
   expect(await returnHold('dh-2', 'O2')).toBe(false);
 }, 60_000);
 
-test('the sweep: a hold whose order exists gets its move and goes; one without, past its lease, comes back (with a release move when its move went out); a young one waits', async () => {
+test('the sweep: a hold whose order exists goes (an order that does not name it gets its move first); one without, past its lease, comes back (with a release move when its move went out); a young one waits', async () => {
   const read = await opened('dh-3');
   const old = Date.now() - HOLD_LEASE_MS - 1000;
+  await takeHold('dh-3', read, 'Onamed', [{ skuId: 'a', qty: 1 }], Date.now());
   await takeHold('dh-3', read, 'Oordered', [{ skuId: 'a', qty: 1 }], Date.now());
-  await seed(cloud, 'orders', [{ _id: 'Oordered', _openid: 'oDH3', status: 'pending_payment', lines: [{ productId: 'dh-3', skuId: 'a', qty: 1 }] }]);
+  await seed(cloud, 'orders', [
+    { _id: 'Onamed', _openid: 'oDH3', status: 'pending_payment', lines: [{ productId: 'dh-3', skuId: 'a', qty: 1 }], heldStock: [{ productId: 'dh-3', revision: 2 }], createdAt: Date.now() },
+    // Written before orders named their holds: its reserve move was its own document.
+    { _id: 'Oordered', _openid: 'oDH3', status: 'pending_payment', lines: [{ productId: 'dh-3', skuId: 'a', qty: 1 }] },
+  ]);
   await takeHold('dh-3', read, 'Oorphan', [{ skuId: 'a', qty: 1 }], old);
   await takeHold('dh-3', read, 'Omoved', [{ skuId: 'b', qty: 1 }], old);
-  await writeHoldMoves('Omoved', [{ productId: 'dh-3', skuId: 'b', qty: 1 }], new Map([['dh-3', 1]]), old);
+  await seed(cloud, 'stock_moves', [{ _id: holdMoveId('Omoved', 'dh-3'), productId: 'dh-3', reason: 'reserve', orderId: 'Omoved', skus: [{ skuId: 'b', stock: -1, reserved: 1, sold: 0 }], revision: 2, at: old }]);
   await takeHold('dh-3', read, 'Oyoung', [{ skuId: 'b', qty: 1 }], Date.now());
 
   const product = await getDoc(cloud, 'products', 'dh-3');
-  const written = new Set((await all(cloud, 'stock_moves', { productId: 'dh-3' })).map((m: any) => m._id as string));
+  const standing = await heldOrderMovesOf(['dh-3']);
+  expect(standing.map((m) => m._id)).toEqual([holdMoveId('Onamed', 'dh-3')]);
+  const written = new Set([...(await all(cloud, 'stock_moves', { productId: 'dh-3' })).map((m: any) => m._id as string), ...standing.map((m) => m._id)]);
   expect(pendingHoldMoves([product], written).map((m) => m.orderId).sort()).toEqual(['Oordered', 'Oorphan', 'Oyoung']);
 
   const summary = await settleHolds(10_000);
-  expect(summary).toMatchObject({ settled: 1, returned: 2, waiting: 1, failed: 0 });
-  expect(await figures('dh-3')).toMatchObject({ skus: [['a', 2, 1], ['b', 1, 1]], holds: ['Oyoung'] });
+  expect(summary).toMatchObject({ settled: 2, returned: 2, waiting: 1, failed: 0 });
+  expect(await figures('dh-3')).toMatchObject({ skus: [['a', 1, 2], ['b', 1, 1]], holds: ['Oyoung'] });
   expect(await getDoc(cloud, 'stock_moves', holdMoveId('Oordered', 'dh-3'))).toMatchObject({ reason: 'reserve', orderId: 'Oordered' });
+  expect(await getDoc(cloud, 'stock_moves', holdMoveId('Onamed', 'dh-3'))).toBeNull();
   expect(await all(cloud, 'stock_moves', { productId: 'dh-3', reason: 'release' })).toEqual([expect.objectContaining({ orderId: 'Omoved', skus: [{ skuId: 'b', stock: 1, reserved: -1, sold: 0 }] })]);
 }, 60_000);
+
+test('the reserve moves an order by hold stands for: its lines of each product it names, under the hold move ids; malformed entries count nothing', () => {
+  const order = {
+    _id: 'O9',
+    createdAt: 5,
+    lines: [{ productId: 'p', skuId: 'a', qty: 2 }, { productId: 'q', skuId: 'b', qty: 1 }, { productId: 'p', skuId: 'c', qty: 1 }, { productId: 'p', skuId: 'd', qty: -1 }],
+    heldStock: [{ productId: 'p', revision: 7 }, { productId: 'q', revision: 'x' }, { productId: 'r', revision: 1 }, null],
+  };
+  expect(heldOrderMoves(order)).toEqual([
+    { _id: holdMoveId('O9', 'p'), productId: 'p', reason: 'reserve', orderId: 'O9', skus: [{ skuId: 'a', stock: -2, reserved: 2, sold: 0 }, { skuId: 'c', stock: -1, reserved: 1, sold: 0 }], revision: 7, at: 5 },
+  ]);
+  expect(heldOrderMoves({ _id: 'O8', lines: order.lines })).toEqual([]);
+  expect(heldOrderMoves({ _id: 'O7', heldStock: order.heldStock })).toEqual([]);
+});
 
 test('what a checkout can hold: an opened product with whole figures and well-formed holds', () => {
   const doc = productDoc('x', TWO_SKUS, { revision: 3 });
