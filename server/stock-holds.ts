@@ -291,17 +291,23 @@ export function heldOrderMoves(order: AnyDoc): StockMove[] {
   });
 }
 
-/** The reserve moves of the orders by hold of these products (see heldOrderMoves), only for these products. */
-export async function heldOrderMovesOf(productIds: readonly string[]): Promise<StockMove[]> {
+/**
+ * The reserve moves of the orders by hold of these products (see heldOrderMoves), only for these products;
+ * `afterRevision`: only orders holding at a later revision (the query narrows, the caller still checks
+ * each move's revision: an order holding several products matches on any of them).
+ */
+export async function heldOrderMovesOf(productIds: readonly string[], afterRevision?: number): Promise<StockMove[]> {
   const wanted = new Set(productIds);
   const moves: StockMove[] = [];
   const _ = db().command;
   for (let i = 0; i < productIds.length; i += 100) {
     let after = '';
     for (;;) {
+      const where: AnyDoc = { 'heldStock.productId': _.in(productIds.slice(i, i + 100)), _id: _.gt(after) };
+      if (afterRevision !== undefined) where['heldStock.revision'] = _.gt(afterRevision);
       const { data } = await db()
         .collection(COLLECTIONS.orders)
-        .where({ 'heldStock.productId': _.in(productIds.slice(i, i + 100)), _id: _.gt(after) })
+        .where(where)
         .field({ _id: true, lines: true, heldStock: true, createdAt: true })
         .orderBy('_id', 'asc')
         .limit(PAGE)

@@ -226,7 +226,7 @@ async function movesSince(productId: string, after: number, upTo: number): Promi
     for (const move of data as unknown as StockMove[]) add(move);
     if (data.length < 1000) break;
   }
-  for (const move of await heldOrderMovesOf([productId])) add(move);
+  for (const move of await heldOrderMovesOf([productId], after)) add(move);
   return sums;
 }
 

@@ -94,6 +94,21 @@ test('saveProduct keeps the ledger figures, checks the content revision, and the
   await ledgerOk(['led-3']);
 });
 
+test('a raw save of a copy loaded before a checkout by hold goes through: the order standing for its reserve move is what moved since', async () => {
+  await seed(cloud, 'products', [productDoc('led-held', [{ skuId: 'a', price: 500, stock: 10 }], { revision: 1, contentRevision: 1 })]);
+  await seed(cloud, 'stock_moves', [{ _id: 'Mopen-led-held', productId: 'led-held', reason: 'open', skus: [{ skuId: 'a', stock: 10, reserved: 0, sold: 0 }], revision: 1, at: 1_700_000_000_000 }]);
+  const loaded = await getDoc(cloud, 'products', 'led-held');
+  const order = await createOrder('oLEDHELD', 'led-held', 'a', 1);
+  expect(await getDoc(cloud, 'orders', order._id)).toMatchObject({ heldStock: [{ productId: 'led-held', revision: 2 }] });
+  // A stock figure the editor changed is refused (stock moved since it loaded: reopen and save).
+  expect(errorOf(await merchant({ action: 'saveProduct', raw: true, product: { ...loaded, skus: [{ ...loaded.skus[0], stock: 12 }] }, revision: loaded.revision })).code).toBe('CONFLICT');
+  // The editor's copy still says stock 10: what the document had at the revision it loaded, the order's hold since.
+  dataOf(await merchant({ action: 'saveProduct', raw: true, product: { ...loaded, description: 'raw' }, revision: loaded.revision }));
+  expect(await figures('led-held', 'a')).toEqual({ stock: 9, reserved: 1, sold: 0 });
+  expect((await getDoc(cloud, 'products', 'led-held')).description).toBe('raw');
+  await ledgerOk(['led-held']);
+});
+
 test('importProducts creates new products and updates existing ones in place; stock moves only by the delta, once per import key', async () => {
   await seed(cloud, 'products', [productDoc('led-4', [{ skuId: 'a', price: 500, stock: 10 }])]);
   await createOrder('oLED4', 'led-4', 'a', 2);
