@@ -169,10 +169,10 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
   const db = client.db();
   const rounds: HotSkuRound[] = [];
   try {
-    // Before measuring, every lane's function does its own work WARM_CALLS times on a product of its
-    // own (half of them sold out, as in a round): its worker processes are started and the code paths of
-    // a success and a refusal compiled, in the functions and in the local cloud alike, so no lane is
-    // measured while its code is still cold.
+    // Before measuring, every lane's function does its own work WARM_CALLS_PER_WORKER times per worker on
+    // a product of its own (half of the calls sold out, as in a round): its worker processes are started
+    // and the code of a success and of a refusal compiled, in the functions and in the local cloud alike,
+    // so no lane is measured while its code is still cold.
     const warmCalls = workers * WARM_CALLS_PER_WORKER;
     const warm = new Invoker(emu.url, workers * 2);
     const lanes: [string, (i: number) => Record<string, unknown>, string?][] = [
