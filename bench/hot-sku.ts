@@ -8,14 +8,16 @@
  * (`condupdate`) that makes one conditional update of the same SKU shape on the same stock N/2, through
  * the same number of function workers. Checkout and ceiling each get their own HTTP agent with as many
  * sockets as buyers. The ratio compares SUCCESSES per second: orders written against units taken, so
- * quick refusals of the sold-out half count for neither.
+ * quick refusals of the sold-out half count for neither. A burst of N buyers is over in seconds and the
+ * machine's load drifts between bursts, so each buyer count runs several trials (all lanes each time) and
+ * reports the trial whose checkout ratio is the median, with every trial's ratio beside it.
  *
  * Also measured: a no-op invoke (the function hop alone), a deliberately naive read-then-write checkout
  * (what oversells), and the local cloud's transaction counters during the checkout (where the time
  * goes: aborted attempts, conflicts, outside writes waiting for a transaction). Oversold units and
  * ledger drift are computed from the database after the run.
  *
- *   npx tsx bench/hot-sku.ts [--buyers 100,500] [--workers 8] [--functions-from DIR] [--json]
+ *   npx tsx bench/hot-sku.ts [--buyers 100,500] [--workers 8] [--trials 3] [--functions-from DIR] [--json]
  */
 import * as fs from 'node:fs';
 import { argValue, runMain } from './lib/cli';
@@ -80,8 +82,16 @@ export interface HotSkuRound {
   noopInvoke: OpFigures & { errors: number };
   naive: OpFigures & { sold: number; finalStock: number; oversold: number };
   /** checkout orders/s ÷ ceiling successful updates/s; the floor's and the checkout's against each other; checkout p50 ÷ no-op p50 */
-  ratios: { ordersVsCeiling: number; floorVsCeiling?: number; ordersVsFloor?: number; floorReadsVsCeiling?: number; ordersVsFloorReads?: number; p50VsNoopInvoke: number };
+  ratios: HotSkuRatios;
+  /**
+   * Every trial at this buyer count, in the order run (one burst of N buyers is over in a few seconds, and
+   * the machine's load drifts between bursts): its ratios and what failed in it. The round's other
+   * figures are those of the trial whose ordersVsCeiling is the median.
+   */
+  trials?: { ratios: HotSkuRatios; failures: string[] }[];
 }
+
+export type HotSkuRatios = { ordersVsCeiling: number; floorVsCeiling?: number; ordersVsFloor?: number; floorReadsVsCeiling?: number; ordersVsFloorReads?: number; p50VsNoopInvoke: number };
 
 type LaneRun = OpFigures & { updated: number; successPerSec: number; finalStock: number; oversold: number; otherErrors: Record<string, number>; tx: TxCounters; cpu: CpuPerSuccess };
 
@@ -99,6 +109,9 @@ export interface HotSkuResult {
 }
 
 export const HOT_SKU_TARGET = 0.5;
+
+/** Trials at each buyer count; the round reports the median one. */
+export const HOT_SKU_TRIALS = 3;
 
 /** Calls per worker that warm each lane's function before the rounds (V8 compiles a function's hot code after some dozens of runs). */
 const WARM_CALLS_PER_WORKER = 30;
@@ -159,9 +172,10 @@ async function outcome(call: () => Promise<{ result?: any; error?: { code: strin
   }
 }
 
-export async function runHotSku(opts: { buyers?: number[]; workers?: number; functionsFrom?: string; log?: (s: string) => void } = {}): Promise<HotSkuResult> {
+export async function runHotSku(opts: { buyers?: number[]; workers?: number; trials?: number; functionsFrom?: string; log?: (s: string) => void } = {}): Promise<HotSkuResult> {
   const buyers = opts.buyers ?? [100, 500];
   const workers = opts.workers ?? 8;
+  const trials = opts.trials ?? HOT_SKU_TRIALS;
   const log = opts.log ?? (() => undefined);
   const functionsDir = prepareFunctionsDir('hot', {}, opts.functionsFrom);
   const emu = await startChild({ functionsDir, maxWorkersPerFunction: workers });
@@ -192,118 +206,122 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
 
     for (const n of buyers) {
       const k = Math.floor(n / 2);
-      log(`hot-sku: ${n} buyers on stock ${k}`);
-      const pid = `hot-${n}`;
-      // As the merchant's tools create a product: the ledger opened (revision 1 and its opening move).
-      await seedDocs(client, 'products', [productDoc(pid, [{ skuId: 'h', price: 990, stock: k }], { revision: 1, contentRevision: 1 })]);
-      await seedDocs(client, 'stock_moves', [{ _id: `Mopen-${pid}`, productId: pid, reason: 'open', skus: [{ skuId: 'h', stock: k, reserved: 0, sold: 0 }], revision: 1, at: Date.now() }]);
+      const done: HotSkuRound[] = [];
+      for (let t = 1; t <= trials; t += 1) {
+        log(`hot-sku: ${n} buyers on stock ${k}, trial ${t} of ${trials}`);
+        const pid = `hot-${n}-${t}`;
+        // As the merchant's tools create a product: the ledger opened (revision 1 and its opening move).
+        await seedDocs(client, 'products', [productDoc(pid, [{ skuId: 'h', price: 990, stock: k }], { revision: 1, contentRevision: 1 })]);
+        await seedDocs(client, 'stock_moves', [{ _id: `Mopen-${pid}`, productId: pid, reason: 'open', skus: [{ skuId: 'h', stock: k, reserved: 0, sold: 0 }], revision: 1, at: Date.now() }]);
 
-      // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent; and the
-      //    floors (bench/lib/cloud.ts `checkoutfloor`: read, the same update recording a hold, the order,
-      //    the hold dropped). Each is measured right before and right after the checkout (the machine's
-      //    load drifts), and averaged.
-      const laneRun = async (fn: 'condupdate' | 'checkoutfloor', tag: string, reads?: 'product' | 'checkout') => {
-        const cid = `${fn}-${n}-${tag}`;
-        await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);
-        const agent = new Invoker(emu.url, n);
-        const before = await txCounters(client);
+        // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent; and the
+        //    floors (bench/lib/cloud.ts `checkoutfloor`: read, the same update recording a hold, the order,
+        //    the hold dropped). Each is measured right before and right after the checkout (the machine's
+        //    load drifts), and averaged.
+        const laneRun = async (fn: 'condupdate' | 'checkoutfloor', tag: string, reads?: 'product' | 'checkout') => {
+          const cid = `${fn}-${n}-${t}-${tag}`;
+          await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);
+          const agent = new Invoker(emu.url, n);
+          const before = await txCounters(client);
+          const meter = cpuMeter(emu.child.pid as number);
+          const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke(fn, { productId: cid, orderId: `${cid}-${i}`, address: ADDRESS, reads }, `o${tag.toUpperCase()}_${n}_${t}_${i}`)));
+          const cpu = meter.stop();
+          const txDelta = minus(await txCounters(client), before);
+          agent.close();
+          const updated = run.results.filter((c) => c === 'OK').length;
+          const final = stockOf(await client.getDoc('products', cid), 'h');
+          return { ...figures(run.latencies, run.wallMs), updated, successPerSec: round1((updated / run.wallMs) * 1000), finalStock: final, oversold: Math.max(0, updated - k) + Math.max(0, -final), otherErrors: tally(run.results, ['OK', 'REFUSED']), tx: txDelta, cpu: perSuccess(cpu, updated) };
+        };
+        const bothRuns = (pre: LaneRun, post: LaneRun): LaneFigures => ({
+          ...post,
+          successPerSec: round1((pre.successPerSec + post.successPerSec) / 2),
+          oversold: pre.oversold + post.oversold,
+          otherErrors: { ...pre.otherErrors, ...post.otherErrors },
+          runs: [pre.successPerSec, post.successPerSec],
+          cpu: { emulatorMs: round1((pre.cpu.emulatorMs + post.cpu.emulatorMs) / 2), workersMs: round1((pre.cpu.workersMs + post.cpu.workersMs) / 2) },
+        });
+        const pre = await laneRun('condupdate', 'pre');
+        const floorPre = await laneRun('checkoutfloor', 'floorpre', 'product');
+        const floorReadsPre = await laneRun('checkoutfloor', 'readspre', 'checkout');
+        // 1. Checkout through the orders function, every buyer a different OPENID.
+        const buyersAgent = new Invoker(emu.url, n);
+        const txBefore = await txCounters(client);
         const meter = cpuMeter(emu.child.pid as number);
-        const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke(fn, { productId: cid, orderId: `${cid}-${i}`, address: ADDRESS, reads }, `o${tag.toUpperCase()}_${n}_${i}`)));
+        const run = await closedLoop(n, n, (i) =>
+          outcome(() => buyersAgent.invoke('orders', { action: 'create', requestId: `bench-${n}-${t}-${i}`, lines: [{ productId: pid, skuId: 'h', qty: 1 }], address: ADDRESS }, `oBUYER_${n}_${t}_${i}`)),
+        );
         const cpu = meter.stop();
-        const txDelta = minus(await txCounters(client), before);
-        agent.close();
-        const updated = run.results.filter((c) => c === 'OK').length;
-        const final = stockOf(await client.getDoc('products', cid), 'h');
-        return { ...figures(run.latencies, run.wallMs), updated, successPerSec: round1((updated / run.wallMs) * 1000), finalStock: final, oversold: Math.max(0, updated - k) + Math.max(0, -final), otherErrors: tally(run.results, ['OK', 'REFUSED']), tx: txDelta, cpu: perSuccess(cpu, updated) };
-      };
-      const bothRuns = (pre: LaneRun, post: LaneRun): LaneFigures => ({
-        ...post,
-        successPerSec: round1((pre.successPerSec + post.successPerSec) / 2),
-        oversold: pre.oversold + post.oversold,
-        otherErrors: { ...pre.otherErrors, ...post.otherErrors },
-        runs: [pre.successPerSec, post.successPerSec],
-        cpu: { emulatorMs: round1((pre.cpu.emulatorMs + post.cpu.emulatorMs) / 2), workersMs: round1((pre.cpu.workersMs + post.cpu.workersMs) / 2) },
-      });
-      const pre = await laneRun('condupdate', 'pre');
-      const floorPre = await laneRun('checkoutfloor', 'floorpre', 'product');
-      const floorReadsPre = await laneRun('checkoutfloor', 'readspre', 'checkout');
-      // 1. Checkout through the orders function, every buyer a different OPENID.
-      const buyersAgent = new Invoker(emu.url, n);
-      const txBefore = await txCounters(client);
-      const meter = cpuMeter(emu.child.pid as number);
-      const run = await closedLoop(n, n, (i) =>
-        outcome(() => buyersAgent.invoke('orders', { action: 'create', requestId: `bench-${n}-${i}`, lines: [{ productId: pid, skuId: 'h', qty: 1 }], address: ADDRESS }, `oBUYER_${n}_${i}`)),
-      );
-      const cpu = meter.stop();
-      const tx = minus(await txCounters(client), txBefore);
-      buyersAgent.close();
-      const ok = run.results.filter((c) => c === 'OK').length;
-      const outOfStock = run.results.filter((c) => c === 'OUT_OF_STOCK').length;
-      const okLat = run.latencies.filter((_l, i) => run.results[i] === 'OK');
-      const finalStock = stockOf(await client.getDoc('products', pid), 'h');
-      const orders = await client.all('orders', { 'lines.0.productId': pid });
-      const orderedQty = orders.reduce((s, o) => s + (o.lines as { qty: number }[]).reduce((a, l) => a + l.qty, 0), 0);
-      const product = await client.getDoc('products', pid);
-      // The ledger's moves: those written and those the orders by hold stand for (server/stock-holds.ts).
-      const moves = [...(await client.all('stock_moves', { productId: pid })), ...orders.flatMap(heldOrderMoves)] as Record<string, unknown>[];
-      const sum = (field: string) => moves.reduce((a, m) => a + Number((m.skus as Record<string, unknown>[]).find((x) => x.skuId === 'h')?.[field] ?? 0), 0);
-      const sku = (product.skus as Record<string, number>[])[0];
-      const checkout = {
-        ...figures(run.latencies, run.wallMs),
-        ok,
-        outOfStock,
-        otherErrors: tally(run.results, ['OK', 'OUT_OF_STOCK']),
-        ordersPerSec: round1((ok / run.wallMs) * 1000),
-        okLatency: latencyStats(okLat),
-        finalStock,
-        orderedQty,
-        ordersInDb: orders.length,
-        oversold: Math.max(0, orderedQty - k),
-        stockDrift: k - finalStock - orderedQty,
-        ledger: { stockVsMoves: sku.stock - sum('stock'), reservedVsMoves: (sku.reserved ?? 0) - sum('reserved') },
-        tx,
-        cpu: perSuccess(cpu, ok),
-      };
+        const tx = minus(await txCounters(client), txBefore);
+        buyersAgent.close();
+        const ok = run.results.filter((c) => c === 'OK').length;
+        const outOfStock = run.results.filter((c) => c === 'OUT_OF_STOCK').length;
+        const okLat = run.latencies.filter((_l, i) => run.results[i] === 'OK');
+        const finalStock = stockOf(await client.getDoc('products', pid), 'h');
+        const orders = await client.all('orders', { 'lines.0.productId': pid });
+        const orderedQty = orders.reduce((s, o) => s + (o.lines as { qty: number }[]).reduce((a, l) => a + l.qty, 0), 0);
+        const product = await client.getDoc('products', pid);
+        // The ledger's moves: those written and those the orders by hold stand for (server/stock-holds.ts).
+        const moves = [...(await client.all('stock_moves', { productId: pid })), ...orders.flatMap(heldOrderMoves)] as Record<string, unknown>[];
+        const sum = (field: string) => moves.reduce((a, m) => a + Number((m.skus as Record<string, unknown>[]).find((x) => x.skuId === 'h')?.[field] ?? 0), 0);
+        const sku = (product.skus as Record<string, number>[])[0];
+        const checkout = {
+          ...figures(run.latencies, run.wallMs),
+          ok,
+          outOfStock,
+          otherErrors: tally(run.results, ['OK', 'OUT_OF_STOCK']),
+          ordersPerSec: round1((ok / run.wallMs) * 1000),
+          okLatency: latencyStats(okLat),
+          finalStock,
+          orderedQty,
+          ordersInDb: orders.length,
+          oversold: Math.max(0, orderedQty - k),
+          stockDrift: k - finalStock - orderedQty,
+          ledger: { stockVsMoves: sku.stock - sum('stock'), reservedVsMoves: (sku.reserved ?? 0) - sum('reserved') },
+          tx,
+          cpu: perSuccess(cpu, ok),
+        };
 
-      const floorReads = bothRuns(floorReadsPre, await laneRun('checkoutfloor', 'readspost', 'checkout'));
-      const floor = bothRuns(floorPre, await laneRun('checkoutfloor', 'floorpost', 'product'));
-      const ceiling = bothRuns(pre, await laneRun('condupdate', 'post'));
-      const successPerSec = ceiling.successPerSec;
-      // 3. The function hop alone.
-      const noopAgent = new Invoker(emu.url, n);
-      const noop = await closedLoop(n, n, () => outcome(() => noopAgent.invoke('noop', {})));
-      noopAgent.close();
-      // 4. The naive read-then-write checkout (what NOT to do), same stock k, through the SDK.
-      const nid = `naive-${n}`;
-      await db.collection('products').doc(nid).set({ data: { stock: k } });
-      const naive = await closedLoop(n, n, async (): Promise<number> => {
-        const { data } = await db.collection('products').doc(nid).get();
-        if (!data || data.stock < 1) return 0;
-        await db.collection('products').doc(nid).update({ data: { stock: data.stock - 1 } });
-        return 1;
-      });
-      const sold = naive.results.reduce((a, b) => a + b, 0);
-      const naiveFinal = (await client.getDoc('products', nid)).stock as number;
+        const floorReads = bothRuns(floorReadsPre, await laneRun('checkoutfloor', 'readspost', 'checkout'));
+        const floor = bothRuns(floorPre, await laneRun('checkoutfloor', 'floorpost', 'product'));
+        const ceiling = bothRuns(pre, await laneRun('condupdate', 'post'));
+        const successPerSec = ceiling.successPerSec;
+        // 3. The function hop alone.
+        const noopAgent = new Invoker(emu.url, n);
+        const noop = await closedLoop(n, n, () => outcome(() => noopAgent.invoke('noop', {})));
+        noopAgent.close();
+        // 4. The naive read-then-write checkout (what NOT to do), same stock k, through the SDK.
+        const nid = `naive-${n}-${t}`;
+        await db.collection('products').doc(nid).set({ data: { stock: k } });
+        const naive = await closedLoop(n, n, async (): Promise<number> => {
+          const { data } = await db.collection('products').doc(nid).get();
+          if (!data || data.stock < 1) return 0;
+          await db.collection('products').doc(nid).update({ data: { stock: data.stock - 1 } });
+          return 1;
+        });
+        const sold = naive.results.reduce((a, b) => a + b, 0);
+        const naiveFinal = (await client.getDoc('products', nid)).stock as number;
 
-      const noopF = figures(noop.latencies, noop.wallMs);
-      rounds.push({
-        buyers: n,
-        initialStock: k,
-        checkout,
-        ceiling,
-        floor,
-        floorReads,
-        noopInvoke: { ...noopF, errors: noop.results.filter((c) => c !== 'OK').length },
-        naive: { ...figures(naive.latencies, naive.wallMs), sold, finalStock: naiveFinal, oversold: Math.max(0, sold - k) },
-        ratios: {
-          ordersVsCeiling: ratio(checkout.ordersPerSec, successPerSec),
-          floorVsCeiling: ratio(floor.successPerSec, successPerSec),
-          ordersVsFloor: ratio(checkout.ordersPerSec, floor.successPerSec),
-          floorReadsVsCeiling: ratio(floorReads.successPerSec, successPerSec),
-          ordersVsFloorReads: ratio(checkout.ordersPerSec, floorReads.successPerSec),
-          p50VsNoopInvoke: round1(checkout.latency.p50 / noopF.latency.p50),
-        },
-      });
+        const noopF = figures(noop.latencies, noop.wallMs);
+        done.push({
+          buyers: n,
+          initialStock: k,
+          checkout,
+          ceiling,
+          floor,
+          floorReads,
+          noopInvoke: { ...noopF, errors: noop.results.filter((c) => c !== 'OK').length },
+          naive: { ...figures(naive.latencies, naive.wallMs), sold, finalStock: naiveFinal, oversold: Math.max(0, sold - k) },
+          ratios: {
+            ordersVsCeiling: ratio(checkout.ordersPerSec, successPerSec),
+            floorVsCeiling: ratio(floor.successPerSec, successPerSec),
+            ordersVsFloor: ratio(checkout.ordersPerSec, floor.successPerSec),
+            floorReadsVsCeiling: ratio(floorReads.successPerSec, successPerSec),
+            ordersVsFloorReads: ratio(checkout.ordersPerSec, floorReads.successPerSec),
+            p50VsNoopInvoke: round1(checkout.latency.p50 / noopF.latency.p50),
+          },
+        });
+      }
+      rounds.push(medianTrial(done));
     }
   } finally {
     await emu.stop();
@@ -312,21 +330,35 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; fun
   return { workersPerFunction: workers, functions: opts.functionsFrom ?? 'cloudfunctions/', target: HOT_SKU_TARGET, rounds };
 }
 
-/** What makes a hot-SKU run fail: oversold, drift, a ledger difference, or any failed call. */
+/** The trial whose checkout ratio is the median, carrying every trial's ratios and failures. */
+function medianTrial(done: HotSkuRound[]): HotSkuRound {
+  const sorted = [...done].sort((a, b) => a.ratios.ordersVsCeiling - b.ratios.ordersVsCeiling);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)];
+  return { ...median, trials: done.map((x) => ({ ratios: x.ratios, failures: roundFailures(x) })) };
+}
+
+/** What makes a hot-SKU run fail, in any trial: oversold, drift, a ledger difference, or any failed call. */
 export function hotSkuFailures(r: HotSkuResult): string[] {
+  return r.rounds.flatMap((x) => (x.trials ? x.trials.flatMap((t) => t.failures) : roundFailures(x)));
+}
+
+function roundFailures(x: HotSkuRound): string[] {
   const f: string[] = [];
-  for (const x of r.rounds) {
-    const c = x.checkout;
-    if (c.oversold || c.stockDrift) f.push(`hot SKU ${x.buyers}: oversold ${c.oversold}, stock drift ${c.stockDrift}`);
-    if (c.ledger.stockVsMoves || c.ledger.reservedVsMoves) f.push(`hot SKU ${x.buyers}: ledger ${JSON.stringify(c.ledger)}`);
-    if (Object.keys(c.otherErrors).length) f.push(`hot SKU ${x.buyers}: failed checkouts ${JSON.stringify(c.otherErrors)}`);
-    if (c.ok !== x.initialStock) f.push(`hot SKU ${x.buyers}: ${c.ok} orders for stock ${x.initialStock}`);
-    for (const [name, lane] of [['ceiling', x.ceiling], ['floor', x.floor], ['floor with the checkout read', x.floorReads]] as const) {
-      if (lane && (lane.oversold || Object.keys(lane.otherErrors).length)) f.push(`hot SKU ${x.buyers} ${name}: oversold ${lane.oversold}, failed ${JSON.stringify(lane.otherErrors)}`);
-    }
-    if (x.noopInvoke.errors) f.push(`hot SKU ${x.buyers}: ${x.noopInvoke.errors} no-op invocations failed`);
+  const c = x.checkout;
+  if (c.oversold || c.stockDrift) f.push(`hot SKU ${x.buyers}: oversold ${c.oversold}, stock drift ${c.stockDrift}`);
+  if (c.ledger.stockVsMoves || c.ledger.reservedVsMoves) f.push(`hot SKU ${x.buyers}: ledger ${JSON.stringify(c.ledger)}`);
+  if (Object.keys(c.otherErrors).length) f.push(`hot SKU ${x.buyers}: failed checkouts ${JSON.stringify(c.otherErrors)}`);
+  if (c.ok !== x.initialStock) f.push(`hot SKU ${x.buyers}: ${c.ok} orders for stock ${x.initialStock}`);
+  for (const [name, lane] of [['ceiling', x.ceiling], ['floor', x.floor], ['floor with the checkout read', x.floorReads]] as const) {
+    if (lane && (lane.oversold || Object.keys(lane.otherErrors).length)) f.push(`hot SKU ${x.buyers} ${name}: oversold ${lane.oversold}, failed ${JSON.stringify(lane.otherErrors)}`);
   }
+  if (x.noopInvoke.errors) f.push(`hot SKU ${x.buyers}: ${x.noopInvoke.errors} no-op invocations failed`);
   return f;
+}
+
+/** Each trial's checkout ratio, and the floor with the checkout's read against the ceiling when measured. */
+export function trialText(trials: NonNullable<HotSkuRound['trials']>): string {
+  return trials.map((t, i) => `${i + 1}: ${t.ratios.ordersVsCeiling}${t.ratios.floorReadsVsCeiling === undefined ? '' : ` (floor with the checkout's read ${t.ratios.floorReadsVsCeiling})`}`).join('; ');
 }
 
 export function formatHotSku(r: HotSkuResult): string {
@@ -355,6 +387,7 @@ export function formatHotSku(r: HotSkuResult): string {
       `  no-op invoke               ${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms, p99 ${x.noopInvoke.latency.p99} ms`,
       `  naive read-then-write      ${x.naive.rps} req/s; "sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock} → OVERSOLD ${x.naive.oversold}`,
       `  orders/s ÷ ceiling updates/s ${x.ratios.ordersVsCeiling} (target ≥ ${r.target} at ${Math.max(...r.rounds.map((y) => y.buyers))} buyers)${x.floor ? `; ÷ floor ${x.ratios.ordersVsFloor}` : ''}${x.floorReads ? `, ÷ floor with the checkout's read ${x.ratios.ordersVsFloorReads}` : ''}; checkout p50 ${x.ratios.p50VsNoopInvoke}× no-op`,
+      ...(x.trials && x.trials.length > 1 ? [`  trials (the figures above are the median one's): ${trialText(x.trials)}`] : []),
     );
   }
   return lines.join('\n');
@@ -365,9 +398,10 @@ if (require.main === module) {
   const workers = argValue('workers') ? Number(argValue('workers')) : 8;
   const out = argValue('out');
   const functionsFrom = argValue('functions-from');
+  const trials = argValue('trials') ? Number(argValue('trials')) : undefined;
   runMain(
     async () => {
-      const r = await runHotSku({ buyers, workers, functionsFrom, log: (s) => process.stderr.write(`${s}\n`) });
+      const r = await runHotSku({ buyers, workers, trials, functionsFrom, log: (s) => process.stderr.write(`${s}\n`) });
       if (out) fs.writeFileSync(out, JSON.stringify(r, null, 2));
       return r;
     },

@@ -6,7 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { HotSkuResult, LaneFigures } from './hot-sku';
+import { trialText, type HotSkuResult, type LaneFigures } from './hot-sku';
 import type { CatalogResult } from './catalog';
 import type { MiniprogramResult } from './miniprogram';
 import type { Kill9Result } from './faults/kill9';
@@ -130,7 +130,7 @@ function hotSection(r: Results): string[] {
   for (const x of after.rounds) {
     const b = before?.rounds.find((y) => y.buyers === x.buyers);
     const row = (label: string, f: (y: typeof x) => string) => out.push(`| ${x.buyers} buyers: ${label} | ${before ? `${b ? f(b) : '—'} | ` : ''}${f(x)} |`);
-    row('orders/s ÷ ceiling updates/s', (y) => `**${y.ratios.ordersVsCeiling}**`);
+    row('orders/s ÷ ceiling updates/s', (y) => `**${y.ratios.ordersVsCeiling}**${y.trials && y.trials.length > 1 ? ` (median of ${y.trials.length} trials; each: ${trialText(y.trials)})` : ''}`);
     row('checkout', (y) => `${y.checkout.ordersPerSec} orders/s, p50 ${y.checkout.latency.p50} ms, p99 ${y.checkout.latency.p99} ms`);
     row('outcomes', (y) => `ok ${y.checkout.ok}, OUT_OF_STOCK ${y.checkout.outOfStock}, failed ${JSON.stringify(y.checkout.otherErrors)}`);
     row('ceiling (conditional update function)', (y) => `${y.ceiling.successPerSec} updates/s${y.ceiling.runs ? ` (mean of ${y.ceiling.runs.join(' and ')}, measured before and after the checkout)` : ''}, p50 ${y.ceiling.latency.p50} ms`);

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { OUT_DIR, REPO } from './lib/cloud';
-import { formatHotSku, hotSkuFailures, runHotSku } from './hot-sku';
+import { formatHotSku, hotSkuFailures, runHotSku, trialText } from './hot-sku';
 import { formatCatalog, runCatalog } from './catalog';
 import { formatMiniprogram, type MiniprogramResult } from './miniprogram';
 import { kill9Failures, runKill9 } from './faults/kill9';
@@ -106,7 +106,7 @@ function table(r: Results): string {
         add(`hot SKU ${x.buyers} buyers: checkout`, `${c.ordersPerSec} orders/s (${c.rps} req/s), p50 ${c.latency.p50} ms, p99 ${c.latency.p99} ms; ok ${c.ok}/${x.initialStock} stock, failed ${JSON.stringify(c.otherErrors)}`);
         add(`hot SKU ${x.buyers} buyers: OVERSOLD`, `${c.oversold} (stock drift ${c.stockDrift}; ledger ${JSON.stringify(c.ledger)})`);
         add(`  ceiling: conditional update fn`, `${x.ceiling.successPerSec} updates/s, p50 ${x.ceiling.latency.p50} ms, p99 ${x.ceiling.latency.p99} ms (oversold ${x.ceiling.oversold})`);
-        add(`  orders/s ÷ ceiling updates/s`, `${x.ratios.ordersVsCeiling} (target ≥ ${r.hotSku.target})`);
+        add(`  orders/s ÷ ceiling updates/s`, `${x.ratios.ordersVsCeiling} (target ≥ ${r.hotSku.target})${x.trials && x.trials.length > 1 ? `; trials ${trialText(x.trials)}` : ''}`);
         add(`  no-op invoke`, `${x.noopInvoke.rps} req/s, p50 ${x.noopInvoke.latency.p50} ms; checkout p50 ${x.ratios.p50VsNoopInvoke}× no-op`);
         add(`  transactions during checkout`, JSON.stringify(c.tx));
         add(`  naive read-then-write`, `OVERSOLD ${x.naive.oversold} units ("sold" ${x.naive.sold} of ${x.initialStock}, final stock ${x.naive.finalStock}), ${x.naive.rps} req/s`);
