@@ -22,7 +22,7 @@
 import * as fs from 'node:fs';
 import { argValue, runMain } from './lib/cli';
 import { cpuMeter } from './lib/cpu';
-import { ADDRESS, Client, closedLoop, Invoker, latencyStats, prepareFunctionsDir, productDoc, removeDir, round1, seedDocs, startChild, stockOf, type LatencyStats } from './lib/cloud';
+import { ADDRESS, Client, closedLoop, Invoker, latencyStats, prepareFunctionsDir, productDoc, removeDir, round1, seedDocs, startChild, stockOf, type ChildCloud, type LatencyStats } from './lib/cloud';
 import { heldOrderMoves } from '../server/stock-holds';
 
 export interface OpFigures {
@@ -180,7 +180,6 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; tri
   const functionsDir = prepareFunctionsDir('hot', {}, opts.functionsFrom);
   const emu = await startChild({ functionsDir, maxWorkersPerFunction: workers });
   const client = Client.of(emu);
-  const db = client.db();
   const rounds: HotSkuRound[] = [];
   try {
     // Before measuring, every lane's function does its own work WARM_CALLS_PER_WORKER times per worker on
@@ -205,122 +204,8 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; tri
     warm.close();
 
     for (const n of buyers) {
-      const k = Math.floor(n / 2);
       const done: HotSkuRound[] = [];
-      for (let t = 1; t <= trials; t += 1) {
-        log(`hot-sku: ${n} buyers on stock ${k}, trial ${t} of ${trials}`);
-        const pid = `hot-${n}-${t}`;
-        // As the merchant's tools create a product: the ledger opened (revision 1 and its opening move).
-        await seedDocs(client, 'products', [productDoc(pid, [{ skuId: 'h', price: 990, stock: k }], { revision: 1, contentRevision: 1 })]);
-        await seedDocs(client, 'stock_moves', [{ _id: `Mopen-${pid}`, productId: pid, reason: 'open', skus: [{ skuId: 'h', stock: k, reserved: 0, sold: 0 }], revision: 1, at: Date.now() }]);
-
-        // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent; and the
-        //    floors (bench/lib/cloud.ts `checkoutfloor`: read, the same update recording a hold, the order,
-        //    the hold dropped). Each is measured right before and right after the checkout (the machine's
-        //    load drifts), and averaged.
-        const laneRun = async (fn: 'condupdate' | 'checkoutfloor', tag: string, reads?: 'product' | 'checkout') => {
-          const cid = `${fn}-${n}-${t}-${tag}`;
-          await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);
-          const agent = new Invoker(emu.url, n);
-          const before = await txCounters(client);
-          const meter = cpuMeter(emu.child.pid as number);
-          const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke(fn, { productId: cid, orderId: `${cid}-${i}`, address: ADDRESS, reads }, `o${tag.toUpperCase()}_${n}_${t}_${i}`)));
-          const cpu = meter.stop();
-          const txDelta = minus(await txCounters(client), before);
-          agent.close();
-          const updated = run.results.filter((c) => c === 'OK').length;
-          const final = stockOf(await client.getDoc('products', cid), 'h');
-          return { ...figures(run.latencies, run.wallMs), updated, successPerSec: round1((updated / run.wallMs) * 1000), finalStock: final, oversold: Math.max(0, updated - k) + Math.max(0, -final), otherErrors: tally(run.results, ['OK', 'REFUSED']), tx: txDelta, cpu: perSuccess(cpu, updated) };
-        };
-        const bothRuns = (pre: LaneRun, post: LaneRun): LaneFigures => ({
-          ...post,
-          successPerSec: round1((pre.successPerSec + post.successPerSec) / 2),
-          oversold: pre.oversold + post.oversold,
-          otherErrors: { ...pre.otherErrors, ...post.otherErrors },
-          runs: [pre.successPerSec, post.successPerSec],
-          cpu: { emulatorMs: round1((pre.cpu.emulatorMs + post.cpu.emulatorMs) / 2), workersMs: round1((pre.cpu.workersMs + post.cpu.workersMs) / 2) },
-        });
-        const pre = await laneRun('condupdate', 'pre');
-        const floorPre = await laneRun('checkoutfloor', 'floorpre', 'product');
-        const floorReadsPre = await laneRun('checkoutfloor', 'readspre', 'checkout');
-        // 1. Checkout through the orders function, every buyer a different OPENID.
-        const buyersAgent = new Invoker(emu.url, n);
-        const txBefore = await txCounters(client);
-        const meter = cpuMeter(emu.child.pid as number);
-        const run = await closedLoop(n, n, (i) =>
-          outcome(() => buyersAgent.invoke('orders', { action: 'create', requestId: `bench-${n}-${t}-${i}`, lines: [{ productId: pid, skuId: 'h', qty: 1 }], address: ADDRESS }, `oBUYER_${n}_${t}_${i}`)),
-        );
-        const cpu = meter.stop();
-        const tx = minus(await txCounters(client), txBefore);
-        buyersAgent.close();
-        const ok = run.results.filter((c) => c === 'OK').length;
-        const outOfStock = run.results.filter((c) => c === 'OUT_OF_STOCK').length;
-        const okLat = run.latencies.filter((_l, i) => run.results[i] === 'OK');
-        const finalStock = stockOf(await client.getDoc('products', pid), 'h');
-        const orders = await client.all('orders', { 'lines.0.productId': pid });
-        const orderedQty = orders.reduce((s, o) => s + (o.lines as { qty: number }[]).reduce((a, l) => a + l.qty, 0), 0);
-        const product = await client.getDoc('products', pid);
-        // The ledger's moves: those written and those the orders by hold stand for (server/stock-holds.ts).
-        const moves = [...(await client.all('stock_moves', { productId: pid })), ...orders.flatMap(heldOrderMoves)] as Record<string, unknown>[];
-        const sum = (field: string) => moves.reduce((a, m) => a + Number((m.skus as Record<string, unknown>[]).find((x) => x.skuId === 'h')?.[field] ?? 0), 0);
-        const sku = (product.skus as Record<string, number>[])[0];
-        const checkout = {
-          ...figures(run.latencies, run.wallMs),
-          ok,
-          outOfStock,
-          otherErrors: tally(run.results, ['OK', 'OUT_OF_STOCK']),
-          ordersPerSec: round1((ok / run.wallMs) * 1000),
-          okLatency: latencyStats(okLat),
-          finalStock,
-          orderedQty,
-          ordersInDb: orders.length,
-          oversold: Math.max(0, orderedQty - k),
-          stockDrift: k - finalStock - orderedQty,
-          ledger: { stockVsMoves: sku.stock - sum('stock'), reservedVsMoves: (sku.reserved ?? 0) - sum('reserved') },
-          tx,
-          cpu: perSuccess(cpu, ok),
-        };
-
-        const floorReads = bothRuns(floorReadsPre, await laneRun('checkoutfloor', 'readspost', 'checkout'));
-        const floor = bothRuns(floorPre, await laneRun('checkoutfloor', 'floorpost', 'product'));
-        const ceiling = bothRuns(pre, await laneRun('condupdate', 'post'));
-        const successPerSec = ceiling.successPerSec;
-        // 3. The function hop alone.
-        const noopAgent = new Invoker(emu.url, n);
-        const noop = await closedLoop(n, n, () => outcome(() => noopAgent.invoke('noop', {})));
-        noopAgent.close();
-        // 4. The naive read-then-write checkout (what NOT to do), same stock k, through the SDK.
-        const nid = `naive-${n}-${t}`;
-        await db.collection('products').doc(nid).set({ data: { stock: k } });
-        const naive = await closedLoop(n, n, async (): Promise<number> => {
-          const { data } = await db.collection('products').doc(nid).get();
-          if (!data || data.stock < 1) return 0;
-          await db.collection('products').doc(nid).update({ data: { stock: data.stock - 1 } });
-          return 1;
-        });
-        const sold = naive.results.reduce((a, b) => a + b, 0);
-        const naiveFinal = (await client.getDoc('products', nid)).stock as number;
-
-        const noopF = figures(noop.latencies, noop.wallMs);
-        done.push({
-          buyers: n,
-          initialStock: k,
-          checkout,
-          ceiling,
-          floor,
-          floorReads,
-          noopInvoke: { ...noopF, errors: noop.results.filter((c) => c !== 'OK').length },
-          naive: { ...figures(naive.latencies, naive.wallMs), sold, finalStock: naiveFinal, oversold: Math.max(0, sold - k) },
-          ratios: {
-            ordersVsCeiling: ratio(checkout.ordersPerSec, successPerSec),
-            floorVsCeiling: ratio(floor.successPerSec, successPerSec),
-            ordersVsFloor: ratio(checkout.ordersPerSec, floor.successPerSec),
-            floorReadsVsCeiling: ratio(floorReads.successPerSec, successPerSec),
-            ordersVsFloorReads: ratio(checkout.ordersPerSec, floorReads.successPerSec),
-            p50VsNoopInvoke: round1(checkout.latency.p50 / noopF.latency.p50),
-          },
-        });
-      }
+      for (let t = 1; t <= trials; t += 1) done.push(await trial(emu, client, n, t, trials, log));
       rounds.push(medianTrial(done));
     }
   } finally {
@@ -328,6 +213,124 @@ export async function runHotSku(opts: { buyers?: number[]; workers?: number; tri
     removeDir(functionsDir);
   }
   return { workersPerFunction: workers, functions: opts.functionsFrom ?? 'cloudfunctions/', target: HOT_SKU_TARGET, rounds };
+}
+
+/** One trial at N buyers: the lanes before, the checkout, the lanes after, the no-op and the naive checkout. */
+async function trial(emu: ChildCloud, client: Client, n: number, t: number, trials: number, log: (s: string) => void): Promise<HotSkuRound> {
+  const k = Math.floor(n / 2);
+  const db = client.db();
+  log(`hot-sku: ${n} buyers on stock ${k}, trial ${t} of ${trials}`);
+  const pid = `hot-${n}-${t}`;
+  // As the merchant's tools create a product: the ledger opened (revision 1 and its opening move).
+  await seedDocs(client, 'products', [productDoc(pid, [{ skuId: 'h', price: 990, stock: k }], { revision: 1, contentRevision: 1 })]);
+  await seedDocs(client, 'stock_moves', [{ _id: `Mopen-${pid}`, productId: pid, reason: 'open', skus: [{ skuId: 'h', stock: k, reserved: 0, sold: 0 }], revision: 1, at: Date.now() }]);
+
+  // 2. Ceiling: one conditional update per invocation, same stock, same workers, its own agent; and the
+  //    floors (bench/lib/cloud.ts `checkoutfloor`: read, the same update recording a hold, the order,
+  //    the hold dropped). Each is measured right before and right after the checkout (the machine's
+  //    load drifts), and averaged.
+  const laneRun = async (fn: 'condupdate' | 'checkoutfloor', tag: string, reads?: 'product' | 'checkout') => {
+    const cid = `${fn}-${n}-${t}-${tag}`;
+    await seedDocs(client, 'products', [productDoc(cid, [{ skuId: 'h', price: 990, stock: k }])]);
+    const agent = new Invoker(emu.url, n);
+    const before = await txCounters(client);
+    const meter = cpuMeter(emu.child.pid as number);
+    const run = await closedLoop(n, n, (i) => outcome(() => agent.invoke(fn, { productId: cid, orderId: `${cid}-${i}`, address: ADDRESS, reads }, `o${tag.toUpperCase()}_${n}_${t}_${i}`)));
+    const cpu = meter.stop();
+    const txDelta = minus(await txCounters(client), before);
+    agent.close();
+    const updated = run.results.filter((c) => c === 'OK').length;
+    const final = stockOf(await client.getDoc('products', cid), 'h');
+    return { ...figures(run.latencies, run.wallMs), updated, successPerSec: round1((updated / run.wallMs) * 1000), finalStock: final, oversold: Math.max(0, updated - k) + Math.max(0, -final), otherErrors: tally(run.results, ['OK', 'REFUSED']), tx: txDelta, cpu: perSuccess(cpu, updated) };
+  };
+  const bothRuns = (pre: LaneRun, post: LaneRun): LaneFigures => ({
+    ...post,
+    successPerSec: round1((pre.successPerSec + post.successPerSec) / 2),
+    oversold: pre.oversold + post.oversold,
+    otherErrors: { ...pre.otherErrors, ...post.otherErrors },
+    runs: [pre.successPerSec, post.successPerSec],
+    cpu: { emulatorMs: round1((pre.cpu.emulatorMs + post.cpu.emulatorMs) / 2), workersMs: round1((pre.cpu.workersMs + post.cpu.workersMs) / 2) },
+  });
+  const pre = await laneRun('condupdate', 'pre');
+  const floorPre = await laneRun('checkoutfloor', 'floorpre', 'product');
+  const floorReadsPre = await laneRun('checkoutfloor', 'readspre', 'checkout');
+  // 1. Checkout through the orders function, every buyer a different OPENID.
+  const buyersAgent = new Invoker(emu.url, n);
+  const txBefore = await txCounters(client);
+  const meter = cpuMeter(emu.child.pid as number);
+  const run = await closedLoop(n, n, (i) =>
+    outcome(() => buyersAgent.invoke('orders', { action: 'create', requestId: `bench-${n}-${t}-${i}`, lines: [{ productId: pid, skuId: 'h', qty: 1 }], address: ADDRESS }, `oBUYER_${n}_${t}_${i}`)),
+  );
+  const cpu = meter.stop();
+  const tx = minus(await txCounters(client), txBefore);
+  buyersAgent.close();
+  const ok = run.results.filter((c) => c === 'OK').length;
+  const outOfStock = run.results.filter((c) => c === 'OUT_OF_STOCK').length;
+  const okLat = run.latencies.filter((_l, i) => run.results[i] === 'OK');
+  const finalStock = stockOf(await client.getDoc('products', pid), 'h');
+  const orders = await client.all('orders', { 'lines.0.productId': pid });
+  const orderedQty = orders.reduce((s, o) => s + (o.lines as { qty: number }[]).reduce((a, l) => a + l.qty, 0), 0);
+  const product = await client.getDoc('products', pid);
+  // The ledger's moves: those written and those the orders by hold stand for (server/stock-holds.ts).
+  const moves = [...(await client.all('stock_moves', { productId: pid })), ...orders.flatMap(heldOrderMoves)] as Record<string, unknown>[];
+  const sum = (field: string) => moves.reduce((a, m) => a + Number((m.skus as Record<string, unknown>[]).find((x) => x.skuId === 'h')?.[field] ?? 0), 0);
+  const sku = (product.skus as Record<string, number>[])[0];
+  const checkout = {
+    ...figures(run.latencies, run.wallMs),
+    ok,
+    outOfStock,
+    otherErrors: tally(run.results, ['OK', 'OUT_OF_STOCK']),
+    ordersPerSec: round1((ok / run.wallMs) * 1000),
+    okLatency: latencyStats(okLat),
+    finalStock,
+    orderedQty,
+    ordersInDb: orders.length,
+    oversold: Math.max(0, orderedQty - k),
+    stockDrift: k - finalStock - orderedQty,
+    ledger: { stockVsMoves: sku.stock - sum('stock'), reservedVsMoves: (sku.reserved ?? 0) - sum('reserved') },
+    tx,
+    cpu: perSuccess(cpu, ok),
+  };
+
+  const floorReads = bothRuns(floorReadsPre, await laneRun('checkoutfloor', 'readspost', 'checkout'));
+  const floor = bothRuns(floorPre, await laneRun('checkoutfloor', 'floorpost', 'product'));
+  const ceiling = bothRuns(pre, await laneRun('condupdate', 'post'));
+  const successPerSec = ceiling.successPerSec;
+  // 3. The function hop alone.
+  const noopAgent = new Invoker(emu.url, n);
+  const noop = await closedLoop(n, n, () => outcome(() => noopAgent.invoke('noop', {})));
+  noopAgent.close();
+  // 4. The naive read-then-write checkout (what NOT to do), same stock k, through the SDK.
+  const nid = `naive-${n}-${t}`;
+  await db.collection('products').doc(nid).set({ data: { stock: k } });
+  const naive = await closedLoop(n, n, async (): Promise<number> => {
+    const { data } = await db.collection('products').doc(nid).get();
+    if (!data || data.stock < 1) return 0;
+    await db.collection('products').doc(nid).update({ data: { stock: data.stock - 1 } });
+    return 1;
+  });
+  const sold = naive.results.reduce((a, b) => a + b, 0);
+  const naiveFinal = (await client.getDoc('products', nid)).stock as number;
+
+  const noopF = figures(noop.latencies, noop.wallMs);
+  return {
+    buyers: n,
+    initialStock: k,
+    checkout,
+    ceiling,
+    floor,
+    floorReads,
+    noopInvoke: { ...noopF, errors: noop.results.filter((c) => c !== 'OK').length },
+    naive: { ...figures(naive.latencies, naive.wallMs), sold, finalStock: naiveFinal, oversold: Math.max(0, sold - k) },
+    ratios: {
+      ordersVsCeiling: ratio(checkout.ordersPerSec, successPerSec),
+      floorVsCeiling: ratio(floor.successPerSec, successPerSec),
+      ordersVsFloor: ratio(checkout.ordersPerSec, floor.successPerSec),
+      floorReadsVsCeiling: ratio(floorReads.successPerSec, successPerSec),
+      ordersVsFloorReads: ratio(checkout.ordersPerSec, floorReads.successPerSec),
+      p50VsNoopInvoke: round1(checkout.latency.p50 / noopF.latency.p50),
+    },
+  };
 }
 
 /** The trial whose checkout ratio is the median, carrying every trial's ratios and failures. */
