@@ -8,12 +8,11 @@
 import type { ActionRequest, ActionResponse, CampaignFigures } from '../typings/api';
 import type { OrderStatus } from '../typings/domain';
 import { db, type AnyDoc } from './cloud';
-import { COLLECTIONS } from './db';
+import { COLLECTIONS, PAGE } from './db';
 import { listCampaigns } from './campaigns';
 
 /** Orders whose money was received and kept (a refunded or cancelled order is not revenue). */
 const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'completed'];
-const PAGE = 1000;
 
 /** Every document matching `where`, only the given fields, page by page (the SDK returns at most 1000 per read). */
 async function readAll(collection: string, where: AnyDoc, fields: Record<string, boolean>): Promise<AnyDoc[]> {

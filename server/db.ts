@@ -1,6 +1,9 @@
 import { db, type TxCollections } from './cloud';
 import { AppError } from './errors';
 
+/** The most documents one `get()` from a cloud function returns (docs/reference/platform-limits.md §9.1): the page of reads that walk a collection. */
+export const PAGE = 1000;
+
 /** Every collection the functions use (declared in database.config.json). */
 export const COLLECTIONS = {
   products: 'products',

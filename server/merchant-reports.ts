@@ -7,7 +7,7 @@
 import type { ActionRequest, ActionResponse, AttributionDimension, AttributionRow, OrderFigures, ReportTotals, ScanReportRow } from '../typings/api';
 import type { OrderStatus, SceneTarget } from '../typings/domain';
 import { db, type AnyDoc } from './cloud';
-import { COLLECTIONS } from './db';
+import { COLLECTIONS, PAGE } from './db';
 
 type Req<A extends 'scanReport' | 'attributionReport'> = ActionRequest<'merchant', A>;
 type Res<A extends 'scanReport' | 'attributionReport'> = ActionResponse<'merchant', A>;
@@ -17,7 +17,6 @@ export const PAID_STATUSES: readonly OrderStatus[] = ['paid', 'shipped', 'comple
 
 /** Groups a report returns at most (codes, campaigns, referral codes…); more is not a report one reads. */
 const MAX_GROUPS = 5000;
-const PAGE = 1000;
 
 /** The field of an order's `attribution` (and of a `scans` record) each dimension groups by. */
 const FIELD: Record<AttributionDimension, 'campaign' | 'channel' | 'store' | 'referralCode' | 'sceneCode'> = {

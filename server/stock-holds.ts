@@ -24,12 +24,9 @@ import type { OrderLine } from '../typings/domain';
 import type { HeldProduct } from './order-store';
 import { db, type AnyDoc } from './cloud';
 import { now } from './clock';
-import { COLLECTIONS, getDoc } from './db';
+import { COLLECTIONS, getDoc, PAGE } from './db';
 import { digestId } from './ids';
 import { byProduct, rawSkus, skuFigures, skuIndex, writeMove, type StockMove } from './stock-ledger';
-
-/** A page of orders read by the ledger (the server SDK's largest). */
-const PAGE = 1000;
 
 export interface HoldSku {
   skuId: string;
