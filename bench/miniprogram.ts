@@ -9,13 +9,16 @@
  * A figure whose piece is missing or fails prints `n/a (reason)`.
  *
  *   npx tsx bench/miniprogram.ts [--json]    (exits explicitly: miniprogram-ci leaves a worker behind)
+ *   npx tsx bench/miniprogram.ts --before DIR [--json]    (an earlier checkout: main package and the scrolled catalog)
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO } from './lib/cloud';
-import { runMain } from './lib/cli';
+import { argValue, runMain } from './lib/cli';
 import type { JourneyFigures } from './journey';
 import type { TreeAudit } from '../simulator/render/audit';
+import type { CatalogHarness } from '../scripts/budgets';
 
 export type Figure<T> = { ok: true; value: T } | { ok: false; reason: string };
 
@@ -92,6 +95,43 @@ async function journey(): Promise<MiniprogramResult['journey']> {
   return JSON.parse(line.slice('JOURNEY '.length)) as MiniprogramResult['journey'];
 }
 
+/** The same figures of an earlier checkout of this repository, for the before column (items 1 and 5 of the lists and start-fast work). */
+export interface MiniprogramBefore {
+  /** the checkout measured, and its commit */
+  checkout: string;
+  commit: string;
+  mainPackage: Figure<{ bytes: number; files: number }>;
+  catalog: Figure<{ products: number; tree: TreeAudit; largestSetDataBytes: number }>;
+}
+
+/**
+ * Measures the checkout at `dir` with its own page harness and compile step (its pages, its fake cloud,
+ * its project.config.json), packages split and tree audited by today's rules (scripts/budgets.ts).
+ */
+export async function measureBefore(dir: string): Promise<MiniprogramBefore> {
+  const root = path.resolve(dir);
+  const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+  const budgets = await import('../scripts/budgets');
+  const theirs = (await import(path.join(root, 'scripts', 'budgets.ts'))) as Pick<typeof budgets, 'compileWithCi'>;
+  const harness = (await import(path.join(root, 'test', 'support', 'mp-harness.ts'))) as CatalogHarness & { freshBuild(): string };
+  let mainPackage: MiniprogramBefore['mainPackage'];
+  try {
+    const appJson = JSON.parse(fs.readFileSync(path.join(root, 'miniprogram', 'app.json'), 'utf8'));
+    const main = budgets.splitPackages(await theirs.compileWithCi(), appJson)[0];
+    mainPackage = { ok: true, value: { bytes: main.bytes, files: main.files } };
+  } catch (e) {
+    mainPackage = { ok: false, reason: errText(e) };
+  }
+  let catalog: MiniprogramBefore['catalog'];
+  try {
+    const c = await budgets.measureCatalog(harness.freshBuild(), undefined, harness);
+    catalog = { ok: true, value: { products: c.count, tree: c.tree, largestSetDataBytes: Math.max(0, ...c.fake.setDataLog.map((e) => e.bytes)) } };
+  } catch (e) {
+    catalog = { ok: false, reason: errText(e) };
+  }
+  return { checkout: root, commit, mainPackage, catalog };
+}
+
 export async function runMiniprogram(opts: { tapRuns?: number } = {}): Promise<MiniprogramResult> {
   const { mainPackage, setData } = await packageAndSetData();
   return { mainPackage, setData, tap: await tap(opts.tapRuns ?? 100), journey: await journey() };
@@ -121,5 +161,7 @@ export function formatMiniprogram(r: MiniprogramResult): string {
 }
 
 if (require.main === module) {
-  runMain(() => runMiniprogram(), formatMiniprogram, { jsonPrefix: 'MINIPROGRAM' });
+  const before = argValue('before');
+  if (before) runMain(() => measureBefore(before), (r) => JSON.stringify(r, null, 2), { jsonPrefix: 'MINIPROGRAM_BEFORE' });
+  else runMain(() => runMiniprogram(), formatMiniprogram, { jsonPrefix: 'MINIPROGRAM' });
 }

@@ -5,6 +5,7 @@
  *
  *   npm run bench [-- --only hot,catalog,mp,kill9,timeout,model,model-repeat,preview,images] [-- --model-steps 2000]
  *     [-- --repeat-steps 200] [-- --hot-before DIR]   (DIR: an earlier build of cloudfunctions/, measured in the same run)
+ *     [-- --mp-before DIR]   (DIR: an earlier checkout of this repository: its main package and scrolled catalog, same run)
  * Also writes bench/RESULTS.md from the JSON (bench/report.ts).
  */
 import { execFileSync, spawn } from 'node:child_process';
@@ -14,7 +15,7 @@ import * as path from 'node:path';
 import { OUT_DIR, REPO } from './lib/cloud';
 import { formatHotSku, hotSkuFailures, runHotSku, trialText } from './hot-sku';
 import { formatCatalog, runCatalog } from './catalog';
-import { formatMiniprogram, type MiniprogramResult } from './miniprogram';
+import { formatMiniprogram, type MiniprogramBefore, type MiniprogramResult } from './miniprogram';
 import { kill9Failures, runKill9 } from './faults/kill9';
 import { runTimeout } from './faults/timeout';
 import { runModel } from './faults/model';
@@ -76,18 +77,18 @@ function compareWalks(a: Awaited<ReturnType<typeof runModel>>, b: Awaited<Return
   return d;
 }
 
-function miniprogramChild(): Promise<MiniprogramResult> {
-  // A child process: the page harness installs jsdom globals and miniprogram-ci leaves a worker behind.
+/** bench/miniprogram.ts in a child process (the page harness installs jsdom globals and miniprogram-ci leaves a worker behind): its JSON after `prefix`. */
+function miniprogramChild<T>(args: string[] = [], prefix = 'MINIPROGRAM'): Promise<T> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'miniprogram.ts'), '--json'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join('bench', 'miniprogram.ts'), ...args, '--json'], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     const t = setTimeout(() => child.kill('SIGKILL'), 6 * 60_000);
     child.on('exit', (code) => {
       clearTimeout(t);
-      const line = out.split('\n').find((l) => l.startsWith('MINIPROGRAM '));
-      if (line) resolve(JSON.parse(line.slice('MINIPROGRAM '.length)) as MiniprogramResult);
+      const line = out.split('\n').find((l) => l.startsWith(`${prefix} `));
+      if (line) resolve(JSON.parse(line.slice(prefix.length + 1)) as T);
       else reject(new Error(`bench/miniprogram.ts exited ${code}: ${out.trim().split('\n').slice(-3).join(' | ').slice(0, 300)}`));
     });
   });
@@ -214,7 +215,9 @@ async function main(): Promise<void> {
   const before = arg('hot-before');
   if (want('hot') && before) results.hotSkuBefore = await section('hot SKU (earlier build)', () => runHotSku({ buyers: [100, 500], functionsFrom: before, log }));
   if (want('hot')) results.hotSku = await section('hot SKU', () => runHotSku({ buyers: [100, 500], log }));
-  if (want('mp')) results.miniprogram = await section('mini program', miniprogramChild);
+  const mpBefore = arg('mp-before');
+  if (want('mp') && mpBefore) results.miniprogramBefore = await section('mini program (earlier checkout)', () => miniprogramChild<MiniprogramBefore>(['--before', mpBefore], 'MINIPROGRAM_BEFORE'));
+  if (want('mp')) results.miniprogram = await section('mini program', () => miniprogramChild<MiniprogramResult>());
   if (want('kill9')) results.kill9 = await section('kill -9', () => runKill9({ lanes: 50, killAfter: 150, seed: 11, log }));
   if (want('timeout')) results.timeout = await section('function timeout', () => runTimeout({ attempts: 40, workers: 4, retry: true, log }));
   const walk = async (steps: number) => {

@@ -155,19 +155,24 @@ function largest(log: FakeWx['setDataLog'], page?: string) {
   return best;
 }
 
+/** The page harness measureCatalog drives: this checkout's, or an earlier checkout's (bench/miniprogram.ts `--before`). */
+export type CatalogHarness = Pick<typeof import('../test/support/mp-harness'), 'installWx' | 'fakeCatalog' | 'renderPage' | 'settle'>;
+
 /**
  * Scrolls the catalog (page logic + official templates) to `target` products, logging every setData;
  * the tree it renders then, component internals included, measured by DevTools' audit rules.
  */
-export async function measureCatalog(root: string = freshBuild(), target = CATALOG_TARGET) {
-  const fake = installWx(fakeCatalog(target));
-  const page = renderPage('catalog', fake, {}, root);
-  await settle(5);
+export async function measureCatalog(root: string = freshBuild(), target = CATALOG_TARGET, h: CatalogHarness = { installWx, fakeCatalog, renderPage, settle }) {
+  const fake = h.installWx(h.fakeCatalog(target));
+  const page = h.renderPage('catalog', fake, {}, root);
+  await h.settle(5);
   for (let guard = 0; guard < 200 && !page.instance.data.noMore; guard += 1) {
     page.instance.onReachBottom();
-    await settle(3);
+    await h.settle(3);
   }
-  return { fake, count: page.instance.data.count as number, tree: auditTree(page.dom as unknown as Element) };
+  // A catalog that kept every card it loaded (before windowing) counted them as its `items`.
+  const count = (page.instance.data.count ?? (page.instance.data.items as unknown[] | undefined)?.length) as number;
+  return { fake, count, tree: auditTree(page.dom as unknown as Element) };
 }
 
 /** The heaviest product a document may hold (20 images, 3 specs, 200 SKUs) on the product page. */
